@@ -1,0 +1,27 @@
+-- Builtin roles with their default permissions (admins may edit them later).
+INSERT INTO roles (code, name_zh, name_en, builtin) VALUES ('admin', '系统管理员', 'Administrator', true);
+INSERT INTO role_permissions (role_code, permission) VALUES ('admin', '*');
+INSERT INTO roles (code, name_zh, name_en, builtin) VALUES ('operator', '运营人员', 'Operator', true);
+INSERT INTO role_permissions (role_code, permission) VALUES ('operator', 'directory.manage');
+INSERT INTO role_permissions (role_code, permission) VALUES ('operator', 'content.manage');
+INSERT INTO role_permissions (role_code, permission) VALUES ('operator', 'prices.manage');
+INSERT INTO role_permissions (role_code, permission) VALUES ('operator', 'scheduling.manage');
+INSERT INTO role_permissions (role_code, permission) VALUES ('operator', 'registrations.read');
+INSERT INTO role_permissions (role_code, permission) VALUES ('operator', 'registrations.manage');
+INSERT INTO role_permissions (role_code, permission) VALUES ('operator', 'patients.read');
+INSERT INTO role_permissions (role_code, permission) VALUES ('operator', 'sms.read');
+INSERT INTO role_permissions (role_code, permission) VALUES ('operator', 'blacklist.manage');
+INSERT INTO roles (code, name_zh, name_en, builtin) VALUES ('doctor', '医生', 'Doctor', true);
+INSERT INTO role_permissions (role_code, permission) VALUES ('doctor', 'doctor.workbench');
+INSERT INTO role_permissions (role_code, permission) VALUES ('doctor', 'registrations.read');
+INSERT INTO roles (code, name_zh, name_en, builtin) VALUES ('nurse', '护士', 'Nurse', true);
+INSERT INTO role_permissions (role_code, permission) VALUES ('nurse', 'nurse.workbench');
+INSERT INTO role_permissions (role_code, permission) VALUES ('nurse', 'registrations.read');
+INSERT INTO roles (code, name_zh, name_en, builtin) VALUES ('pharmacist', '药师', 'Pharmacist', true);
+INSERT INTO role_permissions (role_code, permission) VALUES ('pharmacist', 'pharmacy.workbench');
+INSERT INTO roles (code, name_zh, name_en, builtin) VALUES ('finance', '财务人员', 'Finance', true);
+INSERT INTO role_permissions (role_code, permission) VALUES ('finance', 'payments.read');
+INSERT INTO role_permissions (role_code, permission) VALUES ('finance', 'refunds.manage');
+INSERT INTO role_permissions (role_code, permission) VALUES ('finance', 'registrations.read');
+INSERT INTO roles (code, name_zh, name_en, builtin) VALUES ('medic', '急救医护', 'Ambulance medic', true);
+INSERT INTO role_permissions (role_code, permission) VALUES ('medic', 'emergency.workbench');

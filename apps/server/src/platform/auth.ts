@@ -1,0 +1,231 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SignJWT, jwtVerify } from 'jose';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { AppContext } from './context.js';
+import { DomainError, forbidden, unauthenticated } from './errors.js';
+import { newId } from './ids.js';
+import { holds, type Permission } from './permissions.js';
+import { refreshTokens, rolePermissions, sessions, staffUserRoles } from './schema.js';
+
+export type SubjectKind = 'patient' | 'staff';
+
+export interface Principal {
+  kind: SubjectKind;
+  /** account id for patients, staff user id for staff */
+  id: string;
+  sessionId: string;
+  /** staff only */
+  roles: string[];
+  permissions: Set<string>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  tokenType: 'Bearer';
+}
+
+const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
+const key = (ctx: AppContext) => new TextEncoder().encode(ctx.config.jwtSecret);
+
+/** Starts a session for a patient account or a staff user and returns its first token pair. */
+export async function startSession(
+  ctx: AppContext,
+  kind: SubjectKind,
+  subjectId: string,
+  meta: { ip?: string; userAgent?: string } = {},
+): Promise<TokenPair> {
+  const now = ctx.clock.now();
+  const id = newId();
+  await ctx.db.insert(sessions).values({
+    id,
+    subjectKind: kind,
+    subjectId,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + ctx.config.REFRESH_TOKEN_TTL_DAYS * 86400_000),
+    ip: meta.ip,
+    userAgent: meta.userAgent?.slice(0, 300),
+  });
+  return issueTokens(ctx, kind, subjectId, id);
+}
+
+/**
+ * Rotates a refresh token: the presented token is consumed by a compare-and-set, so a second use
+ * (a replay, or a stolen copy) fails, and the whole session is revoked because reuse signals theft.
+ */
+export async function refreshSession(ctx: AppContext, refreshToken: string): Promise<TokenPair> {
+  const now = ctx.clock.now();
+  const hash = hashToken(refreshToken);
+  const consumed = await ctx.db
+    .update(refreshTokens)
+    .set({ usedAt: now })
+    .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.usedAt)))
+    .returning();
+  const invalid = new DomainError(
+    'REFRESH_TOKEN_INVALID',
+    401,
+    '登录已失效，请重新登录',
+    'Refresh token is invalid',
+  );
+  if (consumed.length === 0) {
+    const [reused] = await ctx.db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hash));
+    if (reused) await revokeSession(ctx, reused.sessionId);
+    throw invalid;
+  }
+  const rt = consumed[0];
+  const [s] = await ctx.db.select().from(sessions).where(eq(sessions.id, rt.sessionId));
+  if (!s || s.revokedAt || s.expiresAt <= now || rt.expiresAt <= now) throw invalid;
+  return issueTokens(ctx, s.subjectKind, s.subjectId, s.id);
+}
+
+export async function revokeSession(ctx: AppContext, sessionId: string): Promise<void> {
+  await ctx.db
+    .update(sessions)
+    .set({ revokedAt: ctx.clock.now() })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+}
+
+export async function revokeAllSessions(
+  ctx: AppContext,
+  kind: SubjectKind,
+  subjectId: string,
+): Promise<void> {
+  await ctx.db
+    .update(sessions)
+    .set({ revokedAt: ctx.clock.now() })
+    .where(
+      and(eq(sessions.subjectKind, kind), eq(sessions.subjectId, subjectId), isNull(sessions.revokedAt)),
+    );
+}
+
+async function issueTokens(
+  ctx: AppContext,
+  kind: SubjectKind,
+  subjectId: string,
+  sessionId: string,
+): Promise<TokenPair> {
+  const now = ctx.clock.now();
+  const ttl = ctx.config.ACCESS_TOKEN_TTL_SECONDS;
+  const iat = Math.floor(now.getTime() / 1000);
+  const accessToken = await new SignJWT({ kind, sid: sessionId })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(subjectId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttl)
+    .sign(key(ctx));
+  const refreshToken = randomBytes(32).toString('base64url');
+  await ctx.db.insert(refreshTokens).values({
+    tokenHash: hashToken(refreshToken),
+    sessionId,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + ctx.config.REFRESH_TOKEN_TTL_DAYS * 86400_000),
+  });
+  return { accessToken, refreshToken, expiresIn: ttl, tokenType: 'Bearer' };
+}
+
+/**
+ * Resolves the bearer token into a principal: signature and expiry by the clock, then the
+ * session must be live (logout revokes at once). Staff sessions also expire after the idle timeout.
+ */
+export async function authenticate(ctx: AppContext, req: FastifyRequest): Promise<Principal | undefined> {
+  const header = req.headers.authorization;
+  if (!header?.startsWith('Bearer ')) return undefined;
+  const token = header.slice(7);
+  const now = ctx.clock.now();
+  let payload: { sub?: string; kind?: SubjectKind; sid?: string };
+  try {
+    ({ payload } = await jwtVerify(token, key(ctx), {
+      algorithms: ['HS256'],
+      currentDate: now,
+    }));
+  } catch {
+    throw new DomainError(
+      'ACCESS_TOKEN_INVALID',
+      401,
+      '登录已过期，请重新登录',
+      'Access token is invalid or expired',
+    );
+  }
+  if (!payload.sub || !payload.sid || !payload.kind) throw unauthenticated('ACCESS_TOKEN_INVALID');
+  const [s] = await ctx.db.select().from(sessions).where(eq(sessions.id, payload.sid));
+  if (!s || s.revokedAt) throw new DomainError('SESSION_REVOKED', 401, '您已退出登录', 'Session has ended');
+  if (s.subjectKind === 'staff') {
+    const idleMs = ctx.config.STAFF_IDLE_TIMEOUT_MINUTES * 60_000;
+    if (now.getTime() - s.lastSeenAt.getTime() > idleMs) {
+      await revokeSession(ctx, s.id);
+      throw new DomainError(
+        'SESSION_IDLE_TIMEOUT',
+        401,
+        '长时间未操作，请重新登录',
+        'Session timed out after inactivity',
+      );
+    }
+  }
+  // Touch at most once a minute so a busy user does not write on every request.
+  if (now.getTime() - s.lastSeenAt.getTime() > 60_000) {
+    await ctx.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, s.id));
+  }
+  const principal: Principal = {
+    kind: s.subjectKind,
+    id: s.subjectId,
+    sessionId: s.id,
+    roles: [],
+    permissions: new Set(),
+  };
+  if (s.subjectKind === 'staff') {
+    const rows = await ctx.db
+      .select({ role: staffUserRoles.roleCode, permission: rolePermissions.permission })
+      .from(staffUserRoles)
+      .leftJoin(rolePermissions, eq(rolePermissions.roleCode, staffUserRoles.roleCode))
+      .where(eq(staffUserRoles.staffId, s.subjectId));
+    principal.roles = [...new Set(rows.map((r) => r.role))];
+    for (const r of rows) if (r.permission) principal.permissions.add(r.permission);
+  }
+  return principal;
+}
+
+/** preHandler: a logged-in patient account. */
+export function requirePatient(ctx: AppContext) {
+  return async (req: FastifyRequest, _reply: FastifyReply) => {
+    const p = req.principal ?? (await authenticate(ctx, req));
+    if (!p) throw unauthenticated();
+    if (p.kind !== 'patient') throw forbidden('PATIENT_ONLY');
+    req.principal = p;
+  };
+}
+
+/** preHandler: a logged-in staff user holding `permission` (when given). */
+export function requireStaff(ctx: AppContext, permission?: Permission) {
+  return async (req: FastifyRequest, _reply: FastifyReply) => {
+    const p = req.principal ?? (await authenticate(ctx, req));
+    if (!p) throw unauthenticated();
+    if (p.kind !== 'staff') throw forbidden('STAFF_ONLY');
+    req.principal = p;
+    if (permission && !holds(p.permissions, permission)) {
+      throw new DomainError(
+        'PERMISSION_DENIED',
+        403,
+        '您没有该操作的权限',
+        `Missing permission ${permission}`,
+        {
+          permission,
+        },
+      );
+    }
+  };
+}
+
+/** Use inside a handler after requirePatient/requireStaff. */
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw unauthenticated();
+  return req.principal;
+}

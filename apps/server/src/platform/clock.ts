@@ -1,0 +1,41 @@
+import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc.js';
+import timezone from 'dayjs/plugin/timezone.js';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/** The one clock. Tests replace it with a controlled clock through buildApp({ clock }). */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock tests can move; starts at `start` and only moves when told. */
+export class ControlledClock implements Clock {
+  private t: number;
+  constructor(start: Date | string = new Date()) {
+    this.t = new Date(start).getTime();
+  }
+  now() {
+    return new Date(this.t);
+  }
+  set(to: Date | string) {
+    this.t = new Date(to).getTime();
+  }
+  advance(ms: number) {
+    this.t += ms;
+  }
+}
+
+/** Business dates (clinic day, release time) live in the hospital's zone. */
+export function hospitalDay(at: Date, tz: string): string {
+  return dayjs(at).tz(tz).format('YYYY-MM-DD');
+}
+
+export function hospitalTime(date: string, time: string, tz: string): Date {
+  return dayjs.tz(`${date} ${time}`, tz).toDate();
+}
+
+export { dayjs };

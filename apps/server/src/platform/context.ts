@@ -1,0 +1,17 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppConfig } from '../config.js';
+import type { Database, Db } from '../db/client.js';
+import type { Clock } from './clock.js';
+import type { Jobs } from './jobs.js';
+import type { Adapters } from '../integrations/index.js';
+
+/** What every service function receives: no globals, so tests can build as many apps as they like. */
+export interface AppContext {
+  config: AppConfig;
+  database: Database;
+  db: Db;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  jobs: Jobs;
+  adapters: Adapters;
+}

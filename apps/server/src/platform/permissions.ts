@@ -1,0 +1,68 @@
+/**
+ * The permission catalogue. Roles hold permissions (editable by an admin); menus in the console are
+ * shown when the user holds the menu's permission. '*' (held by the builtin admin role) grants all.
+ * Add a permission here when a module needs one; never check a role name in code.
+ */
+export const PERMISSIONS = {
+  // administration
+  'staff.manage': { zh: '用户与角色管理', en: 'Manage staff users and roles' },
+  'audit.read': { zh: '查看审计日志', en: 'Read the audit log' },
+  'sms.read': { zh: '查看短信发送记录', en: 'Read the SMS delivery log' },
+  // content and directory
+  'directory.manage': { zh: '医院信息维护', en: 'Maintain hospital directory' },
+  'content.manage': { zh: '资讯内容维护', en: 'Maintain articles' },
+  'prices.manage': { zh: '价格公示维护', en: 'Maintain the price list' },
+  // patients
+  'patients.read': { zh: '查看患者信息', en: 'Read patient data' },
+  // scheduling and registration
+  'scheduling.manage': { zh: '排班管理', en: 'Manage schedules' },
+  'registrations.read': { zh: '查看挂号记录', en: 'Read registrations' },
+  'registrations.manage': { zh: '代患者退号、加号', en: 'Cancel registrations and add extra slots' },
+  'blacklist.manage': { zh: '黑名单管理', en: 'Manage the blacklist' },
+  'channels.manage': { zh: '渠道管理', en: 'Manage third-party channels' },
+  // money
+  'payments.read': { zh: '查看支付订单', en: 'Read payment orders' },
+  'refunds.manage': { zh: '人工退款', en: 'Issue manual refunds' },
+  // clinical sides (used by later modules)
+  'doctor.workbench': { zh: '医生工作台', en: 'Doctor workbench' },
+  'nurse.workbench': { zh: '护士工作台', en: 'Nurse workbench' },
+  'pharmacy.workbench': { zh: '药师工作台', en: 'Pharmacist workbench' },
+  'emergency.workbench': { zh: '急救工作台', en: 'Ambulance medic workbench' },
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const ALL_PERMISSIONS = '*';
+
+/** Builtin roles and their default permissions (seeded by migration; admins may edit them). */
+export const BUILTIN_ROLES: Record<string, { zh: string; en: string; permissions: (Permission | '*')[] }> = {
+  admin: { zh: '系统管理员', en: 'Administrator', permissions: ['*'] },
+  operator: {
+    zh: '运营人员',
+    en: 'Operator',
+    permissions: [
+      'directory.manage',
+      'content.manage',
+      'prices.manage',
+      'scheduling.manage',
+      'registrations.read',
+      'registrations.manage',
+      'patients.read',
+      'sms.read',
+      'blacklist.manage',
+    ],
+  },
+  doctor: { zh: '医生', en: 'Doctor', permissions: ['doctor.workbench', 'registrations.read'] },
+  nurse: { zh: '护士', en: 'Nurse', permissions: ['nurse.workbench', 'registrations.read'] },
+  pharmacist: { zh: '药师', en: 'Pharmacist', permissions: ['pharmacy.workbench'] },
+  finance: {
+    zh: '财务人员',
+    en: 'Finance',
+    permissions: ['payments.read', 'refunds.manage', 'registrations.read'],
+  },
+  medic: { zh: '急救医护', en: 'Ambulance medic', permissions: ['emergency.workbench'] },
+};
+
+export function holds(permissions: Set<string>, p: Permission): boolean {
+  return permissions.has(ALL_PERMISSIONS) || permissions.has(p);
+}

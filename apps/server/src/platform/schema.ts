@@ -1,0 +1,91 @@
+import {
+  bigserial,
+  boolean,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const sessions = pgTable('sessions', {
+  id: text('id').primaryKey(),
+  subjectKind: text('subject_kind').$type<'patient' | 'staff'>().notNull(),
+  subjectId: text('subject_id').notNull(),
+  createdAt: tz('created_at').notNull(),
+  lastSeenAt: tz('last_seen_at').notNull(),
+  expiresAt: tz('expires_at').notNull(),
+  revokedAt: tz('revoked_at'),
+  userAgent: text('user_agent'),
+  ip: text('ip'),
+});
+
+export const refreshTokens = pgTable('refresh_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  sessionId: text('session_id').notNull(),
+  createdAt: tz('created_at').notNull(),
+  expiresAt: tz('expires_at').notNull(),
+  usedAt: tz('used_at'),
+});
+
+export const staffUsers = pgTable('staff_users', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  mustChangePassword: boolean('must_change_password').notNull().default(true),
+  failedLogins: integer('failed_logins').notNull().default(0),
+  lockedUntil: tz('locked_until'),
+  enabled: boolean('enabled').notNull().default(true),
+  doctorId: text('doctor_id'),
+  departmentId: text('department_id'),
+  createdAt: tz('created_at').notNull(),
+  updatedAt: tz('updated_at').notNull(),
+});
+
+export const roles = pgTable('roles', {
+  code: text('code').primaryKey(),
+  nameZh: text('name_zh').notNull(),
+  nameEn: text('name_en').notNull(),
+  builtin: boolean('builtin').notNull().default(false),
+});
+
+export const rolePermissions = pgTable(
+  'role_permissions',
+  { roleCode: text('role_code').notNull(), permission: text('permission').notNull() },
+  (t) => [primaryKey({ columns: [t.roleCode, t.permission] })],
+);
+
+export const staffUserRoles = pgTable(
+  'staff_user_roles',
+  { staffId: text('staff_id').notNull(), roleCode: text('role_code').notNull() },
+  (t) => [primaryKey({ columns: [t.staffId, t.roleCode] })],
+);
+
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  at: tz('at').notNull(),
+  actorKind: text('actor_kind').notNull(),
+  actorId: text('actor_id'),
+  actorName: text('actor_name'),
+  action: text('action').notNull(),
+  objectType: text('object_type'),
+  objectId: text('object_id'),
+  outcome: text('outcome').notNull(),
+  ip: text('ip'),
+  requestId: text('request_id'),
+  detail: jsonb('detail'),
+});
+
+export const outbox = pgTable('outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  topic: text('topic').notNull(),
+  payload: jsonb('payload').notNull(),
+  createdAt: tz('created_at').notNull(),
+  dispatchedAt: tz('dispatched_at'),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+});

@@ -1,0 +1,13 @@
+import { loadConfig, type AppConfig } from '../config.js';
+
+export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    JOBS_ENABLED: 'false',
+    PII_ENCRYPTION_KEY: 'test-encryption-key',
+    PII_INDEX_KEY: 'test-index-key',
+    JWT_SECRET: 'test-jwt-secret-that-is-long-enough-0123456789',
+    ...overrides,
+  });
+}
