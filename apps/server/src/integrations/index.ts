@@ -1,15 +1,23 @@
 import type { AppConfig } from '../config.js';
+import { buildSmsAdapters, type SmsAdapters } from './sms/index.js';
+import { buildIdentityAdapters, type IdentityAdapters } from './identity/index.js';
+import { buildCardAdapters, type CardAdapters } from './cards/index.js';
+import { buildPaymentAdapters, type PaymentAdapters } from './payments/index.js';
 
 /**
- * Adapters to outside systems, one interface each, chosen by configuration.
- * Each integration folder exports a factory; buildAdapters wires the configured ones.
- * Modules reach outside systems only through ctx.adapters.
+ * Adapters to outside systems, one interface each, chosen by configuration. Each integration folder
+ * exports its adapter types and a factory; modules reach outside systems only through ctx.adapters.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface Adapters {}
+export type Adapters = SmsAdapters & IdentityAdapters & CardAdapters & PaymentAdapters;
 
 export type AdapterOverrides = Partial<Adapters>;
 
-export function buildAdapters(_config: AppConfig, overrides: AdapterOverrides = {}): Adapters {
-  return { ...overrides } as Adapters;
+export function buildAdapters(config: AppConfig, overrides: AdapterOverrides = {}): Adapters {
+  return {
+    ...buildSmsAdapters(config),
+    ...buildIdentityAdapters(config),
+    ...buildCardAdapters(config),
+    ...buildPaymentAdapters(config),
+    ...overrides,
+  } as Adapters;
 }

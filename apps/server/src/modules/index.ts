@@ -1,11 +1,27 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../platform/context.js';
 import { systemModule } from './system/routes.js';
+import { identityModule } from './identity/routes.js';
+import { staffModule } from './staff/routes.js';
+import { directoryModule } from './directory/routes.js';
+import { schedulingModule } from './scheduling/routes.js';
+import { registrationModule } from './registration/routes.js';
+import { paymentsModule } from './payments/routes.js';
+import { notificationsModule } from './notifications/routes.js';
 
 export interface Module {
   name: string;
-  /** Registers routes (under /api) and jobs. */
+  /** Registers routes (under /api) and jobs (ctx.jobs.register). */
   register(app: FastifyInstance, ctx: AppContext): Promise<void>;
 }
 
-export const modules: Module[] = [systemModule];
+export const modules: Module[] = [
+  systemModule,
+  notificationsModule,
+  identityModule,
+  staffModule,
+  directoryModule,
+  schedulingModule,
+  paymentsModule,
+  registrationModule,
+];

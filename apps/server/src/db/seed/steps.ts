@@ -1,9 +1,13 @@
 import type { AppContext } from '../../platform/context.js';
+import { staffSeed } from '../../modules/staff/seed.js';
+import { directorySeed } from '../../modules/directory/seed.js';
+import { schedulingSeed } from '../../modules/scheduling/seed.js';
 
 export interface SeedStep {
   name: string;
-  /** returns true when it wrote something */
+  /** returns true when it wrote something; must be idempotent */
   run(ctx: AppContext): Promise<boolean>;
 }
 
-export const seedSteps: SeedStep[] = [];
+// Order matters: scheduling needs doctors and departments.
+export const seedSteps: SeedStep[] = [staffSeed, directorySeed, schedulingSeed];

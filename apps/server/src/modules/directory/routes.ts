@@ -1,0 +1,8 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../platform/context.js';
+import type { Module } from '../index.js';
+
+export const directoryModule: Module = {
+  name: 'directory',
+  async register(_app: FastifyInstance, _ctx: AppContext) {},
+};
