@@ -32,6 +32,8 @@ export interface BuildOptions {
   adapters?: AdapterOverrides;
   /** false silences request logs (tests) */
   logger?: boolean;
+  /** pg-boss polling and cron-check intervals (tests shorten them) */
+  jobOptions?: ConstructorParameters<typeof Jobs>[3];
   /** where the built web apps live; defaults to apps/<name>/dist */
   webRoot?: string;
 }
@@ -72,7 +74,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     db: database.db,
     clock: opts.clock ?? systemClock,
     log: app.log,
-    jobs: new Jobs(database, app.log, config.HOSPITAL_TIMEZONE),
+    jobs: new Jobs(database, app.log, config.HOSPITAL_TIMEZONE, opts.jobOptions),
     adapters: buildAdapters(config, opts.adapters),
   };
   app.decorate('ctx', ctx);

@@ -6,7 +6,12 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import * as schema from './schema.js';
 
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** Both drivers answer raw `db.execute(sql...)` with `{ rows }`. */
+export interface QueryResultHKT extends PgQueryResultHKT {
+  type: { rows: Record<string, unknown>[] };
+}
+
+export type Db = PgDatabase<QueryResultHKT, typeof schema>;
 
 /** Runs raw SQL on whichever engine is underneath (used by migrations and pg-boss). */
 export interface RawSql {
@@ -23,6 +28,8 @@ export interface Database {
   /** Runs fn on one connection (session-level locks); PGlite has only one anyway. */
   session<T>(fn: (raw: RawSql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** PostgreSQL only: the connection string (to reopen after a simulated restart). */
+  url?: string;
   /** PGlite only: the underlying instance (for dumping a template in tests). */
   pglite?: PGlite;
 }
@@ -60,6 +67,7 @@ export async function openPostgres(url: string, max = 20): Promise<Database> {
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     kind: 'postgres',
+    url,
     db,
     raw: {
       query: async (text, values) => {

@@ -6,7 +6,7 @@ import type { AppContext } from './context.js';
 import { DomainError, forbidden, unauthenticated } from './errors.js';
 import { newId } from './ids.js';
 import { holds, type Permission } from './permissions.js';
-import { refreshTokens, rolePermissions, sessions, staffUserRoles } from './schema.js';
+import { refreshTokens, rolePermissions, sessions, staffUserRoles, staffUsers } from './schema.js';
 
 export type SubjectKind = 'patient' | 'staff';
 
@@ -18,6 +18,8 @@ export interface Principal {
   /** staff only */
   roles: string[];
   permissions: Set<string>;
+  /** staff only: an initial or reset password must be replaced before anything else */
+  mustChangePassword?: boolean;
 }
 
 declare module 'fastify' {
@@ -62,7 +64,12 @@ export async function startSession(
  * Rotates a refresh token: the presented token is consumed by a compare-and-set, so a second use
  * (a replay, or a stolen copy) fails, and the whole session is revoked because reuse signals theft.
  */
-export async function refreshSession(ctx: AppContext, refreshToken: string): Promise<TokenPair> {
+export async function refreshSession(
+  ctx: AppContext,
+  refreshToken: string,
+  /** when given, a token of the other kind of session is refused (the staff and patient endpoints are separate) */
+  expectedKind?: SubjectKind,
+): Promise<TokenPair> {
   const now = ctx.clock.now();
   const hash = hashToken(refreshToken);
   const consumed = await ctx.db
@@ -84,6 +91,7 @@ export async function refreshSession(ctx: AppContext, refreshToken: string): Pro
   const rt = consumed[0];
   const [s] = await ctx.db.select().from(sessions).where(eq(sessions.id, rt.sessionId));
   if (!s || s.revokedAt || s.expiresAt <= now || rt.expiresAt <= now) throw invalid;
+  if (expectedKind && s.subjectKind !== expectedKind) throw invalid;
   return issueTokens(ctx, s.subjectKind, s.subjectId, s.id);
 }
 
@@ -182,6 +190,15 @@ export async function authenticate(ctx: AppContext, req: FastifyRequest): Promis
     permissions: new Set(),
   };
   if (s.subjectKind === 'staff') {
+    const [user] = await ctx.db
+      .select({ enabled: staffUsers.enabled, mustChangePassword: staffUsers.mustChangePassword })
+      .from(staffUsers)
+      .where(eq(staffUsers.id, s.subjectId));
+    if (!user?.enabled) {
+      await revokeSession(ctx, s.id);
+      throw new DomainError('SESSION_REVOKED', 401, '您已退出登录', 'Session has ended');
+    }
+    principal.mustChangePassword = user.mustChangePassword;
     const rows = await ctx.db
       .select({ role: staffUserRoles.roleCode, permission: rolePermissions.permission })
       .from(staffUserRoles)
@@ -203,13 +220,29 @@ export function requirePatient(ctx: AppContext) {
   };
 }
 
-/** preHandler: a logged-in staff user holding `permission` (when given). */
-export function requireStaff(ctx: AppContext, permission?: Permission) {
+/**
+ * preHandler: a logged-in staff user holding `permission` (when given). A user who still has to
+ * replace an initial or reset password is refused everywhere except the few endpoints that pass
+ * `allowPendingPasswordChange` (change-password, logout, me).
+ */
+export function requireStaff(
+  ctx: AppContext,
+  permission?: Permission,
+  opts: { allowPendingPasswordChange?: boolean } = {},
+) {
   return async (req: FastifyRequest, _reply: FastifyReply) => {
     const p = req.principal ?? (await authenticate(ctx, req));
     if (!p) throw unauthenticated();
     if (p.kind !== 'staff') throw forbidden('STAFF_ONLY');
     req.principal = p;
+    if (p.mustChangePassword && !opts.allowPendingPasswordChange) {
+      throw new DomainError(
+        'PASSWORD_CHANGE_REQUIRED',
+        403,
+        '请先修改初始密码',
+        'You must change your password first',
+      );
+    }
     if (permission && !holds(p.permissions, permission)) {
       throw new DomainError(
         'PERMISSION_DENIED',

@@ -7,6 +7,7 @@ import type { AppContext } from '../../platform/context.js';
 import { DomainError } from '../../platform/errors.js';
 import { pendingMigrations } from '../../db/migrate.js';
 import type { Module } from '../index.js';
+import { PURGE_SESSIONS_JOB, purgeExpiredSessions } from '../../platform/session-cleanup.js';
 
 const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry });
@@ -14,6 +15,9 @@ client.collectDefaultMetrics({ register: registry });
 export const systemModule: Module = {
   name: 'system',
   async register(app: FastifyInstance, ctx: AppContext) {
+    ctx.jobs.register(PURGE_SESSIONS_JOB, async () => void (await purgeExpiredSessions(ctx)), {
+      cron: '*/10 * * * *',
+    });
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.get(
       '/health',

@@ -1,0 +1,102 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { buildApp, type App } from '../app.js';
+import { openPostgres, type Database } from '../db/client.js';
+import { openTestDatabase } from '../testing/harness.js';
+import { testConfig } from '../testing/config.js';
+import { ControlledClock } from './clock.js';
+import { PURGE_SESSIONS_JOB } from './session-cleanup.js';
+
+// A "restart" is a new app (and on PostgreSQL a new connection pool) on the same database,
+// after the first one stopped without finishing its work.
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+async function startApp(database: Database): Promise<App> {
+  const app = await buildApp({
+    config: testConfig(),
+    database,
+    clock: new ControlledClock('2026-11-23T01:00:00Z'),
+    logger: false,
+    jobOptions: { pollingIntervalSeconds: 0.5, cronMonitorIntervalSeconds: 1 },
+  });
+  await app.ctx.jobs.start();
+  return app;
+}
+
+async function reopen(database: Database, url: string | undefined): Promise<Database> {
+  if (database.kind === 'pglite' || !url) return database;
+  await database.close();
+  return openPostgres(url, 4);
+}
+
+async function insertEndedSession(app: App, id: string) {
+  await app.ctx.db.execute(sql`
+    INSERT INTO sessions (id, subject_kind, subject_id, created_at, last_seen_at, expires_at)
+    VALUES (${id}, 'patient', 'acc', '2020-01-01', '2020-01-01', '2020-01-31')`);
+}
+
+async function sessionExists(app: App, id: string) {
+  const r = await app.ctx.db.execute(sql`SELECT 1 FROM sessions WHERE id = ${id}`);
+  return r.rows.length > 0;
+}
+
+async function waitFor(check: () => Promise<boolean>, ms: number) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+describe('durable jobs', () => {
+  it('runs a job queued before a restart, after the restart', async () => {
+    const { database, drop } = await openTestDatabase(4);
+    const url = database.url;
+    let app = await startApp(database);
+    await insertEndedSession(app, 'ended-1');
+    await app.ctx.jobs.send(PURGE_SESSIONS_JOB, {}, { startAfter: new Date(Date.now() + 3000) });
+    await app.close();
+    await app.ctx.jobs.stop();
+    expect(await sessionExists(app, 'ended-1')).toBe(true);
+
+    const db2 = await reopen(database, url);
+    app = await startApp(db2);
+    cleanups.push(async () => {
+      await app.close();
+      await app.ctx.jobs.stop();
+      await db2.close();
+      await drop();
+    });
+    expect(await waitFor(async () => !(await sessionExists(app, 'ended-1')), 30_000)).toBe(true);
+  });
+
+  it('keeps firing a scheduled (cron) job after a restart', async () => {
+    const { database, drop } = await openTestDatabase(4);
+    const url = database.url;
+    let app = await startApp(database);
+    await app.close();
+    await app.ctx.jobs.stop();
+
+    const db2 = await reopen(database, url);
+    app = await startApp(db2);
+    cleanups.push(async () => {
+      await app.close();
+      await app.ctx.jobs.stop();
+      await db2.close();
+      await drop();
+    });
+    const schedules = await app.ctx.database.raw.query<{ name: string }>('SELECT name FROM pgboss.schedule');
+    expect(schedules.rows.map((r) => r.name)).toContain(PURGE_SESSIONS_JOB);
+    await insertEndedSession(app, 'ended-2');
+    // the cron is every 10 minutes; pg-boss fires it at the next matching minute, so force a match by
+    // rescheduling every minute through the same mechanism the module uses
+    await app.ctx.database.raw.query("UPDATE pgboss.schedule SET cron = '* * * * *' WHERE name = $1", [
+      PURGE_SESSIONS_JOB,
+    ]);
+    expect(await waitFor(async () => !(await sessionExists(app, 'ended-2')), 75_000)).toBe(true);
+  }, 90_000);
+});
