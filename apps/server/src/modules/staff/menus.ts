@@ -1,0 +1,202 @@
+import { holds, type Permission } from '../../platform/permissions.js';
+
+export interface ConsoleMenu {
+  key: string;
+  group: 'home' | 'system' | 'directory' | 'scheduling' | 'registration' | 'payments';
+  zh: string;
+  en: string;
+  /** console route */
+  path: string;
+  /** the permission that shows this menu; none means every staff user sees it */
+  permission?: Permission;
+}
+
+/** The staff console's menu catalogue: a menu is shown when the user holds its permission. */
+export const CONSOLE_MENUS: ConsoleMenu[] = [
+  { key: 'dashboard', group: 'home', zh: '工作台', en: 'Dashboard', path: '/' },
+  // system administration
+  {
+    key: 'users',
+    group: 'system',
+    zh: '用户管理',
+    en: 'Users',
+    path: '/system/users',
+    permission: 'staff.manage',
+  },
+  {
+    key: 'roles',
+    group: 'system',
+    zh: '角色权限',
+    en: 'Roles',
+    path: '/system/roles',
+    permission: 'staff.manage',
+  },
+  {
+    key: 'audit',
+    group: 'system',
+    zh: '操作日志',
+    en: 'Audit log',
+    path: '/system/audit',
+    permission: 'audit.read',
+  },
+  {
+    key: 'sms-log',
+    group: 'system',
+    zh: '短信记录',
+    en: 'SMS log',
+    path: '/system/sms-log',
+    permission: 'sms.read',
+  },
+  // hospital directory and content
+  {
+    key: 'hospital',
+    group: 'directory',
+    zh: '医院信息',
+    en: 'Hospital',
+    path: '/directory/hospital',
+    permission: 'directory.manage',
+  },
+  {
+    key: 'campuses',
+    group: 'directory',
+    zh: '院区管理',
+    en: 'Campuses',
+    path: '/directory/campuses',
+    permission: 'directory.manage',
+  },
+  {
+    key: 'departments',
+    group: 'directory',
+    zh: '科室管理',
+    en: 'Departments',
+    path: '/directory/departments',
+    permission: 'directory.manage',
+  },
+  {
+    key: 'doctors',
+    group: 'directory',
+    zh: '医生管理',
+    en: 'Doctors',
+    path: '/directory/doctors',
+    permission: 'directory.manage',
+  },
+  {
+    key: 'articles',
+    group: 'directory',
+    zh: '资讯管理',
+    en: 'Articles',
+    path: '/directory/articles',
+    permission: 'content.manage',
+  },
+  {
+    key: 'prices',
+    group: 'directory',
+    zh: '价格公示',
+    en: 'Price list',
+    path: '/directory/prices',
+    permission: 'prices.manage',
+  },
+  {
+    key: 'featured',
+    group: 'directory',
+    zh: '特色专科',
+    en: 'Featured disciplines',
+    path: '/directory/featured',
+    permission: 'directory.manage',
+  },
+  {
+    key: 'recommended',
+    group: 'directory',
+    zh: '推荐医生',
+    en: 'Recommended doctors',
+    path: '/directory/recommended',
+    permission: 'directory.manage',
+  },
+  // scheduling
+  {
+    key: 'shifts',
+    group: 'scheduling',
+    zh: '班次设置',
+    en: 'Shifts',
+    path: '/scheduling/shifts',
+    permission: 'scheduling.manage',
+  },
+  {
+    key: 'templates',
+    group: 'scheduling',
+    zh: '排班模板',
+    en: 'Schedule templates',
+    path: '/scheduling/templates',
+    permission: 'scheduling.manage',
+  },
+  {
+    key: 'schedules',
+    group: 'scheduling',
+    zh: '排班管理',
+    en: 'Schedules',
+    path: '/scheduling/schedules',
+    permission: 'scheduling.manage',
+  },
+  {
+    key: 'release-rules',
+    group: 'scheduling',
+    zh: '放号规则',
+    en: 'Release rules',
+    path: '/scheduling/release-rules',
+    permission: 'scheduling.manage',
+  },
+  // registration
+  {
+    key: 'registrations',
+    group: 'registration',
+    zh: '挂号记录',
+    en: 'Registrations',
+    path: '/registration/registrations',
+    permission: 'registrations.read',
+  },
+  {
+    key: 'blacklist',
+    group: 'registration',
+    zh: '黑名单',
+    en: 'Blacklist',
+    path: '/registration/blacklist',
+    permission: 'blacklist.manage',
+  },
+  {
+    key: 'channels',
+    group: 'registration',
+    zh: '渠道管理',
+    en: 'Channels',
+    path: '/registration/channels',
+    permission: 'channels.manage',
+  },
+  // payments
+  {
+    key: 'payment-orders',
+    group: 'payments',
+    zh: '支付订单',
+    en: 'Payment orders',
+    path: '/payments/orders',
+    permission: 'payments.read',
+  },
+  {
+    key: 'refunds',
+    group: 'payments',
+    zh: '退款管理',
+    en: 'Refunds',
+    path: '/payments/refunds',
+    permission: 'refunds.manage',
+  },
+  {
+    key: 'abnormal-orders',
+    group: 'payments',
+    zh: '异常订单',
+    en: 'Abnormal orders',
+    path: '/payments/abnormal-orders',
+    permission: 'refunds.manage',
+  },
+];
+
+export function menusFor(permissions: Set<string>): ConsoleMenu[] {
+  return CONSOLE_MENUS.filter((m) => !m.permission || holds(permissions, m.permission));
+}
