@@ -29,13 +29,70 @@ const ConfigSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMS_PROVIDER: z.enum(['console']).default('console'),
+  /** SMS login and consent codes (identity): lifetime, wrong tries, resend interval, daily limits. */
+  SMS_CODE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  SMS_CODE_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+  SMS_RESEND_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  SMS_MAX_PER_PHONE_PER_DAY: z.coerce.number().int().positive().default(10),
+  SMS_MAX_PER_IP_PER_DAY: z.coerce.number().int().positive().default(100),
   IDENTITY_PROVIDER: z.enum(['sandbox']).default('sandbox'),
   HIS_PROVIDER: z.enum(['sandbox']).default('sandbox'),
   PAYMENT_CHANNELS: z.string().default('sandbox'),
+  /** Payments (FIN): seconds a paying order waits for its notification before the query job asks the channel. */
+  PAYMENT_QUERY_DELAY_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** Sandbox channel: HMAC key of its notifications; where it posts them (default PUBLIC_BASE_URL/api/v1/payments/notify/sandbox). */
+  SANDBOX_PAY_SECRET: z.string().min(16).default('qingnang-sandbox-pay-notify-secret'),
+  SANDBOX_NOTIFY_URL: z.string().url().optional(),
+  /** WeChat Pay API v3 merchant settings (FIN-06). Keys are PEM text (escaped newlines allowed). */
+  WECHATPAY_BASE_URL: z.string().url().default('https://api.mch.weixin.qq.com'),
+  WECHATPAY_MCHID: z.string().max(32).optional(),
+  WECHATPAY_APPID: z.string().max(32).optional(),
+  WECHATPAY_SERIAL_NO: z.string().max(64).optional(),
+  WECHATPAY_PRIVATE_KEY: z.string().optional(),
+  WECHATPAY_APIV3_KEY: z.string().length(32).optional(),
+  /** Verification mode: platform certificate(s) (PEM, several allowed) or the WeChat Pay public key and its id (PUB_KEY_ID_...). */
+  WECHATPAY_PLATFORM_CERTS: z.string().optional(),
+  WECHATPAY_PUBLIC_KEY: z.string().optional(),
+  WECHATPAY_PUBLIC_KEY_ID: z.string().max(64).optional(),
+  WECHATPAY_NOTIFY_URL: z.string().url().optional(),
+  WECHATPAY_REFUND_NOTIFY_URL: z.string().url().optional(),
+  /** Alipay (FIN-06): app id, app private key, Alipay public key (PEM or bare base64), gateway. */
+  ALIPAY_APP_ID: z.string().max(32).optional(),
+  ALIPAY_PRIVATE_KEY: z.string().optional(),
+  ALIPAY_PUBLIC_KEY: z.string().optional(),
+  ALIPAY_GATEWAY: z.string().url().default('https://openapi.alipay.com/gateway.do'),
+  ALIPAY_NOTIFY_URL: z.string().url().optional(),
+  ALIPAY_RETURN_URL: z.string().url().optional(),
   JOBS_ENABLED: z
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** Scheduling: how many weeks ahead the generation job creates schedules from templates. */
+  SCHEDULE_GENERATE_WEEKS: z.coerce.number().int().min(1).max(12).default(2),
+  /** Registration: minutes a locked slot waits for payment (REG-08). */
+  REGISTRATION_LOCK_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
+  /** Per-patient limits (REG-09): live registrations per clinic day, outstanding in total, one per doctor per day. */
+  REGISTRATION_MAX_PER_DAY: z.coerce.number().int().min(1).max(20).default(3),
+  REGISTRATION_MAX_OUTSTANDING: z.coerce.number().int().min(1).max(50).default(5),
+  REGISTRATION_ONE_PER_DOCTOR_PER_DAY: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Online cancellation window (REG-14): before the clinic starts, or (001) up to N days after the clinic day. */
+  REGISTRATION_CANCEL_WINDOW: z.enum(['before_clinic_start', 'clinic_day_plus_days']).default('clinic_day_plus_days'),
+  REGISTRATION_CANCEL_DAYS: z.coerce.number().int().min(0).max(30).default(7),
+  /** Check-in (取号) window relative to the booked segment's start, on the clinic day. */
+  CHECKIN_OPENS_MINUTES_BEFORE: z.coerce.number().int().min(0).max(720).default(60),
+  CHECKIN_CLOSES_MINUTES_AFTER: z.coerce.number().int().min(0).max(720).default(30),
+  /** Optional campus geofence for check-in: all three set turns it on. */
+  CHECKIN_GEOFENCE_LAT: z.coerce.number().min(-90).max(90).optional(),
+  CHECKIN_GEOFENCE_LNG: z.coerce.number().min(-180).max(180).optional(),
+  CHECKIN_GEOFENCE_RADIUS_M: z.coerce.number().int().positive().optional(),
+  /** Visit-eve reminder (HH:mm, hospital time, the day before the clinic). */
+  REGISTRATION_REMINDER_TIME: z
+    .string()
+    .regex(/^[0-2][0-9]:[0-5][0-9]$/)
+    .default('18:00'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -8,6 +8,7 @@ export const PERMISSIONS = {
   'staff.manage': { zh: '用户与角色管理', en: 'Manage staff users and roles' },
   'audit.read': { zh: '查看审计日志', en: 'Read the audit log' },
   'sms.read': { zh: '查看短信发送记录', en: 'Read the SMS delivery log' },
+  'notifications.read': { zh: '查看消息推送记录', en: 'Read the notification delivery log' },
   // content and directory
   'directory.manage': { zh: '医院信息维护', en: 'Maintain hospital directory' },
   'content.manage': { zh: '资讯内容维护', en: 'Maintain articles' },
@@ -49,6 +50,7 @@ export const BUILTIN_ROLES: Record<string, { zh: string; en: string; permissions
       'registrations.manage',
       'patients.read',
       'sms.read',
+      'notifications.read',
       'blacklist.manage',
     ],
   },

@@ -1,8 +1,67 @@
+import { createHash } from 'node:crypto';
 import type { AppConfig } from '../../config.js';
+import { DomainError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface IdentityAdapters {}
+export type PlatformProvider = 'wechat' | 'alipay';
 
-export function buildIdentityAdapters(_config: AppConfig): IdentityAdapters {
-  return {};
+export interface SubscribeMessage {
+  openid: string;
+  template: string;
+  title: string;
+  body: string;
+  link?: string;
+}
+
+/**
+ * A user platform (WeChat mini program / 服务号, Alipay mini program): authorisation-code login
+ * (wx.login code2Session, alipay.system.oauth.token) and subscribe / template messages (MSG-01).
+ */
+export interface UserPlatform {
+  readonly provider: PlatformProvider;
+  readonly kind: 'sandbox';
+  exchangeCode(code: string): Promise<{ openid: string }>;
+  sendSubscribeMessage(message: SubscribeMessage): Promise<{ providerMessageId: string }>;
+}
+
+export interface IdentityAdapters {
+  wechatPlatform: UserPlatform;
+  alipayPlatform: UserPlatform;
+}
+
+export function buildIdentityAdapters(config: AppConfig): IdentityAdapters {
+  switch (config.IDENTITY_PROVIDER) {
+    case 'sandbox':
+      return { wechatPlatform: sandboxPlatform('wechat'), alipayPlatform: sandboxPlatform('alipay') };
+  }
+}
+
+/**
+ * Sandbox platform: the openid is derived from the authorisation code, so the same code always logs
+ * into the same account; a code starting with "invalid" is refused like an expired code. Sent
+ * messages are kept in `sent` for inspection.
+ */
+export function sandboxPlatform(provider: PlatformProvider): UserPlatform & { sent: SubscribeMessage[] } {
+  const sent: SubscribeMessage[] = [];
+  return {
+    provider,
+    kind: 'sandbox',
+    sent,
+    async exchangeCode(code) {
+      if (code.startsWith('invalid')) {
+        throw new DomainError(
+          'OAUTH_CODE_INVALID',
+          401,
+          '授权已失效，请重新授权',
+          'The authorisation code is invalid or expired',
+        );
+      }
+      const digest = createHash('sha256').update(`${provider}:${code}`).digest('base64url');
+      return { openid: `${provider === 'wechat' ? 'o' : '2088'}sbx${digest.slice(0, 24)}` };
+    },
+    async sendSubscribeMessage(message) {
+      sent.push(message);
+      return { providerMessageId: newId() };
+    },
+  };
 }

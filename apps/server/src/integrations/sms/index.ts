@@ -1,8 +1,55 @@
 import type { AppConfig } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import { newId } from '../../platform/ids.js';
+import { maskPhone, PiiCipher } from '../../platform/pii.js';
+import { smsMessages } from '../../modules/notifications/schema.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface SmsAdapters {}
+export interface SmsMessage {
+  phone: string;
+  /** template name, e.g. auth.login_code or a notification template */
+  template: string;
+  content: string;
+  at: Date;
+}
 
-export function buildSmsAdapters(_config: AppConfig): SmsAdapters {
-  return {};
+/** Sends one SMS through the hospital's SMS platform (MSG-02). */
+export interface SmsSender {
+  /** 'console' is the sandbox: it records messages instead of sending them */
+  readonly kind: 'console';
+  send(db: Db, message: SmsMessage): Promise<{ providerMessageId: string }>;
+}
+
+export interface SmsAdapters {
+  sms: SmsSender;
+}
+
+export function buildSmsAdapters(config: AppConfig): SmsAdapters {
+  switch (config.SMS_PROVIDER) {
+    case 'console':
+      return { sms: consoleSmsSender(new PiiCipher(config.piiEncryptionKey, config.piiIndexKey)) };
+  }
+}
+
+/**
+ * The sandbox SMS sender: every message is written to sms_messages (phone encrypted, a masked copy
+ * for the staff list at GET /v1/admin/sms-messages) and nothing leaves the machine.
+ */
+export function consoleSmsSender(cipher: PiiCipher): SmsSender {
+  return {
+    kind: 'console',
+    async send(db, m) {
+      const id = newId();
+      await db.insert(smsMessages).values({
+        id,
+        provider: 'console',
+        phoneEnc: cipher.encrypt(m.phone),
+        phoneIdx: cipher.blindIndex(m.phone),
+        phoneMasked: maskPhone(m.phone),
+        template: m.template,
+        content: m.content,
+        createdAt: m.at,
+      });
+      return { providerMessageId: id };
+    },
+  };
 }
