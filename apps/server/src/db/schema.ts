@@ -8,3 +8,5 @@ export * from '../modules/scheduling/schema.js';
 export * from '../modules/registration/schema.js';
 export * from '../modules/payments/schema.js';
 export * from '../modules/notifications/schema.js';
+export * from '../modules/blacklist/schema.js';
+export * from '../modules/gateway/schema.js';

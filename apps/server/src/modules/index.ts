@@ -6,6 +6,7 @@ import { staffModule } from './staff/routes.js';
 import { directoryModule } from './directory/routes.js';
 import { schedulingModule } from './scheduling/routes.js';
 import { registrationModule } from './registration/routes.js';
+import { blacklistModule } from './blacklist/routes.js';
 import { paymentsModule } from './payments/routes.js';
 import { notificationsModule } from './notifications/routes.js';
 
@@ -24,4 +25,5 @@ export const modules: Module[] = [
   schedulingModule,
   paymentsModule,
   registrationModule,
+  blacklistModule,
 ];
