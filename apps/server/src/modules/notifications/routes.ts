@@ -1,8 +1,139 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
+import { audit } from '../../platform/audit.js';
+import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import type { Module } from '../index.js';
+import { blindIndexOf } from '../identity/service.js';
+import { normalisePhone } from '../identity/pii.js';
+import {
+  DELIVER_JOB,
+  deliverDueNotifications,
+  listDeliveries,
+  listMessages,
+  listSmsMessages,
+  markAllMessagesRead,
+  markMessageRead,
+  unreadCount,
+} from './service.js';
+
+const Page = {
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+};
 
 export const notificationsModule: Module = {
   name: 'notifications',
-  async register(_app: FastifyInstance, _ctx: AppContext) {},
+  async register(scope: FastifyInstance, ctx: AppContext) {
+    const app = scope.withTypeProvider<ZodTypeProvider>();
+    const patient = requirePatient(ctx);
+    const tags = { tags: ['notifications'], security: [{ bearer: [] }] };
+
+    // Deliveries are sent by this job: nudged by notify(), and swept every minute for retries.
+    ctx.jobs.register(
+      DELIVER_JOB,
+      async () => {
+        await deliverDueNotifications(ctx);
+      },
+      { cron: '* * * * *', retryLimit: 0 },
+    );
+
+    // ---- message centre ----
+    app.get(
+      '/v1/messages',
+      {
+        schema: {
+          ...tags,
+          summary: 'Message centre: newest first',
+          querystring: z
+            .object({
+              ...Page,
+              unread: z.enum(['true', 'false']).optional(),
+              category: z.string().max(40).optional(),
+            })
+            .strict(),
+        },
+        preHandler: patient,
+      },
+      async (req) =>
+        listMessages(ctx, principalOf(req).id, {
+          page: req.query.page,
+          pageSize: req.query.pageSize,
+          unreadOnly: req.query.unread === 'true',
+          category: req.query.category,
+        }),
+    );
+    app.get(
+      '/v1/messages/unread-count',
+      { schema: { ...tags, summary: 'Number of unread messages' }, preHandler: patient },
+      async (req) => ({ unread: await unreadCount(ctx, principalOf(req).id) }),
+    );
+    app.post(
+      '/v1/messages/read-all',
+      { schema: { ...tags, summary: 'Mark every message read' }, preHandler: patient },
+      async (req) => markAllMessagesRead(ctx, principalOf(req).id),
+    );
+    app.post(
+      '/v1/messages/:id/read',
+      {
+        schema: { ...tags, summary: 'Mark one message read', params: z.object({ id: z.string().uuid() }) },
+        preHandler: patient,
+      },
+      async (req) => markMessageRead(ctx, principalOf(req).id, req.params.id),
+    );
+
+    // ---- staff ----
+    const admin = { tags: ['admin: notifications'], security: [{ bearer: [] }] };
+    app.get(
+      '/v1/admin/sms-messages',
+      {
+        schema: {
+          ...admin,
+          summary: 'SMS sent by the console (sandbox) sender; phone masked',
+          querystring: z
+            .object({
+              ...Page,
+              phone: z.string().max(20).optional(),
+              template: z.string().max(80).optional(),
+            })
+            .strict(),
+        },
+        preHandler: requireStaff(ctx, 'sms.read'),
+      },
+      async (req) => {
+        const { phone, ...rest } = req.query;
+        const result = await listSmsMessages(ctx, {
+          ...rest,
+          phoneIdx: phone ? blindIndexOf(ctx, normalisePhone(phone)) : undefined,
+        });
+        await audit(ctx, req, {
+          action: 'sms-messages.read',
+          objectType: 'sms_message',
+          detail: { byPhone: Boolean(phone), results: result.items.length },
+        });
+        return result;
+      },
+    );
+    app.get(
+      '/v1/admin/notification-deliveries',
+      {
+        schema: {
+          ...admin,
+          summary: 'Delivery log of notifications to outside channels',
+          querystring: z
+            .object({
+              ...Page,
+              state: z.enum(['pending', 'sent', 'failed', 'skipped']).optional(),
+              channel: z.enum(['sms', 'wechat', 'alipay']).optional(),
+              accountId: z.string().uuid().optional(),
+              template: z.string().max(80).optional(),
+            })
+            .strict(),
+        },
+        preHandler: requireStaff(ctx, 'notifications.read'),
+      },
+      async (req) => listDeliveries(ctx, req.query),
+    );
+  },
 };
