@@ -1,8 +1,382 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
+import { audit } from '../../platform/audit.js';
+import { requireStaff } from '../../platform/auth.js';
+import { dayjs, hospitalDay } from '../../platform/clock.js';
+import { badRequest } from '../../platform/errors.js';
 import type { Module } from '../index.js';
+import {
+  addExtraSlots,
+  browseSchedules,
+  createSchedule,
+  createTemplate,
+  deleteTemplate,
+  departmentScheduleDays,
+  generateSchedules,
+  getSchedule,
+  getSegments,
+  listReleaseRules,
+  listShifts,
+  listTemplates,
+  updateReleaseRule,
+  updateSchedule,
+  updateTemplate,
+  upsertShift,
+} from './service.js';
+
+export const dateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:mm');
+const id = z.string().min(1).max(64);
+const level = z.enum(['general', 'expert', 'special']);
+const channel = z.enum(['online', 'counter', 'third_party']);
+const fee = z.number().int().min(0).max(10_000_000);
+
+const templateBody = z
+  .object({
+    doctorId: id,
+    departmentId: id,
+    weekdays: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+    shiftCode: z.string().min(2).max(32),
+    segmentMinutes: z.number().int().min(5).max(720),
+    slotsPerSegment: z.number().int().min(1).max(500),
+    level,
+    feeFen: fee,
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+/** The generation job: keeps N weeks of schedules ahead of today (SCH-03). */
+export const GENERATE_JOB = 'scheduling.generate-from-templates';
 
 export const schedulingModule: Module = {
   name: 'scheduling',
-  async register(_app: FastifyInstance, _ctx: AppContext) {},
+  async register(fastify: FastifyInstance, ctx: AppContext) {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const tags = ['scheduling'];
+    const adminTags = ['scheduling (console)'];
+    const manage = requireStaff(ctx, 'scheduling.manage');
+
+    ctx.jobs.register(
+      GENERATE_JOB,
+      async () => {
+        const r = await generateSchedules(ctx);
+        ctx.log.info({ created: r.created }, 'schedules generated from templates');
+      },
+      { cron: '15 0 * * *' },
+    );
+
+    // ------------------------------------------------------------ patient browsing
+    app.get(
+      '/v1/schedules',
+      {
+        schema: {
+          tags,
+          summary: 'Schedules with remaining slots per segment (by department and date, or by doctor)',
+          querystring: z
+            .object({
+              departmentId: id.optional(),
+              doctorId: id.optional(),
+              date: dateString.optional(),
+              from: dateString.optional(),
+              to: dateString.optional(),
+            })
+            .strict(),
+        },
+      },
+      async (req) => {
+        const q = req.query;
+        const today = hospitalDay(ctx.clock.now(), ctx.config.HOSPITAL_TIMEZONE);
+        const from = q.date ?? q.from ?? today;
+        const to = q.date ?? q.to ?? dayjs(from).add(14, 'day').format('YYYY-MM-DD');
+        if (!q.departmentId && !q.doctorId && !q.date)
+          throw badRequest(
+            'FILTER_REQUIRED',
+            '请选择科室、医生或日期',
+            'Give departmentId, doctorId or date',
+          );
+        if (dayjs(to).diff(dayjs(from), 'day') > 31 || to < from)
+          throw badRequest(
+            'DATE_RANGE_INVALID',
+            '日期范围不正确（最多31天）',
+            'Date range is invalid (31 days max)',
+          );
+        const items = await browseSchedules(ctx, {
+          departmentId: q.departmentId,
+          doctorId: q.doctorId,
+          from,
+          to,
+        });
+        return { items };
+      },
+    );
+
+    app.get(
+      '/v1/departments/:id/schedule-days',
+      {
+        schema: {
+          tags,
+          summary: 'Bookable days of a department with remaining slots',
+          params: z.object({ id }),
+        },
+      },
+      async (req) => ({ items: await departmentScheduleDays(ctx, req.params.id) }),
+    );
+
+    // ------------------------------------------------------------ console: shifts
+    app.get('/v1/admin/shifts', { schema: { tags: adminTags }, preHandler: manage }, async () => ({
+      items: await listShifts(ctx),
+    }));
+    app.put(
+      '/v1/admin/shifts/:code',
+      {
+        schema: {
+          tags: adminTags,
+          params: z.object({ code: z.string().regex(/^[a-z_]{2,32}$/) }),
+          body: z
+            .object({
+              nameZh: z.string().min(1).max(20),
+              nameEn: z.string().min(1).max(40),
+              startTime: hhmm,
+              endTime: hhmm,
+              sort: z.number().int().min(0).max(100).default(0),
+            })
+            .strict(),
+        },
+        preHandler: manage,
+      },
+      async (req) => {
+        const shift = await upsertShift(ctx, { code: req.params.code, ...req.body });
+        await audit(ctx, req, { action: 'scheduling.shift.save', objectType: 'shift', objectId: shift.code });
+        return shift;
+      },
+    );
+
+    // ------------------------------------------------------------ console: templates
+    app.get(
+      '/v1/admin/schedule-templates',
+      {
+        schema: {
+          tags: adminTags,
+          querystring: z.object({ departmentId: id.optional(), doctorId: id.optional() }),
+        },
+        preHandler: manage,
+      },
+      async (req) => ({ items: await listTemplates(ctx, req.query) }),
+    );
+    app.post(
+      '/v1/admin/schedule-templates',
+      { schema: { tags: adminTags, body: templateBody }, preHandler: manage },
+      async (req, reply) => {
+        const tpl = await createTemplate(ctx, req.body);
+        await audit(ctx, req, {
+          action: 'scheduling.template.create',
+          objectType: 'schedule_template',
+          objectId: tpl.id,
+        });
+        return reply.status(201).send(tpl);
+      },
+    );
+    app.patch(
+      '/v1/admin/schedule-templates/:id',
+      {
+        schema: {
+          tags: adminTags,
+          params: z.object({ id }),
+          body: templateBody.omit({ doctorId: true, departmentId: true }).partial().strict(),
+        },
+        preHandler: manage,
+      },
+      async (req) => {
+        const tpl = await updateTemplate(ctx, req.params.id, req.body);
+        await audit(ctx, req, {
+          action: 'scheduling.template.update',
+          objectType: 'schedule_template',
+          objectId: tpl.id,
+        });
+        return tpl;
+      },
+    );
+    app.delete(
+      '/v1/admin/schedule-templates/:id',
+      { schema: { tags: adminTags, params: z.object({ id }) }, preHandler: manage },
+      async (req, reply) => {
+        await deleteTemplate(ctx, req.params.id);
+        await audit(ctx, req, {
+          action: 'scheduling.template.delete',
+          objectType: 'schedule_template',
+          objectId: req.params.id,
+        });
+        return reply.status(204).send();
+      },
+    );
+    app.post(
+      '/v1/admin/schedule-templates/generate',
+      {
+        schema: {
+          tags: adminTags,
+          body: z.object({ weeks: z.number().int().min(1).max(12).optional() }).strict(),
+        },
+        preHandler: manage,
+      },
+      async (req) => {
+        const r = await generateSchedules(ctx, { weeks: req.body.weeks });
+        await audit(ctx, req, { action: 'scheduling.generate', detail: { created: r.created } });
+        return r;
+      },
+    );
+
+    // ------------------------------------------------------------ console: schedules
+    app.get(
+      '/v1/admin/schedules',
+      {
+        schema: {
+          tags: adminTags,
+          summary: 'Schedule calendar of a department (or doctor) over a date range',
+          querystring: z
+            .object({
+              departmentId: id.optional(),
+              doctorId: id.optional(),
+              from: dateString,
+              to: dateString,
+            })
+            .strict(),
+        },
+        preHandler: manage,
+      },
+      async (req) => {
+        const { from, to } = req.query;
+        if (dayjs(to).diff(dayjs(from), 'day') > 62 || to < from)
+          throw badRequest(
+            'DATE_RANGE_INVALID',
+            '日期范围不正确（最多62天）',
+            'Date range is invalid (62 days max)',
+          );
+        return { items: await browseSchedules(ctx, req.query) };
+      },
+    );
+    app.post(
+      '/v1/admin/schedules',
+      {
+        schema: {
+          tags: adminTags,
+          body: z
+            .object({
+              doctorId: id,
+              departmentId: id,
+              clinicDate: dateString,
+              shiftCode: z.string().min(2).max(32),
+              segmentMinutes: z.number().int().min(5).max(720),
+              slotsPerSegment: z.number().int().min(1).max(500),
+              level,
+              feeFen: fee,
+            })
+            .strict(),
+        },
+        preHandler: manage,
+      },
+      async (req, reply) => {
+        const s = await createSchedule(ctx, req.body);
+        await audit(ctx, req, {
+          action: 'scheduling.schedule.create',
+          objectType: 'schedule',
+          objectId: s.id,
+        });
+        return reply.status(201).send({ ...s, segments: await getSegments(ctx.db, s.id) });
+      },
+    );
+    app.get(
+      '/v1/admin/schedules/:id',
+      { schema: { tags: adminTags, params: z.object({ id }) }, preHandler: manage },
+      async (req) => {
+        const s = await getSchedule(ctx, req.params.id);
+        const [view] = await browseSchedules(ctx, { from: s.clinicDate, to: s.clinicDate, ids: [s.id] });
+        return view;
+      },
+    );
+    app.patch(
+      '/v1/admin/schedules/:id',
+      {
+        schema: {
+          tags: adminTags,
+          params: z.object({ id }),
+          body: z.object({ level: level.optional(), feeFen: fee.optional() }).strict(),
+        },
+        preHandler: manage,
+      },
+      async (req) => {
+        const s = await updateSchedule(ctx, req.params.id, req.body);
+        await audit(ctx, req, {
+          action: 'scheduling.schedule.update',
+          objectType: 'schedule',
+          objectId: s.id,
+          detail: req.body,
+        });
+        return s;
+      },
+    );
+    app.post(
+      '/v1/admin/schedules/:id/extra-slots',
+      {
+        schema: {
+          tags: adminTags,
+          summary: '加号: add numbered slots to a segment',
+          params: z.object({ id }),
+          body: z
+            .object({
+              segmentId: id,
+              count: z.number().int().min(1).max(50),
+              channel: z.enum(['shared', 'online', 'counter', 'third_party']).default('shared'),
+            })
+            .strict(),
+        },
+        preHandler: requireStaff(ctx, 'registrations.manage'),
+      },
+      async (req, reply) => {
+        const r = await addExtraSlots(ctx, req.params.id, req.body);
+        await audit(ctx, req, {
+          action: 'scheduling.extra-slots',
+          objectType: 'schedule',
+          objectId: req.params.id,
+          detail: { segmentId: req.body.segmentId, numbers: r.numbers },
+        });
+        return reply.status(201).send(r);
+      },
+    );
+
+    // ------------------------------------------------------------ console: release rules
+    app.get('/v1/admin/release-rules', { schema: { tags: adminTags }, preHandler: manage }, async () => ({
+      items: await listReleaseRules(ctx),
+    }));
+    app.put(
+      '/v1/admin/release-rules/:channel',
+      {
+        schema: {
+          tags: adminTags,
+          params: z.object({ channel }),
+          body: z
+            .object({
+              reservedPercent: z.number().int().min(0).max(100).optional(),
+              daysAhead: z.number().int().min(0).max(90).optional(),
+              releaseTime: hhmm.optional(),
+              sameDayOnlyLevels: z.array(level).max(3).optional(),
+              enabled: z.boolean().optional(),
+            })
+            .strict(),
+        },
+        preHandler: manage,
+      },
+      async (req) => {
+        const rule = await updateReleaseRule(ctx, req.params.channel, req.body);
+        await audit(ctx, req, {
+          action: 'scheduling.release-rule.update',
+          objectType: 'release_rule',
+          objectId: rule.channel,
+          detail: req.body,
+        });
+        return rule;
+      },
+    );
+  },
 };

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../testing/harness.js';
+import { loginStaff } from '../../testing/staff.js';
+import { GENERATE_JOB } from './routes.js';
+import { schedulingSeed } from './seed.js';
+import { addTestDoctor } from './test-fixtures.js';
+
+let t: TestApp;
+let admin: string;
+let doctorToken: string;
+let doctorId: string;
+let departmentId: string;
+let secondDepartmentId: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = (await loginStaff(t, 'operator')).token;
+  doctorToken = (await loginStaff(t, 'doctor')).token;
+  ({ doctorId, departmentId, secondDepartmentId } = await addTestDoctor(t));
+});
+afterAll(async () => t?.close());
+
+describe('scheduling: from templates to a bookable calendar', () => {
+  it('the demo seed gives every doctor 14 days of schedules with a mix of levels and some free clinics', async () => {
+    for (const title of ['associate_chief', 'attending', 'attending', 'resident'] as const)
+      await addTestDoctor(t, { title });
+    expect(await schedulingSeed.run(t.app.ctx)).toBe(true);
+    expect(await schedulingSeed.run(t.app.ctx)).toBe(false);
+    const rows = await t.app.ctx.database.raw.query<{ level: string; free: boolean; n: string }>(
+      `SELECT level, fee_fen = 0 AS free, count(*) AS n FROM schedules GROUP BY 1, 2`,
+    );
+    const span = await t.app.ctx.database.raw.query<{ first: string; last: string }>(
+      `SELECT min(clinic_date)::text AS first, max(clinic_date)::text AS last FROM schedules WHERE doctor_id = $1`,
+      [doctorId],
+    );
+    expect(span.rows[0]).toEqual({ first: '2026-11-23', last: '2026-12-06' });
+    const levels = new Set(rows.rows.map((r) => r.level));
+    expect(levels.has('general')).toBe(true);
+    expect(levels.has('expert')).toBe(true);
+    expect(rows.rows.some((r) => r.free)).toBe(true);
+  });
+
+  it('an operator defines a shift and a template; generation is idempotent and a doctor holds clinics in two departments', async () => {
+    const shift = await t.api.put('/api/v1/admin/shifts/evening_x', {
+      token: admin,
+      body: { nameZh: '傍晚', nameEn: 'Evening', startTime: '16:00', endTime: '17:00', sort: 5 },
+    });
+    expect(shift.status).toBe(200);
+    const bad = await t.api.put('/api/v1/admin/shifts/bad_x', {
+      token: admin,
+      body: { nameZh: '坏', nameEn: 'Bad', startTime: '17:00', endTime: '16:00' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('SHIFT_TIMES_INVALID');
+
+    const body = {
+      doctorId,
+      departmentId,
+      weekdays: [1, 2, 3, 4, 5, 6, 7],
+      shiftCode: 'evening_x',
+      segmentMinutes: 20,
+      slotsPerSegment: 2,
+      level: 'expert',
+      feeFen: 2500,
+    };
+    const tpl = await t.api.post('/api/v1/admin/schedule-templates', { token: admin, body });
+    expect(tpl.status).toBe(201);
+    const twice = await t.api.post('/api/v1/admin/schedule-templates', { token: admin, body });
+    expect(twice.status).toBe(409);
+    expect(twice.body.code).toBe('TEMPLATE_EXISTS');
+    const other = await t.api.post('/api/v1/admin/schedule-templates', {
+      token: admin,
+      body: { ...body, departmentId: secondDepartmentId, weekdays: [1] },
+    });
+    expect(other.status).toBe(201);
+
+    const first = await t.api.post('/api/v1/admin/schedule-templates/generate', {
+      token: admin,
+      body: { weeks: 1 },
+    });
+    expect(first.status).toBe(200);
+    expect(first.body.created).toBeGreaterThanOrEqual(7);
+    await t.app.ctx.jobs.runNow(GENERATE_JOB);
+    const again = await t.api.post('/api/v1/admin/schedule-templates/generate', {
+      token: admin,
+      body: { weeks: 1 },
+    });
+    expect(again.body.created).toBe(0);
+
+    const cal = await t.api.get(
+      `/api/v1/admin/schedules?doctorId=${doctorId}&from=2026-11-23&to=2026-11-29`,
+      { token: admin },
+    );
+    expect(cal.status).toBe(200);
+    const evening = cal.body.items.filter((s: any) => s.shiftCode === 'evening_x');
+    expect(evening).toHaveLength(8);
+    // 16:00-17:00 in 20-minute segments of 2 slots
+    expect(evening[0].segments).toHaveLength(3);
+    expect(evening[0].total).toBe(6);
+    expect(evening[0].feeFen).toBe(2500);
+  });
+
+  it('staff without scheduling.manage are refused, patients browse without logging in', async () => {
+    const refused = await t.api.get('/api/v1/admin/shifts', { token: doctorToken });
+    expect(refused.status).toBe(403);
+    const anon = await t.api.get(`/api/v1/schedules?doctorId=${doctorId}`);
+    expect(anon.status).toBe(200);
+    expect(anon.body.items.length).toBeGreaterThan(0);
+    const noFilter = await t.api.get('/api/v1/schedules');
+    expect(noFilter.status).toBe(400);
+  });
+
+  it('加号 adds numbered slots after the last one; release rules move the release time', async () => {
+    const created = await t.api.post('/api/v1/admin/schedules', {
+      token: admin,
+      body: {
+        doctorId,
+        departmentId,
+        clinicDate: '2026-11-26',
+        shiftCode: 'night',
+        segmentMinutes: 60,
+        slotsPerSegment: 3,
+        level: 'general',
+        feeFen: 1000,
+      },
+    });
+    expect(created.status).toBe(201);
+    const dup = await t.api.post('/api/v1/admin/schedules', {
+      token: admin,
+      body: {
+        doctorId,
+        departmentId,
+        clinicDate: '2026-11-26',
+        shiftCode: 'night',
+        segmentMinutes: 60,
+        slotsPerSegment: 3,
+        level: 'general',
+        feeFen: 1000,
+      },
+    });
+    expect(dup.status).toBe(409);
+    const seg = created.body.segments[0];
+    const extra = await t.api.post(`/api/v1/admin/schedules/${created.body.id}/extra-slots`, {
+      token: admin,
+      body: { segmentId: seg.id, count: 2 },
+    });
+    expect(extra.status).toBe(201);
+    const total = created.body.segments.length * 3;
+    expect(extra.body.numbers).toEqual([total + 1, total + 2]);
+
+    const view = await t.api.get(`/api/v1/admin/schedules/${created.body.id}`, { token: admin });
+    expect(view.body.segments[0].remaining).toBe(5);
+    expect(view.body.released).toBe(true);
+
+    const rule = await t.api.put('/api/v1/admin/release-rules/online', {
+      token: admin,
+      body: { daysAhead: 1, releaseTime: '07:00' },
+    });
+    expect(rule.status).toBe(200);
+    const later = await t.api.get(`/api/v1/schedules?doctorId=${doctorId}&date=2026-11-26`);
+    const night = later.body.items.find((s: any) => s.id === created.body.id);
+    expect(night.released).toBe(false);
+    expect(night.releaseAt).toBe('2026-11-24T23:00:00.000Z');
+
+    const days = await t.api.get(`/api/v1/departments/${departmentId}/schedule-days`);
+    expect(days.status).toBe(200);
+    expect(days.body.items.map((d: any) => d.date)).toEqual(['2026-11-23', '2026-11-24']);
+    await t.api.put('/api/v1/admin/release-rules/online', { token: admin, body: { daysAhead: 7 } });
+  });
+});
