@@ -1,8 +1,139 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../platform/context.js';
+import { principalOf, requirePatient } from '../../platform/auth.js';
+import { notFound } from '../../platform/errors.js';
+import type { NotificationReply } from '../../integrations/payments/index.js';
+import { SANDBOX_DELIVER_JOB, SandboxChannel } from '../../integrations/payments/sandbox/index.js';
 import type { Module } from '../index.js';
+import {
+  CHECK_ORDER_JOB,
+  RECONCILE_JOB,
+  RETRY_REFUNDS_JOB,
+  checkOrder,
+  getOwnOrderByNo,
+  getOwnPaymentOrder,
+  handlePaymentNotification,
+  handleRefundNotification,
+  reconcilePending,
+  retryRefunds,
+  startPayment,
+} from './service.js';
+import { registerFinanceRoutes } from './finance.js';
+
+const OrderIdParams = z.object({ orderId: z.string().min(1).max(64) });
+const OrderNoParams = z.object({ orderNo: z.string().min(1).max(64) });
+
+const PayBody = z
+  .object({
+    channel: z.enum(['sandbox', 'wechat', 'alipay']),
+    /** WeChat JSAPI payer openid / Alipay JSAPI buyer id */
+    openid: z.string().min(1).max(128).optional(),
+    tradeType: z.enum(['jsapi', 'h5', 'wap']).optional(),
+  })
+  .strict();
+
+const CompleteBody = z.object({ outcome: z.enum(['success', 'failure', 'cancel']) }).strict();
 
 export const paymentsModule: Module = {
   name: 'payments',
-  async register(_app: FastifyInstance, _ctx: AppContext) {},
+  async register(app: FastifyInstance, ctx: AppContext) {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    const tags = ['payments'];
+
+    ctx.jobs.register(RECONCILE_JOB, () => reconcilePending(ctx), { cron: '* * * * *' });
+    ctx.jobs.register(RETRY_REFUNDS_JOB, () => retryRefunds(ctx), { cron: '* * * * *' });
+    ctx.jobs.register<{ orderId: string }>(CHECK_ORDER_JOB, (d) => checkOrder(ctx, d.orderId));
+    ctx.jobs.register<{ id: string }>(
+      SANDBOX_DELIVER_JOB,
+      async (d) => {
+        const sandbox = ctx.adapters.paymentChannels.sandbox;
+        if (sandbox instanceof SandboxChannel) await sandbox.deliver(ctx, d.id);
+      },
+      { retryLimit: 10 },
+    );
+
+    r.get(
+      '/v1/payments/orders/:orderId',
+      { schema: { tags, params: OrderIdParams }, preHandler: requirePatient(ctx) },
+      async (req) => getOwnPaymentOrder(ctx, principalOf(req).id, req.params.orderId),
+    );
+
+    r.post(
+      '/v1/payments/orders/:orderId/pay',
+      { schema: { tags, params: OrderIdParams, body: PayBody }, preHandler: requirePatient(ctx) },
+      async (req) =>
+        startPayment(ctx, principalOf(req).id, req.params.orderId, { ...req.body, clientIp: req.ip }),
+    );
+
+    // The sandbox channel's cashier (the H5 page /cashier/:orderNo calls these).
+    r.get(
+      '/v1/payments/sandbox/:orderNo',
+      { schema: { tags, params: OrderNoParams }, preHandler: requirePatient(ctx) },
+      async (req) => {
+        const order = await getOwnOrderByNo(ctx, principalOf(req).id, req.params.orderNo);
+        const tx = await sandbox(ctx).cashierView(ctx, order.orderNo);
+        if (!tx) throw notFound('sandbox trade', '模拟支付交易');
+        return {
+          orderNo: tx.outTradeNo,
+          orderId: order.id,
+          subject: tx.subject,
+          amountFen: tx.amountFen,
+          state: tx.state,
+          expiresAt: tx.expiresAt,
+        };
+      },
+    );
+
+    r.post(
+      '/v1/payments/sandbox/:orderNo/complete',
+      { schema: { tags, params: OrderNoParams, body: CompleteBody }, preHandler: requirePatient(ctx) },
+      async (req) => {
+        const order = await getOwnOrderByNo(ctx, principalOf(req).id, req.params.orderNo);
+        const s = sandbox(ctx);
+        if (!(await s.cashierView(ctx, order.orderNo))) throw notFound('sandbox trade', '模拟支付交易');
+        const result = await s.completeCashier(ctx, order.orderNo, req.body.outcome);
+        return { orderNo: order.orderNo, orderId: order.id, state: result.state };
+      },
+    );
+
+    // Channel notifications: the signature covers the exact bytes, so these routes read the raw body.
+    await app.register(async (notify) => {
+      notify.removeAllContentTypeParsers();
+      notify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+      const nr = notify.withTypeProvider<ZodTypeProvider>();
+      const ChannelParams = z.object({ channel: z.enum(['sandbox', 'wechat', 'alipay']) });
+      nr.post(
+        '/v1/payments/notify/:channel',
+        { schema: { tags, params: ChannelParams, hide: true } },
+        async (req, reply) =>
+          send(reply, await handlePaymentNotification(ctx, req.params.channel, incoming(req))),
+      );
+      nr.post(
+        '/v1/payments/notify/:channel/refund',
+        { schema: { tags, params: ChannelParams, hide: true } },
+        async (req, reply) =>
+          send(reply, await handleRefundNotification(ctx, req.params.channel, incoming(req))),
+      );
+    });
+
+    await registerFinanceRoutes(app, ctx);
+  },
 };
+
+function sandbox(ctx: AppContext): SandboxChannel {
+  const s = ctx.adapters.paymentChannels.sandbox;
+  if (!(s instanceof SandboxChannel)) throw notFound('sandbox channel', '模拟支付渠道');
+  return s;
+}
+
+function incoming(req: FastifyRequest) {
+  return { headers: req.headers, rawBody: typeof req.body === 'string' ? req.body : '' };
+}
+
+function send(reply: FastifyReply, r: NotificationReply) {
+  reply.status(r.status);
+  if (r.contentType) reply.type(r.contentType);
+  return reply.send(r.body ?? '');
+}
