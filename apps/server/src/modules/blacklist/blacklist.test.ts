@@ -188,6 +188,12 @@ describe('manual blacklist entries', () => {
     expect(err?.zh).toContain('2026-12-23');
     expect(err?.en).toContain('2026-12-23');
 
+    // the patient's account is told, with the reason and the end date
+    const inbox = await t.api.get('/api/v1/messages', { token: p.token });
+    const banMsg = inbox.body.items.find((m: any) => m.template === 'blacklist.banned');
+    expect(banMsg.body.zh).toContain('恶意占号');
+    expect(banMsg.body.zh).toContain('2026-12-23');
+
     const twice = await t.api.post('/api/v1/admin/blacklist', {
       token: admin.token,
       body: { patientId: p.patientId, reason: '再次', days: 10 },
@@ -214,6 +220,8 @@ describe('manual blacklist entries', () => {
     expect(lifted.status).toBe(200);
     expect(lifted.body).toMatchObject({ status: 'lifted', liftedBy: admin.id, liftReason: '核实为误操作' });
     expect(await blacklistError(p.patientId)).toBeUndefined();
+    const after = await t.api.get('/api/v1/messages', { token: p.token });
+    expect(after.body.items.map((m: any) => m.template)).toContain('blacklist.lifted');
 
     const again = await t.api.post(`/api/v1/admin/blacklist/${added.body.id}/lift`, {
       token: admin.token,

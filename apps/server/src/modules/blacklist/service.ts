@@ -3,13 +3,13 @@ import { and, count, desc, eq, gt, isNull, isNotNull, lte, sql, type SQL } from 
 import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
-import { hospitalDay } from '../../platform/clock.js';
 import { DomainError, conflict, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { principalOf } from '../../platform/auth.js';
 import { maskName } from '../../platform/pii.js';
 import { blacklistEntries, blacklistRules, type BlacklistSource, type BlacklistTrigger } from './schema.js';
-import { maskedNames, notifyBan, patientOf } from './patients.js';
+import { lastBannedDay, maskedNames, notifyBan, notifyLift, patientOf } from './patients.js';
+import type { PatientRecord } from '../identity/service.js';
 
 /** A query runner: the app's database or an open transaction (inside a transaction use only tx). */
 export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -38,7 +38,7 @@ export type BlacklistEntryStatus = 'active' | 'scheduled' | 'expired' | 'lifted'
 export async function assertNotBlacklisted(ctx: AppContext, patientId: string, tx?: DbOrTx): Promise<void> {
   const ban = await activeBan(ctx, patientId, tx);
   if (!ban) return;
-  const endsOn = hospitalDay(new Date(ban.endsAt.getTime() - 1), ctx.config.HOSPITAL_TIMEZONE);
+  const endsOn = lastBannedDay(ctx, ban.endsAt);
   throw new DomainError(
     'PATIENT_BLACKLISTED',
     403,
@@ -73,21 +73,25 @@ export async function evaluateBlacklistRules(
   const rules = await ctx.db
     .select()
     .from(blacklistRules)
-    .where(and(eq(blacklistRules.enabled, true), isNull(blacklistRules.deletedAt)));
+    .where(and(eq(blacklistRules.enabled, true), isNull(blacklistRules.deletedAt)))
+    .orderBy(blacklistRules.createdAt);
+  if (rules.length === 0) return [];
+  const patient = await patientOf(ctx, patientId).catch(() => undefined);
+  if (!patient) return [];
   const created: Array<typeof blacklistEntries.$inferSelect> = [];
   for (const rule of rules) {
-    const entry = await applyRule(ctx, rule, patientId);
+    const entry = await applyRule(ctx, rule, patient);
     if (entry) created.push(entry);
   }
-  for (const entry of created) await notifyBan(ctx, entry);
   return created;
 }
 
 async function applyRule(
   ctx: AppContext,
   rule: typeof blacklistRules.$inferSelect,
-  patientId: string,
+  patient: PatientRecord,
 ): Promise<typeof blacklistEntries.$inferSelect | undefined> {
+  const patientId = patient.id;
   const now = ctx.clock.now();
   const last = await lastRuleEntry(ctx.db, rule.id, patientId);
   if (last && !last.liftedAt && last.endsAt > now) return undefined;
@@ -115,6 +119,7 @@ async function applyRule(
         createdAt: now,
       })
       .returning();
+    await notifyBan(ctx, patient, entry, tx);
     return entry;
   });
 }
@@ -345,6 +350,7 @@ export async function addManualEntry(
         createdAt: now,
       })
       .returning();
+    await notifyBan(ctx, patient, row, tx);
     return row;
   });
   await audit(ctx, req, {
@@ -353,7 +359,6 @@ export async function addManualEntry(
     objectId: entry.id,
     detail: { patientId: input.patientId, days: input.days, reason: input.reason },
   });
-  await notifyBan(ctx, entry);
   return {
     ...entry,
     ruleName: null,
@@ -398,6 +403,8 @@ export async function liftEntry(ctx: AppContext, req: FastifyRequest, id: string
     objectId: id,
     detail: { patientId: row.patientId, reason },
   });
+  const patient = await patientOf(ctx, row.patientId).catch(() => undefined);
+  if (patient) await notifyLift(ctx, patient);
   const names = await maskedNames(ctx, [row.patientId]);
   const ruleName = row.ruleId ? ((await ruleById(ctx, row.ruleId))?.name ?? null) : null;
   return {
