@@ -1,8 +1,167 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
+import { principalOf, requirePatient } from '../../platform/auth.js';
 import type { Module } from '../index.js';
+import {
+  followDoctor,
+  getCampusDetail,
+  getDepartmentDetail,
+  getDepartmentTree,
+  getDoctorCard,
+  getHospital,
+  listCampuses,
+  listFeaturedDisciplines,
+  listFollowedDoctors,
+  listRecommendedDoctors,
+  searchDoctors,
+  unfollowDoctor,
+} from './service.js';
+import { getPublishedArticle, listArticleCategories, listPublishedArticles } from './content.js';
+import { listPriceCategories, searchPrices } from './prices.js';
+import { doctorTitleSchema, idParams, pageQuery, priceCategorySchema } from './schemas.js';
+import { registerDirectoryAdminRoutes } from './admin-routes.js';
 
 export const directoryModule: Module = {
   name: 'directory',
-  async register(_app: FastifyInstance, _ctx: AppContext) {},
+  async register(app: FastifyInstance, ctx: AppContext) {
+    registerPublicRoutes(app, ctx);
+    registerDirectoryAdminRoutes(app, ctx);
+  },
 };
+
+const q = z.string().trim().max(50).optional();
+
+function registerPublicRoutes(fastify: FastifyInstance, ctx: AppContext) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const tags = ['directory'];
+
+  app.get('/v1/hospital', { schema: { tags, summary: '医院介绍 Hospital overview' } }, () =>
+    getHospital(ctx),
+  );
+
+  app.get('/v1/campuses', { schema: { tags, summary: '院区 Campuses' } }, async () => ({
+    items: await listCampuses(ctx),
+  }));
+
+  app.get(
+    '/v1/campuses/:id',
+    { schema: { tags, summary: '院区楼宇、楼层与科室分布 Campus site plan', params: idParams } },
+    (req) => getCampusDetail(ctx, req.params.id),
+  );
+
+  app.get('/v1/departments', { schema: { tags, summary: '两级科室 Department tree' } }, async () => ({
+    items: await getDepartmentTree(ctx),
+  }));
+
+  app.get(
+    '/v1/departments/:id',
+    { schema: { tags, summary: '科室介绍 Department', params: idParams } },
+    (req) => getDepartmentDetail(ctx, req.params.id),
+  );
+
+  app.get(
+    '/v1/doctors',
+    {
+      schema: {
+        tags,
+        summary: '医生查询（姓名、拼音简码、擅长） Doctor search',
+        querystring: z
+          .object({
+            q,
+            departmentId: z.string().max(64).optional(),
+            title: doctorTitleSchema.optional(),
+            ...pageQuery,
+          })
+          .strict(),
+      },
+    },
+    (req) => searchDoctors(ctx, req.query),
+  );
+
+  app.get(
+    '/v1/doctors/:id',
+    { schema: { tags, summary: '医生介绍 Doctor profile', params: idParams } },
+    (req) => getDoctorCard(ctx, req.params.id),
+  );
+
+  app.post(
+    '/v1/doctors/:id/follow',
+    {
+      preHandler: requirePatient(ctx),
+      schema: { tags, summary: '关注医生 Follow a doctor', params: idParams, security: [{ bearer: [] }] },
+    },
+    (req) => followDoctor(ctx, principalOf(req).id, req.params.id),
+  );
+
+  app.delete(
+    '/v1/doctors/:id/follow',
+    {
+      preHandler: requirePatient(ctx),
+      schema: { tags, summary: '取消关注 Unfollow a doctor', params: idParams, security: [{ bearer: [] }] },
+    },
+    (req) => unfollowDoctor(ctx, principalOf(req).id, req.params.id),
+  );
+
+  app.get(
+    '/v1/me/followed-doctors',
+    {
+      preHandler: requirePatient(ctx),
+      schema: { tags, summary: '我关注的医生 Followed doctors', security: [{ bearer: [] }] },
+    },
+    async (req) => ({ items: await listFollowedDoctors(ctx, principalOf(req).id) }),
+  );
+
+  app.get(
+    '/v1/article-categories',
+    { schema: { tags, summary: '资讯分类 Article categories' } },
+    async () => ({
+      items: await listArticleCategories(ctx),
+    }),
+  );
+
+  app.get(
+    '/v1/articles',
+    {
+      schema: {
+        tags,
+        summary: '公告、指引、宣教、知识、百科 Published articles',
+        querystring: z.object({ category: z.string().max(64).optional(), q, ...pageQuery }).strict(),
+      },
+    },
+    (req) => listPublishedArticles(ctx, req.query),
+  );
+
+  app.get('/v1/articles/:id', { schema: { tags, summary: '文章详情 Article', params: idParams } }, (req) =>
+    getPublishedArticle(ctx, req.params.id),
+  );
+
+  app.get(
+    '/v1/prices',
+    {
+      schema: {
+        tags,
+        summary: '价格公示（名称或简码模糊查询） Price list',
+        querystring: z.object({ q, category: priceCategorySchema.optional(), ...pageQuery }).strict(),
+      },
+    },
+    (req) => searchPrices(ctx, req.query),
+  );
+
+  app.get('/v1/price-categories', { schema: { tags, summary: '收费类别 Fee categories' } }, async () => ({
+    items: await listPriceCategories(ctx),
+  }));
+
+  app.get(
+    '/v1/featured-disciplines',
+    { schema: { tags, summary: '特色优势学科 Featured disciplines' } },
+    async () => ({ items: await listFeaturedDisciplines(ctx) }),
+  );
+
+  app.get(
+    '/v1/recommended-doctors',
+    { schema: { tags, summary: '推荐医生 Recommended doctors' } },
+    async () => ({ items: await listRecommendedDoctors(ctx) }),
+  );
+}
