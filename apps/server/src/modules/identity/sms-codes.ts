@@ -134,12 +134,19 @@ export async function consumeCode(
   const phoneIdx = piiCipher(ctx.config).blindIndex(input.phone);
   const conditions = [eq(smsCodes.phoneIdx, phoneIdx), eq(smsCodes.purpose, input.purpose)];
   if (input.subjectId) conditions.push(eq(smsCodes.subjectId, input.subjectId));
-  const [latest] = await ctx.db
+  // sendCode retires earlier codes, so at most one is live; without one, the latest explains why.
+  const [live] = await ctx.db
     .select()
     .from(smsCodes)
-    .where(and(...conditions))
-    .orderBy(desc(smsCodes.createdAt))
-    .limit(1);
+    .where(and(...conditions, isNull(smsCodes.consumedAt), isNull(smsCodes.deadAt)));
+  const [latest] = live
+    ? [live]
+    : await ctx.db
+        .select()
+        .from(smsCodes)
+        .where(and(...conditions))
+        .orderBy(desc(smsCodes.createdAt), desc(smsCodes.attempts))
+        .limit(1);
   if (!latest || latest.consumedAt) throw codeInvalid(0);
   if (latest.attempts >= max) throw tooManyAttempts();
   if (latest.deadAt) throw codeInvalid(0);
