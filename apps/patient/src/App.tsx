@@ -1,0 +1,123 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { ConfigProvider, TabBar } from 'antd-mobile';
+import enUS from 'antd-mobile/es/locales/en-US';
+import zhCN from 'antd-mobile/es/locales/zh-CN';
+import { AppOutline, MessageOutline, UnorderedListOutline, UserOutline } from 'antd-mobile-icons';
+import type { ReactNode } from 'react';
+import { BrowserRouter, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { ApiError } from './api';
+import { RequireLogin } from './components/common';
+import { I18nProvider, useI18n } from './i18n';
+import { ArticlePage, ArticlesPage } from './pages/articles';
+import { CampusesPage, CampusPage } from './pages/campuses';
+import { CashierPage } from './pages/cashier';
+import { ComingSoonPage } from './pages/coming-soon';
+import { DepartmentPage, DepartmentsPage } from './pages/departments';
+import { DoctorPage, DoctorsPage, FollowedDoctorsPage } from './pages/doctors';
+import { HomePage } from './pages/home';
+import { HospitalPage } from './pages/hospital';
+import { LoginPage } from './pages/login';
+import { CardsPage, ChangePasswordPage, MePage, MessagesPage } from './pages/me';
+import { AddPatientPage, PatientPage, PatientsPage } from './pages/patients';
+import { PricesPage } from './pages/prices';
+import {
+  ConfirmRegistrationPage,
+  DepartmentSchedulesPage,
+  DoctorSchedulesPage,
+  RegisterPage,
+} from './pages/register';
+import { RegistrationPage, RegistrationsPage } from './pages/registrations';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      refetchOnWindowFocus: false,
+      retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+    },
+  },
+});
+
+export function App() {
+  return (
+    <I18nProvider>
+      <LocalizedShell>
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <AppRoutes />
+          </BrowserRouter>
+        </QueryClientProvider>
+      </LocalizedShell>
+    </I18nProvider>
+  );
+}
+
+function LocalizedShell({ children }: { children: ReactNode }) {
+  const { lang } = useI18n();
+  return <ConfigProvider locale={lang === 'zh' ? zhCN : enUS}>{children}</ConfigProvider>;
+}
+
+const authed = (node: ReactNode) => <RequireLogin>{node}</RequireLogin>;
+
+function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<TabLayout />}>
+        <Route path="/" element={<HomePage />} />
+        <Route path="/registrations" element={authed(<RegistrationsPage />)} />
+        <Route path="/messages" element={authed(<MessagesPage />)} />
+        <Route path="/me" element={<MePage />} />
+      </Route>
+      <Route path="/login" element={<LoginPage />} />
+      <Route path="/soon/:key" element={<ComingSoonPage />} />
+      <Route path="/hospital" element={<HospitalPage />} />
+      <Route path="/departments" element={<DepartmentsPage />} />
+      <Route path="/departments/:id" element={<DepartmentPage />} />
+      <Route path="/doctors" element={<DoctorsPage />} />
+      <Route path="/doctors/:id" element={<DoctorPage />} />
+      <Route path="/articles" element={<ArticlesPage />} />
+      <Route path="/articles/:id" element={<ArticlePage />} />
+      <Route path="/prices" element={<PricesPage />} />
+      <Route path="/campuses" element={<CampusesPage />} />
+      <Route path="/campuses/:id" element={<CampusPage />} />
+      <Route path="/patients" element={authed(<PatientsPage />)} />
+      <Route path="/patients/new" element={authed(<AddPatientPage />)} />
+      <Route path="/patients/:id" element={authed(<PatientPage />)} />
+      <Route path="/cards" element={authed(<CardsPage />)} />
+      <Route path="/followed-doctors" element={authed(<FollowedDoctorsPage />)} />
+      <Route path="/password" element={authed(<ChangePasswordPage />)} />
+      <Route path="/register/:mode" element={<RegisterPage />} />
+      <Route path="/register/:mode/departments/:departmentId" element={<DepartmentSchedulesPage />} />
+      <Route path="/register/:mode/doctors/:doctorId" element={<DoctorSchedulesPage />} />
+      <Route path="/register/confirm/:scheduleId" element={authed(<ConfirmRegistrationPage />)} />
+      <Route path="/registrations/:id" element={authed(<RegistrationPage />)} />
+      <Route path="/cashier/:orderNo" element={<CashierPage />} />
+      <Route path="*" element={<ComingSoonPage />} />
+    </Routes>
+  );
+}
+
+const tabs = [
+  { key: '/', title: 'tabHome', icon: <AppOutline /> },
+  { key: '/registrations', title: 'tabRegistrations', icon: <UnorderedListOutline /> },
+  { key: '/messages', title: 'tabMessages', icon: <MessageOutline /> },
+  { key: '/me', title: 'tabMe', icon: <UserOutline /> },
+] as const;
+
+function TabLayout() {
+  const { t } = useI18n();
+  const location = useLocation();
+  const navigate = useNavigate();
+  return (
+    <div className="tab-layout">
+      <div className="tab-content">
+        <Outlet />
+      </div>
+      <TabBar className="tab-bar" activeKey={location.pathname} onChange={(key) => navigate(key)}>
+        {tabs.map((tab) => (
+          <TabBar.Item key={tab.key} icon={tab.icon} title={t(tab.title)} data-testid={`tab-${tab.title}`} />
+        ))}
+      </TabBar>
+    </div>
+  );
+}

@@ -1,0 +1,393 @@
+import type { LocalizedText } from './client';
+
+/**
+ * Shapes of the API responses the H5 reads (docs/api.md; live reference /api/openapi.json).
+ * Fields the server may leave out are optional, so a missing one renders as blank, not a crash.
+ */
+
+export type IdType = 'resident_id' | 'hk_macao_tw_residence' | 'foreign_permanent_residence';
+export type Relation = 'self' | 'spouse' | 'parent' | 'child' | 'other';
+
+export interface Page<T> {
+  items: T[];
+  total?: number;
+  unread?: number;
+  max?: number;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface SmsCodeSent {
+  resendAfterSeconds: number;
+  expiresInSeconds: number;
+  sandboxCode?: string;
+}
+
+export interface Account {
+  id: string;
+  phoneMasked: string | null;
+  linkedProviders?: string[];
+  hasPassword?: boolean;
+  createdAt?: string;
+}
+
+export interface LoginResult {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn?: number;
+  account?: Account;
+}
+
+export type ConsentState = 'not_required' | 'pending' | 'granted';
+
+export interface Patient {
+  id: string;
+  name: string;
+  relation: Relation;
+  idType: IdType;
+  idNumberMasked: string;
+  phoneMasked: string;
+  gender?: 'male' | 'female' | string;
+  birthDate?: string;
+  age?: number;
+  isDefault: boolean;
+  verified: boolean;
+  /** whether this account may see the patient's records (IDN-10) */
+  consent: ConsentState;
+  visitCardNo?: string | null;
+  healthCardNo?: string | null;
+}
+
+export interface NewPatient {
+  name: string;
+  idType: IdType;
+  idNumber: string;
+  phone: string;
+  relation: Relation;
+}
+
+export interface Leader {
+  name: string;
+  position: string;
+  photoUrl?: string;
+  introduction?: string;
+}
+
+export interface Hospital {
+  name: string;
+  level?: string;
+  introduction?: string;
+  scale?: string;
+  history?: string;
+  honours?: string[];
+  leadership?: Leader[];
+  rules?: string;
+  phone?: string;
+  website?: string;
+  logoUrl?: string;
+}
+
+export interface DepartmentLocation {
+  departmentId?: string;
+  departmentName?: string;
+  name?: string;
+  location?: string;
+}
+
+export interface Floor {
+  id: string;
+  label: string;
+  level?: number;
+  floorPlanUrl?: string;
+  facilities?: string[];
+  departments?: DepartmentLocation[];
+}
+
+export interface Building {
+  id: string;
+  name: string;
+  description?: string;
+  floors?: Floor[];
+}
+
+export interface Campus {
+  id: string;
+  name: string;
+  address: string;
+  lat?: number;
+  lng?: number;
+  phone?: string;
+  openingHours?: string;
+  transport?: string;
+  sitePlanUrl?: string;
+  navigationUrl?: string;
+  buildings?: Building[];
+  departmentLocations?: DepartmentLocation[];
+}
+
+export type DoctorTitle = 'chief_physician' | 'associate_chief' | 'attending' | 'resident';
+
+export interface DoctorDepartmentRef {
+  id: string;
+  name: string;
+}
+
+export interface Doctor {
+  id: string;
+  name: string;
+  title: DoctorTitle | string;
+  titleName?: string;
+  gender?: string;
+  photoUrl?: string;
+  specialties?: string[];
+  introduction?: string;
+  departments?: DoctorDepartmentRef[];
+  departmentName?: string;
+  followed?: boolean;
+  followerCount?: number;
+}
+
+export interface Department {
+  id: string;
+  parentId?: string | null;
+  name: string;
+  code?: string;
+  location?: string;
+  phone?: string;
+  introduction?: string;
+  strengths?: string;
+  scope?: string;
+  staffing?: string;
+  campusId?: string | null;
+  campusName?: string;
+  children?: Department[];
+  doctors?: Doctor[];
+}
+
+export type ArticleCategory = 'announcement' | 'guide' | 'education' | 'knowledge' | 'encyclopedia';
+
+export interface ArticleSummary {
+  id: string;
+  title: string;
+  summary?: string;
+  coverUrl?: string;
+  category?: string;
+  categoryName?: string;
+  kind?: string;
+  publishedAt?: string | null;
+  author?: string;
+}
+
+export interface Article extends ArticleSummary {
+  body?: string;
+  html?: string;
+  bodyHtml?: string;
+  sourceName?: string;
+}
+
+export interface PriceItem {
+  id: string;
+  code?: string;
+  name: string;
+  category: string;
+  categoryName?: string;
+  spec?: string;
+  unit?: string;
+  priceFen: number;
+  pinyinInitials?: string;
+}
+
+export interface PriceCategory {
+  code?: string;
+  id?: string;
+  name: string;
+  count?: number;
+}
+
+export interface FeaturedDiscipline {
+  id: string;
+  departmentId: string;
+  departmentName?: string;
+  title: string;
+  description?: string;
+  imageUrl?: string;
+}
+
+export interface RecommendedDoctor extends Partial<Doctor> {
+  doctorId?: string;
+  doctor?: Doctor;
+  reason?: string;
+}
+
+export interface Message {
+  id: string;
+  template?: string;
+  title?: LocalizedText | string;
+  body?: LocalizedText | string;
+  category?: string;
+  link?: string | null;
+  read?: boolean;
+  readAt?: string | null;
+  createdAt: string;
+}
+
+// ---- scheduling and registration (issue 3) ---------------------------------------------------
+
+export type RegistrationLevel = 'general' | 'expert' | 'special';
+
+export interface TimeSegment {
+  id: string;
+  seq?: number;
+  startAt?: string;
+  endAt?: string;
+  full?: boolean;
+  startTime?: string;
+  endTime?: string;
+  startsAt?: string;
+  endsAt?: string;
+  total?: number;
+  remaining: number;
+  state?: string;
+  stopped?: boolean;
+}
+
+export interface Schedule {
+  id: string;
+  clinicDate?: string;
+  date?: string;
+  shiftCode?: string;
+  startAt?: string;
+  endAt?: string;
+  released?: boolean;
+  full?: boolean;
+  stopReason?: string | null;
+  shift?: string;
+  shiftName?: string;
+  startTime?: string;
+  endTime?: string;
+  level?: RegistrationLevel | string;
+  levelName?: string;
+  feeFen: number;
+  state?: string;
+  stopped?: boolean;
+  total?: number;
+  remaining: number;
+  /** not yet released for online booking (SCH-05) */
+  releaseAt?: string | null;
+  bookable?: boolean;
+  doctorId?: string;
+  doctorName?: string;
+  doctorTitle?: string;
+  doctor?: Partial<Doctor> & { id: string; name: string };
+  departmentId?: string;
+  departmentName?: string;
+  department?: { id: string; name: string };
+  campusName?: string;
+  segments?: TimeSegment[];
+}
+
+export interface RefundInfo {
+  id?: string;
+  refundNo?: string;
+  state: string;
+  amountFen?: number;
+  createdAt?: string;
+  completedAt?: string | null;
+}
+
+export interface Registration {
+  id: string;
+  registrationNo?: string;
+  state: string;
+  patientId: string;
+  patientName?: string;
+  patient?: { id: string; name: string };
+  scheduleId?: string;
+  doctorId?: string;
+  doctorName?: string;
+  doctorTitle?: string;
+  departmentId?: string;
+  departmentName?: string;
+  location?: string;
+  date?: string;
+  clinicDate?: string;
+  shift?: string;
+  shiftName?: string;
+  startTime?: string;
+  endTime?: string;
+  segmentStart?: string;
+  segmentEnd?: string;
+  slotNo?: number;
+  sequenceNo?: number;
+  level?: string;
+  feeFen: number;
+  lockExpiresAt?: string | null;
+  paymentDeadline?: string | null;
+  paymentOrderId?: string | null;
+  orderId?: string | null;
+  orderNo?: string | null;
+  paymentState?: string | null;
+  payment?: { id?: string; orderId?: string; orderNo?: string; state?: string; expiresAt?: string } | null;
+  paidAt?: string | null;
+  qrPayload?: string | null;
+  queueNo?: number | string | null;
+  queueNumber?: number | string | null;
+  checkedInAt?: string | null;
+  cancelledAt?: string | null;
+  cancelReason?: string | null;
+  canCancel?: boolean;
+  canCheckIn?: boolean;
+  refund?: RefundInfo | null;
+  refunds?: RefundInfo[];
+  createdAt?: string;
+}
+
+export interface RecentDoctor {
+  doctorId?: string;
+  id?: string;
+  name?: string;
+  doctorName?: string;
+  title?: string;
+  doctorTitle?: string;
+  departmentId?: string;
+  departmentName?: string;
+  photoUrl?: string;
+  lastVisitDate?: string;
+  doctor?: Doctor;
+}
+
+export interface PaymentOrder {
+  id?: string;
+  orderId?: string;
+  orderNo: string;
+  refundedFen?: number;
+  amountFen: number;
+  subject?: string;
+  state: string;
+  channel?: string | null;
+  businessType?: string;
+  businessId?: string;
+  expiresAt?: string;
+  paidAt?: string | null;
+  returnUrl?: string;
+}
+
+export interface PayResult {
+  orderId?: string;
+  orderNo?: string;
+  cashierUrl?: string;
+  amountFen?: number;
+  expiresAt?: string;
+  /** what the payer's client opens: the sandbox cashier page is a redirect */
+  pay?:
+    | { kind: 'redirect'; url: string }
+    | { kind: 'jsapi'; params: Record<string, string> }
+    | { kind: 'form'; html: string };
+}
+
+export interface ScheduleDay {
+  date: string;
+  schedules: number;
+  remaining: number;
+  released: boolean;
+}

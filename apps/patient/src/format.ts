@@ -1,0 +1,107 @@
+/** Display helpers shared by the pages: money, dates, code → label maps. */
+import type { MessageKey } from './i18n';
+
+export function yuan(fen: number | undefined | null): string {
+  if (fen === undefined || fen === null || Number.isNaN(fen)) return '';
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(Math.round(fen));
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** YYYY-MM-DD of a Date in the browser's zone (the hospital's zone for its own patients). */
+export function isoDate(d: Date): string {
+  const mm = String(d.getMonth() + 1).padStart(2, '0');
+  const dd = String(d.getDate()).padStart(2, '0');
+  return `${d.getFullYear()}-${mm}-${dd}`;
+}
+
+export function addDays(d: Date, n: number): Date {
+  const x = new Date(d);
+  x.setDate(x.getDate() + n);
+  return x;
+}
+
+export function dateTime(value: string | undefined | null): string {
+  if (!value) return '';
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return value;
+  return `${isoDate(d)} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+export function hhmm(value: string | undefined | null): string {
+  if (!value) return '';
+  if (/^\d{2}:\d{2}/.test(value)) return value.slice(0, 5);
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return value;
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+export const doctorTitleKey: Record<string, MessageKey> = {
+  chief_physician: 'titleChief',
+  associate_chief: 'titleAssociate',
+  attending: 'titleAttending',
+  resident: 'titleResident',
+};
+
+export const levelKey: Record<string, MessageKey> = {
+  general: 'levelGeneral',
+  expert: 'levelExpert',
+  special: 'levelSpecial',
+};
+
+export const shiftKey: Record<string, MessageKey> = {
+  morning: 'shiftMorning',
+  afternoon: 'shiftAfternoon',
+  night: 'shiftNight',
+  evening: 'shiftNight',
+};
+
+export const relationKey: Record<string, MessageKey> = {
+  self: 'relSelf',
+  spouse: 'relSpouse',
+  parent: 'relParent',
+  child: 'relChild',
+  other: 'relOther',
+};
+
+export const idTypeKey: Record<string, MessageKey> = {
+  resident_id: 'idResident',
+  hk_macao_tw_residence: 'idHkMacaoTw',
+  foreign_permanent_residence: 'idForeign',
+};
+
+export const registrationStateKey: Record<string, MessageKey> = {
+  locked: 'stateLocked',
+  pending_payment: 'stateLocked',
+  awaiting_payment: 'stateLocked',
+  created: 'stateLocked',
+  paid: 'statePaid',
+  confirmed: 'stateConfirmed',
+  booked: 'stateConfirmed',
+  checked_in: 'stateCheckedIn',
+  visited: 'stateVisited',
+  completed: 'stateVisited',
+  cancelled: 'stateCancelled',
+  canceled: 'stateCancelled',
+  expired: 'stateExpired',
+  released: 'stateExpired',
+  no_show: 'stateNoShow',
+  refunding: 'stateRefunding',
+  refunded: 'stateRefunded',
+  stopped: 'stateStopped',
+};
+
+export const refundStateKey: Record<string, MessageKey> = {
+  requested: 'refundRequested',
+  processing: 'refundProcessing',
+  succeeded: 'refundSucceeded',
+  failed: 'refundFailed',
+};
+
+export function stateColor(state: string): 'primary' | 'success' | 'warning' | 'danger' | 'default' {
+  if (['locked', 'pending_payment', 'awaiting_payment', 'created'].includes(state)) return 'warning';
+  if (['paid', 'confirmed', 'booked', 'checked_in'].includes(state)) return 'success';
+  if (['visited', 'completed'].includes(state)) return 'primary';
+  if (['no_show', 'stopped'].includes(state)) return 'danger';
+  return 'default';
+}

@@ -1,0 +1,521 @@
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Dialog, List, NoticeBar, Tag, Toast } from 'antd-mobile';
+import { AddOutline } from 'antd-mobile-icons';
+import { useNavigate, useParams } from 'react-router';
+import { patients, type IdType, type Patient, type Relation } from '../api';
+import { errorText, Page, QueryView, Section, TextInput } from '../components/common';
+import { idTypeKey, relationKey } from '../format';
+import { useI18n } from '../i18n';
+
+export function PatientTags({ patient: p }: { patient: Patient }) {
+  const { t } = useI18n();
+  return (
+    <span className="tags-inline">
+      {p.isDefault ? (
+        <Tag color="primary" data-testid="patient-default-tag">
+          {t('patientDefault')}
+        </Tag>
+      ) : null}
+      <Tag color={p.verified ? 'success' : 'warning'} fill="outline">
+        {p.verified ? t('patientVerified') : t('patientUnverified')}
+      </Tag>
+      {p.consent === 'pending' ? (
+        <Tag color="warning" fill="outline">
+          {t('consentRequired')}
+        </Tag>
+      ) : null}
+    </span>
+  );
+}
+
+export function PatientsPage() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const list = useQuery({ queryKey: ['patients', 'page'], queryFn: patients.page });
+  const max = list.data?.max;
+  const full = max !== undefined && (list.data?.items.length ?? 0) >= max;
+  return (
+    <Page
+      title={t('patientsTitle')}
+      testId="patients-page"
+      footer={
+        <Button
+          block
+          color="primary"
+          disabled={full}
+          data-testid="patient-add"
+          onClick={() => navigate('/patients/new')}
+        >
+          <AddOutline /> {t('patientsAdd')}
+        </Button>
+      }
+    >
+      <QueryView query={list} empty={(d) => d.items.length === 0} emptyText={t('patientsEmpty')}>
+        {(data) => (
+          <div data-testid="patient-list">
+            {data.items.map((p) => (
+              <div
+                key={p.id}
+                className="card patient-card"
+                data-testid="patient-item"
+                data-id={p.id}
+                onClick={() => navigate(`/patients/${p.id}`)}
+              >
+                <div className="patient-card-head">
+                  <span className="strong">{p.name}</span>
+                  <span className="muted small">
+                    {relationKey[p.relation] ? t(relationKey[p.relation]) : p.relation}
+                  </span>
+                  <PatientTags patient={p} />
+                </div>
+                <div className="small muted">
+                  {idTypeKey[p.idType] ? t(idTypeKey[p.idType]) : p.idType}：
+                  <span data-testid="patient-id-masked">{p.idNumberMasked}</span>
+                </div>
+                <div className="small muted">
+                  {t('patientPhone')}：<span data-testid="patient-phone-masked">{p.phoneMasked}</span>
+                </div>
+              </div>
+            ))}
+          </div>
+        )}
+      </QueryView>
+      {max !== undefined ? (
+        <div className="muted small center padded">{t('patientsLimit', { n: max })}</div>
+      ) : null}
+    </Page>
+  );
+}
+
+const ID_TYPES: IdType[] = ['resident_id', 'hk_macao_tw_residence', 'foreign_permanent_residence'];
+const RELATIONS: Relation[] = ['self', 'spouse', 'parent', 'child', 'other'];
+
+export function AddPatientPage() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const [idType, setIdType] = useState<IdType>('resident_id');
+  const [idNumber, setIdNumber] = useState('');
+  const [phone, setPhone] = useState('');
+  const [relation, setRelation] = useState<Relation>('self');
+  const [error, setError] = useState<string | null>(null);
+  const add = useMutation({
+    mutationFn: () =>
+      patients.add({
+        name: name.trim(),
+        idType,
+        idNumber: idNumber.trim().toUpperCase(),
+        phone: phone.trim(),
+        relation,
+      }),
+    onSuccess: async (p) => {
+      await queryClient.invalidateQueries({ queryKey: ['patients'] });
+      Toast.show({ icon: 'success', content: t('patientAdded') });
+      navigate(p?.id ? `/patients/${p.id}` : '/patients', { replace: true });
+    },
+    onError: (err) => setError(errorText(err)),
+  });
+  const submit = () => {
+    setError(null);
+    if (!name.trim()) return setError(t('patientNameRequired'));
+    if (!idNumber.trim()) return setError(t('patientIdRequired'));
+    if (!/^1[3-9]\d{9}$/.test(phone.trim())) return setError(t('phoneInvalid'));
+    add.mutate();
+  };
+  return (
+    <Page title={t('patientsAdd')} testId="add-patient-page">
+      <div className="form card">
+        <label className="form-row">
+          <span className="form-label">{t('patientName')}</span>
+          <TextInput
+            testId="patient-name"
+            value={name}
+            onChange={setName}
+            placeholder={t('patientNamePlaceholder')}
+            maxLength={60}
+          />
+        </label>
+        <label className="form-row">
+          <span className="form-label">{t('patientIdType')}</span>
+          <select
+            className="text-input"
+            data-testid="patient-id-type"
+            value={idType}
+            onChange={(e) => setIdType(e.target.value as IdType)}
+          >
+            {ID_TYPES.map((x) => (
+              <option key={x} value={x}>
+                {t(idTypeKey[x])}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="form-row">
+          <span className="form-label">{t('patientIdNumber')}</span>
+          <TextInput
+            testId="patient-id-number"
+            value={idNumber}
+            onChange={setIdNumber}
+            placeholder={t('patientIdNumberPlaceholder')}
+            maxLength={32}
+          />
+        </label>
+        <label className="form-row">
+          <span className="form-label">{t('patientPhone')}</span>
+          <TextInput
+            testId="patient-phone"
+            type="tel"
+            inputMode="numeric"
+            value={phone}
+            onChange={(v) => setPhone(v.replace(/\D/g, ''))}
+            placeholder={t('phonePlaceholder')}
+            maxLength={11}
+          />
+        </label>
+        <label className="form-row">
+          <span className="form-label">{t('patientRelation')}</span>
+          <select
+            className="text-input"
+            data-testid="patient-relation"
+            value={relation}
+            onChange={(e) => setRelation(e.target.value as Relation)}
+          >
+            {RELATIONS.map((x) => (
+              <option key={x} value={x}>
+                {t(relationKey[x])}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {error ? (
+        <div className="form-error padded-x" role="alert" data-testid="patient-form-error">
+          {error}
+        </div>
+      ) : null}
+      <div className="padded">
+        <Button
+          block
+          color="primary"
+          size="large"
+          loading={add.isPending}
+          onClick={submit}
+          data-testid="patient-submit"
+        >
+          {t('submit')}
+        </Button>
+      </div>
+    </Page>
+  );
+}
+
+export function PatientPage() {
+  const { id = '' } = useParams();
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const patient = useQuery({ queryKey: ['patients', id], queryFn: () => patients.get(id) });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['patients'] });
+  const setDefault = useMutation({
+    mutationFn: () => patients.setDefault(id),
+    onSuccess: async () => {
+      await refresh();
+      Toast.show({ icon: 'success', content: t('operationDone') });
+    },
+    onError: (err) => Toast.show({ content: errorText(err) }),
+  });
+  const remove = async (p: Patient) => {
+    const ok = await Dialog.confirm({
+      content: t('patientRemoveConfirm', { name: p.name }),
+      confirmText: t('patientRemove'),
+      cancelText: t('cancel'),
+    });
+    if (!ok) return;
+    try {
+      await patients.remove(p.id);
+      await queryClient.invalidateQueries({ queryKey: ['patients'] });
+      Toast.show({ content: t('patientRemoved') });
+      navigate('/patients', { replace: true });
+    } catch (err) {
+      Toast.show({ content: errorText(err) });
+    }
+  };
+  return (
+    <Page title={t('patientDetail')} testId="patient-page">
+      <QueryView query={patient}>
+        {(p) => (
+          <>
+            <List className="card" header={<PatientTags patient={p} />}>
+              <List.Item extra={<span data-testid="patient-detail-name">{p.name}</span>}>
+                {t('patientName')}
+              </List.Item>
+              <List.Item extra={relationKey[p.relation] ? t(relationKey[p.relation]) : p.relation}>
+                {t('patientRelation')}
+              </List.Item>
+              <List.Item extra={idTypeKey[p.idType] ? t(idTypeKey[p.idType]) : p.idType}>
+                {t('patientIdType')}
+              </List.Item>
+              <List.Item extra={<span data-testid="patient-id-masked">{p.idNumberMasked}</span>}>
+                {t('patientIdNumber')}
+              </List.Item>
+              <List.Item extra={<span data-testid="patient-phone-masked">{p.phoneMasked}</span>}>
+                {t('patientPhone')}
+              </List.Item>
+              {p.gender ? (
+                <List.Item
+                  extra={p.gender === 'male' ? t('male') : p.gender === 'female' ? t('female') : p.gender}
+                >
+                  {t('patientGender')}
+                </List.Item>
+              ) : null}
+              {p.birthDate ? <List.Item extra={p.birthDate}>{t('patientBirthDate')}</List.Item> : null}
+            </List>
+            <ConsentSection patient={p} onChanged={refresh} />
+            <CardsSection patient={p} onChanged={refresh} />
+            <div className="padded stack">
+              {!p.isDefault ? (
+                <Button
+                  block
+                  loading={setDefault.isPending}
+                  onClick={() => setDefault.mutate()}
+                  data-testid="patient-set-default"
+                >
+                  {t('patientSetDefault')}
+                </Button>
+              ) : null}
+              <Button
+                block
+                color="danger"
+                fill="outline"
+                onClick={() => remove(p)}
+                data-testid="patient-remove"
+              >
+                {t('patientRemove')}
+              </Button>
+            </div>
+          </>
+        )}
+      </QueryView>
+    </Page>
+  );
+}
+
+/** IDN-10: an adult added by this account must authorise before their records are shown. */
+function ConsentSection({ patient: p, onChanged }: { patient: Patient; onChanged: () => Promise<unknown> }) {
+  const { t } = useI18n();
+  const [requested, setRequested] = useState(false);
+  const [sandboxCode, setSandboxCode] = useState<string | null>(null);
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const state = p.consent;
+  const label =
+    state === 'granted'
+      ? t('consentGranted')
+      : state === 'pending'
+        ? t('consentRequired')
+        : t('consentNotRequired');
+
+  const request = async () => {
+    setError(null);
+    setBusy(true);
+    try {
+      const sent = await patients.requestConsent(p.id);
+      setRequested(true);
+      setSandboxCode(sent?.sandboxCode ?? null);
+      Toast.show({ content: t('consentCodeSent') });
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const confirm = async () => {
+    setError(null);
+    setBusy(true);
+    try {
+      await patients.confirmConsent(p.id, code.trim());
+      Toast.show({ icon: 'success', content: t('consentDone') });
+      setRequested(false);
+      await onChanged();
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Section
+      title={t('patientConsent')}
+      className="card"
+      extra={<span data-testid="patient-consent-state">{label}</span>}
+    >
+      {state === 'pending' ? (
+        <div className="stack">
+          <p className="small muted">{t('consentExplain')}</p>
+          {sandboxCode ? (
+            <NoticeBar
+              color="info"
+              content={
+                <span data-testid="consent-sandbox-code">{t('sandboxCode', { code: sandboxCode })}</span>
+              }
+            />
+          ) : null}
+          {requested ? (
+            <div className="login-code-row">
+              <TextInput
+                testId="consent-code"
+                inputMode="numeric"
+                maxLength={6}
+                value={code}
+                onChange={(v) => setCode(v.replace(/\D/g, ''))}
+                placeholder={t('consentCode')}
+              />
+              <Button
+                size="small"
+                color="primary"
+                loading={busy}
+                onClick={confirm}
+                data-testid="consent-confirm"
+              >
+                {t('consentConfirm')}
+              </Button>
+            </div>
+          ) : null}
+          <Button
+            size="small"
+            fill="outline"
+            color="primary"
+            loading={busy && !requested}
+            onClick={request}
+            data-testid="consent-request"
+          >
+            {t('consentRequest')}
+          </Button>
+          {error ? (
+            <div className="form-error" role="alert" data-testid="consent-error">
+              {error}
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+    </Section>
+  );
+}
+
+/** IDN-11 / IDN-12: the visit card and the health card of one patient. */
+export function CardsSection({
+  patient: p,
+  onChanged,
+}: {
+  patient: Patient;
+  onChanged: () => Promise<unknown>;
+}) {
+  const { t } = useI18n();
+  const kinds = [
+    { kind: 'visit' as const, label: t('visitCard'), no: p.visitCardNo },
+    { kind: 'health' as const, label: t('healthCard'), no: p.healthCardNo },
+  ];
+  const bind = async (kind: 'visit' | 'health', existing: boolean) => {
+    let cardNo: string | undefined;
+    if (existing) {
+      let value = '';
+      const ok = await Dialog.confirm({
+        title: t('cardBindExisting'),
+        content: <CardNumberField onValue={(v) => (value = v)} placeholder={t('cardNoPlaceholder')} />,
+        confirmText: t('confirm'),
+        cancelText: t('cancel'),
+      });
+      if (!ok) return;
+      cardNo = value.trim();
+      if (!cardNo) return;
+    }
+    try {
+      if (kind === 'visit') await patients.bindVisitCard(p.id, cardNo);
+      else await patients.bindHealthCard(p.id, cardNo);
+      Toast.show({ icon: 'success', content: t('cardBound') });
+      await onChanged();
+    } catch (err) {
+      Toast.show({ content: errorText(err) });
+    }
+  };
+  const unbind = async (kind: 'visit' | 'health') => {
+    const ok = await Dialog.confirm({
+      content: t('cardUnbindConfirm'),
+      confirmText: t('cardUnbind'),
+      cancelText: t('cancel'),
+    });
+    if (!ok) return;
+    try {
+      if (kind === 'visit') await patients.unbindVisitCard(p.id);
+      else await patients.unbindHealthCard(p.id);
+      Toast.show({ content: t('cardUnbound') });
+      await onChanged();
+    } catch (err) {
+      Toast.show({ content: errorText(err) });
+    }
+  };
+  return (
+    <div className="cards-row">
+      {kinds.map(({ kind, label, no }) => (
+        <div key={kind} className={`member-card ${kind} ${no ? 'bound' : ''}`} data-testid={`${kind}-card`}>
+          <div className="member-card-title">{label}</div>
+          <div className="member-card-no" data-testid={`${kind}-card-no`}>
+            {no ?? t('cardNone')}
+          </div>
+          <div className="member-card-actions">
+            {no ? (
+              <Button
+                size="mini"
+                fill="outline"
+                onClick={() => unbind(kind)}
+                data-testid={`${kind}-card-unbind`}
+              >
+                {t('cardUnbind')}
+              </Button>
+            ) : (
+              <>
+                <Button
+                  size="mini"
+                  color="primary"
+                  onClick={() => bind(kind, false)}
+                  data-testid={`${kind}-card-create`}
+                >
+                  {t('cardCreate')}
+                </Button>
+                <Button
+                  size="mini"
+                  fill="outline"
+                  onClick={() => bind(kind, true)}
+                  data-testid={`${kind}-card-bind`}
+                >
+                  {t('cardBindExisting')}
+                </Button>
+              </>
+            )}
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function CardNumberField({ onValue, placeholder }: { onValue: (v: string) => void; placeholder: string }) {
+  const [value, setValue] = useState('');
+  return (
+    <TextInput
+      testId="card-number"
+      value={value}
+      onChange={(v) => {
+        const clean = v.replace(/[^A-Za-z0-9]/g, '');
+        setValue(clean);
+        onValue(clean);
+      }}
+      placeholder={placeholder}
+      maxLength={64}
+    />
+  );
+}

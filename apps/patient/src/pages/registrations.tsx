@@ -1,0 +1,348 @@
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Dialog, InfiniteScroll, List, NoticeBar, Steps, Tag, Toast } from 'antd-mobile';
+import { QRCodeSVG } from 'qrcode.react';
+import { useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { payments, registrations, type Registration } from '../api';
+import { errorText, Page, QueryView } from '../components/common';
+import {
+  dateTime,
+  hhmm,
+  isoDate,
+  levelKey,
+  refundStateKey,
+  registrationStateKey,
+  shiftKey,
+  stateColor,
+  yuan,
+} from '../format';
+import { useI18n } from '../i18n';
+
+const PENDING = ['locked', 'pending_payment', 'awaiting_payment', 'created'];
+const ACTIVE = ['paid', 'confirmed', 'booked'];
+
+export function orderIdOf(r: Registration): string | undefined {
+  return r.paymentOrderId ?? r.orderId ?? r.payment?.orderId ?? r.payment?.id ?? undefined;
+}
+
+function clinicDate(r: Registration) {
+  return r.clinicDate ?? r.date ?? '';
+}
+
+function timeText(r: Registration, t: ReturnType<typeof useI18n>['t']) {
+  const start = r.segmentStart ?? r.startTime;
+  const end = r.segmentEnd ?? r.endTime;
+  if (start) return `${hhmm(start)}-${hhmm(end)}`;
+  const code = r.shiftName ?? r.shift;
+  return code && shiftKey[code] ? t(shiftKey[code]) : (code ?? '');
+}
+
+export function RegistrationStateTag({ r }: { r: Registration }) {
+  const { t } = useI18n();
+  const key = registrationStateKey[r.state];
+  return (
+    <Tag color={stateColor(r.state)} data-testid="registration-state" data-state={r.state}>
+      {key ? t(key) : r.state}
+    </Tag>
+  );
+}
+
+export function RegistrationsPage() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const list = useInfiniteQuery({
+    queryKey: ['registrations', 'list'],
+    initialPageParam: 1,
+    queryFn: ({ pageParam }) => registrations.list({ page: pageParam }),
+    getNextPageParam: (last, all) => {
+      const loaded = all.reduce((n, p) => n + p.items.length, 0);
+      if (last.total === undefined || loaded >= last.total || last.items.length === 0) return undefined;
+      return all.length + 1;
+    },
+  });
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <Page title={t('regsTitle')} back={false} testId="registrations-page">
+      <QueryView query={list} empty={() => items.length === 0} emptyText={t('regsEmpty')}>
+        {() => (
+          <>
+            <div data-testid="registration-list">
+              {items.map((r) => (
+                <div
+                  key={r.id}
+                  className="card registration-card"
+                  data-testid="registration-item"
+                  data-id={r.id}
+                  onClick={() => navigate(`/registrations/${r.id}`)}
+                >
+                  <div className="registration-card-head">
+                    <span className="strong">
+                      {r.departmentName} · {r.doctorName}
+                    </span>
+                    <RegistrationStateTag r={r} />
+                  </div>
+                  <div className="small muted">
+                    {clinicDate(r)} {timeText(r, t)}
+                  </div>
+                  <div className="small muted">
+                    {t('regPatient')}：{r.patientName ?? r.patient?.name} · ¥{yuan(r.feeFen)}
+                  </div>
+                </div>
+              ))}
+            </div>
+            <InfiniteScroll
+              loadMore={async () => void (await list.fetchNextPage())}
+              hasMore={list.hasNextPage}
+            />
+          </>
+        )}
+      </QueryView>
+    </Page>
+  );
+}
+
+/** After the cashier, the detail page polls until the payment notification has been applied. */
+export function RegistrationPage() {
+  const { id = '' } = useParams();
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [busy, setBusy] = useState<string | null>(null);
+  const registration = useQuery({
+    queryKey: ['registration', id],
+    queryFn: () => registrations.get(id),
+    refetchInterval: (q) => {
+      const r = q.state.data;
+      if (!r) return false;
+      if (PENDING.includes(r.state)) return 2000;
+      const refund = r.refund ?? r.refunds?.[0];
+      if (refund && (refund.state === 'requested' || refund.state === 'processing')) return 3000;
+      if (r.state === 'refunding') return 3000;
+      return false;
+    },
+  });
+  const refresh = async () => {
+    await queryClient.invalidateQueries({ queryKey: ['registration', id] });
+    await queryClient.invalidateQueries({ queryKey: ['registrations'] });
+  };
+
+  const pay = async (r: Registration) => {
+    const orderId = orderIdOf(r);
+    if (!orderId) return;
+    setBusy('pay');
+    try {
+      const result = await payments.pay(orderId, 'sandbox');
+      const orderNo = result.orderNo ?? r.orderNo ?? '';
+      const url =
+        result.cashierUrl ??
+        (result.pay?.kind === 'redirect' ? result.pay.url : `/cashier/${encodeURIComponent(orderNo)}`);
+      rememberCashierReturn(orderNo, `/registrations/${r.id}`);
+      if (url.startsWith('/')) navigate(url);
+      else window.location.href = url;
+    } catch (err) {
+      Toast.show({ content: errorText(err) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const cancel = async (r: Registration) => {
+    const ok = await Dialog.confirm({
+      content: <span data-testid="cancel-confirm-text">{t('regCancelConfirm')}</span>,
+      confirmText: <span data-testid="cancel-confirm">{t('regCancel')}</span>,
+      cancelText: t('cancel'),
+    });
+    if (!ok) return;
+    setBusy('cancel');
+    try {
+      await registrations.cancel(r.id);
+      Toast.show({ content: t('regCancelled') });
+    } catch (err) {
+      Dialog.alert({
+        content: <span data-testid="cancel-error">{errorText(err)}</span>,
+        confirmText: t('confirm'),
+      });
+    } finally {
+      setBusy(null);
+      await refresh();
+    }
+  };
+
+  const checkIn = async (r: Registration) => {
+    setBusy('check-in');
+    try {
+      const done = await registrations.checkIn(r.id);
+      Toast.show({
+        icon: 'success',
+        content: t('regCheckedIn', { n: String(done?.queueNo ?? done?.queueNumber ?? '') }),
+      });
+    } catch (err) {
+      Dialog.alert({
+        content: <span data-testid="check-in-error">{errorText(err)}</span>,
+        confirmText: t('confirm'),
+      });
+    } finally {
+      setBusy(null);
+      await refresh();
+    }
+  };
+
+  return (
+    <Page title={t('regDetailTitle')} testId="registration-page">
+      <QueryView query={registration}>
+        {(r) => {
+          const pending = PENDING.includes(r.state);
+          const active = ACTIVE.includes(r.state) || r.state === 'checked_in';
+          const deadline = r.lockExpiresAt ?? r.paymentDeadline ?? r.payment?.expiresAt;
+          const refund = r.refund ?? r.refunds?.[0];
+          const canCancel = r.canCancel ?? (pending || ACTIVE.includes(r.state));
+          const canCheckIn =
+            r.canCheckIn ?? (ACTIVE.includes(r.state) && clinicDate(r) === isoDate(new Date()));
+          const queueNo = r.queueNo ?? r.queueNumber;
+          return (
+            <>
+              <div className="card registration-hero">
+                <RegistrationStateTag r={r} />
+                <div className="registration-hero-title">
+                  {r.departmentName} · {r.doctorName}
+                </div>
+                <div className="small muted">
+                  {clinicDate(r)} {timeText(r, t)}
+                </div>
+                {pending && deadline ? (
+                  <NoticeBar color="alert" content={t('regPayDeadline', { time: dateTime(deadline) })} />
+                ) : null}
+                {active && r.qrPayload ? (
+                  <div className="qr" data-testid="registration-qr">
+                    <QRCodeSVG value={r.qrPayload} size={168} level="M" />
+                    <div className="small muted">{t('regQrHint')}</div>
+                  </div>
+                ) : null}
+                {queueNo ? (
+                  <div className="queue-no" data-testid="registration-queue-no">
+                    {t('regQueueNo')} <span className="big">{queueNo}</span>
+                  </div>
+                ) : null}
+              </div>
+              <List className="card">
+                <List.Item extra={r.patientName ?? r.patient?.name}>{t('regPatient')}</List.Item>
+                <List.Item extra={r.departmentName}>{t('regDepartment')}</List.Item>
+                <List.Item extra={r.doctorName}>{t('regDoctor')}</List.Item>
+                <List.Item extra={clinicDate(r)}>{t('regDate')}</List.Item>
+                <List.Item extra={timeText(r, t)}>{t('regTime')}</List.Item>
+                {(r.sequenceNo ?? r.slotNo) ? (
+                  <List.Item extra={r.sequenceNo ?? r.slotNo}>{t('regSlotNo')}</List.Item>
+                ) : null}
+                {r.level ? (
+                  <List.Item extra={levelKey[r.level] ? t(levelKey[r.level]) : r.level}>
+                    {t('regLevel')}
+                  </List.Item>
+                ) : null}
+                <List.Item extra={<span className="price">¥{yuan(r.feeFen)}</span>}>{t('regFee')}</List.Item>
+                {r.location ? <List.Item extra={r.location}>{t('regLocation')}</List.Item> : null}
+                {r.registrationNo ? <List.Item extra={r.registrationNo}>{t('regNo')}</List.Item> : null}
+              </List>
+              {refund ? (
+                <div className="card padded" data-testid="refund-status" data-state={refund.state}>
+                  <div className="strong">{t('regRefund')}</div>
+                  <Steps
+                    current={
+                      refund.state === 'succeeded' || refund.state === 'failed'
+                        ? 2
+                        : refund.state === 'processing'
+                          ? 1
+                          : 0
+                    }
+                    style={{ '--title-font-size': '13px' } as React.CSSProperties}
+                  >
+                    <Steps.Step title={t('refundRequested')} />
+                    <Steps.Step title={t('refundProcessing')} />
+                    <Steps.Step
+                      title={
+                        refundStateKey[refund.state] &&
+                        refund.state !== 'requested' &&
+                        refund.state !== 'processing'
+                          ? t(refundStateKey[refund.state])
+                          : t('refundSucceeded')
+                      }
+                      status={
+                        refund.state === 'failed' ? 'error' : refund.state === 'succeeded' ? 'finish' : 'wait'
+                      }
+                    />
+                  </Steps>
+                  <div className="small muted">
+                    ¥{yuan(refund.amountFen ?? r.feeFen)} {refund.refundNo ? `· ${refund.refundNo}` : ''}
+                  </div>
+                </div>
+              ) : null}
+              <div className="padded stack">
+                {pending && r.feeFen > 0 && orderIdOf(r) ? (
+                  <Button
+                    block
+                    color="primary"
+                    size="large"
+                    loading={busy === 'pay'}
+                    onClick={() => pay(r)}
+                    data-testid="registration-pay"
+                  >
+                    {t('regPay')} ¥{yuan(r.feeFen)}
+                  </Button>
+                ) : null}
+                {canCheckIn && !queueNo ? (
+                  <Button
+                    block
+                    color="success"
+                    loading={busy === 'check-in'}
+                    onClick={() => checkIn(r)}
+                    data-testid="registration-check-in"
+                  >
+                    {t('regCheckIn')}
+                  </Button>
+                ) : null}
+                {canCancel ? (
+                  <Button
+                    block
+                    color="danger"
+                    fill="outline"
+                    loading={busy === 'cancel'}
+                    onClick={() => cancel(r)}
+                    data-testid="registration-cancel"
+                  >
+                    {t('regCancel')}
+                  </Button>
+                ) : null}
+                {r.doctorId && !pending && !active ? (
+                  <Button
+                    block
+                    fill="outline"
+                    onClick={() => navigate(`/register/advance/doctors/${r.doctorId}`)}
+                  >
+                    {t('regBookAgain')}
+                  </Button>
+                ) : null}
+              </div>
+            </>
+          );
+        }}
+      </QueryView>
+    </Page>
+  );
+}
+
+const RETURN_KEY = 'qn.cashier.return.';
+
+export function rememberCashierReturn(orderNo: string, path: string) {
+  try {
+    sessionStorage.setItem(RETURN_KEY + orderNo, path);
+  } catch {
+    // without storage the cashier falls back to the order's business link
+  }
+}
+
+export function cashierReturn(orderNo: string): string | null {
+  try {
+    return sessionStorage.getItem(RETURN_KEY + orderNo);
+  } catch {
+    return null;
+  }
+}
