@@ -7,6 +7,7 @@ import { directoryModule } from './directory/routes.js';
 import { schedulingModule } from './scheduling/routes.js';
 import { registrationModule } from './registration/routes.js';
 import { blacklistModule } from './blacklist/routes.js';
+import { gatewayModule } from './gateway/routes.js';
 import { paymentsModule } from './payments/routes.js';
 import { notificationsModule } from './notifications/routes.js';
 
@@ -26,4 +27,5 @@ export const modules: Module[] = [
   paymentsModule,
   registrationModule,
   blacklistModule,
+  gatewayModule,
 ];

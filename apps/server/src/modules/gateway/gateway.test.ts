@@ -1,0 +1,371 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { createTestApp, type TestApp } from '../../testing/harness.js';
+import { loginStaff } from '../../testing/staff.js';
+import { auditLog } from '../../platform/schema.js';
+import { integrationCalls, integrationChannels, integrationNonces } from './schema.js';
+import { signIntegrationRequest } from './signing.js';
+
+// The test clock starts at 2026-11-23 09:00 in Shanghai.
+const SLOTS = '/api/integration/v1/slots?from=2026-11-23&to=2026-11-30';
+
+let t: TestApp;
+let admin: { token: string; id: string };
+
+interface ChannelUnderTest {
+  id: string;
+  appId: string;
+  secret: string;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await loginStaff(t, 'admin');
+});
+afterAll(async () => t.close());
+
+async function createChannel(body: Record<string, unknown> = {}): Promise<ChannelUnderTest> {
+  const res = await t.api.post('/api/v1/admin/channels', {
+    token: admin.token,
+    body: {
+      code: `ch-${randomBytes(4).toString('hex')}`,
+      name: '健康160预约平台',
+      kind: 'booking_platform',
+      allowedOperations: ['slots.query', 'slots.lock', 'registrations.confirm', 'registrations.cancel'],
+      allowedFrom: '07:00',
+      allowedUntil: '22:00',
+      ...body,
+    },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { id: res.body.id, appId: res.body.appId, secret: res.body.secret };
+}
+
+const nonce = () => randomBytes(12).toString('hex');
+const nowSeconds = () => Math.floor(t.clock.now().getTime() / 1000);
+
+/** A signed call as a channel makes it; `sign` lets a test tamper with what is signed. */
+async function signedCall(
+  c: ChannelUnderTest,
+  method: 'GET' | 'POST',
+  path: string,
+  opts: {
+    body?: unknown;
+    timestamp?: number;
+    nonce?: string;
+    secret?: string;
+    sign?: Partial<{ method: string; path: string; body: string }>;
+  } = {},
+) {
+  const raw = opts.body === undefined ? '' : JSON.stringify(opts.body);
+  const headers = signIntegrationRequest({
+    appId: c.appId,
+    secret: opts.secret ?? c.secret,
+    method: opts.sign?.method ?? method,
+    path: opts.sign?.path ?? path,
+    body: opts.sign?.body ?? raw,
+    timestamp: opts.timestamp ?? nowSeconds(),
+    nonce: opts.nonce ?? nonce(),
+  });
+  const call = method === 'GET' ? t.api.get : t.api.post;
+  return call(path, { headers, rawBody: raw === '' ? undefined : raw });
+}
+
+async function lastCall(channelId: string | null, appId?: string) {
+  const rows = await t.app.ctx.db
+    .select()
+    .from(integrationCalls)
+    .where(channelId ? eq(integrationCalls.channelId, channelId) : eq(integrationCalls.appId, appId!));
+  return rows.sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id)).at(-1);
+}
+
+async function expectRefused(
+  res: { status: number; body: any },
+  status: number,
+  code: string,
+  channelId: string | null,
+) {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.body.code).toBe(code);
+  expect(res.body.message.zh).toBeTruthy();
+  const logged = await t.app.ctx.db
+    .select()
+    .from(integrationCalls)
+    .where(
+      and(
+        eq(integrationCalls.outcome, code),
+        channelId ? eq(integrationCalls.channelId, channelId) : undefined,
+      ),
+    );
+  expect(logged.length, `${code} logged`).toBeGreaterThan(0);
+  expect(logged.at(-1)!.status).toBe(status);
+}
+
+describe('channel management (ADM-11)', () => {
+  it('an admin creates a channel and sees its secret once; it is stored encrypted', async () => {
+    const res = await t.api.post('/api/v1/admin/channels', {
+      token: admin.token,
+      body: {
+        code: 'his-counter',
+        name: '院内HIS挂号窗口',
+        kind: 'his_counter',
+        allowedOperations: ['slots.query', 'slots.lock', 'slots.lock'],
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      code: 'his-counter',
+      kind: 'his_counter',
+      allowedOperations: ['slots.query', 'slots.lock'],
+      allowedFrom: null,
+      allowedUntil: null,
+      enabled: true,
+    });
+    expect(res.body.appId).toMatch(/^qn[0-9a-f]{16}$/);
+    expect(res.body.secret.length).toBeGreaterThanOrEqual(40);
+
+    const [row] = await t.app.ctx.db
+      .select()
+      .from(integrationChannels)
+      .where(eq(integrationChannels.id, res.body.id));
+    expect(row.secretEnc.startsWith('v1:')).toBe(true);
+    expect(row.secretEnc).not.toContain(res.body.secret);
+
+    const read = await t.api.get(`/api/v1/admin/channels/${res.body.id}`, { token: admin.token });
+    expect(read.status).toBe(200);
+    expect(read.body.secret).toBeUndefined();
+    const list = await t.api.get('/api/v1/admin/channels', { token: admin.token });
+    expect(list.body.items.some((c: any) => c.secret)).toBe(false);
+    expect(JSON.stringify(list.body)).not.toContain(res.body.secret);
+
+    const [entry] = await t.app.ctx.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'channel.create'), eq(auditLog.objectId, res.body.id)));
+    expect(entry.actorId).toBe(admin.id);
+    expect(JSON.stringify(entry.detail)).not.toContain(res.body.secret);
+  });
+
+  it('refuses bad channel input, a duplicate code and users without the permission', async () => {
+    const base = { code: 'pharma-1', name: '药企', kind: 'pharmacy', allowedOperations: ['slots.query'] };
+    const bad = [
+      { ...base, code: 'Has Space' },
+      { ...base, kind: 'bank' },
+      { ...base, allowedOperations: ['payments.refund'] },
+      { ...base, allowedFrom: '7:00', allowedUntil: '22:00' },
+      { ...base, allowedFrom: '07:00', allowedUntil: '25:00' },
+      { ...base, secret: 'mine' },
+    ];
+    for (const body of bad) {
+      const res = await t.api.post('/api/v1/admin/channels', { token: admin.token, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    const half = await t.api.post('/api/v1/admin/channels', {
+      token: admin.token,
+      body: { ...base, allowedFrom: '07:00' },
+    });
+    expect(half.status).toBe(400);
+    expect(half.body.code).toBe('ALLOWED_HOURS_INCOMPLETE');
+
+    expect((await t.api.post('/api/v1/admin/channels', { token: admin.token, body: base })).status).toBe(201);
+    const dup = await t.api.post('/api/v1/admin/channels', { token: admin.token, body: base });
+    expect(dup.status).toBe(409);
+    expect(dup.body.code).toBe('CHANNEL_CODE_TAKEN');
+
+    const operator = await loginStaff(t, 'operator');
+    const denied = await t.api.get('/api/v1/admin/channels', { token: operator.token });
+    expect(denied.status).toBe(403);
+    expect(denied.body.code).toBe('PERMISSION_DENIED');
+  });
+});
+
+describe('signed integration calls (ADM-12)', () => {
+  it('accepts a correctly signed call and logs it without its body', async () => {
+    const c = await createChannel();
+    const res = await signedCall(c, 'GET', SLOTS);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const logged = await lastCall(c.id);
+    expect(logged).toMatchObject({ outcome: 'ok', status: 200, operation: 'slots.query', method: 'GET' });
+    expect(logged!.path).toBe('/api/integration/v1/slots');
+  });
+
+  it('refuses a call without the signature headers', async () => {
+    const res = await t.api.get(SLOTS);
+    await expectRefused(res, 401, 'SIGNATURE_MISSING', null);
+  });
+
+  it('refuses an unknown app id', async () => {
+    const ghost = { id: 'none', appId: 'qn0000000000000000', secret: 'x'.repeat(43) };
+    const res = await signedCall(ghost, 'GET', SLOTS);
+    await expectRefused(res, 401, 'APP_UNKNOWN', null);
+    expect((await lastCall(null, ghost.appId))?.outcome).toBe('APP_UNKNOWN');
+  });
+
+  it('refuses a bad signature: wrong secret, another path, another method or a tampered body', async () => {
+    const c = await createChannel();
+    await expectRefused(
+      await signedCall(c, 'GET', SLOTS, { secret: 'not-the-secret' }),
+      401,
+      'SIGNATURE_INVALID',
+      c.id,
+    );
+    await expectRefused(
+      await signedCall(c, 'GET', SLOTS, {
+        sign: { path: '/api/integration/v1/slots?from=2026-11-24&to=2026-11-30' },
+      }),
+      401,
+      'SIGNATURE_INVALID',
+      c.id,
+    );
+    await expectRefused(
+      await signedCall(c, 'GET', SLOTS, { sign: { method: 'POST' } }),
+      401,
+      'SIGNATURE_INVALID',
+      c.id,
+    );
+    const body = { scheduleId: '00000000-0000-4000-8000-000000000001', patient: { ref: 'P1', name: '李四' } };
+    await expectRefused(
+      await signedCall(c, 'POST', '/api/integration/v1/locks', {
+        body,
+        sign: { body: JSON.stringify({ ...body, patient: { ref: 'P2', name: '李四' } }) },
+      }),
+      401,
+      'SIGNATURE_INVALID',
+      c.id,
+    );
+  });
+
+  it('accepts a timestamp within five minutes of the clock and refuses a stale or future one', async () => {
+    const c = await createChannel();
+    expect((await signedCall(c, 'GET', SLOTS, { timestamp: nowSeconds() - 300 })).status).toBe(200);
+    expect((await signedCall(c, 'GET', SLOTS, { timestamp: nowSeconds() + 300 })).status).toBe(200);
+    await expectRefused(
+      await signedCall(c, 'GET', SLOTS, { timestamp: nowSeconds() - 301 }),
+      401,
+      'TIMESTAMP_STALE',
+      c.id,
+    );
+    await expectRefused(
+      await signedCall(c, 'GET', SLOTS, { timestamp: nowSeconds() + 301 }),
+      401,
+      'TIMESTAMP_STALE',
+      c.id,
+    );
+  });
+
+  it('refuses a replayed nonce; another channel may use the same nonce; it is free again after ten minutes', async () => {
+    const c = await createChannel();
+    const other = await createChannel();
+    const n = nonce();
+    const ts = nowSeconds();
+    expect((await signedCall(c, 'GET', SLOTS, { nonce: n, timestamp: ts })).status).toBe(200);
+    // the identical request again: a replay
+    await expectRefused(
+      await signedCall(c, 'GET', SLOTS, { nonce: n, timestamp: ts }),
+      401,
+      'NONCE_REPLAYED',
+      c.id,
+    );
+    expect((await signedCall(other, 'GET', SLOTS, { nonce: n })).status).toBe(200);
+
+    const start = t.clock.now();
+    try {
+      t.clock.advance(10 * 60_000 + 1000);
+      expect((await signedCall(c, 'GET', SLOTS, { nonce: n })).status).toBe(200);
+
+      // the sweep removes nonces older than the window and keeps fresh ones
+      t.clock.advance(11 * 60_000);
+      const fresh = nonce();
+      expect((await signedCall(c, 'GET', SLOTS, { nonce: fresh })).status).toBe(200);
+      await t.app.ctx.jobs.runNow('gateway-purge-nonces');
+      const left = await t.app.ctx.db
+        .select()
+        .from(integrationNonces)
+        .where(eq(integrationNonces.channelId, c.id));
+      expect(left.map((r) => r.nonce)).toEqual([fresh]);
+    } finally {
+      t.clock.set(start);
+    }
+  });
+
+  it('refuses an operation outside the channel scope', async () => {
+    const c = await createChannel({ allowedOperations: ['registrations.confirm'] });
+    await expectRefused(await signedCall(c, 'GET', SLOTS), 403, 'OPERATION_NOT_ALLOWED', c.id);
+    expect((await lastCall(c.id))?.operation).toBe('slots.query');
+  });
+
+  it('refuses calls outside the allowed hours in the hospital zone, including hours across midnight', async () => {
+    const day = await createChannel({ allowedFrom: '07:00', allowedUntil: '22:00' });
+    const night = await createChannel({ allowedFrom: '22:00', allowedUntil: '06:00' });
+    const start = t.clock.now();
+    try {
+      t.clock.set('2026-11-23T14:00:00Z'); // 22:00 in Shanghai
+      await expectRefused(await signedCall(day, 'GET', SLOTS), 403, 'OUTSIDE_ALLOWED_HOURS', day.id);
+      expect((await signedCall(night, 'GET', SLOTS)).status).toBe(200);
+      t.clock.set('2026-11-22T22:59:00Z'); // 06:59 in Shanghai
+      await expectRefused(await signedCall(day, 'GET', SLOTS), 403, 'OUTSIDE_ALLOWED_HOURS', day.id);
+      await expectRefused(await signedCall(night, 'GET', SLOTS), 403, 'OUTSIDE_ALLOWED_HOURS', night.id);
+      t.clock.set('2026-11-22T23:00:00Z'); // 07:00
+      expect((await signedCall(day, 'GET', SLOTS)).status).toBe(200);
+    } finally {
+      t.clock.set(start);
+    }
+  });
+
+  it('refuses a disabled or removed channel and a rotated-out secret', async () => {
+    const c = await createChannel();
+    const off = await t.api.patch(`/api/v1/admin/channels/${c.id}`, {
+      token: admin.token,
+      body: { enabled: false },
+    });
+    expect(off.status).toBe(200);
+    await expectRefused(await signedCall(c, 'GET', SLOTS), 403, 'CHANNEL_DISABLED', c.id);
+    await t.api.patch(`/api/v1/admin/channels/${c.id}`, { token: admin.token, body: { enabled: true } });
+    expect((await signedCall(c, 'GET', SLOTS)).status).toBe(200);
+
+    const rotated = await t.api.post(`/api/v1/admin/channels/${c.id}/rotate-secret`, { token: admin.token });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(c.secret);
+    await expectRefused(await signedCall(c, 'GET', SLOTS), 401, 'SIGNATURE_INVALID', c.id);
+    expect((await signedCall({ ...c, secret: rotated.body.secret }, 'GET', SLOTS)).status).toBe(200);
+
+    expect((await t.api.delete(`/api/v1/admin/channels/${c.id}`, { token: admin.token })).status).toBe(204);
+    const gone = await signedCall({ ...c, secret: rotated.body.secret }, 'GET', SLOTS);
+    expect(gone.status).toBe(401);
+    expect(gone.body.code).toBe('APP_UNKNOWN');
+
+    const actions = (await t.app.ctx.db.select().from(auditLog).where(eq(auditLog.objectId, c.id))).map(
+      (a) => a.action,
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining(['channel.create', 'channel.update', 'channel.rotate-secret', 'channel.delete']),
+    );
+  });
+
+  it('an admin reads the call log by channel and outcome', async () => {
+    const c = await createChannel({ allowedOperations: ['slots.lock'] });
+    await signedCall(c, 'GET', SLOTS);
+    await signedCall(c, 'GET', SLOTS, { secret: 'wrong' });
+    const all = await t.api.get(`/api/v1/admin/integration-calls?channelId=${c.id}`, { token: admin.token });
+    expect(all.status).toBe(200);
+    expect(all.body.total).toBe(2);
+    expect(all.body.items.map((i: any) => i.outcome).sort()).toEqual([
+      'OPERATION_NOT_ALLOWED',
+      'SIGNATURE_INVALID',
+    ]);
+    const only = await t.api.get(
+      `/api/v1/admin/integration-calls?channelId=${c.id}&outcome=SIGNATURE_INVALID`,
+      {
+        token: admin.token,
+      },
+    );
+    expect(only.body.total).toBe(1);
+    expect(only.body.items[0]).toMatchObject({
+      status: 401,
+      path: '/api/integration/v1/slots',
+      method: 'GET',
+    });
+    expect(Object.keys(only.body.items[0])).not.toContain('body');
+  });
+});
