@@ -1,0 +1,201 @@
+import { useState, type ReactNode } from 'react';
+import { App, Button, Card, Form, Input, Modal, Popconfirm, Space, Table, type FormInstance } from 'antd';
+import type { ColumnsType, TableProps } from 'antd/es/table';
+import { PlusOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Query } from '../api/client';
+import type { Resource } from '../api/resource';
+import { useTr } from '../i18n';
+import { applyServerErrors } from './serverErrors';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export interface CrudPageProps<T extends { id: string }> {
+  title: string;
+  queryKey: string;
+  resource: Resource<T>;
+  columns: ColumnsType<T>;
+  /** the form's fields; `editing` is null when creating */
+  renderForm: (editing: T | null, form: FormInstance) => ReactNode;
+  toForm?: (row: T) => Record<string, unknown>;
+  fromForm?: (values: any, editing: T | null) => unknown;
+  newDefaults?: Record<string, unknown>;
+  search?: { placeholder: string };
+  filters?: (set: (q: Query) => void, query: Query) => ReactNode;
+  extraQuery?: Query;
+  rowActions?: (row: T) => ReactNode;
+  deletable?: boolean | ((row: T) => boolean);
+  creatable?: boolean;
+  modalWidth?: number;
+  /** data-testid prefix: `<prefix>-edit-<id>`, `<prefix>-save`, `<prefix>-new` */
+  testId?: string;
+  rowTestKey?: (row: T) => string;
+  transformItems?: (items: T[]) => T[];
+  tableProps?: TableProps<T>;
+  pageSize?: number;
+  /** the list endpoint takes page and pageSize (max 100); otherwise it returns everything */
+  serverPaging?: boolean;
+}
+
+export function CrudPage<T extends { id: string }>(p: CrudPageProps<T>) {
+  const tr = useTr();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const [form] = Form.useForm();
+  const [editing, setEditing] = useState<T | null>(null);
+  const [open, setOpen] = useState(false);
+  const [q, setQ] = useState('');
+  const [filters, setFilters] = useState<Query>({});
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(p.pageSize ?? 20);
+  const query: Query = {
+    ...p.extraQuery,
+    ...filters,
+    ...(p.search ? { q: q || undefined } : {}),
+    ...(p.serverPaging ? { page, pageSize } : {}),
+  };
+
+  const list = useQuery({ queryKey: [p.queryKey, query], queryFn: () => p.resource.list(query) });
+
+  const save = useMutation({
+    mutationFn: async (values: any) => {
+      const body = p.fromForm ? p.fromForm(values, editing) : values;
+      return editing ? p.resource.update(editing.id, body) : p.resource.create(body);
+    },
+    onSuccess: () => {
+      message.success(tr('已保存', 'Saved'));
+      setOpen(false);
+      void qc.invalidateQueries({ queryKey: [p.queryKey] });
+    },
+    onError: (err) => message.error(applyServerErrors(form, err)),
+  });
+
+  const remove = useMutation({
+    mutationFn: (id: string) => p.resource.remove(id),
+    onSuccess: () => {
+      message.success(tr('已删除', 'Deleted'));
+      void qc.invalidateQueries({ queryKey: [p.queryKey] });
+    },
+    onError: (err) => message.error((err as Error).message),
+  });
+
+  const openEditor = (row: T | null) => {
+    setEditing(row);
+    form.resetFields();
+    form.setFieldsValue(row ? (p.toForm ? p.toForm(row) : row) : (p.newDefaults ?? {}));
+    setOpen(true);
+  };
+
+  const key = (row: T) => (p.rowTestKey ? p.rowTestKey(row) : row.id);
+  const actions: ColumnsType<T>[number] = {
+    title: tr('操作', 'Actions'),
+    key: '__actions',
+    fixed: 'right',
+    width: 200,
+    render: (_: unknown, row: T) => (
+      <Space size="small" wrap>
+        <Button
+          size="small"
+          type="link"
+          data-testid={p.testId ? `${p.testId}-edit-${key(row)}` : undefined}
+          onClick={() => openEditor(row)}
+        >
+          {tr('编辑', 'Edit')}
+        </Button>
+        {p.rowActions?.(row)}
+        {(typeof p.deletable === 'function' ? p.deletable(row) : p.deletable) && (
+          <Popconfirm title={tr('确定删除？', 'Delete this item?')} onConfirm={() => remove.mutate(row.id)}>
+            <Button size="small" type="link" danger>
+              {tr('删除', 'Delete')}
+            </Button>
+          </Popconfirm>
+        )}
+      </Space>
+    ),
+  };
+
+  const items = list.data ? (p.transformItems ? p.transformItems(list.data.items) : list.data.items) : [];
+
+  return (
+    <Card
+      title={p.title}
+      extra={
+        <Space wrap>
+          {p.filters?.((next) => {
+            setFilters((f) => ({ ...f, ...next }));
+            setPage(1);
+          }, filters)}
+          {p.search && (
+            <Input.Search
+              allowClear
+              placeholder={p.search.placeholder}
+              onSearch={(v) => {
+                setQ(v.trim());
+                setPage(1);
+              }}
+              style={{ width: 240 }}
+              data-testid={p.testId ? `${p.testId}-search` : undefined}
+            />
+          )}
+          {p.creatable !== false && (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => openEditor(null)}
+              data-testid={p.testId ? `${p.testId}-new` : undefined}
+            >
+              {tr('新建', 'New')}
+            </Button>
+          )}
+        </Space>
+      }
+    >
+      <Table<T>
+        rowKey="id"
+        size="middle"
+        loading={list.isLoading}
+        dataSource={items}
+        columns={[...p.columns, actions]}
+        scroll={{ x: 'max-content' }}
+        pagination={{
+          current: page,
+          pageSize,
+          total: p.serverPaging ? list.data?.total : undefined,
+          showSizeChanger: true,
+          pageSizeOptions: [10, 20, 50, 100],
+          showTotal: (t) => tr(`共 ${t} 条`, `${t} in total`),
+          onChange: (cp, ps) => {
+            setPage(cp);
+            setPageSize(ps);
+          },
+        }}
+        {...p.tableProps}
+      />
+      {list.error && <div style={{ color: '#cf1322' }}>{(list.error as Error).message}</div>}
+      <Modal
+        open={open}
+        title={editing ? tr('编辑', 'Edit') : tr('新建', 'New')}
+        width={p.modalWidth ?? 640}
+        onCancel={() => setOpen(false)}
+        forceRender
+        footer={[
+          <Button key="cancel" onClick={() => setOpen(false)}>
+            {tr('取消', 'Cancel')}
+          </Button>,
+          <Button
+            key="save"
+            type="primary"
+            loading={save.isPending}
+            onClick={() => form.submit()}
+            data-testid={p.testId ? `${p.testId}-save` : undefined}
+          >
+            {tr('保存', 'Save')}
+          </Button>,
+        ]}
+      >
+        <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} scrollToFirstError>
+          {p.renderForm(editing, form)}
+        </Form>
+      </Modal>
+    </Card>
+  );
+}

@@ -1,0 +1,308 @@
+import { useState } from 'react';
+import {
+  App,
+  Button,
+  Card,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Space,
+  Switch,
+  Table,
+  Tabs,
+  Tag,
+} from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  addEntry,
+  liftEntry,
+  listEntries,
+  rules,
+  type BlacklistEntry,
+  type BlacklistRule,
+} from '../../api/blacklist';
+import { CrudPage } from '../../components/CrudPage';
+import { applyServerErrors } from '../../components/serverErrors';
+import { dateTime } from '../../format';
+import { useTr, type Tr } from '../../i18n';
+
+const statusTag = (tr: Tr, s: BlacklistEntry['status']) =>
+  ({
+    active: <Tag color="red">{tr('生效中', 'Active')}</Tag>,
+    scheduled: <Tag color="orange">{tr('待生效', 'Scheduled')}</Tag>,
+    expired: <Tag>{tr('已到期', 'Expired')}</Tag>,
+    lifted: <Tag color="blue">{tr('已解除', 'Lifted')}</Tag>,
+  })[s];
+
+const triggerLabel = (tr: Tr, k: string) =>
+  k === 'no_shows' ? tr('爽约', 'No-shows') : k === 'cancellations' ? tr('频繁退号', 'Cancellations') : k;
+
+function Entries() {
+  const tr = useTr();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const [status, setStatus] = useState<string | undefined>('active');
+  const [source, setSource] = useState<string | undefined>();
+  const [page, setPage] = useState(1);
+  const [adding, setAdding] = useState(false);
+  const [lifting, setLifting] = useState<BlacklistEntry | null>(null);
+  const [addForm] = Form.useForm();
+  const [liftForm] = Form.useForm();
+  const query = { status, source, page, pageSize: 20 };
+  const list = useQuery({ queryKey: ['blacklist', query], queryFn: () => listEntries(query) });
+  const refresh = () => void qc.invalidateQueries({ queryKey: ['blacklist'] });
+  const add = useMutation({
+    mutationFn: (v: { patientId: string; reason: string; days: number }) =>
+      addEntry({ ...v, patientId: v.patientId.trim() }),
+    onSuccess: () => {
+      setAdding(false);
+      message.success(tr('已加入黑名单', 'Added to the blacklist'));
+      refresh();
+    },
+    onError: (e) => message.error(applyServerErrors(addForm, e)),
+  });
+  const lift = useMutation({
+    mutationFn: (v: { reason: string }) => liftEntry(lifting!.id, v.reason),
+    onSuccess: () => {
+      setLifting(null);
+      message.success(tr('已解除', 'Lifted'));
+      refresh();
+    },
+    onError: (e) => message.error(applyServerErrors(liftForm, e)),
+  });
+  return (
+    <>
+      <Space style={{ marginBottom: 12 }} wrap>
+        <Select
+          allowClear
+          placeholder={tr('状态', 'Status')}
+          style={{ width: 140 }}
+          value={status}
+          onChange={(v) => {
+            setStatus(v);
+            setPage(1);
+          }}
+          options={(['active', 'scheduled', 'expired', 'lifted'] as const).map((s) => ({
+            value: s,
+            label: statusTag(tr, s),
+          }))}
+        />
+        <Select
+          allowClear
+          placeholder={tr('来源', 'Source')}
+          style={{ width: 140 }}
+          value={source}
+          onChange={(v) => {
+            setSource(v);
+            setPage(1);
+          }}
+          options={[
+            { value: 'rule', label: tr('规则触发', 'By rule') },
+            { value: 'manual', label: tr('手动加入', 'Manual') },
+          ]}
+        />
+        <Button
+          type="primary"
+          icon={<PlusOutlined />}
+          onClick={() => {
+            addForm.resetFields();
+            addForm.setFieldsValue({ days: 90 });
+            setAdding(true);
+          }}
+          data-testid="blacklist-add"
+        >
+          {tr('手动加入', 'Add manually')}
+        </Button>
+      </Space>
+      <Table<BlacklistEntry>
+        rowKey="id"
+        size="middle"
+        loading={list.isLoading}
+        dataSource={list.data?.items}
+        scroll={{ x: 'max-content' }}
+        pagination={{ current: page, pageSize: 20, total: list.data?.total, onChange: setPage }}
+        columns={[
+          { title: tr('患者', 'Patient'), key: 'p', render: (_, e) => e.patientNameMasked ?? e.patientId },
+          { title: tr('原因', 'Reason'), dataIndex: 'reason' },
+          {
+            title: tr('来源', 'Source'),
+            key: 'src',
+            render: (_, e) =>
+              e.source === 'rule' ? `${tr('规则', 'Rule')}：${e.ruleName ?? ''}` : tr('手动', 'Manual'),
+          },
+          {
+            title: tr('状态', 'Status'),
+            dataIndex: 'status',
+            render: (s: BlacklistEntry['status']) => statusTag(tr, s),
+          },
+          { title: tr('开始', 'Starts'), dataIndex: 'startsAt', render: dateTime },
+          { title: tr('截止', 'Ends'), dataIndex: 'endsAt', render: dateTime },
+          { title: tr('解除原因', 'Lift reason'), dataIndex: 'liftReason' },
+          {
+            title: tr('操作', 'Actions'),
+            key: 'a',
+            render: (_, e) =>
+              e.status === 'active' || e.status === 'scheduled' ? (
+                <Button
+                  size="small"
+                  type="link"
+                  onClick={() => {
+                    liftForm.resetFields();
+                    setLifting(e);
+                  }}
+                >
+                  {tr('解除', 'Lift')}
+                </Button>
+              ) : null,
+          },
+        ]}
+      />
+      <Modal
+        open={adding}
+        title={tr('手动加入黑名单', 'Add to the blacklist')}
+        onCancel={() => setAdding(false)}
+        onOk={() => addForm.submit()}
+        confirmLoading={add.isPending}
+        forceRender
+      >
+        <Form form={addForm} layout="vertical" onFinish={(v) => add.mutate(v)}>
+          <Form.Item
+            name="patientId"
+            label={tr('患者 ID（就诊人）', 'Patient id')}
+            extra={tr('可从挂号记录中复制', 'Copy it from the registration list')}
+            rules={[
+              { required: true },
+              { pattern: /^[0-9a-f-]{36}$/i, message: tr('患者 ID 格式不正确', 'Not a patient id') },
+            ]}
+          >
+            <Input />
+          </Form.Item>
+          <Form.Item
+            name="reason"
+            label={tr('原因', 'Reason')}
+            rules={[{ required: true, whitespace: true }, { max: 200 }]}
+          >
+            <Input.TextArea rows={2} />
+          </Form.Item>
+          <Form.Item name="days" label={tr('禁约天数', 'Ban length (days)')} rules={[{ required: true }]}>
+            <InputNumber min={1} max={3650} precision={0} />
+          </Form.Item>
+        </Form>
+      </Modal>
+      <Modal
+        open={!!lifting}
+        title={tr('解除黑名单', 'Lift the ban')}
+        onCancel={() => setLifting(null)}
+        onOk={() => liftForm.submit()}
+        confirmLoading={lift.isPending}
+        forceRender
+      >
+        <Form form={liftForm} layout="vertical" onFinish={(v) => lift.mutate(v)}>
+          <Form.Item
+            name="reason"
+            label={tr('解除原因', 'Reason')}
+            rules={[{ required: true, whitespace: true }, { max: 200 }]}
+          >
+            <Input.TextArea rows={2} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
+function Rules() {
+  const tr = useTr();
+  return (
+    <CrudPage<BlacklistRule>
+      title={tr('黑名单规则', 'Blacklist rules')}
+      queryKey="blacklist-rules"
+      resource={rules}
+      testId="blacklist-rule"
+      deletable
+      newDefaults={{ triggerKind: 'no_shows', threshold: 3, periodDays: 90, banDays: 90, enabled: true }}
+      columns={[
+        { title: tr('名称', 'Name'), dataIndex: 'name' },
+        {
+          title: tr('触发', 'Trigger'),
+          dataIndex: 'triggerKind',
+          render: (k: string) => triggerLabel(tr, k),
+        },
+        {
+          title: tr('条件', 'Condition'),
+          key: 'c',
+          render: (_, r) =>
+            tr(`${r.periodDays} 天内 ≥ ${r.threshold} 次`, `≥ ${r.threshold} in ${r.periodDays} days`),
+        },
+        { title: tr('禁约天数', 'Ban (days)'), dataIndex: 'banDays' },
+        {
+          title: tr('启用', 'Enabled'),
+          dataIndex: 'enabled',
+          render: (e: boolean) => (e ? <Tag color="green">✓</Tag> : <Tag>—</Tag>),
+        },
+      ]}
+      fromForm={(v: BlacklistRule) => ({
+        name: v.name,
+        triggerKind: v.triggerKind,
+        threshold: v.threshold,
+        periodDays: v.periodDays,
+        banDays: v.banDays,
+        enabled: v.enabled,
+      })}
+      renderForm={() => (
+        <>
+          <Form.Item
+            name="name"
+            label={tr('名称', 'Name')}
+            rules={[{ required: true, whitespace: true }, { max: 100 }]}
+          >
+            <Input />
+          </Form.Item>
+          <Form.Item name="triggerKind" label={tr('触发条件', 'Trigger')} rules={[{ required: true }]}>
+            <Select
+              options={[
+                { value: 'no_shows', label: triggerLabel(tr, 'no_shows') },
+                { value: 'cancellations', label: triggerLabel(tr, 'cancellations') },
+              ]}
+            />
+          </Form.Item>
+          <Space size="large" wrap>
+            <Form.Item
+              name="periodDays"
+              label={tr('统计周期（天）', 'Period (days)')}
+              rules={[{ required: true }]}
+            >
+              <InputNumber min={1} max={3650} precision={0} />
+            </Form.Item>
+            <Form.Item name="threshold" label={tr('次数阈值', 'Threshold')} rules={[{ required: true }]}>
+              <InputNumber min={1} max={100} precision={0} />
+            </Form.Item>
+            <Form.Item name="banDays" label={tr('禁约天数', 'Ban (days)')} rules={[{ required: true }]}>
+              <InputNumber min={1} max={3650} precision={0} />
+            </Form.Item>
+          </Space>
+          <Form.Item name="enabled" label={tr('启用', 'Enabled')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+        </>
+      )}
+    />
+  );
+}
+
+export function BlacklistPage() {
+  const tr = useTr();
+  return (
+    <Card title={tr('黑名单', 'Blacklist')}>
+      <Tabs
+        items={[
+          { key: 'entries', label: tr('名单', 'Entries'), children: <Entries /> },
+          { key: 'rules', label: tr('规则', 'Rules'), children: <Rules /> },
+        ]}
+      />
+    </Card>
+  );
+}

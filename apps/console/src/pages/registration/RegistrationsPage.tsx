@@ -1,0 +1,294 @@
+import { useState } from 'react';
+import {
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Form,
+  Input,
+  Modal,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import dayjs, { type Dayjs } from 'dayjs';
+import type { Query } from '../../api/client';
+import {
+  cancelRegistration,
+  exportRegistrations,
+  listRegistrations,
+  type RegistrationRow,
+} from '../../api/registration';
+import { useMe } from '../../auth';
+import { useDepartments, useDoctors } from '../../components/lookups';
+import { date, dateTime, yuan } from '../../format';
+import { useTr, type Tr } from '../../i18n';
+import { holds } from '../../menu';
+import { levelLabel, channelLabel } from '../scheduling/labels';
+
+export const registrationStates = (tr: Tr): Record<string, { label: string; color?: string }> => ({
+  locked: { label: tr('待支付', 'Awaiting payment'), color: 'orange' },
+  pending_payment: { label: tr('待支付', 'Awaiting payment'), color: 'orange' },
+  confirmed: { label: tr('已预约', 'Booked'), color: 'green' },
+  checked_in: { label: tr('已取号', 'Checked in'), color: 'blue' },
+  completed: { label: tr('已就诊', 'Completed'), color: 'cyan' },
+  cancelled: { label: tr('已取消', 'Cancelled') },
+  expired: { label: tr('超时未付', 'Expired') },
+  no_show: { label: tr('爽约', 'No-show'), color: 'red' },
+});
+
+function downloadBlob(blob: Blob, filename: string) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function RegistrationsPage() {
+  const tr = useTr();
+  const me = useMe();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const depts = useDepartments();
+  const doctors = useDoctors();
+  const states = registrationStates(tr);
+  const [filters, setFilters] = useState<Query>({
+    from: dayjs().format('YYYY-MM-DD'),
+    to: dayjs().add(7, 'day').format('YYYY-MM-DD'),
+  });
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(20);
+  const [cancelling, setCancelling] = useState<RegistrationRow | null>(null);
+  const [cancelForm] = Form.useForm<{ reason: string }>();
+  const query = { ...filters, page, pageSize };
+  const list = useQuery({ queryKey: ['registrations', query], queryFn: () => listRegistrations(query) });
+  const canManage = holds(me?.permissions ?? [], 'registrations.manage');
+
+  const exporter = useMutation({
+    mutationFn: () => exportRegistrations(filters),
+    onSuccess: ({ blob, filename }) => downloadBlob(blob, filename),
+    onError: (e) => message.error((e as Error).message),
+  });
+  const cancel = useMutation({
+    mutationFn: (v: { reason: string }) => cancelRegistration(cancelling!.id, v.reason.trim()),
+    onSuccess: () => {
+      setCancelling(null);
+      message.success(
+        tr('已退号，已支付的费用将原路退回', 'Cancelled; any payment is refunded to its source'),
+      );
+      void qc.invalidateQueries({ queryKey: ['registrations'] });
+    },
+    onError: (e) => message.error((e as Error).message),
+  });
+
+  const apply = (v: {
+    range?: [Dayjs, Dayjs];
+    state?: string;
+    departmentId?: string;
+    doctorId?: string;
+    q?: string;
+    channel?: string;
+  }) => {
+    setFilters({
+      from: v.range?.[0]?.format('YYYY-MM-DD'),
+      to: v.range?.[1]?.format('YYYY-MM-DD'),
+      state: v.state,
+      departmentId: v.departmentId,
+      doctorId: v.doctorId,
+      channel: v.channel,
+      q: v.q?.trim() || undefined,
+    });
+    setPage(1);
+  };
+
+  return (
+    <Card
+      title={tr('挂号记录', 'Registrations')}
+      extra={
+        <Button
+          icon={<DownloadOutlined />}
+          loading={exporter.isPending}
+          onClick={() => exporter.mutate()}
+          data-testid="registrations-export"
+        >
+          {tr('导出 Excel', 'Export to Excel')}
+        </Button>
+      }
+    >
+      <Form
+        layout="inline"
+        onFinish={apply}
+        initialValues={{ range: [dayjs(filters.from as string), dayjs(filters.to as string)] }}
+        style={{ marginBottom: 16, rowGap: 8 }}
+      >
+        <Form.Item name="range" label={tr('就诊日期', 'Clinic date')}>
+          <DatePicker.RangePicker />
+        </Form.Item>
+        <Form.Item name="state" label={tr('状态', 'State')}>
+          <Select
+            allowClear
+            style={{ width: 130 }}
+            options={Object.entries(states)
+              .filter(([k]) => k !== 'pending_payment')
+              .map(([value, s]) => ({ value, label: s.label }))}
+          />
+        </Form.Item>
+        <Form.Item name="departmentId" label={tr('科室', 'Department')}>
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            style={{ width: 180 }}
+            options={(depts.data ?? [])
+              .filter((d) => d.parentId)
+              .map((d) => ({ value: d.id, label: d.name }))}
+          />
+        </Form.Item>
+        <Form.Item name="doctorId" label={tr('医生', 'Doctor')}>
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            style={{ width: 140 }}
+            options={(doctors.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
+          />
+        </Form.Item>
+        <Form.Item name="channel" label={tr('渠道', 'Channel')}>
+          <Select
+            allowClear
+            style={{ width: 120 }}
+            options={['online', 'counter', 'third_party'].map((c) => ({
+              value: c,
+              label: channelLabel(tr, c),
+            }))}
+          />
+        </Form.Item>
+        <Form.Item name="q" label={tr('挂号单号', 'Number')}>
+          <Input allowClear style={{ width: 180 }} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" data-testid="registrations-search">
+          {tr('查询', 'Search')}
+        </Button>
+      </Form>
+      <Table<RegistrationRow>
+        rowKey="id"
+        size="middle"
+        loading={list.isLoading}
+        dataSource={list.data?.items}
+        scroll={{ x: 'max-content' }}
+        pagination={{
+          current: page,
+          pageSize,
+          total: list.data?.total,
+          showSizeChanger: true,
+          pageSizeOptions: [10, 20, 50, 100],
+          showTotal: (t) => tr(`共 ${t} 条`, `${t} in total`),
+          onChange: (p, s) => {
+            setPage(p);
+            setPageSize(s);
+          },
+        }}
+        columns={[
+          {
+            title: tr('挂号单号', 'Number'),
+            key: 'no',
+            render: (_, r) => (
+              <Typography.Text copyable={{ text: r.id }}>
+                {r.registrationNo ?? r.id.slice(0, 8)}
+              </Typography.Text>
+            ),
+          },
+          {
+            title: tr('就诊人', 'Patient'),
+            key: 'p',
+            render: (_, r) => r.patientNameMasked ?? r.patientName ?? '',
+          },
+          { title: tr('手机', 'Phone'), dataIndex: 'phoneMasked' },
+          {
+            title: tr('科室', 'Department'),
+            key: 'd',
+            render: (_, r) => r.departmentName ?? depts.data?.find((d) => d.id === r.departmentId)?.name,
+          },
+          {
+            title: tr('医生', 'Doctor'),
+            key: 'doc',
+            render: (_, r) => r.doctorName ?? doctors.data?.find((d) => d.id === r.doctorId)?.name,
+          },
+          {
+            title: tr('就诊时间', 'Visit'),
+            key: 'v',
+            render: (_, r) =>
+              `${date(r.clinicDate)} ${r.segmentStartAt ? dayjs(r.segmentStartAt).format('HH:mm') : ''}${r.segmentEndAt ? `–${dayjs(r.segmentEndAt).format('HH:mm')}` : ''}`,
+          },
+          { title: tr('号序', 'No.'), dataIndex: 'slotNumber' },
+          {
+            title: tr('号别', 'Level'),
+            dataIndex: 'level',
+            render: (l?: string) => (l ? levelLabel(tr, l) : ''),
+          },
+          { title: tr('费用（元）', 'Fee'), dataIndex: 'feeFen', align: 'right', render: yuan },
+          {
+            title: tr('渠道', 'Channel'),
+            dataIndex: 'channel',
+            render: (c?: string) => (c ? channelLabel(tr, c) : ''),
+          },
+          {
+            title: tr('状态', 'State'),
+            dataIndex: 'state',
+            render: (s: string) => <Tag color={states[s]?.color}>{states[s]?.label ?? s}</Tag>,
+          },
+          { title: tr('下单时间', 'Created'), dataIndex: 'createdAt', render: dateTime },
+          ...(canManage
+            ? [
+                {
+                  title: tr('操作', 'Actions'),
+                  key: 'a',
+                  fixed: 'right' as const,
+                  render: (_: unknown, r: RegistrationRow) =>
+                    ['confirmed', 'locked', 'pending_payment'].includes(r.state) ? (
+                      <Button
+                        size="small"
+                        type="link"
+                        danger
+                        onClick={() => {
+                          cancelForm.resetFields();
+                          setCancelling(r);
+                        }}
+                        data-testid={`registration-cancel-${r.id}`}
+                      >
+                        {tr('代退号', 'Cancel')}
+                      </Button>
+                    ) : null,
+                },
+              ]
+            : []),
+        ]}
+      />
+      {list.error && <div style={{ color: '#cf1322' }}>{(list.error as Error).message}</div>}
+      <Modal
+        open={!!cancelling}
+        title={tr('代患者退号', 'Cancel on behalf of the patient')}
+        onCancel={() => setCancelling(null)}
+        onOk={() => cancelForm.submit()}
+        confirmLoading={cancel.isPending}
+        forceRender
+      >
+        <Form form={cancelForm} layout="vertical" onFinish={(v) => cancel.mutate(v)}>
+          <Form.Item
+            name="reason"
+            label={tr('退号原因', 'Reason')}
+            rules={[{ required: true, whitespace: true }, { max: 200 }]}
+          >
+            <Input.TextArea rows={3} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  );
+}

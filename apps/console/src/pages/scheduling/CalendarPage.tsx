@@ -1,0 +1,456 @@
+import { useMemo, useState } from 'react';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Descriptions,
+  Drawer,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { LeftOutlined, RightOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useSearchParams } from 'react-router';
+import dayjs from 'dayjs';
+import {
+  addExtraSlots,
+  listSchedules,
+  listShifts,
+  stopClinic,
+  type ScheduleView,
+  type SegmentView,
+} from '../../api/scheduling';
+import { useDepartments, useDoctors } from '../../components/lookups';
+import { yuan } from '../../format';
+import { useLang, useTr } from '../../i18n';
+import { channelLabel, levelLabel } from './labels';
+
+const fmtTime = (v: string) => dayjs(v).format('HH:mm');
+
+/** Monday of the week holding `d`. */
+function weekStart(d: dayjs.Dayjs) {
+  const wd = d.day() === 0 ? 7 : d.day();
+  return d.subtract(wd - 1, 'day').startOf('day');
+}
+
+export function CalendarPage() {
+  const tr = useTr();
+  const { lang } = useLang();
+  const [params, setParams] = useSearchParams();
+  const depts = useDepartments();
+  const doctors = useDoctors();
+  const shifts = useQuery({ queryKey: ['shifts'], queryFn: listShifts });
+  const departmentId = params.get('departmentId') ?? undefined;
+  const start = weekStart(params.get('week') ? dayjs(params.get('week')) : dayjs());
+  const days = Array.from({ length: 7 }, (_, i) => start.add(i, 'day'));
+  const from = days[0].format('YYYY-MM-DD');
+  const to = days[6].format('YYYY-MM-DD');
+  const [openId, setOpenId] = useState<string | null>(null);
+
+  const list = useQuery({
+    queryKey: ['schedules', departmentId, from, to],
+    queryFn: () => listSchedules({ departmentId, from, to }),
+    enabled: !!departmentId,
+  });
+  const doctorName = (s: ScheduleView) =>
+    s.doctorName ?? doctors.data?.find((d) => d.id === s.doctorId)?.name ?? s.doctorId;
+  const shiftName = (code: string) => {
+    const s = shifts.data?.find((x) => x.code === code);
+    return s ? (lang === 'en' ? s.nameEn : s.nameZh) : code;
+  };
+  const deptOptions = useMemo(() => {
+    const all = depts.data ?? [];
+    return all
+      .filter((d) => d.parentId)
+      .map((d) => ({
+        value: d.id,
+        label: `${all.find((p) => p.id === d.parentId)?.name ?? ''} / ${d.name}`,
+      }));
+  }, [depts.data]);
+  const shiftCodes = useMemo(() => {
+    const known = (shifts.data ?? []).map((s) => s.code);
+    const used = [...new Set((list.data ?? []).map((s) => s.shiftCode))].filter((c) => !known.includes(c));
+    return [...known, ...used];
+  }, [shifts.data, list.data]);
+  const set = (k: string, v: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (v) next.set(k, v);
+    else next.delete(k);
+    setParams(next, { replace: true });
+  };
+  const opened = list.data?.find((s) => s.id === openId) ?? null;
+
+  return (
+    <Card
+      title={tr('排班日历', 'Schedule calendar')}
+      extra={
+        <Space wrap>
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={tr('选择科室', 'Choose a department')}
+            style={{ width: 260 }}
+            value={departmentId}
+            onChange={(v) => set('departmentId', v)}
+            options={deptOptions}
+            data-testid="calendar-department"
+          />
+          <Button
+            icon={<LeftOutlined />}
+            onClick={() => set('week', start.subtract(7, 'day').format('YYYY-MM-DD'))}
+            data-testid="calendar-prev"
+          />
+          <Button onClick={() => set('week', undefined)}>{tr('本周', 'This week')}</Button>
+          <Button
+            icon={<RightOutlined />}
+            onClick={() => set('week', start.add(7, 'day').format('YYYY-MM-DD'))}
+            data-testid="calendar-next"
+          />
+          <Typography.Text strong>
+            {from} ~ {to}
+          </Typography.Text>
+        </Space>
+      }
+    >
+      {!departmentId ? (
+        <Empty description={tr('请选择科室查看排班', 'Choose a department to see its schedules')} />
+      ) : (
+        <Table
+          rowKey="code"
+          bordered
+          size="small"
+          loading={list.isLoading}
+          pagination={false}
+          dataSource={shiftCodes.map((code) => ({ code }))}
+          scroll={{ x: 1100 }}
+          columns={[
+            { title: tr('班次', 'Shift'), dataIndex: 'code', width: 90, fixed: 'left', render: shiftName },
+            ...days.map((d) => {
+              const date = d.format('YYYY-MM-DD');
+              const isToday = d.isSame(dayjs(), 'day');
+              return {
+                title: (
+                  <span style={{ color: isToday ? '#0f7b6c' : undefined }}>
+                    {d.format('MM-DD')} {d.locale(lang === 'en' ? 'en' : 'zh-cn').format('ddd')}
+                  </span>
+                ),
+                key: date,
+                render: (_: unknown, row: { code: string }) => (
+                  <div className="calendar-cell">
+                    {(list.data ?? [])
+                      .filter((s) => s.clinicDate === date && s.shiftCode === row.code)
+                      .map((s) => {
+                        const stoppedSegments = s.segments.filter((g) => g.state === 'stopped').length;
+                        return (
+                          <div
+                            key={s.id}
+                            className={`schedule-card${s.state === 'stopped' ? ' stopped' : ''}`}
+                            role="button"
+                            style={{ cursor: 'pointer' }}
+                            onClick={() => setOpenId(s.id)}
+                            data-testid={`schedule-card-${s.id}`}
+                            data-doctor={doctorName(s)}
+                            data-date={s.clinicDate}
+                          >
+                            <div>
+                              <b>{doctorName(s)}</b>{' '}
+                              <Tag style={{ marginInlineEnd: 0 }}>{levelLabel(tr, s.level)}</Tag>
+                            </div>
+                            <div>
+                              {s.state === 'stopped' ? (
+                                <Tag color="red">{tr('停诊', 'Stopped')}</Tag>
+                              ) : (
+                                <span>
+                                  {tr('余号', 'Left')} {s.remaining}/{s.total}
+                                  {s.full && (
+                                    <Tag color="orange" style={{ marginLeft: 4 }}>
+                                      {tr('约满', 'Full')}
+                                    </Tag>
+                                  )}
+                                  {stoppedSegments > 0 && (
+                                    <Tag color="red" style={{ marginLeft: 4 }}>
+                                      {tr(`${stoppedSegments} 时段停诊`, `${stoppedSegments} stopped`)}
+                                    </Tag>
+                                  )}
+                                </span>
+                              )}
+                            </div>
+                          </div>
+                        );
+                      })}
+                  </div>
+                ),
+              };
+            }),
+          ]}
+        />
+      )}
+      {list.error && <Alert type="error" title={(list.error as Error).message} style={{ marginTop: 12 }} />}
+      <ScheduleDrawer
+        schedule={opened}
+        title={opened ? `${doctorName(opened)} · ${opened.clinicDate} ${shiftName(opened.shiftCode)}` : ''}
+        onClose={() => setOpenId(null)}
+      />
+    </Card>
+  );
+}
+
+type StopTarget = { schedule: ScheduleView; segment?: SegmentView };
+
+function ScheduleDrawer({
+  schedule,
+  title,
+  onClose,
+}: {
+  schedule: ScheduleView | null;
+  title: string;
+  onClose: () => void;
+}) {
+  const tr = useTr();
+  const { message, modal } = App.useApp();
+  const qc = useQueryClient();
+  const [stopTarget, setStopTarget] = useState<StopTarget | null>(null);
+  const [extraFor, setExtraFor] = useState<SegmentView | null>(null);
+  const [stopForm] = Form.useForm<{ reason: string }>();
+  const [extraForm] = Form.useForm<{ count: number; channel: string }>();
+  const refresh = () => void qc.invalidateQueries({ queryKey: ['schedules'] });
+
+  const stop = useMutation({
+    mutationFn: (v: { reason: string }) =>
+      stopClinic(stopTarget!.schedule.id, { segmentId: stopTarget!.segment?.id, reason: v.reason.trim() }),
+    onSuccess: (r) => {
+      setStopTarget(null);
+      refresh();
+      const n =
+        (r && (r.cancelled ?? (r as { cancelledRegistrations?: number }).cancelledRegistrations)) ?? 0;
+      modal.success({
+        title: tr('已停诊', 'Clinic stopped'),
+        content: tr(
+          `受影响的 ${n} 个挂号已取消，已支付的将全额退款并通知患者。`,
+          `${n} affected registrations were cancelled; paid ones are refunded in full and the patients notified.`,
+        ),
+      });
+    },
+    onError: (e) => message.error((e as Error).message),
+  });
+  const extra = useMutation({
+    mutationFn: (v: { count: number; channel: string }) =>
+      addExtraSlots(schedule!.id, { segmentId: extraFor!.id, count: v.count, channel: v.channel }),
+    onSuccess: (r) => {
+      setExtraFor(null);
+      refresh();
+      message.success(tr(`已加号：${r.numbers.join('、')}`, `Added numbers ${r.numbers.join(', ')}`));
+    },
+    onError: (e) => message.error((e as Error).message),
+  });
+
+  const openStop = (t: StopTarget) => {
+    stopForm.resetFields();
+    setStopTarget(t);
+  };
+
+  return (
+    <Drawer open={!!schedule} onClose={onClose} title={title} size={720} data-testid="schedule-drawer">
+      {schedule && (
+        <>
+          <Descriptions column={2} size="small" bordered style={{ marginBottom: 16 }}>
+            <Descriptions.Item label={tr('号别', 'Level')}>
+              {levelLabel(tr, schedule.level)}
+            </Descriptions.Item>
+            <Descriptions.Item label={tr('挂号费', 'Fee')}>¥{yuan(schedule.feeFen)}</Descriptions.Item>
+            <Descriptions.Item label={tr('出诊时间', 'Hours')}>
+              {fmtTime(schedule.startAt)}–{fmtTime(schedule.endAt)}
+            </Descriptions.Item>
+            <Descriptions.Item label={tr('余号', 'Remaining')}>
+              {schedule.remaining}/{schedule.total}
+            </Descriptions.Item>
+            <Descriptions.Item label={tr('放号时间', 'Release')}>
+              {dayjs(schedule.releaseAt).format('YYYY-MM-DD HH:mm')}{' '}
+              {schedule.released ? (
+                <Tag color="green">{tr('已放号', 'Released')}</Tag>
+              ) : (
+                <Tag>{tr('未放号', 'Not yet')}</Tag>
+              )}
+            </Descriptions.Item>
+            <Descriptions.Item label={tr('状态', 'State')}>
+              {schedule.state === 'stopped' ? (
+                <Tag color="red">
+                  {tr('停诊', 'Stopped')}
+                  {schedule.stopReason ? `：${schedule.stopReason}` : ''}
+                </Tag>
+              ) : (
+                <Tag color="green">{tr('正常', 'Open')}</Tag>
+              )}
+            </Descriptions.Item>
+          </Descriptions>
+          <Space style={{ marginBottom: 12 }}>
+            <Button
+              danger
+              disabled={schedule.state === 'stopped'}
+              onClick={() => openStop({ schedule })}
+              data-testid="stop-schedule"
+            >
+              {tr('整班停诊', 'Stop the whole clinic')}
+            </Button>
+          </Space>
+          <Table<SegmentView>
+            rowKey="id"
+            size="small"
+            pagination={false}
+            dataSource={schedule.segments}
+            columns={[
+              { title: '#', dataIndex: 'seq', width: 40 },
+              {
+                title: tr('时段', 'Segment'),
+                key: 't',
+                render: (_, g) => `${fmtTime(g.startAt)}–${fmtTime(g.endAt)}`,
+              },
+              {
+                title: tr('余号/总数', 'Left/total'),
+                key: 'n',
+                render: (_, g) => `${g.remaining}/${g.total}`,
+              },
+              {
+                title: tr('状态', 'State'),
+                key: 's',
+                render: (_, g) =>
+                  g.state === 'stopped' ? (
+                    <Tag color="red">{tr('停诊', 'Stopped')}</Tag>
+                  ) : g.full ? (
+                    <Tag color="orange">{tr('约满', 'Full')}</Tag>
+                  ) : (
+                    <Tag color="green">{tr('可约', 'Open')}</Tag>
+                  ),
+              },
+              {
+                title: tr('操作', 'Actions'),
+                key: 'a',
+                render: (_, g) => (
+                  <Space>
+                    <Button
+                      size="small"
+                      danger
+                      disabled={g.state === 'stopped' || schedule.state === 'stopped'}
+                      onClick={() => openStop({ schedule, segment: g })}
+                      data-testid={`stop-segment-${g.seq}`}
+                      data-segment-id={g.id}
+                    >
+                      {tr('停诊', 'Stop')}
+                    </Button>
+                    <Button
+                      size="small"
+                      disabled={g.state === 'stopped' || schedule.state === 'stopped'}
+                      onClick={() => {
+                        extraForm.setFieldsValue({ count: 1, channel: 'shared' });
+                        setExtraFor(g);
+                      }}
+                      data-testid={`extra-slots-${g.seq}`}
+                    >
+                      {tr('加号', 'Extra slots')}
+                    </Button>
+                  </Space>
+                ),
+              },
+            ]}
+          />
+        </>
+      )}
+      <Modal
+        open={!!stopTarget}
+        title={
+          stopTarget?.segment
+            ? tr(
+                `停诊时段 ${fmtTime(stopTarget.segment.startAt)}–${fmtTime(stopTarget.segment.endAt)}`,
+                `Stop segment ${fmtTime(stopTarget.segment.startAt)}–${fmtTime(stopTarget.segment.endAt)}`,
+              )
+            : tr('整班停诊', 'Stop the whole clinic')
+        }
+        onCancel={() => setStopTarget(null)}
+        forceRender
+        footer={[
+          <Button key="c" onClick={() => setStopTarget(null)}>
+            {tr('取消', 'Cancel')}
+          </Button>,
+          <Button
+            key="ok"
+            danger
+            type="primary"
+            loading={stop.isPending}
+            onClick={() => stopForm.submit()}
+            data-testid="stop-confirm"
+          >
+            {tr('确认停诊', 'Stop clinic')}
+          </Button>,
+        ]}
+      >
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title={tr(
+            '停诊将取消该范围内的全部挂号，已支付的全额退款，并通知患者。此操作不可撤销。',
+            'Stopping cancels every registration in this range, refunds paid ones in full and notifies the patients. This cannot be undone.',
+          )}
+        />
+        <Form form={stopForm} layout="vertical" onFinish={(v) => stop.mutate(v)}>
+          <Form.Item
+            name="reason"
+            label={tr('停诊原因（将告知患者）', 'Reason (shown to patients)')}
+            rules={[
+              { required: true, whitespace: true, message: tr('请填写停诊原因', 'A reason is required') },
+              { max: 200 },
+            ]}
+          >
+            <Input.TextArea rows={3} maxLength={200} showCount data-testid="stop-reason" />
+          </Form.Item>
+        </Form>
+      </Modal>
+      <Modal
+        open={!!extraFor}
+        title={tr('加号', 'Add extra slots')}
+        onCancel={() => setExtraFor(null)}
+        forceRender
+        footer={[
+          <Button key="c" onClick={() => setExtraFor(null)}>
+            {tr('取消', 'Cancel')}
+          </Button>,
+          <Button
+            key="ok"
+            type="primary"
+            loading={extra.isPending}
+            onClick={() => extraForm.submit()}
+            data-testid="extra-confirm"
+          >
+            {tr('确认加号', 'Add')}
+          </Button>,
+        ]}
+      >
+        <Form form={extraForm} layout="vertical" onFinish={(v) => extra.mutate(v)}>
+          <Form.Item
+            name="count"
+            label={tr('加号数量', 'Count')}
+            rules={[{ required: true }, { type: 'number', min: 1, max: 50 }]}
+          >
+            <InputNumber min={1} max={50} precision={0} data-testid="extra-count" />
+          </Form.Item>
+          <Form.Item name="channel" label={tr('号源渠道', 'Channel')}>
+            <Select
+              options={['shared', 'online', 'counter', 'third_party'].map((c) => ({
+                value: c,
+                label: channelLabel(tr, c),
+              }))}
+            />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Drawer>
+  );
+}

@@ -1,0 +1,99 @@
+import type { ReactNode } from 'react';
+import { Result } from 'antd';
+import { Route, Routes } from 'react-router';
+import { RequireLogin, useMe } from './auth';
+import { ConsoleLayout } from './components/ConsoleLayout';
+import { useTr } from './i18n';
+import { ROUTE_PERMISSIONS, holds } from './menu';
+import { LoginPage } from './pages/LoginPage';
+import { ChangePasswordPage } from './pages/ChangePasswordPage';
+import { DashboardPage } from './pages/DashboardPage';
+import { UsersPage } from './pages/admin/UsersPage';
+import { RolesPage } from './pages/admin/RolesPage';
+import { AuditLogPage } from './pages/admin/AuditLogPage';
+import { SmsLogPage } from './pages/admin/SmsLogPage';
+import { ChannelsPage } from './pages/admin/ChannelsPage';
+import { HospitalPage } from './pages/directory/HospitalPage';
+import { CampusesPage } from './pages/directory/CampusesPage';
+import { BuildingsPage } from './pages/directory/BuildingsPage';
+import { DepartmentsPage } from './pages/directory/DepartmentsPage';
+import { DoctorsPage } from './pages/directory/DoctorsPage';
+import { FeaturedDisciplinesPage } from './pages/directory/FeaturedDisciplinesPage';
+import { RecommendedDoctorsPage } from './pages/directory/RecommendedDoctorsPage';
+import { ArticlesPage } from './pages/content/ArticlesPage';
+import { PriceItemsPage } from './pages/content/PriceItemsPage';
+import { ShiftsPage } from './pages/scheduling/ShiftsPage';
+import { TemplatesPage } from './pages/scheduling/TemplatesPage';
+import { CalendarPage } from './pages/scheduling/CalendarPage';
+import { ReleaseRulesPage } from './pages/scheduling/ReleaseRulesPage';
+import { RegistrationsPage } from './pages/registration/RegistrationsPage';
+import { BlacklistPage } from './pages/registration/BlacklistPage';
+import { PaymentOrdersPage } from './pages/finance/PaymentOrdersPage';
+import { RefundsPage } from './pages/finance/RefundsPage';
+import { AbnormalOrdersPage } from './pages/finance/AbnormalOrdersPage';
+
+const PAGES: Record<string, ReactNode> = {
+  dashboard: <DashboardPage />,
+  users: <UsersPage />,
+  roles: <RolesPage />,
+  audit: <AuditLogPage />,
+  'sms-log': <SmsLogPage />,
+  channels: <ChannelsPage />,
+  hospital: <HospitalPage />,
+  campuses: <CampusesPage />,
+  buildings: <BuildingsPage />,
+  departments: <DepartmentsPage />,
+  doctors: <DoctorsPage />,
+  featured: <FeaturedDisciplinesPage />,
+  recommended: <RecommendedDoctorsPage />,
+  articles: <ArticlesPage />,
+  prices: <PriceItemsPage />,
+  shifts: <ShiftsPage />,
+  templates: <TemplatesPage />,
+  schedules: <CalendarPage />,
+  'release-rules': <ReleaseRulesPage />,
+  registrations: <RegistrationsPage />,
+  blacklist: <BlacklistPage />,
+  'payment-orders': <PaymentOrdersPage />,
+  refunds: <RefundsPage />,
+  'abnormal-orders': <AbnormalOrdersPage />,
+};
+
+function Guard({ permission, children }: { permission?: string; children: ReactNode }) {
+  const me = useMe();
+  const tr = useTr();
+  if (!holds(me?.permissions ?? [], permission))
+    return (
+      <Result
+        status="403"
+        title="403"
+        subTitle={tr('您没有访问该页面的权限', 'You may not open this page')}
+      />
+    );
+  return <>{children}</>;
+}
+
+export function ConsoleRoutes() {
+  const tr = useTr();
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route path="/change-password" element={<ChangePasswordPage />} />
+      <Route
+        element={
+          <RequireLogin>
+            <ConsoleLayout />
+          </RequireLogin>
+        }
+      >
+        {Object.entries(ROUTE_PERMISSIONS).map(([key, r]) => (
+          <Route key={key} path={r.path} element={<Guard permission={r.permission}>{PAGES[key]}</Guard>} />
+        ))}
+        <Route
+          path="*"
+          element={<Result status="404" title="404" subTitle={tr('页面不存在', 'Page not found')} />}
+        />
+      </Route>
+    </Routes>
+  );
+}
