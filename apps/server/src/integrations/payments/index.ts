@@ -2,6 +2,7 @@ import type { AppConfig } from '../../config.js';
 import type { AppContext } from '../../platform/context.js';
 import type { ChannelCode } from '../../modules/payments/contract.js';
 import { SandboxChannel } from './sandbox/index.js';
+import { WechatPayChannel, wechatPayConfigFrom } from './wechatpay/index.js';
 
 export type { ChannelCode };
 
@@ -128,6 +129,9 @@ export function buildPaymentAdapters(config: AppConfig): PaymentAdapters {
     switch (code) {
       case 'sandbox':
         paymentChannels.sandbox = new SandboxChannel(config);
+        break;
+      case 'wechat':
+        paymentChannels.wechat = new WechatPayChannel(wechatPayConfigFrom(config));
         break;
       default:
         throw new Error(`PAYMENT_CHANNELS: unknown channel ${code}`);

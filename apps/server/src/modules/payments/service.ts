@@ -131,7 +131,13 @@ export async function closePaymentOrder(
   if (o.channel) {
     const outcome = await callChannel(() => channelOf(ctx, o.channel!).close(ctx, o.orderNo));
     if (outcome === 'paid') {
-      await recoverFromChannel(ctx, o);
+      if (!(await recoverFromChannel(ctx, o)))
+        throw new DomainError(
+          'PAYMENT_CHANNEL_UNAVAILABLE',
+          502,
+          '支付渠道暂时不可用，请稍后再试',
+          'The channel could not confirm the payment',
+        );
       throw alreadyPaid();
     }
   }
