@@ -302,7 +302,7 @@ export interface DoctorSearch {
   includeDisabled?: boolean;
 }
 
-/** Doctors by name, name initials or specialty, department (parent includes children) and title. */
+/** Doctors by name, name initials, code or specialty, department (parent includes children) and title. */
 export async function searchDoctors(ctx: AppContext, s: DoctorSearch): Promise<Page<DoctorSummary>> {
   const conds = s.includeDisabled ? [] : [eq(doctors.enabled, true)];
   const q = s.q?.trim();
@@ -310,7 +310,7 @@ export async function searchDoctors(ctx: AppContext, s: DoctorSearch): Promise<P
     const like = `%${escapeLike(q)}%`;
     const initials = initialsQuery(q);
     conds.push(
-      sql`(${doctors.name} ILIKE ${like} OR array_to_string(${doctors.specialties}, ' ') ILIKE ${like}${
+      sql`(${doctors.name} ILIKE ${like} OR ${doctors.code} ILIKE ${like} OR array_to_string(${doctors.specialties}, ' ') ILIKE ${like}${
         initials ? sql` OR ${doctors.nameInitials} LIKE ${`%${initials}%`}` : sql``
       })`,
     );
