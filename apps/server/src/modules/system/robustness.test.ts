@@ -127,7 +127,7 @@ describe('every route refuses bad input with a 4xx problem', () => {
           }
         }
       }
-      expect(failures).toEqual([]);
+      expect(failures, `bad input answered wrongly:\n${failures.join('\n')}`).toEqual([]);
     },
   );
 });
