@@ -8,24 +8,51 @@ export function yuan(fen: number | undefined | null): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-/** YYYY-MM-DD of a Date in the browser's zone (the hospital's zone for its own patients). */
+/**
+ * Clinic days and times are the hospital's (Asia/Shanghai, the server's default HOSPITAL_TIMEZONE),
+ * whatever zone the phone is set to.
+ */
+export const HOSPITAL_TIME_ZONE = 'Asia/Shanghai';
+
+const dateFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: HOSPITAL_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+const timeFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: HOSPITAL_TIME_ZONE,
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** YYYY-MM-DD of an instant in the hospital's zone. */
 export function isoDate(d: Date): string {
-  const mm = String(d.getMonth() + 1).padStart(2, '0');
-  const dd = String(d.getDate()).padStart(2, '0');
-  return `${d.getFullYear()}-${mm}-${dd}`;
+  return dateFormat.format(d);
 }
 
-export function addDays(d: Date, n: number): Date {
-  const x = new Date(d);
-  x.setDate(x.getDate() + n);
-  return x;
+/** The calendar day n days after a YYYY-MM-DD day. */
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Weekday (0 = Sunday) of a YYYY-MM-DD day. */
+export function weekday(day: string): number {
+  return new Date(`${day}T12:00:00Z`).getUTCDay();
+}
+
+export function hospitalToday(): string {
+  return isoDate(new Date());
 }
 
 export function dateTime(value: string | undefined | null): string {
   if (!value) return '';
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) return value;
-  return `${isoDate(d)} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  return `${isoDate(d)} ${timeFormat.format(d)}`;
 }
 
 export function hhmm(value: string | undefined | null): string {
@@ -33,7 +60,7 @@ export function hhmm(value: string | undefined | null): string {
   if (/^\d{2}:\d{2}/.test(value)) return value.slice(0, 5);
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) return value;
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  return timeFormat.format(d);
 }
 
 export const doctorTitleKey: Record<string, MessageKey> = {

@@ -88,6 +88,7 @@ export interface Hospital {
 }
 
 export interface DepartmentLocation {
+  id?: string;
   departmentId?: string;
   departmentName?: string;
   name?: string;
@@ -136,6 +137,7 @@ export interface Doctor {
   id: string;
   name: string;
   title: DoctorTitle | string;
+  titleLabel?: LocalizedText;
   titleName?: string;
   gender?: string;
   photoUrl?: string;
@@ -160,6 +162,9 @@ export interface Department {
   staffing?: string;
   campusId?: string | null;
   campusName?: string;
+  campus?: { id: string; name: string; navigationUrl?: string } | null;
+  floor?: { id: string; label: string; buildingId?: string; buildingName?: string } | null;
+  parent?: { id: string; name: string } | null;
   children?: Department[];
   doctors?: Doctor[];
 }
@@ -171,7 +176,7 @@ export interface ArticleSummary {
   title: string;
   summary?: string;
   coverUrl?: string;
-  category?: string;
+  category?: string | { id: string; kind: string; name: string };
   categoryName?: string;
   kind?: string;
   publishedAt?: string | null;

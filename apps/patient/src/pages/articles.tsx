@@ -89,7 +89,14 @@ export function ArticlePage() {
               {a.title}
             </h1>
             <div className="muted small">
-              {[a.categoryName, a.author, a.sourceName, dateTime(a.publishedAt)].filter(Boolean).join(' · ')}
+              {[
+                typeof a.category === 'object' ? a.category.name : a.categoryName,
+                a.author,
+                a.sourceName,
+                dateTime(a.publishedAt),
+              ]
+                .filter(Boolean)
+                .join(' · ')}
             </div>
             {a.coverUrl ? <Image src={a.coverUrl} fit="cover" className="article-cover" /> : null}
             {/* the body is sanitised by the server (directory/html.ts) before it is stored */}

@@ -133,7 +133,7 @@ export function CampusPage() {
                             {(f.departments ?? []).length > 0
                               ? (f.departments ?? []).map((d, i) => (
                                   <span
-                                    key={(d.departmentId ?? '') + i}
+                                    key={(d.departmentId ?? d.id ?? '') + i}
                                     className="floor-dept"
                                     onClick={() =>
                                       d.departmentId && navigate(`/departments/${d.departmentId}`)
@@ -162,9 +162,11 @@ export function CampusPage() {
                 <List>
                   {c.departmentLocations.map((d, i) => (
                     <List.Item
-                      key={(d.departmentId ?? '') + i}
+                      key={(d.departmentId ?? d.id ?? '') + i}
                       extra={<span className="small">{d.location}</span>}
-                      onClick={() => d.departmentId && navigate(`/departments/${d.departmentId}`)}
+                      onClick={() =>
+                        (d.departmentId ?? d.id) && navigate(`/departments/${d.departmentId ?? d.id}`)
+                      }
                     >
                       {d.departmentName ?? d.name}
                     </List.Item>

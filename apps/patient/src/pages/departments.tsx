@@ -44,10 +44,28 @@ export function DepartmentPage() {
               <div className="dept-hero-name" data-testid="department-name">
                 {d.name}
               </div>
-              {d.location || d.campusName ? (
-                <div className="muted small">
-                  {t('departmentLocation')}：{[d.campusName, d.location].filter(Boolean).join(' · ')}
+              {d.location || d.campus ? (
+                <div className="muted small" data-testid="department-location">
+                  {t('departmentLocation')}：
+                  {[
+                    d.campus?.name ?? d.campusName,
+                    d.floor ? `${d.floor.buildingName ?? ''} ${d.floor.label}` : '',
+                    d.location,
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
                 </div>
+              ) : null}
+              {d.campus?.navigationUrl ? (
+                <a
+                  className="small"
+                  href={d.campus.navigationUrl}
+                  target="_blank"
+                  rel="noreferrer"
+                  data-testid="department-navigate"
+                >
+                  {t('campusNavigate')} ›
+                </a>
               ) : null}
               {d.phone ? (
                 <div className="small">

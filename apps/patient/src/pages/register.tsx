@@ -16,7 +16,7 @@ import {
 import { errorText, Page, QueryView, Section, useLoggedIn } from '../components/common';
 import { DepartmentPicker } from '../components/department-picker';
 import { ScheduleCard, scheduleDate } from '../components/schedule';
-import { addDays, doctorTitleKey, hhmm, isoDate, levelKey, shiftKey, yuan } from '../format';
+import { addDays, doctorTitleKey, hhmm, hospitalToday, levelKey, shiftKey, weekday, yuan } from '../format';
 import { useI18n } from '../i18n';
 import { DoctorAvatar } from './home';
 
@@ -171,7 +171,7 @@ export function DepartmentSchedulesPage() {
   const { departmentId = '' } = useParams();
   const { t } = useI18n();
   const book = useBook();
-  const today = isoDate(new Date());
+  const today = hospitalToday();
   const department = useQuery({
     queryKey: ['department', departmentId],
     queryFn: () => directory.department(departmentId),
@@ -188,7 +188,7 @@ export function DepartmentSchedulesPage() {
     if (fromServer.length > 0)
       return fromServer.map((d) => ({ date: d.date, remaining: d.released ? d.remaining : undefined }));
     return Array.from({ length: 7 }, (_, i) => ({
-      date: isoDate(addDays(new Date(), i + 1)),
+      date: addDays(today, i + 1),
       remaining: undefined,
     }));
   }, [mode, days.data, today]);
@@ -247,11 +247,10 @@ function DateStrip(props: {
 }) {
   const { t } = useI18n();
   const weekdays = t('weekdays').split(',');
-  const today = isoDate(new Date());
+  const today = hospitalToday();
   return (
     <div className="date-strip" data-testid="date-strip">
       {props.dates.map(({ date, remaining }) => {
-        const d = new Date(`${date}T00:00:00`);
         return (
           <button
             type="button"
@@ -261,7 +260,7 @@ function DateStrip(props: {
             data-date={date}
             onClick={() => props.onChange(date)}
           >
-            <div className="date-week">{date === today ? t('today') : weekdays[d.getDay()]}</div>
+            <div className="date-week">{date === today ? t('today') : weekdays[weekday(date)]}</div>
             <div className="date-day">{date.slice(5)}</div>
             {remaining !== undefined ? (
               <div className={`date-left ${remaining > 0 ? '' : 'none'}`}>
@@ -283,7 +282,7 @@ export function DoctorSchedulesPage() {
   const book = useBook();
   const names = useDepartmentNames();
   const doctor = useQuery({ queryKey: ['doctor', doctorId], queryFn: () => directory.doctor(doctorId) });
-  const today = isoDate(new Date());
+  const today = hospitalToday();
   const schedules = useQuery({
     queryKey: ['schedules', 'doctor', doctorId, mode],
     queryFn: () => scheduling.byDoctor(doctorId, mode === 'today' ? today : undefined),

@@ -8,7 +8,7 @@ import { errorText, Page, QueryView } from '../components/common';
 import {
   dateTime,
   hhmm,
-  isoDate,
+  hospitalToday,
   levelKey,
   refundStateKey,
   registrationStateKey,
@@ -196,8 +196,7 @@ export function RegistrationPage() {
           const deadline = r.lockExpiresAt ?? r.paymentDeadline ?? r.payment?.expiresAt;
           const refund = r.refund ?? r.refunds?.[0];
           const canCancel = r.canCancel ?? (pending || ACTIVE.includes(r.state));
-          const canCheckIn =
-            r.canCheckIn ?? (ACTIVE.includes(r.state) && clinicDate(r) === isoDate(new Date()));
+          const canCheckIn = r.canCheckIn ?? (ACTIVE.includes(r.state) && clinicDate(r) === hospitalToday());
           const queueNo = r.queueNo ?? r.queueNumber;
           return (
             <>
