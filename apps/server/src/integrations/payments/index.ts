@@ -3,6 +3,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { ChannelCode } from '../../modules/payments/contract.js';
 import { SandboxChannel } from './sandbox/index.js';
 import { WechatPayChannel, wechatPayConfigFrom } from './wechatpay/index.js';
+import { AlipayChannel, alipayConfigFrom } from './alipay/index.js';
 
 export type { ChannelCode };
 
@@ -132,6 +133,9 @@ export function buildPaymentAdapters(config: AppConfig): PaymentAdapters {
         break;
       case 'wechat':
         paymentChannels.wechat = new WechatPayChannel(wechatPayConfigFrom(config));
+        break;
+      case 'alipay':
+        paymentChannels.alipay = new AlipayChannel(alipayConfigFrom(config));
         break;
       default:
         throw new Error(`PAYMENT_CHANNELS: unknown channel ${code}`);
