@@ -92,6 +92,11 @@ export async function refreshSession(
   const [s] = await ctx.db.select().from(sessions).where(eq(sessions.id, rt.sessionId));
   if (!s || s.revokedAt || s.expiresAt <= now || rt.expiresAt <= now) throw invalid;
   if (expectedKind && s.subjectKind !== expectedKind) throw invalid;
+  // An idle staff session may not be revived by a refresh token either.
+  if (s.subjectKind === 'staff' && staffIdle(ctx, s.lastSeenAt, now)) {
+    await revokeSession(ctx, s.id);
+    throw idleTimeout();
+  }
   return issueTokens(ctx, s.subjectKind, s.subjectId, s.id);
 }
 
@@ -166,17 +171,9 @@ export async function authenticate(ctx: AppContext, req: FastifyRequest): Promis
   if (!payload.sub || !payload.sid || !payload.kind) throw unauthenticated('ACCESS_TOKEN_INVALID');
   const [s] = await ctx.db.select().from(sessions).where(eq(sessions.id, payload.sid));
   if (!s || s.revokedAt) throw new DomainError('SESSION_REVOKED', 401, '您已退出登录', 'Session has ended');
-  if (s.subjectKind === 'staff') {
-    const idleMs = ctx.config.STAFF_IDLE_TIMEOUT_MINUTES * 60_000;
-    if (now.getTime() - s.lastSeenAt.getTime() > idleMs) {
-      await revokeSession(ctx, s.id);
-      throw new DomainError(
-        'SESSION_IDLE_TIMEOUT',
-        401,
-        '长时间未操作，请重新登录',
-        'Session timed out after inactivity',
-      );
-    }
+  if (s.subjectKind === 'staff' && staffIdle(ctx, s.lastSeenAt, now)) {
+    await revokeSession(ctx, s.id);
+    throw idleTimeout();
   }
   // Touch at most once a minute so a busy user does not write on every request.
   if (now.getTime() - s.lastSeenAt.getTime() > 60_000) {
@@ -209,6 +206,17 @@ export async function authenticate(ctx: AppContext, req: FastifyRequest): Promis
   }
   return principal;
 }
+
+const staffIdle = (ctx: AppContext, lastSeenAt: Date, now: Date) =>
+  now.getTime() - lastSeenAt.getTime() > ctx.config.STAFF_IDLE_TIMEOUT_MINUTES * 60_000;
+
+const idleTimeout = () =>
+  new DomainError(
+    'SESSION_IDLE_TIMEOUT',
+    401,
+    '长时间未操作，请重新登录',
+    'Session timed out after inactivity',
+  );
 
 /** preHandler: a logged-in patient account. */
 export function requirePatient(ctx: AppContext) {
