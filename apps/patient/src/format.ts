@@ -119,6 +119,7 @@ export const registrationStateKey: Record<string, MessageKey> = {
 };
 
 export const refundStateKey: Record<string, MessageKey> = {
+  pending: 'refundRequested',
   requested: 'refundRequested',
   processing: 'refundProcessing',
   succeeded: 'refundSucceeded',

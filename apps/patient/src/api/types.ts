@@ -293,6 +293,7 @@ export interface Schedule {
 
 export interface RefundInfo {
   id?: string;
+  refundId?: string | null;
   refundNo?: string;
   state: string;
   amountFen?: number;
@@ -320,8 +321,14 @@ export interface Registration {
   shiftName?: string;
   startTime?: string;
   endTime?: string;
+  segmentId?: string | null;
   segmentStart?: string;
   segmentEnd?: string;
+  segmentStartAt?: string | null;
+  segmentEndAt?: string | null;
+  shiftCode?: string;
+  channel?: string;
+  slotNumber?: number | null;
   slotNo?: number;
   sequenceNo?: number;
   level?: string;
@@ -332,7 +339,16 @@ export interface Registration {
   orderId?: string | null;
   orderNo?: string | null;
   paymentState?: string | null;
-  payment?: { id?: string; orderId?: string; orderNo?: string; state?: string; expiresAt?: string } | null;
+  payment?: {
+    id?: string;
+    orderId?: string;
+    orderNo?: string;
+    state?: string;
+    amountFen?: number;
+    refundedFen?: number;
+    expiresAt?: string;
+    paidAt?: string | null;
+  } | null;
   paidAt?: string | null;
   qrPayload?: string | null;
   queueNo?: number | string | null;
@@ -341,6 +357,10 @@ export interface Registration {
   cancelledAt?: string | null;
   cancelReason?: string | null;
   canCancel?: boolean;
+  /** the server's answer: inside the cancellation window and in a cancellable state */
+  cancellable?: boolean;
+  /** none | pending | requested | processing | succeeded | failed */
+  refundState?: string;
   canCheckIn?: boolean;
   refund?: RefundInfo | null;
   refunds?: RefundInfo[];
@@ -349,6 +369,15 @@ export interface Registration {
 
 export interface RecentDoctor {
   doctorId?: string;
+  lastClinicDate?: string;
+  upcoming?: Array<{
+    scheduleId: string;
+    clinicDate: string;
+    shiftCode: string;
+    level: string;
+    feeFen: number;
+    remaining: number;
+  }>;
   id?: string;
   name?: string;
   doctorName?: string;

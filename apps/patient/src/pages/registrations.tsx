@@ -30,10 +30,10 @@ function clinicDate(r: Registration) {
 }
 
 function timeText(r: Registration, t: ReturnType<typeof useI18n>['t']) {
-  const start = r.segmentStart ?? r.startTime;
-  const end = r.segmentEnd ?? r.endTime;
+  const start = r.segmentStartAt ?? r.segmentStart ?? r.startTime;
+  const end = r.segmentEndAt ?? r.segmentEnd ?? r.endTime;
   if (start) return `${hhmm(start)}-${hhmm(end)}`;
-  const code = r.shiftName ?? r.shift;
+  const code = r.shiftName ?? r.shiftCode ?? r.shift;
   return code && shiftKey[code] ? t(shiftKey[code]) : (code ?? '');
 }
 
@@ -86,6 +86,9 @@ export function RegistrationsPage() {
                   </div>
                   <div className="small muted">
                     {t('regPatient')}：{r.patientName ?? r.patient?.name} · ¥{yuan(r.feeFen)}
+                    {r.refundState && r.refundState !== 'none' && refundStateKey[r.refundState] ? (
+                      <span> · {t(refundStateKey[r.refundState])}</span>
+                    ) : null}
                   </div>
                 </div>
               ))}
@@ -115,8 +118,8 @@ export function RegistrationPage() {
       const r = q.state.data;
       if (!r) return false;
       if (PENDING.includes(r.state)) return 2000;
-      const refund = r.refund ?? r.refunds?.[0];
-      if (refund && (refund.state === 'requested' || refund.state === 'processing')) return 3000;
+      const refund = r.refundState ?? r.refund?.state;
+      if (refund && ['pending', 'requested', 'processing'].includes(refund)) return 3000;
       if (r.state === 'refunding') return 3000;
       return false;
     },
@@ -194,8 +197,12 @@ export function RegistrationPage() {
           const pending = PENDING.includes(r.state);
           const active = ACTIVE.includes(r.state) || r.state === 'checked_in';
           const deadline = r.lockExpiresAt ?? r.paymentDeadline ?? r.payment?.expiresAt;
-          const refund = r.refund ?? r.refunds?.[0];
-          const canCancel = r.canCancel ?? (pending || ACTIVE.includes(r.state));
+          const refundState =
+            r.refund?.state ?? (r.refundState && r.refundState !== 'none' ? r.refundState : undefined);
+          const refund = refundState
+            ? { state: refundState, amountFen: r.payment?.refundedFen || r.payment?.amountFen || r.feeFen }
+            : undefined;
+          const canCancel = r.cancellable ?? r.canCancel ?? (pending || ACTIVE.includes(r.state));
           const canCheckIn = r.canCheckIn ?? (ACTIVE.includes(r.state) && clinicDate(r) === hospitalToday());
           const queueNo = r.queueNo ?? r.queueNumber;
           return (
@@ -229,8 +236,8 @@ export function RegistrationPage() {
                 <List.Item extra={r.doctorName}>{t('regDoctor')}</List.Item>
                 <List.Item extra={clinicDate(r)}>{t('regDate')}</List.Item>
                 <List.Item extra={timeText(r, t)}>{t('regTime')}</List.Item>
-                {(r.sequenceNo ?? r.slotNo) ? (
-                  <List.Item extra={r.sequenceNo ?? r.slotNo}>{t('regSlotNo')}</List.Item>
+                {(r.slotNumber ?? r.sequenceNo ?? r.slotNo) ? (
+                  <List.Item extra={r.slotNumber ?? r.sequenceNo ?? r.slotNo}>{t('regSlotNo')}</List.Item>
                 ) : null}
                 {r.level ? (
                   <List.Item extra={levelKey[r.level] ? t(levelKey[r.level]) : r.level}>
@@ -257,20 +264,17 @@ export function RegistrationPage() {
                     <Steps.Step title={t('refundRequested')} />
                     <Steps.Step title={t('refundProcessing')} />
                     <Steps.Step
-                      title={
-                        refundStateKey[refund.state] &&
-                        refund.state !== 'requested' &&
-                        refund.state !== 'processing'
-                          ? t(refundStateKey[refund.state])
-                          : t('refundSucceeded')
-                      }
+                      title={refund.state === 'failed' ? t('refundFailed') : t('refundSucceeded')}
                       status={
                         refund.state === 'failed' ? 'error' : refund.state === 'succeeded' ? 'finish' : 'wait'
                       }
                     />
                   </Steps>
-                  <div className="small muted">
-                    ¥{yuan(refund.amountFen ?? r.feeFen)} {refund.refundNo ? `· ${refund.refundNo}` : ''}
+                  <div className="small">
+                    <span data-testid="refund-state-text">
+                      {refundStateKey[refund.state] ? t(refundStateKey[refund.state]) : refund.state}
+                    </span>{' '}
+                    <span className="muted">¥{yuan(refund.amountFen)}</span>
                   </div>
                 </div>
               ) : null}
