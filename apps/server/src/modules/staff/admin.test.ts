@@ -336,6 +336,11 @@ describe('audit log', () => {
       ip: '127.0.0.1',
       at,
     });
+    // an operator traces a reported fault by the request id the user quotes
+    const byRequest = await t.api.get(`/api/v1/admin/audit-logs?requestId=${res.body.items[0].requestId}`, {
+      token: admin.token,
+    });
+    expect(byRequest.body.items.map((i: { objectId: string }) => i.objectId)).toEqual([a.id]);
   });
 
   it('records failed logins and lockouts without the password', async () => {

@@ -8,6 +8,8 @@ export interface AuditLogQuery {
   objectType?: string;
   objectId?: string;
   outcome?: 'success' | 'denied' | 'failed';
+  /** the x-request-id a user or an operator quotes when reporting a fault */
+  requestId?: string;
   from?: string;
   to?: string;
   page: number;
@@ -22,6 +24,7 @@ export async function searchAuditLog(ctx: AppContext, q: AuditLogQuery) {
   if (q.objectType) where.push(eq(auditLog.objectType, q.objectType));
   if (q.objectId) where.push(eq(auditLog.objectId, q.objectId));
   if (q.outcome) where.push(eq(auditLog.outcome, q.outcome));
+  if (q.requestId) where.push(eq(auditLog.requestId, q.requestId));
   if (q.from) where.push(gte(auditLog.at, new Date(q.from)));
   if (q.to) where.push(lt(auditLog.at, new Date(q.to)));
   const cond = where.length ? and(...where) : undefined;

@@ -292,6 +292,7 @@ export const staffModule: Module = {
               objectType: z.string().min(1).max(64).optional(),
               objectId: z.string().min(1).max(128).optional(),
               outcome: z.enum(['success', 'denied', 'failed']).optional(),
+              requestId: z.string().min(1).max(64).optional(),
               from: z.iso.datetime({ offset: true }).optional(),
               to: z.iso.datetime({ offset: true }).optional(),
               page,
