@@ -1,0 +1,334 @@
+/**
+ * npm run bench: load benchmarks against a real server process on PostgreSQL.
+ *
+ *  (a) release peak: N logged-in patients hit one release of S slots at once over HTTP;
+ *      oversell count (must be 0), bookings per second, latency percentiles;
+ *  (b) browsing mix (departments, doctor schedules, remaining numbers) at 500 and 800 concurrent
+ *      connections: latency percentiles.
+ *
+ * Writes bench/results/<timestamp>.md and bench/results/latest.json. Only loopback traffic.
+ * Sizes: BENCH_PATIENTS (5000), BENCH_SLOTS (500), BENCH_SECONDS (15 per browsing level).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { loadConfig } from '../apps/server/src/config.js';
+import { openPostgres } from '../apps/server/src/db/client.js';
+import { migrate } from '../apps/server/src/db/migrate.js';
+import { buildApp } from '../apps/server/src/app.js';
+import { seedDemo } from '../apps/server/src/db/seed/index.js';
+import { startSession } from '../apps/server/src/platform/auth.js';
+import { newId } from '../apps/server/src/platform/ids.js';
+import { hospitalDay, dayjs } from '../apps/server/src/platform/clock.js';
+import { addPatient } from '../apps/server/src/modules/identity/service.js';
+import { makeResidentId } from '../apps/server/src/testing/id-numbers.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 5000);
+const SLOTS = Number(process.env.BENCH_SLOTS ?? 500);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const BASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const KEYS = {
+  PII_ENCRYPTION_KEY: 'bench-encryption-key',
+  PII_INDEX_KEY: 'bench-index-key',
+  JWT_SECRET: 'bench-jwt-secret-that-is-long-enough-0123456789',
+};
+
+const log = (...a: unknown[]) => console.log('[bench]', ...a);
+
+async function main() {
+  const dbName = `qn_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: BASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const u = new URL(BASE_URL);
+  u.pathname = `/${dbName}`;
+  const url = u.toString();
+  let server: ChildProcess | undefined;
+  try {
+    // ---- setup in-process: schema, demo hospital, patients with sessions, one release of SLOTS slots
+    const config = loadConfig({ ...process.env, ...KEYS, NODE_ENV: 'development', DATABASE_URL: url, LOG_LEVEL: 'warn' });
+    const database = await openPostgres(url, 10);
+    await migrate(database);
+    const setupApp = await buildApp({ config, database, logger: false });
+    const ctx = setupApp.ctx;
+    await seedDemo(ctx);
+    log(`creating ${PATIENTS} patients with sessions`);
+    const tokens = await createPatients(ctx, PATIENTS);
+
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/server/src/main.ts')], {
+      cwd: root,
+      env: { ...process.env, ...KEYS, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', DEMO: 'false', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    await waitReady(`${base}/api/ready`);
+
+    const [adminRow] = (await database.raw.query<{ id: string }>("SELECT id FROM staff_users WHERE username = 'admin'")).rows;
+    const adminToken = (await startSession(ctx, 'staff', adminRow.id)).accessToken;
+    const release = await openRelease(base, adminToken, ctx);
+    log(`release: schedule ${release.scheduleId} with ${release.total} slots on ${release.clinicDate}`);
+
+    // ---- (a) release peak
+    const peak = await releasePeak(base, tokens, release);
+    const oversell = await countOversell(database, release.scheduleId, release.total);
+    log('release peak', { ...peak, ...oversell });
+
+    // ---- (b) browsing mix
+    const browse: Record<number, BrowseResult> = {};
+    for (const connections of [500, 800]) {
+      browse[connections] = await browsing(base, connections, release);
+      log(`browsing at ${connections}`, browse[connections]);
+    }
+
+    await setupApp.close();
+    await database.close();
+    writeReport({ peak: { ...peak, ...oversell }, browse, release });
+  } finally {
+    if (server) {
+      server.kill('SIGTERM');
+      await new Promise((r) => server!.once('exit', r));
+    }
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function createPatients(ctx: Awaited<ReturnType<typeof buildApp>>['ctx'], n: number) {
+  const out: { token: string; patientId: string }[] = [];
+  const now = ctx.clock.now();
+  const batch = 25;
+  for (let start = 0; start < n; start += batch) {
+    const part = await Promise.all(
+      Array.from({ length: Math.min(batch, n - start) }, async (_, k) => {
+        const i = start + k;
+        const accountId = newId();
+        await ctx.database.raw.query('INSERT INTO accounts (id, created_at, updated_at) VALUES ($1, $2, $2)', [accountId, now]);
+        const p = await addPatient(ctx, accountId, {
+          name: '测试患者',
+          idType: 'resident_id',
+          idNumber: makeResidentId('19800101', String(110101 + Math.floor(i / 900)), String(100 + (i % 900))),
+          phone: `139${String(10_000_000 + i).slice(-8)}`,
+          relation: 'self',
+        });
+        const { accessToken } = await startSession(ctx, 'patient', accountId);
+        return { token: accessToken, patientId: p.id };
+      }),
+    );
+    out.push(...part);
+  }
+  return out;
+}
+
+interface Release {
+  scheduleId: string;
+  departmentId: string;
+  doctorId: string;
+  clinicDate: string;
+  total: number;
+}
+
+/** One expert clinic of SLOTS slots, released now to the online channel (07:00-style release). */
+async function openRelease(base: string, token: string, ctx: Awaited<ReturnType<typeof buildApp>>['ctx']): Promise<Release> {
+  const tz = ctx.config.HOSPITAL_TIMEZONE;
+  const now = new Date();
+  const releaseTime = dayjs(now).tz(tz).subtract(1, 'minute').format('HH:mm');
+  await call(base, 'PUT', '/api/v1/admin/release-rules/online', token, { daysAhead: 7, releaseTime, reservedPercent: 0 });
+  const clinicDate = dayjs(hospitalDay(now, tz)).add(7, 'day').format('YYYY-MM-DD');
+  const { rows } = await ctx.database.raw.query<{ doctor_id: string; department_id: string }>(
+    'SELECT doctor_id, department_id FROM doctor_departments ORDER BY doctor_id LIMIT 1',
+  );
+  // the night shift (18:00-20:00) in 30-minute segments: 4 segments
+  const shift = await ctx.database.raw.query<{ start_time: string; end_time: string }>(
+    "SELECT start_time, end_time FROM shifts WHERE code = 'night'",
+  );
+  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const segments = Math.max(1, Math.floor((minutes(shift.rows[0].end_time) - minutes(shift.rows[0].start_time)) / 30));
+  const body = {
+    doctorId: rows[0].doctor_id,
+    departmentId: rows[0].department_id,
+    clinicDate,
+    shiftCode: 'night',
+    segmentMinutes: 30,
+    slotsPerSegment: Math.ceil(SLOTS / segments),
+    level: 'expert',
+    feeFen: 5000,
+  };
+  const s = await call(base, 'POST', '/api/v1/admin/schedules', token, body);
+  const count = await ctx.database.raw.query<{ n: string }>('SELECT count(*) AS n FROM slots WHERE schedule_id = $1', [s.id]);
+  return { scheduleId: s.id, departmentId: body.departmentId, doctorId: body.doctorId, clinicDate, total: Number(count.rows[0].n) };
+}
+
+async function releasePeak(base: string, patients: { token: string; patientId: string }[], release: Release) {
+  const agent = new Agent({ connections: 1024, pipelining: 1, keepAliveTimeout: 30_000 });
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const started = performance.now();
+  await Promise.all(
+    patients.map(async (p, i) => {
+      const t0 = performance.now();
+      const res = await request(`${base}/api/v1/registrations`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ patientId: p.patientId, scheduleId: release.scheduleId, idempotencyKey: `bench-${i}-${release.scheduleId}` }),
+      });
+      const body = (await res.body.json()) as { code?: string };
+      latencies.push(performance.now() - t0);
+      const key = res.statusCode < 300 ? String(res.statusCode) : `${res.statusCode} ${body.code ?? ''}`;
+      statuses[key] = (statuses[key] ?? 0) + 1;
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await agent.close();
+  const booked = Object.entries(statuses)
+    .filter(([k]) => k.startsWith('2'))
+    .reduce((a, [, v]) => a + v, 0);
+  return {
+    requests: patients.length,
+    slots: release.total,
+    booked,
+    statuses,
+    seconds: round(seconds),
+    bookingsPerSecond: round(booked / seconds),
+    requestsPerSecond: round(patients.length / seconds),
+    p50: pct(latencies, 50),
+    p95: pct(latencies, 95),
+    p99: pct(latencies, 99),
+    max: round(Math.max(...latencies)),
+  };
+}
+
+async function countOversell(database: Awaited<ReturnType<typeof openPostgres>>, scheduleId: string, total: number) {
+  const live = await database.raw.query<{ n: string; slots: string }>(
+    `SELECT count(*) AS n, count(DISTINCT slot_id) AS slots FROM registrations
+     WHERE schedule_id = $1 AND state IN ('locked', 'booked', 'checked_in', 'completed')`,
+    [scheduleId],
+  );
+  const n = Number(live.rows[0].n);
+  const distinct = Number(live.rows[0].slots);
+  return { liveRegistrations: n, oversell: Math.max(0, n - total) + (n - distinct) };
+}
+
+interface BrowseResult {
+  connections: number;
+  requests: number;
+  rps: number;
+  p50: number;
+  p97_5: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function browsing(base: string, connections: number, r: Release): Promise<BrowseResult> {
+  const result = await autocannon({
+    url: base,
+    connections,
+    duration: SECONDS,
+    requests: [
+      { method: 'GET', path: '/api/v1/departments' },
+      { method: 'GET', path: `/api/v1/doctors?departmentId=${r.departmentId}` },
+      { method: 'GET', path: `/api/v1/schedules?departmentId=${r.departmentId}&date=${r.clinicDate}` },
+      { method: 'GET', path: `/api/v1/schedules?doctorId=${r.doctorId}` },
+    ],
+  });
+  return {
+    connections,
+    requests: result.requests.total,
+    rps: round(result.requests.average),
+    p50: result.latency.p50,
+    p97_5: result.latency.p97_5,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+function writeReport(r: { peak: Record<string, unknown>; browse: Record<number, BrowseResult>; release: Release }) {
+  const dir = join(root, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const at = new Date().toISOString();
+  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const p = r.peak as Record<string, number> & { statuses: Record<string, number> };
+  const ok = (v: number, target: number) => (v <= target ? 'met' : 'not met');
+  const md = `# Qingnang benchmark report
+
+Run at ${at} on ${machine}, PostgreSQL, one server process (all traffic on loopback; the load
+generator shares the machine's two cores with the server and the database).
+
+## (a) Release peak: ${p.requests} logged-in patients, one release of ${p.slots} slots, all at once over HTTP
+
+| measure | value | target |
+| --- | --- | --- |
+| oversell (live registrations beyond the slots, or one slot held twice) | ${p.oversell} | 0 (${p.oversell === 0 ? 'met' : 'NOT MET'}) |
+| bookings (slot locked for payment) | ${p.booked} of ${p.slots} | all slots taken |
+| answers by status | ${Object.entries(p.statuses).map(([k, v]) => `${k}: ${v}`).join(', ')} | |
+| wall time | ${p.seconds} s | |
+| bookings per second | ${p.bookingsPerSecond} | |
+| requests per second | ${p.requestsPerSecond} | |
+| latency p50 / p95 / p99 / max | ${p.p50} / ${p.p95} / ${p.p99} / ${p.max} ms | p99 ≤ 500 ms (${ok(p.p99, 500)}); bar 1 s |
+
+## (b) Browsing mix: departments, a department's doctors, schedules with remaining numbers
+
+| connections | requests | req/s | p50 | p97.5 | p99 | errors | non-2xx | target p99 |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${Object.values(r.browse)
+  .map((b) => `| ${b.connections} | ${b.requests} | ${b.rps} | ${b.p50} ms | ${b.p97_5} ms | ${b.p99} ms | ${b.errors} | ${b.non2xx} | ≤ 200 ms (${ok(b.p99, 200)}) |`)
+  .join('\n')}
+
+Each browsing level runs ${SECONDS} s. Procurement bar: 1 s at 500 concurrent, 1.5 s at 800.
+`;
+  writeFileSync(join(dir, `${at.replace(/[:.]/g, '-')}.md`), md);
+  writeFileSync(join(dir, 'latest.md'), md);
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ at, machine, ...r }, null, 2));
+  console.log(md);
+}
+
+const round = (v: number) => Math.round(v * 10) / 10;
+function pct(xs: number[], p: number) {
+  const s = [...xs].sort((a, b) => a - b);
+  return round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]);
+}
+
+async function call(base: string, method: string, path: string, token: string, body?: unknown) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, any>;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function waitReady(url: string) {
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('server did not become ready');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+await main();
