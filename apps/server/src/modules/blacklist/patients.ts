@@ -1,7 +1,9 @@
 import type { AppContext } from '../../platform/context.js';
 import { hospitalDay } from '../../platform/clock.js';
 import { maskName } from '../../platform/pii.js';
-import { getPatientById, type PatientRecord } from '../identity/service.js';
+import { blindIndexOf, getPatientById, type PatientRecord } from '../identity/service.js';
+
+export { blindIndexOf };
 import { notify, registerTemplates } from '../notifications/service.js';
 import type { blacklistEntries } from './schema.js';
 import type { DbOrTx } from './service.js';
@@ -32,8 +34,13 @@ registerTemplates({
 });
 
 /** The patient, or 404 PATIENT_NOT_FOUND. */
-export function patientOf(ctx: AppContext, patientId: string): Promise<PatientRecord> {
-  return getPatientById(ctx, patientId);
+export function patientOf(ctx: AppContext, patientId: string, tx?: DbOrTx): Promise<PatientRecord> {
+  return getPatientById(ctx, patientId, tx);
+}
+
+/** The person behind a patient record: the blind index of the ID number. */
+export function personIdxOf(ctx: AppContext, patient: PatientRecord): string {
+  return blindIndexOf(ctx, patient.idNumber);
 }
 
 /** Masked names of patients (staff listings), by id; removed patients map to null. */

@@ -22,6 +22,8 @@ export const blacklistRules = pgTable('blacklist_rules', {
 export const blacklistEntries = pgTable('blacklist_entries', {
   id: text('id').primaryKey(),
   patientId: text('patient_id').notNull(),
+  /** blind index of the patient's ID number: the ban follows the person (0601) */
+  personIdx: text('person_idx'),
   reason: text('reason').notNull(),
   source: text('source').$type<BlacklistSource>().notNull(),
   ruleId: text('rule_id'),

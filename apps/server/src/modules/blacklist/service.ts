@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { and, count, desc, eq, gt, isNull, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, isNotNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
@@ -8,8 +8,17 @@ import { newId } from '../../platform/ids.js';
 import { principalOf } from '../../platform/auth.js';
 import { maskName } from '../../platform/pii.js';
 import { blacklistEntries, blacklistRules, type BlacklistSource, type BlacklistTrigger } from './schema.js';
-import { lastBannedDay, maskedNames, notifyBan, notifyLift, patientOf } from './patients.js';
+import {
+  blindIndexOf,
+  lastBannedDay,
+  maskedNames,
+  notifyBan,
+  notifyLift,
+  patientOf,
+  personIdxOf,
+} from './patients.js';
 import type { PatientRecord } from '../identity/service.js';
+import { countCancellations, countNoShows } from '../registration/service.js';
 
 /** A query runner: the app's database or an open transaction (inside a transaction use only tx). */
 export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -33,31 +42,56 @@ export type BlacklistEntryStatus = 'active' | 'scheduled' | 'expired' | 'lifted'
 
 /**
  * Refuses a blacklisted patient: a ban blocks while it has started, has not ended by the clock and
- * has not been lifted. The refusal names the reason and the last day of the ban (REG-20).
+ * has not been lifted. A ban follows the person: the same ID number under another patient record
+ * is refused as well. The refusal names the reason and the last day of the ban (REG-20).
  */
 export async function assertNotBlacklisted(ctx: AppContext, patientId: string, tx?: DbOrTx): Promise<void> {
   const ban = await activeBan(ctx, patientId, tx);
-  if (!ban) return;
+  if (ban) throw blacklisted(ctx, ban);
+}
+
+/** The same check for a caller that knows only the ID number (counter and third-party channels). */
+export async function assertIdNumberNotBlacklisted(
+  ctx: AppContext,
+  idNumber: string,
+  tx?: DbOrTx,
+): Promise<void> {
+  const ban = await banWhere(ctx, eq(blacklistEntries.personIdx, blindIndexOf(ctx, idNumber)), tx);
+  if (ban) throw blacklisted(ctx, ban);
+}
+
+/** The ban in force for a patient now (the one ending last), if any. */
+export async function activeBan(ctx: AppContext, patientId: string, tx?: DbOrTx) {
+  const patient = await patientOf(ctx, patientId, tx).catch(() => undefined);
+  const whose = patient
+    ? or(
+        eq(blacklistEntries.patientId, patientId),
+        eq(blacklistEntries.personIdx, personIdxOf(ctx, patient)),
+      )!
+    : eq(blacklistEntries.patientId, patientId);
+  return banWhere(ctx, whose, tx);
+}
+
+async function banWhere(ctx: AppContext, whose: SQL, tx?: DbOrTx) {
+  const now = ctx.clock.now();
+  const [ban] = await (tx ?? ctx.db)
+    .select()
+    .from(blacklistEntries)
+    .where(and(whose, activeAt(now)))
+    .orderBy(desc(blacklistEntries.endsAt))
+    .limit(1);
+  return ban;
+}
+
+function blacklisted(ctx: AppContext, ban: typeof blacklistEntries.$inferSelect): DomainError {
   const endsOn = lastBannedDay(ctx, ban.endsAt);
-  throw new DomainError(
+  return new DomainError(
     'PATIENT_BLACKLISTED',
     403,
     `该就诊人因“${ban.reason}”已被限制预约，限制至 ${endsOn} 结束`,
     `This patient may not book until the ban ends on ${endsOn} (reason: ${ban.reason})`,
     { reason: ban.reason, endsAt: ban.endsAt.toISOString(), endsOn, entryId: ban.id },
   );
-}
-
-/** The ban in force for a patient now (the one ending last), if any. */
-export async function activeBan(ctx: AppContext, patientId: string, tx?: DbOrTx) {
-  const now = ctx.clock.now();
-  const [ban] = await (tx ?? ctx.db)
-    .select()
-    .from(blacklistEntries)
-    .where(and(eq(blacklistEntries.patientId, patientId), activeAt(now)))
-    .orderBy(desc(blacklistEntries.endsAt))
-    .limit(1);
-  return ban;
 }
 
 /**
@@ -111,6 +145,7 @@ async function applyRule(
       .values({
         id: newId(),
         patientId,
+        personIdx: personIdxOf(ctx, patient),
         reason: ruleReason(rule, incidents),
         source: 'rule',
         ruleId: rule.id,
@@ -130,10 +165,9 @@ async function countIncidents(
   patientId: string,
   since: Date,
 ): Promise<number> {
-  const registration = await import('../registration/service.js');
   return kind === 'no_shows'
-    ? registration.countNoShows(ctx, patientId, since)
-    : registration.countCancellations(ctx, patientId, since);
+    ? countNoShows(ctx, patientId, since)
+    : countCancellations(ctx, patientId, since);
 }
 
 function ruleReason(rule: typeof blacklistRules.$inferSelect, incidents: number): string {
@@ -342,6 +376,7 @@ export async function addManualEntry(
       .values({
         id: newId(),
         patientId: input.patientId,
+        personIdx: personIdxOf(ctx, patient),
         reason: input.reason,
         source: 'manual',
         startsAt: now,

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
+import { addPatient, loginPatient } from '../../testing/patients.js';
+import { makeResidentId } from '../../testing/id-numbers.js';
+import { newPatient, openClinic, slotStates } from '../registration/test-helpers.js';
 import { auditLog } from '../../platform/schema.js';
 import { integrationCalls, integrationChannels, integrationNonces } from './schema.js';
 import { signIntegrationRequest } from './signing.js';
@@ -367,5 +370,173 @@ describe('signed integration calls (ADM-12)', () => {
       method: 'GET',
     });
     expect(Object.keys(only.body.items[0])).not.toContain('body');
+  });
+});
+
+describe('channels book on the same slot pool as patients', () => {
+  it('a booking platform locks the last slot, the patient finds it sold out, the channel confirms and later cancels', async () => {
+    const c = await createChannel();
+    const other = await createChannel();
+    const clinic = await openClinic(t, admin.token, {
+      clinicDate: '2026-11-23',
+      slotsPerSegment: 1,
+      segmentMinutes: 240,
+      feeFen: 5000,
+    });
+
+    const query = `/api/integration/v1/slots?from=2026-11-23&to=2026-11-23&doctorId=${clinic.doctorId}`;
+    const before = await signedCall(c, 'GET', query);
+    expect(before.status).toBe(200);
+    expect(before.body.schedules).toHaveLength(1);
+    expect(before.body.schedules[0]).toMatchObject({
+      id: clinic.scheduleId,
+      remaining: 1,
+      full: false,
+      feeFen: 5000,
+    });
+
+    const lockBody = {
+      scheduleId: clinic.scheduleId,
+      idempotencyKey: 'order-20261123-0001',
+      patient: { ref: 'P-778', name: '王五' },
+    };
+    const lock = await signedCall(c, 'POST', '/api/integration/v1/locks', { body: lockBody });
+    expect(lock.status, JSON.stringify(lock.body)).toBe(201);
+    expect(lock.body).toMatchObject({ state: 'locked', slotNumber: 1, patientRef: 'P-778', feeFen: 5000 });
+    expect(lock.body.lockExpiresAt).toBeTruthy();
+    const regId = lock.body.registrationId;
+
+    // a repeat of the same booking (new nonce, same key) returns the same registration
+    const repeat = await signedCall(c, 'POST', '/api/integration/v1/locks', { body: lockBody });
+    expect(repeat.status).toBe(201);
+    expect(repeat.body.registrationId).toBe(regId);
+
+    // the patient on the H5 sees the clinic full and cannot take the slot
+    const patient = await newPatient(t);
+    const online = await t.api.post('/api/v1/registrations', {
+      token: patient.token,
+      body: { patientId: patient.patientId, scheduleId: clinic.scheduleId, idempotencyKey: 'h5-key-000001' },
+    });
+    expect(online.status).toBe(409);
+    expect(online.body.code).toBe('SLOTS_SOLD_OUT');
+    expect(await slotStates(t, clinic.scheduleId)).toEqual({ locked: 1 });
+
+    // another channel can neither confirm nor cancel it
+    const foreign = await signedCall(other, 'POST', `/api/integration/v1/registrations/${regId}/confirm`);
+    expect(foreign.status, JSON.stringify(foreign.body)).toBe(404);
+    expect(foreign.body.code).toBe('REGISTRATION_NOT_FOUND');
+
+    const confirmed = await signedCall(c, 'POST', `/api/integration/v1/registrations/${regId}/confirm`);
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    expect(confirmed.body).toMatchObject({ registrationId: regId, state: 'booked', lockExpiresAt: null });
+    expect(await slotStates(t, clinic.scheduleId)).toEqual({ booked: 1 });
+    const [reg] = (
+      await t.app.ctx.database.raw.query('SELECT channel, paid_externally FROM registrations WHERE id = $1', [
+        regId,
+      ])
+    ).rows as { channel: string; paid_externally: boolean }[];
+    expect(reg).toEqual({ channel: 'third_party', paid_externally: true });
+
+    const noReason = await signedCall(c, 'POST', `/api/integration/v1/registrations/${regId}/cancel`, {
+      body: {},
+    });
+    expect(noReason.status).toBe(400);
+    const cancelled = await signedCall(c, 'POST', `/api/integration/v1/registrations/${regId}/cancel`, {
+      body: { reason: '患者在平台取消' },
+    });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect(cancelled.body.state).toBe('cancelled');
+    expect(await slotStates(t, clinic.scheduleId)).toEqual({ available: 1 });
+
+    // the slot is back in the pool for everyone
+    const again = await t.api.post('/api/v1/registrations', {
+      token: patient.token,
+      body: { patientId: patient.patientId, scheduleId: clinic.scheduleId, idempotencyKey: 'h5-key-000002' },
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+
+    const outcomes = (
+      await t.app.ctx.db.select().from(integrationCalls).where(eq(integrationCalls.channelId, c.id))
+    )
+      .map((x) => `${x.operation}:${x.outcome}`)
+      .sort();
+    expect(outcomes).toEqual(
+      [
+        'registrations.cancel:VALIDATION_FAILED',
+        'registrations.cancel:ok',
+        'registrations.confirm:ok',
+        'slots.lock:ok',
+        'slots.lock:ok',
+        'slots.query:ok',
+      ].sort(),
+    );
+  });
+
+  it('a counter channel books as the counter; a channel may not confirm with a body it did not sign', async () => {
+    const counter = await createChannel({ kind: 'his_counter', allowedFrom: null, allowedUntil: null });
+    const clinic = await openClinic(t, admin.token, {
+      clinicDate: '2026-11-24',
+      feeFen: 0,
+      level: 'general',
+    });
+    const lock = await signedCall(counter, 'POST', '/api/integration/v1/locks', {
+      body: {
+        scheduleId: clinic.scheduleId,
+        idempotencyKey: 'counter-0001',
+        patient: { ref: 'card-1', name: '赵六' },
+      },
+    });
+    expect(lock.status, JSON.stringify(lock.body)).toBe(201);
+    // a free clinic is booked at once
+    expect(lock.body.state).toBe('booked');
+    const [reg] = (
+      await t.app.ctx.database.raw.query('SELECT channel FROM registrations WHERE id = $1', [
+        lock.body.registrationId,
+      ])
+    ).rows as { channel: string }[];
+    expect(reg.channel).toBe('counter');
+
+    const malformed = await t.api.post(
+      `/api/integration/v1/registrations/${lock.body.registrationId}/cancel`,
+      {
+        rawBody: '{"reason":',
+        headers: signIntegrationRequest({
+          appId: counter.appId,
+          secret: counter.secret,
+          method: 'POST',
+          path: `/api/integration/v1/registrations/${lock.body.registrationId}/cancel`,
+          body: '{"reason":',
+          timestamp: nowSeconds(),
+          nonce: nonce(),
+        }),
+      },
+    );
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.code).toBe('MALFORMED_JSON');
+  });
+
+  it('a blacklisted person is refused through a channel as well, with the end date', async () => {
+    const c = await createChannel();
+    const clinic = await openClinic(t, admin.token, { clinicDate: '2026-11-25' });
+    const idNumber = makeResidentId('19920202', '110101', '555');
+    const acc = await loginPatient(t, '13911112222');
+    const p = await addPatient(t, acc.token, { idNumber, phone: '13911112222' });
+    const ban = await t.api.post('/api/v1/admin/blacklist', {
+      token: admin.token,
+      body: { patientId: p.id, reason: '恶意爽约', days: 30 },
+    });
+    expect(ban.status).toBe(201);
+
+    const lock = await signedCall(c, 'POST', '/api/integration/v1/locks', {
+      body: {
+        scheduleId: clinic.scheduleId,
+        idempotencyKey: 'bl-000001',
+        patient: { ref: 'X1', name: '张三', idNumber: idNumber.toLowerCase() },
+      },
+    });
+    expect(lock.status).toBe(403);
+    expect(lock.body.code).toBe('PATIENT_BLACKLISTED');
+    expect(lock.body.details.endsOn).toBe('2026-12-23');
+    expect(await slotStates(t, clinic.scheduleId)).toEqual({ available: 12 });
   });
 });

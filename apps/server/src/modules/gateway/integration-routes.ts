@@ -4,13 +4,23 @@ import { z } from 'zod';
 import dayjs from 'dayjs';
 import type { AppContext } from '../../platform/context.js';
 import { badRequest } from '../../platform/errors.js';
+import { assertIdNumberNotBlacklisted } from '../blacklist/service.js';
+import { findPatientsByIdNumber } from '../identity/service.js';
+import {
+  cancelRegistration,
+  confirmRegistration,
+  lockSlot,
+  type Registration,
+} from '../registration/service.js';
 import type { BookingChannel } from '../scheduling/schema.js';
 import { browseSchedules } from '../scheduling/service.js';
-import type { Channel } from './service.js';
+import { claimChannelRegistration, recordChannelRegistration, type Channel } from './service.js';
 
 const tags = ['integration'];
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const MAX_RANGE_DAYS = 31;
+const uuid = z.string().uuid();
+const RegistrationParams = z.object({ id: uuid });
 
 /** The booking channel a gateway channel books as: the HIS counter is the counter, others third party. */
 export const bookingChannelOf = (c: Channel): BookingChannel =>
@@ -78,4 +88,124 @@ export function registerIntegrationRoutes(
       };
     },
   );
+
+  r.post(
+    '/integration/v1/locks',
+    {
+      config: { integrationOperation: 'slots.lock' },
+      schema: {
+        tags,
+        summary: '锁定号源（签名调用）：返回挂号记录与锁定截止时间',
+        body: z
+          .object({
+            scheduleId: uuid,
+            segmentId: uuid.optional(),
+            /** the channel's own key for this booking: a repeat returns the same registration */
+            idempotencyKey: z.string().min(8).max(64),
+            patient: z
+              .object({
+                ref: z.string().trim().min(1).max(64),
+                name: z.string().trim().min(1).max(50),
+                idNumber: z
+                  .string()
+                  .trim()
+                  .regex(/^[0-9A-Za-z]{8,20}$/)
+                  .optional(),
+              })
+              .strict(),
+          })
+          .strict(),
+      },
+    },
+    async (req, reply) => {
+      const channel = channelOf(req);
+      const { patient } = req.body;
+      // A known person is booked as that patient, so limits and the blacklist follow them across channels.
+      let patientId: string | undefined;
+      if (patient.idNumber) {
+        await assertIdNumberNotBlacklisted(ctx, patient.idNumber);
+        patientId = (await findPatientsByIdNumber(ctx, patient.idNumber))[0]?.id;
+      }
+      // Keys and references are the channel's own: scoped by its code so channels never collide.
+      const reg = await lockSlot(ctx, {
+        channel: bookingChannelOf(channel),
+        scheduleId: req.body.scheduleId,
+        segmentId: req.body.segmentId,
+        idempotencyKey: `${channel.code}:${req.body.idempotencyKey}`,
+        patientRef: `${channel.code}:${patient.ref}`,
+        patientName: patient.name,
+        patientId,
+      });
+      await recordChannelRegistration(ctx, channel, reg.id);
+      return reply.status(201).send(registrationView(channel, reg));
+    },
+  );
+
+  r.post(
+    '/integration/v1/registrations/:id/confirm',
+    {
+      config: { integrationOperation: 'registrations.confirm' },
+      schema: {
+        tags,
+        summary: '确认挂号（渠道已自行收费，签名调用）',
+        params: RegistrationParams,
+        body: z.object({}).strict().nullish(),
+      },
+    },
+    async (req) => {
+      const channel = channelOf(req);
+      await claimChannelRegistration(ctx, channel, req.params.id);
+      const reg = await confirmRegistration(ctx, {
+        registrationId: req.params.id,
+        channel: bookingChannelOf(channel),
+        paidExternally: true,
+      });
+      return registrationView(channel, reg);
+    },
+  );
+
+  r.post(
+    '/integration/v1/registrations/:id/cancel',
+    {
+      config: { integrationOperation: 'registrations.cancel' },
+      schema: {
+        tags,
+        summary: '取消挂号（签名调用），号源回到号源池',
+        params: RegistrationParams,
+        body: z.object({ reason: z.string().trim().min(1).max(200) }).strict(),
+      },
+    },
+    async (req) => {
+      const channel = channelOf(req);
+      await claimChannelRegistration(ctx, channel, req.params.id);
+      const reg = await cancelRegistration(ctx, {
+        registrationId: req.params.id,
+        by: `channel:${channel.code}`,
+        reason: req.body.reason,
+      });
+      return registrationView(channel, reg);
+    },
+  );
+}
+
+/** What a channel sees of its registration: no personal data beyond its own reference. */
+function registrationView(channel: Channel, r: Registration) {
+  const prefix = `${channel.code}:`;
+  return {
+    registrationId: r.id,
+    state: r.state,
+    scheduleId: r.scheduleId,
+    segmentId: r.segmentId,
+    slotNumber: r.slotNumber,
+    clinicDate: r.clinicDate,
+    segmentStartAt: r.segmentStartAt.toISOString(),
+    segmentEndAt: r.segmentEndAt.toISOString(),
+    doctorId: r.doctorId,
+    departmentId: r.departmentId,
+    level: r.level,
+    feeFen: r.feeFen,
+    lockExpiresAt: r.lockExpiresAt?.toISOString() ?? null,
+    patientRef: r.patientRef?.startsWith(prefix) ? r.patientRef.slice(prefix.length) : r.patientRef,
+    cancelledAt: r.cancelledAt?.toISOString() ?? null,
+  };
 }

@@ -12,6 +12,7 @@ import {
   integrationCalls,
   integrationChannels,
   integrationNonces,
+  integrationRegistrations,
   type ChannelKind,
   type IntegrationOperation,
 } from './schema.js';
@@ -175,6 +176,32 @@ const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[]
 export async function purgeExpiredNonces(ctx: AppContext): Promise<void> {
   const cutoff = new Date(ctx.clock.now().getTime() - NONCE_WINDOW_SECONDS * 1000);
   await ctx.db.delete(integrationNonces).where(lt(integrationNonces.seenAt, cutoff));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registrations taken through a channel
+// ---------------------------------------------------------------------------------------------
+
+/** Remembers which channel took a registration (a repeated lock finds the same row). */
+export async function recordChannelRegistration(ctx: AppContext, channel: Channel, registrationId: string) {
+  await ctx.db
+    .insert(integrationRegistrations)
+    .values({ registrationId, channelId: channel.id, createdAt: ctx.clock.now() })
+    .onConflictDoNothing();
+}
+
+/** A channel acts only on registrations it took; anyone else's reads as not found. */
+export async function claimChannelRegistration(ctx: AppContext, channel: Channel, registrationId: string) {
+  const [row] = await ctx.db
+    .select()
+    .from(integrationRegistrations)
+    .where(
+      and(
+        eq(integrationRegistrations.registrationId, registrationId),
+        eq(integrationRegistrations.channelId, channel.id),
+      ),
+    );
+  if (!row) throw new DomainError('REGISTRATION_NOT_FOUND', 404, '挂号记录不存在', 'Registration not found');
 }
 
 // ---------------------------------------------------------------------------------------------
