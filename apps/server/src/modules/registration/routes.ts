@@ -1,8 +1,328 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
+import { audit } from '../../platform/audit.js';
+import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
+import { dayjs } from '../../platform/clock.js';
+import { badRequest } from '../../platform/errors.js';
 import type { Module } from '../index.js';
+import { registerPatientRemovalGuard } from '../identity/service.js';
+import { registerBusinessHandler } from '../payments/service.js';
+import { dateString } from '../scheduling/routes.js';
+import { registrationRemovalGuard } from './guards.js';
+import {
+  BUSINESS_TYPE,
+  EXPIRE_LOCK_JOB,
+  NO_SHOW_JOB,
+  RELEASE_EXPIRED_LOCKS_JOB,
+  REMINDER_JOB,
+  RETRY_REFUNDS_JOB,
+  bookForPatient,
+  cancelByPatient,
+  cancelRegistration,
+  checkIn,
+  confirmPaidRegistration,
+  expireLock,
+  exportRegistrations,
+  listOwnRegistrations,
+  loadRegistration,
+  markNoShows,
+  onPaymentClosed,
+  onRefundFinished,
+  ownRegistration,
+  recentDoctors,
+  registrationDetail,
+  releaseExpiredLocks,
+  retryPendingRefunds,
+  searchRegistrations,
+  sendVisitReminders,
+  stopClinic,
+  stopClinicsForHoliday,
+} from './service.js';
+import { registerRegistrationTemplates } from './templates.js';
+
+const id = z.string().min(1).max(64);
+const stateEnum = z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']);
+const adminFilter = z
+  .object({
+    date: dateString.optional(),
+    from: dateString.optional(),
+    to: dateString.optional(),
+    departmentId: id.optional(),
+    doctorId: id.optional(),
+    state: stateEnum.optional(),
+    channel: z.enum(['online', 'counter', 'third_party']).optional(),
+    page: z.coerce.number().int().min(1).max(10_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
 
 export const registrationModule: Module = {
   name: 'registration',
-  async register(_app: FastifyInstance, _ctx: AppContext) {},
+  async register(fastify: FastifyInstance, ctx: AppContext) {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const tags = ['registration'];
+    const adminTags = ['registration (console)'];
+    const patient = requirePatient(ctx);
+
+    registerRegistrationTemplates();
+    registerBusinessHandler(BUSINESS_TYPE, {
+      onPaid: (c, order) => confirmPaidRegistration(c, order),
+      onClosed: (c, order) => onPaymentClosed(c, order),
+      onRefundFinished: (c, order, refund) => onRefundFinished(c, order, refund),
+    });
+    registerPatientRemovalGuard(registrationRemovalGuard);
+
+    // Locks are rows: the delayed job releases one at its deadline, the minute sweep catches any the
+    // delayed job missed (a killed server, a lost job).
+    ctx.jobs.register<{ registrationId: string }>(EXPIRE_LOCK_JOB, async (d) => {
+      await expireLock(ctx, d.registrationId);
+    });
+    ctx.jobs.register(RELEASE_EXPIRED_LOCKS_JOB, async () => void (await releaseExpiredLocks(ctx)), {
+      cron: '* * * * *',
+    });
+    ctx.jobs.register(RETRY_REFUNDS_JOB, async () => retryPendingRefunds(ctx), { cron: '*/5 * * * *' });
+    ctx.jobs.register(NO_SHOW_JOB, async () => void (await markNoShows(ctx)), { cron: '*/10 * * * *' });
+    const [rh, rm] = ctx.config.REGISTRATION_REMINDER_TIME.split(':').map(Number);
+    ctx.jobs.register(REMINDER_JOB, async () => void (await sendVisitReminders(ctx)), {
+      cron: `${rm} ${rh} * * *`,
+    });
+
+    // ------------------------------------------------------------ patient
+    app.post(
+      '/v1/registrations',
+      {
+        schema: {
+          tags,
+          summary: 'Book a slot for one of my patients (locks it until the payment deadline)',
+          body: z
+            .object({
+              patientId: id,
+              scheduleId: id,
+              segmentId: id.optional(),
+              idempotencyKey: z.string().min(8).max(100),
+            })
+            .strict(),
+        },
+        preHandler: patient,
+      },
+      async (req, reply) => {
+        const r = await bookForPatient(ctx, principalOf(req).id, req.body);
+        return reply.status(201).send(r);
+      },
+    );
+    app.get(
+      '/v1/registrations',
+      {
+        schema: {
+          tags,
+          querystring: z.object({ patientId: id.optional(), state: stateEnum.optional() }).strict(),
+        },
+        preHandler: patient,
+      },
+      async (req) => ({ items: await listOwnRegistrations(ctx, principalOf(req).id, req.query) }),
+    );
+    app.get(
+      '/v1/registrations/recent-doctors',
+      { schema: { tags, summary: 'Doctors I registered with before (quick re-book)' }, preHandler: patient },
+      async (req) => ({ items: await recentDoctors(ctx, principalOf(req).id) }),
+    );
+    app.get(
+      '/v1/registrations/:id',
+      { schema: { tags, params: z.object({ id }) }, preHandler: patient },
+      async (req) => registrationDetail(ctx, await ownRegistration(ctx, principalOf(req).id, req.params.id)),
+    );
+    app.post(
+      '/v1/registrations/:id/cancel',
+      {
+        schema: {
+          tags,
+          summary: '退号: cancel within the window; a paid fee is refunded',
+          params: z.object({ id }),
+          body: z
+            .object({ reason: z.string().max(200).optional() })
+            .strict()
+            .optional(),
+        },
+        preHandler: patient,
+      },
+      async (req) => {
+        const r = await cancelByPatient(ctx, principalOf(req).id, req.params.id, req.body?.reason);
+        return registrationDetail(ctx, r);
+      },
+    );
+    app.post(
+      '/v1/registrations/:id/check-in',
+      {
+        schema: {
+          tags,
+          summary: '取号 on the clinic day: gives a queue number',
+          params: z.object({ id }),
+          body: z
+            .object({
+              lat: z.number().min(-90).max(90).optional(),
+              lng: z.number().min(-180).max(180).optional(),
+            })
+            .strict()
+            .optional(),
+        },
+        preHandler: patient,
+      },
+      async (req) => {
+        const r = await checkIn(ctx, principalOf(req).id, req.params.id, req.body ?? {});
+        return registrationDetail(ctx, r);
+      },
+    );
+
+    // ------------------------------------------------------------ console
+    app.get(
+      '/v1/admin/registrations',
+      {
+        schema: { tags: adminTags, querystring: adminFilter },
+        preHandler: requireStaff(ctx, 'registrations.read'),
+      },
+      async (req) => {
+        const result = await searchRegistrations(ctx, req.query);
+        await audit(ctx, req, {
+          action: 'registration.search',
+          objectType: 'registration',
+          detail: { ...req.query },
+        });
+        return result;
+      },
+    );
+    app.get(
+      '/v1/admin/registrations/export',
+      {
+        schema: { tags: adminTags, querystring: adminFilter.omit({ page: true, pageSize: true }) },
+        preHandler: requireStaff(ctx, 'registrations.read'),
+      },
+      async (req, reply) => {
+        const q = req.query;
+        if (!q.date && !(q.from && q.to))
+          throw badRequest(
+            'DATE_RANGE_REQUIRED',
+            '请选择导出日期或日期范围',
+            'Give a date or a from/to range',
+          );
+        if (q.from && q.to && dayjs(q.to).diff(dayjs(q.from), 'day') > 92)
+          throw badRequest('DATE_RANGE_INVALID', '导出范围最多92天', 'Export at most 92 days');
+        const file = await exportRegistrations(ctx, q);
+        await audit(ctx, req, {
+          action: 'registration.export',
+          objectType: 'registration',
+          detail: { ...q },
+        });
+        return reply
+          .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header(
+            'content-disposition',
+            `attachment; filename="registrations-${q.date ?? `${q.from}_${q.to}`}.xlsx"`,
+          )
+          .send(file);
+      },
+    );
+    app.get(
+      '/v1/admin/registrations/:id',
+      {
+        schema: { tags: adminTags, params: z.object({ id }) },
+        preHandler: requireStaff(ctx, 'registrations.read'),
+      },
+      async (req) => {
+        const r = await loadRegistration(ctx.db, req.params.id);
+        await audit(ctx, req, { action: 'registration.read', objectType: 'registration', objectId: r.id });
+        return registrationDetail(ctx, r);
+      },
+    );
+    app.post(
+      '/v1/admin/registrations/:id/cancel',
+      {
+        schema: {
+          tags: adminTags,
+          summary: 'Cancel on the patient’s behalf (reason required); a paid fee is refunded',
+          params: z.object({ id }),
+          body: z.object({ reason: z.string().trim().min(2).max(200) }).strict(),
+        },
+        preHandler: requireStaff(ctx, 'registrations.manage'),
+      },
+      async (req) => {
+        const staff = principalOf(req);
+        const r = await cancelRegistration(ctx, {
+          registrationId: req.params.id,
+          by: `staff:${staff.id}`,
+          reason: req.body.reason,
+        });
+        await audit(ctx, req, {
+          action: 'registration.cancel',
+          objectType: 'registration',
+          objectId: r.id,
+          detail: { reason: req.body.reason },
+        });
+        return registrationDetail(ctx, r);
+      },
+    );
+    app.post(
+      '/v1/admin/schedules/:id/stop',
+      {
+        schema: {
+          tags: adminTags,
+          summary:
+            '停诊 for the whole schedule or one segment: cancels, refunds and notifies the affected patients',
+          params: z.object({ id }),
+          body: z.object({ segmentId: id.optional(), reason: z.string().trim().min(2).max(200) }).strict(),
+        },
+        preHandler: requireStaff(ctx, 'scheduling.manage'),
+      },
+      async (req) => {
+        const r = await stopClinic(ctx, {
+          scheduleId: req.params.id,
+          segmentId: req.body.segmentId,
+          reason: req.body.reason,
+          by: 'system:clinic_stop',
+        });
+        await audit(ctx, req, {
+          action: 'scheduling.stop-clinic',
+          objectType: 'schedule',
+          objectId: req.params.id,
+          detail: { segmentId: req.body.segmentId ?? null, reason: req.body.reason, ...r },
+        });
+        return r;
+      },
+    );
+    app.post(
+      '/v1/admin/schedules/holiday-stop',
+      {
+        schema: {
+          tags: adminTags,
+          summary: '假期停诊: stop every clinic in a date range',
+          body: z
+            .object({
+              from: dateString,
+              to: dateString,
+              departmentId: id.optional(),
+              reason: z.string().trim().min(2).max(200),
+            })
+            .strict(),
+        },
+        preHandler: requireStaff(ctx, 'scheduling.manage'),
+      },
+      async (req) => {
+        const { from, to } = req.body;
+        if (to < from || dayjs(to).diff(dayjs(from), 'day') > 31)
+          throw badRequest(
+            'DATE_RANGE_INVALID',
+            '日期范围不正确（最多31天）',
+            'Date range is invalid (31 days max)',
+          );
+        const r = await stopClinicsForHoliday(ctx, { ...req.body, by: 'system:clinic_stop' });
+        await audit(ctx, req, {
+          action: 'scheduling.holiday-stop',
+          objectType: 'schedule',
+          detail: { ...req.body, ...r },
+        });
+        return r;
+      },
+    );
+  },
 };

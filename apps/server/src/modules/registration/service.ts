@@ -1,0 +1,1305 @@
+import { createHmac } from 'node:crypto';
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import type { AppContext } from '../../platform/context.js';
+import { dayjs, hospitalDay } from '../../platform/clock.js';
+import { DomainError, badRequest, conflict } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { assertNotBlacklisted, evaluateBlacklistRules } from '../blacklist/service.js';
+import { getDepartment, getDoctor } from '../directory/service.js';
+import { getPatientForAccount } from '../identity/service.js';
+import { notify } from '../notifications/service.js';
+import type { PaymentOrderView, RefundView } from '../payments/contract.js';
+import {
+  closePaymentOrder,
+  createPaymentOrder,
+  getPaymentOrder,
+  requestRefund,
+} from '../payments/service.js';
+import { schedules, scheduleSegments, type BookingChannel } from '../scheduling/schema.js';
+import {
+  assertReleased,
+  browseSchedules,
+  getReleaseRule,
+  getSchedule,
+  isUniqueViolation,
+  markStopped,
+  openSchedulesBetween,
+  type ScheduleView,
+} from '../scheduling/service.js';
+import { freeSlot, markSlotBooked, rowsOf, takeSlot } from '../scheduling/slots.js';
+import { registrationQueueCounters, registrations, type RegistrationState } from './schema.js';
+import { COUNTED_STATES, LIVE_STATES, sourcesOf } from './states.js';
+
+export type Registration = typeof registrations.$inferSelect;
+type Tx = Db;
+
+export const BUSINESS_TYPE = 'registration';
+export const EXPIRE_LOCK_JOB = 'registration.expire-lock';
+export const RELEASE_EXPIRED_LOCKS_JOB = 'registration.release-expired-locks';
+export const RETRY_REFUNDS_JOB = 'registration.retry-refunds';
+export const NO_SHOW_JOB = 'registration.mark-no-shows';
+export const REMINDER_JOB = 'registration.visit-reminders';
+
+const notFoundRegistration = () =>
+  new DomainError('REGISTRATION_NOT_FOUND', 404, '挂号记录不存在', 'Registration not found');
+
+// =============================================================================================
+// Booking (REG-01…10)
+// =============================================================================================
+
+export interface BookInput {
+  patientId: string;
+  scheduleId: string;
+  segmentId?: string;
+  idempotencyKey: string;
+}
+
+/**
+ * A patient account books for one of its real-name-verified patients (REG-09, REG-10): the slot is
+ * locked until the payment deadline and a payment order with the same expiry is created; a free
+ * clinic is booked at once.
+ */
+export async function bookForPatient(ctx: AppContext, accountId: string, input: BookInput) {
+  const patient = await getPatientForAccount(ctx, accountId, input.patientId);
+  if (!patient.verified)
+    throw new DomainError(
+      'PATIENT_NOT_VERIFIED',
+      403,
+      '就诊人未完成实名认证，不能挂号',
+      'The patient must be real-name verified to book',
+    );
+  const reg = await lockSlot(ctx, {
+    channel: 'online',
+    accountId,
+    patientId: patient.id,
+    patientName: patient.name,
+    scheduleId: input.scheduleId,
+    segmentId: input.segmentId,
+    idempotencyKey: input.idempotencyKey,
+  });
+  return registrationDetail(ctx, reg);
+}
+
+export interface LockSlotInput {
+  channel: BookingChannel;
+  scheduleId: string;
+  segmentId?: string;
+  idempotencyKey: string;
+  /** online bookings: the account and its patient */
+  accountId?: string;
+  patientId?: string;
+  /** channel bookings: the channel's own reference for the patient */
+  patientRef?: string;
+  patientName?: string;
+}
+
+/**
+ * Channel-neutral: takes one slot of a schedule for a patient and records the registration
+ * (state 'locked' with a payment deadline, or 'booked' for a free clinic). The pool is shared by
+ * every channel; a channel takes from the shared bucket and its own reserved bucket. A repeated
+ * call with the same idempotency key returns the first registration.
+ */
+export async function lockSlot(ctx: AppContext, input: LockSlotInput): Promise<Registration> {
+  const again = await findByIdempotencyKey(ctx.db, input);
+  if (again) return again;
+  if (!input.patientId && !input.patientRef)
+    throw badRequest('PATIENT_REQUIRED', '缺少就诊人', 'A patient is required');
+
+  const schedule = await getSchedule(ctx, input.scheduleId);
+  const now = ctx.clock.now();
+  if (schedule.state !== 'open')
+    throw conflict('SCHEDULE_STOPPED', '该医生已停诊，请选择其他号源', 'This clinic has been stopped');
+  if (schedule.endAt <= now)
+    throw conflict('SCHEDULE_ENDED', '该出诊时段已结束', 'This clinic session is over');
+  assertReleased(ctx, await getReleaseRule(ctx.db, input.channel), schedule);
+  if (input.patientId) await assertNotBlacklisted(ctx, input.patientId);
+
+  const registrationId = newId();
+  const labels = await labelsFor(ctx, [schedule]);
+  const free = schedule.feeFen === 0;
+  const lockExpiresAt = free ? null : new Date(now.getTime() + ctx.config.REGISTRATION_LOCK_MINUTES * 60_000);
+  let reg: Registration;
+  try {
+    reg = await ctx.db.transaction(async (tx) => {
+      // One booking per patient at a time, so parallel requests cannot all pass the limits below.
+      const patientKey = input.patientId ?? `${input.channel}:${input.patientRef}`;
+      await tx.execute(
+        sql`SELECT pg_advisory_xact_lock(hashtextextended(${'registration:' + patientKey}, 0))`,
+      );
+      await assertWithinLimits(ctx, tx, input, schedule.doctorId, schedule.clinicDate);
+      const slot = await takeSlot(tx, {
+        scheduleId: schedule.id,
+        segmentId: input.segmentId,
+        channel: input.channel,
+        registrationId,
+        state: free ? 'booked' : 'locked',
+        lockExpiresAt,
+        now,
+      });
+      if (!slot)
+        throw conflict(
+          'SLOTS_SOLD_OUT',
+          '号源已约满，请选择其他时段或医生',
+          'No slots are left for this clinic',
+          {
+            scheduleId: schedule.id,
+            segmentId: input.segmentId ?? null,
+          },
+        );
+      const [row] = await tx
+        .insert(registrations)
+        .values({
+          id: registrationId,
+          channel: input.channel,
+          accountId: input.accountId ?? null,
+          patientId: input.patientId ?? null,
+          patientRef: input.patientRef ?? null,
+          patientName: (input.patientName ?? input.patientRef ?? '').slice(0, 60),
+          idempotencyKey: input.idempotencyKey,
+          scheduleId: schedule.id,
+          segmentId: slot.segmentId,
+          slotId: slot.id,
+          slotNumber: slot.number,
+          doctorId: schedule.doctorId,
+          departmentId: schedule.departmentId,
+          clinicDate: schedule.clinicDate,
+          shiftCode: schedule.shiftCode,
+          segmentStartAt: slot.segmentStartAt,
+          segmentEndAt: slot.segmentEndAt,
+          sessionEndAt: schedule.endAt,
+          level: schedule.level,
+          feeFen: schedule.feeFen,
+          state: free ? 'booked' : 'locked',
+          lockExpiresAt,
+          bookedAt: free ? now : null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      if (free && row.accountId) await notifyRegistration(ctx, tx, row, 'registration.booked', {}, labels);
+      return row;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      const raced = await findByIdempotencyKey(ctx.db, input);
+      if (raced) return raced;
+    }
+    throw err;
+  }
+
+  if (reg.state === 'locked') {
+    // The durable timer; the minute sweep releases the lock as well if this job is lost.
+    await ctx.jobs.send(EXPIRE_LOCK_JOB, { registrationId: reg.id }, { startAfter: lockExpiresAt! });
+    if (reg.channel === 'online') reg = await attachPaymentOrder(ctx, reg);
+  }
+  return reg;
+}
+
+/**
+ * The payment order of an online registration: its expiry equals the lock's deadline. If creating it
+ * fails, the compensation gives the slot back at once instead of holding it for the whole lock.
+ */
+async function attachPaymentOrder(ctx: AppContext, reg: Registration): Promise<Registration> {
+  try {
+    const order = await createPaymentOrder(ctx, {
+      businessType: BUSINESS_TYPE,
+      businessId: reg.id,
+      accountId: reg.accountId!,
+      patientId: reg.patientId ?? undefined,
+      amountFen: reg.feeFen,
+      subject: `挂号费 ${reg.clinicDate} ${reg.slotNumber}号`,
+      expiresAt: reg.lockExpiresAt!,
+      idempotencyKey: `registration:${reg.id}`,
+    });
+    const [row] = await ctx.db
+      .update(registrations)
+      .set({ paymentOrderId: order.id, updatedAt: ctx.clock.now() })
+      .where(and(eq(registrations.id, reg.id), isNull(registrations.paymentOrderId)))
+      .returning();
+    return row ?? (await loadRegistration(ctx.db, reg.id));
+  } catch (err) {
+    await endLock(ctx, reg.id, 'expired', { force: true });
+    throw err;
+  }
+}
+
+/** Per-patient limits (configurable): one per doctor per day, N per clinic day, M outstanding. */
+async function assertWithinLimits(
+  ctx: AppContext,
+  tx: Tx,
+  input: LockSlotInput,
+  doctorId: string,
+  clinicDate: string,
+): Promise<void> {
+  const c = ctx.config;
+  const mine = input.patientId
+    ? eq(registrations.patientId, input.patientId)
+    : and(eq(registrations.channel, input.channel), eq(registrations.patientRef, input.patientRef!));
+  const today = hospitalDay(ctx.clock.now(), c.HOSPITAL_TIMEZONE);
+  const [counts] = await tx
+    .select({
+      sameDoctor: sql<number>`count(*) FILTER (WHERE ${registrations.doctorId} = ${doctorId} AND ${registrations.clinicDate} = ${clinicDate} AND ${inArray(registrations.state, COUNTED_STATES)})`,
+      sameDay: sql<number>`count(*) FILTER (WHERE ${registrations.clinicDate} = ${clinicDate} AND ${inArray(registrations.state, COUNTED_STATES)})`,
+      outstanding: sql<number>`count(*) FILTER (WHERE ${registrations.clinicDate} >= ${today} AND ${inArray(registrations.state, LIVE_STATES)})`,
+    })
+    .from(registrations)
+    .where(mine);
+  const refuse = (limit: string, max: number, zh: string, en: string) =>
+    conflict('REGISTRATION_LIMIT_REACHED', zh, en, { limit, max });
+  if (c.REGISTRATION_ONE_PER_DOCTOR_PER_DAY && Number(counts.sameDoctor) >= 1)
+    throw refuse(
+      'per_doctor_per_day',
+      1,
+      '同一就诊人同一天只能挂同一医生的一个号',
+      'One registration per doctor per day for a patient',
+    );
+  if (Number(counts.sameDay) >= c.REGISTRATION_MAX_PER_DAY)
+    throw refuse(
+      'per_day',
+      c.REGISTRATION_MAX_PER_DAY,
+      `同一就诊人每天最多挂 ${c.REGISTRATION_MAX_PER_DAY} 个号`,
+      `At most ${c.REGISTRATION_MAX_PER_DAY} registrations per day for a patient`,
+    );
+  if (Number(counts.outstanding) >= c.REGISTRATION_MAX_OUTSTANDING)
+    throw refuse(
+      'outstanding',
+      c.REGISTRATION_MAX_OUTSTANDING,
+      `同一就诊人未就诊的预约最多 ${c.REGISTRATION_MAX_OUTSTANDING} 个`,
+      `At most ${c.REGISTRATION_MAX_OUTSTANDING} upcoming registrations for a patient`,
+    );
+}
+
+async function findByIdempotencyKey(db: Db, input: LockSlotInput): Promise<Registration | undefined> {
+  const [row] = await db
+    .select()
+    .from(registrations)
+    .where(
+      and(
+        eq(registrations.channel, input.channel),
+        sql`coalesce(${registrations.accountId}, '') = ${input.accountId ?? ''}`,
+        eq(registrations.idempotencyKey, input.idempotencyKey),
+      ),
+    );
+  if (!row) return undefined;
+  if (row.scheduleId !== input.scheduleId || (input.patientId && row.patientId !== input.patientId))
+    throw conflict(
+      'IDEMPOTENCY_KEY_REUSED',
+      '该请求编号已用于另一次挂号',
+      'This idempotency key was used for a different registration',
+    );
+  return row;
+}
+
+// =============================================================================================
+// Payment (REG-07, REG-08)
+// =============================================================================================
+
+/**
+ * The payments platform's business step: a paid order confirms its registration while the lock is
+ * live. Otherwise it throws, and payments refunds the order and lists it as abnormal.
+ */
+export async function confirmPaidRegistration(ctx: AppContext, order: PaymentOrderView): Promise<void> {
+  const now = ctx.clock.now();
+  const paidAt = order.paidAt ?? now;
+  const before = await loadRegistration(ctx.db, order.businessId).catch(() => undefined);
+  const labels = before ? await labelsFor(ctx, [before]) : undefined;
+  const confirmed = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(registrations)
+      .set({
+        state: 'booked',
+        paidAt,
+        bookedAt: now,
+        paymentOrderId: order.id,
+        lockExpiresAt: null,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(registrations.id, order.businessId),
+          eq(registrations.state, 'locked'),
+          gte(registrations.lockExpiresAt, paidAt),
+          or(isNull(registrations.paymentOrderId), eq(registrations.paymentOrderId, order.id)),
+        ),
+      )
+      .returning();
+    if (!row) return undefined;
+    if (!(await markSlotBooked(tx, row.slotId, row.id, now)))
+      throw new Error('slot not held by its registration');
+    if (row.accountId) await notifyRegistration(ctx, tx, row, 'registration.paid', {}, labels);
+    return row;
+  });
+  if (confirmed) return;
+  const current = await loadRegistration(ctx.db, order.businessId).catch(() => undefined);
+  if (
+    current &&
+    current.paymentOrderId === order.id &&
+    ['booked', 'checked_in', 'completed'].includes(current.state)
+  )
+    return; // already confirmed by an earlier delivery
+  throw new DomainError(
+    'REGISTRATION_LOCK_EXPIRED',
+    409,
+    '号源锁定已超时释放，款项将原路退回',
+    'The slot lock had expired; the payment will be refunded',
+    { registrationId: order.businessId, state: current?.state ?? null },
+  );
+}
+
+/**
+ * Channel-neutral confirmation for channels that collect the fee themselves (counter, third party):
+ * the locked registration becomes booked.
+ */
+export async function confirmRegistration(
+  ctx: AppContext,
+  input: { registrationId: string; channel: BookingChannel; paidExternally: true },
+): Promise<Registration> {
+  const now = ctx.clock.now();
+  const reg = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(registrations)
+      .set({
+        state: 'booked',
+        paidExternally: true,
+        paidAt: now,
+        bookedAt: now,
+        lockExpiresAt: null,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(registrations.id, input.registrationId),
+          eq(registrations.channel, input.channel),
+          eq(registrations.state, 'locked'),
+          gte(registrations.lockExpiresAt, now),
+        ),
+      )
+      .returning();
+    if (row) await markSlotBooked(tx, row.slotId, row.id, now);
+    return row;
+  });
+  if (reg) return reg;
+  const [current] = await ctx.db
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.id, input.registrationId), eq(registrations.channel, input.channel)));
+  if (!current) throw notFoundRegistration();
+  if (current.state === 'booked' && (current.paidExternally || current.feeFen === 0)) return current;
+  throw conflict(
+    'REGISTRATION_NOT_CONFIRMABLE',
+    '该挂号已超时或已取消，不能确认',
+    'The registration can no longer be confirmed',
+    {
+      state: current.state,
+    },
+  );
+}
+
+/** Expires one lock whose deadline has passed (the delayed job and the sweep both land here). */
+export async function expireLock(ctx: AppContext, registrationId: string): Promise<boolean> {
+  return endLock(ctx, registrationId, 'expired');
+}
+
+/**
+ * Releases every lock past its deadline: locks are rows, so a server that was killed and restarted
+ * (or another instance) finds and releases them on its next minute, and the channel order is closed.
+ */
+export async function releaseExpiredLocks(ctx: AppContext): Promise<{ released: number }> {
+  const due = await ctx.db
+    .select({ id: registrations.id })
+    .from(registrations)
+    .where(and(eq(registrations.state, 'locked'), lte(registrations.lockExpiresAt, ctx.clock.now())))
+    .orderBy(asc(registrations.lockExpiresAt))
+    .limit(1000);
+  let released = 0;
+  for (const { id } of due) if (await endLock(ctx, id, 'expired')) released++;
+  return { released };
+}
+
+async function endLock(
+  ctx: AppContext,
+  registrationId: string,
+  to: 'expired',
+  opts: { force?: boolean } = {},
+): Promise<boolean> {
+  const now = ctx.clock.now();
+  const ended = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(registrations)
+      .set({ state: to, expiredAt: now, lockExpiresAt: null, updatedAt: now })
+      .where(
+        and(
+          eq(registrations.id, registrationId),
+          inArray(registrations.state, sourcesOf(to)),
+          opts.force ? undefined : lte(registrations.lockExpiresAt, now),
+        ),
+      )
+      .returning();
+    if (row) await freeSlot(tx, row.slotId, row.id, now);
+    return row;
+  });
+  if (!ended) return false;
+  if (ended.paymentOrderId) await closeOrderQuietly(ctx, ended.paymentOrderId, 'slot lock expired');
+  return true;
+}
+
+async function closeOrderQuietly(ctx: AppContext, orderId: string, reason: string): Promise<void> {
+  try {
+    await closePaymentOrder(ctx, orderId, reason);
+  } catch (err) {
+    // Paid in the meantime: payments runs onPaid, which refuses the expired registration, so the
+    // money goes back automatically.
+    ctx.log.warn({ err, orderId }, 'closing the payment order of a released registration failed');
+  }
+}
+
+/** Payments closed the order on its own (expiry): the lock ends with it. */
+export async function onPaymentClosed(ctx: AppContext, order: PaymentOrderView): Promise<void> {
+  await endLock(ctx, order.businessId, 'expired', { force: true });
+}
+
+/** A refund of a registration's order finished: record its outcome and tell the patient. */
+export async function onRefundFinished(
+  ctx: AppContext,
+  order: PaymentOrderView,
+  refund: RefundView,
+): Promise<void> {
+  const state = refund.state === 'succeeded' ? 'succeeded' : refund.state === 'failed' ? 'failed' : undefined;
+  if (!state) return;
+  const reg = await loadRegistration(ctx.db, order.businessId).catch(() => undefined);
+  if (!reg) return;
+  const labels = await labelsFor(ctx, [reg]);
+  await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(registrations)
+      .set({ refundState: state, refundId: refund.id, updatedAt: ctx.clock.now() })
+      .where(
+        and(
+          eq(registrations.id, order.businessId),
+          eq(registrations.state, 'cancelled'),
+          sql`${registrations.refundState} <> ${state}`,
+        ),
+      )
+      .returning();
+    if (row?.accountId)
+      await notifyRegistration(
+        ctx,
+        tx,
+        row,
+        'registration.refund-result',
+        {
+          refundStateZh: state === 'succeeded' ? '退款成功，款项已原路退回' : '退款失败，医院将人工处理',
+          refundStateEn:
+            state === 'succeeded'
+              ? 'refunded to the original account'
+              : 'refund failed; the hospital will handle it',
+        },
+        labels,
+      );
+  });
+}
+
+// =============================================================================================
+// Cancellation and refund (REG-12…16)
+// =============================================================================================
+
+/**
+ * A patient cancels (退号) inside the hospital's window: 'before_clinic_start', or 001's rule, the
+ * clinic day or up to N days after it. An unpaid lock can always be given up.
+ */
+export async function cancelByPatient(
+  ctx: AppContext,
+  accountId: string,
+  registrationId: string,
+  reason?: string,
+): Promise<Registration> {
+  const reg = await ownRegistration(ctx, accountId, registrationId);
+  if (reg.state === 'cancelled') return reg;
+  if (!LIVE_STATES.includes(reg.state))
+    throw conflict(
+      'REGISTRATION_NOT_CANCELLABLE',
+      '该挂号当前状态不能退号',
+      'This registration cannot be cancelled now',
+      {
+        state: reg.state,
+      },
+    );
+  if (reg.state === 'booked' && !withinCancelWindow(ctx, reg))
+    throw conflict(
+      'CANCEL_WINDOW_CLOSED',
+      '已超过线上退号时限，请到窗口办理',
+      'Online cancellation is closed for this registration; please go to a counter',
+    );
+  return cancelRegistration(ctx, { registrationId, by: 'patient', reason: reason?.trim() || '患者退号' });
+}
+
+export function withinCancelWindow(ctx: AppContext, reg: Registration): boolean {
+  const now = ctx.clock.now();
+  if (ctx.config.REGISTRATION_CANCEL_WINDOW === 'before_clinic_start') return now < reg.segmentStartAt;
+  // 001: on the clinic day or within N days after it (过号7天内), and of course any time before.
+  const today = hospitalDay(now, ctx.config.HOSPITAL_TIMEZONE);
+  const last = dayjs(reg.clinicDate).add(ctx.config.REGISTRATION_CANCEL_DAYS, 'day').format('YYYY-MM-DD');
+  return today <= last;
+}
+
+/**
+ * Channel-neutral cancellation: the registration is cancelled and its slot returns to the pool in
+ * one transaction; an unpaid order is closed and a paid fee refunded in full afterwards (refund key =
+ * registration id, so a retry never refunds twice). `by`: 'patient' | 'staff:<id>' | 'channel:<code>'
+ * | 'system:clinic_stop'.
+ */
+export async function cancelRegistration(
+  ctx: AppContext,
+  input: { registrationId: string; by: string; reason: string },
+): Promise<Registration> {
+  const now = ctx.clock.now();
+  const labels = await labelsFor(ctx, [await loadRegistration(ctx.db, input.registrationId)]);
+  const cancelled = await ctx.db.transaction(async (tx) => {
+    const row = await cancelInTx(ctx, tx, input.registrationId, input.by, input.reason, now);
+    if (row?.accountId)
+      await notifyRegistration(ctx, tx, row, 'registration.cancelled', { reason: input.reason }, labels);
+    return row;
+  });
+  if (!cancelled) {
+    const current = await loadRegistration(ctx.db, input.registrationId);
+    if (current.state === 'cancelled') return current;
+    throw conflict(
+      'REGISTRATION_NOT_CANCELLABLE',
+      '该挂号当前状态不能退号',
+      'This registration cannot be cancelled now',
+      {
+        state: current.state,
+      },
+    );
+  }
+  await settleCancelledPayment(ctx, cancelled, input.by);
+  if (cancelled.patientId && (input.by === 'patient' || input.by.startsWith('channel:')))
+    await evaluateBlacklistRules(ctx, cancelled.patientId).catch((err) =>
+      ctx.log.error({ err }, 'blacklist evaluation after a cancellation failed'),
+    );
+  return loadRegistration(ctx.db, cancelled.id);
+}
+
+async function cancelInTx(
+  ctx: AppContext,
+  tx: Tx,
+  registrationId: string,
+  by: string,
+  reason: string,
+  now: Date,
+): Promise<Registration | undefined> {
+  const [row] = await tx
+    .update(registrations)
+    .set({
+      state: 'cancelled',
+      cancelledAt: now,
+      cancelledBy: by.slice(0, 80),
+      cancelReason: reason.slice(0, 200),
+      lockExpiresAt: null,
+      refundState: sql`CASE WHEN ${registrations.paidAt} IS NOT NULL AND NOT ${registrations.paidExternally} AND ${registrations.feeFen} > 0 THEN 'pending' ELSE 'none' END`,
+      updatedAt: now,
+    })
+    .where(and(eq(registrations.id, registrationId), inArray(registrations.state, sourcesOf('cancelled'))))
+    .returning();
+  if (row) await freeSlot(tx, row.slotId, row.id, now);
+  return row;
+}
+
+/** After a cancellation commits: close the unpaid order, or refund the paid fee. */
+async function settleCancelledPayment(ctx: AppContext, reg: Registration, by: string): Promise<void> {
+  if (reg.refundState === 'pending') await issueRefund(ctx, reg, by);
+  else if (reg.paymentOrderId && !reg.paidAt)
+    await closeOrderQuietly(ctx, reg.paymentOrderId, 'registration cancelled');
+}
+
+async function issueRefund(ctx: AppContext, reg: Registration, by: string): Promise<void> {
+  try {
+    const refund = await requestRefund(ctx, {
+      orderId: reg.paymentOrderId!,
+      amountFen: reg.feeFen,
+      reason: `退号退费：${reg.cancelReason ?? ''}`.slice(0, 200),
+      refundKey: reg.id,
+      requestedBy: by.startsWith('staff:') ? by : by === 'patient' ? 'patient' : 'system',
+    });
+    const state = refund.state === 'requested' ? 'requested' : refund.state;
+    await ctx.db
+      .update(registrations)
+      .set({ refundState: state, refundId: refund.id, updatedAt: ctx.clock.now() })
+      .where(
+        and(
+          eq(registrations.id, reg.id),
+          inArray(registrations.refundState, ['pending', 'requested', 'processing']),
+        ),
+      );
+  } catch (err) {
+    // Left 'pending': the retry job asks again with the same refund key.
+    ctx.log.error({ err, registrationId: reg.id }, 'refund request for a cancelled registration failed');
+  }
+}
+
+/** Refunds that could not be requested at cancellation time are requested again (same key). */
+export async function retryPendingRefunds(ctx: AppContext): Promise<void> {
+  const due = await ctx.db
+    .select()
+    .from(registrations)
+    .where(eq(registrations.refundState, 'pending'))
+    .limit(200);
+  for (const reg of due) await issueRefund(ctx, reg, reg.cancelledBy ?? 'system');
+}
+
+/**
+ * 停诊 (SCH-07, REG-16): the schedule, or one segment of it, is withdrawn from every channel, and
+ * every live registration inside it is cancelled in the same transaction; afterwards the paid ones
+ * are refunded in full and exactly those patients are told.
+ */
+export async function stopClinic(
+  ctx: AppContext,
+  input: { scheduleId: string; segmentId?: string; reason: string; by: string },
+): Promise<{ cancelled: number; refunded: number }> {
+  const now = ctx.clock.now();
+  const labels = await labelsFor(ctx, [await getSchedule(ctx, input.scheduleId)]);
+  const affected = await ctx.db.transaction(async (tx) => {
+    const [s] = await tx.select().from(schedules).where(eq(schedules.id, input.scheduleId)).for('update');
+    if (!s) throw new DomainError('SCHEDULE_NOT_FOUND', 404, '排班不存在', 'schedule not found');
+    if (input.segmentId) {
+      const [g] = await tx
+        .select()
+        .from(scheduleSegments)
+        .where(and(eq(scheduleSegments.id, input.segmentId), eq(scheduleSegments.scheduleId, s.id)));
+      if (!g) throw new DomainError('SEGMENT_NOT_FOUND', 404, '时段不存在', 'segment not found');
+      if (g.state === 'stopped')
+        throw conflict('ALREADY_STOPPED', '该时段已停诊', 'This segment is already stopped');
+    } else if (s.state === 'stopped')
+      throw conflict('ALREADY_STOPPED', '该排班已停诊', 'This clinic is already stopped');
+    await markStopped(tx, { scheduleId: s.id, segmentId: input.segmentId, reason: input.reason, now });
+    const live = await tx
+      .select({ id: registrations.id })
+      .from(registrations)
+      .where(
+        and(
+          eq(registrations.scheduleId, s.id),
+          input.segmentId ? eq(registrations.segmentId, input.segmentId) : undefined,
+          inArray(registrations.state, LIVE_STATES),
+        ),
+      );
+    const out: Registration[] = [];
+    for (const { id } of live) {
+      const row = await cancelInTx(ctx, tx, id, input.by, `停诊：${input.reason}`, now);
+      if (!row) continue;
+      out.push(row);
+      if (row.accountId)
+        await notifyRegistration(
+          ctx,
+          tx,
+          row,
+          'registration.clinic-stopped',
+          {
+            reason: input.reason,
+            refundZh: row.refundState === 'pending' ? '挂号费将全额原路退回。' : '',
+            refundEn: row.refundState === 'pending' ? 'The fee will be refunded in full.' : '',
+          },
+          labels,
+        );
+    }
+    return out;
+  });
+  for (const reg of affected) await settleCancelledPayment(ctx, reg, 'system');
+  return { cancelled: affected.length, refunded: affected.filter((r) => r.refundState === 'pending').length };
+}
+
+/** 假期停诊 (SCH-06): every open schedule in the date range (optionally of one department). */
+export async function stopClinicsForHoliday(
+  ctx: AppContext,
+  input: { from: string; to: string; departmentId?: string; reason: string; by: string },
+): Promise<{ schedules: number; cancelled: number; refunded: number }> {
+  const list = await openSchedulesBetween(ctx, input.from, input.to, input.departmentId);
+  let cancelled = 0;
+  let refunded = 0;
+  for (const s of list) {
+    const r = await stopClinic(ctx, { scheduleId: s.id, reason: input.reason, by: input.by }).catch((err) => {
+      if (err instanceof DomainError && err.code === 'ALREADY_STOPPED') return { cancelled: 0, refunded: 0 };
+      throw err;
+    });
+    cancelled += r.cancelled;
+    refunded += r.refunded;
+  }
+  return { schedules: list.length, cancelled, refunded };
+}
+
+// =============================================================================================
+// Check-in (REG-17, REG-18)
+// =============================================================================================
+
+/**
+ * 取号 on the clinic day inside the window around the booked segment's start, optionally only
+ * inside the campus geofence; gives the next queue number of the schedule. A second tap returns
+ * the number already given.
+ */
+export async function checkIn(
+  ctx: AppContext,
+  accountId: string,
+  registrationId: string,
+  location: { lat?: number; lng?: number },
+): Promise<Registration> {
+  const reg = await ownRegistration(ctx, accountId, registrationId);
+  if (reg.state === 'checked_in') return reg;
+  if (reg.state !== 'booked')
+    throw conflict(
+      'REGISTRATION_NOT_CHECKABLE',
+      '该挂号当前状态不能取号',
+      'This registration cannot be checked in',
+      {
+        state: reg.state,
+      },
+    );
+  const c = ctx.config;
+  const now = ctx.clock.now();
+  if (hospitalDay(now, c.HOSPITAL_TIMEZONE) !== reg.clinicDate)
+    throw conflict(
+      'CHECKIN_NOT_CLINIC_DAY',
+      '请在就诊当天取号',
+      'Check-in is only possible on the clinic day',
+      {
+        clinicDate: reg.clinicDate,
+      },
+    );
+  const opensAt = new Date(reg.segmentStartAt.getTime() - c.CHECKIN_OPENS_MINUTES_BEFORE * 60_000);
+  const closesAt = new Date(reg.segmentStartAt.getTime() + c.CHECKIN_CLOSES_MINUTES_AFTER * 60_000);
+  if (now < opensAt)
+    throw conflict('CHECKIN_NOT_OPEN', '尚未到取号时间', 'Check-in has not opened yet', {
+      opensAt: opensAt.toISOString(),
+    });
+  if (now > closesAt)
+    throw conflict(
+      'CHECKIN_CLOSED',
+      '已过取号时间，请到窗口办理',
+      'Check-in has closed; please go to a counter',
+      {
+        closesAt: closesAt.toISOString(),
+      },
+    );
+  if (
+    c.CHECKIN_GEOFENCE_LAT !== undefined &&
+    c.CHECKIN_GEOFENCE_LNG !== undefined &&
+    c.CHECKIN_GEOFENCE_RADIUS_M
+  ) {
+    if (location.lat === undefined || location.lng === undefined)
+      throw badRequest(
+        'CHECKIN_LOCATION_REQUIRED',
+        '请允许获取位置后在院内取号',
+        'Your location is needed to check in',
+      );
+    const d = distanceMetres(location.lat, location.lng, c.CHECKIN_GEOFENCE_LAT, c.CHECKIN_GEOFENCE_LNG);
+    if (d > c.CHECKIN_GEOFENCE_RADIUS_M)
+      throw new DomainError(
+        'CHECKIN_OUTSIDE_CAMPUS',
+        403,
+        '请到达医院后再取号',
+        'Please check in at the hospital',
+        {
+          distanceMetres: Math.round(d),
+        },
+      );
+  }
+  const labels = await labelsFor(ctx, [reg]);
+  const done = await ctx.db.transaction(async (tx) => {
+    const counter = rowsOf(
+      await tx.execute(sql`
+        INSERT INTO registration_queue_counters (schedule_id, last_number) VALUES (${reg.scheduleId}, 1)
+        ON CONFLICT (schedule_id) DO UPDATE SET last_number = registration_queue_counters.last_number + 1
+        RETURNING last_number`),
+    )[0];
+    const [row] = await tx
+      .update(registrations)
+      .set({
+        state: 'checked_in',
+        checkedInAt: now,
+        queueNumber: Number(counter.last_number),
+        updatedAt: now,
+      })
+      .where(and(eq(registrations.id, reg.id), eq(registrations.state, 'booked')))
+      .returning();
+    if (!row) return undefined; // rolled back with the counter: a concurrent tap won
+    await notifyRegistration(
+      ctx,
+      tx,
+      row,
+      'registration.checked-in',
+      { queueNumber: row.queueNumber },
+      labels,
+    );
+    return row;
+  });
+  return done ?? loadRegistration(ctx.db, reg.id);
+}
+
+function distanceMetres(lat1: number, lng1: number, lat2: number, lng2: number): number {
+  const r = 6_371_000;
+  const rad = (d: number) => (d * Math.PI) / 180;
+  const a =
+    Math.sin(rad(lat2 - lat1) / 2) ** 2 +
+    Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lng2 - lng1) / 2) ** 2;
+  return 2 * r * Math.asin(Math.sqrt(a));
+}
+
+// =============================================================================================
+// No-shows and reminders (REG-19, MSG)
+// =============================================================================================
+
+/**
+ * After each session ends, booked registrations never checked in become no-shows; each patient is
+ * warned and the blacklist rules are evaluated for them.
+ */
+export async function markNoShows(ctx: AppContext): Promise<{ marked: number }> {
+  const now = ctx.clock.now();
+  const due = await ctx.db
+    .select({ doctorId: registrations.doctorId, departmentId: registrations.departmentId })
+    .from(registrations)
+    .where(and(inArray(registrations.state, sourcesOf('no_show')), lte(registrations.sessionEndAt, now)));
+  if (due.length === 0) return { marked: 0 };
+  const labels = await labelsFor(ctx, due);
+  const marked = await ctx.db.transaction(async (tx) => {
+    const rows = await tx
+      .update(registrations)
+      .set({ state: 'no_show', noShowAt: now, updatedAt: now })
+      .where(and(inArray(registrations.state, sourcesOf('no_show')), lte(registrations.sessionEndAt, now)))
+      .returning();
+    for (const row of rows)
+      if (row.accountId) await notifyRegistration(ctx, tx, row, 'registration.no-show', {}, labels);
+    return rows;
+  });
+  const patients = [...new Set(marked.map((r) => r.patientId).filter((p): p is string => !!p))];
+  for (const p of patients)
+    await evaluateBlacklistRules(ctx, p).catch((err) =>
+      ctx.log.error({ err }, 'blacklist evaluation failed'),
+    );
+  return { marked: marked.length };
+}
+
+/** 就诊提醒: each booked registration of tomorrow is reminded once (the job runs at the configured time). */
+export async function sendVisitReminders(ctx: AppContext): Promise<{ reminded: number }> {
+  const now = ctx.clock.now();
+  const tomorrow = dayjs(hospitalDay(now, ctx.config.HOSPITAL_TIMEZONE)).add(1, 'day').format('YYYY-MM-DD');
+  const due = await ctx.db
+    .select({ doctorId: registrations.doctorId, departmentId: registrations.departmentId })
+    .from(registrations)
+    .where(
+      and(
+        eq(registrations.clinicDate, tomorrow),
+        eq(registrations.state, 'booked'),
+        isNull(registrations.remindedAt),
+      ),
+    );
+  if (due.length === 0) return { reminded: 0 };
+  const labels = await labelsFor(ctx, due);
+  return ctx.db.transaction(async (tx) => {
+    const rows = await tx
+      .update(registrations)
+      .set({ remindedAt: now })
+      .where(
+        and(
+          eq(registrations.clinicDate, tomorrow),
+          eq(registrations.state, 'booked'),
+          isNull(registrations.remindedAt),
+        ),
+      )
+      .returning();
+    for (const row of rows)
+      if (row.accountId) await notifyRegistration(ctx, tx, row, 'registration.visit-reminder', {}, labels);
+    return { reminded: rows.length };
+  });
+}
+
+// =============================================================================================
+// Counters for the blacklist rules
+// =============================================================================================
+
+export async function countNoShows(ctx: AppContext, patientId: string, since: Date): Promise<number> {
+  const [r] = await ctx.db
+    .select({ n: sql<number>`count(*)` })
+    .from(registrations)
+    .where(
+      and(
+        eq(registrations.patientId, patientId),
+        eq(registrations.state, 'no_show'),
+        gte(registrations.noShowAt, since),
+      ),
+    );
+  return Number(r.n);
+}
+
+/** Cancellations the patient chose (online or through a channel); clinic stops and staff cancels do not count. */
+export async function countCancellations(ctx: AppContext, patientId: string, since: Date): Promise<number> {
+  const [r] = await ctx.db
+    .select({ n: sql<number>`count(*)` })
+    .from(registrations)
+    .where(
+      and(
+        eq(registrations.patientId, patientId),
+        eq(registrations.state, 'cancelled'),
+        gte(registrations.cancelledAt, since),
+        or(eq(registrations.cancelledBy, 'patient'), sql`${registrations.cancelledBy} LIKE 'channel:%'`),
+      ),
+    );
+  return Number(r.n);
+}
+
+// =============================================================================================
+// Reading
+// =============================================================================================
+
+export async function loadRegistration(db: Db, id: string): Promise<Registration> {
+  const [row] = await db.select().from(registrations).where(eq(registrations.id, id));
+  if (!row) throw notFoundRegistration();
+  return row;
+}
+
+/** The account's own registration; a foreign or missing one is the same 404. */
+export async function ownRegistration(ctx: AppContext, accountId: string, id: string): Promise<Registration> {
+  const [row] = await ctx.db
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.id, id), eq(registrations.accountId, accountId)));
+  if (!row) throw notFoundRegistration();
+  return row;
+}
+
+export async function listOwnRegistrations(
+  ctx: AppContext,
+  accountId: string,
+  filter: { patientId?: string; state?: RegistrationState },
+) {
+  const rows = await ctx.db
+    .select()
+    .from(registrations)
+    .where(
+      and(
+        eq(registrations.accountId, accountId),
+        filter.patientId ? eq(registrations.patientId, filter.patientId) : undefined,
+        filter.state ? eq(registrations.state, filter.state) : undefined,
+      ),
+    )
+    .orderBy(desc(registrations.createdAt))
+    .limit(100);
+  const names = await namesFor(ctx, rows);
+  return rows.map((r) => registrationSummary(ctx, r, names));
+}
+
+/** Doctors this account registered with before, with their next bookable clinics (REG-06). */
+export async function recentDoctors(ctx: AppContext, accountId: string) {
+  const rows = rowsOf(
+    await ctx.db.execute(sql`
+      SELECT doctor_id, department_id, max(clinic_date)::text AS last_date, max(created_at) AS last_at
+        FROM registrations
+       WHERE account_id = ${accountId} AND state IN ('booked', 'checked_in', 'completed', 'no_show')
+       GROUP BY doctor_id, department_id
+       ORDER BY last_at DESC
+       LIMIT 10`),
+  ) as { doctor_id: string; department_id: string; last_date: string }[];
+  const today = hospitalDay(ctx.clock.now(), ctx.config.HOSPITAL_TIMEZONE);
+  const to = dayjs(today).add(7, 'day').format('YYYY-MM-DD');
+  const out = [];
+  for (const r of rows) {
+    const doctor = await getDoctor(ctx, r.doctor_id).catch(() => undefined);
+    const dept = await getDepartment(ctx, r.department_id).catch(() => undefined);
+    if (!doctor || !dept) continue;
+    const upcoming: ScheduleView[] = await browseSchedules(ctx, {
+      doctorId: r.doctor_id,
+      departmentId: r.department_id,
+      from: today,
+      to,
+    });
+    out.push({
+      doctorId: doctor.id,
+      doctorName: doctor.name,
+      doctorTitle: doctor.title,
+      departmentId: dept.id,
+      departmentName: dept.name,
+      lastClinicDate: r.last_date,
+      upcoming: upcoming
+        .filter((s) => s.state === 'open')
+        .map((s) => ({
+          scheduleId: s.id,
+          clinicDate: s.clinicDate,
+          shiftCode: s.shiftCode,
+          level: s.level,
+          feeFen: s.feeFen,
+          remaining: s.remaining,
+          released: s.released,
+        })),
+    });
+  }
+  return out;
+}
+
+type Names = { doctors: Map<string, { name: string; title: string }>; departments: Map<string, string> };
+
+export async function namesFor(
+  ctx: AppContext,
+  rows: Pick<Registration, 'doctorId' | 'departmentId'>[],
+): Promise<Names> {
+  const doctors = new Map<string, { name: string; title: string }>();
+  const departments = new Map<string, string>();
+  for (const id of new Set(rows.map((r) => r.doctorId))) {
+    const d = await getDoctor(ctx, id).catch(() => undefined);
+    if (d) doctors.set(id, { name: d.name, title: d.title });
+  }
+  for (const id of new Set(rows.map((r) => r.departmentId))) {
+    const d = await getDepartment(ctx, id).catch(() => undefined);
+    if (d) departments.set(id, d.name);
+  }
+  return { doctors, departments };
+}
+
+export function registrationSummary(ctx: AppContext, r: Registration, names: Names) {
+  return {
+    id: r.id,
+    state: r.state,
+    channel: r.channel,
+    patientId: r.patientId,
+    patientName: r.patientName,
+    doctorId: r.doctorId,
+    doctorName: names.doctors.get(r.doctorId)?.name ?? null,
+    doctorTitle: names.doctors.get(r.doctorId)?.title ?? null,
+    departmentId: r.departmentId,
+    departmentName: names.departments.get(r.departmentId) ?? null,
+    scheduleId: r.scheduleId,
+    segmentId: r.segmentId,
+    clinicDate: r.clinicDate,
+    shiftCode: r.shiftCode,
+    segmentStartAt: r.segmentStartAt,
+    segmentEndAt: r.segmentEndAt,
+    slotNumber: r.slotNumber,
+    level: r.level,
+    feeFen: r.feeFen,
+    lockExpiresAt: r.lockExpiresAt,
+    paymentOrderId: r.paymentOrderId,
+    paidAt: r.paidAt,
+    queueNumber: r.queueNumber,
+    checkedInAt: r.checkedInAt,
+    cancelledAt: r.cancelledAt,
+    cancelReason: r.cancelReason,
+    refundState: r.refundState,
+    cancellable: r.state === 'locked' || (r.state === 'booked' && withinCancelWindow(ctx, r)),
+    createdAt: r.createdAt,
+  };
+}
+
+/** The detail page: the summary, the payment order and a QR payload the clinic's scanner verifies. */
+export async function registrationDetail(ctx: AppContext, r: Registration) {
+  const names = await namesFor(ctx, [r]);
+  const order = r.paymentOrderId ? await getPaymentOrder(ctx, r.paymentOrderId) : undefined;
+  return {
+    ...registrationSummary(ctx, r, names),
+    payment: order
+      ? {
+          orderId: order.id,
+          orderNo: order.orderNo,
+          state: order.state,
+          amountFen: order.amountFen,
+          refundedFen: order.refundedFen,
+          expiresAt: order.expiresAt,
+          paidAt: order.paidAt,
+        }
+      : null,
+    refund: r.refundState === 'none' ? null : { state: r.refundState, refundId: r.refundId },
+    qrPayload: ['booked', 'checked_in'].includes(r.state) ? qrPayloadOf(ctx, r) : null,
+  };
+}
+
+/** `QN1:REG:<id>:<mac>`: the clinic's scanner recomputes the MAC, so a forged code is refused. */
+export function qrPayloadOf(ctx: AppContext, r: Pick<Registration, 'id'>): string {
+  const mac = createHmac('sha256', ctx.config.jwtSecret)
+    .update(`REG:${r.id}`)
+    .digest('base64url')
+    .slice(0, 16);
+  return `QN1:REG:${r.id}:${mac}`;
+}
+
+// =============================================================================================
+// Console (SCH-10, REG admin)
+// =============================================================================================
+
+export interface AdminFilter {
+  date?: string;
+  from?: string;
+  to?: string;
+  departmentId?: string;
+  doctorId?: string;
+  state?: RegistrationState;
+  channel?: BookingChannel;
+  page?: number;
+  pageSize?: number;
+}
+
+export async function searchRegistrations(ctx: AppContext, f: AdminFilter) {
+  const where = adminWhere(f);
+  const page = f.page ?? 1;
+  const pageSize = f.pageSize ?? 20;
+  const [rows, [{ n }]] = await Promise.all([
+    ctx.db
+      .select()
+      .from(registrations)
+      .where(where)
+      .orderBy(
+        desc(registrations.clinicDate),
+        asc(registrations.segmentStartAt),
+        asc(registrations.slotNumber),
+      )
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    ctx.db
+      .select({ n: sql<number>`count(*)` })
+      .from(registrations)
+      .where(where),
+  ]);
+  const names = await namesFor(ctx, rows);
+  return {
+    items: rows.map((r) => ({
+      ...registrationSummary(ctx, r, names),
+      patientName: maskPersonName(r.patientName),
+    })),
+    total: Number(n),
+    page,
+    pageSize,
+  };
+}
+
+export async function exportRegistrations(ctx: AppContext, f: AdminFilter): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
+  const rows = await ctx.db
+    .select()
+    .from(registrations)
+    .where(adminWhere(f))
+    .orderBy(asc(registrations.clinicDate), asc(registrations.segmentStartAt), asc(registrations.slotNumber))
+    .limit(50_000);
+  const names = await namesFor(ctx, rows);
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('挂号记录');
+  sheet.columns = [
+    { header: '就诊日期', key: 'date', width: 12 },
+    { header: '时段', key: 'time', width: 14 },
+    { header: '科室', key: 'dept', width: 16 },
+    { header: '医生', key: 'doctor', width: 10 },
+    { header: '号序', key: 'number', width: 6 },
+    { header: '就诊人', key: 'patient', width: 10 },
+    { header: '渠道', key: 'channel', width: 10 },
+    { header: '号别', key: 'level', width: 8 },
+    { header: '挂号费(元)', key: 'fee', width: 10 },
+    { header: '状态', key: 'state', width: 10 },
+    { header: '退款', key: 'refund', width: 10 },
+    { header: '挂号时间', key: 'created', width: 20 },
+  ];
+  const tz = ctx.config.HOSPITAL_TIMEZONE;
+  const hm = (d: Date) => dayjs(d).tz(tz).format('HH:mm');
+  for (const r of rows)
+    sheet.addRow({
+      date: r.clinicDate,
+      time: `${hm(r.segmentStartAt)}-${hm(r.segmentEndAt)}`,
+      dept: names.departments.get(r.departmentId) ?? '',
+      doctor: names.doctors.get(r.doctorId)?.name ?? '',
+      number: r.slotNumber,
+      patient: maskPersonName(r.patientName),
+      channel: CHANNEL_ZH[r.channel],
+      level: LEVEL_ZH[r.level],
+      fee: (r.feeFen / 100).toFixed(2),
+      state: STATE_ZH[r.state],
+      refund: REFUND_ZH[r.refundState],
+      created: dayjs(r.createdAt).tz(tz).format('YYYY-MM-DD HH:mm:ss'),
+    });
+  sheet.getRow(1).font = { bold: true };
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+function adminWhere(f: AdminFilter): SQL | undefined {
+  return and(
+    f.date ? eq(registrations.clinicDate, f.date) : undefined,
+    f.from ? gte(registrations.clinicDate, f.from) : undefined,
+    f.to ? lte(registrations.clinicDate, f.to) : undefined,
+    f.departmentId ? eq(registrations.departmentId, f.departmentId) : undefined,
+    f.doctorId ? eq(registrations.doctorId, f.doctorId) : undefined,
+    f.state ? eq(registrations.state, f.state) : undefined,
+    f.channel ? eq(registrations.channel, f.channel) : undefined,
+  );
+}
+
+/** 张三 → 张*, 欧阳娜娜 → 欧**娜: staff lists show names masked. */
+export function maskPersonName(name: string): string {
+  const chars = [...name];
+  if (chars.length <= 1) return name;
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
+
+const CHANNEL_ZH: Record<BookingChannel, string> = { online: '线上', counter: '窗口', third_party: '第三方' };
+const LEVEL_ZH = { general: '普通号', expert: '专家号', special: '特需号' } as const;
+const STATE_ZH: Record<RegistrationState, string> = {
+  locked: '待支付',
+  booked: '已预约',
+  checked_in: '已取号',
+  completed: '已就诊',
+  expired: '已超时',
+  cancelled: '已退号',
+  no_show: '爽约',
+};
+const REFUND_ZH = {
+  none: '',
+  pending: '待退款',
+  requested: '退款中',
+  processing: '退款中',
+  succeeded: '已退款',
+  failed: '退款失败',
+} as const;
+
+// =============================================================================================
+// Notifications
+// =============================================================================================
+
+type Labels = Map<string, { doctorName: string; departmentName: string }>;
+
+/** Doctor and department names for messages, read before a transaction (never ctx.db inside one). */
+async function labelsFor(
+  ctx: AppContext,
+  rows: Pick<Registration, 'doctorId' | 'departmentId'>[],
+): Promise<Labels> {
+  const names = await namesFor(ctx, rows);
+  const out: Labels = new Map();
+  for (const r of rows)
+    out.set(`${r.doctorId}|${r.departmentId}`, {
+      doctorName: names.doctors.get(r.doctorId)?.name ?? '',
+      departmentName: names.departments.get(r.departmentId) ?? '',
+    });
+  return out;
+}
+
+async function notifyRegistration(
+  ctx: AppContext,
+  tx: Tx,
+  r: Registration,
+  template: string,
+  extra: Record<string, unknown> = {},
+  labels?: Labels,
+): Promise<void> {
+  const tz = ctx.config.HOSPITAL_TIMEZONE;
+  const label = labels?.get(`${r.doctorId}|${r.departmentId}`);
+  await notify(
+    ctx,
+    {
+      accountId: r.accountId!,
+      template,
+      data: {
+        registrationId: r.id,
+        patientName: r.patientName,
+        clinicDate: r.clinicDate,
+        time: `${dayjs(r.segmentStartAt).tz(tz).format('HH:mm')}-${dayjs(r.segmentEndAt).tz(tz).format('HH:mm')}`,
+        slotNumber: r.slotNumber,
+        fee: (r.feeFen / 100).toFixed(2),
+        doctorName: label?.doctorName ?? '',
+        departmentName: label?.departmentName ?? '',
+        ...extra,
+      },
+    },
+    tx,
+  );
+}
