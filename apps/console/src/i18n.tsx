@@ -38,7 +38,12 @@ export function LangProvider({ children }: { children: ReactNode }) {
     <LangContext.Provider value={value}>
       <ConfigProvider
         locale={lang === 'zh' ? zhCN : enUS}
-        theme={{ token: { colorPrimary: '#0f7b6c', borderRadius: 6 } }}
+        theme={{
+          token: { colorPrimary: '#0f7b6c', colorLink: '#0f7b6c', borderRadius: 6 },
+          components: {
+            Menu: { itemSelectedBg: '#e6f4f1', itemSelectedColor: '#0f7b6c', subMenuItemBg: '#fff' },
+          },
+        }}
       >
         {children}
       </ConfigProvider>

@@ -1,40 +1,38 @@
 import { api, download, toPage, type Page, type Query } from './client';
 
 export type RegistrationState =
-  | 'locked'
-  | 'pending_payment'
-  | 'confirmed'
-  | 'checked_in'
-  | 'completed'
-  | 'cancelled'
-  | 'expired'
-  | 'no_show'
-  | string;
+  'locked' | 'booked' | 'checked_in' | 'completed' | 'expired' | 'cancelled' | 'no_show';
 
 export interface RegistrationRow {
   id: string;
-  registrationNo?: string;
   state: RegistrationState;
+  channel: 'online' | 'counter' | 'third_party';
   patientId: string;
-  patientNameMasked?: string;
-  patientName?: string;
-  phoneMasked?: string;
-  idNumberMasked?: string;
-  departmentId: string;
-  departmentName?: string;
+  /** masked by the server (张*三) */
+  patientName: string;
   doctorId: string;
-  doctorName?: string;
+  doctorName: string | null;
+  doctorTitle: string | null;
+  departmentId: string;
+  departmentName: string | null;
+  scheduleId: string;
+  segmentId: string;
   clinicDate: string;
-  shiftCode?: string;
-  segmentStartAt?: string;
-  segmentEndAt?: string;
-  slotNumber?: number;
-  queueNumber?: number | null;
-  level?: string;
+  shiftCode: string;
+  segmentStartAt: string;
+  segmentEndAt: string;
+  slotNumber: number;
+  level: string;
   feeFen: number;
-  channel?: string;
-  paymentOrderId?: string | null;
-  cancelReason?: string | null;
+  lockExpiresAt: string | null;
+  paymentOrderId: string | null;
+  paidAt: string | null;
+  queueNumber: number | null;
+  checkedInAt: string | null;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  refundState: 'none' | 'pending' | 'succeeded' | 'failed' | string;
+  cancellable: boolean;
   createdAt: string;
 }
 

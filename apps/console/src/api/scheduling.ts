@@ -69,10 +69,8 @@ export interface ReleaseRule {
 }
 
 export interface StopResult {
-  cancelled?: number;
-  refunded?: number;
-  notified?: number;
-  [k: string]: unknown;
+  cancelled: number;
+  refunded: number;
 }
 
 export const listShifts = async () => toPage<Shift>(await api.get('/admin/shifts')).items;
@@ -109,6 +107,10 @@ export const addExtraSlots = (
 /** 停诊: the whole schedule (day/shift) or one segment; cancels, refunds and notifies the affected bookings. */
 export const stopClinic = (scheduleId: string, body: { segmentId?: string; reason: string }) =>
   api.post<StopResult>(`/admin/schedules/${scheduleId}/stop`, body);
+
+/** 假期停诊: every open clinic in a date range (optionally one department). */
+export const holidayStop = (body: { from: string; to: string; departmentId?: string; reason: string }) =>
+  api.post<StopResult & { schedules: number }>('/admin/schedules/holiday-stop', body);
 
 export const listReleaseRules = async () => toPage<ReleaseRule>(await api.get('/admin/release-rules')).items;
 export const saveReleaseRule = (channel: BookingChannel, body: Partial<Omit<ReleaseRule, 'channel'>>) =>

@@ -150,6 +150,8 @@ export function CrudPage<T extends { id: string }>(p: CrudPageProps<T>) {
       }
     >
       <Table<T>
+        // a tree that should open fully is remounted when its rows arrive (the default applies once)
+        key={p.tableProps?.expandable?.defaultExpandAllRows ? `rows-${items.length}` : 'table'}
         rowKey="id"
         size="middle"
         loading={list.isLoading}

@@ -2,13 +2,13 @@ import { useMemo } from 'react';
 import { Card, Col, Row, Statistic, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
-import dayjs from 'dayjs';
 import { articles, priceItems } from '../api/directory';
 import { listRegistrations } from '../api/registration';
 import { useMe } from '../auth';
 import { BarChart } from '../components/BarChart';
 import { useDepartments, useDoctors } from '../components/lookups';
 import { useTr } from '../i18n';
+import { hospitalToday } from '../format';
 import { holds } from '../menu';
 
 function Count({
@@ -47,7 +47,7 @@ export function DashboardPage() {
     queryFn: () => priceItems.list({ page: 1, pageSize: 1 }),
     enabled: holds(perms, 'prices.manage'),
   });
-  const today = dayjs().format('YYYY-MM-DD');
+  const today = hospitalToday();
   const regs = useQuery({
     queryKey: ['dashboard', 'registrations', today],
     queryFn: () => listRegistrations({ from: today, to: today, page: 1, pageSize: 1 }),

@@ -25,15 +25,14 @@ import {
 } from '../../api/registration';
 import { useMe } from '../../auth';
 import { useDepartments, useDoctors } from '../../components/lookups';
-import { date, dateTime, yuan } from '../../format';
+import { date, dateTime, hhmm, hospitalToday, yuan } from '../../format';
 import { useTr, type Tr } from '../../i18n';
 import { holds } from '../../menu';
 import { levelLabel, channelLabel } from '../scheduling/labels';
 
 export const registrationStates = (tr: Tr): Record<string, { label: string; color?: string }> => ({
-  locked: { label: tr('待支付', 'Awaiting payment'), color: 'orange' },
-  pending_payment: { label: tr('待支付', 'Awaiting payment'), color: 'orange' },
-  confirmed: { label: tr('已预约', 'Booked'), color: 'green' },
+  locked: { label: tr('锁号待支付', 'Locked, awaiting payment'), color: 'orange' },
+  booked: { label: tr('已预约', 'Booked'), color: 'green' },
   checked_in: { label: tr('已取号', 'Checked in'), color: 'blue' },
   completed: { label: tr('已就诊', 'Completed'), color: 'cyan' },
   cancelled: { label: tr('已取消', 'Cancelled') },
@@ -61,8 +60,8 @@ export function RegistrationsPage() {
   const doctors = useDoctors();
   const states = registrationStates(tr);
   const [filters, setFilters] = useState<Query>({
-    from: dayjs().format('YYYY-MM-DD'),
-    to: dayjs().add(7, 'day').format('YYYY-MM-DD'),
+    from: hospitalToday(),
+    to: dayjs(hospitalToday()).add(7, 'day').format('YYYY-MM-DD'),
   });
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
@@ -104,7 +103,6 @@ export function RegistrationsPage() {
       departmentId: v.departmentId,
       doctorId: v.doctorId,
       channel: v.channel,
-      q: v.q?.trim() || undefined,
     });
     setPage(1);
   };
@@ -136,9 +134,7 @@ export function RegistrationsPage() {
           <Select
             allowClear
             style={{ width: 130 }}
-            options={Object.entries(states)
-              .filter(([k]) => k !== 'pending_payment')
-              .map(([value, s]) => ({ value, label: s.label }))}
+            options={Object.entries(states).map(([value, s]) => ({ value, label: s.label }))}
           />
         </Form.Item>
         <Form.Item name="departmentId" label={tr('科室', 'Department')}>
@@ -169,9 +165,6 @@ export function RegistrationsPage() {
             }))}
           />
         </Form.Item>
-        <Form.Item name="q" label={tr('挂号单号', 'Number')}>
-          <Input allowClear style={{ width: 180 }} />
-        </Form.Item>
         <Button type="primary" htmlType="submit" data-testid="registrations-search">
           {tr('查询', 'Search')}
         </Button>
@@ -196,20 +189,19 @@ export function RegistrationsPage() {
         }}
         columns={[
           {
-            title: tr('挂号单号', 'Number'),
-            key: 'no',
+            title: tr('就诊人', 'Patient'),
+            key: 'p',
             render: (_, r) => (
-              <Typography.Text copyable={{ text: r.id }}>
-                {r.registrationNo ?? r.id.slice(0, 8)}
+              <Typography.Text
+                copyable={{
+                  text: r.patientId,
+                  tooltips: [tr('复制患者 ID', 'Copy patient id'), tr('已复制', 'Copied')],
+                }}
+              >
+                {r.patientName ?? ''}
               </Typography.Text>
             ),
           },
-          {
-            title: tr('就诊人', 'Patient'),
-            key: 'p',
-            render: (_, r) => r.patientNameMasked ?? r.patientName ?? '',
-          },
-          { title: tr('手机', 'Phone'), dataIndex: 'phoneMasked' },
           {
             title: tr('科室', 'Department'),
             key: 'd',
@@ -223,8 +215,7 @@ export function RegistrationsPage() {
           {
             title: tr('就诊时间', 'Visit'),
             key: 'v',
-            render: (_, r) =>
-              `${date(r.clinicDate)} ${r.segmentStartAt ? dayjs(r.segmentStartAt).format('HH:mm') : ''}${r.segmentEndAt ? `–${dayjs(r.segmentEndAt).format('HH:mm')}` : ''}`,
+            render: (_, r) => `${date(r.clinicDate)} ${hhmm(r.segmentStartAt)}–${hhmm(r.segmentEndAt)}`,
           },
           { title: tr('号序', 'No.'), dataIndex: 'slotNumber' },
           {
@@ -243,6 +234,23 @@ export function RegistrationsPage() {
             dataIndex: 'state',
             render: (s: string) => <Tag color={states[s]?.color}>{states[s]?.label ?? s}</Tag>,
           },
+          {
+            title: tr('退款', 'Refund'),
+            dataIndex: 'refundState',
+            render: (s?: string) =>
+              !s || s === 'none' ? null : (
+                <Tag color={s === 'succeeded' ? 'blue' : s === 'failed' ? 'red' : 'orange'}>
+                  {(
+                    {
+                      pending: tr('退款中', 'Pending'),
+                      succeeded: tr('已退款', 'Refunded'),
+                      failed: tr('退款失败', 'Failed'),
+                    } as Record<string, string>
+                  )[s] ?? s}
+                </Tag>
+              ),
+          },
+          { title: tr('取消原因', 'Cancel reason'), dataIndex: 'cancelReason', ellipsis: true },
           { title: tr('下单时间', 'Created'), dataIndex: 'createdAt', render: dateTime },
           ...(canManage
             ? [
@@ -251,7 +259,7 @@ export function RegistrationsPage() {
                   key: 'a',
                   fixed: 'right' as const,
                   render: (_: unknown, r: RegistrationRow) =>
-                    ['confirmed', 'locked', 'pending_payment'].includes(r.state) ? (
+                    ['booked', 'locked'].includes(r.state) ? (
                       <Button
                         size="small"
                         type="link"
@@ -283,9 +291,12 @@ export function RegistrationsPage() {
           <Form.Item
             name="reason"
             label={tr('退号原因', 'Reason')}
-            rules={[{ required: true, whitespace: true }, { max: 200 }]}
+            rules={[
+              { required: true, whitespace: true },
+              { min: 2, max: 200 },
+            ]}
           >
-            <Input.TextArea rows={3} />
+            <Input.TextArea rows={3} data-testid="registration-cancel-reason" />
           </Form.Item>
         </Form>
       </Modal>

@@ -4,6 +4,7 @@ import {
   App,
   Button,
   Card,
+  DatePicker,
   Descriptions,
   Drawer,
   Empty,
@@ -22,6 +23,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import dayjs from 'dayjs';
 import {
+  holidayStop,
   addExtraSlots,
   listSchedules,
   listShifts,
@@ -30,11 +32,11 @@ import {
   type SegmentView,
 } from '../../api/scheduling';
 import { useDepartments, useDoctors } from '../../components/lookups';
-import { yuan } from '../../format';
+import { hhmm, hospitalToday, inHospital, yuan } from '../../format';
 import { useLang, useTr } from '../../i18n';
 import { channelLabel, levelLabel } from './labels';
 
-const fmtTime = (v: string) => dayjs(v).format('HH:mm');
+const fmtTime = hhmm;
 
 /** Monday of the week holding `d`. */
 function weekStart(d: dayjs.Dayjs) {
@@ -50,7 +52,7 @@ export function CalendarPage() {
   const doctors = useDoctors();
   const shifts = useQuery({ queryKey: ['shifts'], queryFn: listShifts });
   const departmentId = params.get('departmentId') ?? undefined;
-  const start = weekStart(params.get('week') ? dayjs(params.get('week')) : dayjs());
+  const start = weekStart(dayjs(params.get('week') ?? hospitalToday()));
   const days = Array.from({ length: 7 }, (_, i) => start.add(i, 'day'));
   const from = days[0].format('YYYY-MM-DD');
   const to = days[6].format('YYYY-MM-DD');
@@ -88,6 +90,7 @@ export function CalendarPage() {
     setParams(next, { replace: true });
   };
   const opened = list.data?.find((s) => s.id === openId) ?? null;
+  const [holidayOpen, setHolidayOpen] = useState(false);
 
   return (
     <Card
@@ -117,6 +120,9 @@ export function CalendarPage() {
           <Typography.Text strong>
             {from} ~ {to}
           </Typography.Text>
+          <Button danger onClick={() => setHolidayOpen(true)} data-testid="holiday-stop">
+            {tr('假期停诊', 'Holiday stop')}
+          </Button>
         </Space>
       }
     >
@@ -135,7 +141,7 @@ export function CalendarPage() {
             { title: tr('班次', 'Shift'), dataIndex: 'code', width: 90, fixed: 'left', render: shiftName },
             ...days.map((d) => {
               const date = d.format('YYYY-MM-DD');
-              const isToday = d.isSame(dayjs(), 'day');
+              const isToday = date === hospitalToday();
               return {
                 title: (
                   <span style={{ color: isToday ? '#0f7b6c' : undefined }}>
@@ -199,6 +205,12 @@ export function CalendarPage() {
         title={opened ? `${doctorName(opened)} · ${opened.clinicDate} ${shiftName(opened.shiftCode)}` : ''}
         onClose={() => setOpenId(null)}
       />
+      <HolidayStop
+        open={holidayOpen}
+        departmentId={departmentId}
+        deptOptions={deptOptions}
+        onClose={() => setHolidayOpen(false)}
+      />
     </Card>
   );
 }
@@ -229,13 +241,11 @@ function ScheduleDrawer({
     onSuccess: (r) => {
       setStopTarget(null);
       refresh();
-      const n =
-        (r && (r.cancelled ?? (r as { cancelledRegistrations?: number }).cancelledRegistrations)) ?? 0;
       modal.success({
         title: tr('已停诊', 'Clinic stopped'),
         content: tr(
-          `受影响的 ${n} 个挂号已取消，已支付的将全额退款并通知患者。`,
-          `${n} affected registrations were cancelled; paid ones are refunded in full and the patients notified.`,
+          `已取消受影响的 ${r.cancelled} 个挂号，其中 ${r.refunded} 笔已发起全额退款；患者已收到停诊通知。`,
+          `${r.cancelled} affected registrations cancelled, ${r.refunded} refunds started; the patients have been notified.`,
         ),
       });
     },
@@ -273,7 +283,7 @@ function ScheduleDrawer({
               {schedule.remaining}/{schedule.total}
             </Descriptions.Item>
             <Descriptions.Item label={tr('放号时间', 'Release')}>
-              {dayjs(schedule.releaseAt).format('YYYY-MM-DD HH:mm')}{' '}
+              {inHospital(schedule.releaseAt).format('YYYY-MM-DD HH:mm')}{' '}
               {schedule.released ? (
                 <Tag color="green">{tr('已放号', 'Released')}</Tag>
               ) : (
@@ -406,7 +416,7 @@ function ScheduleDrawer({
             label={tr('停诊原因（将告知患者）', 'Reason (shown to patients)')}
             rules={[
               { required: true, whitespace: true, message: tr('请填写停诊原因', 'A reason is required') },
-              { max: 200 },
+              { min: 2, max: 200, message: tr('原因 2-200 个字', 'Reason: 2 to 200 characters') },
             ]}
           >
             <Input.TextArea rows={3} maxLength={200} showCount data-testid="stop-reason" />
@@ -452,5 +462,83 @@ function ScheduleDrawer({
         </Form>
       </Modal>
     </Drawer>
+  );
+}
+
+function HolidayStop(props: {
+  open: boolean;
+  departmentId?: string;
+  deptOptions: { value: string; label: string }[];
+  onClose: () => void;
+}) {
+  const tr = useTr();
+  const { message, modal } = App.useApp();
+  const qc = useQueryClient();
+  const [form] = Form.useForm<{ range: [dayjs.Dayjs, dayjs.Dayjs]; departmentId?: string; reason: string }>();
+  const run = useMutation({
+    mutationFn: (v: { range: [dayjs.Dayjs, dayjs.Dayjs]; departmentId?: string; reason: string }) =>
+      holidayStop({
+        from: v.range[0].format('YYYY-MM-DD'),
+        to: v.range[1].format('YYYY-MM-DD'),
+        departmentId: v.departmentId,
+        reason: v.reason.trim(),
+      }),
+    onSuccess: (r) => {
+      props.onClose();
+      void qc.invalidateQueries({ queryKey: ['schedules'] });
+      modal.success({
+        title: tr('已批量停诊', 'Clinics stopped'),
+        content: tr(
+          `停诊 ${r.schedules} 个排班，取消 ${r.cancelled} 个挂号，发起 ${r.refunded} 笔退款。`,
+          `${r.schedules} schedules stopped, ${r.cancelled} registrations cancelled, ${r.refunded} refunds started.`,
+        ),
+      });
+    },
+    onError: (e) => message.error((e as Error).message),
+  });
+  return (
+    <Modal
+      open={props.open}
+      title={tr('假期批量停诊', 'Stop clinics for a holiday')}
+      onCancel={props.onClose}
+      onOk={() => form.submit()}
+      okButtonProps={{ danger: true }}
+      okText={tr('确认停诊', 'Stop clinics')}
+      confirmLoading={run.isPending}
+      afterOpenChange={(o) => o && form.setFieldsValue({ departmentId: props.departmentId })}
+      forceRender
+    >
+      <Alert
+        type="warning"
+        showIcon
+        style={{ marginBottom: 12 }}
+        title={tr(
+          '范围内全部排班停诊，已预约的挂号取消并全额退款，患者会收到通知。',
+          'Every clinic in the range stops; bookings are cancelled, refunded in full and the patients notified.',
+        )}
+      />
+      <Form form={form} layout="vertical" onFinish={(v) => run.mutate(v)}>
+        <Form.Item
+          name="range"
+          label={tr('日期范围（最多 31 天）', 'Dates (31 days max)')}
+          rules={[{ required: true }]}
+        >
+          <DatePicker.RangePicker />
+        </Form.Item>
+        <Form.Item name="departmentId" label={tr('科室（留空为全院）', 'Department (empty: whole hospital)')}>
+          <Select allowClear showSearch={{ optionFilterProp: 'label' }} options={props.deptOptions} />
+        </Form.Item>
+        <Form.Item
+          name="reason"
+          label={tr('停诊原因', 'Reason')}
+          rules={[
+            { required: true, whitespace: true },
+            { min: 2, max: 200 },
+          ]}
+        >
+          <Input.TextArea rows={2} />
+        </Form.Item>
+      </Form>
+    </Modal>
   );
 }
