@@ -1,5 +1,412 @@
 import type { FastifyInstance } from 'fastify';
+import { and, asc, count, desc, eq, gte, inArray, lte, or, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../platform/context.js';
+import { audit } from '../../platform/audit.js';
+import { principalOf, requireStaff } from '../../platform/auth.js';
+import { conflict, notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { abnormalOrders, paymentNotifications, paymentOrders, refunds } from './schema.js';
+import { attemptRefund, requestRefund } from './service.js';
 
-/** The finance console's API (payment orders, refunds, abnormal orders). */
-export async function registerFinanceRoutes(_app: FastifyInstance, _ctx: AppContext): Promise<void> {}
+type OrderRow = typeof paymentOrders.$inferSelect;
+type RefundRow = typeof refunds.$inferSelect;
+
+const ORDER_STATES = [
+  'created',
+  'paying',
+  'paid',
+  'closed',
+  'refunding',
+  'partially_refunded',
+  'refunded',
+] as const;
+const Paging = {
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+};
+const IdParams = z.object({ id: z.string().min(1).max(64) });
+
+const OrderQuery = z
+  .object({
+    ...Paging,
+    /** order number (exact or prefix) or channel transaction number */
+    q: z.string().trim().max(64).optional(),
+    state: z.enum(ORDER_STATES).optional(),
+    channel: z.enum(['sandbox', 'wechat', 'alipay']).optional(),
+    businessType: z.string().max(40).optional(),
+    abnormal: z.enum(['true', 'false']).optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+
+const RefundQuery = z
+  .object({
+    ...Paging,
+    q: z.string().trim().max(64).optional(),
+    state: z.enum(['requested', 'processing', 'succeeded', 'failed']).optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+
+const AbnormalQuery = z.object({ ...Paging, status: z.enum(['open', 'resolved']).optional() }).strict();
+
+const ManualRefundBody = z
+  .object({
+    amountFen: z.number().int().positive().max(100_000_000),
+    reason: z.string().trim().min(2).max(200),
+  })
+  .strict();
+
+const ResolveBody = z.object({ note: z.string().trim().min(2).max(500) }).strict();
+
+/**
+ * The finance console (FIN-05, FIN-07, FIN-08): payment orders with their notifications and
+ * refunds, manual refunds (reason required), refunds, and abnormal orders. Every call is audited.
+ */
+export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['finance'];
+  const read = requireStaff(ctx, 'payments.read');
+  const manage = requireStaff(ctx, 'refunds.manage');
+
+  r.get(
+    '/v1/admin/payment-orders',
+    { schema: { tags, querystring: OrderQuery }, preHandler: read },
+    async (req) => {
+      const q = req.query;
+      const where = and(
+        q.q
+          ? or(
+              eq(paymentOrders.orderNo, q.q),
+              eq(paymentOrders.channelTradeNo, q.q),
+              eq(paymentOrders.businessId, q.q),
+            )
+          : undefined,
+        q.state ? eq(paymentOrders.state, q.state) : undefined,
+        q.channel ? eq(paymentOrders.channel, q.channel) : undefined,
+        q.businessType ? eq(paymentOrders.businessType, q.businessType) : undefined,
+        q.abnormal ? eq(paymentOrders.abnormal, q.abnormal === 'true') : undefined,
+        q.from ? gte(paymentOrders.createdAt, new Date(q.from)) : undefined,
+        q.to ? lte(paymentOrders.createdAt, new Date(q.to)) : undefined,
+      );
+      const page = await pageOf(ctx, paymentOrders, where, desc(paymentOrders.createdAt), q.page, q.pageSize);
+      await audit(ctx, req, {
+        action: 'payments.orders.list',
+        objectType: 'payment_order',
+        detail: { count: page.items.length },
+      });
+      return { ...page, items: page.items.map(orderItem) };
+    },
+  );
+
+  r.get(
+    '/v1/admin/payment-orders/:id',
+    { schema: { tags, params: IdParams }, preHandler: read },
+    async (req) => {
+      const o = await orderById(ctx, req.params.id);
+      const [rs, ns, abnormal] = await Promise.all([
+        ctx.db.select().from(refunds).where(eq(refunds.orderId, o.id)).orderBy(asc(refunds.createdAt)),
+        ctx.db
+          .select()
+          .from(paymentNotifications)
+          .where(eq(paymentNotifications.orderNo, o.orderNo))
+          .orderBy(asc(paymentNotifications.receivedAt)),
+        ctx.db
+          .select()
+          .from(abnormalOrders)
+          .where(eq(abnormalOrders.orderId, o.id))
+          .orderBy(asc(abnormalOrders.createdAt)),
+      ]);
+      await audit(ctx, req, { action: 'payments.orders.read', objectType: 'payment_order', objectId: o.id });
+      return {
+        ...orderItem(o),
+        refunds: rs.map((x) => refundItem(x, o.orderNo)),
+        notifications: ns.map((n) => ({
+          id: n.id,
+          channel: n.channel,
+          kind: n.kind,
+          channelNotificationId: n.channelNotificationId,
+          channelTradeNo: n.channelTradeNo,
+          refundNo: n.refundNo,
+          amountFen: n.amountFen,
+          verified: n.verified,
+          outcome: n.outcome,
+          receivedAt: n.receivedAt,
+        })),
+        abnormalRecords: abnormal.map(abnormalItem),
+      };
+    },
+  );
+
+  r.post(
+    '/v1/admin/payment-orders/:id/refunds',
+    { schema: { tags, params: IdParams, body: ManualRefundBody }, preHandler: manage },
+    async (req, reply) => {
+      const staff = principalOf(req);
+      const o = await orderById(ctx, req.params.id);
+      // A repeated submit with the same Idempotency-Key returns the same refund.
+      const key = req.headers['idempotency-key'];
+      const refundKey =
+        typeof key === 'string' && /^[\w-]{8,64}$/.test(key)
+          ? `manual:${staff.id}:${key}`
+          : `manual:${newId()}`;
+      try {
+        const refund = await requestRefund(ctx, {
+          orderId: o.id,
+          amountFen: req.body.amountFen,
+          reason: req.body.reason,
+          refundKey,
+          requestedBy: `staff:${staff.id}`,
+        });
+        await audit(ctx, req, {
+          action: 'payments.refund.manual',
+          objectType: 'payment_order',
+          objectId: o.id,
+          detail: { refundId: refund.id, refundNo: refund.refundNo, amountFen: refund.amountFen },
+        });
+        reply.status(201);
+        const [row] = await ctx.db.select().from(refunds).where(eq(refunds.id, refund.id));
+        return refundItem(row, o.orderNo);
+      } catch (err) {
+        await audit(ctx, req, {
+          action: 'payments.refund.manual',
+          objectType: 'payment_order',
+          objectId: o.id,
+          outcome: 'failed',
+          detail: { amountFen: req.body.amountFen, code: (err as { code?: string }).code },
+        });
+        throw err;
+      }
+    },
+  );
+
+  r.get(
+    '/v1/admin/refunds',
+    { schema: { tags, querystring: RefundQuery }, preHandler: read },
+    async (req) => {
+      const q = req.query;
+      let orderIds: string[] | undefined;
+      if (q.q) {
+        const os = await ctx.db
+          .select({ id: paymentOrders.id })
+          .from(paymentOrders)
+          .where(eq(paymentOrders.orderNo, q.q));
+        orderIds = os.map((x) => x.id);
+      }
+      const where = and(
+        q.q
+          ? or(eq(refunds.refundNo, q.q), orderIds?.length ? inArray(refunds.orderId, orderIds) : undefined)
+          : undefined,
+        q.state ? eq(refunds.state, q.state) : undefined,
+        q.from ? gte(refunds.createdAt, new Date(q.from)) : undefined,
+        q.to ? lte(refunds.createdAt, new Date(q.to)) : undefined,
+      );
+      const page = await pageOf(ctx, refunds, where, desc(refunds.createdAt), q.page, q.pageSize);
+      const nos = await orderNumbers(
+        ctx,
+        page.items.map((x) => x.orderId),
+      );
+      await audit(ctx, req, {
+        action: 'payments.refunds.list',
+        objectType: 'refund',
+        detail: { count: page.items.length },
+      });
+      return { ...page, items: page.items.map((x) => refundItem(x, nos.get(x.orderId))) };
+    },
+  );
+
+  r.post(
+    '/v1/admin/refunds/:id/retry',
+    { schema: { tags, params: IdParams }, preHandler: manage },
+    async (req) => {
+      const [row] = await ctx.db.select().from(refunds).where(eq(refunds.id, req.params.id));
+      if (!row) throw notFound('refund', '退款单');
+      if (row.state !== 'requested' && row.state !== 'processing')
+        throw conflict('REFUND_NOT_RETRYABLE', '该退款已结束，不能重试', 'This refund has already finished');
+      // The same refund number is sent again: the channel refunds it at most once.
+      await attemptRefund(ctx, row.id);
+      await audit(ctx, req, { action: 'payments.refund.retry', objectType: 'refund', objectId: row.id });
+      const [after] = await ctx.db.select().from(refunds).where(eq(refunds.id, row.id));
+      const nos = await orderNumbers(ctx, [after.orderId]);
+      return refundItem(after, nos.get(after.orderId));
+    },
+  );
+
+  r.get(
+    '/v1/admin/abnormal-orders',
+    { schema: { tags, querystring: AbnormalQuery }, preHandler: manage },
+    async (req) => {
+      const q = req.query;
+      const where = q.status ? eq(abnormalOrders.status, q.status) : undefined;
+      const page = await pageOf(
+        ctx,
+        abnormalOrders,
+        where,
+        desc(abnormalOrders.createdAt),
+        q.page,
+        q.pageSize,
+      );
+      const ids = [...new Set(page.items.map((a) => a.orderId))];
+      const orders = ids.length
+        ? await ctx.db.select().from(paymentOrders).where(inArray(paymentOrders.id, ids))
+        : [];
+      const byId = new Map(orders.map((o) => [o.id, o]));
+      await audit(ctx, req, {
+        action: 'payments.abnormal.list',
+        objectType: 'abnormal_order',
+        detail: { count: page.items.length },
+      });
+      // Each item is the order (id = order id, as the order drawer expects) with its abnormal record.
+      return {
+        ...page,
+        items: page.items.map((a) => ({
+          ...orderItem(byId.get(a.orderId)!),
+          abnormalId: a.id,
+          abnormalReason: a.reason,
+          abnormalDetail: a.detail,
+          abnormalStatus: a.status,
+          resolutionNote: a.resolutionNote,
+          resolvedAt: a.resolvedAt,
+          reportedAt: a.createdAt,
+        })),
+      };
+    },
+  );
+
+  r.post(
+    '/v1/admin/abnormal-orders/:id/resolve',
+    { schema: { tags, params: IdParams, body: ResolveBody }, preHandler: manage },
+    async (req) => {
+      const staff = principalOf(req);
+      const [resolved] = await ctx.db
+        .update(abnormalOrders)
+        .set({
+          status: 'resolved',
+          resolutionNote: req.body.note,
+          resolvedBy: staff.id,
+          resolvedAt: ctx.clock.now(),
+        })
+        .where(and(eq(abnormalOrders.id, req.params.id), eq(abnormalOrders.status, 'open')))
+        .returning();
+      if (!resolved) {
+        const [a] = await ctx.db.select().from(abnormalOrders).where(eq(abnormalOrders.id, req.params.id));
+        if (!a) throw notFound('abnormal order', '异常订单');
+        throw conflict(
+          'ABNORMAL_ORDER_ALREADY_RESOLVED',
+          '该异常订单已处理',
+          'This abnormal order is already resolved',
+        );
+      }
+      await audit(ctx, req, {
+        action: 'payments.abnormal.resolve',
+        objectType: 'abnormal_order',
+        objectId: resolved.id,
+        detail: { orderId: resolved.orderId },
+      });
+      return abnormalItem(resolved);
+    },
+  );
+}
+
+async function pageOf<T extends typeof paymentOrders | typeof refunds | typeof abnormalOrders>(
+  ctx: AppContext,
+  table: T,
+  where: SQL | undefined,
+  order: SQL,
+  page: number,
+  pageSize: number,
+) {
+  const [items, [{ total }]] = await Promise.all([
+    ctx.db
+      .select()
+      .from(table as typeof paymentOrders)
+      .where(where)
+      .orderBy(order)
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    ctx.db
+      .select({ total: count() })
+      .from(table as typeof paymentOrders)
+      .where(where),
+  ]);
+  return { items: items as unknown as T['$inferSelect'][], total: Number(total), page, pageSize };
+}
+
+async function orderById(ctx: AppContext, id: string): Promise<OrderRow> {
+  const [o] = await ctx.db.select().from(paymentOrders).where(eq(paymentOrders.id, id));
+  if (!o) throw notFound('payment order', '支付订单');
+  return o;
+}
+
+async function orderNumbers(ctx: AppContext, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await ctx.db
+    .select({ id: paymentOrders.id, orderNo: paymentOrders.orderNo })
+    .from(paymentOrders)
+    .where(inArray(paymentOrders.id, [...new Set(ids)]));
+  return new Map(rows.map((r) => [r.id, r.orderNo]));
+}
+
+function orderItem(o: OrderRow) {
+  return {
+    id: o.id,
+    orderNo: o.orderNo,
+    businessType: o.businessType,
+    businessId: o.businessId,
+    accountId: o.accountId,
+    patientId: o.patientId,
+    subject: o.subject,
+    amountFen: o.amountFen,
+    refundedFen: o.refundedFen,
+    refundableFen: ['paid', 'refunding', 'partially_refunded'].includes(o.state)
+      ? o.amountFen - o.refundReservedFen
+      : 0,
+    state: o.state,
+    channel: o.channel,
+    channelTradeNo: o.channelTradeNo,
+    abnormal: o.abnormal,
+    abnormalReason: o.abnormalReason,
+    businessState: o.businessState,
+    expiresAt: o.expiresAt,
+    paidAt: o.paidAt,
+    closedAt: o.closedAt,
+    closeReason: o.closeReason,
+    createdAt: o.createdAt,
+  };
+}
+
+function refundItem(r: RefundRow, orderNo?: string) {
+  return {
+    id: r.id,
+    refundNo: r.refundNo,
+    orderId: r.orderId,
+    orderNo,
+    amountFen: r.amountFen,
+    state: r.state,
+    reason: r.reason,
+    requestedBy: r.requestedBy,
+    attempts: r.attempts,
+    channelRefundId: r.channelRefundId,
+    failureReason: r.state === 'succeeded' ? null : r.lastError,
+    createdAt: r.createdAt,
+    completedAt: r.completedAt,
+  };
+}
+
+function abnormalItem(a: typeof abnormalOrders.$inferSelect) {
+  return {
+    id: a.id,
+    orderId: a.orderId,
+    reason: a.reason,
+    detail: a.detail,
+    status: a.status,
+    resolutionNote: a.resolutionNote,
+    resolvedBy: a.resolvedBy,
+    resolvedAt: a.resolvedAt,
+    createdAt: a.createdAt,
+  };
+}
