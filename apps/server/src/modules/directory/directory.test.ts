@@ -205,6 +205,19 @@ describe('a patient following doctors', () => {
     expect((await t.api.get('/api/v1/me/followed-doctors', { token: other.token })).body.items).toEqual([]);
   });
 
+  it('keeps one follow when the same follow arrives several times at once', async () => {
+    const { token, accountId } = await loginPatient(t, '13800004444');
+    const a = await doctorId('D0003');
+    const results = await Promise.all(
+      [1, 2, 3].map(() => t.api.post(`/api/v1/doctors/${a}/follow`, { token })),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    const { rows } = await t.database.raw.query('SELECT * FROM doctor_follows WHERE account_id = $1', [
+      accountId,
+    ]);
+    expect(rows).toHaveLength(1);
+  });
+
   it('refuses to follow without logging in or an unknown doctor, and keeps nothing', async () => {
     const a = await doctorId('D0002');
     expect((await t.api.post(`/api/v1/doctors/${a}/follow`)).status).toBe(401);

@@ -167,6 +167,23 @@ describe('the price office maintaining the list', () => {
     });
   });
 
+  it('keeps a code unique when two editors save the same new code at once', async () => {
+    const body = (i: number) => ({
+      code: 'JY9100',
+      name: `并发检验项目${i}`,
+      category: '检验',
+      priceFen: 1000 + i,
+    });
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((i) => t.api.post('/api/v1/admin/price-items', { token: operator, body: body(i) })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    expect(
+      results.filter((r) => r.status === 409).every((r) => r.body.code === 'PRICE_ITEM_CODE_TAKEN'),
+    ).toBe(true);
+    expect(await count("SELECT count(*)::int AS n FROM price_items WHERE code = 'JY9100'")).toBe(1);
+  });
+
   it('is closed to a role without prices.manage', async () => {
     const res = await t.api.post('/api/v1/admin/price-items', {
       token: finance,
