@@ -150,7 +150,7 @@ export const scheduling = {
 export const registrations = {
   create: (body: { patientId: string; scheduleId: string; segmentId?: string; idempotencyKey: string }) =>
     post<Registration>('/registrations', body),
-  list: async (q: { state?: string; page?: number } = {}) =>
+  list: async (q: { state?: string; patientId?: string } = {}) =>
     pageOf(await get<Registration[] | Page<Registration>>('/registrations', q)),
   get: (id: string) => get<Registration>(`/registrations/${id}`),
   cancel: (id: string, reason?: string) =>

@@ -309,6 +309,12 @@ export const messages = {
   cashierCancel: m('取消支付', 'Cancel payment'),
   cashierDone: m('已提交支付结果', 'Outcome sent'),
   cashierState: m('订单状态', 'Order state'),
+  cashierDeadline: m('支付截止', 'Pay before'),
+  tradeNotPaid: m('待支付', 'Not paid'),
+  tradeSuccess: m('已支付', 'Paid'),
+  tradeFailed: m('支付失败', 'Payment failed'),
+  tradeClosed: m('已关闭', 'Closed'),
+  tradeRefunded: m('已退款', 'Refunded'),
 } as const;
 
 export type MessageKey = keyof typeof messages;

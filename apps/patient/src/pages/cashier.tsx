@@ -5,10 +5,21 @@ import { useNavigate, useParams } from 'react-router';
 import { payments } from '../api';
 import { errorText, Page, QueryView, RequireLogin } from '../components/common';
 import { dateTime, yuan } from '../format';
-import { useI18n } from '../i18n';
+import { useI18n, type MessageKey } from '../i18n';
 import { cashierReturn } from './registrations';
 
 type Outcome = 'success' | 'failure' | 'cancel';
+
+/** The sandbox trade's states follow the channel's wording (WeChat Pay trade_state). */
+const tradeStateKey: Record<string, MessageKey> = {
+  NOTPAY: 'tradeNotPaid',
+  USERPAYING: 'tradeNotPaid',
+  SUCCESS: 'tradeSuccess',
+  PAYERROR: 'tradeFailed',
+  CLOSED: 'tradeClosed',
+  REVOKED: 'tradeClosed',
+  REFUND: 'tradeRefunded',
+};
 
 /** The sandbox channel's cashier: the payer chooses the outcome, the channel notifies the platform. */
 export function CashierPage() {
@@ -44,70 +55,75 @@ function Cashier() {
   return (
     <Page title={t('cashierTitle')} testId="cashier-page">
       <QueryView query={order}>
-        {(o) => (
-          <>
-            <div className="cashier-amount card">
-              <div className="muted small">{t('cashierAmount')}</div>
-              <div className="cashier-money" data-testid="cashier-amount">
-                ¥{yuan(o.amountFen)}
+        {(o) => {
+          const finished = ['SUCCESS', 'CLOSED', 'REVOKED', 'REFUND'].includes(o.state);
+          return (
+            <>
+              <div className="cashier-amount card">
+                <div className="muted small">{t('cashierAmount')}</div>
+                <div className="cashier-money" data-testid="cashier-amount">
+                  ¥{yuan(o.amountFen)}
+                </div>
+                <div className="small" data-testid="cashier-subject">
+                  {o.subject}
+                </div>
               </div>
-              <div className="small" data-testid="cashier-subject">
-                {o.subject}
-              </div>
-            </div>
-            <List className="card">
-              <List.Item extra={<span className="small">{o.orderNo}</span>}>{t('cashierOrderNo')}</List.Item>
-              <List.Item extra={<span data-testid="cashier-state">{o.state}</span>}>
-                {t('cashierState')}
-              </List.Item>
-              {o.expiresAt ? (
-                <List.Item extra={dateTime(o.expiresAt)}>
-                  {t('regPayDeadline', { time: '' }).trim()}
+              <List className="card">
+                <List.Item extra={<span className="small">{o.orderNo}</span>}>
+                  {t('cashierOrderNo')}
                 </List.Item>
+                <List.Item extra={<span data-testid="cashier-state">{o.state}</span>}>
+                  {t('cashierState')}
+                </List.Item>
+                {o.expiresAt ? (
+                  <List.Item extra={dateTime(o.expiresAt)}>
+                    {t('regPayDeadline', { time: '' }).trim()}
+                  </List.Item>
+                ) : null}
+              </List>
+              <NoticeBar color="info" wrap content={t('cashierSandboxNote')} />
+              {error ? (
+                <div className="form-error padded-x" role="alert" data-testid="cashier-error">
+                  {error}
+                </div>
               ) : null}
-            </List>
-            <NoticeBar color="info" wrap content={t('cashierSandboxNote')} />
-            {error ? (
-              <div className="form-error padded-x" role="alert" data-testid="cashier-error">
-                {error}
+              <div className="padded stack">
+                <Button
+                  block
+                  color="success"
+                  size="large"
+                  loading={busy === 'success'}
+                  disabled={busy !== null || finished}
+                  onClick={() => complete('success')}
+                  data-testid="cashier-success"
+                >
+                  {t('cashierSuccess')}
+                </Button>
+                <Button
+                  block
+                  color="danger"
+                  fill="outline"
+                  loading={busy === 'failure'}
+                  disabled={busy !== null || finished}
+                  onClick={() => complete('failure')}
+                  data-testid="cashier-failure"
+                >
+                  {t('cashierFailure')}
+                </Button>
+                <Button
+                  block
+                  fill="outline"
+                  loading={busy === 'cancel'}
+                  disabled={busy !== null || finished}
+                  onClick={() => complete('cancel')}
+                  data-testid="cashier-cancel"
+                >
+                  {t('cashierCancel')}
+                </Button>
               </div>
-            ) : null}
-            <div className="padded stack">
-              <Button
-                block
-                color="success"
-                size="large"
-                loading={busy === 'success'}
-                disabled={busy !== null}
-                onClick={() => complete('success')}
-                data-testid="cashier-success"
-              >
-                {t('cashierSuccess')}
-              </Button>
-              <Button
-                block
-                color="danger"
-                fill="outline"
-                loading={busy === 'failure'}
-                disabled={busy !== null}
-                onClick={() => complete('failure')}
-                data-testid="cashier-failure"
-              >
-                {t('cashierFailure')}
-              </Button>
-              <Button
-                block
-                fill="outline"
-                loading={busy === 'cancel'}
-                disabled={busy !== null}
-                onClick={() => complete('cancel')}
-                data-testid="cashier-cancel"
-              >
-                {t('cashierCancel')}
-              </Button>
-            </div>
-          </>
-        )}
+            </>
+          );
+        }}
       </QueryView>
     </Page>
   );

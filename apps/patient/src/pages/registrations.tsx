@@ -1,5 +1,5 @@
-import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Dialog, InfiniteScroll, List, NoticeBar, Steps, Tag, Toast } from 'antd-mobile';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Dialog, List, NoticeBar, Steps, Tag, Toast } from 'antd-mobile';
 import { QRCodeSVG } from 'qrcode.react';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
@@ -50,17 +50,8 @@ export function RegistrationStateTag({ r }: { r: Registration }) {
 export function RegistrationsPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
-  const list = useInfiniteQuery({
-    queryKey: ['registrations', 'list'],
-    initialPageParam: 1,
-    queryFn: ({ pageParam }) => registrations.list({ page: pageParam }),
-    getNextPageParam: (last, all) => {
-      const loaded = all.reduce((n, p) => n + p.items.length, 0);
-      if (last.total === undefined || loaded >= last.total || last.items.length === 0) return undefined;
-      return all.length + 1;
-    },
-  });
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const list = useQuery({ queryKey: ['registrations', 'list'], queryFn: () => registrations.list() });
+  const items = list.data?.items ?? [];
   return (
     <Page title={t('regsTitle')} back={false} testId="registrations-page">
       <QueryView query={list} empty={() => items.length === 0} emptyText={t('regsEmpty')}>
@@ -93,10 +84,6 @@ export function RegistrationsPage() {
                 </div>
               ))}
             </div>
-            <InfiniteScroll
-              loadMore={async () => void (await list.fetchNextPage())}
-              hasMore={list.hasNextPage}
-            />
           </>
         )}
       </QueryView>
