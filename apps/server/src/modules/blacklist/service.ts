@@ -130,7 +130,9 @@ async function applyRule(
   const last = await lastRuleEntry(ctx.db, rule.id, patientId);
   if (last && !last.liftedAt && last.endsAt > now) return undefined;
   const windowStart = new Date(now.getTime() - rule.periodDays * DAY_MS);
-  const since = last && last.startsAt > windowStart ? last.startsAt : windowStart;
+  // Incidents up to the previous ban's start (inclusive) were punished by it; count only later ones.
+  const afterLast = last ? new Date(last.startsAt.getTime() + 1) : undefined;
+  const since = afterLast && afterLast > windowStart ? afterLast : windowStart;
   // Counted outside the transaction: registration's counters read through ctx.db.
   const incidents = await countIncidents(ctx, rule.triggerKind, patientId, since);
   if (incidents < rule.threshold) return undefined;
