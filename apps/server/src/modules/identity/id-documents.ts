@@ -90,13 +90,14 @@ function verifyResidencePermit(id: string, today: string): VerifiedIdentity {
 
 // 外国人永久居留身份证: 2023 edition is 18 digits starting with 9 (9 + province + nationality + birth
 // date + sequence + check digit); the 2017 and older edition is 15 characters: 3-letter nationality,
-// 2-digit province, YYMMDD birth date, 3 digits of sequence and check.
+// 2-digit province, YYMMDD birth date, 2 digits of sequence, a gender digit (odd = male) and a check
+// digit (whose algorithm is not published, so it is not checked).
 function verifyForeignPermanentResidence(id: string, today: string): VerifiedIdentity {
   if (/^9\d{16}[\dX]$/.test(id)) {
     if (!PROVINCE_CODES.has(id.slice(1, 3))) throw regionInvalid();
     return checkedEighteen('foreign_permanent_residence', id, today);
   }
-  const old = /^([A-Z]{3})(\d{2})(\d{6})(\d{3})$/.exec(id);
+  const old = /^([A-Z]{3})(\d{2})(\d{6})(\d{4})$/.exec(id);
   if (!old) throw formatInvalid();
   if (!PROVINCE_CODES.has(old[2])) throw regionInvalid();
   const yymmdd = old[3];
@@ -108,7 +109,7 @@ function verifyForeignPermanentResidence(id: string, today: string): VerifiedIde
     idType: 'foreign_permanent_residence',
     idNumber: id,
     birthDate: birth,
-    gender: Number(old[4][1]) % 2 === 1 ? 'male' : 'female',
+    gender: Number(old[4][2]) % 2 === 1 ? 'male' : 'female',
   };
 }
 
@@ -149,7 +150,7 @@ const regionInvalid = () =>
 export function normaliseName(raw: string): string {
   const name = raw.trim().replace(/\s+/g, ' ');
   const length = [...name].length;
-  if (length < 2 || length > 30 || !/^[\p{Script=Han}A-Za-z·•.\s-]+$/u.test(name)) {
+  if (length < 2 || length > 30 || !/^[\p{Script=Han}\p{Script=Latin}·•.\s'-]+$/u.test(name)) {
     throw new DomainError(
       'PATIENT_NAME_INVALID',
       400,

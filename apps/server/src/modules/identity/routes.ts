@@ -277,7 +277,7 @@ export const identityModule: Module = {
                   .optional(),
               })
               .strict()
-              .optional(),
+              .nullish(),
           },
           preHandler: patient,
         },
