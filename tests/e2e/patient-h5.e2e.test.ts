@@ -43,8 +43,17 @@ describe('patient H5', () => {
     await page.goto('/');
     await page.getByTestId('service-grid').waitFor();
     expect(await page.getByTestId('service-grid').locator('[data-testid^="service-"]').count()).toBe(9);
-    for (const key of ['outpatient-payment', 'reports', 'inpatient', 'physical-exam', 'emergency', 'e-invoice']) {
-      expect(await page.locator(`[data-testid="service-${key}"], [data-testid="grid-${key}"]`).count()).toBeGreaterThan(0);
+    for (const key of [
+      'outpatient-payment',
+      'reports',
+      'inpatient',
+      'physical-exam',
+      'emergency',
+      'e-invoice',
+    ]) {
+      expect(
+        await page.locator(`[data-testid="service-${key}"], [data-testid="grid-${key}"]`).count(),
+      ).toBeGreaterThan(0);
     }
     await snap(page, 'patient-home');
     await page.getByTestId('service-outpatient-payment').click();
@@ -104,7 +113,9 @@ describe('patient H5', () => {
     await page.goto('/register/advance');
     await page.getByTestId('department-item').first().click();
     await page.getByTestId('date-strip').waitFor();
-    const open = page.locator('[data-testid="segment-button"][data-state="open"], [data-testid="book-button"]');
+    const open = page.locator(
+      '[data-testid="segment-button"][data-state="open"], [data-testid="book-button"]',
+    );
     const days = page.getByTestId('date-item');
     for (let i = 0; i < (await days.count()) && (await open.count()) === 0; i++) {
       await days.nth(i).click();
@@ -133,7 +144,10 @@ describe('patient H5', () => {
       .poll(() => page.getByTestId('registration-state').getAttribute('data-state'), { timeout: 30_000 })
       .toBe('cancelled');
     await expect
-      .poll(() => page.getByTestId('refund-status').getAttribute('data-state'), { timeout: 60_000, interval: 1000 })
+      .poll(() => page.getByTestId('refund-status').getAttribute('data-state'), {
+        timeout: 60_000,
+        interval: 1000,
+      })
       .toBe('succeeded');
     await snap(page, 'patient-registration-refunded');
 
@@ -142,7 +156,7 @@ describe('patient H5', () => {
     await context.close();
   });
 
-  it('the message centre lists the notifications of the booking', async () => {
+  it('the message centre lists the notice that a family member was bound', async () => {
     const { page, context } = await phone(browser);
     await loginWithSandboxCode(page, newPhone());
     await addFamilyMember(page, '王芳', makeResidentId('19900101', '110101', '124'));
