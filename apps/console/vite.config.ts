@@ -9,6 +9,11 @@ export default defineConfig({
   root: here,
   base: '/console/',
   plugins: [react()],
+  resolve: {
+    // The workspace root holds another React major (hoisted for a different package); antd and the
+    // router must use this app's React 19, or hooks fail with two React copies.
+    dedupe: ['react', 'react-dom', 'react/jsx-runtime', 'react-router', '@tanstack/react-query'],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
