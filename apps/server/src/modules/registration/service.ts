@@ -291,6 +291,31 @@ async function findByIdempotencyKey(db: Db, input: LockSlotInput): Promise<Regis
   return row;
 }
 
+/**
+ * Channel-neutral: the schedules a channel can book, with what is left for it per segment; one
+ * schedule, or a department's clinics on one date.
+ */
+export async function listAvailableSlots(
+  ctx: AppContext,
+  input: { scheduleId?: string; departmentId?: string; date?: string; channel: BookingChannel },
+): Promise<ScheduleView[]> {
+  if (input.scheduleId) {
+    const s = await getSchedule(ctx, input.scheduleId);
+    return browseSchedules(ctx, { from: s.clinicDate, to: s.clinicDate, ids: [s.id] }, input.channel);
+  }
+  if (!input.departmentId || !input.date)
+    throw badRequest(
+      'FILTER_REQUIRED',
+      '请指定排班，或科室和日期',
+      'Give scheduleId, or departmentId and date',
+    );
+  return browseSchedules(
+    ctx,
+    { departmentId: input.departmentId, from: input.date, to: input.date },
+    input.channel,
+  );
+}
+
 // =============================================================================================
 // Payment (REG-07, REG-08)
 // =============================================================================================

@@ -24,6 +24,7 @@ import {
   updateSchedule,
   updateTemplate,
   upsertShift,
+  withNames,
 } from './service.js';
 
 export const dateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
@@ -108,7 +109,7 @@ export const schedulingModule: Module = {
           from,
           to,
         });
-        return { items };
+        return { items: await withNames(ctx, items) };
       },
     );
 
@@ -253,7 +254,7 @@ export const schedulingModule: Module = {
             '日期范围不正确（最多62天）',
             'Date range is invalid (62 days max)',
           );
-        return { items: await browseSchedules(ctx, req.query) };
+        return { items: await withNames(ctx, await browseSchedules(ctx, req.query)) };
       },
     );
     app.post(

@@ -106,6 +106,14 @@ describe('scheduling: from templates to a bookable calendar', () => {
     const anon = await t.api.get(`/api/v1/schedules?doctorId=${doctorId}`);
     expect(anon.status).toBe(200);
     expect(anon.body.items.length).toBeGreaterThan(0);
+    expect(anon.body.items[0].doctorName).toMatch(/^李医生/);
+    expect(anon.body.items[0].departmentName).toBeTruthy();
+    // the same doctor shows under the second department with that department's clinic (Monday)
+    const second = await t.api.get(`/api/v1/schedules?departmentId=${secondDepartmentId}&date=2026-11-23`);
+    expect(second.body.items.map((s: any) => [s.doctorId, s.shiftCode])).toContainEqual([
+      doctorId,
+      'evening_x',
+    ]);
     const noFilter = await t.api.get('/api/v1/schedules');
     expect(noFilter.status).toBe(400);
   });
@@ -166,5 +174,43 @@ describe('scheduling: from templates to a bookable calendar', () => {
     expect(days.status).toBe(200);
     expect(days.body.items.map((d: any) => d.date)).toEqual(['2026-11-23', '2026-11-24']);
     await t.api.put('/api/v1/admin/release-rules/online', { token: admin, body: { daysAhead: 7 } });
+  });
+
+  it('a channel quota reserves part of every segment: online patients see only the shared share', async () => {
+    const rule = await t.api.put('/api/v1/admin/release-rules/counter', {
+      token: admin,
+      body: { reservedPercent: 50 },
+    });
+    expect(rule.status).toBe(200);
+    try {
+      const created = await t.api.post('/api/v1/admin/schedules', {
+        token: admin,
+        body: {
+          doctorId,
+          departmentId,
+          clinicDate: '2026-11-28',
+          shiftCode: 'night',
+          segmentMinutes: 240,
+          slotsPerSegment: 10,
+          level: 'general',
+          feeFen: 500,
+        },
+      });
+      expect(created.status).toBe(201);
+      const online = await t.api.get(`/api/v1/schedules?doctorId=${doctorId}&date=2026-11-28`);
+      const s = online.body.items.find((x: any) => x.id === created.body.id);
+      expect(s.total).toBe(5);
+      expect(s.remaining).toBe(5);
+      const buckets = await t.app.ctx.database.raw.query<{ channel: string; n: string }>(
+        'SELECT channel, count(*) AS n FROM slots WHERE schedule_id = $1 GROUP BY channel ORDER BY channel',
+        [created.body.id],
+      );
+      expect(buckets.rows.map((r) => [r.channel, Number(r.n)])).toEqual([
+        ['counter', 5],
+        ['shared', 5],
+      ]);
+    } finally {
+      await t.api.put('/api/v1/admin/release-rules/counter', { token: admin, body: { reservedPercent: 0 } });
+    }
   });
 });

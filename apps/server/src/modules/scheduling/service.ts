@@ -16,6 +16,7 @@ import {
   type SlotBucket,
 } from './schema.js';
 import { rowsOf } from './slots.js';
+import { DOCTOR_TITLES, getDepartment, getDoctor } from '../directory/service.js';
 
 type Tx = Db;
 export type Shift = typeof shifts.$inferSelect;
@@ -542,6 +543,30 @@ export async function departmentScheduleDays(
     });
   }
   return days;
+}
+
+/** Adds the doctor's name and title and the department's name for display (REG-03, SCH-08). */
+export async function withNames(ctx: AppContext, views: ScheduleView[]) {
+  const doctors = new Map<
+    string,
+    { name: string; title: string; titleLabel: { zh: string; en: string } } | null
+  >();
+  const departments = new Map<string, string | null>();
+  for (const id of new Set(views.map((v) => v.doctorId))) {
+    const d = await getDoctor(ctx, id).catch(() => undefined);
+    doctors.set(id, d ? { name: d.name, title: d.title, titleLabel: DOCTOR_TITLES[d.title] } : null);
+  }
+  for (const id of new Set(views.map((v) => v.departmentId))) {
+    const d = await getDepartment(ctx, id).catch(() => undefined);
+    departments.set(id, d?.name ?? null);
+  }
+  return views.map((v) => ({
+    ...v,
+    doctorName: doctors.get(v.doctorId)?.name ?? null,
+    doctorTitle: doctors.get(v.doctorId)?.title ?? null,
+    doctorTitleLabel: doctors.get(v.doctorId)?.titleLabel ?? null,
+    departmentName: departments.get(v.departmentId) ?? null,
+  }));
 }
 
 // ---------------------------------------------------------------- helpers
