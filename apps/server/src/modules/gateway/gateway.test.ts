@@ -9,6 +9,7 @@ import { newPatient, openClinic, slotStates } from '../registration/test-helpers
 import { auditLog } from '../../platform/schema.js';
 import { integrationCalls, integrationChannels, integrationNonces } from './schema.js';
 import { signIntegrationRequest } from './signing.js';
+import { PURGE_NONCES_JOB } from './service.js';
 
 // The test clock starts at 2026-11-23 09:00 in Shanghai.
 const SLOTS = '/api/integration/v1/slots?from=2026-11-23&to=2026-11-30';
@@ -281,7 +282,7 @@ describe('signed integration calls (ADM-12)', () => {
       t.clock.advance(11 * 60_000);
       const fresh = nonce();
       expect((await signedCall(c, 'GET', SLOTS, { nonce: fresh })).status).toBe(200);
-      await t.app.ctx.jobs.runNow('gateway-purge-nonces');
+      await t.app.ctx.jobs.runNow(PURGE_NONCES_JOB);
       const left = await t.app.ctx.db
         .select()
         .from(integrationNonces)

@@ -71,6 +71,7 @@ export async function registerIntegrationApi(scope: FastifyInstance, ctx: AppCon
     const s = calls.get(req);
     let outcome = 'ok';
     if (reply.statusCode >= 400) outcome = errorCode(payload) ?? `HTTP_${reply.statusCode}`;
+    // The log must never turn an answer into a 500: a failed write is reported and the reply goes out.
     await recordCall(ctx, {
       channelId: s?.channel?.id,
       appId:
@@ -83,7 +84,7 @@ export async function registerIntegrationApi(scope: FastifyInstance, ctx: AppCon
       durationMs: reply.elapsedTime,
       requestId: req.id,
       ip: req.ip,
-    });
+    }).catch((err) => req.log.error({ err }, 'integration call log write failed'));
     return payload;
   });
 

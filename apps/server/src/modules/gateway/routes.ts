@@ -13,6 +13,7 @@ import {
   listCalls,
   listChannels,
   purgeExpiredNonces,
+  PURGE_NONCES_JOB,
   rotateChannelSecret,
   updateChannel,
   type Channel,
@@ -75,7 +76,7 @@ export const gatewayModule: Module = {
     const app = scope.withTypeProvider<ZodTypeProvider>();
     const manage = requireStaff(ctx, 'channels.manage');
 
-    ctx.jobs.register('gateway-purge-nonces', () => purgeExpiredNonces(ctx), { cron: '*/10 * * * *' });
+    ctx.jobs.register(PURGE_NONCES_JOB, () => purgeExpiredNonces(ctx), { cron: '*/10 * * * *' });
 
     app.get(
       '/v1/admin/channels',

@@ -172,6 +172,8 @@ function header(r: SignedRequest, name: string): string | undefined {
 
 const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
 
+export const PURGE_NONCES_JOB = 'gateway.purge-nonces';
+
 /** Sweeps nonces older than the replay window (job, every 10 minutes). */
 export async function purgeExpiredNonces(ctx: AppContext): Promise<void> {
   const cutoff = new Date(ctx.clock.now().getTime() - NONCE_WINDOW_SECONDS * 1000);
