@@ -93,6 +93,19 @@ describe('patient H5', () => {
     expect(masked).not.toContain(good.slice(6, 14));
     await snap(page, 'patient-family-member');
 
+    // an expired access token is renewed once with the refresh token (which rotates) and the page carries on
+    const read = () => page.evaluate(() => JSON.parse(localStorage.getItem('qn.patient.tokens') ?? 'null'));
+    const before = await read();
+    await page.evaluate(
+      (t) => localStorage.setItem('qn.patient.tokens', JSON.stringify({ ...t, accessToken: 'expired.access.token' })),
+      before,
+    );
+    await page.goto('/patients');
+    await page.getByTestId('patient-item').first().waitFor();
+    const after = await read();
+    expect(after.accessToken).not.toBe('expired.access.token');
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+
     await page.goto('/departments');
     await page.getByTestId('department-item').first().click();
     await page.getByTestId('department-page').waitFor();
@@ -164,6 +177,15 @@ describe('patient H5', () => {
     await page.goto('/messages');
     await page.getByTestId('message-list').waitFor();
     expect(await page.getByTestId('message-item').count()).toBeGreaterThan(0);
+
+    // after logging out no personal page opens without logging in again
+    await page.goto('/me');
+    await page.getByTestId('logout').click();
+    await page.locator('.adm-dialog-button').filter({ hasText: '退出登录' }).click();
+    await page.getByTestId('home-page').waitFor();
+    await page.goto('/patients');
+    await page.getByTestId('login-page').waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('qn.patient.tokens'))).toBeNull();
     await context.close();
   });
 });

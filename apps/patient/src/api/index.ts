@@ -138,6 +138,8 @@ export const directory = {
 // ---- scheduling, registration, payments ----------------------------------------------------------
 
 export const scheduling = {
+  /** every clinic of one day (日期挂号: date first, then department) */
+  byDate: async (date: string) => itemsOf(await get<Schedule[] | Page<Schedule>>('/schedules', { date })),
   byDepartment: async (departmentId: string, date?: string) =>
     itemsOf(await get<Schedule[] | Page<Schedule>>('/schedules', { departmentId, date })),
   byDoctor: async (doctorId: string, date?: string) =>

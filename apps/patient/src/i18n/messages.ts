@@ -226,6 +226,8 @@ export const messages = {
   regAdvance: m('预约挂号', 'Book ahead'),
   regChooseDepartment: m('选择科室', 'Choose a department'),
   regByDoctor: m('按医生', 'By doctor'),
+  regByDepartment: m('按科室', 'By department'),
+  regByDate: m('按日期', 'By date'),
   regRecentDoctors: m('快捷挂号 · 看过的医生', 'Quick booking · doctors you saw'),
   regSearchDoctor: m('搜索医生挂号', 'Search a doctor to book'),
   regRemaining: m('余 {n}', '{n} left'),

@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Button, List, NoticeBar, Radio, SearchBar } from 'antd-mobile';
+import { Button, List, NoticeBar, Radio, SearchBar, Tabs } from 'antd-mobile';
 import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import {
   directory,
@@ -81,6 +81,7 @@ export function RegisterPage() {
     retry: false,
   });
   const [q, setQ] = useState('');
+  const [by, setBy] = useState<'department' | 'date'>('department');
   const search = useQuery({
     queryKey: ['doctors', 'register', q],
     queryFn: () => directory.doctors({ q, pageSize: 20 }),
@@ -139,11 +140,86 @@ export function RegisterPage() {
               </div>
             </Section>
           ) : null}
-          <div className="section-title padded-x">{t('regChooseDepartment')}</div>
-          <DepartmentPicker onPick={(d) => navigate(`/register/${mode}/departments/${d.id}`)} />
+          {mode === 'advance' ? (
+            <Tabs activeKey={by} onChange={(k) => setBy(k === 'date' ? 'date' : 'department')}>
+              <Tabs.Tab
+                key="department"
+                title={<span data-testid="register-by-department">{t('regByDepartment')}</span>}
+              />
+              <Tabs.Tab key="date" title={<span data-testid="register-by-date">{t('regByDate')}</span>} />
+            </Tabs>
+          ) : (
+            <div className="section-title padded-x">{t('regChooseDepartment')}</div>
+          )}
+          {by === 'date' && mode === 'advance' ? (
+            <DateFirst
+              onPick={(departmentId, date) =>
+                navigate(`/register/advance/departments/${departmentId}?date=${date}`)
+              }
+            />
+          ) : (
+            <DepartmentPicker onPick={(d) => navigate(`/register/${mode}/departments/${d.id}`)} />
+          )}
         </>
       )}
     </Page>
+  );
+}
+
+/** 日期挂号 (REG-04): pick a day, then one of the departments with clinics that day. */
+function DateFirst({ onPick }: { onPick: (departmentId: string, date: string) => void }) {
+  const { t } = useI18n();
+  const names = useDepartmentNames();
+  const today = hospitalToday();
+  const dates = useMemo(
+    () => Array.from({ length: 7 }, (_, i) => ({ date: addDays(today, i + 1) })),
+    [today],
+  );
+  const [date, setDate] = useState(dates[0].date);
+  const schedules = useQuery({
+    queryKey: ['schedules', 'date', date],
+    queryFn: () => scheduling.byDate(date),
+  });
+  const departments = useMemo(() => {
+    const byDept = new Map<string, { remaining: number; clinics: number }>();
+    for (const s of schedules.data ?? []) {
+      if (!s.departmentId) continue;
+      const entry = byDept.get(s.departmentId) ?? { remaining: 0, clinics: 0 };
+      entry.clinics += 1;
+      if (s.released !== false && s.state !== 'stopped') entry.remaining += s.remaining;
+      byDept.set(s.departmentId, entry);
+    }
+    return [...byDept.entries()]
+      .map(([id, v]) => ({ id, name: names.get(id) ?? '', ...v }))
+      .sort((a, b) => b.remaining - a.remaining);
+  }, [schedules.data, names]);
+  return (
+    <>
+      <DateStrip dates={dates} value={date} onChange={setDate} />
+      <QueryView query={schedules} empty={() => departments.length === 0} emptyText={t('regNoSchedules')}>
+        {() => (
+          <List data-testid="date-department-list">
+            {departments.map((d) => (
+              <List.Item
+                key={d.id}
+                data-testid="date-department-item"
+                arrowIcon
+                onClick={() => onPick(d.id, date)}
+                extra={
+                  d.remaining > 0 ? (
+                    <span className="remaining">{t('regRemaining', { n: d.remaining })}</span>
+                  ) : (
+                    <span className="muted">{t('regFull')}</span>
+                  )
+                }
+              >
+                {d.name}
+              </List.Item>
+            ))}
+          </List>
+        )}
+      </QueryView>
+    </>
   );
 }
 
@@ -192,7 +268,8 @@ export function DepartmentSchedulesPage() {
       remaining: undefined,
     }));
   }, [mode, days.data, today]);
-  const [picked, setPicked] = useState<string | null>(null);
+  const [searchParams] = useSearchParams();
+  const [picked, setPicked] = useState<string | null>(searchParams.get('date'));
   const date = picked && dates.some((d) => d.date === picked) ? picked : dates[0]?.date;
   const schedules = useQuery({
     queryKey: ['schedules', 'department', departmentId, date],
