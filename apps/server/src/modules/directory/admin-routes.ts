@@ -11,9 +11,10 @@ import * as content from './content.js';
 import * as prices from './prices.js';
 import { getDoctor, searchDoctors } from './service.js';
 import {
+  id,
+  searchText,
   articleCategoryInput,
   articleInput,
-  articleKindSchema,
   buildingInput,
   campusInput,
   departmentInput,
@@ -29,7 +30,7 @@ import {
   recommendedDoctorInput,
 } from './schemas.js';
 
-const q = z.string().trim().max(50).optional();
+const q = searchText;
 const security = [{ bearer: [] }];
 
 export function registerDirectoryAdminRoutes(fastify: FastifyInstance, ctx: AppContext) {
@@ -82,7 +83,7 @@ export function registerDirectoryAdminRoutes(fastify: FastifyInstance, ctx: AppC
       schema: {
         tags: dirTags,
         security,
-        querystring: z.object({ campusId: z.string().max(64).optional() }).strict(),
+        querystring: z.object({ campusId: id.optional() }).strict(),
       },
     },
     async (req) => ({ items: await admin.listBuildings(ctx, req.query.campusId) }),
@@ -114,7 +115,7 @@ export function registerDirectoryAdminRoutes(fastify: FastifyInstance, ctx: AppC
       schema: {
         tags: dirTags,
         security,
-        querystring: z.object({ buildingId: z.string().max(64).optional() }).strict(),
+        querystring: z.object({ buildingId: id.optional() }).strict(),
       },
     },
     async (req) => ({ items: await admin.listFloors(ctx, req.query.buildingId) }),
@@ -172,7 +173,7 @@ export function registerDirectoryAdminRoutes(fastify: FastifyInstance, ctx: AppC
         querystring: z
           .object({
             q,
-            departmentId: z.string().max(64).optional(),
+            departmentId: id.optional(),
             title: doctorTitleSchema.optional(),
             ...pageQuery,
           })
@@ -310,7 +311,7 @@ export function registerDirectoryAdminRoutes(fastify: FastifyInstance, ctx: AppC
         security,
         querystring: z
           .object({
-            category: z.union([articleKindSchema, z.string().max(64)]).optional(),
+            category: id.optional(),
             status: z.enum(['draft', 'published']).optional(),
             q,
             ...pageQuery,

@@ -225,6 +225,9 @@ describe('a patient following doctors', () => {
     const res = await t.api.post('/api/v1/doctors/nobody/follow', { token });
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('DOCTOR_NOT_FOUND');
+    expect((await t.api.delete('/api/v1/doctors/nobody/follow', { token })).body.code).toBe(
+      'DOCTOR_NOT_FOUND',
+    );
     const { rows } = await t.database.raw.query("SELECT * FROM doctor_follows WHERE doctor_id = 'nobody'");
     expect(rows).toEqual([]);
   });

@@ -20,7 +20,7 @@ import {
 } from './service.js';
 import { getPublishedArticle, listArticleCategories, listPublishedArticles } from './content.js';
 import { listPriceCategories, searchPrices } from './prices.js';
-import { doctorTitleSchema, idParams, pageQuery, priceCategorySchema } from './schemas.js';
+import { doctorTitleSchema, id, idParams, pageQuery, priceCategorySchema, searchText } from './schemas.js';
 import { registerDirectoryAdminRoutes } from './admin-routes.js';
 
 export const directoryModule: Module = {
@@ -31,7 +31,7 @@ export const directoryModule: Module = {
   },
 };
 
-const q = z.string().trim().max(50).optional();
+const q = searchText;
 
 function registerPublicRoutes(fastify: FastifyInstance, ctx: AppContext) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -70,7 +70,7 @@ function registerPublicRoutes(fastify: FastifyInstance, ctx: AppContext) {
         querystring: z
           .object({
             q,
-            departmentId: z.string().max(64).optional(),
+            departmentId: id.optional(),
             title: doctorTitleSchema.optional(),
             ...pageQuery,
           })
@@ -127,7 +127,7 @@ function registerPublicRoutes(fastify: FastifyInstance, ctx: AppContext) {
       schema: {
         tags,
         summary: '公告、指引、宣教、知识、百科 Published articles',
-        querystring: z.object({ category: z.string().max(64).optional(), q, ...pageQuery }).strict(),
+        querystring: z.object({ category: id.optional(), q, ...pageQuery }).strict(),
       },
     },
     (req) => listPublishedArticles(ctx, req.query),

@@ -386,6 +386,8 @@ export async function followDoctor(ctx: AppContext, accountId: string, doctorId:
 }
 
 export async function unfollowDoctor(ctx: AppContext, accountId: string, doctorId: string) {
+  // a disabled doctor can still be unfollowed; an id that never was a doctor is a 404
+  await getDoctor(ctx, doctorId);
   await ctx.db
     .delete(doctorFollows)
     .where(and(eq(doctorFollows.accountId, accountId), eq(doctorFollows.doctorId, doctorId)));
