@@ -27,6 +27,7 @@ export const messages = {
   call: m('拨打', 'Call'),
   yuan: m('¥{amount}', '¥{amount}'),
   operationDone: m('操作成功', 'Done'),
+  colon: m('：', ': '),
 
   // home
   homeWelcome: m('您好，欢迎使用', 'Welcome to'),
@@ -39,6 +40,7 @@ export const messages = {
 
   // coming soon
   soonTitle: m('即将上线', 'Coming soon'),
+  soonShort: m('即将上线', 'Soon'),
   soonBody: m(
     '「{name}」正在建设中，即将上线，敬请期待。',
     '“{name}” is being built and will be available soon.',

@@ -50,24 +50,36 @@ function CampusFacts({ campus: c }: { campus: Campus }) {
   return (
     <div className="campus-facts small">
       <div>
-        <span className="muted">{t('campusAddress')}：</span>
+        <span className="muted">
+          {t('campusAddress')}
+          {t('colon')}
+        </span>
         {c.address}
       </div>
       {c.phone ? (
         <div>
-          <span className="muted">{t('campusPhone')}：</span>
+          <span className="muted">
+            {t('campusPhone')}
+            {t('colon')}
+          </span>
           <a href={`tel:${c.phone}`}>{c.phone}</a>
         </div>
       ) : null}
       {c.openingHours ? (
         <div>
-          <span className="muted">{t('campusHours')}：</span>
+          <span className="muted">
+            {t('campusHours')}
+            {t('colon')}
+          </span>
           {c.openingHours}
         </div>
       ) : null}
       {c.transport ? (
         <div>
-          <span className="muted">{t('campusTransport')}：</span>
+          <span className="muted">
+            {t('campusTransport')}
+            {t('colon')}
+          </span>
           {c.transport}
         </div>
       ) : null}

@@ -24,7 +24,10 @@ export function ComingSoonPage() {
         <div className="card soon-card">
           {l(service.description) ? <p>{l(service.description)}</p> : null}
           <div className="soon-features">
-            <span>{t('soonFeatures')}：</span>
+            <span>
+              {t('soonFeatures')}
+              {t('colon')}
+            </span>
             {service.features.map((f) => (
               <Tag key={f} color="primary" fill="outline" style={{ marginRight: 4 }}>
                 {f}

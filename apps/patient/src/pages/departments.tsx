@@ -46,7 +46,8 @@ export function DepartmentPage() {
               </div>
               {d.location || d.campus ? (
                 <div className="muted small" data-testid="department-location">
-                  {t('departmentLocation')}：
+                  {t('departmentLocation')}
+                  {t('colon')}
                   {[
                     d.campus?.name ?? d.campusName,
                     d.floor ? `${d.floor.buildingName ?? ''} ${d.floor.label}` : '',

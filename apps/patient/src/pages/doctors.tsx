@@ -26,7 +26,9 @@ export function DoctorRow({ doctor, onClick }: { doctor: Doctor; onClick?: () =>
       description={
         doctor.specialties && doctor.specialties.length > 0 ? (
           <span className="ellipsis2">
-            {t('doctorSpecialties')}：{doctor.specialties.join('、')}
+            {t('doctorSpecialties')}
+            {t('colon')}
+            {doctor.specialties.join('、')}
           </span>
         ) : undefined
       }

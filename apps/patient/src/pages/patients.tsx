@@ -70,11 +70,14 @@ export function PatientsPage() {
                   <PatientTags patient={p} />
                 </div>
                 <div className="small muted">
-                  {idTypeKey[p.idType] ? t(idTypeKey[p.idType]) : p.idType}：
+                  {idTypeKey[p.idType] ? t(idTypeKey[p.idType]) : p.idType}
+                  {t('colon')}
                   <span data-testid="patient-id-masked">{p.idNumberMasked}</span>
                 </div>
                 <div className="small muted">
-                  {t('patientPhone')}：<span data-testid="patient-phone-masked">{p.phoneMasked}</span>
+                  {t('patientPhone')}
+                  {t('colon')}
+                  <span data-testid="patient-phone-masked">{p.phoneMasked}</span>
                 </div>
               </div>
             ))}

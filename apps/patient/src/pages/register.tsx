@@ -377,7 +377,9 @@ export function DoctorSchedulesPage() {
             <div className="small">{doctorTitleKey[d.title] ? t(doctorTitleKey[d.title]) : d.title}</div>
             {d.specialties?.length ? (
               <div className="small muted ellipsis2">
-                {t('doctorSpecialties')}：{d.specialties.join('、')}
+                {t('doctorSpecialties')}
+                {t('colon')}
+                {d.specialties.join('、')}
               </div>
             ) : null}
           </div>

@@ -76,7 +76,9 @@ export function RegistrationsPage() {
                     {clinicDate(r)} {timeText(r, t)}
                   </div>
                   <div className="small muted">
-                    {t('regPatient')}：{r.patientName ?? r.patient?.name} · ¥{yuan(r.feeFen)}
+                    {t('regPatient')}
+                    {t('colon')}
+                    {r.patientName ?? r.patient?.name} · ¥{yuan(r.feeFen)}
                     {r.refundState && r.refundState !== 'none' && refundStateKey[r.refundState] ? (
                       <span> · {t(refundStateKey[r.refundState])}</span>
                     ) : null}
