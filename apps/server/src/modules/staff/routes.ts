@@ -25,13 +25,19 @@ import {
   updateStaffUser,
 } from './users.js';
 
-const password = z.string().min(1).max(PASSWORD_MAX_LENGTH);
+// PostgreSQL text cannot hold U+0000, so free text refuses it here instead of failing in the database.
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\u0000]*$/, 'must not contain NUL');
+const password = text(PASSWORD_MAX_LENGTH).min(1);
 const username = z.string().regex(/^[A-Za-z0-9_.-]{3,32}$/, '3-32 letters, digits, dot, dash or underscore');
-const displayName = z.string().trim().min(1).max(50);
+const displayName = text(50).trim().min(1);
 const roleCode = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'lower-case letters, digits, dash, underscore');
-const roleName = z.string().trim().min(1).max(50);
-const permissionKey = z.string().min(1).max(64);
-const optionalRef = z.string().min(1).max(64).nullable().optional();
+const roleName = text(50).trim().min(1);
+const permissionKey = text(64).min(1);
+const optionalRef = text(64).min(1).nullable().optional();
 const page = z.coerce.number().int().min(1).max(100_000).default(1);
 const pageSize = z.coerce.number().int().min(1).max(100).default(20);
 const userIdParams = z.object({ id: z.uuid() });
@@ -52,7 +58,7 @@ export const staffModule: Module = {
         schema: {
           tags: tags.auth,
           summary: 'Staff password login (5 failures lock the account for 15 minutes)',
-          body: z.object({ username: z.string().min(1).max(64), password }).strict(),
+          body: z.object({ username: text(64).min(1), password }).strict(),
         },
       },
       async (req) => loginStaffUser(ctx, req, req.body),
@@ -80,7 +86,7 @@ export const staffModule: Module = {
         schema: {
           tags: tags.auth,
           summary: 'Rotate a staff refresh token',
-          body: z.object({ refreshToken: z.string().min(1).max(200) }).strict(),
+          body: z.object({ refreshToken: text(200).min(1) }).strict(),
         },
       },
       async (req) => refreshStaffSession(ctx, req.body.refreshToken),
@@ -115,7 +121,7 @@ export const staffModule: Module = {
           tags: tags.admin,
           querystring: z
             .object({
-              q: z.string().max(64).optional(),
+              q: text(64).optional(),
               role: roleCode.optional(),
               enabled: z
                 .enum(['true', 'false'])
@@ -287,12 +293,12 @@ export const staffModule: Module = {
           summary: 'Search the audit log, newest first',
           querystring: z
             .object({
-              actorId: z.string().min(1).max(64).optional(),
-              action: z.string().min(1).max(64).optional(),
-              objectType: z.string().min(1).max(64).optional(),
-              objectId: z.string().min(1).max(128).optional(),
+              actorId: text(64).min(1).optional(),
+              action: text(64).min(1).optional(),
+              objectType: text(64).min(1).optional(),
+              objectId: text(128).min(1).optional(),
               outcome: z.enum(['success', 'denied', 'failed']).optional(),
-              requestId: z.string().min(1).max(64).optional(),
+              requestId: text(64).min(1).optional(),
               from: z.iso.datetime({ offset: true }).optional(),
               to: z.iso.datetime({ offset: true }).optional(),
               page,

@@ -5,7 +5,8 @@ import { loginPatient } from '../../testing/patients.js';
 
 /**
  * Every route in the OpenAPI document, fed bad input: malformed JSON, a non-object body, a wrong
- * type for each property, over-long strings, an oversized body, malformed path ids and wrongly
+ * type for each property, over-long strings (one past the declared maximum, or 100k characters
+ * where none is declared), strings holding NUL, an oversized body, malformed path ids and wrongly
  * typed query parameters, as an administrator and as a patient. Each answer must be a 4xx
  * application/problem+json with a stable code: bad input never causes a 5xx. Routes added later
  * by any module are covered automatically.
@@ -36,7 +37,6 @@ beforeEach(async () => {
 });
 
 const BODY_LIMIT = t.app.ctx.config.BODY_LIMIT_BYTES;
-const LONG = 'x'.repeat(100_000);
 const MALFORMED_IDS = [
   'not-a-uuid',
   '0',
@@ -102,8 +102,12 @@ describe('every route refuses bad input with a 4xx problem', () => {
                 await send(token, { body: { ...sample, [prop]: wrong } }),
               );
             }
-            for (const [prop, long] of longProperties(op.body, sample)) {
-              check(`${who} ${prop} 100k chars`, await send(token, { body: { ...sample, [prop]: long } }));
+            for (const [prop, long] of stringProperties(op.body, sample, overLong)) {
+              check(`${who} ${prop} over-long`, await send(token, { body: { ...sample, [prop]: long } }));
+            }
+            // PostgreSQL text cannot hold U+0000: it must be refused, not fail in the database
+            for (const [prop, nul] of stringProperties(op.body, sample, () => 'ab\u0000cd')) {
+              check(`${who} ${prop} with NUL`, await send(token, { body: { ...sample, [prop]: nul } }));
             }
           }
         }
@@ -195,6 +199,13 @@ function main(s: Schema): Schema {
   return s;
 }
 
+/** A union of several real alternatives: a value wrong for one may be right for another. */
+function isUnion(raw: Schema): boolean {
+  const s = resolve(raw, spec);
+  const alts: Schema[] = s.anyOf ?? s.oneOf ?? [];
+  return alts.filter((a) => resolve(a, spec).type !== 'null').length > 1;
+}
+
 function typeOf(s: Schema): string | undefined {
   const m = main(s);
   if (Array.isArray(m.type)) return m.type.find((x: string) => x !== 'null');
@@ -270,6 +281,7 @@ function wrongProperties(body: Schema, sample: unknown): [string, unknown][] {
   if (typeOf(s) !== 'object' || typeof sample !== 'object' || !sample) return [];
   const out: [string, unknown][] = [];
   for (const [k, v] of Object.entries<Schema>(s.properties ?? {})) {
+    if (isUnion(v)) continue;
     const type = typeOf(v);
     const m = main(resolve(v, spec));
     if (m.enum) out.push([k, '__not_an_option__']);
@@ -297,26 +309,50 @@ function wrongProperties(body: Schema, sample: unknown): [string, unknown][] {
   return out;
 }
 
-/** For each string property (and strings in arrays), 100k characters: far inside the body limit. */
-function longProperties(body: Schema, sample: unknown): [string, unknown][] {
+/**
+ * For each string property (also in arrays and nested objects), the string `make` returns for its
+ * schema in its place.
+ */
+function stringProperties(
+  body: Schema,
+  sample: unknown,
+  make: (s: Schema) => string | undefined,
+): [string, unknown][] {
   const s = main(body);
   if (typeOf(s) !== 'object' || typeof sample !== 'object' || !sample) return [];
+  const isText = (x: Schema) => typeOf(x) === 'string' && !x.enum && x.const === undefined && !isUnion(x);
   const out: [string, unknown][] = [];
   for (const [k, v] of Object.entries<Schema>(s.properties ?? {})) {
     const m = main(resolve(v, spec));
-    if (typeOf(m) === 'string' && !m.enum && m.const === undefined) out.push([k, LONG]);
-    if (typeOf(m) === 'array' && typeOf(m.items ?? {}) === 'string') out.push([k, [LONG]]);
+    if (isText(m)) {
+      const value = make(m);
+      if (value !== undefined) out.push([k, value]);
+    }
+    const items = main(resolve(m.items ?? {}, spec));
+    if (typeOf(m) === 'array' && isText(items)) {
+      const value = make(items);
+      if (value !== undefined) out.push([k, [value]]);
+    }
     if (typeOf(m) === 'object') {
       const inner = sampleOf(m, spec) as Record<string, unknown>;
       for (const [ik, iv] of Object.entries<Schema>(m.properties ?? {})) {
-        if (typeOf(iv) === 'string' && !main(iv).enum) out.push([k, { ...inner, [ik]: LONG }]);
+        const im = main(resolve(iv, spec));
+        const value = isText(im) ? make(im) : undefined;
+        if (value !== undefined) out.push([k, { ...inner, [ik]: value }]);
       }
     }
   }
   return out;
 }
 
+/** One character past the declared maximum, or 100k characters where none is declared. */
+function overLong(s: Schema): string | undefined {
+  const length = s.maxLength !== undefined ? s.maxLength + 1 : 100_000;
+  return length < BODY_LIMIT - 4096 ? 'x'.repeat(length) : undefined;
+}
+
 function wrongQueryValues(raw: Schema): string[] {
+  if (isUnion(raw)) return [];
   const s = main(raw);
   const out: string[] = [];
   switch (typeOf(s)) {
