@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { addPatient, loginPatient } from '../../testing/patients.js';
+import { makeResidentId } from '../../testing/id-numbers.js';
 import { auditLog } from '../../platform/schema.js';
 import { DomainError } from '../../platform/errors.js';
 import { assertNotBlacklisted } from './service.js';
@@ -241,6 +242,29 @@ describe('manual blacklist entries', () => {
       token: admin.token,
     });
     expect(liftedList.body.items.map((e: any) => e.id)).toEqual([added.body.id]);
+  });
+
+  it('a ban follows the person: the same ID number bound under another account is refused too', async () => {
+    const idNumber = makeResidentId('19880808', '110101', '321');
+    const first = await loginPatient(t, '13700000011');
+    const banned = await addPatient(t, first.token, { idNumber, phone: '13700000011' });
+    const second = await loginPatient(t, '13700000012');
+    const samePerson = await addPatient(t, second.token, { idNumber, phone: '13700000012' });
+    const stranger = await newPatient('13700000013');
+
+    const added = await t.api.post('/api/v1/admin/blacklist', {
+      token: admin.token,
+      body: { patientId: banned.id, reason: '恶意占号', days: 10 },
+    });
+    expect(added.status).toBe(201);
+    expect((await blacklistError(samePerson.id))?.code).toBe('PATIENT_BLACKLISTED');
+    expect(await blacklistError(stranger.patientId)).toBeUndefined();
+
+    await t.api.post(`/api/v1/admin/blacklist/${added.body.id}/lift`, {
+      token: admin.token,
+      body: { reason: '解除' },
+    });
+    expect(await blacklistError(samePerson.id)).toBeUndefined();
   });
 
   it('refuses an unknown patient, bad days, an unknown entry and users without the permission', async () => {

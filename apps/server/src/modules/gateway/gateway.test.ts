@@ -293,6 +293,18 @@ describe('signed integration calls (ADM-12)', () => {
     }
   });
 
+  it('of ten identical requests sent at once, exactly one is accepted', async () => {
+    const c = await createChannel();
+    const n = nonce();
+    const ts = nowSeconds();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => signedCall(c, 'GET', SLOTS, { nonce: n, timestamp: ts })),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    const refused = results.filter((r) => r.status !== 200);
+    expect(refused.map((r) => r.body.code)).toEqual(Array(9).fill('NONCE_REPLAYED'));
+  });
+
   it('refuses an operation outside the channel scope', async () => {
     const c = await createChannel({ allowedOperations: ['registrations.confirm'] });
     await expectRefused(await signedCall(c, 'GET', SLOTS), 403, 'OPERATION_NOT_ALLOWED', c.id);
