@@ -48,6 +48,7 @@ interface RequestOptions {
   body?: unknown;
   /** false: do not send the token nor try a refresh (login, refresh itself) */
   auth?: boolean;
+  headers?: Record<string, string>;
 }
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
@@ -80,6 +81,7 @@ async function send(method: string, path: string, opts: RequestOptions, retried 
   const headers: Record<string, string> = {
     accept: 'application/json, application/problem+json, */*',
     'accept-language': getLanguage() === 'zh' ? 'zh-CN' : 'en',
+    ...opts.headers,
   };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   const tokens = getTokens();

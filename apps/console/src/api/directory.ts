@@ -183,6 +183,6 @@ export async function listArticleCategories(): Promise<ArticleCategory[]> {
 
 export async function listPriceCategories(): Promise<string[]> {
   const r = await api.get<unknown>('/price-categories');
-  const items = toPage<string | { category?: string; name?: string }>(r).items;
-  return items.map((c) => (typeof c === 'string' ? c : (c.category ?? c.name ?? '')));
+  const items = toPage<string | { code?: string; name?: string }>(r).items;
+  return items.map((c) => (typeof c === 'string' ? c : (c.code ?? c.name ?? '')));
 }

@@ -33,12 +33,15 @@ export function RolesPage() {
         {
           title: tr('权限', 'Permissions'),
           dataIndex: 'permissions',
-          render: (ps: string[]) =>
-            (ps ?? []).map((p) => (
-              <Tag key={p} color="blue">
-                {permLabel(p)}
-              </Tag>
-            )),
+          render: (ps: string[]) => (
+            <div style={{ maxWidth: 640, display: 'flex', flexWrap: 'wrap', rowGap: 4 }}>
+              {(ps ?? []).map((p) => (
+                <Tag key={p} color="blue">
+                  {permLabel(p)}
+                </Tag>
+              ))}
+            </div>
+          ),
         },
       ]}
       fromForm={(v: Role, editing) =>

@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Table } from 'antd';
-import { useQuery } from '@tanstack/react-query';
-import { listAbnormalOrders, type PaymentOrder } from '../../api/payments';
+import { Alert, App, Button, Card, Form, Input, Modal, Select, Table, Tag } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { listAbnormalOrders, resolveAbnormal, type PaymentOrder } from '../../api/payments';
+import { applyServerErrors } from '../../components/serverErrors';
 import { dateTime, yuan } from '../../format';
 import { useTr } from '../../i18n';
 import { businessName, channelName, orderStateTag } from './labels';
@@ -10,24 +11,56 @@ import { RefundDialog } from './RefundDialog';
 
 export function AbnormalOrdersPage() {
   const tr = useTr();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const [status, setStatus] = useState<string | undefined>('open');
   const [page, setPage] = useState(1);
   const [refunding, setRefunding] = useState<PaymentOrder | null>(null);
+  const [resolving, setResolving] = useState<PaymentOrder | null>(null);
   const [detail, setDetail] = useState<string | null>(null);
-  const query = { page, pageSize: 20 };
+  const [form] = Form.useForm<{ note: string }>();
+  const query = { status, page, pageSize: 20 };
   const list = useQuery({ queryKey: ['abnormal-orders', query], queryFn: () => listAbnormalOrders(query) });
+  const resolve = useMutation({
+    mutationFn: (v: { note: string }) => resolveAbnormal(resolving!.abnormalId!, v.note.trim()),
+    onSuccess: () => {
+      setResolving(null);
+      message.success(tr('已标记为已处理', 'Marked as resolved'));
+      void qc.invalidateQueries({ queryKey: ['abnormal-orders'] });
+    },
+    onError: (e) => message.error(applyServerErrors(form, e)),
+  });
   return (
-    <Card title={tr('异常订单', 'Abnormal orders')}>
+    <Card
+      title={tr('异常订单', 'Abnormal orders')}
+      extra={
+        <Select
+          allowClear
+          placeholder={tr('处理状态', 'Status')}
+          style={{ width: 140 }}
+          value={status}
+          onChange={(v) => {
+            setStatus(v);
+            setPage(1);
+          }}
+          options={[
+            { value: 'open', label: tr('待处理', 'Open') },
+            { value: 'resolved', label: tr('已处理', 'Resolved') },
+          ]}
+        />
+      }
+    >
       <Alert
         type="info"
         showIcon
         style={{ marginBottom: 12 }}
         title={tr(
-          '已支付但业务处理失败的订单（如锁号已过期后才到账）。系统会自动全额退款；自动退款失败的可在此人工处理。',
-          'Paid orders whose business step failed (e.g. payment arrived after the slot lock expired). They are refunded automatically; handle failed refunds here.',
+          '已支付但业务处理失败的订单（如锁号已过期后才到账）。系统会自动全额退款；请核对退款结果，必要时人工退款，再标记为已处理。',
+          'Paid orders whose business step failed (e.g. payment arrived after the slot lock expired). They are refunded automatically; check the refund, refund by hand when needed, then mark them resolved.',
         )}
       />
       <Table<PaymentOrder>
-        rowKey="id"
+        rowKey={(o) => o.abnormalId ?? o.id}
         size="middle"
         loading={list.isLoading}
         dataSource={list.data?.items}
@@ -52,23 +85,75 @@ export function AbnormalOrdersPage() {
             dataIndex: 'channel',
             render: (c: string | null) => channelName(tr, c),
           },
-          { title: tr('状态', 'State'), dataIndex: 'state', render: (s: string) => orderStateTag(tr, s) },
-          { title: tr('支付时间', 'Paid at'), dataIndex: 'paidAt', render: dateTime },
+          {
+            title: tr('订单状态', 'Order state'),
+            dataIndex: 'state',
+            render: (s: string) => orderStateTag(tr, s),
+          },
+          {
+            title: tr('处理', 'Status'),
+            dataIndex: 'abnormalStatus',
+            render: (s?: string) =>
+              s === 'resolved' ? (
+                <Tag color="green">{tr('已处理', 'Resolved')}</Tag>
+              ) : (
+                <Tag color="red">{tr('待处理', 'Open')}</Tag>
+              ),
+          },
+          { title: tr('处理说明', 'Note'), dataIndex: 'resolutionNote', ellipsis: true },
+          { title: tr('发现时间', 'Reported'), dataIndex: 'reportedAt', render: dateTime },
           {
             title: tr('操作', 'Actions'),
             key: 'a',
-            render: (_, o) =>
-              canRefund(o) ? (
-                <Button size="small" type="link" danger onClick={() => setRefunding(o)}>
-                  {tr('人工退款', 'Refund')}
-                </Button>
-              ) : null,
+            fixed: 'right',
+            render: (_, o) => (
+              <>
+                {canRefund(o) && (
+                  <Button size="small" type="link" danger onClick={() => setRefunding(o)}>
+                    {tr('人工退款', 'Refund')}
+                  </Button>
+                )}
+                {o.abnormalStatus !== 'resolved' && (
+                  <Button
+                    size="small"
+                    type="link"
+                    onClick={() => {
+                      form.resetFields();
+                      setResolving(o);
+                    }}
+                  >
+                    {tr('标记已处理', 'Resolve')}
+                  </Button>
+                )}
+              </>
+            ),
           },
         ]}
       />
       {list.error && <div style={{ color: '#cf1322' }}>{(list.error as Error).message}</div>}
       <RefundDialog order={refunding} onClose={() => setRefunding(null)} />
       <OrderDrawer orderId={detail} onClose={() => setDetail(null)} />
+      <Modal
+        open={!!resolving}
+        title={tr('标记异常订单已处理', 'Resolve the abnormal order')}
+        onCancel={() => setResolving(null)}
+        onOk={() => form.submit()}
+        confirmLoading={resolve.isPending}
+        forceRender
+      >
+        <Form form={form} layout="vertical" onFinish={(v) => resolve.mutate(v)}>
+          <Form.Item
+            name="note"
+            label={tr('处理说明', 'Note')}
+            rules={[
+              { required: true, whitespace: true },
+              { min: 2, max: 500 },
+            ]}
+          >
+            <Input.TextArea rows={3} />
+          </Form.Item>
+        </Form>
+      </Modal>
     </Card>
   );
 }

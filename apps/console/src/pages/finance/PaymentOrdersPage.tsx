@@ -12,7 +12,7 @@ import { businessName, channelName, orderStateTag, refundStateTag } from './labe
 import { RefundDialog } from './RefundDialog';
 
 export function canRefund(o: PaymentOrder) {
-  return ['paid', 'partially_refunded'].includes(o.state) && o.amountFen > o.refundedFen;
+  return (o.refundableFen ?? o.amountFen - o.refundedFen) > 0;
 }
 
 export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onClose: () => void }) {
@@ -66,6 +66,30 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
               },
               { title: tr('原因', 'Reason'), dataIndex: 'reason' },
               { title: tr('时间', 'Time'), dataIndex: 'createdAt', render: dateTime },
+            ]}
+          />
+          <Typography.Title level={5} style={{ marginTop: 16 }}>
+            {tr('渠道通知', 'Channel notifications')}
+          </Typography.Title>
+          <Table
+            rowKey="id"
+            size="small"
+            pagination={false}
+            dataSource={o.notifications ?? []}
+            columns={[
+              { title: tr('时间', 'Time'), dataIndex: 'receivedAt', render: dateTime },
+              { title: tr('类型', 'Kind'), dataIndex: 'kind' },
+              {
+                title: tr('金额', 'Amount'),
+                dataIndex: 'amountFen',
+                render: (f: number | null) => (f == null ? '' : yuan(f)),
+              },
+              {
+                title: tr('验签', 'Verified'),
+                dataIndex: 'verified',
+                render: (v: boolean) => (v ? '✓' : '✗'),
+              },
+              { title: tr('处理结果', 'Outcome'), dataIndex: 'outcome' },
             ]}
           />
         </>

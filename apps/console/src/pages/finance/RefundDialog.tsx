@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Alert, App, Form, Input, InputNumber, Modal } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { refundOrder, type PaymentOrder } from '../../api/payments';
@@ -11,10 +12,11 @@ export function RefundDialog({ order, onClose }: { order: PaymentOrder | null; o
   const { message } = App.useApp();
   const qc = useQueryClient();
   const [form] = Form.useForm<{ amountYuan: number; reason: string }>();
-  const left = order ? order.amountFen - order.refundedFen : 0;
+  const left = order ? (order.refundableFen ?? order.amountFen - order.refundedFen) : 0;
+  const [key, setKey] = useState('');
   const refund = useMutation({
     mutationFn: (v: { amountYuan: number; reason: string }) =>
-      refundOrder(order!.id, { amountFen: toFen(v.amountYuan), reason: v.reason.trim() }),
+      refundOrder(order!.id, { amountFen: toFen(v.amountYuan), reason: v.reason.trim() }, key),
     onSuccess: (r) => {
       message.success(tr(`已提交退款 ${r.refundNo}`, `Refund ${r.refundNo} submitted`));
       onClose();
@@ -35,6 +37,7 @@ export function RefundDialog({ order, onClose }: { order: PaymentOrder | null; o
       confirmLoading={refund.isPending}
       afterOpenChange={(o) => {
         if (o) {
+          setKey(idempotencyKey());
           form.resetFields();
           form.setFieldsValue({ amountYuan: left / 100 });
         }
@@ -80,7 +83,7 @@ export function RefundDialog({ order, onClose }: { order: PaymentOrder | null; o
           label={tr('退款原因（必填，将记入审计）', 'Reason (required, audited)')}
           rules={[
             { required: true, whitespace: true, message: tr('请填写退款原因', 'A reason is required') },
-            { max: 200 },
+            { min: 2, max: 200 },
           ]}
         >
           <Input.TextArea rows={3} data-testid="refund-reason" />
@@ -88,4 +91,10 @@ export function RefundDialog({ order, onClose }: { order: PaymentOrder | null; o
       </Form>
     </Modal>
   );
+}
+
+/** 32 hex characters; crypto.randomUUID needs a secure context, which an intranet http site is not. */
+function idempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
