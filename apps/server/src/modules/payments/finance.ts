@@ -5,7 +5,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { principalOf, requireStaff } from '../../platform/auth.js';
-import { conflict, notFound } from '../../platform/errors.js';
+import { DomainError, badRequest, conflict, notFound } from '../../platform/errors.js';
+import { ChannelError } from '../../integrations/payments/index.js';
 import { newId } from '../../platform/ids.js';
 import { abnormalOrders, paymentNotifications, paymentOrders, refunds } from './schema.js';
 import { attemptRefund, requestRefund } from './service.js';
@@ -60,6 +61,8 @@ const ManualRefundBody = z
     reason: z.string().trim().min(2).max(200),
   })
   .strict();
+
+const BillQuery = z.object({ channel: z.enum(['sandbox', 'wechat', 'alipay']), date: z.iso.date() }).strict();
 
 const ResolveBody = z.object({ note: z.string().trim().min(2).max(500) }).strict();
 
@@ -274,6 +277,45 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
           reportedAt: a.createdAt,
         })),
       };
+    },
+  );
+
+  // The channel's own trade bill for one day (the input of reconciliation, FIN-10), as the channel sends it.
+  r.get(
+    '/v1/admin/payment-bills',
+    { schema: { tags, querystring: BillQuery }, preHandler: read },
+    async (req, reply) => {
+      const channel = ctx.adapters.paymentChannels[req.query.channel];
+      if (!channel?.downloadBill)
+        throw badRequest(
+          'BILL_NOT_SUPPORTED',
+          '该支付渠道不支持下载对账单',
+          'This channel has no trade bill download',
+        );
+      const bill = await channel.downloadBill(ctx, req.query.date).catch((err: unknown) => {
+        if (err instanceof ChannelError)
+          throw new DomainError(
+            'BILL_DOWNLOAD_FAILED',
+            502,
+            '对账单下载失败，请稍后再试',
+            'The bill could not be downloaded',
+            {
+              channelCode: err.code,
+            },
+          );
+        throw err;
+      });
+      await audit(ctx, req, {
+        action: 'payments.bill.download',
+        objectType: 'payment_bill',
+        objectId: `${req.query.channel}:${req.query.date}`,
+      });
+      reply.header(
+        'content-disposition',
+        `attachment; filename="${req.query.channel}-${req.query.date}.csv"`,
+      );
+      reply.type('text/csv; charset=utf-8');
+      return bill;
     },
   );
 

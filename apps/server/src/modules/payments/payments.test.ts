@@ -174,6 +174,21 @@ describe('paying through the sandbox channel', () => {
     expect((await startSandboxPay(order.id)).body.code).toBe('PAYMENT_ORDER_ALREADY_PAID');
   });
 
+  it('the same notification delivered five times at once pays the order once', async () => {
+    const order = await newOrder();
+    await payAtCashier(order);
+    const [n] = await sandbox.notifications(ctx, order.orderNo);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => deliver(n)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(timesCalled(calls.paid, order.id)).toBe(1);
+    const log = await ctx.db
+      .select()
+      .from(paymentNotifications)
+      .where(eq(paymentNotifications.orderNo, order.orderNo));
+    expect(log.filter((l) => l.outcome === 'paid')).toHaveLength(1);
+    expect(log.filter((l) => l.outcome === 'duplicate')).toHaveLength(4);
+  });
+
   it('another account sees the same 404 as for a missing order and cannot pay it', async () => {
     const order = await newOrder();
     const other = await t.api.get(`/api/v1/payments/orders/${order.id}`, { token: await token(bob) });

@@ -16,6 +16,7 @@ import {
   requestRefund,
 } from '../../../modules/payments/service.js';
 import { paymentOrders, refunds } from '../../../modules/payments/schema.js';
+import { staffUserRoles, staffUsers } from '../../../platform/schema.js';
 import type { WechatPayChannel } from './index.js';
 import { FakeWechatPay } from './fake-wechatpay.js';
 
@@ -324,6 +325,33 @@ describe.each(modes)('WeChat Pay v3 adapter, verifying with the $mode', ({ mode 
       code: 'BILL_HASH_MISMATCH',
     });
     fake.billHashOverride = undefined;
+
+    // finance downloads it from the console
+    const staffId = newId();
+    const now = t.clock.now();
+    await ctx()
+      .db.insert(staffUsers)
+      .values({
+        id: staffId,
+        username: `fin-${staffId.slice(0, 8)}`,
+        displayName: 'finance',
+        passwordHash: 'x',
+        mustChangePassword: false,
+        createdAt: now,
+        updatedAt: now,
+      });
+    await ctx().db.insert(staffUserRoles).values({ staffId, roleCode: 'finance' });
+    const staffToken = (await startSession(ctx(), 'staff', staffId)).accessToken;
+    const res = await t.api.get('/api/v1/admin/payment-bills?channel=wechat&date=2026-11-22', {
+      token: staffToken,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    expect(res.body).toBe(fake.bill);
+    const sandboxBill = await t.api.get('/api/v1/admin/payment-bills?channel=sandbox&date=2026-11-22', {
+      token: staffToken,
+    });
+    expect(sandboxBill.body.code).toBe('BILL_NOT_SUPPORTED');
     expect(fake.requests.every((q) => q.authOk)).toBe(true);
   });
 });
