@@ -5,6 +5,20 @@ export interface CardHolder {
   idType: string;
   idNumber: string;
   name: string;
+  gender?: 'male' | 'female';
+  birthDate?: string;
+}
+
+/** The hospital-side (HIS) patient file behind a visit card (IDN-07). */
+export interface HisPatientProfile {
+  cardNo: string;
+  hisPatientId: string;
+  name: string;
+  gender: 'male' | 'female' | null;
+  birthDate: string | null;
+  insuranceType: 'self_pay' | 'employee' | 'resident';
+  fileCreatedOn: string;
+  allergies: string[];
 }
 
 /**
@@ -19,15 +33,20 @@ export interface CardService {
   belongsTo(cardNo: string, holder: CardHolder): Promise<boolean>;
 }
 
+export interface VisitCardService extends CardService {
+  /** The HIS patient file of a card; undefined when the HIS has no such card. */
+  profile(cardNo: string, holder: CardHolder): Promise<HisPatientProfile | undefined>;
+}
+
 export interface CardAdapters {
-  visitCards: CardService;
+  visitCards: VisitCardService;
   healthCards: CardService;
 }
 
 export function buildCardAdapters(config: AppConfig): CardAdapters {
   switch (config.HIS_PROVIDER) {
     case 'sandbox':
-      return { visitCards: sandboxCardService('visit'), healthCards: sandboxCardService('health') };
+      return { visitCards: sandboxVisitCardService(), healthCards: sandboxCardService('health') };
   }
 }
 
@@ -51,6 +70,30 @@ export function sandboxCardService(kind: 'visit' | 'health'): CardService {
     },
     async belongsTo(cardNo, holder) {
       return cardNo.toUpperCase() === numberFor(holder);
+    },
+  };
+}
+
+/** Sandbox HIS file: derived from the card number, so it is the same on every call. */
+export function sandboxVisitCardService(): VisitCardService {
+  const cards = sandboxCardService('visit');
+  return {
+    ...cards,
+    async profile(cardNo, holder) {
+      if (!(await cards.belongsTo(cardNo, holder))) return undefined;
+      const n = Number(cardNo.slice(-6));
+      const insurance = (['self_pay', 'employee', 'resident'] as const)[n % 3];
+      const month = String((n % 12) + 1).padStart(2, '0');
+      return {
+        cardNo: cardNo.toUpperCase(),
+        hisPatientId: `P${cardNo.slice(1)}`,
+        name: holder.name,
+        gender: holder.gender ?? null,
+        birthDate: holder.birthDate ?? null,
+        insuranceType: insurance,
+        fileCreatedOn: `2019-${month}-15`,
+        allergies: n % 5 === 0 ? ['青霉素'] : [],
+      };
     },
   };
 }

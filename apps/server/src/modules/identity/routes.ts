@@ -25,6 +25,7 @@ import {
   bindCard,
   changePatientIdentity,
   confirmConsent,
+  getHisProfile,
   getPatientView,
   listPatients,
   makeDefaultPatient,
@@ -289,6 +290,19 @@ export const identityModule: Module = {
         async (req) => unbindCard(ctx, principalOf(req).id, req.params.id, kind),
       );
     }
+
+    app.get(
+      '/v1/patients/:id/his-profile',
+      {
+        schema: {
+          ...pt,
+          summary: 'Hospital-side (HIS) patient file of the bound visit card',
+          params: PatientParams,
+        },
+        preHandler: patient,
+      },
+      async (req) => getHisProfile(ctx, principalOf(req).id, req.params.id),
+    );
 
     // ---- staff (audited) ----
     const admin = { tags: ['admin: patients'], security: [{ bearer: [] }] };

@@ -522,7 +522,7 @@ export async function bindCard(
     );
   }
   const service = kind === 'visit' ? ctx.adapters.visitCards : ctx.adapters.healthCards;
-  const holder = { idType: patient.idType, idNumber: patient.idNumber, name: patient.name };
+  const holder = holderOf(patient);
   let number: string;
   if (cardNo) {
     if (!(await service.belongsTo(cardNo, holder))) {
@@ -551,6 +551,34 @@ export async function bindCard(
   }
   return patientView(ctx, updated);
 }
+
+/**
+ * IDN-07: the hospital-side patient file behind the bound visit card. It is a medical record, so an
+ * adult family member's file needs their consent (IDN-10).
+ */
+export async function getHisProfile(ctx: AppContext, accountId: string, patientId: string) {
+  const patient = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  if (!patient.visitCardNo) {
+    throw conflict('VISIT_CARD_NOT_BOUND', '请先绑定或办理就诊卡', 'Bind or create a visit card first');
+  }
+  const profile = await ctx.adapters.visitCards.profile(patient.visitCardNo, holderOf(patient));
+  if (!profile) {
+    throw conflict(
+      'HIS_PATIENT_NOT_FOUND',
+      '医院系统中未找到该就诊卡',
+      'The hospital system has no such card',
+    );
+  }
+  return profile;
+}
+
+const holderOf = (p: PatientRecord) => ({
+  idType: p.idType,
+  idNumber: p.idNumber,
+  name: p.name,
+  gender: p.gender,
+  birthDate: p.birthDate,
+});
 
 export async function unbindCard(
   ctx: AppContext,
