@@ -45,6 +45,9 @@ describe('a patient browsing the hospital without logging in', () => {
         main.name,
       )};addr:${encodeURIComponent(main.address)}&referer=qingnang`,
     );
+    expect(main.routeUrls.bus).toBe(
+      `https://apis.map.qq.com/uri/v1/routeplan?type=bus&to=${encodeURIComponent(main.name)}&tocoord=${main.lat},${main.lng}&referer=qingnang`,
+    );
   });
 
   it('sees a campus site plan: buildings, floors and which departments are on each floor', async () => {

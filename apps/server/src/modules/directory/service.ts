@@ -132,6 +132,14 @@ export function navigationUrl(c: Pick<CampusRow, 'lat' | 'lng' | 'name' | 'addre
   return `https://apis.map.qq.com/uri/v1/marker?marker=${marker}&referer=qingnang`;
 }
 
+/** Tencent Maps route planning from the patient's current position (no `from`), with travel times. */
+export function routePlanUrl(
+  c: Pick<CampusRow, 'lat' | 'lng' | 'name'>,
+  mode: 'drive' | 'bus' | 'walk' = 'drive',
+) {
+  return `https://apis.map.qq.com/uri/v1/routeplan?type=${mode}&to=${encodeURIComponent(c.name)}&tocoord=${c.lat},${c.lng}&referer=qingnang`;
+}
+
 export function campusView(c: CampusRow) {
   return {
     id: c.id,
@@ -146,6 +154,11 @@ export function campusView(c: CampusRow) {
     sort: c.sort,
     enabled: c.enabled,
     navigationUrl: navigationUrl(c),
+    routeUrls: {
+      drive: routePlanUrl(c, 'drive'),
+      bus: routePlanUrl(c, 'bus'),
+      walk: routePlanUrl(c, 'walk'),
+    },
   };
 }
 
