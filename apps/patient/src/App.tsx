@@ -1,12 +1,12 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { ConfigProvider, TabBar } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { AppOutline, MessageOutline, UnorderedListOutline, UserOutline } from 'antd-mobile-icons';
 import type { ReactNode } from 'react';
 import { BrowserRouter, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
-import { ApiError } from './api';
-import { RequireLogin } from './components/common';
+import { ApiError, messages } from './api';
+import { RequireLogin, useLoggedIn } from './components/common';
 import { I18nProvider, useI18n } from './i18n';
 import { ArticlePage, ArticlesPage } from './pages/articles';
 import { CampusesPage, CampusPage } from './pages/campuses';
@@ -108,6 +108,14 @@ function TabLayout() {
   const { t } = useI18n();
   const location = useLocation();
   const navigate = useNavigate();
+  const loggedIn = useLoggedIn();
+  const unread = useQuery({
+    queryKey: ['messages', 'unread'],
+    queryFn: messages.unreadCount,
+    enabled: loggedIn,
+    refetchInterval: 60_000,
+  });
+  const unreadCount = loggedIn ? (unread.data?.unread ?? 0) : 0;
   return (
     <div className="tab-layout">
       <div className="tab-content">
@@ -115,7 +123,12 @@ function TabLayout() {
       </div>
       <TabBar className="tab-bar" activeKey={location.pathname} onChange={(key) => navigate(key)}>
         {tabs.map((tab) => (
-          <TabBar.Item key={tab.key} icon={tab.icon} title={t(tab.title)} data-testid={`tab-${tab.title}`} />
+          <TabBar.Item
+            key={tab.key}
+            icon={tab.icon}
+            title={t(tab.title)}
+            badge={tab.key === '/messages' && unreadCount > 0 ? unreadCount : undefined}
+          />
         ))}
       </TabBar>
     </div>

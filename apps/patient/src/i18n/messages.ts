@@ -230,6 +230,7 @@ export const messages = {
   regByDoctor: m('按医生', 'By doctor'),
   regByDepartment: m('按科室', 'By department'),
   regByDate: m('按日期', 'By date'),
+  regHasSlots: m('近期有号', 'Slots open'),
   regRecentDoctors: m('快捷挂号 · 看过的医生', 'Quick booking · doctors you saw'),
   regSearchDoctor: m('搜索医生挂号', 'Search a doctor to book'),
   regRemaining: m('余 {n}', '{n} left'),

@@ -134,6 +134,9 @@ export function RegisterPage() {
                         {title && doctorTitleKey[title] ? t(doctorTitleKey[title]) : title}
                       </div>
                       <div className="doctor-card-dept ellipsis">{r.departmentName}</div>
+                      {r.upcoming && r.upcoming.some((u) => u.remaining > 0) ? (
+                        <div className="doctor-card-next">{t('regHasSlots')}</div>
+                      ) : null}
                     </div>
                   );
                 })}
@@ -181,16 +184,16 @@ function DateFirst({ onPick }: { onPick: (departmentId: string, date: string) =>
     queryFn: () => scheduling.byDate(date),
   });
   const departments = useMemo(() => {
-    const byDept = new Map<string, { remaining: number; clinics: number }>();
+    const byDept = new Map<string, { remaining: number; clinics: number; label?: string }>();
     for (const s of schedules.data ?? []) {
       if (!s.departmentId) continue;
-      const entry = byDept.get(s.departmentId) ?? { remaining: 0, clinics: 0 };
+      const entry = byDept.get(s.departmentId) ?? { remaining: 0, clinics: 0, label: s.departmentName };
       entry.clinics += 1;
       if (s.released !== false && s.state !== 'stopped') entry.remaining += s.remaining;
       byDept.set(s.departmentId, entry);
     }
     return [...byDept.entries()]
-      .map(([id, v]) => ({ id, name: names.get(id) ?? '', ...v }))
+      .map(([id, v]) => ({ id, name: names.get(id) ?? v.label ?? '', ...v }))
       .sort((a, b) => b.remaining - a.remaining);
   }, [schedules.data, names]);
   return (

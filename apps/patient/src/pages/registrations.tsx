@@ -3,7 +3,7 @@ import { Button, Dialog, List, NoticeBar, Steps, Tag, Toast } from 'antd-mobile'
 import { QRCodeSVG } from 'qrcode.react';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { payments, registrations, type Registration } from '../api';
+import { ApiError, directory, payments, registrations, type Registration } from '../api';
 import { errorText, Page, QueryView } from '../components/common';
 import {
   dateTime,
@@ -113,6 +113,12 @@ export function RegistrationPage() {
       return false;
     },
   });
+  const departmentId = registration.data?.departmentId;
+  const department = useQuery({
+    queryKey: ['department', departmentId],
+    queryFn: () => directory.department(departmentId ?? ''),
+    enabled: Boolean(departmentId),
+  });
   const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: ['registration', id] });
     await queryClient.invalidateQueries({ queryKey: ['registrations'] });
@@ -163,7 +169,14 @@ export function RegistrationPage() {
   const checkIn = async (r: Registration) => {
     setBusy('check-in');
     try {
-      const done = await registrations.checkIn(r.id);
+      let done: Registration;
+      try {
+        done = await registrations.checkIn(r.id);
+      } catch (err) {
+        // a hospital with a campus geofence asks for the position (REG-17)
+        if (!(err instanceof ApiError && err.code === 'CHECKIN_LOCATION_REQUIRED')) throw err;
+        done = await registrations.checkIn(r.id, await currentPosition());
+      }
       Toast.show({
         icon: 'success',
         content: t('regCheckedIn', { n: String(done?.queueNo ?? done?.queueNumber ?? '') }),
@@ -194,6 +207,20 @@ export function RegistrationPage() {
           const canCancel = r.cancellable ?? r.canCancel ?? (pending || ACTIVE.includes(r.state));
           const canCheckIn = r.canCheckIn ?? (ACTIVE.includes(r.state) && clinicDate(r) === hospitalToday());
           const queueNo = r.queueNo ?? r.queueNumber;
+          // GUIDE-04/05: where to go, from the department's location in the directory
+          const d = department.data;
+          const location =
+            r.location ??
+            (d
+              ? [
+                  d.campus?.name,
+                  d.floor ? `${d.floor.buildingName ?? ''} ${d.floor.label}`.trim() : '',
+                  d.location,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')
+              : '');
+          const navigationUrl = d?.campus?.navigationUrl;
           return (
             <>
               <div className="card registration-hero">
@@ -234,7 +261,20 @@ export function RegistrationPage() {
                   </List.Item>
                 ) : null}
                 <List.Item extra={<span className="price">¥{yuan(r.feeFen)}</span>}>{t('regFee')}</List.Item>
-                {r.location ? <List.Item extra={r.location}>{t('regLocation')}</List.Item> : null}
+                {location ? (
+                  <List.Item
+                    extra={<span data-testid="registration-location">{location}</span>}
+                    description={
+                      navigationUrl ? (
+                        <a href={navigationUrl} target="_blank" rel="noreferrer">
+                          {t('campusNavigate')} ›
+                        </a>
+                      ) : undefined
+                    }
+                  >
+                    {t('regLocation')}
+                  </List.Item>
+                ) : null}
                 {r.registrationNo ? <List.Item extra={r.registrationNo}>{t('regNo')}</List.Item> : null}
               </List>
               {refund ? (
@@ -319,6 +359,17 @@ export function RegistrationPage() {
       </QueryView>
     </Page>
   );
+}
+
+function currentPosition(): Promise<{ lat: number; lng: number }> {
+  return new Promise((resolve, reject) => {
+    if (!navigator.geolocation) return reject(new Error('geolocation unavailable'));
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ lat: p.coords.latitude, lng: p.coords.longitude }),
+      (e) => reject(new Error(e.message)),
+      { enableHighAccuracy: true, timeout: 10_000 },
+    );
+  });
 }
 
 const RETURN_KEY = 'qn.cashier.return.';
