@@ -54,6 +54,7 @@ beforeEach(() => {
   refusePaymentFor = new Set();
   sandbox.faults.refundResponseLost = 0;
   sandbox.faults.refundUnavailable = 0;
+  sandbox.faults.refundRejected = 0;
 });
 
 const token = async (accountId: string) => (await startSession(ctx, 'patient', accountId)).accessToken;
@@ -403,6 +404,34 @@ describe('refunds', () => {
     expect(after.state).toBe('succeeded');
     expect(after.attempts).toBe(3);
     expect(await orderRow(order.id)).toMatchObject({ state: 'partially_refunded', refundedFen: 1000 });
+  });
+
+  it('a refund the channel refuses for good fails, frees the amount again and is listed as abnormal', async () => {
+    const order = await paidOrder(2500);
+    sandbox.faults.refundRejected = 1;
+    const r = await requestRefund(ctx, {
+      orderId: order.id,
+      amountFen: 2500,
+      reason: '患者退号',
+      refundKey: 'rejected-1',
+      requestedBy: 'patient',
+    });
+    expect(r.state).toBe('failed');
+    expect(await orderRow(order.id)).toMatchObject({ state: 'paid', refundedFen: 0, refundReservedFen: 0 });
+    expect(calls.refunds).toEqual([expect.objectContaining({ id: r.id, state: 'failed' })]);
+    const [abnormal] = await ctx.db.select().from(abnormalOrders).where(eq(abnormalOrders.orderId, order.id));
+    expect(abnormal.reason).toBe('REFUND_FAILED');
+    // a new refund (new key, new number) can then go through
+    const again = await requestRefund(ctx, {
+      orderId: order.id,
+      amountFen: 2500,
+      reason: '人工重新退款',
+      refundKey: 'rejected-1-retry',
+      requestedBy: 'staff:1',
+    });
+    expect(again.state).toBe('succeeded');
+    expect(again.refundNo).not.toBe(r.refundNo);
+    expect(await orderRow(order.id)).toMatchObject({ state: 'refunded', refundedFen: 2500 });
   });
 
   it('partial refunds add up to the paid amount and no further', async () => {

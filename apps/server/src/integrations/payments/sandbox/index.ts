@@ -56,7 +56,7 @@ export interface OutgoingSandboxNotification {
 export class SandboxChannel implements PaymentChannel {
   readonly code = 'sandbox' as const;
   /** Fault injection for tests: the next N refunds fail before or after the channel applies them. */
-  readonly faults = { refundUnavailable: 0, refundResponseLost: 0 };
+  readonly faults = { refundUnavailable: 0, refundResponseLost: 0, refundRejected: 0 };
 
   constructor(private readonly config: AppConfig) {}
 
@@ -194,6 +194,10 @@ export class SandboxChannel implements PaymentChannel {
     if (this.faults.refundUnavailable > 0) {
       this.faults.refundUnavailable--;
       throw new ChannelError('SYSTEM_ERROR', 'sandbox refund service unavailable', true);
+    }
+    if (this.faults.refundRejected > 0) {
+      this.faults.refundRejected--;
+      throw new ChannelError('ACCOUNT_ABNORMAL', 'the payer account cannot receive refunds');
     }
     const now = ctx.clock.now();
     // The channel's own idempotency: one refund per out_refund_no, whatever the number of requests.

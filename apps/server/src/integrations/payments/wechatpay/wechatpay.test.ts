@@ -300,6 +300,23 @@ describe.each(modes)('WeChat Pay v3 adapter, verifying with the $mode', ({ mode 
     expect(fake.requests.every((q) => q.authOk)).toBe(true);
   });
 
+  it('switching from the sandbox to WeChat Pay closes the sandbox trade first, so the order cannot be paid twice', async () => {
+    const o = await order(700);
+    const first = await t.api.post(`/api/v1/payments/orders/${o.id}/pay`, {
+      token: await token(),
+      body: { channel: 'sandbox' },
+    });
+    expect(first.status).toBe(200);
+    const sandbox = ctx().adapters.paymentChannels.sandbox!;
+    const second = await t.api.post(`/api/v1/payments/orders/${o.id}/pay`, {
+      token: await token(),
+      body: { channel: 'wechat', tradeType: 'h5' },
+    });
+    expect(second.status).toBe(200);
+    expect((await sandbox.query(ctx(), o.orderNo)).state).toBe('closed');
+    expect(await row(o.id)).toMatchObject({ state: 'paying', channel: 'wechat' });
+  });
+
   it('an answer with a bad signature is not believed', async () => {
     const o = await order();
     fake.breakResponseSignature = true;
