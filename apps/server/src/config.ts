@@ -118,6 +118,11 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^[0-2][0-9]:[0-5][0-9]$/)
     .default('18:00'),
+  /** false: online bookings are confirmed unpaid and the fee is collected at check-in (REG-17). */
+  REGISTRATION_PREPAY_REQUIRED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -9,6 +9,7 @@ export const PERMISSIONS = {
   'audit.read': { zh: '查看审计日志', en: 'Read the audit log' },
   'sms.read': { zh: '查看短信发送记录', en: 'Read the SMS delivery log' },
   'notifications.read': { zh: '查看消息推送记录', en: 'Read the notification delivery log' },
+  'notifications.send': { zh: '推送关怀消息', en: 'Send care messages to patients' },
   // content and directory
   'directory.manage': { zh: '医院信息维护', en: 'Maintain hospital directory' },
   'content.manage': { zh: '资讯内容维护', en: 'Maintain articles' },
@@ -51,6 +52,7 @@ export const BUILTIN_ROLES: Record<string, { zh: string; en: string; permissions
       'patients.read',
       'sms.read',
       'notifications.read',
+      'notifications.send',
       'blacklist.manage',
     ],
   },

@@ -1,5 +1,5 @@
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import { revokeAllSessions, startSession, type TokenPair } from '../../platform/auth.js';
 import { DomainError } from '../../platform/errors.js';
@@ -217,4 +217,26 @@ export async function accountContacts(
     wechatOpenid: links.find((l) => l.provider === 'wechat')?.openid,
     alipayOpenid: links.find((l) => l.provider === 'alipay')?.openid,
   };
+}
+
+/** Ids of accounts, in pages (for broadcasts such as care messages). */
+export async function accountIdsPage(
+  ctx: AppContext,
+  afterId: string | null,
+  limit: number,
+): Promise<string[]> {
+  const rows = await ctx.db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(afterId ? gt(accounts.id, afterId) : undefined)
+    .orderBy(asc(accounts.id))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** Which of these account ids exist. */
+export async function accountIdsIn(ctx: AppContext, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await ctx.db.select({ id: accounts.id }).from(accounts).where(inArray(accounts.id, ids));
+  return rows.map((r) => r.id);
 }

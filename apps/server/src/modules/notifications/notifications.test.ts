@@ -256,3 +256,56 @@ describe('staff access to the logs', () => {
     expect((await t.api.get('/api/v1/admin/notification-deliveries', { token: operator })).status).toBe(200);
   });
 });
+
+describe('care messages (MSG-06)', () => {
+  it('an operator pushes a care message to chosen accounts; it lands in their message centre', async () => {
+    const hal = await loginPatient(t, '13900000021');
+    const ivy = await loginPatient(t, '13900000022');
+    const { token: operator } = await loginStaff(t, 'operator');
+    const body = {
+      title: { zh: '冬季健康提示', en: 'Winter health tips' },
+      body: { zh: '天气转冷，慢性病患者请按时服药。', en: 'It is getting cold; take your medicine on time.' },
+      accountIds: [hal.accountId, '00000000-0000-4000-8000-000000000000'],
+    };
+    const sent = await t.api.post('/api/v1/admin/care-messages', { token: operator, body });
+    expect(sent.status).toBe(200);
+    expect(sent.body).toEqual({ recipients: 1 });
+    const list = await t.api.get('/api/v1/messages?category=care', { token: hal.token });
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.items[0]).toMatchObject({
+      title: body.title,
+      body: body.body,
+      template: 'care.message',
+    });
+    expect((await t.api.get('/api/v1/messages?category=care', { token: ivy.token })).body.items).toEqual([]);
+    const audits = await t.database.raw.query<{ detail: { recipients: number } }>(
+      "SELECT detail FROM audit_log WHERE action = 'care-messages.send'",
+    );
+    expect(audits.rows.map((r) => r.detail.recipients)).toEqual([1]);
+  });
+
+  it('a message to everyone reaches every account; a doctor may not send one, and empty text is refused', async () => {
+    const { token: operator } = await loginStaff(t, 'operator');
+    const accounts = (await t.database.raw.query<{ n: number }>('SELECT count(*)::int AS n FROM accounts'))
+      .rows[0].n;
+    const body = {
+      title: { zh: '院庆义诊', en: 'Free clinic day' },
+      body: { zh: '周六义诊', en: 'Saturday' },
+    };
+    const all = await t.api.post('/api/v1/admin/care-messages', { token: operator, body });
+    expect(all.body.recipients).toBe(accounts);
+    const care = await t.database.raw.query<{ n: number }>(
+      "SELECT count(DISTINCT account_id)::int AS n FROM messages WHERE template = 'care.message' AND title_zh = '院庆义诊'",
+    );
+    expect(care.rows[0].n).toBe(accounts);
+
+    const { token: doctor } = await loginStaff(t, 'doctor');
+    expect((await t.api.post('/api/v1/admin/care-messages', { token: doctor, body })).status).toBe(403);
+    const empty = await t.api.post('/api/v1/admin/care-messages', {
+      token: operator,
+      body: { ...body, title: { zh: ' ', en: 'x' } },
+    });
+    expect(empty.status).toBe(400);
+    expect(empty.body.code).toBe('VALIDATION_FAILED');
+  });
+});

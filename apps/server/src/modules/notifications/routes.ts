@@ -15,6 +15,7 @@ import {
   listSmsMessages,
   markAllMessagesRead,
   markMessageRead,
+  sendCareMessage,
   unreadCount,
 } from './service.js';
 
@@ -111,6 +112,40 @@ export const notificationsModule: Module = {
           action: 'sms-messages.read',
           objectType: 'sms_message',
           detail: { byPhone: Boolean(phone), results: result.items.length },
+        });
+        return result;
+      },
+    );
+    app.post(
+      '/v1/admin/care-messages',
+      {
+        schema: {
+          ...admin,
+          summary: 'Push a care message (health news, reminders) to chosen accounts or to all (MSG-06)',
+          body: z
+            .object({
+              title: z
+                .object({ zh: z.string().trim().min(1).max(60), en: z.string().trim().min(1).max(120) })
+                .strict(),
+              body: z
+                .object({ zh: z.string().trim().min(1).max(500), en: z.string().trim().min(1).max(1000) })
+                .strict(),
+              channels: z
+                .array(z.enum(['inapp', 'wechat', 'alipay', 'sms']))
+                .max(4)
+                .default(['inapp', 'wechat', 'alipay']),
+              accountIds: z.array(z.string().uuid()).min(1).max(5000).optional(),
+            })
+            .strict(),
+        },
+        preHandler: requireStaff(ctx, 'notifications.send'),
+      },
+      async (req) => {
+        const result = await sendCareMessage(ctx, req.body);
+        await audit(ctx, req, {
+          action: 'care-messages.send',
+          objectType: 'care_message',
+          detail: { recipients: result.recipients, audience: req.body.accountIds ? 'accounts' : 'all' },
         });
         return result;
       },

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { DomainError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { accountContacts } from '../identity/accounts.js';
+import { accountContacts, accountIdsIn, accountIdsPage } from '../identity/accounts.js';
 import {
   messages,
   notificationDeliveries,
@@ -340,4 +340,49 @@ export async function listDeliveries(
     page: q.page,
     pageSize: q.pageSize,
   };
+}
+
+// ---- care messages (MSG-06) ----
+
+export interface CareMessage {
+  title: { zh: string; en: string };
+  body: { zh: string; en: string };
+  channels: Channel[];
+  /** explicit accounts, or every account when omitted */
+  accountIds?: string[];
+}
+
+/** Sends a staff-written care message to the chosen accounts (or all), in batches of 500 per transaction. */
+export async function sendCareMessage(ctx: AppContext, m: CareMessage): Promise<{ recipients: number }> {
+  const data = { titleZh: m.title.zh, titleEn: m.title.en, bodyZh: m.body.zh, bodyEn: m.body.en };
+  const send = async (ids: string[]) =>
+    ctx.db.transaction(async (tx) => {
+      for (const accountId of ids) {
+        await notify(ctx, { accountId, template: 'care.message', data, channels: m.channels }, tx);
+      }
+    });
+  if (m.accountIds) {
+    const ids = [...new Set(m.accountIds)];
+    const known = await existingAccounts(ctx, ids);
+    for (let i = 0; i < known.length; i += 500) await send(known.slice(i, i + 500));
+    return { recipients: known.length };
+  }
+  let recipients = 0;
+  let after: string | null = null;
+  for (;;) {
+    const ids = await accountIdsPage(ctx, after, 500);
+    if (ids.length === 0) break;
+    await send(ids);
+    recipients += ids.length;
+    after = ids[ids.length - 1];
+  }
+  return { recipients };
+}
+
+async function existingAccounts(ctx: AppContext, ids: string[]): Promise<string[]> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const id of await accountIdsIn(ctx, ids.slice(i, i + 500))) found.add(id);
+  }
+  return ids.filter((id) => found.has(id));
 }

@@ -152,3 +152,13 @@ registerTemplates({
     channels: ALL,
   },
 });
+
+// MSG-06: a care message written by hospital staff (health news, chronic-disease or diet reminders).
+registerTemplates({
+  'care.message': {
+    category: 'care',
+    title: { zh: '{titleZh}', en: '{titleEn}' },
+    body: { zh: '{bodyZh}', en: '{bodyEn}' },
+    channels: ['inapp', 'wechat', 'alipay'],
+  },
+});
