@@ -117,7 +117,9 @@ export async function lockSlot(ctx: AppContext, input: LockSlotInput): Promise<R
 
   const registrationId = newId();
   const labels = await labelsFor(ctx, [schedule]);
-  const free = schedule.feeFen === 0;
+  // A free clinic, or a hospital that collects the fee at check-in, books at once without a lock.
+  const free =
+    schedule.feeFen === 0 || (input.channel === 'online' && !ctx.config.REGISTRATION_PREPAY_REQUIRED);
   const lockExpiresAt = free ? null : new Date(now.getTime() + ctx.config.REGISTRATION_LOCK_MINUTES * 60_000);
   let reg: Registration;
   try {
@@ -349,7 +351,7 @@ export async function confirmPaidRegistration(ctx: AppContext, order: PaymentOrd
         ),
       )
       .returning();
-    if (!row) return undefined;
+    if (!row) return checkInPaidInTx(ctx, tx, order, paidAt, now, labels);
     if (!(await markSlotBooked(tx, row.slotId, row.id, now)))
       throw new Error('slot not held by its registration');
     if (row.accountId) await notifyRegistration(ctx, tx, row, 'registration.paid', {}, labels);
@@ -360,6 +362,7 @@ export async function confirmPaidRegistration(ctx: AppContext, order: PaymentOrd
   if (
     current &&
     current.paymentOrderId === order.id &&
+    current.paidAt &&
     ['booked', 'checked_in', 'completed'].includes(current.state)
   )
     return; // already confirmed by an earlier delivery
@@ -827,6 +830,7 @@ export async function checkIn(
         },
       );
   }
+  if (reg.feeFen > 0 && !reg.paidAt && !reg.paidExternally) await requireCheckInPayment(ctx, reg);
   const labels = await labelsFor(ctx, [reg]);
   const done = await ctx.db.transaction(async (tx) => {
     const counter = rowsOf(
@@ -857,6 +861,93 @@ export async function checkIn(
     return row;
   });
   return done ?? loadRegistration(ctx.db, reg.id);
+}
+
+/**
+ * REG-17: a booking confirmed without prepayment pays its fee as part of check-in. The patient gets
+ * the order to pay (a live one is reused); the payment's business step then checks them in.
+ */
+async function requireCheckInPayment(ctx: AppContext, reg: Registration): Promise<never> {
+  const now = ctx.clock.now();
+  let order = reg.paymentOrderId ? await getPaymentOrder(ctx, reg.paymentOrderId) : undefined;
+  if (!order || !['created', 'paying'].includes(order.state) || order.expiresAt <= now) {
+    order = await createPaymentOrder(ctx, {
+      businessType: BUSINESS_TYPE,
+      businessId: reg.id,
+      accountId: reg.accountId!,
+      patientId: reg.patientId ?? undefined,
+      amountFen: reg.feeFen,
+      subject: `挂号费（取号） ${reg.clinicDate} ${reg.slotNumber}号`,
+      expiresAt: new Date(now.getTime() + ctx.config.REGISTRATION_LOCK_MINUTES * 60_000),
+      idempotencyKey: `registration-checkin:${reg.id}:${now.getTime()}`,
+    });
+    await ctx.db
+      .update(registrations)
+      .set({ paymentOrderId: order.id, updatedAt: now })
+      .where(
+        and(eq(registrations.id, reg.id), eq(registrations.state, 'booked'), isNull(registrations.paidAt)),
+      );
+  }
+  throw new DomainError(
+    'CHECKIN_PAYMENT_REQUIRED',
+    402,
+    '请先缴纳挂号费，缴费成功后自动取号',
+    'Pay the registration fee to check in',
+    {
+      orderId: order.id,
+      orderNo: order.orderNo,
+      amountFen: order.amountFen,
+      expiresAt: order.expiresAt.toISOString(),
+    },
+  );
+}
+
+/** The fee of a booking confirmed without prepayment arrived: record it and check the patient in. */
+async function checkInPaidInTx(
+  ctx: AppContext,
+  tx: Tx,
+  order: PaymentOrderView,
+  paidAt: Date,
+  now: Date,
+  labels: Labels | undefined,
+): Promise<Registration | undefined> {
+  const counter = rowsOf(
+    await tx.execute(sql`
+      INSERT INTO registration_queue_counters (schedule_id, last_number)
+      SELECT schedule_id, 1 FROM registrations
+       WHERE id = ${order.businessId} AND state = 'booked' AND paid_at IS NULL AND payment_order_id = ${order.id}
+      ON CONFLICT (schedule_id) DO UPDATE SET last_number = registration_queue_counters.last_number + 1
+      RETURNING last_number`),
+  )[0];
+  if (!counter) return undefined;
+  const [row] = await tx
+    .update(registrations)
+    .set({
+      state: 'checked_in',
+      paidAt,
+      checkedInAt: now,
+      queueNumber: Number(counter.last_number),
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(registrations.id, order.businessId),
+        eq(registrations.state, 'booked'),
+        isNull(registrations.paidAt),
+        eq(registrations.paymentOrderId, order.id),
+      ),
+    )
+    .returning();
+  if (row?.accountId)
+    await notifyRegistration(
+      ctx,
+      tx,
+      row,
+      'registration.checked-in',
+      { queueNumber: row.queueNumber },
+      labels,
+    );
+  return row;
 }
 
 function distanceMetres(lat1: number, lng1: number, lat2: number, lng2: number): number {
