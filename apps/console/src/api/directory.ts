@@ -93,7 +93,10 @@ export interface Doctor {
 export interface ArticleCategory {
   id: string;
   kind: ArticleKind;
+  kindLabel?: { zh: string; en: string };
   name: string;
+  enabled: boolean;
+  sort: number;
 }
 
 export interface Article {
@@ -174,6 +177,7 @@ export const articles = {
   unpublish: (id: string) => api.post<Article>(`/admin/articles/${id}/unpublish`),
 };
 export const priceItems = resource<PriceItem>('/admin/price-items');
+export const articleCategories = resource<ArticleCategory>('/admin/article-categories');
 export const featuredDisciplines = resource<FeaturedDiscipline>('/admin/featured-disciplines');
 export const recommendedDoctors = resource<RecommendedDoctor>('/admin/recommended-doctors');
 

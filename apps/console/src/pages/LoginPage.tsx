@@ -3,7 +3,7 @@ import { Alert, Button, Card, Form, Input, Segmented, Typography } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { useLocation, useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
-import dayjs from 'dayjs';
+import { inHospital } from '../format';
 import { ApiError } from '../api/client';
 import { login } from '../api/staff';
 import { useLang, useTr } from '../i18n';
@@ -101,11 +101,13 @@ export function LoginPage() {
 function loginError(e: unknown, tr: (zh: string, en: string) => string): string {
   if (!(e instanceof ApiError)) return String(e);
   if (e.code === 'ACCOUNT_LOCKED') {
-    const d = (e.problem?.details ?? {}) as { lockedUntil?: string; unlockAt?: string };
-    const until = d.lockedUntil ?? d.unlockAt;
+    const until = (e.problem?.details as { lockedUntil?: string } | undefined)?.lockedUntil;
     if (until) {
-      const t = dayjs(until).format('YYYY-MM-DD HH:mm');
-      return `${e.message} ${tr(`（${t} 后自动解锁）`, `(unlocks at ${t})`)}`;
+      const t = inHospital(until).format('YYYY-MM-DD HH:mm');
+      return tr(
+        `连续登录失败次数过多，账号已锁定，将于 ${t} 自动解锁；也可联系管理员解锁。`,
+        `Too many failed logins: the account is locked until ${t}. An administrator can unlock it sooner.`,
+      );
     }
   }
   return e.message;

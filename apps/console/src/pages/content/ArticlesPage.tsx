@@ -1,6 +1,12 @@
-import { App, Button, Col, Form, Input, Radio, Row, Select, Tabs, Tag } from 'antd';
+import { App, Button, Col, Form, Input, InputNumber, Radio, Row, Select, Switch, Tabs, Tag } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { articles, listArticleCategories, type Article } from '../../api/directory';
+import {
+  articleCategories,
+  articles,
+  listArticleCategories,
+  type Article,
+  type ArticleCategory,
+} from '../../api/directory';
 import { CrudPage } from '../../components/CrudPage';
 import { dateTime } from '../../format';
 import { useTr } from '../../i18n';
@@ -17,7 +23,7 @@ function HtmlPreview({ html }: { html: string }) {
   );
 }
 
-export function ArticlesPage() {
+function ArticleList() {
   const tr = useTr();
   const { message } = App.useApp();
   const qc = useQueryClient();
@@ -180,6 +186,81 @@ export function ArticlesPage() {
           </Col>
         </Row>
       )}
+    />
+  );
+}
+
+const KINDS = ['announcement', 'guide', 'education', 'knowledge', 'encyclopedia', 'news'] as const;
+
+function Categories() {
+  const tr = useTr();
+  const kindLabel = (k: string) =>
+    (
+      ({
+        announcement: tr('通知公告', 'Announcements'),
+        guide: tr('就诊指引', 'Visit guides'),
+        education: tr('健康宣教', 'Health education'),
+        knowledge: tr('医学知识', 'Medical knowledge'),
+        encyclopedia: tr('医学百科', 'Encyclopedia'),
+        news: tr('医院新闻', 'News'),
+      }) as Record<string, string>
+    )[k] ?? k;
+  return (
+    <CrudPage<ArticleCategory>
+      title={tr('文章分类', 'Article categories')}
+      queryKey="article-categories"
+      resource={articleCategories}
+      testId="article-category"
+      deletable
+      newDefaults={{ kind: 'education', enabled: true, sort: 0 }}
+      columns={[
+        { title: tr('名称', 'Name'), dataIndex: 'name' },
+        { title: tr('栏目', 'Kind'), dataIndex: 'kind', render: kindLabel },
+        { title: tr('排序', 'Sort'), dataIndex: 'sort' },
+        {
+          title: tr('启用', 'Enabled'),
+          dataIndex: 'enabled',
+          render: (e: boolean) => (e ? <Tag color="green">✓</Tag> : <Tag>—</Tag>),
+        },
+      ]}
+      fromForm={(v: ArticleCategory) => ({
+        kind: v.kind,
+        name: v.name,
+        enabled: v.enabled,
+        sort: v.sort ?? 0,
+      })}
+      renderForm={() => (
+        <>
+          <Form.Item
+            name="name"
+            label={tr('名称', 'Name')}
+            rules={[{ required: true, whitespace: true }, { max: 50 }]}
+          >
+            <Input />
+          </Form.Item>
+          <Form.Item name="kind" label={tr('栏目', 'Kind')} rules={[{ required: true }]}>
+            <Select options={KINDS.map((k) => ({ value: k, label: kindLabel(k) }))} />
+          </Form.Item>
+          <Form.Item name="sort" label={tr('排序', 'Sort')}>
+            <InputNumber min={-100000} max={100000} precision={0} />
+          </Form.Item>
+          <Form.Item name="enabled" label={tr('启用', 'Enabled')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+        </>
+      )}
+    />
+  );
+}
+
+export function ArticlesPage() {
+  const tr = useTr();
+  return (
+    <Tabs
+      items={[
+        { key: 'articles', label: tr('文章', 'Articles'), children: <ArticleList /> },
+        { key: 'categories', label: tr('分类', 'Categories'), children: <Categories /> },
+      ]}
     />
   );
 }

@@ -169,6 +169,7 @@ function Entries() {
         forceRender
       >
         <Form form={addForm} layout="vertical" onFinish={(v) => add.mutate(v)}>
+          <PatientFinder onPick={(id) => addForm.setFieldsValue({ patientId: id })} />
           <Form.Item
             name="patientId"
             label={tr('患者 ID（就诊人）', 'Patient id')}
@@ -304,5 +305,49 @@ export function BlacklistPage() {
         ]}
       />
     </Card>
+  );
+}
+
+/** Finds a patient by the full phone or ID number (needs patients.read) and fills in the id. */
+function PatientFinder({ onPick }: { onPick: (id: string) => void }) {
+  const tr = useTr();
+  const me = useMe();
+  const [found, setFound] = useState<PatientView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!holds(me?.permissions ?? [], 'patients.read')) return null;
+  const search = async (v: string) => {
+    const q = v.trim();
+    if (!q) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setFound(await searchPatients(/^1\d{10}$/.test(q) ? { phone: q } : { idNumber: q.toUpperCase() }));
+    } catch (e) {
+      setError((e as Error).message);
+      setFound(null);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Form.Item label={tr('查找患者（完整手机号或证件号）', 'Find the patient (full phone or ID number)')}>
+      <Input.Search
+        allowClear
+        loading={busy}
+        onSearch={(v) => void search(v)}
+        data-testid="blacklist-find-patient"
+      />
+      {error && <div style={{ color: '#cf1322', marginTop: 4 }}>{error}</div>}
+      {found && found.length === 0 && <div style={{ marginTop: 4 }}>{tr('未找到', 'No patient found')}</div>}
+      {found?.map((p) => (
+        <div key={p.id} style={{ marginTop: 6 }}>
+          <Button size="small" onClick={() => onPick(p.id)}>
+            {tr('选择', 'Choose')}
+          </Button>{' '}
+          {p.name} · {p.idNumberMasked} · {p.phoneMasked}
+        </div>
+      ))}
+    </Form.Item>
   );
 }
