@@ -1,4 +1,7 @@
 import { useState } from 'react';
+import { searchPatients, type PatientView } from '../../api/patients';
+import { useMe } from '../../auth';
+import { holds } from '../../menu';
 import {
   App,
   Button,
