@@ -52,61 +52,72 @@ describe('demo accounts', () => {
 });
 
 describe('role boundaries', () => {
-  // for each builtin role: the menus it sees, and a call it may not make
-  const cases: { username: string; sees: string[]; hidden: string[]; denied: string }[] = [
-    {
-      username: 'operator',
-      sees: ['doctors', 'schedules', 'blacklist', 'sms-log'],
-      hidden: ['users', 'refunds'],
-      denied: '/api/v1/admin/users',
-    },
-    {
-      username: 'doctor',
-      sees: ['dashboard', 'registrations'],
-      hidden: ['schedules', 'users'],
-      denied: '/api/v1/admin/roles',
-    },
-    {
-      username: 'nurse',
-      sees: ['dashboard', 'registrations'],
-      hidden: ['payment-orders'],
-      denied: '/api/v1/admin/audit-logs',
-    },
-    {
-      username: 'pharmacist',
-      sees: ['dashboard'],
-      hidden: ['registrations', 'users'],
-      denied: '/api/v1/admin/permissions',
-    },
-    {
-      username: 'finance',
-      sees: ['payment-orders', 'refunds', 'abnormal-orders'],
-      hidden: ['users', 'audit'],
-      denied: '/api/v1/admin/users',
-    },
-    {
-      username: 'medic',
-      sees: ['dashboard'],
-      hidden: ['registrations', 'audit'],
-      denied: '/api/v1/admin/menus',
-    },
-  ];
+  // for each builtin role: the menus it sees, calls it may make and calls it may not make
+  // (other modules' endpoints where they exist: SMS log, registrations, payment orders, blacklist)
+  const cases: { username: string; sees: string[]; hidden: string[]; allowed: string[]; denied: string[] }[] =
+    [
+      {
+        username: 'operator',
+        sees: ['doctors', 'schedules', 'blacklist', 'sms-log'],
+        hidden: ['users', 'refunds'],
+        allowed: ['/api/v1/admin/sms-messages', '/api/v1/admin/blacklist-rules'],
+        denied: ['/api/v1/admin/users', '/api/v1/admin/payment-orders'],
+      },
+      {
+        username: 'doctor',
+        sees: ['dashboard', 'registrations'],
+        hidden: ['schedules', 'users'],
+        allowed: ['/api/v1/admin/registrations'],
+        denied: ['/api/v1/admin/roles', '/api/v1/admin/blacklist-rules'],
+      },
+      {
+        username: 'nurse',
+        sees: ['dashboard', 'registrations'],
+        hidden: ['payment-orders'],
+        allowed: ['/api/v1/admin/registrations'],
+        denied: ['/api/v1/admin/audit-logs', '/api/v1/admin/payment-orders'],
+      },
+      {
+        username: 'pharmacist',
+        sees: ['dashboard'],
+        hidden: ['registrations', 'users'],
+        allowed: ['/api/v1/staff/me'],
+        denied: ['/api/v1/admin/permissions', '/api/v1/admin/registrations'],
+      },
+      {
+        username: 'finance',
+        sees: ['payment-orders', 'refunds', 'abnormal-orders'],
+        hidden: ['users', 'audit'],
+        allowed: ['/api/v1/admin/payment-orders', '/api/v1/admin/registrations'],
+        denied: ['/api/v1/admin/users', '/api/v1/admin/sms-messages'],
+      },
+      {
+        username: 'medic',
+        sees: ['dashboard'],
+        hidden: ['registrations', 'audit'],
+        allowed: ['/api/v1/staff/me'],
+        denied: ['/api/v1/admin/menus', '/api/v1/admin/payment-orders'],
+      },
+    ];
 
-  it.each(cases)(
-    '$username sees its menus and is refused $denied',
-    async ({ username, sees, hidden, denied }) => {
-      const { token } = await loginStaff(t, username);
-      const me = await t.api.get('/api/v1/staff/me', { token });
-      expect(me.status).toBe(200);
-      const keys = me.body.menus.map((m: { key: string }) => m.key);
-      expect(keys).toEqual(expect.arrayContaining(sees));
-      for (const h of hidden) expect(keys).not.toContain(h);
-      const res = await t.api.get(denied, { token });
-      expect(res.status).toBe(403);
+  it.each(cases)('$username sees its menus, may call $allowed and is refused $denied', async (c) => {
+    const { token } = await loginStaff(t, c.username);
+    const me = await t.api.get('/api/v1/staff/me', { token });
+    expect(me.status).toBe(200);
+    const keys = me.body.menus.map((m: { key: string }) => m.key);
+    expect(keys).toEqual(expect.arrayContaining(c.sees));
+    for (const h of c.hidden) expect(keys).not.toContain(h);
+    for (const url of c.allowed) {
+      const res = await t.api.get(url, { token });
+      expect(res.status, `${url} ${JSON.stringify(res.body).slice(0, 200)}`).toBe(200);
+    }
+    for (const url of c.denied) {
+      const res = await t.api.get(url, { token });
+      expect(res.status, url).toBe(403);
       expect(res.body.code).toBe('PERMISSION_DENIED');
       expect(res.headers['content-type']).toContain('application/problem+json');
-    },
-  );
+    }
+  });
 
   it('admin may call every administration endpoint', async () => {
     for (const url of [
