@@ -288,7 +288,12 @@ describe('the hospital, campuses, buildings and floors', () => {
     });
     const floor = await t.api.post('/api/v1/admin/floors', {
       token: operator,
-      body: { buildingId: building.body.id, label: '1F', level: 1, facilities: ['挂号收费处'] },
+      body: {
+        buildingId: building.body.id,
+        label: '1F',
+        level: 1,
+        facilities: ['挂号收费处', '药房<script>'],
+      },
     });
     expect(floor.status).toBe(201);
     const dupFloor = await t.api.post('/api/v1/admin/floors', {
@@ -297,7 +302,11 @@ describe('the hospital, campuses, buildings and floors', () => {
     });
     expect(dupFloor.body.code).toBe('FLOOR_LABEL_TAKEN');
     const detail = await t.api.get(`/api/v1/campuses/${campus.body.id}`);
-    expect(detail.body.buildings[0].floors[0].facilities).toEqual(['挂号收费处']);
+    expect(detail.body.buildings[0].floors[0].facilities).toEqual(['挂号收费处', '药房<script>']);
+    const plan = await t.api.get(detail.body.buildings[0].floors[0].floorPlanUrl);
+    expect(plan.body).toContain('西院 · 1号楼 · 1F');
+    expect(plan.body).toContain('药房&lt;script&gt;');
+    expect(plan.body).not.toContain('<script>');
 
     const inUse = await t.api.delete(`/api/v1/admin/campuses/${campus.body.id}`, { token: operator });
     expect(inUse.body.code).toBe('CAMPUS_IN_USE');

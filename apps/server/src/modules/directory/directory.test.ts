@@ -59,6 +59,15 @@ describe('a patient browsing the hospital without logging in', () => {
     expect(second.departments.map((d: any) => d.name)).toContain('心血管内科');
     expect(opd.floors.find((f: any) => f.label === '1F').facilities).toContain('挂号收费处');
     expect(res.body.navigationUrl).toMatch(/^https:\/\/apis\.map\.qq\.com\/uri\/v1\/marker\?marker=coord:/);
+
+    // no drawn plan uploaded: a schematic plan drawn from the directory shows what is on the floor
+    const plan = await t.api.get(second.floorPlanUrl);
+    expect(plan.status).toBe(200);
+    expect(plan.headers['content-type']).toContain('image/svg+xml');
+    expect(plan.body).toContain('本部 · 门诊楼 · 2F');
+    expect(plan.body).toContain('心血管内科');
+    expect(plan.body).toContain('收费处');
+    expect((await t.api.get('/api/v1/floors/nope/plan.svg')).body.code).toBe('FLOOR_NOT_FOUND');
     expect((await t.api.get('/api/v1/campuses/no-such-campus')).body.code).toBe('CAMPUS_NOT_FOUND');
   });
 

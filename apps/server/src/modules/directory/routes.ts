@@ -20,6 +20,7 @@ import {
 } from './service.js';
 import { getPublishedArticle, listArticleCategories, listPublishedArticles } from './content.js';
 import { listPriceCategories, searchPrices } from './prices.js';
+import { floorPlanSvg } from './floor-plan.js';
 import { doctorTitleSchema, id, idParams, pageQuery, priceCategorySchema, searchText } from './schemas.js';
 import { registerDirectoryAdminRoutes } from './admin-routes.js';
 
@@ -49,6 +50,16 @@ function registerPublicRoutes(fastify: FastifyInstance, ctx: AppContext) {
     '/v1/campuses/:id',
     { schema: { tags, summary: '院区楼宇、楼层与科室分布 Campus site plan', params: idParams } },
     (req) => getCampusDetail(ctx, req.params.id),
+  );
+
+  app.get(
+    '/v1/floors/:id/plan.svg',
+    { schema: { tags, summary: '楼层平面示意图 Schematic floor plan (SVG)', params: idParams } },
+    async (req, reply) =>
+      reply
+        .type('image/svg+xml; charset=utf-8')
+        .header('cache-control', 'public, max-age=300')
+        .send(await floorPlanSvg(ctx, req.params.id)),
   );
 
   app.get('/v1/departments', { schema: { tags, summary: '两级科室 Department tree' } }, async () => ({

@@ -222,7 +222,8 @@ export async function getCampusDetail(ctx: AppContext, id: string) {
           id: f.id,
           label: f.label,
           level: f.level,
-          floorPlanUrl: f.floorPlanUrl,
+          // a drawn plan when uploaded, else the schematic one drawn from this directory
+          floorPlanUrl: f.floorPlanUrl || `/api/v1/floors/${f.id}/plan.svg`,
           facilities: f.facilities,
           departments: deps
             .filter((d) => d.floorId === f.id)
