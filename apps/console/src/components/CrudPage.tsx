@@ -32,6 +32,8 @@ export interface CrudPageProps<T extends { id: string }> {
   transformItems?: (items: T[]) => T[];
   tableProps?: TableProps<T>;
   pageSize?: number;
+  /** read the full record before editing (the list may carry a summary only) */
+  loadForEdit?: boolean;
   /** the list endpoint takes page and pageSize (max 100); otherwise it returns everything */
   serverPaging?: boolean;
 }
@@ -78,10 +80,19 @@ export function CrudPage<T extends { id: string }>(p: CrudPageProps<T>) {
     onError: (err) => message.error((err as Error).message),
   });
 
-  const openEditor = (row: T | null) => {
-    setEditing(row);
+  const openEditor = async (row: T | null) => {
+    let full = row;
+    if (row && p.loadForEdit) {
+      try {
+        full = { ...row, ...(await p.resource.get(row.id)) };
+      } catch (e) {
+        message.error((e as Error).message);
+        return;
+      }
+    }
+    setEditing(full);
     form.resetFields();
-    form.setFieldsValue(row ? (p.toForm ? p.toForm(row) : row) : (p.newDefaults ?? {}));
+    form.setFieldsValue(full ? (p.toForm ? p.toForm(full) : full) : (p.newDefaults ?? {}));
     setOpen(true);
   };
 
@@ -97,7 +108,7 @@ export function CrudPage<T extends { id: string }>(p: CrudPageProps<T>) {
           size="small"
           type="link"
           data-testid={p.testId ? `${p.testId}-edit-${key(row)}` : undefined}
-          onClick={() => openEditor(row)}
+          onClick={() => void openEditor(row)}
         >
           {tr('编辑', 'Edit')}
         </Button>
@@ -140,7 +151,7 @@ export function CrudPage<T extends { id: string }>(p: CrudPageProps<T>) {
             <Button
               type="primary"
               icon={<PlusOutlined />}
-              onClick={() => openEditor(null)}
+              onClick={() => void openEditor(null)}
               data-testid={p.testId ? `${p.testId}-new` : undefined}
             >
               {tr('新建', 'New')}

@@ -24,6 +24,7 @@ export function DoctorsPage() {
       serverPaging
       resource={doctors}
       testId="doctor"
+      loadForEdit
       search={{ placeholder: tr('姓名 / 拼音首字母', 'Name or pinyin initials') }}
       filters={(set, q) => (
         <Select
@@ -78,7 +79,7 @@ export function DoctorsPage() {
         introduction: v.introduction ?? '',
         departmentIds: v.departmentIds ?? [],
         enabled: v.enabled ?? true,
-        sort: v.sort,
+        sort: v.sort ?? 0,
       })}
       renderForm={() => (
         <Row gutter={16}>
