@@ -145,6 +145,30 @@ describe('finance console', () => {
     expect(refunds.body.items).toEqual([expect.objectContaining({ id: first.body.id, orderNo: o.orderNo })]);
   });
 
+  it("finance downloads the sandbox channel's bill of the day: payments and refunds", async () => {
+    const o = await paidOrder(4200);
+    await t.api.post(`/api/v1/admin/payment-orders/${o.id}/refunds`, {
+      token: financeToken,
+      body: { amountFen: 200, reason: '多收费用退还' },
+    });
+    const day = '2026-11-23'; // the test clock's hospital day
+    const res = await t.api.get(`/api/v1/admin/payment-bills?channel=sandbox&date=${day}`, {
+      token: financeToken,
+    });
+    expect(res.status).toBe(200);
+    const lines = String(res.body).trim().split('\n');
+    expect(lines[0]).toBe('time,type,transaction_id,out_trade_no,out_refund_no,amount_fen');
+    expect(lines.filter((l) => l.includes(o.orderNo)).map((l) => l.split(',')[1])).toEqual(['PAY', 'REFUND']);
+    const other = await t.api.get('/api/v1/admin/payment-bills?channel=sandbox&date=2026-11-20', {
+      token: financeToken,
+    });
+    expect(String(other.body).trim().split('\n')).toHaveLength(1);
+    expect(
+      (await t.api.get('/api/v1/admin/payment-bills?channel=sandbox&date=yesterday', { token: financeToken }))
+        .status,
+    ).toBe(400);
+  });
+
   it('staff without the permission and patients are refused', async () => {
     const o = await paidOrder(100);
     expect((await t.api.get('/api/v1/admin/payment-orders', { token: operatorToken })).status).toBe(403);

@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt } from 'drizzle-orm';
 import type { AppConfig } from '../../../config.js';
 import type { AppContext } from '../../../platform/context.js';
+import { dayjs } from '../../../platform/clock.js';
 import { newId } from '../../../platform/ids.js';
 import {
   sandboxNotifications,
@@ -252,6 +253,35 @@ export class SandboxChannel implements PaymentChannel {
     const [r] = await ctx.db.select().from(sandboxRefunds).where(eq(sandboxRefunds.outRefundNo, refundNo));
     if (!r) return { state: 'not_found', refundNo };
     return { state: 'succeeded', refundNo, channelRefundId: r.refundId, amountFen: r.amountFen };
+  }
+
+  /**
+   * The sandbox's trade bill of one day (hospital time), in the shape of a channel bill: one line
+   * per payment and per refund, for reconciliation and the finance console.
+   */
+  async downloadBill(ctx: AppContext, billDate: string): Promise<string> {
+    const from = dayjs.tz(billDate, ctx.config.HOSPITAL_TIMEZONE).toDate();
+    const to = new Date(from.getTime() + 86400_000);
+    const paid = await ctx.db
+      .select()
+      .from(sandboxTransactions)
+      .where(and(gte(sandboxTransactions.paidAt, from), lt(sandboxTransactions.paidAt, to)))
+      .orderBy(asc(sandboxTransactions.paidAt));
+    const refunded = await ctx.db
+      .select({ r: sandboxRefunds, transactionId: sandboxTransactions.transactionId })
+      .from(sandboxRefunds)
+      .innerJoin(sandboxTransactions, eq(sandboxTransactions.outTradeNo, sandboxRefunds.outTradeNo))
+      .where(and(gte(sandboxRefunds.createdAt, from), lt(sandboxRefunds.createdAt, to)))
+      .orderBy(asc(sandboxRefunds.createdAt));
+    const time = (d: Date) => dayjs(d).tz(ctx.config.HOSPITAL_TIMEZONE).format('YYYY-MM-DD HH:mm:ss');
+    const lines = ['time,type,transaction_id,out_trade_no,out_refund_no,amount_fen'];
+    for (const t of paid)
+      lines.push([time(t.paidAt!), 'PAY', t.transactionId, t.outTradeNo, '', t.amountFen].join(','));
+    for (const { r, transactionId } of refunded)
+      lines.push(
+        [time(r.createdAt), 'REFUND', transactionId, r.outTradeNo, r.outRefundNo, r.amountFen].join(','),
+      );
+    return `${lines.join('\n')}\n`;
   }
 
   /** Total refunded on the channel's books (tests check that a retried refund moved money once). */

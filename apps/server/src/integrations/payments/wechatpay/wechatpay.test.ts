@@ -365,10 +365,10 @@ describe.each(modes)('WeChat Pay v3 adapter, verifying with the $mode', ({ mode 
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
     expect(res.body).toBe(fake.bill);
-    const sandboxBill = await t.api.get('/api/v1/admin/payment-bills?channel=sandbox&date=2026-11-22', {
+    const alipayBill = await t.api.get('/api/v1/admin/payment-bills?channel=alipay&date=2026-11-22', {
       token: staffToken,
     });
-    expect(sandboxBill.body.code).toBe('BILL_NOT_SUPPORTED');
+    expect(alipayBill.body.code).toBe('BILL_NOT_SUPPORTED');
     expect(fake.requests.every((q) => q.authOk)).toBe(true);
   });
 });
