@@ -192,6 +192,10 @@ describe('password policy and forced change', () => {
     const blocked = await t.api.get('/api/v1/admin/users', { token });
     expect(blocked.status).toBe(403);
     expect(blocked.body.code).toBe('PASSWORD_CHANGE_REQUIRED');
+    // the check lives in requireStaff, so other modules' endpoints refuse too
+    const elsewhere = await t.api.get('/api/v1/admin/sms-messages', { token });
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.body.code).toBe('PASSWORD_CHANGE_REQUIRED');
     const me = await t.api.get('/api/v1/staff/me', { token });
     expect(me.status).toBe(200);
     expect(me.body.user.mustChangePassword).toBe(true);
