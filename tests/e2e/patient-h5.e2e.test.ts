@@ -165,7 +165,9 @@ describe('patient H5', () => {
     await snap(page, 'patient-registration-refunded');
 
     await page.goto('/registrations');
-    expect(await page.getByTestId('registration-item').count()).toBeGreaterThan(0);
+    const item = page.getByTestId('registration-item').first();
+    await item.waitFor();
+    expect(await item.innerText()).toContain('退款成功');
     await context.close();
   });
 

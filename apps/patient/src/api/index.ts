@@ -85,6 +85,9 @@ export const patients = {
   update: (id: string, body: { phone?: string; relation?: string }) =>
     patch<Patient>(`/patients/${id}`, body),
   remove: (id: string) => del<void>(`/patients/${id}`),
+  /** IDN-09: a verified identity changes only by re-verification, a limited number of times */
+  changeIdentity: (id: string, body: { name: string; idNumber: string; idType?: string }) =>
+    post<Patient>(`/patients/${id}/identity-change`, body),
   setDefault: (id: string) => post<Patient>(`/patients/${id}/default`),
   requestConsent: (id: string) =>
     post<SmsCodeSent & { phoneMasked?: string }>(`/patients/${id}/consent/request`),

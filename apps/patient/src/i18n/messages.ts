@@ -115,6 +115,13 @@ export const messages = {
   patientGender: m('性别', 'Gender'),
   patientBirthDate: m('出生日期', 'Date of birth'),
   patientConsent: m('查看授权', 'Consent'),
+  patientEditContact: m('修改手机号或关系', 'Change phone or relation'),
+  patientNewPhone: m('新手机号（不改可留空）', 'New phone (leave empty to keep)'),
+  patientIdentityChange: m('身份信息变更', 'Change identity'),
+  patientIdentityChangeHint: m(
+    '已实名的姓名和证件号需重新核验后变更，次数受限',
+    'A verified name and ID number change only after re-verification, a limited number of times',
+  ),
   consentGranted: m('已授权', 'Granted'),
   consentNotRequired: m('无需授权', 'Not needed'),
   consentRequired: m('未授权', 'Not granted'),

@@ -275,6 +275,7 @@ export function PatientPage() {
               ) : null}
               {p.birthDate ? <List.Item extra={p.birthDate}>{t('patientBirthDate')}</List.Item> : null}
             </List>
+            <ChangeSection patient={p} onChanged={refresh} />
             <ConsentSection patient={p} onChanged={refresh} />
             <CardsSection patient={p} onChanged={refresh} />
             <div className="padded stack">
@@ -520,5 +521,139 @@ function CardNumberField({ onValue, placeholder }: { onValue: (v: string) => voi
       placeholder={placeholder}
       maxLength={64}
     />
+  );
+}
+
+/** Phone and relation are edited freely; name and ID number only through identity change (IDN-09). */
+function ChangeSection({ patient: p, onChanged }: { patient: Patient; onChanged: () => Promise<unknown> }) {
+  const { t } = useI18n();
+  const editContact = async () => {
+    const form = { phone: '', relation: p.relation as Relation };
+    const ok = await Dialog.confirm({
+      title: t('patientEditContact'),
+      content: <ContactFields initial={p.relation} onChange={(v) => Object.assign(form, v)} />,
+      confirmText: t('save'),
+      cancelText: t('cancel'),
+    });
+    if (!ok) return;
+    try {
+      await patients.update(p.id, { phone: form.phone || undefined, relation: form.relation });
+      Toast.show({ icon: 'success', content: t('operationDone') });
+      await onChanged();
+    } catch (err) {
+      Dialog.alert({
+        content: <span data-testid="patient-edit-error">{errorText(err)}</span>,
+        confirmText: t('confirm'),
+      });
+    }
+  };
+  const changeIdentity = async () => {
+    const form = { name: '', idNumber: '' };
+    const ok = await Dialog.confirm({
+      title: t('patientIdentityChange'),
+      content: <IdentityFields onChange={(v) => Object.assign(form, v)} />,
+      confirmText: t('submit'),
+      cancelText: t('cancel'),
+    });
+    if (!ok) return;
+    try {
+      await patients.changeIdentity(p.id, {
+        name: form.name.trim(),
+        idNumber: form.idNumber.trim().toUpperCase(),
+      });
+      Toast.show({ icon: 'success', content: t('operationDone') });
+      await onChanged();
+    } catch (err) {
+      Dialog.alert({
+        content: <span data-testid="patient-identity-error">{errorText(err)}</span>,
+        confirmText: t('confirm'),
+      });
+    }
+  };
+  return (
+    <List className="card">
+      <List.Item arrowIcon onClick={editContact} data-testid="patient-edit-contact">
+        {t('patientEditContact')}
+      </List.Item>
+      <List.Item
+        arrowIcon
+        onClick={changeIdentity}
+        description={t('patientIdentityChangeHint')}
+        data-testid="patient-identity-change"
+      >
+        {t('patientIdentityChange')}
+      </List.Item>
+    </List>
+  );
+}
+
+function ContactFields(props: {
+  initial: Relation;
+  onChange: (v: { phone?: string; relation?: Relation }) => void;
+}) {
+  const { t } = useI18n();
+  const [phone, setPhone] = useState('');
+  const [relation, setRelation] = useState<Relation>(props.initial);
+  return (
+    <div className="stack">
+      <TextInput
+        testId="patient-edit-phone"
+        type="tel"
+        inputMode="numeric"
+        maxLength={11}
+        value={phone}
+        placeholder={t('patientNewPhone')}
+        onChange={(v) => {
+          const clean = v.replace(/\D/g, '');
+          setPhone(clean);
+          props.onChange({ phone: clean });
+        }}
+      />
+      <select
+        className="text-input"
+        data-testid="patient-edit-relation"
+        value={relation}
+        onChange={(e) => {
+          setRelation(e.target.value as Relation);
+          props.onChange({ relation: e.target.value as Relation });
+        }}
+      >
+        {RELATIONS.map((x) => (
+          <option key={x} value={x}>
+            {t(relationKey[x])}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function IdentityFields(props: { onChange: (v: { name?: string; idNumber?: string }) => void }) {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  const [idNumber, setIdNumber] = useState('');
+  return (
+    <div className="stack">
+      <TextInput
+        testId="identity-name"
+        value={name}
+        maxLength={60}
+        placeholder={t('patientNamePlaceholder')}
+        onChange={(v) => {
+          setName(v);
+          props.onChange({ name: v });
+        }}
+      />
+      <TextInput
+        testId="identity-id-number"
+        value={idNumber}
+        maxLength={32}
+        placeholder={t('patientIdNumberPlaceholder')}
+        onChange={(v) => {
+          setIdNumber(v);
+          props.onChange({ idNumber: v });
+        }}
+      />
+    </div>
   );
 }
