@@ -66,8 +66,13 @@ export async function notify(ctx: AppContext, n: Notification, tx?: Db): Promise
         updatedAt: now,
       })),
     );
-    // A nudge only: the cron sweep delivers anything this misses (e.g. a job sent before commit).
-    await ctx.jobs.send(DELIVER_JOB, {}).catch((err) => ctx.log.warn({ err }, 'deliver job not queued'));
+    // A nudge only: the cron sweep delivers anything this misses (e.g. a job that ran before commit).
+    // Inside the caller's transaction it is not awaited: the job system uses its own connection, and
+    // on PGlite (one connection) awaiting it here would wait for our own transaction to end.
+    const nudge = ctx.jobs
+      .send(DELIVER_JOB, {}, { singletonKey: 'nudge' })
+      .catch((err) => ctx.log.warn({ err }, 'deliver job not queued'));
+    if (!tx) await nudge;
   }
   return { messageId };
 }
