@@ -487,6 +487,32 @@ describe('停诊 (clinic stop)', () => {
     expect(states.rows.map((s) => s.state)).toEqual(['stopped', 'stopped']);
     expect((await book(liam, d1.scheduleId)).body.code).toBe('SCHEDULE_STOPPED');
   });
+
+  it("a doctor's whole day is stopped across shifts; other doctors' clinics that day stay open", async () => {
+    const doc = await addTestDoctor(t);
+    const morning = await openClinic(t, admin, {
+      clinicDate: '2026-11-26',
+      shiftCode: 'morning',
+      doctor: doc,
+    });
+    const afternoon = await openClinic(t, admin, { clinicDate: '2026-11-26', doctor: doc });
+    const other = await openClinic(t, admin, { clinicDate: '2026-11-26' });
+    const res = await t.api.post('/api/v1/admin/schedules/holiday-stop', {
+      token: admin,
+      body: { from: '2026-11-26', to: '2026-11-26', doctorId: doc.doctorId, reason: '外出学术会议' },
+    });
+    expect(res.body).toEqual({ schedules: 2, cancelled: 0, refunded: 0 });
+    const states = await t.app.ctx.database.raw.query<{ id: string; state: string }>(
+      'SELECT id, state FROM schedules WHERE id = ANY($1)',
+      [[morning.scheduleId, afternoon.scheduleId, other.scheduleId]],
+    );
+    const byId = Object.fromEntries(states.rows.map((r) => [r.id, r.state]));
+    expect(byId).toEqual({
+      [morning.scheduleId]: 'stopped',
+      [afternoon.scheduleId]: 'stopped',
+      [other.scheduleId]: 'open',
+    });
+  });
 });
 
 describe('check-in (取号), no-shows and reminders', () => {

@@ -295,12 +295,13 @@ export const registrationModule: Module = {
       {
         schema: {
           tags: adminTags,
-          summary: '假期停诊: stop every clinic in a date range',
+          summary: '假期停诊: stop every clinic in a date range (of a department, or one doctor’s whole day)',
           body: z
             .object({
               from: dateString,
               to: dateString,
               departmentId: id.optional(),
+              doctorId: id.optional(),
               reason: z.string().trim().min(2).max(200),
             })
             .strict(),

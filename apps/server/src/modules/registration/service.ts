@@ -736,12 +736,18 @@ export async function stopClinic(
   return { cancelled: affected.length, refunded: affected.filter((r) => r.refundState === 'pending').length };
 }
 
-/** 假期停诊 (SCH-06): every open schedule in the date range (optionally of one department). */
+/**
+ * 假期停诊 (SCH-06): every open schedule in the date range, optionally of one department; with a
+ * doctor and a single date it is that doctor's stop for the whole day (SCH-07).
+ */
 export async function stopClinicsForHoliday(
   ctx: AppContext,
-  input: { from: string; to: string; departmentId?: string; reason: string; by: string },
+  input: { from: string; to: string; departmentId?: string; doctorId?: string; reason: string; by: string },
 ): Promise<{ schedules: number; cancelled: number; refunded: number }> {
-  const list = await openSchedulesBetween(ctx, input.from, input.to, input.departmentId);
+  const list = await openSchedulesBetween(ctx, input.from, input.to, {
+    departmentId: input.departmentId,
+    doctorId: input.doctorId,
+  });
   let cancelled = 0;
   let refunded = 0;
   for (const s of list) {

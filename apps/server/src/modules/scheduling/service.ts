@@ -293,15 +293,16 @@ export async function markStopped(
     .where(and(eq(slots.scheduleId, input.scheduleId), eq(slots.state, 'available')));
 }
 
-/** Open schedules on dates in [from, to], optionally of one department (holiday stop, SCH-06). */
+/** Open schedules on dates in [from, to], optionally of one department or doctor (holiday or day stop, SCH-06). */
 export async function openSchedulesBetween(
   ctx: AppContext,
   from: string,
   to: string,
-  departmentId?: string,
+  scope: { departmentId?: string; doctorId?: string } = {},
 ): Promise<Schedule[]> {
   const conds = [gte(schedules.clinicDate, from), lte(schedules.clinicDate, to), eq(schedules.state, 'open')];
-  if (departmentId) conds.push(eq(schedules.departmentId, departmentId));
+  if (scope.departmentId) conds.push(eq(schedules.departmentId, scope.departmentId));
+  if (scope.doctorId) conds.push(eq(schedules.doctorId, scope.doctorId));
   return ctx.db
     .select()
     .from(schedules)
