@@ -104,8 +104,19 @@ export class Jobs {
     opts: { startAfter?: Date; singletonKey?: string } = {},
   ): Promise<void> {
     if (!this.registrations.has(name)) throw new Error(`unknown job ${name}`);
-    if (!this.boss) return; // jobs disabled (unit tests): callers rely on runNow or sweeps instead
-    await this.boss.send(name, data, { startAfter: opts.startAfter, singletonKey: opts.singletonKey });
+    const boss = this.boss;
+    if (!boss) return; // jobs disabled (unit tests): callers rely on runNow or sweeps instead
+    const send = () =>
+      boss.send(name, data, { startAfter: opts.startAfter, singletonKey: opts.singletonKey });
+    if (this.database.kind === 'pglite') {
+      // PGlite has one connection: a send from inside a transaction would wait for that very
+      // transaction and deadlock. Enqueue once the caller's work has finished instead. Every job
+      // handler re-checks state, and each timer also has a cron sweep, so a send that follows a
+      // rolled-back transaction, or one lost in a crash, does no harm.
+      void send().catch((err) => this.log.error({ err, job: name }, 'could not enqueue job'));
+      return;
+    }
+    await send();
   }
 
   /** Runs a registered handler in this process at once (tests and manual triggers). */

@@ -1,0 +1,65 @@
+import { expect } from 'vitest';
+import { baseUrl } from './browser.js';
+import { makeResidentId } from '../../../apps/server/src/testing/id-numbers.js';
+
+/** Calls the running server's API, failing the test with the problem body on an error answer. */
+export async function api<T = any>(method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<T> {
+  const res = await fetch(baseUrl() + path, {
+    method,
+    headers: {
+      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+    },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  const body = text ? JSON.parse(text) : undefined;
+  expect(res.status, `${method} ${path}: ${text}`).toBeLessThan(300);
+  return body as T;
+}
+
+let phoneSeq = 0;
+export const uniquePhone = () => `135${String(Date.now() + phoneSeq++).slice(-8)}`;
+
+/** A patient account logged in through the SMS code the sandbox sender reports. */
+export async function patientSession(phone = uniquePhone()) {
+  const sent = await api('POST', '/api/v1/auth/sms-codes', { body: { phone } });
+  const login = await api('POST', '/api/v1/auth/sms-login', { body: { phone, code: sent.sandboxCode } });
+  return { phone, token: login.accessToken as string };
+}
+
+export async function addSelf(token: string, name = '王小明') {
+  const seq = String(100 + Math.floor(Math.random() * 800));
+  return api('POST', '/api/v1/patients', {
+    token,
+    body: { name, idType: 'resident_id', idNumber: makeResidentId('19850312', '110101', seq), phone: uniquePhone(), relation: 'self' },
+  });
+}
+
+/** Finds a released, open, paid clinic with a free slot in the demo schedule (through the console API). */
+export async function findBookableSchedule(): Promise<{ schedule: any; segment: any }> {
+  const staff = await api('POST', '/api/v1/staff/auth/login', { body: { username: 'admin', password: 'Admin@2026' } });
+  const day = (n: number) => new Date(Date.now() + 8 * 3600_000 + n * 86400_000).toISOString().slice(0, 10);
+  const res = await api<any>('GET', `/api/v1/admin/schedules?from=${day(1)}&to=${day(6)}`, { token: staff.accessToken });
+  for (const s of res.items) {
+    if (s.state !== 'open' || !s.released || s.feeFen <= 0) continue;
+    const segment = s.segments.find((g: any) => g.state === 'open' && g.remaining > 0);
+    if (segment) return { schedule: s, segment };
+  }
+  throw new Error('no bookable clinic in the demo schedule');
+}
+
+/** Books and pays (sandbox) a slot; waits for the asynchronous notification to confirm it. */
+export async function bookAndPay(token: string, patientId: string, schedule: any, segment: any) {
+  const reg = await api('POST', '/api/v1/registrations', {
+    token,
+    body: { patientId, scheduleId: schedule.id, segmentId: segment.id, idempotencyKey: `e2e-${Date.now()}-${patientId}` },
+  });
+  const orderNo = reg.payment.orderNo;
+  await api('POST', `/api/v1/payments/orders/${reg.payment.orderId}/pay`, { token, body: { channel: 'sandbox' } });
+  await api('POST', `/api/v1/payments/sandbox/${orderNo}/complete`, { token, body: { outcome: 'success' } });
+  await expect
+    .poll(async () => (await api('GET', `/api/v1/registrations/${reg.id}`, { token })).state, { timeout: 30_000, interval: 500 })
+    .toBe('booked');
+  return reg;
+}
