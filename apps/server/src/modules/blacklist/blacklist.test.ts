@@ -113,6 +113,7 @@ describe('blacklist rules (ADM-14)', () => {
       { name: 'x', triggerKind: 'no_shows', threshold: 3, periodDays: 0, banDays: 90 },
       { name: 'x', triggerKind: 'no_shows', threshold: 3, periodDays: 90, banDays: 1.5 },
       { name: 'x', triggerKind: 'no_shows', threshold: 3, periodDays: 90, banDays: 90, extra: 1 },
+      { name: 'a\u0000b', triggerKind: 'no_shows', threshold: 3, periodDays: 90, banDays: 90 },
     ];
     for (const body of bad) {
       const res = await t.api.post('/api/v1/admin/blacklist-rules', { token: admin.token, body });

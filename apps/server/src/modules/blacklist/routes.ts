@@ -17,8 +17,17 @@ import type { blacklistEntries, blacklistRules } from './schema.js';
 
 const tags = ['blacklist'];
 
+// PostgreSQL text cannot hold NUL: refuse it here as bad input rather than fail in the database.
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !v.includes('\u0000'), 'NUL characters are not allowed');
+
 const RuleFields = {
-  name: z.string().trim().min(1).max(100),
+  name: text(100),
   triggerKind: z.enum(['no_shows', 'cancellations']),
   threshold: z.number().int().min(1).max(100),
   periodDays: z.number().int().min(1).max(3650),
@@ -146,7 +155,7 @@ export const blacklistModule: Module = {
           body: z
             .object({
               patientId: z.string().uuid(),
-              reason: z.string().trim().min(1).max(200),
+              reason: text(200),
               days: z.number().int().min(1).max(3650),
             })
             .strict(),
@@ -164,7 +173,7 @@ export const blacklistModule: Module = {
           tags,
           summary: '解除黑名单',
           params: IdParams,
-          body: z.object({ reason: z.string().trim().min(1).max(200) }).strict(),
+          body: z.object({ reason: text(200) }).strict(),
           response: { 200: Entry },
         },
       },

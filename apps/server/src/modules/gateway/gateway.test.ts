@@ -509,6 +509,20 @@ describe('channels book on the same slot pool as patients', () => {
     ).rows as { channel: string }[];
     expect(reg.channel).toBe('counter');
 
+    // a correctly signed body is still validated: NUL characters and bad keys are refused as bad input
+    for (const body of [
+      {
+        scheduleId: clinic.scheduleId,
+        idempotencyKey: 'counter-0002',
+        patient: { ref: 'card-2', name: 'ab\u0000cd' },
+      },
+      { scheduleId: clinic.scheduleId, idempotencyKey: 'short', patient: { ref: 'card-2', name: '赵六' } },
+    ]) {
+      const bad = await signedCall(counter, 'POST', '/api/integration/v1/locks', { body });
+      expect(bad.status).toBe(400);
+      expect(bad.body.code).toBe('VALIDATION_FAILED');
+    }
+
     const malformed = await t.api.post(
       `/api/integration/v1/registrations/${lock.body.registrationId}/cancel`,
       {

@@ -20,6 +20,15 @@ const tags = ['integration'];
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const MAX_RANGE_DAYS = 31;
 const uuid = z.string().uuid();
+// PostgreSQL text cannot hold NUL: refuse it here as bad input rather than fail in the database.
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !v.includes('\u0000'), 'NUL characters are not allowed');
+const ref = z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and _ . : -');
 const RegistrationParams = z.object({ id: uuid });
 
 /** The booking channel a gateway channel books as: the HIS counter is the counter, others third party. */
@@ -45,8 +54,8 @@ export function registerIntegrationRoutes(
           .object({
             from: isoDate,
             to: isoDate,
-            departmentId: z.string().max(64).optional(),
-            doctorId: z.string().max(64).optional(),
+            departmentId: ref.optional(),
+            doctorId: ref.optional(),
           })
           .strict(),
       },
@@ -101,11 +110,11 @@ export function registerIntegrationRoutes(
             scheduleId: uuid,
             segmentId: uuid.optional(),
             /** the channel's own key for this booking: a repeat returns the same registration */
-            idempotencyKey: z.string().min(8).max(64),
+            idempotencyKey: z.string().regex(/^[\w.:-]{8,64}$/, '8-64 of letters, digits and _ . : -'),
             patient: z
               .object({
-                ref: z.string().trim().min(1).max(64),
-                name: z.string().trim().min(1).max(50),
+                ref: text(64),
+                name: text(50),
                 idNumber: z
                   .string()
                   .trim()
@@ -172,7 +181,7 @@ export function registerIntegrationRoutes(
         tags,
         summary: '取消挂号（签名调用），号源回到号源池',
         params: RegistrationParams,
-        body: z.object({ reason: z.string().trim().min(1).max(200) }).strict(),
+        body: z.object({ reason: text(200) }).strict(),
       },
     },
     async (req) => {
