@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createTestApp, isPostgres, type TestApp } from '../../testing/harness.js';
 import { startSession } from '../../platform/auth.js';
 import { newId } from '../../platform/ids.js';
 import { conflict } from '../../platform/errors.js';
 import type { AppContext } from '../../platform/context.js';
-import { SandboxChannel } from '../../integrations/payments/sandbox/index.js';
+import { SANDBOX_DELIVER_JOB, SandboxChannel } from '../../integrations/payments/sandbox/index.js';
 import type { PaymentOrderView, RefundView } from './contract.js';
 import {
   RECONCILE_JOB,
@@ -16,7 +18,13 @@ import {
   registerBusinessHandler,
   requestRefund,
 } from './service.js';
-import { abnormalOrders, paymentNotifications, paymentOrders, refunds } from './schema.js';
+import {
+  abnormalOrders,
+  paymentNotifications,
+  paymentOrders,
+  refunds,
+  sandboxNotifications,
+} from './schema.js';
 
 let t: TestApp;
 let ctx: AppContext;
@@ -41,8 +49,22 @@ registerBusinessHandler('test-visit', {
   },
 });
 
+/** A free local port, so the sandbox's notification job can post to this app over HTTP. */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
 beforeAll(async () => {
-  t = await createTestApp({ poolSize: 20 });
+  const port = await freePort();
+  t = await createTestApp({
+    poolSize: 20,
+    config: { SANDBOX_NOTIFY_URL: `http://127.0.0.1:${port}/api/v1/payments/notify/sandbox` },
+  });
+  await t.app.listen({ port, host: '127.0.0.1' });
   ctx = t.app.ctx;
   sandbox = ctx.adapters.paymentChannels.sandbox as SandboxChannel;
 });
@@ -173,6 +195,20 @@ describe('paying through the sandbox channel', () => {
     expect(view.body).toMatchObject({ state: 'paid', amountFen: 5000, refundedFen: 0 });
     // paying again is refused
     expect((await startSandboxPay(order.id)).body.code).toBe('PAYMENT_ORDER_ALREADY_PAID');
+  });
+
+  it("the sandbox's delivery job posts the signed notification over HTTP and marks it delivered", async () => {
+    const order = await newOrder();
+    await payAtCashier(order);
+    const [n] = await sandbox.notifications(ctx, order.orderNo);
+    await ctx.jobs.runNow(SANDBOX_DELIVER_JOB, { id: n.id });
+    expect((await orderRow(order.id)).state).toBe('paid');
+    const [row] = await ctx.db.select().from(sandboxNotifications).where(eq(sandboxNotifications.id, n.id));
+    expect(row).toMatchObject({ attempts: 1, deliveredAt: expect.any(Date) });
+    await ctx.jobs.runNow(SANDBOX_DELIVER_JOB, { id: n.id }); // delivered: nothing more is sent
+    const [again] = await ctx.db.select().from(sandboxNotifications).where(eq(sandboxNotifications.id, n.id));
+    expect(again.attempts).toBe(1);
+    expect(timesCalled(calls.paid, order.id)).toBe(1);
   });
 
   it('the same notification delivered five times at once pays the order once', async () => {
