@@ -89,6 +89,12 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     reply.status(problem.status).type('application/problem+json').send(toProblem(problem, req.id));
   });
 
+  // PostgreSQL text cannot hold NUL; refuse it at the edge so no route answers a 5xx for it.
+  app.addHook('preValidation', async (req) => {
+    if (containsNul(req.params) || containsNul(req.query) || containsNul(req.body))
+      throw new DomainError('INVALID_CHARACTER', 400, '请求包含无效字符', 'Request contains a NUL character');
+  });
+
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -124,6 +130,14 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   await app.ready();
   return app as unknown as App;
+}
+
+function containsNul(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (Array.isArray(v)) return v.some(containsNul);
+  if (v && typeof v === 'object')
+    return Object.entries(v).some(([k, x]) => k.includes('\u0000') || containsNul(x));
+  return false;
 }
 
 function problemFor(err: FastifyError | DomainError): DomainError {
