@@ -87,6 +87,21 @@ describe('a patient browsing the hospital without logging in', () => {
     );
   });
 
+  it('narrows the department tree by name or pinyin initials', async () => {
+    const byInitials = (await t.api.get('/api/v1/departments?q=XXG')).body.items;
+    expect(byInitials).toHaveLength(1);
+    expect(byInitials[0]).toMatchObject({ name: '内科', children: [{ name: '心血管内科' }] });
+    // a matching category keeps all its departments: wgk is 五官科
+    const category = (await t.api.get('/api/v1/departments?q=wgk')).body.items;
+    expect(category[0].children.map((c: any) => c.name)).toEqual(['眼科', '耳鼻喉科', '口腔科']);
+    const byName = (await t.api.get(`/api/v1/departments?q=${encodeURIComponent('眼')}`)).body.items;
+    expect(byName).toHaveLength(1);
+    expect(byName[0]).toMatchObject({ name: '五官科', children: [{ name: '眼科' }] });
+    expect((await t.api.get(`/api/v1/departments?q=${encodeURIComponent('不存在的科')}`)).body.items).toEqual(
+      [],
+    );
+  });
+
   it('opens a department with its introduction, location and experts', async () => {
     const id = await departmentId(DEMO_CODES.departments.cardiology);
     const res = await t.api.get(`/api/v1/departments/${id}`);

@@ -62,9 +62,17 @@ function registerPublicRoutes(fastify: FastifyInstance, ctx: AppContext) {
         .send(await floorPlanSvg(ctx, req.params.id)),
   );
 
-  app.get('/v1/departments', { schema: { tags, summary: '两级科室 Department tree' } }, async () => ({
-    items: await getDepartmentTree(ctx),
-  }));
+  app.get(
+    '/v1/departments',
+    {
+      schema: {
+        tags,
+        summary: '两级科室（可按名称或拼音简码筛选） Department tree',
+        querystring: z.object({ q }).strict(),
+      },
+    },
+    async (req) => ({ items: await getDepartmentTree(ctx, req.query.q) }),
+  );
 
   app.get(
     '/v1/departments/:id',

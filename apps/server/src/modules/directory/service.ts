@@ -233,18 +233,31 @@ export async function getCampusDetail(ctx: AppContext, id: string) {
   };
 }
 
-/** Enabled parent categories with their enabled departments (DIR-03). */
-export async function getDepartmentTree(ctx: AppContext) {
+/**
+ * Enabled parent categories with their enabled departments (DIR-03). With `q` (a name fragment or
+ * pinyin initials such as `xnk` for 心内科… or `xxgnk` for 心血管内科) only matching departments are
+ * kept, under their categories; a matching category keeps all its departments.
+ */
+export async function getDepartmentTree(ctx: AppContext, q?: string) {
   const rows = await ctx.db
     .select()
     .from(departments)
     .where(eq(departments.enabled, true))
     .orderBy(asc(departments.sort), asc(departments.name));
-  const parents = rows.filter((d) => d.parentId === null);
-  return parents.map((p) => ({
-    ...departmentBrief(p),
-    children: rows.filter((d) => d.parentId === p.id).map(departmentBrief),
-  }));
+  const needle = q?.trim().toLowerCase();
+  const initials = needle ? initialsQuery(needle) : '';
+  const matches = (d: DepartmentRow) =>
+    !needle ||
+    d.name.toLowerCase().includes(needle) ||
+    d.code.toLowerCase() === needle ||
+    (initials !== '' && d.nameInitials.split(' ').some((v) => v.includes(initials)));
+  return rows
+    .filter((d) => d.parentId === null)
+    .map((p) => ({
+      ...departmentBrief(p),
+      children: rows.filter((d) => d.parentId === p.id && (matches(p) || matches(d))).map(departmentBrief),
+    }))
+    .filter((p) => !needle || p.children.length > 0 || matches(rows.find((r) => r.id === p.id)!));
 }
 
 export function departmentBrief(d: DepartmentRow) {
