@@ -47,6 +47,8 @@ function ArticleList() {
       serverPaging
       resource={articles}
       testId="article"
+      loadForEdit
+      toForm={(a) => ({ ...a, categoryId: a.categoryId ?? a.category?.id })}
       deletable
       search={{ placeholder: tr('搜索标题', 'Search titles') }}
       filters={(set, q) => (
