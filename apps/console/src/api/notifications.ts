@@ -16,3 +16,6 @@ export interface Delivery {
 
 export const listDeliveries = async (query: Query): Promise<Page<Delivery>> =>
   toPage<Delivery>(await api.get('/admin/notification-deliveries', query));
+
+/** Sends a failed delivery again (notifications.send). */
+export const retryDelivery = (id: string) => api.post(`/admin/notification-deliveries/${id}/retry`);

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { Card, Input, Select, Space, Table, Tabs, Tag } from 'antd';
-import { useQuery } from '@tanstack/react-query';
+import { App, Button, Card, Input, Select, Space, Table, Tabs, Tag } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { listSmsMessages, type SmsMessage } from '../../api/staff';
-import { listDeliveries, type Delivery } from '../../api/notifications';
+import { listDeliveries, retryDelivery, type Delivery } from '../../api/notifications';
 import { useMe } from '../../auth';
 import { holds } from '../../menu';
 import { dateTime } from '../../format';
@@ -72,6 +72,18 @@ function SmsMessages() {
 
 function Deliveries() {
   const tr = useTr();
+  const me = useMe();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const mayRetry = holds(me?.permissions ?? [], 'notifications.send');
+  const retry = useMutation({
+    mutationFn: (id: string) => retryDelivery(id),
+    onSuccess: () => {
+      message.success(tr('已重新发送', 'Sent again'));
+      void qc.invalidateQueries({ queryKey: ['deliveries'] });
+    },
+    onError: (e) => message.error((e as Error).message),
+  });
   const [state, setState] = useState<string | undefined>();
   const [channel, setChannel] = useState<string | undefined>();
   const [page, setPage] = useState(1);
@@ -132,6 +144,16 @@ function Deliveries() {
           { title: tr('尝试次数', 'Attempts'), dataIndex: 'attempts' },
           { title: tr('发送时间', 'Sent'), dataIndex: 'sentAt', render: dateTime },
           { title: tr('错误', 'Error'), dataIndex: 'lastError', ellipsis: true },
+          {
+            title: tr('操作', 'Actions'),
+            key: 'a',
+            render: (_, d) =>
+              mayRetry && d.state === 'failed' ? (
+                <Button size="small" type="link" loading={retry.isPending} onClick={() => retry.mutate(d.id)}>
+                  {tr('重发', 'Retry')}
+                </Button>
+              ) : null,
+          },
         ]}
       />
       {list.error && <div style={{ color: '#cf1322' }}>{(list.error as Error).message}</div>}
