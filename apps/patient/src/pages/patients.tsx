@@ -531,7 +531,15 @@ function ChangeSection({ patient: p, onChanged }: { patient: Patient; onChanged:
     const form = { phone: '', relation: p.relation as Relation };
     const ok = await Dialog.confirm({
       title: t('patientEditContact'),
-      content: <ContactFields initial={p.relation} onChange={(v) => Object.assign(form, v)} />,
+      // dialogs render outside the app's providers: hand the texts in rather than reading context
+      content: (
+        <ContactFields
+          initial={p.relation}
+          phonePlaceholder={t('patientNewPhone')}
+          relations={RELATIONS.map((x) => ({ value: x, label: t(relationKey[x]) }))}
+          onChange={(v) => Object.assign(form, v)}
+        />
+      ),
       confirmText: t('save'),
       cancelText: t('cancel'),
     });
@@ -551,7 +559,13 @@ function ChangeSection({ patient: p, onChanged }: { patient: Patient; onChanged:
     const form = { name: '', idNumber: '' };
     const ok = await Dialog.confirm({
       title: t('patientIdentityChange'),
-      content: <IdentityFields onChange={(v) => Object.assign(form, v)} />,
+      content: (
+        <IdentityFields
+          namePlaceholder={t('patientNamePlaceholder')}
+          idPlaceholder={t('patientIdNumberPlaceholder')}
+          onChange={(v) => Object.assign(form, v)}
+        />
+      ),
       confirmText: t('submit'),
       cancelText: t('cancel'),
     });
@@ -589,9 +603,10 @@ function ChangeSection({ patient: p, onChanged }: { patient: Patient; onChanged:
 
 function ContactFields(props: {
   initial: Relation;
+  phonePlaceholder: string;
+  relations: Array<{ value: Relation; label: string }>;
   onChange: (v: { phone?: string; relation?: Relation }) => void;
 }) {
-  const { t } = useI18n();
   const [phone, setPhone] = useState('');
   const [relation, setRelation] = useState<Relation>(props.initial);
   return (
@@ -602,7 +617,7 @@ function ContactFields(props: {
         inputMode="numeric"
         maxLength={11}
         value={phone}
-        placeholder={t('patientNewPhone')}
+        placeholder={props.phonePlaceholder}
         onChange={(v) => {
           const clean = v.replace(/\D/g, '');
           setPhone(clean);
@@ -618,9 +633,9 @@ function ContactFields(props: {
           props.onChange({ relation: e.target.value as Relation });
         }}
       >
-        {RELATIONS.map((x) => (
-          <option key={x} value={x}>
-            {t(relationKey[x])}
+        {props.relations.map((x) => (
+          <option key={x.value} value={x.value}>
+            {x.label}
           </option>
         ))}
       </select>
@@ -628,8 +643,11 @@ function ContactFields(props: {
   );
 }
 
-function IdentityFields(props: { onChange: (v: { name?: string; idNumber?: string }) => void }) {
-  const { t } = useI18n();
+function IdentityFields(props: {
+  namePlaceholder: string;
+  idPlaceholder: string;
+  onChange: (v: { name?: string; idNumber?: string }) => void;
+}) {
   const [name, setName] = useState('');
   const [idNumber, setIdNumber] = useState('');
   return (
@@ -638,7 +656,7 @@ function IdentityFields(props: { onChange: (v: { name?: string; idNumber?: strin
         testId="identity-name"
         value={name}
         maxLength={60}
-        placeholder={t('patientNamePlaceholder')}
+        placeholder={props.namePlaceholder}
         onChange={(v) => {
           setName(v);
           props.onChange({ name: v });
@@ -648,7 +666,7 @@ function IdentityFields(props: { onChange: (v: { name?: string; idNumber?: strin
         testId="identity-id-number"
         value={idNumber}
         maxLength={32}
-        placeholder={t('patientIdNumberPlaceholder')}
+        placeholder={props.idPlaceholder}
         onChange={(v) => {
           setIdNumber(v);
           props.onChange({ idNumber: v });
