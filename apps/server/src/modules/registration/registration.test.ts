@@ -4,6 +4,7 @@ import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { addTestDoctor } from '../scheduling/test-fixtures.js';
 import {
+  EXPIRE_LOCK_JOB,
   NO_SHOW_JOB,
   RELEASE_EXPIRED_LOCKS_JOB,
   REMINDER_JOB,
@@ -194,13 +195,16 @@ describe('booking and paying for a registration', () => {
     expect(soldOut.status).toBe(409);
     expect(soldOut.body.code).toBe('SLOTS_SOLD_OUT');
 
-    // not yet: one minute before the deadline the sweep leaves it alone
+    // not yet: one minute before the deadline neither the delayed job nor the sweep touches it
     t.clock.set(at('2026-11-23T01:14:00Z'));
+    await t.app.ctx.jobs.runNow(EXPIRE_LOCK_JOB, { registrationId: res.body.id });
     await t.app.ctx.jobs.runNow(RELEASE_EXPIRED_LOCKS_JOB);
     expect((await row(res.body.id)).state).toBe('locked');
 
+    // the delayed job queued at booking fires at the deadline (the sweep is the safety net: see
+    // lock-survives-kill.test.ts)
     t.clock.set(at('2026-11-23T01:15:01Z'));
-    await t.app.ctx.jobs.runNow(RELEASE_EXPIRED_LOCKS_JOB);
+    await t.app.ctx.jobs.runNow(EXPIRE_LOCK_JOB, { registrationId: res.body.id });
     expect((await row(res.body.id)).state).toBe('expired');
     expect(await slotStates(t, clinic.scheduleId)).toEqual({ available: 1 });
     expect(await orderState(res.body.payment.orderId)).toBe('closed');

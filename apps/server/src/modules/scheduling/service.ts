@@ -548,19 +548,19 @@ export async function departmentScheduleDays(
 
 /** Adds the doctor's name and title and the department's name for display (REG-03, SCH-08). */
 export async function withNames(ctx: AppContext, views: ScheduleView[]) {
-  const doctors = new Map<
-    string,
-    { name: string; title: string; titleLabel: { zh: string; en: string } } | null
-  >();
-  const departments = new Map<string, string | null>();
-  for (const id of new Set(views.map((v) => v.doctorId))) {
-    const d = await getDoctor(ctx, id).catch(() => undefined);
-    doctors.set(id, d ? { name: d.name, title: d.title, titleLabel: DOCTOR_TITLES[d.title] } : null);
-  }
-  for (const id of new Set(views.map((v) => v.departmentId))) {
-    const d = await getDepartment(ctx, id).catch(() => undefined);
-    departments.set(id, d?.name ?? null);
-  }
+  const doctorIds = [...new Set(views.map((v) => v.doctorId))];
+  const departmentIds = [...new Set(views.map((v) => v.departmentId))];
+  const [docs, depts] = await Promise.all([
+    Promise.all(doctorIds.map((id) => getDoctor(ctx, id).catch(() => undefined))),
+    Promise.all(departmentIds.map((id) => getDepartment(ctx, id).catch(() => undefined))),
+  ]);
+  const doctors = new Map(
+    doctorIds.map((id, i) => {
+      const d = docs[i];
+      return [id, d ? { name: d.name, title: d.title, titleLabel: DOCTOR_TITLES[d.title] } : null] as const;
+    }),
+  );
+  const departments = new Map(departmentIds.map((id, i) => [id, depts[i]?.name ?? null] as const));
   return views.map((v) => ({
     ...v,
     doctorName: doctors.get(v.doctorId)?.name ?? null,
