@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
-import { useNavigate } from 'react-router';
+import { Navigate, useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { changePassword, logout } from '../api/staff';
 import { getTokens } from '../api/session';
@@ -21,10 +21,7 @@ export function ChangePasswordPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  if (!getTokens()) {
-    navigate('/login', { replace: true });
-    return null;
-  }
+  if (!getTokens()) return <Navigate to="/login" replace />;
 
   const submit = async (v: { oldPassword: string; newPassword: string }) => {
     setBusy(true);
