@@ -167,6 +167,33 @@ describe('delivery to outside channels', () => {
         attempts: 5,
         template: 'patient.bound',
       });
+
+      // once WeChat is back, an operator sends it again; a delivery that is not failed cannot be retried
+      wechatDown = false;
+      const { token: operator } = await loginStaff(t, 'operator');
+      const id = failed.body.items[0].id;
+      const retry = await t.api.post(`/api/v1/admin/notification-deliveries/${id}/retry`, {
+        token: operator,
+      });
+      expect(retry.status).toBe(200);
+      expect(retry.body).toEqual({ id, state: 'pending' });
+      const twice = await t.api.post(`/api/v1/admin/notification-deliveries/${id}/retry`, {
+        token: operator,
+      });
+      expect(twice.status).toBe(409);
+      expect(twice.body.code).toBe('DELIVERY_NOT_FAILED');
+      await t.app.ctx.jobs.runNow(DELIVER_JOB);
+      expect((await deliveriesOf(eve.accountId)).find((d) => d.channel === 'wechat')).toMatchObject({
+        state: 'sent',
+        attempts: 1,
+      });
+      const missing = await t.api.post(
+        '/api/v1/admin/notification-deliveries/00000000-0000-4000-8000-000000000000/retry',
+        {
+          token: operator,
+        },
+      );
+      expect(missing.body.code).toBe('DELIVERY_NOT_FOUND');
     } finally {
       wechatDown = false;
     }

@@ -15,6 +15,7 @@ import {
   listSmsMessages,
   markAllMessagesRead,
   markMessageRead,
+  retryFailedDelivery,
   sendCareMessage,
   unreadCount,
 } from './service.js';
@@ -169,6 +170,26 @@ export const notificationsModule: Module = {
         preHandler: requireStaff(ctx, 'notifications.read'),
       },
       async (req) => listDeliveries(ctx, req.query),
+    );
+    app.post(
+      '/v1/admin/notification-deliveries/:id/retry',
+      {
+        schema: {
+          ...admin,
+          summary: 'Send a failed delivery again',
+          params: z.object({ id: z.string().uuid() }),
+        },
+        preHandler: requireStaff(ctx, 'notifications.send'),
+      },
+      async (req) => {
+        const result = await retryFailedDelivery(ctx, req.params.id);
+        await audit(ctx, req, {
+          action: 'notification-deliveries.retry',
+          objectType: 'notification_delivery',
+          objectId: req.params.id,
+        });
+        return result;
+      },
     );
   },
 };

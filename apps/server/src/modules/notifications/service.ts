@@ -391,3 +391,31 @@ async function existingAccounts(ctx: AppContext, ids: string[]): Promise<string[
   }
   return ids.filter((id) => found.has(id));
 }
+
+/** Staff re-queue a failed delivery (e.g. after the channel's outage ended); only a failed one moves. */
+export async function retryFailedDelivery(ctx: AppContext, deliveryId: string) {
+  const now = ctx.clock.now();
+  const [row] = await ctx.db
+    .update(notificationDeliveries)
+    .set({ state: 'pending', attempts: 0, nextAttemptAt: now, updatedAt: now })
+    .where(and(eq(notificationDeliveries.id, deliveryId), eq(notificationDeliveries.state, 'failed')))
+    .returning();
+  if (!row) {
+    const [exists] = await ctx.db
+      .select({ state: notificationDeliveries.state })
+      .from(notificationDeliveries)
+      .where(eq(notificationDeliveries.id, deliveryId));
+    if (!exists) throw new DomainError('DELIVERY_NOT_FOUND', 404, '推送记录不存在', 'Delivery not found');
+    throw new DomainError(
+      'DELIVERY_NOT_FAILED',
+      409,
+      '只有发送失败的记录可以重发',
+      'Only a failed delivery can be retried',
+      {
+        state: exists.state,
+      },
+    );
+  }
+  await ctx.jobs.send(DELIVER_JOB, {}, { singletonKey: 'nudge' }).catch(() => undefined);
+  return { id: row.id, state: row.state };
+}
