@@ -59,7 +59,7 @@ beforeAll(async () => {
   financeToken = f.token;
   operatorToken = (await staff('operator')).token;
 });
-afterAll(async () => t.close());
+afterAll(async () => t?.close());
 
 describe('finance console', () => {
   it('finance finds orders by state and number and sees one with its notifications and refunds', async () => {

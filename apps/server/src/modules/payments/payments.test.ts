@@ -68,7 +68,7 @@ beforeAll(async () => {
   ctx = t.app.ctx;
   sandbox = ctx.adapters.paymentChannels.sandbox as SandboxChannel;
 });
-afterAll(async () => t.close());
+afterAll(async () => t?.close());
 beforeEach(() => {
   calls.paid = [];
   calls.closed = [];

@@ -187,7 +187,7 @@ describe('Alipay adapter (RSA2)', () => {
     });
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
     await new Promise((r) => gw.server?.close(r));
   });
 

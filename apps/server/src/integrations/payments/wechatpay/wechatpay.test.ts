@@ -114,7 +114,7 @@ describe.each(modes)('WeChat Pay v3 adapter, verifying with the $mode', ({ mode 
     appUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
-    await t.close();
+    await t?.close();
     await fake.stop();
   });
 
