@@ -1,5 +1,6 @@
 import type { FormInstance } from 'antd';
 import { ApiError } from '../api/client';
+import { fieldOfCode } from './fieldOfCode';
 
 type Path = (string | number)[];
 
@@ -30,14 +31,4 @@ export function applyServerErrors(form: FormInstance, err: unknown): string {
   }
   if (fields.length) form.setFields(fields);
   return err.message;
-}
-
-function fieldOfCode(code: string, names: string[]): string | undefined {
-  const padded = `_${code}_`;
-  for (const name of names) {
-    const snake = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
-    const variants = [snake, snake.replace(/_(ID|IDS|FEN|URL)$/, '')];
-    if (variants.some((v) => v && padded.includes(`_${v}_`))) return name;
-  }
-  return undefined;
 }
