@@ -83,6 +83,9 @@ describe('blacklist rules (ADM-14)', () => {
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ name: '7天内爽约2次', banDays: 30, enabled: false, threshold: 2 });
 
+    const read = await t.api.get(`/api/v1/admin/blacklist-rules/${id}`, { token: admin.token });
+    expect(read.body).toMatchObject({ id, banDays: 30, enabled: false });
+
     const deleted = await t.api.delete(`/api/v1/admin/blacklist-rules/${id}`, { token: admin.token });
     expect(deleted.status).toBe(204);
     const list = await t.api.get('/api/v1/admin/blacklist-rules', { token: admin.token });
@@ -113,13 +116,18 @@ describe('blacklist rules (ADM-14)', () => {
       { name: 'x', triggerKind: 'no_shows', threshold: 3, periodDays: 0, banDays: 90 },
       { name: 'x', triggerKind: 'no_shows', threshold: 3, periodDays: 90, banDays: 1.5 },
       { name: 'x', triggerKind: 'no_shows', threshold: 3, periodDays: 90, banDays: 90, extra: 1 },
-      { name: 'a\u0000b', triggerKind: 'no_shows', threshold: 3, periodDays: 90, banDays: 90 },
     ];
     for (const body of bad) {
       const res = await t.api.post('/api/v1/admin/blacklist-rules', { token: admin.token, body });
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
     }
+    const nul = await t.api.post('/api/v1/admin/blacklist-rules', {
+      token: admin.token,
+      body: { name: 'a\u0000b', triggerKind: 'no_shows', threshold: 3, periodDays: 90, banDays: 90 },
+    });
+    expect(nul.status).toBe(400);
+    expect(nul.body.code).toMatch(/^(INVALID_CHARACTER|VALIDATION_FAILED)$/);
     const dup = await t.api.post('/api/v1/admin/blacklist-rules', {
       token: admin.token,
       body: {

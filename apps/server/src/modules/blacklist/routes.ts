@@ -8,6 +8,7 @@ import {
   addManualEntry,
   createRule,
   deleteRule,
+  getRule,
   liftEntry,
   listEntries,
   listRules,
@@ -85,6 +86,15 @@ export const blacklistModule: Module = {
         schema: { tags, summary: '黑名单规则列表', response: { 200: z.object({ items: z.array(Rule) }) } },
       },
       async () => ({ items: (await listRules(ctx)).map(toRule) }),
+    );
+
+    app.get(
+      '/v1/admin/blacklist-rules/:id',
+      {
+        preHandler: manage,
+        schema: { tags, summary: '黑名单规则详情', params: IdParams, response: { 200: Rule } },
+      },
+      async (req) => toRule(await getRule(ctx, req.params.id)),
     );
 
     app.post(

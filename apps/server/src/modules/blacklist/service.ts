@@ -206,6 +206,15 @@ export async function listRules(ctx: AppContext) {
     .orderBy(blacklistRules.createdAt, blacklistRules.name);
 }
 
+export async function getRule(ctx: AppContext, id: string) {
+  const [rule] = await ctx.db
+    .select()
+    .from(blacklistRules)
+    .where(and(eq(blacklistRules.id, id), isNull(blacklistRules.deletedAt)));
+  if (!rule) throw ruleNotFound();
+  return rule;
+}
+
 export async function createRule(ctx: AppContext, req: FastifyRequest, input: BlacklistRuleInput) {
   principalOf(req);
   const now = ctx.clock.now();
