@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   Alert,
   App,
@@ -48,11 +48,17 @@ export function CalendarPage() {
   const tr = useTr();
   const { lang } = useLang();
   const [params, setParams] = useSearchParams();
+  // The view lives in state (fast, no stale reads between quick clicks) and is mirrored to the URL,
+  // so a link or a test can open a department's week directly.
+  const [view, setView] = useState<{ departmentId?: string; week?: string }>(() => ({
+    departmentId: params.get('departmentId') ?? undefined,
+    week: params.get('week') ?? undefined,
+  }));
   const depts = useDepartments();
   const doctors = useDoctors();
   const shifts = useQuery({ queryKey: ['shifts'], queryFn: listShifts });
-  const departmentId = params.get('departmentId') ?? undefined;
-  const start = weekStart(dayjs(params.get('week') ?? hospitalToday()));
+  const departmentId = view.departmentId;
+  const start = weekStart(dayjs(view.week ?? hospitalToday()));
   const days = Array.from({ length: 7 }, (_, i) => start.add(i, 'day'));
   const from = days[0].format('YYYY-MM-DD');
   const to = days[6].format('YYYY-MM-DD');
@@ -83,12 +89,13 @@ export function CalendarPage() {
     const used = [...new Set((list.data ?? []).map((s) => s.shiftCode))].filter((c) => !known.includes(c));
     return [...known, ...used];
   }, [shifts.data, list.data]);
-  const set = (k: string, v: string | undefined) => {
-    const next = new URLSearchParams(params);
-    if (v) next.set(k, v);
-    else next.delete(k);
+  const set = (k: 'departmentId' | 'week', v: string | undefined) => setView((cur) => ({ ...cur, [k]: v }));
+  useEffect(() => {
+    const next = new URLSearchParams();
+    if (view.departmentId) next.set('departmentId', view.departmentId);
+    if (view.week) next.set('week', view.week);
     setParams(next, { replace: true });
-  };
+  }, [view, setParams]);
   const opened = list.data?.find((s) => s.id === openId) ?? null;
   const [holidayOpen, setHolidayOpen] = useState(false);
 
