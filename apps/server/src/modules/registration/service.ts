@@ -116,10 +116,11 @@ export async function lockSlot(ctx: AppContext, input: LockSlotInput): Promise<R
   if (input.patientId) await assertNotBlacklisted(ctx, input.patientId);
 
   const registrationId = newId();
-  const labels = await labelsFor(ctx, [schedule]);
   // A free clinic, or a hospital that collects the fee at check-in, books at once without a lock.
   const free =
     schedule.feeFen === 0 || (input.channel === 'online' && !ctx.config.REGISTRATION_PREPAY_REQUIRED);
+  // names for the booking message, read before the transaction (a paid booking is told on payment)
+  const labels = free && input.accountId ? await labelsFor(ctx, [schedule]) : undefined;
   const lockExpiresAt = free ? null : new Date(now.getTime() + ctx.config.REGISTRATION_LOCK_MINUTES * 60_000);
   let reg: Registration;
   try {
