@@ -272,6 +272,7 @@ export const messages = {
   // my registrations
   regsTitle: m('我的挂号', 'My bookings'),
   regsEmpty: m('暂无挂号记录', 'No bookings yet'),
+  regsToday: m('今日就诊 · 取号', 'Today · check in'),
   regDetailTitle: m('挂号详情', 'Booking details'),
   regPay: m('立即支付', 'Pay now'),
   regPayDeadline: m('请在 {time} 前完成支付', 'Pay before {time}'),

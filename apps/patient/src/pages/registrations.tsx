@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Dialog, List, NoticeBar, Steps, Tag, Toast } from 'antd-mobile';
+import { Button, Dialog, List, NoticeBar, Steps, Tabs, Tag, Toast } from 'antd-mobile';
 import { QRCodeSVG } from 'qrcode.react';
 import { useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, directory, payments, registrations, type Registration } from '../api';
 import { errorText, Page, QueryView } from '../components/common';
 import {
@@ -50,10 +50,21 @@ export function RegistrationStateTag({ r }: { r: Registration }) {
 export function RegistrationsPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') === 'today' ? 'today' : 'all';
   const list = useQuery({ queryKey: ['registrations', 'list'], queryFn: () => registrations.list() });
-  const items = list.data?.items ?? [];
+  const today = hospitalToday();
+  // 今日就诊: today's bookings, where check-in (取号) happens
+  const items = (list.data?.items ?? []).filter((r) => tab === 'all' || clinicDate(r) === today);
   return (
     <Page title={t('regsTitle')} back={false} testId="registrations-page">
+      <Tabs
+        activeKey={tab}
+        onChange={(k) => setParams(k === 'today' ? { tab: 'today' } : {}, { replace: true })}
+      >
+        <Tabs.Tab key="all" title={<span data-testid="registrations-tab-all">{t('all')}</span>} />
+        <Tabs.Tab key="today" title={<span data-testid="registrations-tab-today">{t('regsToday')}</span>} />
+      </Tabs>
       <QueryView query={list} empty={() => items.length === 0} emptyText={t('regsEmpty')}>
         {() => (
           <>
