@@ -540,6 +540,24 @@ describe('channels book on the same slot pool as patients', () => {
     );
     expect(malformed.status).toBe(400);
     expect(malformed.body.code).toBe('MALFORMED_JSON');
+
+    // prototype poisoning is refused like any malformed body
+    const poisonedPath = `/api/integration/v1/registrations/${lock.body.registrationId}/cancel`;
+    const poisoned = '{"reason":"x","__proto__":{"admin":true}}';
+    const refused = await t.api.post(poisonedPath, {
+      rawBody: poisoned,
+      headers: signIntegrationRequest({
+        appId: counter.appId,
+        secret: counter.secret,
+        method: 'POST',
+        path: poisonedPath,
+        body: poisoned,
+        timestamp: nowSeconds(),
+        nonce: nonce(),
+      }),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('MALFORMED_JSON');
   });
 
   it('a blacklisted person is refused through a channel as well, with the end date', async () => {

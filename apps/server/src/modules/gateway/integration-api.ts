@@ -14,7 +14,6 @@ declare module 'fastify' {
 
 interface CallState {
   rawBody: string;
-  malformed: boolean;
   channel?: Channel;
   appId?: string;
 }
@@ -32,22 +31,21 @@ export async function registerIntegrationApi(scope: FastifyInstance, ctx: AppCon
   const state = (req: FastifyRequest) => {
     let s = calls.get(req);
     if (!s) {
-      s = { rawBody: '', malformed: false };
+      s = { rawBody: '' };
       calls.set(req, s);
     }
     return s;
   };
 
+  // Fastify's own JSON parser (prototype-poisoning protection included), fed the kept raw text; a
+  // parse failure is reported only after authentication.
+  const parseJson = scope.getDefaultJsonParser('error', 'error');
   scope.removeContentTypeParser('application/json');
   scope.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const raw = String(body);
     state(req).rawBody = raw;
     if (raw === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(raw));
-    } catch {
-      done(null, MALFORMED);
-    }
+    parseJson(req, raw, (err, value) => done(null, err ? MALFORMED : value));
   });
 
   scope.addHook('preValidation', async (req) => {
