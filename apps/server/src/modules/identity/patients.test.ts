@@ -4,6 +4,7 @@ import { addPatient, loginPatient } from '../../testing/patients.js';
 import { loginStaff } from '../../testing/staff.js';
 import { makeResidentId, withWrongCheckChar } from '../../testing/id-numbers.js';
 import { getPatientForAccount } from './service.js';
+import { dayjs } from '../../platform/clock.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -201,6 +202,30 @@ describe('family members (IDN-06)', () => {
     expect((await t.api.get('/api/v1/patients', { token })).body.items).toHaveLength(5);
   });
 
+  it('limits binding and unbinding strangers in turn to ten new patients in 30 days', async () => {
+    let { token } = await loginPatient(t, '13500000013');
+    for (let i = 0; i < 10; i++) {
+      const p = await addPatient(t, token, {
+        relation: 'other',
+        name: '路人',
+        idNumber: makeResidentId('19700101', '110101', String(600 + i)),
+      });
+      expect((await t.api.delete(`/api/v1/patients/${p.id}`, { token })).status).toBe(204);
+    }
+    const body = {
+      name: '路人',
+      idNumber: makeResidentId('19700101', '110101', '611'),
+      phone: '13812340013',
+      relation: 'other',
+    };
+    const eleventh = await post('/patients', token, body);
+    expect(eleventh.status).toBe(429);
+    expect(eleventh.body.code).toBe('PATIENT_BIND_LIMITED');
+    t.clock.advance(30 * 86400_000 + 1000);
+    ({ token } = await loginPatient(t, '13500000013'));
+    expect((await post('/patients', token, body)).status).toBe(201);
+  });
+
   it('keeps one default patient; removing the default passes it to the next', async () => {
     const { token } = await loginPatient(t, '13500000011');
     const a = await addPatient(t, token);
@@ -339,16 +364,18 @@ describe('consent of an adult family member (IDN-10)', () => {
   it('needs no consent for children under 18 or for oneself', async () => {
     const { token, accountId } = await loginPatient(t, '13500000031');
     const self = await addPatient(t, token);
-    // turns 18 on 2026-11-24, the day after the test clock
+    // one turns 18 tomorrow, the other turned 18 today (hospital time)
+    const today = dayjs(t.clock.now()).tz('Asia/Shanghai');
+    const eighteenYearsAgo = (d: typeof today) => d.subtract(18, 'year').format('YYYYMMDD');
     const child = await addPatient(t, token, {
       relation: 'child',
       name: '小航',
-      idNumber: makeResidentId('20081124'),
+      idNumber: makeResidentId(eighteenYearsAgo(today.add(1, 'day'))),
     });
     const adultChild = await addPatient(t, token, {
       relation: 'child',
       name: '大航',
-      idNumber: makeResidentId('20081123'),
+      idNumber: makeResidentId(eighteenYearsAgo(today)),
     });
     expect(self.body.consent).toBe('not_required');
     expect(child.body.consent).toBe('not_required');

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNull, ne } from 'drizzle-orm';
+import { and, asc, count, eq, gte, isNull, ne } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
@@ -73,6 +73,9 @@ export const RELATION_LABELS: Record<Relation, { zh: string; en: string }> = {
 
 const IDENTITY_CHANGE_MIN_DAYS = 30;
 const IDENTITY_CHANGES_PER_YEAR = 3;
+// IDN-09: binding and unbinding strangers in turn is the other way to recycle an account, so new
+// bindings (removed ones included) are limited per 30 days.
+const BINDINGS_PER_30_DAYS = 10;
 
 type PatientRow = typeof patients.$inferSelect;
 
@@ -188,6 +191,24 @@ export async function addPatient(
       );
     }
     if (input.relation === 'self' && active.some((p) => p.relation === 'self')) throw selfExists();
+    const [recent] = await tx
+      .select({ n: count() })
+      .from(patients)
+      .where(
+        and(
+          eq(patients.accountId, accountId),
+          gte(patients.createdAt, new Date(now.getTime() - 30 * 86400_000)),
+        ),
+      );
+    if (recent.n >= BINDINGS_PER_30_DAYS) {
+      throw new DomainError(
+        'PATIENT_BIND_LIMITED',
+        429,
+        `30 天内最多新绑定 ${BINDINGS_PER_30_DAYS} 位就诊人，请稍后再试`,
+        `At most ${BINDINGS_PER_30_DAYS} patients can be bound in 30 days`,
+        { max: BINDINGS_PER_30_DAYS },
+      );
+    }
     const [inserted] = await tx
       .insert(patients)
       .values({
