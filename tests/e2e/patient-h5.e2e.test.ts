@@ -97,7 +97,11 @@ describe('patient H5', () => {
     const read = () => page.evaluate(() => JSON.parse(localStorage.getItem('qn.patient.tokens') ?? 'null'));
     const before = await read();
     await page.evaluate(
-      (t) => localStorage.setItem('qn.patient.tokens', JSON.stringify({ ...t, accessToken: 'expired.access.token' })),
+      (t) =>
+        localStorage.setItem(
+          'qn.patient.tokens',
+          JSON.stringify({ ...t, accessToken: 'expired.access.token' }),
+        ),
       before,
     );
     await page.goto('/patients');
