@@ -63,31 +63,6 @@ const ConfigSchema = z.object({
   ALIPAY_GATEWAY: z.string().url().default('https://openapi.alipay.com/gateway.do'),
   ALIPAY_NOTIFY_URL: z.string().url().optional(),
   ALIPAY_RETURN_URL: z.string().url().optional(),
-  /** Payments (FIN): seconds a paying order waits for its notification before the query job asks the channel. */
-  PAYMENT_QUERY_DELAY_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
-  /** Sandbox channel: HMAC key of its notifications; where it posts them (default PUBLIC_BASE_URL/api/v1/payments/notify/sandbox). */
-  SANDBOX_PAY_SECRET: z.string().min(16).default('qingnang-sandbox-pay-notify-secret'),
-  SANDBOX_NOTIFY_URL: z.string().url().optional(),
-  /** WeChat Pay API v3 merchant settings (FIN-06). Keys are PEM text (escaped newlines allowed). */
-  WECHATPAY_BASE_URL: z.string().url().default('https://api.mch.weixin.qq.com'),
-  WECHATPAY_MCHID: z.string().max(32).optional(),
-  WECHATPAY_APPID: z.string().max(32).optional(),
-  WECHATPAY_SERIAL_NO: z.string().max(64).optional(),
-  WECHATPAY_PRIVATE_KEY: z.string().optional(),
-  WECHATPAY_APIV3_KEY: z.string().length(32).optional(),
-  /** Verification mode: platform certificate(s) (PEM, several allowed) or the WeChat Pay public key and its id (PUB_KEY_ID_...). */
-  WECHATPAY_PLATFORM_CERTS: z.string().optional(),
-  WECHATPAY_PUBLIC_KEY: z.string().optional(),
-  WECHATPAY_PUBLIC_KEY_ID: z.string().max(64).optional(),
-  WECHATPAY_NOTIFY_URL: z.string().url().optional(),
-  WECHATPAY_REFUND_NOTIFY_URL: z.string().url().optional(),
-  /** Alipay (FIN-06): app id, app private key, Alipay public key (PEM or bare base64), gateway. */
-  ALIPAY_APP_ID: z.string().max(32).optional(),
-  ALIPAY_PRIVATE_KEY: z.string().optional(),
-  ALIPAY_PUBLIC_KEY: z.string().optional(),
-  ALIPAY_GATEWAY: z.string().url().default('https://openapi.alipay.com/gateway.do'),
-  ALIPAY_NOTIFY_URL: z.string().url().optional(),
-  ALIPAY_RETURN_URL: z.string().url().optional(),
   JOBS_ENABLED: z
     .enum(['true', 'false'])
     .default('true')
