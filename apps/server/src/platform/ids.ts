@@ -12,12 +12,18 @@ const instanceTag = randomBytes(2).toString('hex').toUpperCase();
  * so two server instances never collide and numbers sort by time. 32 chars max (WeChat Pay limit).
  */
 export function newBusinessNumber(prefix: string, now: Date = new Date()): string {
-  const ms = now.getTime();
-  if (ms === lastMs) seq = (seq + 1) % 10000;
-  else {
+  // Never go back: if the clock steps backwards (NTP, a test clock) keep counting in the last millisecond.
+  const ms = Math.max(now.getTime(), lastMs);
+  if (ms === lastMs) {
+    seq += 1;
+    if (seq === 10000) {
+      lastMs = ms + 1;
+      seq = 0;
+    }
+  } else {
     lastMs = ms;
     seq = 0;
   }
-  const t = new Date(ms + 8 * 3600_000).toISOString().replace(/[-:TZ.]/g, '');
+  const t = new Date(lastMs + 8 * 3600_000).toISOString().replace(/[-:TZ.]/g, '');
   return `${prefix}${t}${instanceTag}${String(seq).padStart(4, '0')}`;
 }
