@@ -106,7 +106,7 @@ async function send(method: string, path: string, opts: RequestOptions, retried 
     if (!retried && !SESSION_OVER.has(problem.code) && (await refreshOnce(tokens))) {
       return send(method, path, opts, true);
     }
-    endSession({ code: problem.code, message: messageOf(problem) });
+    endSession({ code: problem.code, message: messageOf(problem) }, tokens);
   }
   throw new ApiError(res.status, problem.code, messageOf(problem), problem);
 }

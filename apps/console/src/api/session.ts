@@ -47,9 +47,25 @@ export function onSessionEnded(listener: EndListener): () => void {
   return () => endListeners.delete(listener);
 }
 
-export function endSession(end: SessionEnd): void {
-  setTokens(null);
-  for (const l of endListeners) l(end);
+let lastEnd: SessionEnd | null = null;
+
+/**
+ * Ends the session `used` belonged to. Parallel requests of one page all fail once the session is
+ * over: the first ends it, later ones are ignored, except that an idle timeout (the request that
+ * revoked the session) explains more than the "session ended" its neighbours see.
+ */
+export function endSession(end: SessionEnd, used?: Tokens): void {
+  const current = tokens;
+  if (current && (!used || current.accessToken === used.accessToken)) {
+    setTokens(null);
+    lastEnd = end;
+    for (const l of endListeners) l(end);
+    return;
+  }
+  if (!current && lastEnd && end.code === 'SESSION_IDLE_TIMEOUT' && lastEnd.code !== end.code) {
+    lastEnd = end;
+    for (const l of endListeners) l(end);
+  }
 }
 
 function read<T>(key: string): T | null {
