@@ -281,6 +281,7 @@ describe("another account's patient", () => {
       ['post', '/identity-change', { name: '赵六', idNumber: makeResidentId('19911111') }],
       ['post', '/visit-card', {}],
       ['delete', '/health-card'],
+      ['get', '/his-profile'],
     ];
     for (const [method, suffix, body] of calls) {
       const call = (id: string) =>
