@@ -180,6 +180,38 @@ export async function changePassword(
   return startSession(ctx, 'patient', accountId, meta);
 }
 
+/**
+ * A forgotten password: a login code sent to the account's phone stands in for the old password.
+ * Every session ends, as with a change, and the caller gets a fresh one.
+ */
+export async function resetPasswordWithCode(
+  ctx: AppContext,
+  input: { phone: string; code: string; newPassword: string },
+  meta: ClientMeta,
+): Promise<TokenPair> {
+  checkPasswordStrength(input.newPassword);
+  await consumeCode(ctx, { purpose: 'login', phone: input.phone, code: input.code });
+  const [account] = await ctx.db
+    .select()
+    .from(accounts)
+    .where(eq(accounts.phoneIdx, piiCipher(ctx.config).blindIndex(input.phone)));
+  if (!account)
+    throw new DomainError('ACCOUNT_NOT_FOUND', 404, '该手机号尚未注册', 'No account has this phone number');
+  const now = ctx.clock.now();
+  await ctx.db
+    .update(accounts)
+    .set({
+      passwordHash: await argonHash(input.newPassword),
+      passwordChangedAt: now,
+      failedLogins: 0,
+      lockedUntil: null,
+      updatedAt: now,
+    })
+    .where(eq(accounts.id, account.id));
+  await revokeAllSessions(ctx, 'patient', account.id);
+  return startSession(ctx, 'patient', account.id, meta);
+}
+
 function checkPasswordStrength(p: string): void {
   if (p.length < 8 || p.length > 64 || !/[A-Za-z]/.test(p) || !/\d/.test(p)) {
     throw new DomainError(

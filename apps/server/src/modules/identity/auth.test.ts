@@ -210,6 +210,36 @@ describe('optional password (IDN-04)', () => {
   });
 });
 
+describe('forgotten password', () => {
+  it('a login code sets a new password and ends every session; the code cannot be used twice', async () => {
+    const phone = '13700000014';
+    const p = await loginPatient(t, phone);
+    await t.api.put('/api/v1/me/password', { token: p.token, body: { newPassword: 'Forgotten2026' } });
+    const sent = await requestCode(phone);
+    const weak = await t.api.post('/api/v1/auth/password-reset', {
+      body: { phone, code: sent.body.sandboxCode, newPassword: 'short' },
+    });
+    expect(weak.body.code).toBe('PASSWORD_TOO_WEAK');
+    const reset = await t.api.post('/api/v1/auth/password-reset', {
+      body: { phone, code: sent.body.sandboxCode, newPassword: 'Remembered2027' },
+    });
+    expect(reset.status).toBe(200);
+    expect((await t.api.get('/api/v1/me', { token: reset.body.accessToken })).body.hasPassword).toBe(true);
+    const replay = await t.api.post('/api/v1/auth/password-reset', {
+      body: { phone, code: sent.body.sandboxCode, newPassword: 'Another2028' },
+    });
+    expect(replay.body.code).toBe('SMS_CODE_INVALID');
+    expect(
+      (await t.api.post('/api/v1/auth/password-login', { body: { phone, password: 'Forgotten2026' } }))
+        .status,
+    ).toBe(401);
+    expect(
+      (await t.api.post('/api/v1/auth/password-login', { body: { phone, password: 'Remembered2027' } }))
+        .status,
+    ).toBe(200);
+  });
+});
+
 describe('WeChat and Alipay authorisation login', () => {
   it('the same authorisation code always reaches the same account; providers are separate', async () => {
     const a = await t.api.post('/api/v1/auth/oauth-login', { body: { provider: 'wechat', code: 'wx-abc' } });

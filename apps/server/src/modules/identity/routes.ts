@@ -18,6 +18,7 @@ import {
   loginWithPlatformCode,
   loginWithSmsCode,
   requestLoginCode,
+  resetPasswordWithCode,
 } from './accounts.js';
 import { normalisePhone } from './pii.js';
 import {
@@ -93,6 +94,17 @@ export const identityModule: Module = {
         config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
       },
       async (req) => loginWithPassword(ctx, req.body.phone, req.body.password, meta(req)),
+    );
+    app.post(
+      '/v1/auth/password-reset',
+      {
+        schema: {
+          ...auth,
+          summary: 'Set a new password with a login code (forgotten password); every session ends',
+          body: z.object({ phone: Phone, code: SmsCode, newPassword: z.string().min(1).max(128) }).strict(),
+        },
+      },
+      async (req) => resetPasswordWithCode(ctx, req.body, meta(req)),
     );
     app.post(
       '/v1/auth/oauth-login',
