@@ -7,6 +7,7 @@ import { requireStaff } from '../../platform/auth.js';
 import { dayjs, hospitalDay } from '../../platform/clock.js';
 import { badRequest } from '../../platform/errors.js';
 import type { Module } from '../index.js';
+import { getDepartment } from '../directory/service.js';
 import {
   addExtraSlots,
   browseSchedules,
@@ -122,7 +123,10 @@ export const schedulingModule: Module = {
           params: z.object({ id }),
         },
       },
-      async (req) => ({ items: await departmentScheduleDays(ctx, req.params.id) }),
+      async (req) => {
+        await getDepartment(ctx, req.params.id); // an unknown department is a 404, not an empty calendar
+        return { items: await departmentScheduleDays(ctx, req.params.id) };
+      },
     );
 
     // ------------------------------------------------------------ console: shifts
