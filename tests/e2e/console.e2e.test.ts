@@ -51,12 +51,16 @@ describe('staff console', () => {
     const dept = all.find((d) => d.code === code);
     expect(dept, `department ${code}`).toBeTruthy();
     await expect
-      .poll(async () => (await api<any>('GET', `/api/v1/departments/${dept.id}`)).introduction, { timeout: 15_000 })
+      .poll(async () => (await api<any>('GET', `/api/v1/departments/${dept.id}`)).introduction, {
+        timeout: 15_000,
+      })
       .toContain('胸痛中心');
 
     const h5 = await phone(browser);
     await h5.page.goto(`/departments/${dept.id}`);
-    await expect.poll(() => h5.page.getByTestId('department-introduction').innerText(), { timeout: 15_000 }).toContain('胸痛中心');
+    await expect
+      .poll(() => h5.page.getByTestId('department-introduction').innerText(), { timeout: 15_000 })
+      .toContain('胸痛中心');
     await snap(h5.page, 'patient-department-updated');
     await h5.context.close();
     await context.close();
@@ -71,7 +75,9 @@ describe('staff console', () => {
 
     const { page, context } = await desktop(browser);
     await consoleLogin(page);
-    await page.goto(`/console/scheduling/schedules?departmentId=${schedule.departmentId}&week=${schedule.clinicDate}`);
+    await page.goto(
+      `/console/scheduling/schedules?departmentId=${schedule.departmentId}&week=${schedule.clinicDate}`,
+    );
     await page.getByTestId(`schedule-card-${schedule.id}`).click();
     await page.getByTestId('schedule-drawer').waitFor();
     await page.getByTestId(`stop-segment-${segment.seq}`).click();
@@ -81,9 +87,12 @@ describe('staff console', () => {
     console.log('stop confirmed');
 
     await expect
-      .poll(async () => (await api('GET', `/api/v1/registrations/${reg.id}`, { token: patient.token })).state, {
-        timeout: 30_000,
-      })
+      .poll(
+        async () => (await api('GET', `/api/v1/registrations/${reg.id}`, { token: patient.token })).state,
+        {
+          timeout: 30_000,
+        },
+      )
       .toBe('cancelled');
 
     const h5 = await phone(browser);

@@ -79,7 +79,9 @@ const ConfigSchema = z.object({
     .default('true')
     .transform((v) => v === 'true'),
   /** Online cancellation window (REG-14): before the clinic starts, or (001) up to N days after the clinic day. */
-  REGISTRATION_CANCEL_WINDOW: z.enum(['before_clinic_start', 'clinic_day_plus_days']).default('clinic_day_plus_days'),
+  REGISTRATION_CANCEL_WINDOW: z
+    .enum(['before_clinic_start', 'clinic_day_plus_days'])
+    .default('clinic_day_plus_days'),
   REGISTRATION_CANCEL_DAYS: z.coerce.number().int().min(0).max(30).default(7),
   /** Check-in (取号) window relative to the booked segment's start, on the clinic day. */
   CHECKIN_OPENS_MINUTES_BEFORE: z.coerce.number().int().min(0).max(720).default(60),

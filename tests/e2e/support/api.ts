@@ -3,7 +3,11 @@ import { baseUrl } from './browser.js';
 import { makeResidentId } from '../../../apps/server/src/testing/id-numbers.js';
 
 /** Calls the running server's API, failing the test with the problem body on an error answer. */
-export async function api<T = any>(method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<T> {
+export async function api<T = any>(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown } = {},
+): Promise<T> {
   const res = await fetch(baseUrl() + path, {
     method,
     headers: {
@@ -32,15 +36,25 @@ export async function addSelf(token: string, name = '王小明') {
   const seq = String(100 + Math.floor(Math.random() * 800));
   return api('POST', '/api/v1/patients', {
     token,
-    body: { name, idType: 'resident_id', idNumber: makeResidentId('19850312', '110101', seq), phone: uniquePhone(), relation: 'self' },
+    body: {
+      name,
+      idType: 'resident_id',
+      idNumber: makeResidentId('19850312', '110101', seq),
+      phone: uniquePhone(),
+      relation: 'self',
+    },
   });
 }
 
 /** Finds a released, open, paid clinic with a free slot in the demo schedule (through the console API). */
 export async function findBookableSchedule(): Promise<{ schedule: any; segment: any }> {
-  const staff = await api('POST', '/api/v1/staff/auth/login', { body: { username: 'admin', password: 'Admin@2026' } });
+  const staff = await api('POST', '/api/v1/staff/auth/login', {
+    body: { username: 'admin', password: 'Admin@2026' },
+  });
   const day = (n: number) => new Date(Date.now() + 8 * 3600_000 + n * 86400_000).toISOString().slice(0, 10);
-  const res = await api<any>('GET', `/api/v1/admin/schedules?from=${day(1)}&to=${day(6)}`, { token: staff.accessToken });
+  const res = await api<any>('GET', `/api/v1/admin/schedules?from=${day(1)}&to=${day(6)}`, {
+    token: staff.accessToken,
+  });
   for (const s of res.items) {
     if (s.state !== 'open' || !s.released || s.feeFen <= 0) continue;
     const segment = s.segments.find((g: any) => g.state === 'open' && g.remaining > 0);
@@ -53,13 +67,24 @@ export async function findBookableSchedule(): Promise<{ schedule: any; segment: 
 export async function bookAndPay(token: string, patientId: string, schedule: any, segment: any) {
   const reg = await api('POST', '/api/v1/registrations', {
     token,
-    body: { patientId, scheduleId: schedule.id, segmentId: segment.id, idempotencyKey: `e2e-${Date.now()}-${patientId}` },
+    body: {
+      patientId,
+      scheduleId: schedule.id,
+      segmentId: segment.id,
+      idempotencyKey: `e2e-${Date.now()}-${patientId}`,
+    },
   });
   const orderNo = reg.payment.orderNo;
-  await api('POST', `/api/v1/payments/orders/${reg.payment.orderId}/pay`, { token, body: { channel: 'sandbox' } });
+  await api('POST', `/api/v1/payments/orders/${reg.payment.orderId}/pay`, {
+    token,
+    body: { channel: 'sandbox' },
+  });
   await api('POST', `/api/v1/payments/sandbox/${orderNo}/complete`, { token, body: { outcome: 'success' } });
   await expect
-    .poll(async () => (await api('GET', `/api/v1/registrations/${reg.id}`, { token })).state, { timeout: 30_000, interval: 500 })
+    .poll(async () => (await api('GET', `/api/v1/registrations/${reg.id}`, { token })).state, {
+      timeout: 30_000,
+      interval: 500,
+    })
     .toBe('booked');
   return reg;
 }

@@ -38,7 +38,11 @@ export async function phone(browser: Browser): Promise<{ context: BrowserContext
 }
 
 export async function desktop(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', baseURL: baseUrl() });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+    baseURL: baseUrl(),
+  });
   return { context, page: await context.newPage() };
 }
 
