@@ -23,7 +23,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import dayjs from 'dayjs';
 import {
+  createSchedule,
   holidayStop,
+  updateSchedule,
+  type RegistrationLevel,
   addExtraSlots,
   listSchedules,
   listShifts,
@@ -32,7 +35,8 @@ import {
   type SegmentView,
 } from '../../api/scheduling';
 import { useDepartments, useDoctors } from '../../components/lookups';
-import { hhmm, hospitalToday, inHospital, yuan } from '../../format';
+import { hhmm, hospitalToday, inHospital, toFen, yuan } from '../../format';
+import { applyServerErrors } from '../../components/serverErrors';
 import { useLang, useTr } from '../../i18n';
 import { channelLabel, levelLabel } from './labels';
 
@@ -98,6 +102,7 @@ export function CalendarPage() {
   }, [view, setParams]);
   const opened = list.data?.find((s) => s.id === openId) ?? null;
   const [holidayOpen, setHolidayOpen] = useState(false);
+  const [creating, setCreating] = useState(false);
 
   return (
     <Card
@@ -127,6 +132,9 @@ export function CalendarPage() {
           <Typography.Text strong>
             {from} ~ {to}
           </Typography.Text>
+          <Button onClick={() => setCreating(true)} disabled={!departmentId} data-testid="schedule-new">
+            {tr('新增排班', 'New schedule')}
+          </Button>
           <Button danger onClick={() => setHolidayOpen(true)} data-testid="holiday-stop">
             {tr('假期停诊', 'Holiday stop')}
           </Button>
@@ -212,6 +220,12 @@ export function CalendarPage() {
         title={opened ? `${doctorName(opened)} · ${opened.clinicDate} ${shiftName(opened.shiftCode)}` : ''}
         onClose={() => setOpenId(null)}
       />
+      <NewSchedule
+        open={creating}
+        departmentId={departmentId}
+        date={from}
+        onClose={() => setCreating(false)}
+      />
       <HolidayStop
         open={holidayOpen}
         departmentId={departmentId}
@@ -241,6 +255,18 @@ function ScheduleDrawer({
   const [stopForm] = Form.useForm<{ reason: string }>();
   const [extraForm] = Form.useForm<{ count: number; channel: string }>();
   const refresh = () => void qc.invalidateQueries({ queryKey: ['schedules'] });
+  const [editing, setEditing] = useState(false);
+  const [editForm] = Form.useForm<{ level: RegistrationLevel; feeYuan: number }>();
+  const edit = useMutation({
+    mutationFn: (v: { level: RegistrationLevel; feeYuan: number }) =>
+      updateSchedule(schedule!.id, { level: v.level, feeFen: toFen(v.feeYuan) }),
+    onSuccess: () => {
+      setEditing(false);
+      refresh();
+      message.success(tr('已保存', 'Saved'));
+    },
+    onError: (e) => message.error(applyServerErrors(editForm, e)),
+  });
 
   const stop = useMutation({
     mutationFn: (v: { reason: string }) =>
@@ -309,6 +335,16 @@ function ScheduleDrawer({
             </Descriptions.Item>
           </Descriptions>
           <Space style={{ marginBottom: 12 }}>
+            <Button
+              disabled={schedule.state === 'stopped'}
+              onClick={() => {
+                editForm.setFieldsValue({ level: schedule.level, feeYuan: schedule.feeFen / 100 });
+                setEditing(true);
+              }}
+              data-testid="schedule-edit"
+            >
+              {tr('修改号别/费用', 'Change level / fee')}
+            </Button>
             <Button
               danger
               disabled={schedule.state === 'stopped'}
@@ -380,6 +416,32 @@ function ScheduleDrawer({
           />
         </>
       )}
+      <Modal
+        open={editing}
+        title={tr('修改号别与挂号费', 'Change level and fee')}
+        onCancel={() => setEditing(false)}
+        onOk={() => editForm.submit()}
+        confirmLoading={edit.isPending}
+        forceRender
+      >
+        <Form form={editForm} layout="vertical" onFinish={(v) => edit.mutate(v)}>
+          <Form.Item name="level" label={tr('号别', 'Level')} rules={[{ required: true }]}>
+            <Select
+              options={(['general', 'expert', 'special'] as const).map((l) => ({
+                value: l,
+                label: levelLabel(tr, l),
+              }))}
+            />
+          </Form.Item>
+          <Form.Item
+            name="feeYuan"
+            label={tr('挂号费（元）', 'Fee (yuan)')}
+            rules={[{ required: true }, { type: 'number', min: 0, max: 100000 }]}
+          >
+            <InputNumber min={0} precision={2} style={{ width: '100%' }} />
+          </Form.Item>
+        </Form>
+      </Modal>
       <Modal
         open={!!stopTarget}
         title={
@@ -545,6 +607,119 @@ function HolidayStop(props: {
         >
           <Input.TextArea rows={2} />
         </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function NewSchedule(props: { open: boolean; departmentId?: string; date: string; onClose: () => void }) {
+  const tr = useTr();
+  const { lang } = useLang();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const doctors = useDoctors();
+  const shifts = useQuery({ queryKey: ['shifts'], queryFn: listShifts });
+  const [form] = Form.useForm();
+  const inDept = (doctors.data ?? []).filter((d) => d.departments?.some((x) => x.id === props.departmentId));
+  const create = useMutation({
+    mutationFn: (v: {
+      doctorId: string;
+      clinicDate: dayjs.Dayjs;
+      shiftCode: string;
+      segmentMinutes: number;
+      slotsPerSegment: number;
+      level: RegistrationLevel;
+      feeYuan: number;
+    }) =>
+      createSchedule({
+        doctorId: v.doctorId,
+        departmentId: props.departmentId,
+        clinicDate: v.clinicDate.format('YYYY-MM-DD'),
+        shiftCode: v.shiftCode,
+        segmentMinutes: v.segmentMinutes,
+        slotsPerSegment: v.slotsPerSegment,
+        level: v.level,
+        feeFen: toFen(v.feeYuan),
+      }),
+    onSuccess: () => {
+      props.onClose();
+      void qc.invalidateQueries({ queryKey: ['schedules'] });
+      message.success(tr('已新增排班', 'Schedule added'));
+    },
+    onError: (e) => message.error(applyServerErrors(form, e)),
+  });
+  return (
+    <Modal
+      open={props.open}
+      title={tr('新增排班', 'New schedule')}
+      onCancel={props.onClose}
+      onOk={() => form.submit()}
+      confirmLoading={create.isPending}
+      afterOpenChange={(o) =>
+        o &&
+        form.setFieldsValue({
+          clinicDate: dayjs(props.date),
+          segmentMinutes: 30,
+          slotsPerSegment: 5,
+          level: 'general',
+          feeYuan: 10,
+        })
+      }
+      forceRender
+    >
+      <Form form={form} layout="vertical" onFinish={(v) => create.mutate(v)}>
+        <Form.Item name="doctorId" label={tr('医生', 'Doctor')} rules={[{ required: true }]}>
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            options={inDept.map((d) => ({ value: d.id, label: d.name }))}
+          />
+        </Form.Item>
+        <Space wrap>
+          <Form.Item name="clinicDate" label={tr('出诊日期', 'Date')} rules={[{ required: true }]}>
+            <DatePicker />
+          </Form.Item>
+          <Form.Item name="shiftCode" label={tr('班次', 'Shift')} rules={[{ required: true }]}>
+            <Select
+              style={{ width: 180 }}
+              options={(shifts.data ?? []).map((s) => ({
+                value: s.code,
+                label: `${lang === 'en' ? s.nameEn : s.nameZh} ${s.startTime}-${s.endTime}`,
+              }))}
+            />
+          </Form.Item>
+        </Space>
+        <Space wrap>
+          <Form.Item
+            name="segmentMinutes"
+            label={tr('时段（分钟）', 'Segment (min)')}
+            rules={[{ required: true }]}
+          >
+            <InputNumber min={5} max={720} precision={0} />
+          </Form.Item>
+          <Form.Item
+            name="slotsPerSegment"
+            label={tr('每时段号数', 'Slots / segment')}
+            rules={[{ required: true }]}
+          >
+            <InputNumber min={1} max={500} precision={0} />
+          </Form.Item>
+          <Form.Item name="level" label={tr('号别', 'Level')} rules={[{ required: true }]}>
+            <Select
+              style={{ width: 120 }}
+              options={(['general', 'expert', 'special'] as const).map((l) => ({
+                value: l,
+                label: levelLabel(tr, l),
+              }))}
+            />
+          </Form.Item>
+          <Form.Item
+            name="feeYuan"
+            label={tr('挂号费（元）', 'Fee (yuan)')}
+            rules={[{ required: true }, { type: 'number', min: 0, max: 100000 }]}
+          >
+            <InputNumber min={0} precision={2} />
+          </Form.Item>
+        </Space>
       </Form>
     </Modal>
   );
