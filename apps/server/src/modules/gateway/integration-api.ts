@@ -26,7 +26,16 @@ const MALFORMED = Symbol('malformed-json');
  * unsigned caller learns nothing about the request shape. The raw body is kept for the signature.
  * Every call, accepted or refused, is written to the call log with its outcome, never its body.
  */
-export async function registerIntegrationApi(scope: FastifyInstance, ctx: AppContext): Promise<void> {
+/**
+ * Sets up a signed integration scope (raw-body signature check, call log) and registers `routes` in
+ * it. Other modules (HIS pushes for bills, reports, admissions) call this with their own routes;
+ * each route names its operation in `config.integrationOperation`.
+ */
+export async function registerIntegrationApi(
+  scope: FastifyInstance,
+  ctx: AppContext,
+  routes: IntegrationRoutes = registerIntegrationRoutes,
+): Promise<void> {
   const calls = new WeakMap<FastifyRequest, CallState>();
   const state = (req: FastifyRequest) => {
     let s = calls.get(req);
@@ -86,12 +95,18 @@ export async function registerIntegrationApi(scope: FastifyInstance, ctx: AppCon
     return payload;
   });
 
-  registerIntegrationRoutes(scope, ctx, (req: FastifyRequest) => {
+  routes(scope, ctx, (req: FastifyRequest) => {
     const c = calls.get(req)?.channel;
     if (!c) throw new DomainError('UNAUTHENTICATED', 401, '请先登录', 'Not authenticated');
     return c;
   });
 }
+
+export type IntegrationRoutes = (
+  scope: FastifyInstance,
+  ctx: AppContext,
+  channelOf: (req: FastifyRequest) => Channel,
+) => void;
 
 function errorCode(payload: unknown): string | undefined {
   if (typeof payload !== 'string') return undefined;
