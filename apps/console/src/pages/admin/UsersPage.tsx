@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { roles as rolesApi, users, type StaffUser } from '../../api/staff';
 import { CrudPage } from '../../components/CrudPage';
+import { useDepartments, useDoctors } from '../../components/lookups';
 import { applyServerErrors } from '../../components/serverErrors';
 import { dateTime } from '../../format';
 import { useLabel, useTr } from '../../i18n';
@@ -20,6 +21,8 @@ export function UsersPage() {
     return r ? label({ zh: r.nameZh, en: r.nameEn }) : code;
   };
   const [resetFor, setResetFor] = useState<StaffUser | null>(null);
+  const depts = useDepartments();
+  const doctors = useDoctors();
   const [resetForm] = Form.useForm();
 
   const done = (text: string) => {
@@ -140,8 +143,21 @@ export function UsersPage() {
         )}
         fromForm={(v: StaffUser & { password?: string }, editing) =>
           editing
-            ? { displayName: v.displayName, roles: v.roles, enabled: v.enabled }
-            : { username: v.username, displayName: v.displayName, roles: v.roles, password: v.password }
+            ? {
+                displayName: v.displayName,
+                roles: v.roles,
+                enabled: v.enabled,
+                doctorId: v.doctorId ?? null,
+                departmentId: v.departmentId ?? null,
+              }
+            : {
+                username: v.username,
+                displayName: v.displayName,
+                roles: v.roles,
+                password: v.password,
+                doctorId: v.doctorId ?? null,
+                departmentId: v.departmentId ?? null,
+              }
         }
         renderForm={(editing) => (
           <>
@@ -172,6 +188,23 @@ export function UsersPage() {
               rules={[{ required: true, type: 'array', min: 1 }]}
             >
               <Select mode="multiple" options={roleOptions} />
+            </Form.Item>
+            <Form.Item name="departmentId" label={tr('所属科室（可选）', 'Department (optional)')}>
+              <Select
+                allowClear
+                showSearch={{ optionFilterProp: 'label' }}
+                options={(depts.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
+              />
+            </Form.Item>
+            <Form.Item
+              name="doctorId"
+              label={tr('关联医生（医生账号）', 'Linked doctor (for doctor accounts)')}
+            >
+              <Select
+                allowClear
+                showSearch={{ optionFilterProp: 'label' }}
+                options={(doctors.data ?? []).map((d) => ({ value: d.id, label: `${d.name}（${d.code}）` }))}
+              />
             </Form.Item>
             {!editing && (
               <Form.Item
