@@ -8,6 +8,8 @@ export const INTEGRATION_OPERATIONS = [
   'slots.lock',
   'registrations.confirm',
   'registrations.cancel',
+  'lis.reports.push',
+  'pacs.reports.push',
 ] as const;
 export type IntegrationOperation = (typeof INTEGRATION_OPERATIONS)[number];
 
