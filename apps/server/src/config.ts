@@ -100,6 +100,13 @@ const ConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** Reports (RPT-07): cloud-imaging viewer and the AES-GCM key for its link parameters (any string; hashed to 256 bits; falls back to a key derived from PII_ENCRYPTION_KEY). */
+  CLOUD_IMAGING_BASE_URL: z.string().url().default('https://imaging.example.com/viewer'),
+  IMAGING_LINK_KEY: z.string().min(16).optional(),
+  IMAGING_LINK_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1800),
+  /** Physical-exam report extraction code (RPT-09..11): lifetime and wrong tries allowed. */
+  EXAM_ACCESS_CODE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
+  EXAM_ACCESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
