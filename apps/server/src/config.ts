@@ -38,6 +38,10 @@ const ConfigSchema = z.object({
   IDENTITY_PROVIDER: z.enum(['sandbox']).default('sandbox'),
   HIS_PROVIDER: z.enum(['sandbox']).default('sandbox'),
   PAYMENT_CHANNELS: z.string().default('sandbox'),
+  /** Outpatient bills (PAY): minutes to pay a bill payment, HIS write-back attempts before the automatic refund, online refund window in hospital days (1 = the day of payment only). */
+  BILL_PAYMENT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  BILL_WRITEBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  BILL_REFUND_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(1),
   /** Payments (FIN): seconds a paying order waits for its notification before the query job asks the channel. */
   PAYMENT_QUERY_DELAY_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** Sandbox channel: HMAC key of its notifications; where it posts them (default PUBLIC_BASE_URL/api/v1/payments/notify/sandbox). */

@@ -3,12 +3,13 @@ import { buildSmsAdapters, type SmsAdapters } from './sms/index.js';
 import { buildIdentityAdapters, type IdentityAdapters } from './identity/index.js';
 import { buildCardAdapters, type CardAdapters } from './cards/index.js';
 import { buildPaymentAdapters, type PaymentAdapters } from './payments/index.js';
+import { buildHisAdapters, type HisAdapters } from './his/index.js';
 
 /**
  * Adapters to outside systems, one interface each, chosen by configuration. Each integration folder
  * exports its adapter types and a factory; modules reach outside systems only through ctx.adapters.
  */
-export type Adapters = SmsAdapters & IdentityAdapters & CardAdapters & PaymentAdapters;
+export type Adapters = SmsAdapters & IdentityAdapters & CardAdapters & PaymentAdapters & HisAdapters;
 
 export type AdapterOverrides = Partial<Adapters>;
 
@@ -18,6 +19,7 @@ export function buildAdapters(config: AppConfig, overrides: AdapterOverrides = {
     ...buildIdentityAdapters(config),
     ...buildCardAdapters(config),
     ...buildPaymentAdapters(config),
+    ...buildHisAdapters(config),
     ...overrides,
   } as Adapters;
 }

@@ -10,6 +10,9 @@ export const INTEGRATION_OPERATIONS = [
   'registrations.cancel',
   'lis.reports.push',
   'pacs.reports.push',
+  'his.visits.push',
+  'his.bills.push',
+  'his.execution.push',
 ] as const;
 export type IntegrationOperation = (typeof INTEGRATION_OPERATIONS)[number];
 

@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import type { AppConfig } from '../../config.js';
+import type { AppContext } from '../../platform/context.js';
+import { newId } from '../../platform/ids.js';
+
+/** One paid bill as the platform reports it to the HIS. */
+export interface HisBillRef {
+  billNo: string;
+  amountFen: number;
+}
+
+export interface HisWriteBackRequest {
+  /** the platform's payment order number: the HIS's key for this write-back (a retry sends the same) */
+  orderNo: string;
+  channelTradeNo: string | null;
+  amountFen: number;
+  paidAt: Date;
+  bills: HisBillRef[];
+}
+
+export interface HisRefundNotice {
+  orderNo: string;
+  refundKey: string;
+  amountFen: number;
+  bills: HisBillRef[];
+}
+
+/** The HIS could not take the call; `retryable` false means it refused it for good. */
+export class HisError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable = true,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The outbound HIS interface (the platform confirming to the hospital's own system). Calls are
+ * idempotent by the platform's numbers, so a retry after a lost answer is recognised.
+ */
+export interface HisClient {
+  readonly kind: 'sandbox';
+  /** Payment write-back: the HIS marks the bills paid and returns its receipt number (收费收据号). */
+  writeBack(ctx: AppContext, req: HisWriteBackRequest): Promise<{ receiptNo: string }>;
+  /** The platform refunded these bills online: the HIS cancels their charges. */
+  refundBills(ctx: AppContext, notice: HisRefundNotice): Promise<void>;
+}
+
+export interface HisAdapters {
+  his: HisClient;
+}
+
+export function buildHisAdapters(config: AppConfig): HisAdapters {
+  switch (config.HIS_PROVIDER) {
+    case 'sandbox':
+      return { his: new SandboxHis() };
+  }
+}
+
+/**
+ * The sandbox HIS: records every write-back and refund notice in his_sandbox_calls (the demo and the
+ * tests read them there) and can be told to fail, as a real HIS does when it is down.
+ */
+export class SandboxHis implements HisClient {
+  readonly kind = 'sandbox' as const;
+  failing = false;
+
+  constructor(opts: { failing?: boolean } = {}) {
+    this.failing = opts.failing ?? false;
+  }
+
+  async writeBack(ctx: AppContext, req: HisWriteBackRequest): Promise<{ receiptNo: string }> {
+    if (this.failing) throw new HisError('HIS_UNAVAILABLE', 'sandbox HIS is down');
+    const existing = await ctx.database.raw.query<{ receipt_no: string }>(
+      `SELECT receipt_no FROM his_sandbox_calls WHERE kind = 'writeback' AND order_no = $1`,
+      [req.orderNo],
+    );
+    if (existing.rows[0]) return { receiptNo: existing.rows[0].receipt_no };
+    const receiptNo = `HR${createHash('sha256').update(req.orderNo).digest('hex').slice(0, 12).toUpperCase()}`;
+    await this.record(ctx, 'writeback', req.orderNo, req.amountFen, req.bills, receiptNo);
+    return { receiptNo };
+  }
+
+  async refundBills(ctx: AppContext, notice: HisRefundNotice): Promise<void> {
+    if (this.failing) throw new HisError('HIS_UNAVAILABLE', 'sandbox HIS is down');
+    const existing = await ctx.database.raw.query(
+      `SELECT 1 FROM his_sandbox_calls WHERE kind = 'refund' AND order_no = $1 AND receipt_no = $2`,
+      [notice.orderNo, notice.refundKey],
+    );
+    if (existing.rows.length) return;
+    await this.record(ctx, 'refund', notice.orderNo, notice.amountFen, notice.bills, notice.refundKey);
+  }
+
+  /** What the sandbox HIS has been told, oldest first (tests and the demo). */
+  async calls(ctx: AppContext, orderNo?: string) {
+    const r = await ctx.database.raw.query<{
+      kind: string;
+      bill_nos: string[];
+      order_no: string;
+      amount_fen: number;
+      receipt_no: string | null;
+    }>(
+      `SELECT kind, bill_nos, order_no, amount_fen, receipt_no FROM his_sandbox_calls
+        WHERE ($1::text IS NULL OR order_no = $1) ORDER BY created_at, id`,
+      [orderNo ?? null],
+    );
+    return r.rows.map((x) => ({
+      kind: x.kind,
+      billNos: x.bill_nos,
+      orderNo: x.order_no,
+      amountFen: x.amount_fen,
+      receiptNo: x.receipt_no,
+    }));
+  }
+
+  private async record(
+    ctx: AppContext,
+    kind: string,
+    orderNo: string,
+    amountFen: number,
+    bills: HisBillRef[],
+    receiptNo: string,
+  ) {
+    await ctx.database.raw.query(
+      `INSERT INTO his_sandbox_calls (id, kind, bill_nos, order_no, amount_fen, receipt_no, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [newId(), kind, bills.map((b) => b.billNo), orderNo, amountFen, receiptNo, ctx.clock.now()],
+    );
+  }
+}

@@ -1,0 +1,70 @@
+import type { AppConfig } from '../../config.js';
+import type { AppContext } from '../../platform/context.js';
+
+/**
+ * Outbound calls from the platform to the HIS inpatient module (INP-03, INP-08): a deposit paid
+ * online is written to the patient's inpatient account; a discharge settlement made online is
+ * confirmed. Calls are idempotent by the platform's own ids, so a retry after a lost answer is safe.
+ */
+export interface InpatientHis {
+  /** Writes an online deposit to the HIS account; the same depositId twice records it once. */
+  recordDeposit(input: {
+    admissionNo: string;
+    depositId: string;
+    amountFen: number;
+    paidAt: Date;
+  }): Promise<{ hisReceiptNo: string }>;
+  /** Confirms an online discharge settlement (remainder paid or surplus refunded). */
+  recordSettlement(input: {
+    admissionNo: string;
+    kind: 'paid' | 'refunded' | 'balanced';
+    amountFen: number;
+  }): Promise<void>;
+}
+
+export interface InpatientHisAdapters {
+  inpatientHis: InpatientHis;
+}
+
+/** The sandbox HIS: remembers what it was told, so tests and the demo can look. */
+export class SandboxInpatientHis implements InpatientHis {
+  readonly deposits = new Map<string, { admissionNo: string; amountFen: number; hisReceiptNo: string }>();
+  readonly settlements: { admissionNo: string; kind: string; amountFen: number }[] = [];
+
+  async recordDeposit(input: { admissionNo: string; depositId: string; amountFen: number; paidAt: Date }) {
+    const seen = this.deposits.get(input.depositId);
+    if (seen) return { hisReceiptNo: seen.hisReceiptNo };
+    const hisReceiptNo = `YJ${String(this.deposits.size + 1).padStart(8, '0')}`;
+    this.deposits.set(input.depositId, { admissionNo: input.admissionNo, amountFen: input.amountFen, hisReceiptNo });
+    return { hisReceiptNo };
+  }
+
+  async recordSettlement(input: { admissionNo: string; kind: 'paid' | 'refunded' | 'balanced'; amountFen: number }) {
+    this.settlements.push(input);
+  }
+}
+
+export function buildInpatientHisAdapters(config: AppConfig): InpatientHisAdapters {
+  switch (config.HIS_PROVIDER) {
+    case 'sandbox':
+    default:
+      return { inpatientHis: new SandboxInpatientHis() };
+  }
+}
+
+const built = new WeakMap<object, InpatientHis>();
+
+/**
+ * The adapter for this app: an override passed to createTestApp({ adapters: { inpatientHis } }) or
+ * gathered by integrations/index.ts wins; otherwise one built from configuration per app.
+ */
+export function inpatientHisOf(ctx: AppContext): InpatientHis {
+  const given = (ctx.adapters as Partial<InpatientHisAdapters>).inpatientHis;
+  if (given) return given;
+  let his = built.get(ctx.adapters);
+  if (!his) {
+    his = buildInpatientHisAdapters(ctx.config).inpatientHis;
+    built.set(ctx.adapters, his);
+  }
+  return his;
+}
