@@ -111,6 +111,16 @@ const ConfigSchema = z.object({
   /** Physical-exam report extraction code (RPT-09..11): lifetime and wrong tries allowed. */
   EXAM_ACCESS_CODE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
   EXAM_ACCESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** Inpatient (INP-03/04/06): deposit top-up limits, low-balance alert threshold (fen), morning daily-list time, bind tries. */
+  INPATIENT_DEPOSIT_MIN_FEN: z.coerce.number().int().min(1).default(100),
+  INPATIENT_DEPOSIT_MAX_FEN: z.coerce.number().int().min(1).default(5_000_000),
+  INPATIENT_LOW_BALANCE_FEN: z.coerce.number().int().min(0).default(100_000),
+  INPATIENT_DAILY_LIST_TIME: z
+    .string()
+    .regex(/^[0-2][0-9]:[0-5][0-9]$/)
+    .default('08:00'),
+  INPATIENT_BIND_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  INPATIENT_BIND_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -10,3 +10,6 @@ export * from '../modules/payments/schema.js';
 export * from '../modules/notifications/schema.js';
 export * from '../modules/blacklist/schema.js';
 export * from '../modules/gateway/schema.js';
+export * from '../modules/inpatient/schema.js';
+export * from '../modules/billing/schema.js';
+export * from '../modules/reports/schema.js';

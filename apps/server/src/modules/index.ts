@@ -10,6 +10,9 @@ import { blacklistModule } from './blacklist/routes.js';
 import { gatewayModule } from './gateway/routes.js';
 import { paymentsModule } from './payments/routes.js';
 import { notificationsModule } from './notifications/routes.js';
+import { reportsModule } from './reports/routes.js';
+import { inpatientModule } from './inpatient/routes.js';
+import { billingModule } from './billing/routes.js';
 
 export interface Module {
   name: string;
@@ -28,4 +31,7 @@ export const modules: Module[] = [
   registrationModule,
   blacklistModule,
   gatewayModule,
+  inpatientModule,
+  billingModule,
+  reportsModule,
 ];

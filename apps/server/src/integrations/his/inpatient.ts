@@ -35,11 +35,19 @@ export class SandboxInpatientHis implements InpatientHis {
     const seen = this.deposits.get(input.depositId);
     if (seen) return { hisReceiptNo: seen.hisReceiptNo };
     const hisReceiptNo = `YJ${String(this.deposits.size + 1).padStart(8, '0')}`;
-    this.deposits.set(input.depositId, { admissionNo: input.admissionNo, amountFen: input.amountFen, hisReceiptNo });
+    this.deposits.set(input.depositId, {
+      admissionNo: input.admissionNo,
+      amountFen: input.amountFen,
+      hisReceiptNo,
+    });
     return { hisReceiptNo };
   }
 
-  async recordSettlement(input: { admissionNo: string; kind: 'paid' | 'refunded' | 'balanced'; amountFen: number }) {
+  async recordSettlement(input: {
+    admissionNo: string;
+    kind: 'paid' | 'refunded' | 'balanced';
+    amountFen: number;
+  }) {
     this.settlements.push(input);
   }
 }

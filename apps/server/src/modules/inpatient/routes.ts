@@ -1,0 +1,283 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../platform/context.js';
+import { principalOf, requirePatient } from '../../platform/auth.js';
+import { dayjs } from '../../platform/clock.js';
+import type { Module } from '../index.js';
+import { registerIntegrationApi } from '../gateway/integration-api.js';
+import { registerBusinessHandler } from '../payments/service.js';
+import {
+  DAILY_LIST_JOB,
+  DEPOSIT_BUSINESS,
+  HIS_DEPOSIT_RETRY_JOB,
+  LOW_BALANCE_JOB,
+  SETTLEMENT_BUSINESS,
+  bindAdmission,
+  checkLowBalances,
+  dailyList,
+  depositClosed,
+  depositPaid,
+  depositRefundFinished,
+  getAdmission,
+  getSettlement,
+  listAdmissions,
+  listDeposits,
+  paySettlement,
+  pushAdmission,
+  pushCharges,
+  pushDischarge,
+  refundSurplus,
+  registerInpatientTemplates,
+  retryHisDeposits,
+  sendDailyLists,
+  settlementPaid,
+  startDeposit,
+} from './service.js';
+
+// PostgreSQL text cannot hold NUL: refuse it as bad input.
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !v.includes('\u0000'), 'NUL characters are not allowed');
+const id = z.string().uuid();
+const ref = z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and _ . : -');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+  .refine((v) => dayjs(v).isValid() && dayjs(v).format('YYYY-MM-DD') === v, 'not a calendar date');
+const instant = z.string().datetime({ offset: true });
+const fen = z.number().int().min(0).max(1_000_000_000);
+const coded = z.object({ code: text(32).optional(), name: text(100) }).strict();
+const AdmissionParams = z.object({ id }).strict();
+
+const AdmissionPush = z
+  .object({
+    admissionNo: ref,
+    name: text(50),
+    idNumber: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Za-z]{8,20}$/)
+      .optional(),
+    visitCardNo: ref.optional(),
+    ward: text(50),
+    bed: text(20).optional(),
+    attendingDoctor: text(50).optional(),
+    diagnoses: z.array(coded).max(50).default([]),
+    operations: z
+      .array(
+        z.object({ code: text(32).optional(), name: text(100), performedAt: instant.optional() }).strict(),
+      )
+      .max(50)
+      .default([]),
+    admittedAt: instant,
+  })
+  .strict();
+
+const ChargesPush = z
+  .object({
+    lines: z
+      .array(
+        z
+          .object({
+            lineId: ref,
+            date: isoDate,
+            itemCode: ref.optional(),
+            itemName: text(100),
+            category: text(30).optional(),
+            quantity: z.number().positive().max(1_000_000),
+            unit: text(10).optional(),
+            amountFen: z.number().int().min(-100_000_000).max(100_000_000),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(500),
+  })
+  .strict();
+
+const DischargePush = z.object({ dischargedAt: instant, totalCostFen: fen }).strict();
+
+export const inpatientModule: Module = {
+  name: 'inpatient',
+  async register(fastify: FastifyInstance, ctx: AppContext) {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const tags = ['inpatient'];
+    const patient = requirePatient(ctx);
+
+    registerInpatientTemplates();
+    registerBusinessHandler(DEPOSIT_BUSINESS, {
+      onPaid: (c, order) => depositPaid(c, order),
+      onClosed: (c, order) => depositClosed(c, order),
+      onRefundFinished: (c, _order, refund) => depositRefundFinished(c, refund),
+    });
+    registerBusinessHandler(SETTLEMENT_BUSINESS, {
+      onPaid: (c, order) => settlementPaid(c, order),
+    });
+
+    ctx.jobs.register(LOW_BALANCE_JOB, async () => void (await checkLowBalances(ctx)), {
+      cron: '*/10 * * * *',
+    });
+    const [h, m] = ctx.config.INPATIENT_DAILY_LIST_TIME.split(':').map(Number);
+    ctx.jobs.register<{ date?: string }>(
+      DAILY_LIST_JOB,
+      async (d) => void (await sendDailyLists(ctx, d?.date)),
+      { cron: `${m} ${h} * * *` },
+    );
+    ctx.jobs.register(HIS_DEPOSIT_RETRY_JOB, async () => retryHisDeposits(ctx), { cron: '*/5 * * * *' });
+
+    // ------------------------------------------------------------ HIS pushes (signed)
+    await app.register(async (child) =>
+      registerIntegrationApi(child, ctx, (scope, c, channelOf) => {
+        const r = scope.withTypeProvider<ZodTypeProvider>();
+        r.post(
+          '/integration/v1/his/admissions',
+          {
+            config: { integrationOperation: 'his.admissions.push' },
+            schema: { tags: ['integration'], summary: 'HIS 推送入院登记（签名调用）', body: AdmissionPush },
+          },
+          async (req) => pushAdmission(c, channelOf(req).id, req.body),
+        );
+        r.post(
+          '/integration/v1/his/admissions/:admissionNo/charges',
+          {
+            config: { integrationOperation: 'his.inpatient-charges.push' },
+            schema: {
+              tags: ['integration'],
+              summary: 'HIS 推送住院费用明细（按明细号幂等，签名调用）',
+              params: z.object({ admissionNo: ref }).strict(),
+              body: ChargesPush,
+            },
+          },
+          async (req) => {
+            channelOf(req);
+            return pushCharges(c, req.params.admissionNo, req.body.lines);
+          },
+        );
+        r.post(
+          '/integration/v1/his/admissions/:admissionNo/discharge',
+          {
+            config: { integrationOperation: 'his.discharge.push' },
+            schema: {
+              tags: ['integration'],
+              summary: 'HIS 推送出院（总费用），开启出院结算（签名调用）',
+              params: z.object({ admissionNo: ref }).strict(),
+              body: DischargePush,
+            },
+          },
+          async (req) => {
+            channelOf(req);
+            return pushDischarge(c, req.params.admissionNo, req.body);
+          },
+        );
+      }),
+    );
+
+    // ------------------------------------------------------------ patients
+    app.post(
+      '/v1/admissions/bind',
+      {
+        schema: {
+          tags,
+          summary: '绑定住院记录（住院号 + 姓名核对）',
+          body: z.object({ patientId: id, admissionNo: ref, name: text(50) }).strict(),
+        },
+        preHandler: patient,
+      },
+      async (req, reply) => reply.status(201).send(await bindAdmission(ctx, principalOf(req).id, req.body)),
+    );
+    app.get(
+      '/v1/admissions',
+      {
+        schema: {
+          tags,
+          summary: '我的住院记录（在院与历次）',
+          querystring: z.object({ patientId: id }).strict(),
+        },
+        preHandler: patient,
+      },
+      async (req) => listAdmissions(ctx, principalOf(req).id, req.query.patientId),
+    );
+    app.get(
+      '/v1/admissions/:id',
+      { schema: { tags, summary: '住院信息', params: AdmissionParams }, preHandler: patient },
+      async (req) => getAdmission(ctx, principalOf(req).id, req.params.id),
+    );
+    app.post(
+      '/v1/admissions/:id/deposits',
+      {
+        schema: {
+          tags,
+          summary: '充值住院预交金：返回待支付订单',
+          params: AdmissionParams,
+          body: z
+            .object({
+              amountFen: z.number().int().positive().max(1_000_000_000),
+              idempotencyKey: z.string().regex(/^[\w.:-]{8,100}$/, '8-100 of letters, digits and _ . : -'),
+            })
+            .strict(),
+        },
+        preHandler: patient,
+      },
+      async (req, reply) =>
+        reply.status(201).send(await startDeposit(ctx, principalOf(req).id, req.params.id, req.body)),
+    );
+    app.get(
+      '/v1/admissions/:id/deposits',
+      { schema: { tags, summary: '预交金缴纳记录', params: AdmissionParams }, preHandler: patient },
+      async (req) => listDeposits(ctx, principalOf(req).id, req.params.id),
+    );
+    app.get(
+      '/v1/admissions/:id/daily-lists',
+      {
+        schema: {
+          tags,
+          summary: '住院一日清单',
+          params: AdmissionParams,
+          querystring: z.object({ date: isoDate }).strict(),
+        },
+        preHandler: patient,
+      },
+      async (req) => dailyList(ctx, principalOf(req).id, req.params.id, req.query.date),
+    );
+    app.get(
+      '/v1/admissions/:id/settlement',
+      {
+        schema: { tags, summary: '出院结算：预交金、费用与差额', params: AdmissionParams },
+        preHandler: patient,
+      },
+      async (req) => getSettlement(ctx, principalOf(req).id, req.params.id),
+    );
+    app.post(
+      '/v1/admissions/:id/settlement/pay',
+      {
+        schema: {
+          tags,
+          summary: '出院结算补缴：返回待支付订单',
+          params: AdmissionParams,
+          body: z.object({}).strict().nullish(),
+        },
+        preHandler: patient,
+      },
+      async (req, reply) =>
+        reply.status(201).send(await paySettlement(ctx, principalOf(req).id, req.params.id)),
+    );
+    app.post(
+      '/v1/admissions/:id/settlement/refund',
+      {
+        schema: {
+          tags,
+          summary: '出院结算退还预交金余额（原路退回，仅一次）',
+          params: AdmissionParams,
+          body: z.object({}).strict().nullish(),
+        },
+        preHandler: patient,
+      },
+      async (req) => refundSurplus(ctx, principalOf(req).id, req.params.id),
+    );
+  },
+};

@@ -1,0 +1,124 @@
+import {
+  bigint,
+  boolean,
+  date,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+
+// Mirrors migrations/0800_inpatient.sql.
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const fen = (name: string) => bigint(name, { mode: 'number' });
+
+export type AdmissionState = 'admitted' | 'discharged';
+export type SettlementState = 'none' | 'open' | 'settled' | 'refunding' | 'refunded';
+export type DepositState = 'pending' | 'paid' | 'closed';
+export type HisWriteState = 'pending' | 'confirmed' | 'failed';
+
+export interface Diagnosis {
+  code?: string;
+  name: string;
+}
+export interface Operation {
+  code?: string;
+  name: string;
+  performedAt?: string;
+}
+
+export const inpatientAdmissions = pgTable('inpatient_admissions', {
+  id: text('id').primaryKey(),
+  admissionNo: text('admission_no').notNull().unique(),
+  nameIdx: text('name_idx').notNull(),
+  nameMasked: text('name_masked').notNull(),
+  idNumberIdx: text('id_number_idx'),
+  visitCardNo: text('visit_card_no'),
+  resolvedPatientId: text('resolved_patient_id'),
+  ward: text('ward').notNull(),
+  bed: text('bed'),
+  attendingDoctor: text('attending_doctor'),
+  diagnoses: jsonb('diagnoses').$type<Diagnosis[]>().notNull().default([]),
+  operations: jsonb('operations').$type<Operation[]>().notNull().default([]),
+  admittedAt: tz('admitted_at').notNull(),
+  dischargedAt: tz('discharged_at'),
+  totalCostFen: fen('total_cost_fen'),
+  state: text('state').$type<AdmissionState>().notNull().default('admitted'),
+  settlementState: text('settlement_state').$type<SettlementState>().notNull().default('none'),
+  depositsFen: fen('deposits_fen').notNull().default(0),
+  chargesFen: fen('charges_fen').notNull().default(0),
+  lowBalanceAlerted: boolean('low_balance_alerted').notNull().default(false),
+  sourceChannelId: text('source_channel_id'),
+  createdAt: tz('created_at').notNull(),
+  updatedAt: tz('updated_at').notNull(),
+});
+
+export const inpatientBindings = pgTable('inpatient_bindings', {
+  id: text('id').primaryKey(),
+  admissionId: text('admission_id').notNull(),
+  accountId: text('account_id').notNull(),
+  patientId: text('patient_id').notNull(),
+  createdAt: tz('created_at').notNull(),
+});
+
+export const inpatientBindFailures = pgTable('inpatient_bind_failures', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull(),
+  at: tz('at').notNull(),
+});
+
+export const inpatientCharges = pgTable('inpatient_charges', {
+  id: text('id').primaryKey(),
+  admissionId: text('admission_id').notNull(),
+  hisLineId: text('his_line_id').notNull(),
+  chargeDate: date('charge_date', { mode: 'string' }).notNull(),
+  itemCode: text('item_code'),
+  itemName: text('item_name').notNull(),
+  category: text('category'),
+  quantity: numeric('quantity', { precision: 12, scale: 3 }).notNull(),
+  unit: text('unit'),
+  amountFen: fen('amount_fen').notNull(),
+  createdAt: tz('created_at').notNull(),
+});
+
+export const inpatientDeposits = pgTable('inpatient_deposits', {
+  id: text('id').primaryKey(),
+  admissionId: text('admission_id').notNull(),
+  accountId: text('account_id').notNull(),
+  patientId: text('patient_id').notNull(),
+  amountFen: fen('amount_fen').notNull(),
+  idempotencyKey: text('idempotency_key').notNull(),
+  paymentOrderId: text('payment_order_id').unique(),
+  state: text('state').$type<DepositState>().notNull().default('pending'),
+  paidAt: tz('paid_at'),
+  hisState: text('his_state').$type<HisWriteState>().notNull().default('pending'),
+  hisAttempts: integer('his_attempts').notNull().default(0),
+  createdAt: tz('created_at').notNull(),
+  updatedAt: tz('updated_at').notNull(),
+});
+
+export const inpatientSettlementRefunds = pgTable('inpatient_settlement_refunds', {
+  id: text('id').primaryKey(),
+  admissionId: text('admission_id').notNull(),
+  depositId: text('deposit_id').notNull(),
+  paymentOrderId: text('payment_order_id').notNull(),
+  amountFen: fen('amount_fen').notNull(),
+  refundKey: text('refund_key').notNull().unique(),
+  refundId: text('refund_id'),
+  state: text('state').notNull().default('requested'),
+  createdAt: tz('created_at').notNull(),
+});
+
+export const inpatientDailyListSends = pgTable(
+  'inpatient_daily_list_sends',
+  {
+    admissionId: text('admission_id').notNull(),
+    listDate: date('list_date', { mode: 'string' }).notNull(),
+    totalFen: fen('total_fen').notNull(),
+    sentAt: tz('sent_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.admissionId, t.listDate] })],
+);
