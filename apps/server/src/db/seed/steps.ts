@@ -2,6 +2,7 @@ import type { AppContext } from '../../platform/context.js';
 import { staffSeed } from '../../modules/staff/seed.js';
 import { directorySeed } from '../../modules/directory/seed.js';
 import { schedulingSeed } from '../../modules/scheduling/seed.js';
+import { reportsSeed } from '../../modules/reports/seed.js';
 
 export interface SeedStep {
   name: string;
@@ -10,4 +11,4 @@ export interface SeedStep {
 }
 
 // Order matters: scheduling needs doctors and departments.
-export const seedSteps: SeedStep[] = [staffSeed, directorySeed, schedulingSeed];
+export const seedSteps: SeedStep[] = [staffSeed, directorySeed, schedulingSeed, reportsSeed];

@@ -1,0 +1,416 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../platform/context.js';
+import { audit } from '../../platform/audit.js';
+import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
+import { DomainError } from '../../platform/errors.js';
+import { maskName } from '../../platform/pii.js';
+import { registerIntegrationApi } from '../gateway/integration-api.js';
+import type { Channel } from '../gateway/service.js';
+import type { Module } from '../index.js';
+import { FLAGS, REPORT_KINDS, REPORT_SETTINGS, REPORT_STATUSES, type ReportKind } from './schema.js';
+import {
+  adminListReports,
+  getReportById,
+  getReportForAccount,
+  healthRecord,
+  imagingLink,
+  indicatorTrend,
+  listIndicators,
+  listReports,
+  pushReport,
+  putIndicator,
+  reportDetail,
+  requestExamAccess,
+  verifyExamAccess,
+  type Indicator,
+  type Report,
+} from './service.js';
+
+const tags = ['reports'];
+// PostgreSQL text cannot hold NUL: refuse it here as bad input rather than fail in the database.
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !v.includes('\u0000'), 'NUL characters are not allowed');
+const uuid = z.string().uuid();
+const reportNo = z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and _ . : -');
+const indicatorCode = z.string().regex(/^[\w%.+\-/]{1,32}$/, 'letters, digits and _ % . + - /');
+const finite = z.number().finite();
+
+const ObservationIn = z
+  .object({
+    code: indicatorCode,
+    name: text(100),
+    value: z.union([finite, text(200)]),
+    unit: text(32).optional(),
+    refLow: finite.optional(),
+    refHigh: finite.optional(),
+    refText: text(100).optional(),
+    flag: z.enum(FLAGS).optional(),
+  })
+  .strict()
+  .refine((o) => o.refLow === undefined || o.refHigh === undefined || o.refLow <= o.refHigh, {
+    message: 'refLow must not exceed refHigh',
+  });
+
+const PushBody = z
+  .object({
+    reportNo,
+    kind: z.enum(REPORT_KINDS),
+    patient: z
+      .object({
+        name: text(50),
+        visitCardNo: z
+          .string()
+          .regex(/^[A-Za-z0-9]{4,64}$/)
+          .optional(),
+        idNumber: z
+          .string()
+          .trim()
+          .regex(/^[0-9A-Za-z]{8,20}$/)
+          .optional(),
+      })
+      .strict()
+      .refine((p) => p.visitCardNo || p.idNumber, { message: 'visitCardNo or idNumber is required' }),
+    title: text(100),
+    department: text(100).optional(),
+    setting: z.enum(REPORT_SETTINGS).optional(),
+    orderedAt: z.string().datetime({ offset: true }).optional(),
+    reportedAt: z.string().datetime({ offset: true }).optional(),
+    status: z.enum(REPORT_STATUSES),
+    conclusion: text(5000).optional(),
+    imageStudyUid: z
+      .string()
+      .regex(/^[0-9A-Za-z.\-]{1,128}$/)
+      .optional(),
+    observations: z.array(ObservationIn).max(300).default([]),
+  })
+  .strict();
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function reportSummary(r: Report) {
+  return {
+    id: r.id,
+    reportNo: r.reportNo,
+    kind: r.kind,
+    title: r.title,
+    department: r.department,
+    setting: r.setting,
+    status: r.status,
+    orderedAt: iso(r.orderedAt),
+    reportedAt: iso(r.reportedAt),
+    hasImages: !!r.imageStudyUid,
+    patientNameMasked: maskName(r.patientName),
+  };
+}
+
+function detailView(d: Awaited<ReturnType<typeof reportDetail>>) {
+  return {
+    ...reportSummary(d.report),
+    conclusion: d.report.conclusion,
+    observations: d.observations.map((o) => ({
+      code: o.code,
+      name: o.name,
+      value: o.valueNum ?? o.valueText,
+      unit: o.unit,
+      refLow: o.refLow,
+      refHigh: o.refHigh,
+      refText: o.refText,
+      flag: o.flag,
+      interpretation: o.interpretation,
+    })),
+  };
+}
+
+function indicatorView(i: Indicator) {
+  return {
+    code: i.code,
+    name: i.name,
+    aliases: i.aliases,
+    category: i.category,
+    unit: i.unit,
+    meaning: i.meaning,
+    highMeaning: i.highMeaning,
+    lowMeaning: i.lowMeaning,
+    advice: i.advice,
+    updatedAt: i.updatedAt.toISOString(),
+  };
+}
+
+const IndicatorBody = z
+  .object({
+    name: text(100),
+    aliases: z.array(text(50)).max(20).default([]),
+    category: text(50),
+    unit: text(32).nullable().default(null),
+    meaning: text(1000),
+    highMeaning: text(1000).nullable().default(null),
+    lowMeaning: text(1000).nullable().default(null),
+    advice: text(1000).nullable().default(null),
+  })
+  .strict();
+
+export const reportsModule: Module = {
+  name: 'reports',
+  async register(scope: FastifyInstance, ctx: AppContext) {
+    const app = scope.withTypeProvider<ZodTypeProvider>();
+    const patient = requirePatient(ctx);
+
+    // ---- inbound pushes from the LIS and PACS (signed integration API) ----
+    await scope.register(async (child) =>
+      registerIntegrationApi(child, ctx, (s, c, channelOf) => registerPushRoutes(s, c, channelOf)),
+    );
+
+    // ---- patient ----
+    app.get(
+      '/v1/reports',
+      {
+        preHandler: patient,
+        schema: {
+          tags,
+          summary: '报告列表（检验/检查/病理/体检，含状态）',
+          querystring: z.object({ patientId: uuid, kind: z.enum(REPORT_KINDS).optional() }).strict(),
+        },
+      },
+      async (req) => {
+        const items = await listReports(
+          ctx,
+          principalOf(req).id,
+          req.query.patientId,
+          req.query.kind as ReportKind | undefined,
+        );
+        return { items: items.map(reportSummary) };
+      },
+    );
+
+    app.get(
+      '/v1/reports/:id',
+      {
+        preHandler: patient,
+        schema: { tags, summary: '报告详情：指标、参考范围、高低标记与解读', params: z.object({ id: uuid }) },
+      },
+      async (req) => {
+        const { report } = await getReportForAccount(ctx, principalOf(req).id, req.params.id);
+        return detailView(await reportDetail(ctx, report));
+      },
+    );
+
+    app.get(
+      '/v1/reports/:id/imaging-link',
+      {
+        preHandler: patient,
+        schema: { tags, summary: '云影像链接（参数加密，限时有效）', params: z.object({ id: uuid }) },
+      },
+      async (req) => {
+        const { report } = await getReportForAccount(ctx, principalOf(req).id, req.params.id);
+        const link = imagingLink(ctx, report);
+        return { url: link.url, expiresAt: link.expiresAt.toISOString() };
+      },
+    );
+
+    app.get(
+      '/v1/health-record',
+      {
+        preHandler: patient,
+        schema: {
+          tags,
+          summary: '健康档案：历次指标汇总',
+          querystring: z.object({ patientId: uuid }).strict(),
+        },
+      },
+      async (req) => {
+        const r = await healthRecord(ctx, principalOf(req).id, req.query.patientId);
+        return {
+          patient: {
+            id: r.patient.id,
+            name: r.patient.name,
+            gender: r.patient.gender,
+            birthDate: r.patient.birthDate,
+            relation: r.patient.relation,
+          },
+          reportCounts: r.reportCounts,
+          indicators: r.indicators.map((i) => ({
+            ...i,
+            firstAt: i.firstAt.toISOString(),
+            latest: { ...i.latest, at: i.latest.at.toISOString() },
+          })),
+        };
+      },
+    );
+
+    app.get(
+      '/v1/health-record/trend',
+      {
+        preHandler: patient,
+        schema: {
+          tags,
+          summary: '单项指标趋势（按时间先后）',
+          querystring: z.object({ patientId: uuid, code: indicatorCode }).strict(),
+        },
+      },
+      async (req) => {
+        const t = await indicatorTrend(ctx, principalOf(req).id, req.query.patientId, req.query.code);
+        return { ...t, points: t.points.map((p) => ({ ...p, at: p.at.toISOString() })) };
+      },
+    );
+
+    // ---- physical-exam report with an extraction code (no login: the code is the authority) ----
+    app.post(
+      '/v1/reports/exam-access',
+      {
+        config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+        schema: {
+          tags,
+          summary: '获取体检报告提取码（短信发送到体检人预留手机）',
+          body: z.object({ reportNo, name: text(50) }).strict(),
+        },
+      },
+      async (req) => requestExamAccess(ctx, req.body),
+    );
+
+    app.post(
+      '/v1/reports/exam-access/verify',
+      {
+        config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+        schema: {
+          tags,
+          summary: '凭提取码查看体检报告',
+          body: z.object({ reportNo, code: z.string().regex(/^\d{6}$/, '6 digits') }).strict(),
+        },
+      },
+      async (req) => detailView(await verifyExamAccess(ctx, req.body)),
+    );
+
+    // ---- console ----
+    app.get(
+      '/v1/admin/indicators',
+      {
+        preHandler: requireStaff(ctx, 'content.manage'),
+        schema: {
+          tags,
+          summary: '指标知识库',
+          querystring: z.object({ q: text(50).optional() }).strict(),
+        },
+      },
+      async (req) => ({ items: (await listIndicators(ctx, req.query.q)).map(indicatorView) }),
+    );
+
+    app.put(
+      '/v1/admin/indicators/:code',
+      {
+        preHandler: requireStaff(ctx, 'content.manage'),
+        schema: {
+          tags,
+          summary: '新增或修改指标解读',
+          params: z.object({ code: indicatorCode }),
+          body: IndicatorBody,
+        },
+      },
+      async (req, reply) => {
+        const r = await putIndicator(ctx, req, req.params.code, req.body);
+        return reply.status(r.created ? 201 : 200).send(indicatorView(r.indicator));
+      },
+    );
+
+    app.get(
+      '/v1/admin/reports',
+      {
+        preHandler: requireStaff(ctx, 'patients.read'),
+        schema: {
+          tags,
+          summary: '报告记录（查看留痕）',
+          querystring: z
+            .object({
+              reportNo: reportNo.optional(),
+              kind: z.enum(REPORT_KINDS).optional(),
+              status: z.enum(REPORT_STATUSES).optional(),
+              patientId: uuid.optional(),
+              page: z.coerce.number().int().min(1).max(10_000).default(1),
+              pageSize: z.coerce.number().int().min(1).max(100).default(20),
+            })
+            .strict(),
+        },
+      },
+      async (req) => {
+        const r = await adminListReports(ctx, req, req.query);
+        return {
+          items: r.items.map((x) => ({ ...reportSummary(x), patientId: x.patientId })),
+          total: r.total,
+        };
+      },
+    );
+
+    app.get(
+      '/v1/admin/reports/:id',
+      {
+        preHandler: requireStaff(ctx, 'patients.read'),
+        schema: { tags, summary: '报告详情（查看留痕）', params: z.object({ id: uuid }) },
+      },
+      async (req) => {
+        const report = await getReportById(ctx, req.params.id);
+        await audit(ctx, req, { action: 'report.read', objectType: 'report', objectId: report.id });
+        return { ...detailView(await reportDetail(ctx, report)), patientId: report.patientId };
+      },
+    );
+  },
+};
+
+function registerPushRoutes(
+  scope: FastifyInstance,
+  ctx: AppContext,
+  channelOf: (req: FastifyRequest) => Channel,
+): void {
+  const r = scope.withTypeProvider<ZodTypeProvider>();
+  const ops = [
+    {
+      path: '/integration/v1/his/lis/reports',
+      op: 'lis.reports.push',
+      source: 'lis',
+      kinds: ['lab', 'physical'],
+    },
+    {
+      path: '/integration/v1/his/pacs/reports',
+      op: 'pacs.reports.push',
+      source: 'pacs',
+      kinds: ['exam', 'pathology', 'physical'],
+    },
+  ] as const;
+  for (const o of ops) {
+    r.post(
+      o.path,
+      {
+        config: { integrationOperation: o.op },
+        schema: {
+          tags: ['integration'],
+          summary: `${o.source.toUpperCase()} 推送报告（签名调用，按报告号幂等）`,
+          body: PushBody,
+        },
+      },
+      async (req, reply) => {
+        channelOf(req);
+        if (!(o.kinds as readonly string[]).includes(req.body.kind)) {
+          throw new DomainError(
+            'REPORT_KIND_NOT_ALLOWED',
+            400,
+            '该来源不能推送此类报告',
+            `The ${o.source.toUpperCase()} cannot push ${req.body.kind} reports`,
+          );
+        }
+        const res = await pushReport(ctx, o.source, req.body);
+        return reply.status(res.created ? 201 : 200).send({
+          reportId: res.report.id,
+          reportNo: res.report.reportNo,
+          status: res.report.status,
+          patientMatched: !!res.report.patientId,
+          notified: res.notified,
+        });
+      },
+    );
+  }
+}
