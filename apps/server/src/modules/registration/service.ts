@@ -27,7 +27,7 @@ import {
   openSchedulesBetween,
   type ScheduleView,
 } from '../scheduling/service.js';
-import { freeSlot, markSlotBooked, rowsOf, takeSlot } from '../scheduling/slots.js';
+import { freeSlot, hasAvailableSlot, markSlotBooked, rowsOf, takeSlot } from '../scheduling/slots.js';
 import { registrationQueueCounters, registrations, type RegistrationState } from './schema.js';
 import { COUNTED_STATES, LIVE_STATES, sourcesOf } from './states.js';
 
@@ -113,6 +113,7 @@ export async function lockSlot(ctx: AppContext, input: LockSlotInput): Promise<R
   if (schedule.endAt <= now)
     throw conflict('SCHEDULE_ENDED', '该出诊时段已结束', 'This clinic session is over');
   assertReleased(ctx, await getReleaseRule(ctx.db, input.channel), schedule);
+  if (!(await hasAvailableSlot(ctx.db, { ...input, now }))) throw soldOut(schedule.id, input.segmentId);
   if (input.patientId) await assertNotBlacklisted(ctx, input.patientId);
 
   const registrationId = newId();
@@ -140,16 +141,7 @@ export async function lockSlot(ctx: AppContext, input: LockSlotInput): Promise<R
         lockExpiresAt,
         now,
       });
-      if (!slot)
-        throw conflict(
-          'SLOTS_SOLD_OUT',
-          '号源已约满，请选择其他时段或医生',
-          'No slots are left for this clinic',
-          {
-            scheduleId: schedule.id,
-            segmentId: input.segmentId ?? null,
-          },
-        );
+      if (!slot) throw soldOut(schedule.id, input.segmentId);
       const [row] = await tx
         .insert(registrations)
         .values({
@@ -198,6 +190,12 @@ export async function lockSlot(ctx: AppContext, input: LockSlotInput): Promise<R
   }
   return reg;
 }
+
+const soldOut = (scheduleId: string, segmentId?: string) =>
+  conflict('SLOTS_SOLD_OUT', '号源已约满，请选择其他时段或医生', 'No slots are left for this clinic', {
+    scheduleId,
+    segmentId: segmentId ?? null,
+  });
 
 /**
  * The payment order of an online registration: its expiry equals the lock's deadline. If creating it

@@ -70,6 +70,29 @@ export async function takeSlot(
   };
 }
 
+/**
+ * A lock-free look at whether `takeSlot` could succeed: at release time most requests find the pool
+ * empty, and answering them "sold out" here spares the limit checks and the locking transaction.
+ * It never decides a booking: a `true` is followed by the atomic take, which alone claims a slot.
+ */
+export async function hasAvailableSlot(
+  db: Tx,
+  input: { scheduleId: string; segmentId?: string; channel: BookingChannel; now: Date },
+): Promise<boolean> {
+  const segmentFilter = input.segmentId ? sql`AND s.segment_id = ${input.segmentId}` : sql``;
+  const result = await db.execute(sql`
+    SELECT 1 FROM slots AS s
+      JOIN schedule_segments AS sg ON sg.id = s.segment_id
+     WHERE s.schedule_id = ${input.scheduleId}
+       AND s.state = 'available'
+       AND s.channel IN ('shared', ${input.channel})
+       AND sg.state = 'open'
+       AND sg.end_at > ${input.now}
+       ${segmentFilter}
+     LIMIT 1`);
+  return (result as unknown as { rows: unknown[] }).rows.length > 0;
+}
+
 /** Locked → booked for the registration that holds it. Returns false when it no longer holds it. */
 export async function markSlotBooked(
   tx: Tx,
