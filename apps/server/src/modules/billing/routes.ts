@@ -1,0 +1,272 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../platform/context.js';
+import { audit } from '../../platform/audit.js';
+import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
+import type { Module } from '../index.js';
+import { registerIntegrationApi } from '../gateway/integration-api.js';
+import { registerBusinessHandler } from '../payments/service.js';
+import {
+  BUSINESS_TYPE,
+  WRITEBACK_SWEEP_JOB,
+  createBillPayment,
+  getBill,
+  getBillPayment,
+  listBillPayments,
+  listBills,
+  listWriteBackFailures,
+  onBillPaid,
+  onBillPaymentClosed,
+  pushBills,
+  pushExecution,
+  pushInvoiced,
+  pushVisit,
+  refundBillsOnline,
+  scanBill,
+  writeBackSweep,
+} from './service.js';
+
+const id = z.string().min(1).max(64);
+// PostgreSQL text cannot hold NUL: refuse it here as bad input rather than fail in the database.
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !v.includes('\u0000'), 'NUL characters are not allowed');
+const hisNo = z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and _ . : -');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const instant = z.string().datetime({ offset: true });
+const fen = z.number().int().min(0).max(100_000_000);
+
+const BillBody = z
+  .object({
+    billNo: hisNo,
+    kind: z.enum(['prescription', 'lab', 'exam', 'treatment', 'other']),
+    title: text(100),
+    execDepartment: text(50),
+    execLocation: text(100),
+    scanCode: z
+      .string()
+      .regex(/^[\w.:-]{4,128}$/)
+      .optional(),
+    billedAt: instant.optional(),
+    items: z
+      .array(
+        z
+          .object({
+            code: text(32),
+            name: text(100),
+            spec: text(100).optional(),
+            unit: text(16).optional(),
+            quantity: z.number().int().min(1).max(100_000),
+            unitPriceFen: fen,
+            amountFen: fen,
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(200),
+  })
+  .strict();
+
+export const billingModule: Module = {
+  name: 'billing',
+  async register(fastify: FastifyInstance, ctx: AppContext) {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const tags = ['billing'];
+    const patient = requirePatient(ctx);
+
+    registerBusinessHandler(BUSINESS_TYPE, {
+      onPaid: (c, order) => onBillPaid(c, order),
+      onClosed: (c, order) => onBillPaymentClosed(c, order),
+    });
+    ctx.jobs.register(WRITEBACK_SWEEP_JOB, async () => writeBackSweep(ctx), { cron: '* * * * *' });
+
+    // ------------------------------------------------------------ HIS pushes (signed)
+    await fastify.register(async (child) =>
+      registerIntegrationApi(child, ctx, (scope, _ctx, channelOf) => {
+        const r = scope.withTypeProvider<ZodTypeProvider>();
+        const itags = ['integration'];
+        r.post(
+          '/integration/v1/his/visits',
+          {
+            config: { integrationOperation: 'his.visits.push' },
+            schema: {
+              tags: itags,
+              summary: 'HIS 推送就诊记录（签名调用），按就诊号幂等',
+              body: z
+                .object({
+                  visitNo: hisNo,
+                  visitDate: isoDate,
+                  departmentName: text(50).optional(),
+                  doctorName: text(50).optional(),
+                  patient: z
+                    .object({
+                      name: text(50),
+                      idNumber: z
+                        .string()
+                        .trim()
+                        .regex(/^[0-9A-Za-z]{8,20}$/)
+                        .optional(),
+                      visitCardNo: z
+                        .string()
+                        .trim()
+                        .regex(/^[0-9A-Za-z]{4,32}$/)
+                        .optional(),
+                    })
+                    .strict(),
+                })
+                .strict(),
+            },
+          },
+          async (req) => pushVisit(ctx, channelOf(req), req.body),
+        );
+        r.post(
+          '/integration/v1/his/bills',
+          {
+            config: { integrationOperation: 'his.bills.push' },
+            schema: {
+              tags: itags,
+              summary: 'HIS 推送就诊的缴费单据（签名调用），按单据号幂等；已缴费单据不再改变',
+              body: z.object({ visitNo: hisNo, bills: z.array(BillBody).min(1).max(50) }).strict(),
+            },
+          },
+          async (req) => pushBills(ctx, channelOf(req), req.body.visitNo, req.body.bills),
+        );
+        r.post(
+          '/integration/v1/his/bills/:billNo/execution',
+          {
+            config: { integrationOperation: 'his.execution.push' },
+            schema: {
+              tags: itags,
+              summary: 'HIS 推送单据执行状态（已发药/已执行），执行后不能线上退费',
+              params: z.object({ billNo: hisNo }),
+              body: z
+                .object({ status: z.enum(['dispensed', 'performed']), executedAt: instant.optional() })
+                .strict(),
+            },
+          },
+          async (req) => pushExecution(ctx, channelOf(req), { billNo: req.params.billNo, ...req.body }),
+        );
+        r.post(
+          '/integration/v1/his/bills/:billNo/invoice-printed',
+          {
+            config: { integrationOperation: 'his.execution.push' },
+            schema: {
+              tags: itags,
+              summary: 'HIS 报告单据已打印纸质发票（此后只能窗口退费）',
+              params: z.object({ billNo: hisNo }),
+              body: z.object({}).strict().nullish(),
+            },
+          },
+          async (req) => pushInvoiced(ctx, channelOf(req), req.params.billNo),
+        );
+      }),
+    );
+
+    // ------------------------------------------------------------ patient
+    app.get(
+      '/v1/bills',
+      {
+        schema: {
+          tags,
+          summary: '就诊人的门诊缴费单据（默认待缴费）及明细',
+          querystring: z
+            .object({
+              patientId: id,
+              state: z.enum(['pending', 'paid', 'refunded', 'all']).default('pending'),
+            })
+            .strict(),
+        },
+        preHandler: patient,
+      },
+      async (req) => ({
+        items: await listBills(ctx, principalOf(req).id, req.query.patientId, req.query.state),
+      }),
+    );
+    app.get(
+      '/v1/bills/scan',
+      {
+        schema: {
+          tags,
+          summary: '扫处方单二维码打开对应单据',
+          querystring: z.object({ code: z.string().trim().min(1).max(200) }).strict(),
+        },
+        preHandler: patient,
+      },
+      async (req) => scanBill(ctx, principalOf(req).id, req.query.code),
+    );
+    app.get(
+      '/v1/bills/:id',
+      { schema: { tags, summary: '单据详情及明细', params: z.object({ id }) }, preHandler: patient },
+      async (req) => getBill(ctx, principalOf(req).id, req.params.id),
+    );
+    app.post(
+      '/v1/bill-payments',
+      {
+        schema: {
+          tags,
+          summary: '多张单据一次缴费：生成一笔支付订单（再用 /payments/orders/:orderId/pay 支付）',
+          body: z
+            .object({
+              patientId: id,
+              billIds: z.array(id).min(1).max(20),
+              idempotencyKey: z.string().regex(/^[\w.:-]{8,100}$/, '8-100 of letters, digits and _ . : -'),
+            })
+            .strict(),
+        },
+        preHandler: patient,
+      },
+      async (req, reply) =>
+        reply.status(201).send(await createBillPayment(ctx, principalOf(req).id, req.body)),
+    );
+    app.get(
+      '/v1/bill-payments',
+      { schema: { tags, summary: '我的门诊缴费记录' }, preHandler: patient },
+      async (req) => ({ items: await listBillPayments(ctx, principalOf(req).id) }),
+    );
+    app.get(
+      '/v1/bill-payments/:id',
+      {
+        schema: { tags, summary: '缴费凭据：各单据状态、HIS 收据号与去向指引', params: z.object({ id }) },
+        preHandler: patient,
+      },
+      async (req) => getBillPayment(ctx, principalOf(req).id, req.params.id),
+    );
+    app.post(
+      '/v1/bill-payments/:id/refund',
+      {
+        schema: {
+          tags,
+          summary: '线上退费：仅未执行、未打印发票、在退费期限内的整张单据；否则 GO_TO_COUNTER',
+          params: z.object({ id }),
+          body: z.object({ billIds: z.array(id).min(1).max(20) }).strict(),
+        },
+        preHandler: patient,
+      },
+      async (req) => refundBillsOnline(ctx, principalOf(req).id, req.params.id, req.body.billIds),
+    );
+
+    // ------------------------------------------------------------ finance
+    app.get(
+      '/v1/admin/bill-writeback-failures',
+      {
+        schema: { tags: ['billing (console)'], summary: 'HIS 回写失败并已自动退款的缴费' },
+        preHandler: requireStaff(ctx, 'payments.read'),
+      },
+      async (req) => {
+        const items = await listWriteBackFailures(ctx);
+        await audit(ctx, req, {
+          action: 'billing.writeback_failures.list',
+          objectType: 'bill_payment',
+          outcome: 'success',
+          detail: { count: items.length },
+        });
+        return { items };
+      },
+    );
+  },
+};
