@@ -579,11 +579,19 @@ describe('console: indicator knowledge base and reports (RPT-05, RPT-12)', () =>
     const res = await t.api.put('/api/v1/admin/indicators/UA', { token: op.token, body: entry });
     expect(res.status).toBe(200);
     expect(res.body.highMeaning).toContain('运营修订');
-    const created = await t.api.put('/api/v1/admin/indicators/NEWIND', {
+    const created = await t.api.post('/api/v1/admin/indicators', {
       token: op.token,
-      body: { ...entry, name: '新指标', aliases: [] },
+      body: { ...entry, code: 'NEWIND', name: '新指标', aliases: [] },
     });
     expect(created.status).toBe(201);
+    const dup = await t.api.post('/api/v1/admin/indicators', {
+      token: op.token,
+      body: { ...entry, code: 'NEWIND', name: '新指标', aliases: [] },
+    });
+    expect(dup.body.code).toBe('INDICATOR_EXISTS');
+    const unknown = await t.api.put('/api/v1/admin/indicators/NOSUCH', { token: op.token, body: entry });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('INDICATOR_NOT_FOUND');
     const trail = await t.app.ctx.db
       .select()
       .from(auditLog)

@@ -20,7 +20,8 @@ import {
   listIndicators,
   listReports,
   pushReport,
-  putIndicator,
+  createIndicator,
+  updateIndicator,
   reportDetail,
   requestExamAccess,
   verifyExamAccess,
@@ -39,7 +40,9 @@ const text = (max: number) =>
     .refine((v) => !v.includes('\u0000'), 'NUL characters are not allowed');
 const uuid = z.string().uuid();
 const reportNo = z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and _ . : -');
-const indicatorCode = z.string().regex(/^[\w%.+\-/]{1,32}$/, 'letters, digits and _ % . + - /');
+const indicatorCode = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9%+\-]{0,31}$/, 'a letter, then letters, digits and % + -');
 const finite = z.number().finite();
 
 const ObservationIn = z
@@ -301,21 +304,34 @@ export const reportsModule: Module = {
       async (req) => ({ items: (await listIndicators(ctx, req.query.q)).map(indicatorView) }),
     );
 
+    app.post(
+      '/v1/admin/indicators',
+      {
+        preHandler: requireStaff(ctx, 'content.manage'),
+        schema: {
+          tags,
+          summary: '新增指标解读',
+          body: IndicatorBody.extend({ code: indicatorCode }).strict(),
+        },
+      },
+      async (req, reply) => {
+        const { code, ...input } = req.body;
+        return reply.status(201).send(indicatorView(await createIndicator(ctx, req, code, input)));
+      },
+    );
+
     app.put(
       '/v1/admin/indicators/:code',
       {
         preHandler: requireStaff(ctx, 'content.manage'),
         schema: {
           tags,
-          summary: '新增或修改指标解读',
+          summary: '修改指标解读',
           params: z.object({ code: indicatorCode }),
           body: IndicatorBody,
         },
       },
-      async (req, reply) => {
-        const r = await putIndicator(ctx, req, req.params.code, req.body);
-        return reply.status(r.created ? 201 : 200).send(indicatorView(r.indicator));
-      },
+      async (req) => indicatorView(await updateIndicator(ctx, req, req.params.code, req.body)),
     );
 
     app.get(

@@ -663,30 +663,43 @@ export interface IndicatorInput {
   advice: string | null;
 }
 
-/** Creates or replaces one knowledge-base entry (operators; audited). */
-export async function putIndicator(
+const indicatorNotFound = () =>
+  new DomainError('INDICATOR_NOT_FOUND', 404, '指标不存在', 'Indicator not found');
+
+/** Adds a knowledge-base entry (operators; audited). */
+export async function createIndicator(
   ctx: AppContext,
   req: FastifyRequest,
   code: string,
   input: IndicatorInput,
-): Promise<{ indicator: Indicator; created: boolean }> {
+): Promise<Indicator> {
   const now = ctx.clock.now();
-  const by = req.principal?.id ?? null;
-  const [existing] = await ctx.db
-    .select({ code: indicatorKb.code })
-    .from(indicatorKb)
-    .where(eq(indicatorKb.code, code));
   const [indicator] = await ctx.db
     .insert(indicatorKb)
-    .values({ code, ...input, updatedBy: by, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({ target: indicatorKb.code, set: { ...input, updatedBy: by, updatedAt: now } })
+    .values({ code, ...input, updatedBy: req.principal?.id ?? null, createdAt: now, updatedAt: now })
+    .onConflictDoNothing()
     .returning();
-  await audit(ctx, req, {
-    action: existing ? 'indicator.update' : 'indicator.create',
-    objectType: 'indicator',
-    objectId: code,
-  });
-  return { indicator, created: !existing };
+  if (!indicator)
+    throw conflict('INDICATOR_EXISTS', '该指标代码已存在', 'An indicator with this code exists');
+  await audit(ctx, req, { action: 'indicator.create', objectType: 'indicator', objectId: code });
+  return indicator;
+}
+
+/** Replaces the explanation of an existing entry (operators; audited). */
+export async function updateIndicator(
+  ctx: AppContext,
+  req: FastifyRequest,
+  code: string,
+  input: IndicatorInput,
+): Promise<Indicator> {
+  const [indicator] = await ctx.db
+    .update(indicatorKb)
+    .set({ ...input, updatedBy: req.principal?.id ?? null, updatedAt: ctx.clock.now() })
+    .where(eq(indicatorKb.code, code))
+    .returning();
+  if (!indicator) throw indicatorNotFound();
+  await audit(ctx, req, { action: 'indicator.update', objectType: 'indicator', objectId: code });
+  return indicator;
 }
 
 export async function adminListReports(
