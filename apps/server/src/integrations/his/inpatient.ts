@@ -30,8 +30,14 @@ export interface InpatientHisAdapters {
 export class SandboxInpatientHis implements InpatientHis {
   readonly deposits = new Map<string, { admissionNo: string; amountFen: number; hisReceiptNo: string }>();
   readonly settlements: { admissionNo: string; kind: string; amountFen: number }[] = [];
+  /** Fault injection for tests: the next N deposit write-backs fail (HIS unreachable). */
+  readonly faults = { depositUnavailable: 0 };
 
   async recordDeposit(input: { admissionNo: string; depositId: string; amountFen: number; paidAt: Date }) {
+    if (this.faults.depositUnavailable > 0) {
+      this.faults.depositUnavailable--;
+      throw new Error('sandbox HIS inpatient service unavailable');
+    }
     const seen = this.deposits.get(input.depositId);
     if (seen) return { hisReceiptNo: seen.hisReceiptNo };
     const hisReceiptNo = `YJ${String(this.deposits.size + 1).padStart(8, '0')}`;

@@ -17,7 +17,7 @@ import {
   payAtSandbox,
 } from '../registration/test-helpers.js';
 import { inpatientAdmissions, inpatientDailyListSends } from './schema.js';
-import { DAILY_LIST_JOB, LOW_BALANCE_JOB } from './service.js';
+import { DAILY_LIST_JOB, HIS_DEPOSIT_RETRY_JOB, LOW_BALANCE_JOB } from './service.js';
 
 // The test clock starts at 2026-11-23 09:00 in Shanghai.
 let t: TestApp;
@@ -325,6 +325,23 @@ describe('deposits, charges and daily lists (INP-03, INP-05, INP-06)', () => {
     expect(await messagesOf(t, p.accountId, 'inpatient.deposit-paid')).toBe(1);
   });
 
+  it('a failed write-back to the HIS keeps the deposit and is retried by the job until the HIS has it', async () => {
+    const p = await newPatient(t);
+    const { admissionNo, admissionId } = await admitAndBind(p);
+    his.faults.depositUnavailable = 2;
+    await topUp(p, admissionId, 30_000);
+    const listed = async () =>
+      (await t.api.get(`/api/v1/admissions/${admissionId}/deposits`, { token: p.token })).body.items[0];
+    expect(await listed()).toMatchObject({ state: 'paid', hisState: 'pending' });
+    expect((await admissionRow(admissionId)).depositsFen).toBe(30_000);
+    await t.app.ctx.jobs.runNow(HIS_DEPOSIT_RETRY_JOB, {}); // fails once more
+    expect(await listed()).toMatchObject({ hisState: 'pending' });
+    await t.app.ctx.jobs.runNow(HIS_DEPOSIT_RETRY_JOB, {});
+    expect(await listed()).toMatchObject({ hisState: 'confirmed' });
+    await t.app.ctx.jobs.runNow(HIS_DEPOSIT_RETRY_JOB, {});
+    expect([...his.deposits.values()].filter((d) => d.admissionNo === admissionNo)).toHaveLength(1);
+  });
+
   it('charges are idempotent by HIS line id, and a day lists its items with totals', async () => {
     const p = await newPatient(t);
     const { admissionNo, admissionId } = await admitAndBind(p);
@@ -491,8 +508,13 @@ describe('discharge settlement (INP-08)', () => {
     });
     expect(nothingDue.status).toBe(409);
 
-    const r1 = await t.api.post(`/api/v1/admissions/${admissionId}/settlement/refund`, { token: p.token });
+    // two requests at once (a double tap): one plan, refunded once
+    const [r1, r0] = await Promise.all([
+      t.api.post(`/api/v1/admissions/${admissionId}/settlement/refund`, { token: p.token }),
+      t.api.post(`/api/v1/admissions/${admissionId}/settlement/refund`, { token: p.token }),
+    ]);
     expect(r1.status, JSON.stringify(r1.body)).toBe(200);
+    expect(r0.status, JSON.stringify(r0.body)).toBe(200);
     expect(r1.body.settlementState).toBe('refunded');
     const r2 = await t.api.post(`/api/v1/admissions/${admissionId}/settlement/refund`, { token: p.token });
     expect(r2.status).toBe(200);
