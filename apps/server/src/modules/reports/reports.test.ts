@@ -407,6 +407,14 @@ describe('physical-exam report with an extraction code (RPT-08, RPT-09, RPT-11)'
       observations: [{ code: 'TC', name: '总胆固醇', value: 6.8, unit: 'mmol/L', refLow: 2.8, refHigh: 5.2 }],
     });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
+    // RPT-10: the owner is told the report is finished and how to get the extraction code
+    const told = await t.app.ctx.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.accountId, me.accountId), eq(messages.template, 'report.exam_ready')));
+    expect(told).toHaveLength(1);
+    expect(told[0].bodyZh).toContain(no);
+    expect(told[0].bodyZh).toContain('提取码');
     return { me, no };
   }
   const smsCount = async () =>

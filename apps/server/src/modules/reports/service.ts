@@ -41,6 +41,7 @@ export type Observation = typeof reportObservations.$inferSelect;
 export type Indicator = typeof indicatorKb.$inferSelect;
 
 export const REPORT_READY = 'report.ready';
+export const EXAM_REPORT_READY = 'report.exam_ready';
 
 registerTemplates({
   [REPORT_READY]: {
@@ -49,6 +50,17 @@ registerTemplates({
     body: {
       zh: '{patientName}的{title}已出具，请在“报告查询”中查看。',
       en: 'The report "{title}" for {patientName} is ready to view.',
+    },
+    channels: ['sms', 'wechat', 'alipay'],
+    link: '/reports/{reportId}',
+  },
+  // RPT-10: a finished physical-exam report; the extraction code is sent on request (RPT-11)
+  [EXAM_REPORT_READY]: {
+    category: 'report',
+    title: { zh: '体检报告已完成', en: 'Physical-exam report ready' },
+    body: {
+      zh: '{patientName}的{title}已完成（报告号 {reportNo}）。可在“报告查询”中查看，或凭报告号和姓名获取短信提取码查看。',
+      en: 'The physical-exam report "{title}" for {patientName} is ready (report no. {reportNo}). View it in Reports, or request an extraction code by SMS with the report number and name.',
     },
     channels: ['sms', 'wechat', 'alipay'],
     link: '/reports/{reportId}',
@@ -221,8 +233,13 @@ export async function pushReport(
           ctx,
           {
             accountId: owner.accountId,
-            template: REPORT_READY,
-            data: { patientName: maskName(owner.name), title: report.title, reportId: report.id },
+            template: report.kind === 'physical' ? EXAM_REPORT_READY : REPORT_READY,
+            data: {
+              patientName: maskName(owner.name),
+              title: report.title,
+              reportId: report.id,
+              reportNo: report.reportNo,
+            },
           },
           tx,
         );
