@@ -8,7 +8,12 @@ import { SandboxHis } from '../../integrations/his/index.js';
 import { signIntegrationRequest } from '../gateway/signing.js';
 import { getPatientById } from '../identity/service.js';
 import { abnormalOrders, paymentOrders, refunds } from '../payments/schema.js';
-import { deliverSandboxNotifications, newPatient, payAtSandbox } from '../registration/test-helpers.js';
+import {
+  deliverSandboxNotifications,
+  messagesOf,
+  newPatient,
+  payAtSandbox,
+} from '../registration/test-helpers.js';
 import { billPayments, bills, billWritebacks } from './schema.js';
 import { WRITEBACK_SWEEP_JOB } from './service.js';
 
@@ -246,6 +251,7 @@ describe('paying bills (PAY-03, PAY-04, PAY-06, PAY-07, GUIDE-07)', () => {
     const labBill = receipt.body.bills.find((b: any) => b.id === p.lab.id);
     expect(labBill.guidance).toMatchObject({ department: '检验科', location: '门诊楼3F' });
 
+    expect(await messagesOf(t, p.accountId, 'bill.paid')).toBe(1);
     // Paid once: one paid order, no refund; nothing left pending; my payments list it.
     const [o] = await t.app.ctx.db
       .select()
@@ -298,6 +304,56 @@ describe('paying bills (PAY-03, PAY-04, PAY-06, PAY-07, GUIDE-07)', () => {
   });
 });
 
+describe('paying the same bill twice', () => {
+  it('two payments started at once for the same bill: exactly one gets it', async () => {
+    const p = await patientWithBills();
+    const [a, b] = await Promise.all([
+      startBillPayment(p, [p.drug.id]),
+      startBillPayment(p, [p.drug.id, p.lab.id]),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect(loser.body.code).toBe('BILL_IN_PAYMENT');
+    const rows = await t.app.ctx.db
+      .select()
+      .from(billPayments)
+      .where(eq(billPayments.accountId, p.accountId));
+    expect(rows).toHaveLength(1);
+    // The lab bill was not taken by the refused payment.
+    const lab = await t.api.get(`/api/v1/bills/${p.lab.id}`, { token: p.token });
+    expect(lab.body).toMatchObject({ state: 'pending', inPayment: a.status === 409 });
+  });
+
+  it('an expired, unpaid payment frees its bills for a new one', async () => {
+    const p = await patientWithBills();
+    const first = await startBillPayment(p, [p.lab.id]);
+    expect(first.status).toBe(201);
+    t.clock.advance((t.app.ctx.config.BILL_PAYMENT_MINUTES + 1) * 60_000);
+    p.token = await freshToken(p);
+    const second = await startBillPayment(p, [p.lab.id]);
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    expect(second.body.orderId).not.toBe(first.body.orderId);
+    expect((await billRow(p.lab.id)).paymentId).toBe(second.body.id);
+  });
+
+  it('a patient identified by the visit card sees the bills too', async () => {
+    const p = await newPatient(t);
+    const card = await t.api.post(`/api/v1/patients/${p.patientId}/visit-card`, { token: p.token, body: {} });
+    expect([200, 201], JSON.stringify(card.body)).toContain(card.status);
+    const rec = await getPatientById(t.app.ctx, p.patientId);
+    const visitNo = `VC${Date.now()}`;
+    const visit = await hisCall('/api/integration/v1/his/visits', {
+      visitNo,
+      visitDate: '2026-11-23',
+      patient: { name: rec.name, visitCardNo: rec.visitCardNo },
+    });
+    expect(visit.body.patientMatched).toBe(true);
+    await hisCall('/api/integration/v1/his/bills', { visitNo, bills: [lab(`L${visitNo}`)] });
+    const list = await t.api.get(`/api/v1/bills?patientId=${p.patientId}`, { token: p.token });
+    expect(list.body.items.map((b: any) => b.billNo)).toEqual([`L${visitNo}`]);
+  });
+});
+
 describe('online refund (PAY-08, PAY-09, GUIDE-15)', () => {
   it('an unexecuted bill is refunded online; an executed one is sent to the counter', async () => {
     const p = await patientWithBills();
@@ -337,6 +393,7 @@ describe('online refund (PAY-08, PAY-09, GUIDE-15)', () => {
       .where(eq(paymentOrders.id, start.body.orderId));
     expect(o).toMatchObject({ state: 'partially_refunded', refundedFen: 2500 });
     const told = await sandboxHis.calls(t.app.ctx, start.body.orderNo);
+    expect(await messagesOf(t, p.accountId, 'bill.refunded')).toBe(1);
     expect(told.map((c) => c.kind).sort()).toEqual(['refund', 'writeback']);
     expect(told.find((c) => c.kind === 'refund')).toMatchObject({ billNos: [p.labNo], amountFen: 2500 });
     // Twice is refused; an executed report for a refunded bill is refused.
@@ -421,6 +478,8 @@ describe('HIS write-back down (PAY-03, FIN-08)', () => {
     expect(o).toMatchObject({ state: 'refunded', refundedFen: 8500 });
     const abnormal = await t.app.ctx.db.select().from(abnormalOrders).where(eq(abnormalOrders.orderId, o.id));
     expect(abnormal.map((a) => a.reason)).toEqual(['HIS_WRITEBACK_FAILED']);
+    expect(await messagesOf(t, p.accountId, 'bill.writeback-refunded')).toBe(1);
+    expect(await messagesOf(t, p.accountId, 'bill.paid')).toBe(0);
     const [bp] = await t.app.ctx.db.select().from(billPayments).where(eq(billPayments.id, start.body.id));
     expect(bp.state).toBe('writeback_failed');
     // The bills are owed again and can be paid anew; the HIS never recorded the failed payment.

@@ -7,6 +7,7 @@ import { principalOf, requirePatient, requireStaff } from '../../platform/auth.j
 import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/integration-api.js';
 import { registerBusinessHandler } from '../payments/service.js';
+import { registerBillingTemplates } from './templates.js';
 import {
   BUSINESS_TYPE,
   WRITEBACK_SWEEP_JOB,
@@ -79,6 +80,7 @@ export const billingModule: Module = {
     const tags = ['billing'];
     const patient = requirePatient(ctx);
 
+    registerBillingTemplates();
     registerBusinessHandler(BUSINESS_TYPE, {
       onPaid: (c, order) => onBillPaid(c, order),
       onClosed: (c, order) => onBillPaymentClosed(c, order),

@@ -5,8 +5,14 @@ import { newId } from '../../platform/ids.js';
 import { hospitalDay } from '../../platform/clock.js';
 import { HisError } from '../../integrations/his/index.js';
 import type { Channel } from '../gateway/service.js';
-import { blindIndexOf, getPatientForAccount, type PatientRecord } from '../identity/service.js';
+import {
+  blindIndexOf,
+  getPatientById,
+  getPatientForAccount,
+  type PatientRecord,
+} from '../identity/service.js';
 import { patients } from '../identity/schema.js';
+import { notify } from '../notifications/service.js';
 import type { PaymentOrderView } from '../payments/contract.js';
 import { createPaymentOrder, getPaymentOrder, openAbnormal, requestRefund } from '../payments/service.js';
 import { paymentOrders } from '../payments/schema.js';
@@ -640,6 +646,17 @@ export async function onBillPaymentClosed(ctx: AppContext, order: PaymentOrderVi
     .where(and(eq(bills.paymentId, order.businessId), eq(bills.state, 'pending')));
 }
 
+/** Message placeholders of a payment (never ID or phone numbers). */
+async function messageData(ctx: AppContext, p: PaymentRow, db: Tx | AppContext['db'] = ctx.db) {
+  const patient = await getPatientById(ctx, p.patientId, db).catch(() => undefined);
+  return {
+    paymentId: p.id,
+    patientName: patient?.name ?? '',
+    amount: (p.amountFen / 100).toFixed(2),
+    billCount: p.billIds.length,
+  };
+}
+
 const backoffMs = (attempts: number) => Math.min(2 ** Math.max(0, attempts - 1), 30) * 60_000;
 
 /**
@@ -700,10 +717,26 @@ export async function attemptWriteBack(ctx: AppContext, paymentId: string): Prom
       .where(and(eq(billWritebacks.id, wb.id), eq(billWritebacks.state, 'pending')))
       .returning();
     if (!ok) return;
-    await tx
+    const confirmed = await tx
       .update(bills)
       .set({ state: 'confirmed', hisReceiptNo: receiptNo, confirmedAt: done, updatedAt: done })
-      .where(and(eq(bills.paymentId, p.id), eq(bills.state, 'paid')));
+      .where(and(eq(bills.paymentId, p.id), eq(bills.state, 'paid')))
+      .returning();
+    const places = [...new Set(confirmed.map((b) => `${b.execDepartment}（${b.execLocation}）`))];
+    const placesEn = [...new Set(confirmed.map((b) => `${b.execDepartment} (${b.execLocation})`))];
+    await notify(
+      ctx,
+      {
+        accountId: p.accountId,
+        template: 'bill.paid',
+        data: {
+          ...(await messageData(ctx, p, tx)),
+          guidanceZh: places.length ? `请前往：${places.join('、')}。` : '',
+          guidanceEn: placesEn.length ? `Next: ${placesEn.join(', ')}.` : '',
+        },
+      },
+      tx,
+    );
   });
 }
 
@@ -734,6 +767,12 @@ async function giveUpWriteBack(ctx: AppContext, writebackId: string, error: stri
       w.orderId,
       'HIS_WRITEBACK_FAILED',
       `HIS 回写失败 ${w.attempts} 次，已自动全额退款 / write-back failed ${w.attempts} times: ${error}`,
+    );
+    const [p] = await tx.select().from(billPayments).where(eq(billPayments.id, w.paymentId));
+    await notify(
+      ctx,
+      { accountId: p.accountId, template: 'bill.writeback-refunded', data: await messageData(ctx, p, tx) },
+      tx,
     );
     return w;
   });
@@ -924,6 +963,11 @@ export async function refundBillsOnline(
     .update(bills)
     .set({ refundId: refund.id, updatedAt: ctx.clock.now() })
     .where(inArray(bills.id, billIds));
+  await notify(ctx, {
+    accountId: p.accountId,
+    template: 'bill.refunded',
+    data: { ...(await messageData(ctx, p)), amount: (amountFen / 100).toFixed(2), billCount: billIds.length },
+  });
   return {
     refundId: refund.id,
     refundNo: refund.refundNo,
