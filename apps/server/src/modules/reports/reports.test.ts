@@ -361,8 +361,25 @@ describe('cloud imaging link (RPT-07)', () => {
       status: 'final',
       imageStudyUid: '1.2.840.99.7',
     });
+    // RPT-06: no link until the patient authorises cloud-imaging access
+    const before = await t.api.get(`/api/v1/reports/${ct.body.reportId}/imaging-link`, { token: me.token });
+    expect(before.status).toBe(403);
+    expect(before.body.code).toBe('IMAGING_AUTHORISATION_REQUIRED');
+    const auth = await t.api.put('/api/v1/reports/imaging-authorisation', {
+      token: me.token,
+      body: { patientId: me.patientId, authorised: true },
+    });
+    expect(auth.status).toBe(200);
+    expect(auth.body).toMatchObject({ patientId: me.patientId, authorised: true });
+    const state = await t.api.get(`/api/v1/reports/imaging-authorisation?patientId=${me.patientId}`, {
+      token: me.token,
+    });
+    expect(state.body.authorised).toBe(true);
     const res = await t.api.get(`/api/v1/reports/${ct.body.reportId}/imaging-link`, { token: me.token });
     expect(res.status).toBe(200);
+    expect(Date.parse(res.body.expiresAt) - t.clock.now().getTime()).toBe(
+      t.app.ctx.config.IMAGING_LINK_TTL_SECONDS * 1000,
+    );
     const url = new URL(res.body.url);
     expect([...url.searchParams.keys()]).toEqual(['p']);
     for (const plain of [
@@ -387,7 +404,22 @@ describe('cloud imaging link (RPT-07)', () => {
     });
     expect(noImages.status).toBe(404);
     expect(noImages.body.code).toBe('IMAGING_NOT_AVAILABLE');
-    // and after the lifetime it is refused
+    // another account cannot authorise for this patient; withdrawing stops new links
+    const stranger = await newPatient();
+    const foreign = await t.api.put('/api/v1/reports/imaging-authorisation', {
+      token: stranger.token,
+      body: { patientId: me.patientId, authorised: true },
+    });
+    expect(foreign.body.code).toBe('PATIENT_NOT_FOUND');
+    await t.api.put('/api/v1/reports/imaging-authorisation', {
+      token: me.token,
+      body: { patientId: me.patientId, authorised: false },
+    });
+    const withdrawn = await t.api.get(`/api/v1/reports/${ct.body.reportId}/imaging-link`, {
+      token: me.token,
+    });
+    expect(withdrawn.body.code).toBe('IMAGING_AUTHORISATION_REQUIRED');
+    // and after the lifetime the issued link is refused
     t.clock.advance((t.app.ctx.config.IMAGING_LINK_TTL_SECONDS + 1) * 1000);
     expect(() => openImagingLink(t.app.ctx, p)).toThrow(/expired/i);
   });

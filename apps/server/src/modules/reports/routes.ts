@@ -12,7 +12,10 @@ import type { Module } from '../index.js';
 import { FLAGS, REPORT_KINDS, REPORT_SETTINGS, REPORT_STATUSES, type ReportKind } from './schema.js';
 import {
   adminListReports,
+  getImagingAuthorisation,
   getReportById,
+  imagingAuthorised,
+  setImagingAuthorisation,
   getReportForAccount,
   healthRecord,
   imagingLink,
@@ -211,10 +214,47 @@ export const reportsModule: Module = {
         schema: { tags, summary: '云影像链接（参数加密，限时有效）', params: z.object({ id: uuid }) },
       },
       async (req) => {
-        const { report } = await getReportForAccount(ctx, principalOf(req).id, req.params.id);
+        const { report, patient: p } = await getReportForAccount(ctx, principalOf(req).id, req.params.id);
+        if (report.imageStudyUid && !(await imagingAuthorised(ctx, p.id))) {
+          throw new DomainError(
+            'IMAGING_AUTHORISATION_REQUIRED',
+            403,
+            '请先授权服务号获取您的云影像信息',
+            'Authorise cloud-imaging access for this patient first',
+          );
+        }
         const link = imagingLink(ctx, report);
         return { url: link.url, expiresAt: link.expiresAt.toISOString() };
       },
+    );
+
+    const authView = (a: { patientId: string; authorised: boolean; grantedAt: Date | null }) => ({
+      patientId: a.patientId,
+      authorised: a.authorised,
+      grantedAt: iso(a.grantedAt),
+    });
+    app.get(
+      '/v1/reports/imaging-authorisation',
+      {
+        preHandler: patient,
+        schema: { tags, summary: '云影像授权状态', querystring: z.object({ patientId: uuid }).strict() },
+      },
+      async (req) => authView(await getImagingAuthorisation(ctx, principalOf(req).id, req.query.patientId)),
+    );
+    app.put(
+      '/v1/reports/imaging-authorisation',
+      {
+        preHandler: patient,
+        schema: {
+          tags,
+          summary: '授权或撤销服务号获取云影像信息',
+          body: z.object({ patientId: uuid, authorised: z.boolean() }).strict(),
+        },
+      },
+      async (req) =>
+        authView(
+          await setImagingAuthorisation(ctx, principalOf(req).id, req.body.patientId, req.body.authorised),
+        ),
     );
 
     app.get(

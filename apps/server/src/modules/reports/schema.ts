@@ -75,3 +75,11 @@ export const examAccessCodes = pgTable('exam_access_codes', {
   consumedAt: tz('consumed_at'),
   createdAt: tz('created_at').notNull(),
 });
+
+// Mirrors migrations/0751_reports_imaging_authorisation.sql.
+export const imagingAuthorisations = pgTable('imaging_authorisations', {
+  patientId: text('patient_id').primaryKey(),
+  accountId: text('account_id').notNull(),
+  grantedAt: tz('granted_at').notNull(),
+  revokedAt: tz('revoked_at'),
+});

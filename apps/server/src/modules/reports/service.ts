@@ -26,6 +26,7 @@ import {
 import { patients } from '../identity/schema.js';
 import {
   examAccessCodes,
+  imagingAuthorisations,
   indicatorKb,
   reportObservations,
   reports,
@@ -356,6 +357,50 @@ export async function reportDetail(ctx: AppContext, report: Report) {
 function imagingKey(ctx: AppContext): Buffer {
   const secret = ctx.config.IMAGING_LINK_KEY ?? `imaging-link:${ctx.config.piiEncryptionKey}`;
   return createHash('sha256').update(secret, 'utf8').digest();
+}
+
+/** RPT-06: the account authorises (or withdraws) cloud-imaging access for one of its consented patients. */
+export async function setImagingAuthorisation(
+  ctx: AppContext,
+  accountId: string,
+  patientId: string,
+  granted: boolean,
+): Promise<{ patientId: string; authorised: boolean; grantedAt: Date | null }> {
+  await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const now = ctx.clock.now();
+  if (granted) {
+    const [row] = await ctx.db
+      .insert(imagingAuthorisations)
+      .values({ patientId, accountId, grantedAt: now })
+      .onConflictDoUpdate({
+        target: imagingAuthorisations.patientId,
+        set: { accountId, grantedAt: now, revokedAt: null },
+      })
+      .returning();
+    return { patientId, authorised: true, grantedAt: row.grantedAt };
+  }
+  await ctx.db
+    .update(imagingAuthorisations)
+    .set({ revokedAt: now })
+    .where(and(eq(imagingAuthorisations.patientId, patientId), isNull(imagingAuthorisations.revokedAt)));
+  return { patientId, authorised: false, grantedAt: null };
+}
+
+export async function imagingAuthorised(ctx: AppContext, patientId: string): Promise<boolean> {
+  const [row] = await ctx.db
+    .select()
+    .from(imagingAuthorisations)
+    .where(and(eq(imagingAuthorisations.patientId, patientId), isNull(imagingAuthorisations.revokedAt)));
+  return !!row;
+}
+
+export async function getImagingAuthorisation(ctx: AppContext, accountId: string, patientId: string) {
+  await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const [row] = await ctx.db
+    .select()
+    .from(imagingAuthorisations)
+    .where(and(eq(imagingAuthorisations.patientId, patientId), isNull(imagingAuthorisations.revokedAt)));
+  return { patientId, authorised: !!row, grantedAt: row?.grantedAt ?? null };
 }
 
 /**
