@@ -436,7 +436,21 @@ describe('physical-exam report with an extraction code (RPT-08, RPT-09, RPT-11)'
       title: '入职体检总检报告',
       status: 'final',
       conclusion: '总检：血脂偏高，建议复查。',
-      observations: [{ code: 'TC', name: '总胆固醇', value: 6.8, unit: 'mmol/L', refLow: 2.8, refHigh: 5.2 }],
+      sections: [
+        { name: '内科', conclusion: '心肺听诊未见异常。' },
+        { name: '检验科', conclusion: '总胆固醇偏高。' },
+      ],
+      observations: [
+        {
+          code: 'TC',
+          name: '总胆固醇',
+          value: 6.8,
+          unit: 'mmol/L',
+          refLow: 2.8,
+          refHigh: 5.2,
+          section: '检验科',
+        },
+      ],
     });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     // RPT-10: the owner is told the report is finished and how to get the extraction code
@@ -488,7 +502,12 @@ describe('physical-exam report with an extraction code (RPT-08, RPT-09, RPT-11)'
     });
     expect(opened.status).toBe(200);
     expect(opened.body).toMatchObject({ kind: 'physical', conclusion: '总检：血脂偏高，建议复查。' });
-    expect(opened.body.observations[0]).toMatchObject({ code: 'TC', flag: 'H' });
+    expect(opened.body.observations[0]).toMatchObject({ code: 'TC', flag: 'H', section: '检验科' });
+    // RPT-08: the summary and each department's part
+    expect(opened.body.sections).toEqual([
+      { name: '内科', conclusion: '心肺听诊未见异常。' },
+      { name: '检验科', conclusion: '总胆固醇偏高。' },
+    ]);
     expect(opened.body.observations[0].interpretation.explanation).toContain('心脑血管');
     // one use only
     const reused = await t.api.post('/api/v1/reports/exam-access/verify', {

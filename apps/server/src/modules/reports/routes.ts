@@ -58,6 +58,7 @@ const ObservationIn = z
     refHigh: finite.optional(),
     refText: text(100).optional(),
     flag: z.enum(FLAGS).optional(),
+    section: text(50).optional(),
   })
   .strict()
   .refine((o) => o.refLow === undefined || o.refHigh === undefined || o.refLow <= o.refHigh, {
@@ -95,6 +96,10 @@ const PushBody = z
       .regex(/^[0-9A-Za-z.\-]{1,128}$/)
       .optional(),
     observations: z.array(ObservationIn).max(300).default([]),
+    sections: z
+      .array(z.object({ name: text(50), conclusion: text(5000).optional() }).strict())
+      .max(50)
+      .optional(),
   })
   .strict();
 
@@ -120,7 +125,9 @@ function detailView(d: Awaited<ReturnType<typeof reportDetail>>) {
   return {
     ...reportSummary(d.report),
     conclusion: d.report.conclusion,
+    sections: d.sections.map((x) => ({ name: x.name, conclusion: x.conclusion })),
     observations: d.observations.map((o) => ({
+      section: o.section,
       code: o.code,
       name: o.name,
       value: o.valueNum ?? o.valueText,

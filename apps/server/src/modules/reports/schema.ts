@@ -49,6 +49,8 @@ export const reportObservations = pgTable('report_observations', {
   refText: text('ref_text'),
   flag: text('flag').$type<Flag>(),
   observedAt: tz('observed_at'),
+  /** 0752: the department part of a physical-exam report this value belongs to */
+  section: text('section'),
 });
 
 export const indicatorKb = pgTable('indicator_kb', {
@@ -82,4 +84,12 @@ export const imagingAuthorisations = pgTable('imaging_authorisations', {
   accountId: text('account_id').notNull(),
   grantedAt: tz('granted_at').notNull(),
   revokedAt: tz('revoked_at'),
+});
+
+// Mirrors migrations/0752_reports_sections.sql.
+export const reportSections = pgTable('report_sections', {
+  reportId: text('report_id').notNull(),
+  seq: integer('seq').notNull(),
+  name: text('name').notNull(),
+  conclusion: text('conclusion'),
 });

@@ -29,6 +29,7 @@ import {
   imagingAuthorisations,
   indicatorKb,
   reportObservations,
+  reportSections,
   reports,
   type Flag,
   type ReportKind,
@@ -93,6 +94,7 @@ export interface PushedObservation {
   refHigh?: number;
   refText?: string;
   flag?: Flag;
+  section?: string;
 }
 
 export interface PushedReport {
@@ -108,6 +110,8 @@ export interface PushedReport {
   conclusion?: string;
   imageStudyUid?: string;
   observations: PushedObservation[];
+  /** physical exams: each department's part with its own conclusion */
+  sections?: { name: string; conclusion?: string }[];
 }
 
 const STATUS_RANK: Record<ReportStatus, number> = { pending: 0, partial: 1, final: 2 };
@@ -195,6 +199,17 @@ export async function pushReport(
       if (!updated) throw conflict('REPORT_CHANGED', '报告正在更新，请重试', 'The report changed; retry');
       report = updated;
       await tx.delete(reportObservations).where(eq(reportObservations.reportId, report.id));
+      await tx.delete(reportSections).where(eq(reportSections.reportId, report.id));
+    }
+    if (input.sections && input.sections.length > 0) {
+      await tx.insert(reportSections).values(
+        input.sections.map((x, i) => ({
+          reportId: report.id,
+          seq: i,
+          name: x.name,
+          conclusion: x.conclusion ?? null,
+        })),
+      );
     }
     if (input.observations.length > 0) {
       await tx.insert(reportObservations).values(
@@ -216,6 +231,7 @@ export async function pushReport(
             refText: o.refText ?? null,
             flag: o.flag ?? flagOf(valueNum, refLow, refHigh),
             observedAt: fields.reportedAt,
+            section: o.section ?? null,
           };
         }),
       );
@@ -343,8 +359,14 @@ export async function reportDetail(ctx: AppContext, report: Report) {
     .orderBy(asc(reportObservations.seq));
   const flagged = obs.filter((o) => o.flag && o.flag !== 'N');
   const kb = await kbFor(ctx, [...new Set(flagged.map((o) => o.code))]);
+  const sections = await ctx.db
+    .select()
+    .from(reportSections)
+    .where(eq(reportSections.reportId, report.id))
+    .orderBy(asc(reportSections.seq));
   return {
     report,
+    sections,
     observations: obs.map((o) => {
       const k = o.flag && o.flag !== 'N' ? kb.get(o.code) : undefined;
       return { ...o, interpretation: k ? interpretation(k, o.flag) : null };
