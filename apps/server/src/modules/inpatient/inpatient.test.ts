@@ -539,6 +539,35 @@ describe('discharge settlement (INP-08)', () => {
     expect(his.settlements).toContainEqual({ admissionNo, kind: 'refunded', amountFen: 80_000 });
   });
 
+  it('a deposit paid only after the surplus was refunded is not kept: it goes back in full', async () => {
+    const p = await newPatient(t);
+    const { admissionNo, admissionId } = await admitAndBind(p);
+    await topUp(p, admissionId, 100_000);
+    const pending = await t.api.post(`/api/v1/admissions/${admissionId}/deposits`, {
+      token: p.token,
+      body: { amountFen: 20_000, idempotencyKey: `late-${randomBytes(6).toString('hex')}` },
+    });
+    expect(pending.status).toBe(201);
+    await charge(admissionNo, 50_000);
+    await hisPush(`/api/integration/v1/his/admissions/${admissionNo}/discharge`, {
+      dischargedAt: '2026-11-23T10:00:00+08:00',
+      totalCostFen: 50_000,
+    });
+    const refunded = await t.api.post(`/api/v1/admissions/${admissionId}/settlement/refund`, {
+      token: p.token,
+    });
+    expect(refunded.body).toMatchObject({ settlementState: 'refunded' });
+
+    const { id, orderNo } = pending.body.paymentOrder;
+    await payAtSandbox(t, p.token, id, orderNo);
+    const late = await t.app.ctx.db.select().from(refunds).where(eq(refunds.orderId, id));
+    expect(late.map((r) => r.amountFen)).toEqual([20_000]);
+    const row = await admissionRow(admissionId);
+    expect(row).toMatchObject({ depositsFen: 100_000, settlementState: 'refunded' });
+    const s = await t.api.get(`/api/v1/admissions/${admissionId}/settlement`, { token: p.token });
+    expect(s.body.refunds.map((r: { amountFen: number }) => r.amountFen)).toEqual([50_000]);
+  });
+
   it('a shortfall is paid as one payment order for the remainder', async () => {
     const p = await newPatient(t);
     const { admissionNo, admissionId } = await admitAndBind(p);
