@@ -336,6 +336,35 @@ describe('paying the same bill twice', () => {
     expect((await billRow(p.lab.id)).paymentId).toBe(second.body.id);
   });
 
+  it('a late payment of a superseded payment is refunded automatically, the bill is paid once', async () => {
+    const p = await patientWithBills();
+    const first = await startBillPayment(p, [p.lab.id]);
+    const started = await t.api.post(`/api/v1/payments/orders/${first.body.orderId}/pay`, {
+      token: p.token,
+      body: { channel: 'sandbox' },
+    });
+    expect(started.status).toBe(200);
+    const done = await t.api.post(`/api/v1/payments/sandbox/${first.body.orderNo}/complete`, {
+      token: p.token,
+      body: { outcome: 'success' },
+    });
+    expect(done.status).toBe(200);
+    // The notification is late: meanwhile the payment expired and the bill went into a new one.
+    t.clock.advance((t.app.ctx.config.BILL_PAYMENT_MINUTES + 1) * 60_000);
+    p.token = await freshToken(p);
+    const second = await startBillPayment(p, [p.lab.id]);
+    expect(second.status).toBe(201);
+    await deliverSandboxNotifications(t, first.body.orderNo);
+    const [late] = await t.app.ctx.db
+      .select()
+      .from(paymentOrders)
+      .where(eq(paymentOrders.id, first.body.orderId));
+    expect(late).toMatchObject({ refundedFen: 2500, abnormal: true });
+    await payAtSandbox(t, p.token, second.body.orderId, second.body.orderNo);
+    expect(await billRow(p.lab.id)).toMatchObject({ state: 'confirmed', paymentId: second.body.id });
+    expect(await messagesOf(t, p.accountId, 'bill.paid')).toBe(1);
+  });
+
   it('a patient identified by the visit card sees the bills too', async () => {
     const p = await newPatient(t);
     const card = await t.api.post(`/api/v1/patients/${p.patientId}/visit-card`, { token: p.token, body: {} });
