@@ -439,6 +439,33 @@ describe('online refund (PAY-08, PAY-09, GUIDE-15)', () => {
     expect(lateExec.body.code).toBe('BILL_REFUNDED');
   });
 
+  it('when the HIS cannot take the refund notice, nothing is refunded and the bill stays paid', async () => {
+    const p = await patientWithBills();
+    const start = await startBillPayment(p, [p.lab.id]);
+    await payAtSandbox(t, p.token, start.body.orderId, start.body.orderNo);
+    sandboxHis.failing = true;
+    const res = await t.api
+      .post(`/api/v1/bill-payments/${start.body.id}/refund`, {
+        token: p.token,
+        body: { billIds: [p.lab.id] },
+      })
+      .finally(() => {
+        sandboxHis.failing = false;
+      });
+    expect(res.status).toBe(502);
+    expect(res.body.code).toBe('HIS_UNAVAILABLE');
+    expect(await billRow(p.lab.id)).toMatchObject({ state: 'confirmed', refundId: null });
+    expect(await t.app.ctx.db.select().from(refunds).where(eq(refunds.orderId, start.body.orderId))).toEqual(
+      [],
+    );
+    const retry = await t.api.post(`/api/v1/bill-payments/${start.body.id}/refund`, {
+      token: p.token,
+      body: { billIds: [p.lab.id] },
+    });
+    expect(retry.status).toBe(200);
+    expect((await billRow(p.lab.id)).state).toBe('refunded');
+  });
+
   it('a printed invoice or a passed refund window sends the patient to the counter', async () => {
     const p = await patientWithBills();
     const start = await startBillPayment(p, [p.drug.id, p.lab.id]);
