@@ -1,8 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
+import { addPatient } from '../../testing/patients.js';
+import { makeResidentId } from '../../testing/id-numbers.js';
 import { startSession } from '../../platform/auth.js';
 import { SandboxInpatientHis } from '../../integrations/his/inpatient.js';
 import type { AdapterOverrides } from '../../integrations/index.js';
@@ -233,6 +235,36 @@ describe('binding an admission (INP-01, INP-02, INP-07)', () => {
     });
     expect(own.status).toBe(404);
     expect(own.body.code).toBe('ADMISSION_NOT_FOUND');
+  });
+
+  it('an adult family member who has not authorised is answered exactly like a patient that does not exist', async () => {
+    const p = await newPatient(t);
+    const idNumber = makeResidentId('19550101', '110102', String(100 + (admissionSeq % 800)));
+    const parent = await addPatient(t, p.token, { name: '李四', relation: 'parent', idNumber });
+    expect(parent.body.consent).toBe('pending');
+    const admissionNo = nextAdmissionNo();
+    await hisPush('/api/integration/v1/his/admissions', {
+      admissionNo,
+      name: '李四',
+      idNumber,
+      ward: '呼吸科',
+      admittedAt: '2026-11-22T08:00:00+08:00',
+    });
+    const hidden = await t.api.post('/api/v1/admissions/bind', {
+      token: p.token,
+      body: { patientId: parent.id, admissionNo, name: '李四' },
+    });
+    const missing = await t.api.post('/api/v1/admissions/bind', {
+      token: p.token,
+      body: { patientId: randomUUID(), admissionNo, name: '李四' },
+    });
+    expect(hidden.status).toBe(404);
+    expect(missing.status).toBe(404);
+    const strip = ({ requestId: _r, instance: _i, ...rest }: Record<string, unknown>) => rest;
+    expect(strip(hidden.body)).toEqual(strip(missing.body));
+    const list = await t.api.get(`/api/v1/admissions?patientId=${parent.id}`, { token: p.token });
+    expect(list.status).toBe(404);
+    expect(strip(list.body)).toEqual(strip(missing.body));
   });
 
   it('limits wrong tries per account, then refuses even the right name for a while', async () => {
