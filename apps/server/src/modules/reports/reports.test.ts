@@ -559,6 +559,13 @@ describe('physical-exam report with an extraction code (RPT-08, RPT-09, RPT-11)'
     expect(
       (await t.api.post('/api/v1/reports/exam-access/verify', { body: { reportNo: no, code: '12' } })).status,
     ).toBe(400);
+    // at most five codes per report and day (two so far)
+    for (let i = 0; i < 4; i++) {
+      t.clock.advance(61_000);
+      const r = await t.api.post('/api/v1/reports/exam-access', { body: { reportNo: no, name: '张三' } });
+      expect(r.status, JSON.stringify(r.body)).toBe(i < 3 ? 200 : 429);
+      if (i === 3) expect(r.body.code).toBe('EXAM_CODE_DAILY_LIMIT');
+    }
   });
 });
 

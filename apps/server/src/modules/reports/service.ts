@@ -6,11 +6,12 @@ import {
   randomInt,
   timingSafeEqual,
 } from 'node:crypto';
-import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
+import { dayjs } from '../../platform/clock.js';
 import { DomainError, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { maskName, maskPhone } from '../../platform/pii.js';
@@ -305,8 +306,9 @@ export async function getReportForAccount(ctx: AppContext, accountId: string, re
     let p: PatientRecord;
     try {
       p = await getPatientForAccount(ctx, accountId, v.id, { requireConsent: true });
-    } catch {
-      continue;
+    } catch (err) {
+      if (err instanceof DomainError && err.status === 404) continue; // not consented: not theirs to read
+      throw err;
     }
     const [match] = await ctx.db
       .select({ id: reports.id })
@@ -581,6 +583,7 @@ async function physicalReportByNo(ctx: AppContext, reportNo: string): Promise<Re
 }
 
 const RESEND_SECONDS = 60;
+const EXAM_CODES_PER_DAY = 5;
 
 /**
  * Sends a one-time extraction code to the phone on file of the exam report's owner. A wrong report
@@ -594,8 +597,9 @@ export async function requestExamAccess(ctx: AppContext, input: { reportNo: stri
   let owner: PatientRecord;
   try {
     owner = await getPatientById(ctx, report.patientId);
-  } catch {
-    throw reportNotFound();
+  } catch (err) {
+    if (err instanceof DomainError && err.status === 404) throw reportNotFound();
+    throw err;
   }
   const now = ctx.clock.now();
   const cfg = ctx.config;
@@ -618,6 +622,20 @@ export async function requestExamAccess(ctx: AppContext, input: { reportNo: stri
         `提取码发送过于频繁，请 ${retryAfterSeconds} 秒后再试`,
         `Please wait ${retryAfterSeconds} s before requesting another code`,
         { retryAfterSeconds },
+      );
+    }
+    // at most EXAM_CODES_PER_DAY codes per report and hospital day: the owner's phone cannot be bombed
+    const dayStart = dayjs(now).tz(cfg.HOSPITAL_TIMEZONE).startOf('day').toDate();
+    const [{ n }] = await tx
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(examAccessCodes)
+      .where(and(eq(examAccessCodes.reportId, report.id), gte(examAccessCodes.createdAt, dayStart)));
+    if (n >= EXAM_CODES_PER_DAY) {
+      throw new DomainError(
+        'EXAM_CODE_DAILY_LIMIT',
+        429,
+        '今日获取提取码次数已达上限，请明天再试',
+        'The daily limit of extraction codes for this report is reached',
       );
     }
     // a new code replaces the previous one
