@@ -425,6 +425,10 @@ describe('cloud imaging link (RPT-07)', () => {
   });
 });
 
+// The extraction-code endpoints are rate-limited per network address: each call here comes from its own.
+let address = 0;
+const fromAddress = () => ({ 'x-forwarded-for': `10.77.${Math.floor(++address / 250)}.${address % 250}` });
+
 describe('physical-exam report with an extraction code (RPT-08, RPT-09, RPT-11)', () => {
   async function examReport() {
     const me = await newPatient();
@@ -476,16 +480,21 @@ describe('physical-exam report with an extraction code (RPT-08, RPT-09, RPT-11)'
     const { me, no } = await examReport();
     const before = await smsCount();
     const wrongName = await t.api.post('/api/v1/reports/exam-access', {
+      headers: fromAddress(),
       body: { reportNo: no, name: '李四' },
     });
     const wrongNo = await t.api.post('/api/v1/reports/exam-access', {
+      headers: fromAddress(),
       body: { reportNo: 'NOPE1', name: '张三' },
     });
     expect(wrongName.status).toBe(404);
     expect(strip(wrongName.body)).toEqual(strip(wrongNo.body));
     expect(await smsCount()).toBe(before);
 
-    const sent = await t.api.post('/api/v1/reports/exam-access', { body: { reportNo: no, name: '张三' } });
+    const sent = await t.api.post('/api/v1/reports/exam-access', {
+      headers: fromAddress(),
+      body: { reportNo: no, name: '张三' },
+    });
     expect(sent.status, JSON.stringify(sent.body)).toBe(200);
     expect(sent.body.phoneMasked).toBe(`${me.phone.slice(0, 3)}****${me.phone.slice(-4)}`);
     expect(await smsCount()).toBe(before + 1);
@@ -494,10 +503,16 @@ describe('physical-exam report with an extraction code (RPT-08, RPT-09, RPT-11)'
     );
     expect(sms.rows[0].content).toContain(sent.body.sandboxCode);
     expect(
-      (await t.api.post('/api/v1/reports/exam-access', { body: { reportNo: no, name: '张三' } })).body.code,
+      (
+        await t.api.post('/api/v1/reports/exam-access', {
+          headers: fromAddress(),
+          body: { reportNo: no, name: '张三' },
+        })
+      ).body.code,
     ).toBe('SMS_RESEND_TOO_SOON');
 
     const opened = await t.api.post('/api/v1/reports/exam-access/verify', {
+      headers: fromAddress(),
       body: { reportNo: no, code: sent.body.sandboxCode },
     });
     expect(opened.status).toBe(200);
@@ -511,6 +526,7 @@ describe('physical-exam report with an extraction code (RPT-08, RPT-09, RPT-11)'
     expect(opened.body.observations[0].interpretation.explanation).toContain('心脑血管');
     // one use only
     const reused = await t.api.post('/api/v1/reports/exam-access/verify', {
+      headers: fromAddress(),
       body: { reportNo: no, code: sent.body.sandboxCode },
     });
     expect(reused.status).toBe(400);
@@ -522,18 +538,42 @@ describe('physical-exam report with an extraction code (RPT-08, RPT-09, RPT-11)'
     expect(list.body.items).toHaveLength(1);
   });
 
+  it('a code opens the report once even when used concurrently', async () => {
+    const { no } = await examReport();
+    const sent = await t.api.post('/api/v1/reports/exam-access', {
+      headers: fromAddress(),
+      body: { reportNo: no, name: '张三' },
+    });
+    const results = await Promise.all(
+      [0, 1, 2].map(() =>
+        t.api.post('/api/v1/reports/exam-access/verify', {
+          headers: fromAddress(),
+          body: { reportNo: no, code: sent.body.sandboxCode },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400]);
+  });
+
   it('refuses a wrong code, an expired code and too many tries', async () => {
     const { no } = await examReport();
-    const sent = await t.api.post('/api/v1/reports/exam-access', { body: { reportNo: no, name: '张三' } });
+    const sent = await t.api.post('/api/v1/reports/exam-access', {
+      headers: fromAddress(),
+      body: { reportNo: no, name: '张三' },
+    });
     const good: string = sent.body.sandboxCode;
     const bad = good === '000000' ? '111111' : '000000';
     const max = t.app.ctx.config.EXAM_ACCESS_MAX_ATTEMPTS;
     for (let i = 0; i < max; i++) {
-      const r = await t.api.post('/api/v1/reports/exam-access/verify', { body: { reportNo: no, code: bad } });
+      const r = await t.api.post('/api/v1/reports/exam-access/verify', {
+        headers: fromAddress(),
+        body: { reportNo: no, code: bad },
+      });
       expect(r.status).toBe(400);
       expect(r.body.code).toBe('EXAM_CODE_INVALID');
     }
     const locked = await t.api.post('/api/v1/reports/exam-access/verify', {
+      headers: fromAddress(),
       body: { reportNo: no, code: good },
     });
     expect(locked.status).toBe(429);
@@ -548,21 +588,33 @@ describe('physical-exam report with an extraction code (RPT-08, RPT-09, RPT-11)'
 
     // a new code after the resend interval; it expires unused
     t.clock.advance(61_000);
-    const again = await t.api.post('/api/v1/reports/exam-access', { body: { reportNo: no, name: ' 张三 ' } });
+    const again = await t.api.post('/api/v1/reports/exam-access', {
+      headers: fromAddress(),
+      body: { reportNo: no, name: ' 张三 ' },
+    });
     expect(again.status).toBe(200);
     t.clock.advance((t.app.ctx.config.EXAM_ACCESS_CODE_TTL_SECONDS + 1) * 1000);
     const expired = await t.api.post('/api/v1/reports/exam-access/verify', {
+      headers: fromAddress(),
       body: { reportNo: no, code: again.body.sandboxCode },
     });
     expect(expired.status).toBe(400);
     expect(expired.body.code).toBe('EXAM_CODE_EXPIRED');
     expect(
-      (await t.api.post('/api/v1/reports/exam-access/verify', { body: { reportNo: no, code: '12' } })).status,
+      (
+        await t.api.post('/api/v1/reports/exam-access/verify', {
+          headers: fromAddress(),
+          body: { reportNo: no, code: '12' },
+        })
+      ).status,
     ).toBe(400);
     // at most five codes per report and day (two so far)
     for (let i = 0; i < 4; i++) {
       t.clock.advance(61_000);
-      const r = await t.api.post('/api/v1/reports/exam-access', { body: { reportNo: no, name: '张三' } });
+      const r = await t.api.post('/api/v1/reports/exam-access', {
+        headers: fromAddress(),
+        body: { reportNo: no, name: '张三' },
+      });
       expect(r.status, JSON.stringify(r.body)).toBe(i < 3 ? 200 : 429);
       if (i === 3) expect(r.body.code).toBe('EXAM_CODE_DAILY_LIMIT');
     }
