@@ -4,12 +4,18 @@ import { buildIdentityAdapters, type IdentityAdapters } from './identity/index.j
 import { buildCardAdapters, type CardAdapters } from './cards/index.js';
 import { buildPaymentAdapters, type PaymentAdapters } from './payments/index.js';
 import { buildHisAdapters, type HisAdapters } from './his/index.js';
+import { buildInpatientHisAdapters, type InpatientHisAdapters } from './his/inpatient.js';
 
 /**
  * Adapters to outside systems, one interface each, chosen by configuration. Each integration folder
  * exports its adapter types and a factory; modules reach outside systems only through ctx.adapters.
  */
-export type Adapters = SmsAdapters & IdentityAdapters & CardAdapters & PaymentAdapters & HisAdapters;
+export type Adapters = SmsAdapters &
+  IdentityAdapters &
+  CardAdapters &
+  PaymentAdapters &
+  HisAdapters &
+  InpatientHisAdapters;
 
 export type AdapterOverrides = Partial<Adapters>;
 
@@ -20,6 +26,7 @@ export function buildAdapters(config: AppConfig, overrides: AdapterOverrides = {
     ...buildCardAdapters(config),
     ...buildPaymentAdapters(config),
     ...buildHisAdapters(config),
+    ...buildInpatientHisAdapters(config),
     ...overrides,
   } as Adapters;
 }

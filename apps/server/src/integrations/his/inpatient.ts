@@ -66,19 +66,7 @@ export function buildInpatientHisAdapters(config: AppConfig): InpatientHisAdapte
   }
 }
 
-const built = new WeakMap<object, InpatientHis>();
-
-/**
- * The adapter for this app: an override passed to createTestApp({ adapters: { inpatientHis } }) or
- * gathered by integrations/index.ts wins; otherwise one built from configuration per app.
- */
+/** The configured adapter of this app (an override passed to createTestApp wins, as for every adapter). */
 export function inpatientHisOf(ctx: AppContext): InpatientHis {
-  const given = (ctx.adapters as Partial<InpatientHisAdapters>).inpatientHis;
-  if (given) return given;
-  let his = built.get(ctx.adapters);
-  if (!his) {
-    his = buildInpatientHisAdapters(ctx.config).inpatientHis;
-    built.set(ctx.adapters, his);
-  }
-  return his;
+  return ctx.adapters.inpatientHis;
 }
