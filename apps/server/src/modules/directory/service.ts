@@ -64,6 +64,39 @@ export async function getDepartment(ctx: AppContext, id: string): Promise<Depart
   return row;
 }
 
+/**
+ * Names of many doctors and departments in two queries (listings that show names beside ids), so
+ * a page of schedules or registrations never asks once per row.
+ */
+export async function directoryNames(
+  ctx: AppContext,
+  ids: { doctorIds: Iterable<string>; departmentIds: Iterable<string> },
+): Promise<{
+  doctors: Map<string, { name: string; title: DoctorRow['title'] }>;
+  departments: Map<string, string>;
+}> {
+  const doctorIds = [...new Set(ids.doctorIds)];
+  const departmentIds = [...new Set(ids.departmentIds)];
+  const [docs, depts] = await Promise.all([
+    doctorIds.length
+      ? ctx.db
+          .select({ id: doctors.id, name: doctors.name, title: doctors.title })
+          .from(doctors)
+          .where(inArray(doctors.id, doctorIds))
+      : [],
+    departmentIds.length
+      ? ctx.db
+          .select({ id: departments.id, name: departments.name })
+          .from(departments)
+          .where(inArray(departments.id, departmentIds))
+      : [],
+  ]);
+  return {
+    doctors: new Map(docs.map((d) => [d.id, { name: d.name, title: d.title }])),
+    departments: new Map(depts.map((d) => [d.id, d.name])),
+  };
+}
+
 /** A doctor by id, enabled or not; 404 DOCTOR_NOT_FOUND when there is none. */
 export async function getDoctor(
   ctx: AppContext,

@@ -6,7 +6,7 @@ import { dayjs, hospitalDay } from '../../platform/clock.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { assertNotBlacklisted, evaluateBlacklistRules } from '../blacklist/service.js';
-import { getDepartment, getDoctor } from '../directory/service.js';
+import { directoryNames, getDepartment, getDoctor } from '../directory/service.js';
 import { getPatientForAccount } from '../identity/service.js';
 import { notify } from '../notifications/service.js';
 import type { PaymentOrderView, RefundView } from '../payments/contract.js';
@@ -1160,17 +1160,10 @@ export async function namesFor(
   ctx: AppContext,
   rows: Pick<Registration, 'doctorId' | 'departmentId'>[],
 ): Promise<Names> {
-  const doctors = new Map<string, { name: string; title: string }>();
-  const departments = new Map<string, string>();
-  for (const id of new Set(rows.map((r) => r.doctorId))) {
-    const d = await getDoctor(ctx, id).catch(() => undefined);
-    if (d) doctors.set(id, { name: d.name, title: d.title });
-  }
-  for (const id of new Set(rows.map((r) => r.departmentId))) {
-    const d = await getDepartment(ctx, id).catch(() => undefined);
-    if (d) departments.set(id, d.name);
-  }
-  return { doctors, departments };
+  return directoryNames(ctx, {
+    doctorIds: rows.map((r) => r.doctorId),
+    departmentIds: rows.map((r) => r.departmentId),
+  });
 }
 
 export function registrationSummary(ctx: AppContext, r: Registration, names: Names) {

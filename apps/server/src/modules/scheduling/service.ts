@@ -16,7 +16,7 @@ import {
   type SlotBucket,
 } from './schema.js';
 import { rowsOf } from './slots.js';
-import { DOCTOR_TITLES, getDepartment, getDoctor } from '../directory/service.js';
+import { DOCTOR_TITLES, directoryNames, getDepartment, getDoctor } from '../directory/service.js';
 
 type Tx = Db;
 export type Shift = typeof shifts.$inferSelect;
@@ -548,26 +548,20 @@ export async function departmentScheduleDays(
 
 /** Adds the doctor's name and title and the department's name for display (REG-03, SCH-08). */
 export async function withNames(ctx: AppContext, views: ScheduleView[]) {
-  const doctorIds = [...new Set(views.map((v) => v.doctorId))];
-  const departmentIds = [...new Set(views.map((v) => v.departmentId))];
-  const [docs, depts] = await Promise.all([
-    Promise.all(doctorIds.map((id) => getDoctor(ctx, id).catch(() => undefined))),
-    Promise.all(departmentIds.map((id) => getDepartment(ctx, id).catch(() => undefined))),
-  ]);
-  const doctors = new Map(
-    doctorIds.map((id, i) => {
-      const d = docs[i];
-      return [id, d ? { name: d.name, title: d.title, titleLabel: DOCTOR_TITLES[d.title] } : null] as const;
-    }),
-  );
-  const departments = new Map(departmentIds.map((id, i) => [id, depts[i]?.name ?? null] as const));
-  return views.map((v) => ({
-    ...v,
-    doctorName: doctors.get(v.doctorId)?.name ?? null,
-    doctorTitle: doctors.get(v.doctorId)?.title ?? null,
-    doctorTitleLabel: doctors.get(v.doctorId)?.titleLabel ?? null,
-    departmentName: departments.get(v.departmentId) ?? null,
-  }));
+  const names = await directoryNames(ctx, {
+    doctorIds: views.map((v) => v.doctorId),
+    departmentIds: views.map((v) => v.departmentId),
+  });
+  return views.map((v) => {
+    const d = names.doctors.get(v.doctorId);
+    return {
+      ...v,
+      doctorName: d?.name ?? null,
+      doctorTitle: d?.title ?? null,
+      doctorTitleLabel: d ? DOCTOR_TITLES[d.title] : null,
+      departmentName: names.departments.get(v.departmentId) ?? null,
+    };
+  });
 }
 
 // ---------------------------------------------------------------- helpers
