@@ -46,6 +46,18 @@ export interface HisClient {
   writeBack(ctx: AppContext, req: HisWriteBackRequest): Promise<{ receiptNo: string }>;
   /** The platform refunded these bills online: the HIS cancels their charges. */
   refundBills(ctx: AppContext, notice: HisRefundNotice): Promise<void>;
+  /**
+   * A patient's online 退号 (REG-15): the HIS cancels the registration; the platform refunds only
+   * after this succeeds. Idempotent by the registration id.
+   */
+  cancelRegistration(ctx: AppContext, req: HisRegistrationCancel): Promise<void>;
+}
+
+export interface HisRegistrationCancel {
+  registrationId: string;
+  /** the registration's payment order number, when it was paid online */
+  orderNo: string | null;
+  amountFen: number;
 }
 
 export interface HisAdapters {
@@ -91,6 +103,16 @@ export class SandboxHis implements HisClient {
     );
     if (existing.rows.length) return;
     await this.record(ctx, 'refund', notice.orderNo, notice.amountFen, notice.bills, notice.refundKey);
+  }
+
+  async cancelRegistration(ctx: AppContext, req: HisRegistrationCancel): Promise<void> {
+    if (this.failing) throw new HisError('HIS_UNAVAILABLE', 'sandbox HIS is down');
+    const existing = await ctx.database.raw.query(
+      `SELECT 1 FROM his_sandbox_calls WHERE kind = 'registration-cancel' AND receipt_no = $1`,
+      [req.registrationId],
+    );
+    if (existing.rows.length) return;
+    await this.record(ctx, 'registration-cancel', req.orderNo ?? '', req.amountFen, [], req.registrationId);
   }
 
   /** What the sandbox HIS has been told, oldest first (tests and the demo). */

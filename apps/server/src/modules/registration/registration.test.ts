@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
+import type { SandboxHis } from '../../integrations/his/index.js';
 import { addTestDoctor } from '../scheduling/test-fixtures.js';
 import {
   EXPIRE_LOCK_JOB,
@@ -339,6 +340,40 @@ describe('cancelling (退号)', () => {
     );
     expect(Number(after.rows[0].n)).toBe(1);
     expect(await countCancellations(t.app.ctx, ivy.patientId, new Date('2026-11-01'))).toBe(1);
+  });
+
+  it('REG-15: online 退号 is cancelled at the HIS first; while the HIS is down nothing is cancelled or refunded', async () => {
+    const his = t.app.ctx.adapters.his as SandboxHis;
+    const clinic = await openClinic(t, admin, { clinicDate: TODAY });
+    const kim = await newPatient(t);
+    const reg = await bookAndPay(kim, clinic.scheduleId);
+
+    his.failing = true;
+    try {
+      const refused = await t.api.post(`/api/v1/registrations/${reg.id}/cancel`, {
+        token: kim.token,
+        body: {},
+      });
+      expect(refused.status).toBe(502);
+      expect(refused.body.code).toBe('HIS_UNAVAILABLE');
+    } finally {
+      his.failing = false;
+    }
+    expect((await row(reg.id)).state).toBe('booked');
+    const none = await t.app.ctx.database.raw.query<{ n: string }>(
+      'SELECT count(*) AS n FROM refunds WHERE order_id = $1',
+      [reg.payment.orderId],
+    );
+    expect(Number(none.rows[0].n)).toBe(0);
+
+    const ok = await t.api.post(`/api/v1/registrations/${reg.id}/cancel`, { token: kim.token, body: {} });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body.state).toBe('cancelled');
+    const told = (await his.calls(t.app.ctx)).filter(
+      (c) => c.kind === 'registration-cancel' && c.receiptNo === reg.id,
+    );
+    expect(told).toHaveLength(1);
+    expect(told[0].orderNo).toBe(reg.payment.orderNo);
   });
 
   it('001 window: allowed on the clinic day and up to 7 days after, refused after that with "go to the counter"', async () => {

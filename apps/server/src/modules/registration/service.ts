@@ -558,7 +558,29 @@ export async function cancelByPatient(
       '已超过线上退号时限，请到窗口办理',
       'Online cancellation is closed for this registration; please go to a counter',
     );
+  // 001/003 (REG-15): a paid registration is cancelled at the HIS first; the refund follows only
+  // once the HIS has confirmed, so the two never disagree about whether the patient may still come.
+  if (reg.state === 'booked') await cancelAtHis(ctx, reg);
   return cancelRegistration(ctx, { registrationId, by: 'patient', reason: reason?.trim() || '患者退号' });
+}
+
+async function cancelAtHis(ctx: AppContext, reg: Registration): Promise<void> {
+  const order = reg.paymentOrderId ? await getPaymentOrder(ctx, reg.paymentOrderId) : undefined;
+  try {
+    await ctx.adapters.his.cancelRegistration(ctx, {
+      registrationId: reg.id,
+      orderNo: order?.orderNo ?? null,
+      amountFen: reg.feeFen,
+    });
+  } catch (err) {
+    ctx.log.warn({ err, registrationId: reg.id }, 'HIS refused or missed a registration cancellation');
+    throw new DomainError(
+      'HIS_UNAVAILABLE',
+      502,
+      '医院系统暂时无法办理退号，请稍后再试或到窗口办理',
+      'The hospital system cannot cancel this registration now; try again later or at a counter',
+    );
+  }
 }
 
 export function withinCancelWindow(ctx: AppContext, reg: Registration): boolean {
