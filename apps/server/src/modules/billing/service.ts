@@ -10,6 +10,7 @@ import {
   getPatientById,
   getPatientForAccount,
   type PatientRecord,
+  findPatientsByVisitCard,
 } from '../identity/service.js';
 import { patients } from '../identity/schema.js';
 import { notify } from '../notifications/service.js';
@@ -58,12 +59,8 @@ async function personOf(ctx: AppContext, p: VisitPush['patient']) {
       '请提供就诊卡号或证件号',
       'A visit card number or an ID number is required',
     );
-  const [row] = await ctx.db
-    .select({ idx: patients.idNumberIdx })
-    .from(patients)
-    .where(and(eq(patients.visitCardNo, card), isNull(patients.deletedAt)))
-    .limit(1);
-  return { patientIdx: row?.idx ?? null, card };
+  const [holder] = await findPatientsByVisitCard(ctx, card);
+  return { patientIdx: holder ? blindIndexOf(ctx, holder.idNumber) : null, card };
 }
 
 /** HIS opens (or updates) a visit; idempotent by the HIS's visit number. */

@@ -130,6 +130,15 @@ export async function findPatientsByIdNumber(ctx: AppContext, idNumber: string):
   return rows.map((r) => toRecord(ctx, r));
 }
 
+/** The live patients holding a visit card (电子就诊卡) number: how HIS pushes name a patient. */
+export async function findPatientsByVisitCard(ctx: AppContext, cardNo: string): Promise<PatientRecord[]> {
+  const rows = await ctx.db
+    .select()
+    .from(patients)
+    .where(and(eq(patients.visitCardNo, cardNo.trim().toUpperCase()), isNull(patients.deletedAt)));
+  return rows.map((r) => toRecord(ctx, r));
+}
+
 export type PatientRemovalGuard = (ctx: AppContext, patient: PatientRecord) => Promise<void>;
 const removalGuards: PatientRemovalGuard[] = [];
 

@@ -7,8 +7,12 @@ import { newId } from '../../platform/ids.js';
 import { formatYuan } from '../../platform/money.js';
 import { maskName } from '../../platform/pii.js';
 import { inpatientHisOf } from '../../integrations/his/inpatient.js';
-import { blindIndexOf, findPatientsByIdNumber, getPatientForAccount } from '../identity/service.js';
-import { patients } from '../identity/schema.js';
+import {
+  blindIndexOf,
+  findPatientsByIdNumber,
+  findPatientsByVisitCard,
+  getPatientForAccount,
+} from '../identity/service.js';
 import { notify, registerTemplates } from '../notifications/service.js';
 import type { PaymentOrderView, RefundView } from '../payments/contract.js';
 import { createPaymentOrder, getPaymentOrder, requestRefund } from '../payments/service.js';
@@ -144,14 +148,7 @@ async function resolvePatient(ctx: AppContext, input: AdmissionPush): Promise<st
     if (found[0]) return found[0].id;
   }
   if (input.visitCardNo) {
-    // identity has no look-up by card yet: read its table (card numbers are not secret)
-    const [p] = await ctx.db
-      .select({ id: patients.id })
-      .from(patients)
-      .where(
-        and(eq(patients.visitCardNo, input.visitCardNo.toUpperCase()), sql`${patients.deletedAt} IS NULL`),
-      )
-      .limit(1);
+    const [p] = await findPatientsByVisitCard(ctx, input.visitCardNo);
     if (p) return p.id;
   }
   return null;

@@ -23,8 +23,8 @@ import {
   getPatientForAccount,
   listPatients,
   type PatientRecord,
+  findPatientsByVisitCard,
 } from '../identity/service.js';
-import { patients } from '../identity/schema.js';
 import {
   examAccessCodes,
   imagingAuthorisations,
@@ -122,11 +122,7 @@ async function resolvePerson(ctx: AppContext, p: PushedReport['patient']) {
   let found: PatientRecord[] = [];
   if (p.idNumber) found = await findPatientsByIdNumber(ctx, p.idNumber);
   if (found.length === 0 && p.visitCardNo) {
-    const rows = await ctx.db
-      .select({ id: patients.id })
-      .from(patients)
-      .where(and(eq(patients.visitCardNo, p.visitCardNo.toUpperCase()), isNull(patients.deletedAt)));
-    found = await Promise.all(rows.map((r) => getPatientById(ctx, r.id)));
+    found = await findPatientsByVisitCard(ctx, p.visitCardNo);
   }
   const owner =
     found.find((r) => r.relation === 'self') ??
