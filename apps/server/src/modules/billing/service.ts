@@ -11,8 +11,8 @@ import {
   getPatientForAccount,
   type PatientRecord,
   findPatientsByVisitCard,
+  findAccountPatientsByPerson,
 } from '../identity/service.js';
-import { patients } from '../identity/schema.js';
 import { notify } from '../notifications/service.js';
 import type { PaymentOrderView } from '../payments/contract.js';
 import { createPaymentOrder, getPaymentOrder, openAbnormal, requestRefund } from '../payments/service.js';
@@ -275,18 +275,12 @@ function belongsTo(ctx: AppContext, b: BillRow, p: PatientRecord) {
 
 /** Which of my patients (with consent) a bill belongs to; anything else is the same 404. */
 async function ownerOfBill(ctx: AppContext, accountId: string, b: BillRow): Promise<PatientRecord> {
-  const conds = [];
-  if (b.patientIdx) conds.push(eq(patients.idNumberIdx, b.patientIdx));
-  if (b.visitCardNo) conds.push(eq(patients.visitCardNo, b.visitCardNo));
-  if (!conds.length) throw billNotFound();
-  const rows = await ctx.db
-    .select({ id: patients.id })
-    .from(patients)
-    .where(and(eq(patients.accountId, accountId), isNull(patients.deletedAt), or(...conds)));
-  for (const r of rows) {
-    const p = await getPatientForAccount(ctx, accountId, r.id, { requireConsent: true }).catch(
-      () => undefined,
-    );
+  const candidates = await findAccountPatientsByPerson(ctx, accountId, {
+    idNumberIdx: b.patientIdx,
+    visitCardNo: b.visitCardNo,
+  });
+  for (const id of candidates) {
+    const p = await getPatientForAccount(ctx, accountId, id, { requireConsent: true }).catch(() => undefined);
     if (p && belongsTo(ctx, b, p)) return p;
   }
   throw billNotFound();

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, isNull, ne } from 'drizzle-orm';
+import { and, asc, count, eq, gte, isNull, ne, or } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
@@ -137,6 +137,27 @@ export async function findPatientsByVisitCard(ctx: AppContext, cardNo: string): 
     .from(patients)
     .where(and(eq(patients.visitCardNo, cardNo.trim().toUpperCase()), isNull(patients.deletedAt)));
   return rows.map((r) => toRecord(ctx, r));
+}
+
+/**
+ * An account's own patient records (not deleted) that match a person by the blind index of their
+ * ID number or by their visit card: how other modules find "which of my patients" an outside record
+ * (a bill, a report) belongs to. Consent is still checked by the caller through getPatientForAccount.
+ */
+export async function findAccountPatientsByPerson(
+  ctx: AppContext,
+  accountId: string,
+  person: { idNumberIdx?: string | null; visitCardNo?: string | null },
+): Promise<string[]> {
+  const conds = [];
+  if (person.idNumberIdx) conds.push(eq(patients.idNumberIdx, person.idNumberIdx));
+  if (person.visitCardNo) conds.push(eq(patients.visitCardNo, person.visitCardNo.trim().toUpperCase()));
+  if (!conds.length) return [];
+  const rows = await ctx.db
+    .select({ id: patients.id })
+    .from(patients)
+    .where(and(eq(patients.accountId, accountId), isNull(patients.deletedAt), or(...conds)));
+  return rows.map((r) => r.id);
 }
 
 export type PatientRemovalGuard = (ctx: AppContext, patient: PatientRecord) => Promise<void>;
