@@ -36,7 +36,23 @@ const ConfigSchema = z.object({
   SMS_MAX_PER_PHONE_PER_DAY: z.coerce.number().int().positive().default(10),
   SMS_MAX_PER_IP_PER_DAY: z.coerce.number().int().positive().default(100),
   IDENTITY_PROVIDER: z.enum(['sandbox']).default('sandbox'),
-  HIS_PROVIDER: z.enum(['sandbox']).default('sandbox'),
+  /** HIS adapter: sandbox (records calls in the database) or http (the outbound contract in docs/api.md at HIS_URL). */
+  HIS_PROVIDER: z.enum(['sandbox', 'http']).default('sandbox'),
+  HIS_URL: z.string().url().optional(),
+  /** HMAC key signing the platform's calls to the HIS (same scheme as the integration API); the HIS verifies it. */
+  HIS_SECRET: z.string().min(16).default('qingnang-demo-his-outbound-secret'),
+  HIS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  /** Platform → HIS events (check-in, visit card bound): delivery attempts before an event is given up. */
+  HIS_EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Demo mode: run the reference HIS simulator in the server process and use it as the HIS (HIS_PROVIDER=http). */
+  HIS_SIM: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  HIS_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  HIS_SIM_SEED: z.coerce.number().int().default(20261123),
+  /** Secret of the seeded demo integration channel his-sim signs its pushes with (app id qn-his-sim). */
+  HIS_SIM_CHANNEL_SECRET: z.string().min(16).default('qingnang-demo-his-sim-channel-secret'),
   PAYMENT_CHANNELS: z.string().default('sandbox'),
   /** Outpatient bills (PAY): minutes to pay a bill payment, HIS write-back attempts before the automatic refund, online refund window in hospital days (1 = the day of payment only). */
   BILL_PAYMENT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
@@ -143,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & {
   if (c.NODE_ENV === 'production' && (!c.PII_ENCRYPTION_KEY || !c.PII_INDEX_KEY || !c.JWT_SECRET)) {
     throw new Error('Production requires PII_ENCRYPTION_KEY, PII_INDEX_KEY and JWT_SECRET');
   }
+  if (c.HIS_PROVIDER === 'http' && !c.HIS_URL) throw new Error('HIS_PROVIDER=http requires HIS_URL');
   return {
     ...c,
     piiEncryptionKey: c.PII_ENCRYPTION_KEY ?? DEV_KEY_ENC,

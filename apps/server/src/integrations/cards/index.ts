@@ -45,6 +45,8 @@ export interface CardAdapters {
 
 export function buildCardAdapters(config: AppConfig): CardAdapters {
   switch (config.HIS_PROVIDER) {
+    // HIS_PROVIDER=http has no card calls in its outbound contract yet: cards stay sandbox-issued.
+    case 'http':
     case 'sandbox':
       return { visitCards: sandboxVisitCardService(), healthCards: sandboxCardService('health') };
   }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { AppConfig } from '../../config.js';
 import type { AppContext } from '../../platform/context.js';
 import { newId } from '../../platform/ids.js';
+import { HisError } from './errors.js';
+import { HIS_PATHS, HisHttpTransport } from './http.js';
 
 /** One paid bill as the platform reports it to the HIS. */
 export interface HisBillRef {
@@ -25,23 +27,57 @@ export interface HisRefundNotice {
   bills: HisBillRef[];
 }
 
-/** The HIS could not take the call; `retryable` false means it refused it for good. */
-export class HisError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly retryable = true,
-  ) {
-    super(message);
-  }
+export { HisError } from './errors.js';
+
+/** A patient as the HIS needs them to open a visit (sent over the HIS link only, never logged). */
+export interface HisPatientRef {
+  id: string;
+  name: string;
+  gender: string;
+  birthDate: string;
+  idType: string;
+  idNumber: string;
+  visitCardNo: string | null;
 }
+
+/**
+ * Platform → HIS events: things that happened on the platform that the HIS acts on. Each carries an
+ * eventId that stays the same on every retry (the HIS's idempotency key).
+ */
+export type HisEvent =
+  | {
+      type: 'registration.checked_in';
+      eventId: string;
+      occurredAt: string;
+      registration: {
+        id: string;
+        clinicDate: string;
+        shiftCode: string;
+        segmentStartAt: string;
+        slotNumber: number;
+        queueNumber: number | null;
+        level: string;
+        feeFen: number;
+        paid: boolean;
+      };
+      patient: HisPatientRef;
+      department: { id: string; name: string | null };
+      doctor: { id: string; name: string | null; title: string | null };
+    }
+  | {
+      type: 'visit_card.bound';
+      eventId: string;
+      occurredAt: string;
+      patient: HisPatientRef;
+    };
+export type HisEventType = HisEvent['type'];
 
 /**
  * The outbound HIS interface (the platform confirming to the hospital's own system). Calls are
  * idempotent by the platform's numbers, so a retry after a lost answer is recognised.
  */
 export interface HisClient {
-  readonly kind: 'sandbox';
+  readonly kind: 'sandbox' | 'http';
   /** Payment write-back: the HIS marks the bills paid and returns its receipt number (收费收据号). */
   writeBack(ctx: AppContext, req: HisWriteBackRequest): Promise<{ receiptNo: string }>;
   /** The platform refunded these bills online: the HIS cancels their charges. */
@@ -51,6 +87,8 @@ export interface HisClient {
    * after this succeeds. Idempotent by the registration id.
    */
   cancelRegistration(ctx: AppContext, req: HisRegistrationCancel): Promise<void>;
+  /** A platform event the HIS acts on (a check-in opens a visit); idempotent by eventId. */
+  publishEvent(ctx: AppContext, event: HisEvent): Promise<void>;
 }
 
 export interface HisRegistrationCancel {
@@ -68,6 +106,8 @@ export function buildHisAdapters(config: AppConfig): HisAdapters {
   switch (config.HIS_PROVIDER) {
     case 'sandbox':
       return { his: new SandboxHis() };
+    case 'http':
+      return { his: new HttpHis(new HisHttpTransport(config)) };
   }
 }
 
@@ -115,6 +155,17 @@ export class SandboxHis implements HisClient {
     await this.record(ctx, 'registration-cancel', req.orderNo ?? '', req.amountFen, [], req.registrationId);
   }
 
+  async publishEvent(ctx: AppContext, event: HisEvent): Promise<void> {
+    if (this.failing) throw new HisError('HIS_UNAVAILABLE', 'sandbox HIS is down');
+    const existing = await ctx.database.raw.query(
+      `SELECT 1 FROM his_sandbox_calls WHERE kind = $1 AND receipt_no = $2`,
+      [event.type, event.eventId],
+    );
+    if (existing.rows.length) return;
+    const subject = event.type === 'registration.checked_in' ? event.registration.id : event.patient.id;
+    await this.record(ctx, event.type, subject, 0, [], event.eventId);
+  }
+
   /** What the sandbox HIS has been told, oldest first (tests and the demo). */
   async calls(ctx: AppContext, orderNo?: string) {
     const r = await ctx.database.raw.query<{
@@ -150,5 +201,40 @@ export class SandboxHis implements HisClient {
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [newId(), kind, bills.map((b) => b.billNo), orderNo, amountFen, receiptNo, ctx.clock.now()],
     );
+  }
+}
+
+/**
+ * The HIS over HTTP (HIS_PROVIDER=http): each call is a signed JSON POST to HIS_URL following the
+ * outbound contract in docs/api.md. The HIS recognises retries by the platform's numbers.
+ */
+export class HttpHis implements HisClient {
+  readonly kind = 'http' as const;
+
+  constructor(private readonly http: HisHttpTransport) {}
+
+  async writeBack(_ctx: AppContext, req: HisWriteBackRequest): Promise<{ receiptNo: string }> {
+    const res = await this.http.post<{ receiptNo?: unknown }>(HIS_PATHS.writeBack, {
+      orderNo: req.orderNo,
+      channelTradeNo: req.channelTradeNo,
+      amountFen: req.amountFen,
+      paidAt: req.paidAt.toISOString(),
+      bills: req.bills,
+    });
+    if (typeof res.receiptNo !== 'string' || !res.receiptNo)
+      throw new HisError('HIS_BAD_ANSWER', 'HIS write-back answer has no receiptNo');
+    return { receiptNo: res.receiptNo.slice(0, 64) };
+  }
+
+  async refundBills(_ctx: AppContext, notice: HisRefundNotice): Promise<void> {
+    await this.http.post(HIS_PATHS.refundBills, notice);
+  }
+
+  async cancelRegistration(_ctx: AppContext, req: HisRegistrationCancel): Promise<void> {
+    await this.http.post(HIS_PATHS.cancelRegistration, req);
+  }
+
+  async publishEvent(_ctx: AppContext, event: HisEvent): Promise<void> {
+    await this.http.post(HIS_PATHS.events, event);
   }
 }

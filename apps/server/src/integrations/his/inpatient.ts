@@ -1,5 +1,6 @@
 import type { AppConfig } from '../../config.js';
 import type { AppContext } from '../../platform/context.js';
+import { HIS_PATHS, HisHttpTransport } from './http.js';
 
 /**
  * Outbound calls from the platform to the HIS inpatient module (INP-03, INP-08): a deposit paid
@@ -58,8 +59,33 @@ export class SandboxInpatientHis implements InpatientHis {
   }
 }
 
+/** The HIS inpatient module over HTTP (HIS_PROVIDER=http; contract in docs/api.md). */
+export class HttpInpatientHis implements InpatientHis {
+  constructor(private readonly http: HisHttpTransport) {}
+
+  async recordDeposit(input: { admissionNo: string; depositId: string; amountFen: number; paidAt: Date }) {
+    const res = await this.http.post<{ hisReceiptNo?: unknown }>(HIS_PATHS.inpatientDeposits, {
+      ...input,
+      paidAt: input.paidAt.toISOString(),
+    });
+    if (typeof res.hisReceiptNo !== 'string' || !res.hisReceiptNo)
+      throw new Error('HIS deposit answer has no hisReceiptNo');
+    return { hisReceiptNo: res.hisReceiptNo.slice(0, 64) };
+  }
+
+  async recordSettlement(input: {
+    admissionNo: string;
+    kind: 'paid' | 'refunded' | 'balanced';
+    amountFen: number;
+  }) {
+    await this.http.post(HIS_PATHS.inpatientSettlements, input);
+  }
+}
+
 export function buildInpatientHisAdapters(config: AppConfig): InpatientHisAdapters {
   switch (config.HIS_PROVIDER) {
+    case 'http':
+      return { inpatientHis: new HttpInpatientHis(new HisHttpTransport(config)) };
     case 'sandbox':
     default:
       return { inpatientHis: new SandboxInpatientHis() };
