@@ -1,14 +1,14 @@
 import { useState } from 'react';
-import { Button, Card, DatePicker, Descriptions, Drawer, Form, Input, Select, Table, Typography } from 'antd';
+import { Button, DatePicker, Descriptions, Drawer, Form, Input, Select, Table, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import type { Dayjs } from 'dayjs';
-import type { Query } from '../../api/client';
 import { getPaymentOrder, listPaymentOrders, type PaymentOrder, type Refund } from '../../api/payments';
 import { useMe } from '../../auth';
+import { ListPage } from '../../components/ListPage';
 import { dateTime, yuan } from '../../format';
 import { useTr } from '../../i18n';
 import { holds } from '../../menu';
-import { businessName, channelName, orderStateTag, refundStateTag } from './labels';
+import { BUSINESS_TYPES, businessName, channelName, orderStateTag, refundStateTag } from './labels';
 import { RefundDialog } from './RefundDialog';
 
 export function canRefund(o: PaymentOrder) {
@@ -98,148 +98,133 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
   );
 }
 
+interface OrderFilters {
+  q?: string;
+  state?: string;
+  channel?: string;
+  businessType?: string;
+  range?: [Dayjs, Dayjs];
+}
+
 export function PaymentOrdersPage() {
   const tr = useTr();
   const me = useMe();
-  const [filters, setFilters] = useState<Query>({});
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
   const [refunding, setRefunding] = useState<PaymentOrder | null>(null);
   const [detail, setDetail] = useState<string | null>(null);
-  const query = { ...filters, page, pageSize };
-  const list = useQuery({ queryKey: ['payment-orders', query], queryFn: () => listPaymentOrders(query) });
   const mayRefund = holds(me?.permissions ?? [], 'refunds.manage');
 
-  const apply = (v: {
-    q?: string;
-    state?: string;
-    channel?: string;
-    businessType?: string;
-    range?: [Dayjs, Dayjs];
-  }) => {
-    setFilters({
-      q: v.q?.trim() || undefined,
-      state: v.state,
-      channel: v.channel,
-      businessType: v.businessType,
-      from: v.range?.[0]?.startOf('day').toISOString(),
-      to: v.range?.[1]?.endOf('day').toISOString(),
-    });
-    setPage(1);
-  };
-
   return (
-    <Card title={tr('支付订单', 'Payment orders')}>
-      <Form layout="inline" onFinish={apply} style={{ marginBottom: 16, rowGap: 8 }}>
-        <Form.Item name="q" label={tr('订单号', 'Order number')}>
-          <Input allowClear style={{ width: 220 }} />
-        </Form.Item>
-        <Form.Item name="state" label={tr('状态', 'State')}>
-          <Select
-            allowClear
-            style={{ width: 130 }}
-            options={[
-              'created',
-              'paying',
-              'paid',
-              'closed',
-              'refunding',
-              'partially_refunded',
-              'refunded',
-            ].map((s) => ({ value: s, label: orderStateTag(tr, s) }))}
-          />
-        </Form.Item>
-        <Form.Item name="channel" label={tr('渠道', 'Channel')}>
-          <Select
-            allowClear
-            style={{ width: 120 }}
-            options={['sandbox', 'wechat', 'alipay'].map((c) => ({ value: c, label: channelName(tr, c) }))}
-          />
-        </Form.Item>
-        <Form.Item name="businessType" label={tr('业务', 'Business')}>
-          <Select
-            allowClear
-            style={{ width: 120 }}
-            options={['registration', 'bill', 'deposit'].map((b) => ({
-              value: b,
-              label: businessName(tr, b),
-            }))}
-          />
-        </Form.Item>
-        <Form.Item name="range" label={tr('下单时间', 'Created')}>
-          <DatePicker.RangePicker />
-        </Form.Item>
-        <Button type="primary" htmlType="submit">
-          {tr('查询', 'Search')}
-        </Button>
-      </Form>
-      <Table<PaymentOrder>
-        rowKey="id"
-        size="middle"
-        loading={list.isLoading}
-        dataSource={list.data?.items}
-        scroll={{ x: 'max-content' }}
-        pagination={{
-          current: page,
-          pageSize,
-          total: list.data?.total,
-          showSizeChanger: true,
-          pageSizeOptions: [10, 20, 50, 100],
-          onChange: (p, s) => {
-            setPage(p);
-            setPageSize(s);
-          },
-        }}
-        columns={[
-          {
-            title: tr('订单号', 'Order number'),
-            dataIndex: 'orderNo',
-            render: (n: string, o) => <a onClick={() => setDetail(o.id)}>{n}</a>,
-          },
-          {
-            title: tr('业务', 'Business'),
-            dataIndex: 'businessType',
-            render: (b: string) => businessName(tr, b),
-          },
-          { title: tr('说明', 'Subject'), dataIndex: 'subject', ellipsis: true },
-          { title: tr('金额（元）', 'Amount'), dataIndex: 'amountFen', align: 'right', render: yuan },
-          { title: tr('已退（元）', 'Refunded'), dataIndex: 'refundedFen', align: 'right', render: yuan },
-          {
-            title: tr('渠道', 'Channel'),
-            dataIndex: 'channel',
-            render: (c: string | null) => channelName(tr, c),
-          },
-          { title: tr('状态', 'State'), dataIndex: 'state', render: (s: string) => orderStateTag(tr, s) },
-          { title: tr('支付时间', 'Paid at'), dataIndex: 'paidAt', render: dateTime },
-          { title: tr('下单时间', 'Created'), dataIndex: 'createdAt', render: dateTime },
-          {
-            title: tr('操作', 'Actions'),
-            key: 'a',
-            fixed: 'right',
-            render: (_, o) => (
-              <>
-                <Button size="small" type="link" onClick={() => setDetail(o.id)}>
-                  {tr('详情', 'Detail')}
+    <ListPage<PaymentOrder, OrderFilters>
+      title={tr('支付订单', 'Payment orders')}
+      queryKey="payment-orders"
+      fetch={listPaymentOrders}
+      testId="payment-orders"
+      sizeChanger
+      filterForm={{
+        submitTestId: 'payment-orders-search',
+        toQuery: (v) => ({
+          q: v.q?.trim() || undefined,
+          state: v.state,
+          channel: v.channel,
+          businessType: v.businessType,
+          from: v.range?.[0]?.startOf('day').toISOString(),
+          to: v.range?.[1]?.endOf('day').toISOString(),
+        }),
+        fields: (
+          <>
+            <Form.Item name="q" label={tr('订单号', 'Order number')}>
+              <Input allowClear style={{ width: 220 }} data-testid="payment-orders-q" />
+            </Form.Item>
+            <Form.Item name="state" label={tr('状态', 'State')}>
+              <Select
+                allowClear
+                style={{ width: 130 }}
+                options={[
+                  'created',
+                  'paying',
+                  'paid',
+                  'closed',
+                  'refunding',
+                  'partially_refunded',
+                  'refunded',
+                ].map((s) => ({ value: s, label: orderStateTag(tr, s) }))}
+              />
+            </Form.Item>
+            <Form.Item name="channel" label={tr('渠道', 'Channel')}>
+              <Select
+                allowClear
+                style={{ width: 120 }}
+                options={['sandbox', 'wechat', 'alipay'].map((c) => ({
+                  value: c,
+                  label: channelName(tr, c),
+                }))}
+              />
+            </Form.Item>
+            <Form.Item name="businessType" label={tr('业务', 'Business')}>
+              <Select
+                allowClear
+                style={{ width: 120 }}
+                options={BUSINESS_TYPES.map((b) => ({
+                  value: b,
+                  label: businessName(tr, b),
+                }))}
+              />
+            </Form.Item>
+            <Form.Item name="range" label={tr('下单时间', 'Created')}>
+              <DatePicker.RangePicker />
+            </Form.Item>
+          </>
+        ),
+      }}
+      columns={[
+        {
+          title: tr('订单号', 'Order number'),
+          dataIndex: 'orderNo',
+          render: (n: string, o) => <a onClick={() => setDetail(o.id)}>{n}</a>,
+        },
+        {
+          title: tr('业务', 'Business'),
+          dataIndex: 'businessType',
+          render: (b: string) => businessName(tr, b),
+        },
+        { title: tr('说明', 'Subject'), dataIndex: 'subject', ellipsis: true },
+        { title: tr('金额（元）', 'Amount'), dataIndex: 'amountFen', align: 'right', render: yuan },
+        { title: tr('已退（元）', 'Refunded'), dataIndex: 'refundedFen', align: 'right', render: yuan },
+        {
+          title: tr('渠道', 'Channel'),
+          dataIndex: 'channel',
+          render: (c: string | null) => channelName(tr, c),
+        },
+        { title: tr('状态', 'State'), dataIndex: 'state', render: (s: string) => orderStateTag(tr, s) },
+        { title: tr('支付时间', 'Paid at'), dataIndex: 'paidAt', render: dateTime },
+        { title: tr('下单时间', 'Created'), dataIndex: 'createdAt', render: dateTime },
+        {
+          title: tr('操作', 'Actions'),
+          key: 'a',
+          fixed: 'right',
+          render: (_, o) => (
+            <>
+              <Button size="small" type="link" onClick={() => setDetail(o.id)}>
+                {tr('详情', 'Detail')}
+              </Button>
+              {mayRefund && canRefund(o) && (
+                <Button
+                  size="small"
+                  type="link"
+                  danger
+                  onClick={() => setRefunding(o)}
+                  data-testid={`order-refund-${o.orderNo}`}
+                >
+                  {tr('退款', 'Refund')}
                 </Button>
-                {mayRefund && canRefund(o) && (
-                  <Button
-                    size="small"
-                    type="link"
-                    danger
-                    onClick={() => setRefunding(o)}
-                    data-testid={`order-refund-${o.orderNo}`}
-                  >
-                    {tr('退款', 'Refund')}
-                  </Button>
-                )}
-              </>
-            ),
-          },
-        ]}
-      />
-      {list.error && <div style={{ color: '#cf1322' }}>{(list.error as Error).message}</div>}
+              )}
+            </>
+          ),
+        },
+      ]}
+    >
       <RefundDialog order={refunding} onClose={() => setRefunding(null)} />
       <OrderDrawer orderId={detail} onClose={() => setDetail(null)} />
-    </Card>
+    </ListPage>
   );
 }

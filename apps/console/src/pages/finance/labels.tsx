@@ -35,9 +35,29 @@ export const channelName = (tr: Tr, c: string | null) =>
         ? tr('沙箱', 'Sandbox')
         : (c ?? '');
 
+/** Business types of payment orders (the paying modules' names). */
+export const BUSINESS_TYPES = ['registration', 'bill', 'deposit', 'inpatient-settlement'];
+
 export const businessName = (tr: Tr, b: string) =>
   ({
     registration: tr('挂号', 'Registration'),
     bill: tr('门诊缴费', 'Bill'),
     deposit: tr('住院预交金', 'Deposit'),
+    'inpatient-settlement': tr('出院结算', 'Discharge settlement'),
   })[b] ?? b;
+
+/** Why an order was listed as abnormal (the server's reason code, with the code kept visible). */
+export const abnormalReasonName = (tr: Tr, r: string | null | undefined) => {
+  if (!r) return '';
+  const m: Record<string, [string, string]> = {
+    PAID_AFTER_CLOSE: ['关单后到账', 'Paid after the order closed'],
+    BUSINESS_FAILED: ['业务处理失败', 'Business step failed'],
+    AMOUNT_MISMATCH: ['金额不符', 'Amount mismatch'],
+    DUPLICATE_PAYMENT: ['重复支付', 'Duplicate payment'],
+    REFUND_FAILED: ['退款失败', 'Refund failed'],
+    REFUND_STUCK: ['退款长时间未完成', 'Refund stuck'],
+    HIS_WRITEBACK_FAILED: ['HIS 回写失败', 'HIS write-back failed'],
+  };
+  const v = m[r];
+  return v ? `${tr(v[0], v[1])}（${r}）` : r;
+};

@@ -2,23 +2,9 @@ import { useState } from 'react';
 import { searchPatients, type PatientView } from '../../api/patients';
 import { useMe } from '../../auth';
 import { holds } from '../../menu';
-import {
-  App,
-  Button,
-  Card,
-  Form,
-  Input,
-  InputNumber,
-  Modal,
-  Select,
-  Space,
-  Switch,
-  Table,
-  Tabs,
-  Tag,
-} from 'antd';
+import { App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Switch, Tabs, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   addEntry,
   liftEntry,
@@ -28,6 +14,7 @@ import {
   type BlacklistRule,
 } from '../../api/blacklist';
 import { CrudPage } from '../../components/CrudPage';
+import { ListPage } from '../../components/ListPage';
 import { applyServerErrors } from '../../components/serverErrors';
 import { dateTime } from '../../format';
 import { useTr, type Tr } from '../../i18n';
@@ -47,15 +34,10 @@ function Entries() {
   const tr = useTr();
   const { message } = App.useApp();
   const qc = useQueryClient();
-  const [status, setStatus] = useState<string | undefined>('active');
-  const [source, setSource] = useState<string | undefined>();
-  const [page, setPage] = useState(1);
   const [adding, setAdding] = useState(false);
   const [lifting, setLifting] = useState<BlacklistEntry | null>(null);
   const [addForm] = Form.useForm();
   const [liftForm] = Form.useForm();
-  const query = { status, source, page, pageSize: 20 };
-  const list = useQuery({ queryKey: ['blacklist', query], queryFn: () => listEntries(query) });
   const refresh = () => void qc.invalidateQueries({ queryKey: ['blacklist'] });
   const add = useMutation({
     mutationFn: (v: { patientId: string; reason: string; days: number }) =>
@@ -77,36 +59,39 @@ function Entries() {
     onError: (e) => message.error(applyServerErrors(liftForm, e)),
   });
   return (
-    <>
-      <Space style={{ marginBottom: 12 }} wrap>
-        <Select
-          allowClear
-          placeholder={tr('状态', 'Status')}
-          style={{ width: 140 }}
-          value={status}
-          onChange={(v) => {
-            setStatus(v);
-            setPage(1);
-          }}
-          options={(['active', 'scheduled', 'expired', 'lifted'] as const).map((s) => ({
-            value: s,
-            label: statusTag(tr, s),
-          }))}
-        />
-        <Select
-          allowClear
-          placeholder={tr('来源', 'Source')}
-          style={{ width: 140 }}
-          value={source}
-          onChange={(v) => {
-            setSource(v);
-            setPage(1);
-          }}
-          options={[
-            { value: 'rule', label: tr('规则触发', 'By rule') },
-            { value: 'manual', label: tr('手动加入', 'Manual') },
-          ]}
-        />
+    <ListPage<BlacklistEntry>
+      bare
+      queryKey="blacklist"
+      fetch={listEntries}
+      testId="blacklist"
+      initialQuery={{ status: 'active' }}
+      quickFilters={(set, q) => (
+        <>
+          <Select
+            allowClear
+            placeholder={tr('状态', 'Status')}
+            style={{ width: 140 }}
+            value={q.status as string | undefined}
+            onChange={(v) => set({ status: v })}
+            options={(['active', 'scheduled', 'expired', 'lifted'] as const).map((s) => ({
+              value: s,
+              label: statusTag(tr, s),
+            }))}
+          />
+          <Select
+            allowClear
+            placeholder={tr('来源', 'Source')}
+            style={{ width: 140 }}
+            value={q.source as string | undefined}
+            onChange={(v) => set({ source: v })}
+            options={[
+              { value: 'rule', label: tr('规则触发', 'By rule') },
+              { value: 'manual', label: tr('手动加入', 'Manual') },
+            ]}
+          />
+        </>
+      )}
+      extra={
         <Button
           type="primary"
           icon={<PlusOutlined />}
@@ -119,50 +104,44 @@ function Entries() {
         >
           {tr('手动加入', 'Add manually')}
         </Button>
-      </Space>
-      <Table<BlacklistEntry>
-        rowKey="id"
-        size="middle"
-        loading={list.isLoading}
-        dataSource={list.data?.items}
-        scroll={{ x: 'max-content' }}
-        pagination={{ current: page, pageSize: 20, total: list.data?.total, onChange: setPage }}
-        columns={[
-          { title: tr('患者', 'Patient'), key: 'p', render: (_, e) => e.patientNameMasked ?? e.patientId },
-          { title: tr('原因', 'Reason'), dataIndex: 'reason' },
-          {
-            title: tr('来源', 'Source'),
-            key: 'src',
-            render: (_, e) =>
-              e.source === 'rule' ? `${tr('规则', 'Rule')}：${e.ruleName ?? ''}` : tr('手动', 'Manual'),
-          },
-          {
-            title: tr('状态', 'Status'),
-            dataIndex: 'status',
-            render: (s: BlacklistEntry['status']) => statusTag(tr, s),
-          },
-          { title: tr('开始', 'Starts'), dataIndex: 'startsAt', render: dateTime },
-          { title: tr('截止', 'Ends'), dataIndex: 'endsAt', render: dateTime },
-          { title: tr('解除原因', 'Lift reason'), dataIndex: 'liftReason' },
-          {
-            title: tr('操作', 'Actions'),
-            key: 'a',
-            render: (_, e) =>
-              e.status === 'active' || e.status === 'scheduled' ? (
-                <Button
-                  size="small"
-                  type="link"
-                  onClick={() => {
-                    liftForm.resetFields();
-                    setLifting(e);
-                  }}
-                >
-                  {tr('解除', 'Lift')}
-                </Button>
-              ) : null,
-          },
-        ]}
-      />
+      }
+      columns={[
+        { title: tr('患者', 'Patient'), key: 'p', render: (_, e) => e.patientNameMasked ?? e.patientId },
+        { title: tr('原因', 'Reason'), dataIndex: 'reason' },
+        {
+          title: tr('来源', 'Source'),
+          key: 'src',
+          render: (_, e) =>
+            e.source === 'rule' ? `${tr('规则', 'Rule')}：${e.ruleName ?? ''}` : tr('手动', 'Manual'),
+        },
+        {
+          title: tr('状态', 'Status'),
+          dataIndex: 'status',
+          render: (s: BlacklistEntry['status']) => statusTag(tr, s),
+        },
+        { title: tr('开始', 'Starts'), dataIndex: 'startsAt', render: dateTime },
+        { title: tr('截止', 'Ends'), dataIndex: 'endsAt', render: dateTime },
+        { title: tr('解除原因', 'Lift reason'), dataIndex: 'liftReason' },
+        {
+          title: tr('操作', 'Actions'),
+          key: 'a',
+          render: (_, e) =>
+            e.status === 'active' || e.status === 'scheduled' ? (
+              <Button
+                size="small"
+                type="link"
+                onClick={() => {
+                  liftForm.resetFields();
+                  setLifting(e);
+                }}
+                data-testid={`blacklist-lift-${e.id}`}
+              >
+                {tr('解除', 'Lift')}
+              </Button>
+            ) : null,
+        },
+      ]}
+    >
       <Modal
         open={adding}
         title={tr('手动加入黑名单', 'Add to the blacklist')}
@@ -214,7 +193,7 @@ function Entries() {
           </Form.Item>
         </Form>
       </Modal>
-    </>
+    </ListPage>
   );
 }
 

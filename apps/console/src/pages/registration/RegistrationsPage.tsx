@@ -1,20 +1,7 @@
 import { useState } from 'react';
-import {
-  App,
-  Button,
-  Card,
-  DatePicker,
-  Form,
-  Input,
-  Modal,
-  Select,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { App, Button, DatePicker, Form, Input, Modal, Select, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { Query } from '../../api/client';
 import {
@@ -24,6 +11,7 @@ import {
   type RegistrationRow,
 } from '../../api/registration';
 import { useMe } from '../../auth';
+import { ListPage } from '../../components/ListPage';
 import { useDepartments, useDoctors } from '../../components/lookups';
 import { date, dateTime, hhmm, hospitalToday, yuan } from '../../format';
 import { useTr, type Tr } from '../../i18n';
@@ -39,6 +27,14 @@ export const registrationStates = (tr: Tr): Record<string, { label: string; colo
   expired: { label: tr('超时未付', 'Expired') },
   no_show: { label: tr('爽约', 'No-show'), color: 'red' },
 });
+
+interface RegistrationFilters {
+  range?: [Dayjs, Dayjs];
+  state?: string;
+  departmentId?: string;
+  doctorId?: string;
+  channel?: string;
+}
 
 function downloadBlob(blob: Blob, filename: string) {
   const url = URL.createObjectURL(blob);
@@ -59,16 +55,13 @@ export function RegistrationsPage() {
   const depts = useDepartments();
   const doctors = useDoctors();
   const states = registrationStates(tr);
-  const [filters, setFilters] = useState<Query>({
+  // the export takes the filters the list shows
+  const [filters, setFilters] = useState<Query>(() => ({
     from: hospitalToday(),
     to: dayjs(hospitalToday()).add(7, 'day').format('YYYY-MM-DD'),
-  });
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
+  }));
   const [cancelling, setCancelling] = useState<RegistrationRow | null>(null);
   const [cancelForm] = Form.useForm<{ reason: string }>();
-  const query = { ...filters, page, pageSize };
-  const list = useQuery({ queryKey: ['registrations', query], queryFn: () => listRegistrations(query) });
   const canManage = holds(me?.permissions ?? [], 'registrations.manage');
 
   const exporter = useMutation({
@@ -88,28 +81,16 @@ export function RegistrationsPage() {
     onError: (e) => message.error((e as Error).message),
   });
 
-  const apply = (v: {
-    range?: [Dayjs, Dayjs];
-    state?: string;
-    departmentId?: string;
-    doctorId?: string;
-    q?: string;
-    channel?: string;
-  }) => {
-    setFilters({
-      from: v.range?.[0]?.format('YYYY-MM-DD'),
-      to: v.range?.[1]?.format('YYYY-MM-DD'),
-      state: v.state,
-      departmentId: v.departmentId,
-      doctorId: v.doctorId,
-      channel: v.channel,
-    });
-    setPage(1);
-  };
-
   return (
-    <Card
+    <ListPage<RegistrationRow, RegistrationFilters>
       title={tr('挂号记录', 'Registrations')}
+      queryKey="registrations"
+      fetch={listRegistrations}
+      testId="registrations"
+      initialQuery={filters}
+      onFiltersChange={setFilters}
+      sizeChanger
+      showTotal
       extra={
         <Button
           icon={<DownloadOutlined />}
@@ -120,165 +101,151 @@ export function RegistrationsPage() {
           {tr('导出 Excel', 'Export to Excel')}
         </Button>
       }
-    >
-      <Form
-        layout="inline"
-        onFinish={apply}
-        initialValues={{ range: [dayjs(filters.from as string), dayjs(filters.to as string)] }}
-        style={{ marginBottom: 16, rowGap: 8 }}
-      >
-        <Form.Item name="range" label={tr('就诊日期', 'Clinic date')}>
-          <DatePicker.RangePicker />
-        </Form.Item>
-        <Form.Item name="state" label={tr('状态', 'State')}>
-          <Select
-            allowClear
-            style={{ width: 130 }}
-            options={Object.entries(states).map(([value, s]) => ({ value, label: s.label }))}
-          />
-        </Form.Item>
-        <Form.Item name="departmentId" label={tr('科室', 'Department')}>
-          <Select
-            allowClear
-            showSearch={{ optionFilterProp: 'label' }}
-            style={{ width: 180 }}
-            options={(depts.data ?? [])
-              .filter((d) => d.parentId)
-              .map((d) => ({ value: d.id, label: d.name }))}
-          />
-        </Form.Item>
-        <Form.Item name="doctorId" label={tr('医生', 'Doctor')}>
-          <Select
-            allowClear
-            showSearch={{ optionFilterProp: 'label' }}
-            style={{ width: 140 }}
-            options={(doctors.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
-          />
-        </Form.Item>
-        <Form.Item name="channel" label={tr('渠道', 'Channel')}>
-          <Select
-            allowClear
-            style={{ width: 120 }}
-            options={['online', 'counter', 'third_party'].map((c) => ({
-              value: c,
-              label: channelLabel(tr, c),
-            }))}
-          />
-        </Form.Item>
-        <Button type="primary" htmlType="submit" data-testid="registrations-search">
-          {tr('查询', 'Search')}
-        </Button>
-      </Form>
-      <Table<RegistrationRow>
-        rowKey="id"
-        size="middle"
-        loading={list.isLoading}
-        dataSource={list.data?.items}
-        scroll={{ x: 'max-content' }}
-        pagination={{
-          current: page,
-          pageSize,
-          total: list.data?.total,
-          showSizeChanger: true,
-          pageSizeOptions: [10, 20, 50, 100],
-          showTotal: (t) => tr(`共 ${t} 条`, `${t} in total`),
-          onChange: (p, s) => {
-            setPage(p);
-            setPageSize(s);
-          },
-        }}
-        columns={[
-          {
-            title: tr('就诊人', 'Patient'),
-            key: 'p',
-            render: (_, r) => (
-              <Typography.Text
-                copyable={{
-                  text: r.patientId,
-                  tooltips: [tr('复制患者 ID', 'Copy patient id'), tr('已复制', 'Copied')],
-                }}
-              >
-                {r.patientName ?? ''}
-              </Typography.Text>
+      filterForm={{
+        submitTestId: 'registrations-search',
+        initialValues: { range: [dayjs(filters.from as string), dayjs(filters.to as string)] },
+        toQuery: (v) => ({
+          from: v.range?.[0]?.format('YYYY-MM-DD'),
+          to: v.range?.[1]?.format('YYYY-MM-DD'),
+          state: v.state,
+          departmentId: v.departmentId,
+          doctorId: v.doctorId,
+          channel: v.channel,
+        }),
+        fields: (
+          <>
+            <Form.Item name="range" label={tr('就诊日期', 'Clinic date')}>
+              <DatePicker.RangePicker />
+            </Form.Item>
+            <Form.Item name="state" label={tr('状态', 'State')}>
+              <Select
+                allowClear
+                style={{ width: 130 }}
+                options={Object.entries(states).map(([value, s]) => ({ value, label: s.label }))}
+              />
+            </Form.Item>
+            <Form.Item name="departmentId" label={tr('科室', 'Department')}>
+              <Select
+                allowClear
+                showSearch={{ optionFilterProp: 'label' }}
+                style={{ width: 180 }}
+                options={(depts.data ?? [])
+                  .filter((d) => d.parentId)
+                  .map((d) => ({ value: d.id, label: d.name }))}
+              />
+            </Form.Item>
+            <Form.Item name="doctorId" label={tr('医生', 'Doctor')}>
+              <Select
+                allowClear
+                showSearch={{ optionFilterProp: 'label' }}
+                style={{ width: 140 }}
+                options={(doctors.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
+              />
+            </Form.Item>
+            <Form.Item name="channel" label={tr('渠道', 'Channel')}>
+              <Select
+                allowClear
+                style={{ width: 120 }}
+                options={['online', 'counter', 'third_party'].map((c) => ({
+                  value: c,
+                  label: channelLabel(tr, c),
+                }))}
+              />
+            </Form.Item>
+          </>
+        ),
+      }}
+      columns={[
+        {
+          title: tr('就诊人', 'Patient'),
+          key: 'p',
+          render: (_, r) => (
+            <Typography.Text
+              copyable={{
+                text: r.patientId,
+                tooltips: [tr('复制患者 ID', 'Copy patient id'), tr('已复制', 'Copied')],
+              }}
+            >
+              {r.patientName ?? ''}
+            </Typography.Text>
+          ),
+        },
+        {
+          title: tr('科室', 'Department'),
+          key: 'd',
+          render: (_, r) => r.departmentName ?? depts.data?.find((d) => d.id === r.departmentId)?.name,
+        },
+        {
+          title: tr('医生', 'Doctor'),
+          key: 'doc',
+          render: (_, r) => r.doctorName ?? doctors.data?.find((d) => d.id === r.doctorId)?.name,
+        },
+        {
+          title: tr('就诊时间', 'Visit'),
+          key: 'v',
+          render: (_, r) => `${date(r.clinicDate)} ${hhmm(r.segmentStartAt)}–${hhmm(r.segmentEndAt)}`,
+        },
+        { title: tr('号序', 'No.'), dataIndex: 'slotNumber' },
+        {
+          title: tr('号别', 'Level'),
+          dataIndex: 'level',
+          render: (l?: string) => (l ? levelLabel(tr, l) : ''),
+        },
+        { title: tr('费用（元）', 'Fee'), dataIndex: 'feeFen', align: 'right', render: yuan },
+        {
+          title: tr('渠道', 'Channel'),
+          dataIndex: 'channel',
+          render: (c?: string) => (c ? channelLabel(tr, c) : ''),
+        },
+        {
+          title: tr('状态', 'State'),
+          dataIndex: 'state',
+          render: (s: string) => <Tag color={states[s]?.color}>{states[s]?.label ?? s}</Tag>,
+        },
+        {
+          title: tr('退款', 'Refund'),
+          dataIndex: 'refundState',
+          render: (s?: string) =>
+            !s || s === 'none' ? null : (
+              <Tag color={s === 'succeeded' ? 'blue' : s === 'failed' ? 'red' : 'orange'}>
+                {(
+                  {
+                    pending: tr('退款中', 'Pending'),
+                    succeeded: tr('已退款', 'Refunded'),
+                    failed: tr('退款失败', 'Failed'),
+                  } as Record<string, string>
+                )[s] ?? s}
+              </Tag>
             ),
-          },
-          {
-            title: tr('科室', 'Department'),
-            key: 'd',
-            render: (_, r) => r.departmentName ?? depts.data?.find((d) => d.id === r.departmentId)?.name,
-          },
-          {
-            title: tr('医生', 'Doctor'),
-            key: 'doc',
-            render: (_, r) => r.doctorName ?? doctors.data?.find((d) => d.id === r.doctorId)?.name,
-          },
-          {
-            title: tr('就诊时间', 'Visit'),
-            key: 'v',
-            render: (_, r) => `${date(r.clinicDate)} ${hhmm(r.segmentStartAt)}–${hhmm(r.segmentEndAt)}`,
-          },
-          { title: tr('号序', 'No.'), dataIndex: 'slotNumber' },
-          {
-            title: tr('号别', 'Level'),
-            dataIndex: 'level',
-            render: (l?: string) => (l ? levelLabel(tr, l) : ''),
-          },
-          { title: tr('费用（元）', 'Fee'), dataIndex: 'feeFen', align: 'right', render: yuan },
-          {
-            title: tr('渠道', 'Channel'),
-            dataIndex: 'channel',
-            render: (c?: string) => (c ? channelLabel(tr, c) : ''),
-          },
-          {
-            title: tr('状态', 'State'),
-            dataIndex: 'state',
-            render: (s: string) => <Tag color={states[s]?.color}>{states[s]?.label ?? s}</Tag>,
-          },
-          {
-            title: tr('退款', 'Refund'),
-            dataIndex: 'refundState',
-            render: (s?: string) =>
-              !s || s === 'none' ? null : (
-                <Tag color={s === 'succeeded' ? 'blue' : s === 'failed' ? 'red' : 'orange'}>
-                  {(
-                    {
-                      pending: tr('退款中', 'Pending'),
-                      succeeded: tr('已退款', 'Refunded'),
-                      failed: tr('退款失败', 'Failed'),
-                    } as Record<string, string>
-                  )[s] ?? s}
-                </Tag>
-              ),
-          },
-          { title: tr('取消原因', 'Cancel reason'), dataIndex: 'cancelReason', ellipsis: true },
-          { title: tr('下单时间', 'Created'), dataIndex: 'createdAt', render: dateTime },
-          ...(canManage
-            ? [
-                {
-                  title: tr('操作', 'Actions'),
-                  key: 'a',
-                  fixed: 'right' as const,
-                  render: (_: unknown, r: RegistrationRow) =>
-                    ['booked', 'locked'].includes(r.state) ? (
-                      <Button
-                        size="small"
-                        type="link"
-                        danger
-                        onClick={() => {
-                          cancelForm.resetFields();
-                          setCancelling(r);
-                        }}
-                        data-testid={`registration-cancel-${r.id}`}
-                      >
-                        {tr('代退号', 'Cancel')}
-                      </Button>
-                    ) : null,
-                },
-              ]
-            : []),
-        ]}
-      />
-      {list.error && <div style={{ color: '#cf1322' }}>{(list.error as Error).message}</div>}
+        },
+        { title: tr('取消原因', 'Cancel reason'), dataIndex: 'cancelReason', ellipsis: true },
+        { title: tr('下单时间', 'Created'), dataIndex: 'createdAt', render: dateTime },
+        ...(canManage
+          ? [
+              {
+                title: tr('操作', 'Actions'),
+                key: 'a',
+                fixed: 'right' as const,
+                render: (_: unknown, r: RegistrationRow) =>
+                  ['booked', 'locked'].includes(r.state) ? (
+                    <Button
+                      size="small"
+                      type="link"
+                      danger
+                      onClick={() => {
+                        cancelForm.resetFields();
+                        setCancelling(r);
+                      }}
+                      data-testid={`registration-cancel-${r.id}`}
+                    >
+                      {tr('代退号', 'Cancel')}
+                    </Button>
+                  ) : null,
+              },
+            ]
+          : []),
+      ]}
+    >
       <Modal
         open={!!cancelling}
         title={tr('代患者退号', 'Cancel on behalf of the patient')}
@@ -300,6 +267,6 @@ export function RegistrationsPage() {
           </Form.Item>
         </Form>
       </Modal>
-    </Card>
+    </ListPage>
   );
 }
