@@ -13,6 +13,7 @@ import { notificationsModule } from './notifications/routes.js';
 import { reportsModule } from './reports/routes.js';
 import { inpatientModule } from './inpatient/routes.js';
 import { billingModule } from './billing/routes.js';
+import { hisEventsModule } from './registration/his-events.js';
 
 export interface Module {
   name: string;
@@ -34,4 +35,5 @@ export const modules: Module[] = [
   inpatientModule,
   billingModule,
   reportsModule,
+  hisEventsModule,
 ];

@@ -30,6 +30,7 @@ import {
 import { freeSlot, hasAvailableSlot, markSlotBooked, rowsOf, takeSlot } from '../scheduling/slots.js';
 import { registrationQueueCounters, registrations, type RegistrationState } from './schema.js';
 import { COUNTED_STATES, LIVE_STATES, sourcesOf } from './states.js';
+import { checkedInEventId, dispatchHisEvent, recordCheckedIn } from './his-events.js';
 
 export type Registration = typeof registrations.$inferSelect;
 type Tx = Db;
@@ -356,6 +357,7 @@ export async function confirmPaidRegistration(ctx: AppContext, order: PaymentOrd
     if (row.accountId) await notifyRegistration(ctx, tx, row, 'registration.paid', {}, labels);
     return row;
   });
+  if (confirmed?.state === 'checked_in') await dispatchHisEvent(ctx, checkedInEventId(confirmed.id));
   if (confirmed) return;
   const current = await loadRegistration(ctx.db, order.businessId).catch(() => undefined);
   if (
@@ -885,8 +887,10 @@ export async function checkIn(
       { queueNumber: row.queueNumber },
       labels,
     );
+    await recordCheckedIn(ctx, tx, row.id); // the HIS opens the visit (delivered by a job)
     return row;
   });
+  if (done) await dispatchHisEvent(ctx, checkedInEventId(done.id));
   return done ?? loadRegistration(ctx.db, reg.id);
 }
 
@@ -974,6 +978,7 @@ async function checkInPaidInTx(
       { queueNumber: row.queueNumber },
       labels,
     );
+  if (row) await recordCheckedIn(ctx, tx, row.id); // the HIS opens the visit (delivered by a job)
   return row;
 }
 
