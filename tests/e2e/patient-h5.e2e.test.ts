@@ -56,9 +56,9 @@ describe('patient H5', () => {
       ).toBeGreaterThan(0);
     }
     await snap(page, 'patient-home');
-    await page.getByTestId('service-outpatient-payment').click();
+    await page.getByTestId('service-online-consult').click();
     await expect.poll(() => page.getByTestId('coming-soon-title').innerText()).toBe('即将上线');
-    expect(await page.getByTestId('coming-soon-service').innerText()).toContain('门诊缴费');
+    expect(await page.getByTestId('coming-soon-service').innerText()).toContain('在线问诊');
     await snap(page, 'patient-coming-soon');
     await context.close();
   });

@@ -10,7 +10,9 @@ import { RequireLogin, useLoggedIn } from './components/common';
 import { I18nProvider, useI18n } from './i18n';
 import { ArticlePage, ArticlesPage } from './pages/articles';
 import { CampusesPage, CampusPage } from './pages/campuses';
+import { BillPage, BillPaymentPage, BillPaymentsPage, BillsPage } from './pages/bills';
 import { CashierPage } from './pages/cashier';
+import { AdmissionPage, DailyListPage, InpatientPage } from './pages/inpatient';
 import { ComingSoonPage } from './pages/coming-soon';
 import { DepartmentPage, DepartmentsPage } from './pages/departments';
 import { DoctorPage, DoctorsPage, FollowedDoctorsPage } from './pages/doctors';
@@ -27,6 +29,7 @@ import {
   RegisterPage,
 } from './pages/register';
 import { RegistrationPage, RegistrationsPage } from './pages/registrations';
+import { ExamReportPage, HealthRecordPage, ReportPage, ReportsPage, TrendPage } from './pages/reports';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -92,6 +95,18 @@ function AppRoutes() {
       <Route path="/register/confirm/:scheduleId" element={authed(<ConfirmRegistrationPage />)} />
       <Route path="/registrations/:id" element={authed(<RegistrationPage />)} />
       <Route path="/cashier/:orderNo" element={<CashierPage />} />
+      <Route path="/bills" element={authed(<BillsPage />)} />
+      <Route path="/bills/:id" element={authed(<BillPage />)} />
+      <Route path="/bill-payments" element={authed(<BillPaymentsPage />)} />
+      <Route path="/bill-payments/:id" element={authed(<BillPaymentPage />)} />
+      <Route path="/reports" element={authed(<ReportsPage />)} />
+      <Route path="/reports/:id" element={authed(<ReportPage />)} />
+      <Route path="/health-record" element={authed(<HealthRecordPage />)} />
+      <Route path="/health-record/trend" element={authed(<TrendPage />)} />
+      <Route path="/exam-report" element={<ExamReportPage />} />
+      <Route path="/inpatient" element={authed(<InpatientPage />)} />
+      <Route path="/inpatient/:id" element={authed(<AdmissionPage />)} />
+      <Route path="/inpatient/:id/daily" element={authed(<DailyListPage />)} />
       <Route path="*" element={<ComingSoonPage />} />
     </Routes>
   );

@@ -139,13 +139,13 @@ export const serviceGroups: ServiceGroup[] = [
         ['PAY-01', 'PAY-02', 'PAY-03', 'PAY-04'],
         <PayCircleOutline />,
         ORANGE,
-        undefined,
+        '/bills',
         [
           '查询就诊人待缴费用与明细，多张单据一次在线支付。',
           'See unpaid outpatient bills with their items and pay several at once online.',
         ],
       ),
-      s('scan-pay', '处方扫码', 'Scan to pay', ['PAY-05'], <TransportQRcodeOutline />, ORANGE, undefined, [
+      s('scan-pay', '处方扫码', 'Scan to pay', ['PAY-05'], <TransportQRcodeOutline />, ORANGE, '/bills', [
         '扫描纸质处方单上的二维码直接缴费。',
         'Scan the QR code on a paper prescription to pay it.',
       ]),
@@ -156,7 +156,7 @@ export const serviceGroups: ServiceGroup[] = [
         ['PAY-06', 'PAY-07', 'PAY-08'],
         <ReceiptOutline />,
         BLUE,
-        undefined,
+        '/bill-payments',
         [
           '查看挂号与缴费记录、支付与退费状态，申请未执行项目退费。',
           'Registration and bill payments with their status; request refunds of unexecuted items.',
@@ -177,7 +177,7 @@ export const serviceGroups: ServiceGroup[] = [
         ['RPT-01', 'RPT-02', 'RPT-03', 'RPT-05'],
         <ContentOutline />,
         CYAN,
-        undefined,
+        '/reports',
         [
           '查询检验、检查、病理报告及指标解读。',
           'Lab, exam and pathology reports with plain-language indicator explanations.',
@@ -190,7 +190,7 @@ export const serviceGroups: ServiceGroup[] = [
         ['RPT-06', 'RPT-07'],
         <PicturesOutline />,
         BLUE,
-        undefined,
+        '/reports?kind=exam',
         [
           '授权后在线查看影像检查报告与图像。',
           'View imaging reports and images online after authorising access.',
@@ -232,21 +232,21 @@ export const serviceGroups: ServiceGroup[] = [
         ['INP-01', 'INP-02', 'INP-07'],
         <AppOutline />,
         BLUE,
-        undefined,
+        '/inpatient',
         [
           '绑定住院号，查看在院信息与历次住院记录。',
           'Bind an admission number and see current and past admissions.',
         ],
       ),
-      s('deposit', '预交金', 'Deposit', ['INP-03', 'INP-04'], <CollectMoneyOutline />, ORANGE, undefined, [
+      s('deposit', '预交金', 'Deposit', ['INP-03', 'INP-04'], <CollectMoneyOutline />, ORANGE, '/inpatient', [
         '查看住院预交金余额并在线充值，余额不足时提醒。',
         'See the inpatient deposit balance, top it up online, get low-balance alerts.',
       ]),
-      s('daily-list', '一日清单', 'Daily fees', ['INP-05', 'INP-06'], <BillOutline />, GREEN, undefined, [
+      s('daily-list', '一日清单', 'Daily fees', ['INP-05', 'INP-06'], <BillOutline />, GREEN, '/inpatient', [
         '按日查看住院费用明细。',
         'Inpatient charges itemised day by day.',
       ]),
-      s('discharge', '出院结算', 'Discharge', ['INP-08'], <ReceiptOutline />, PURPLE, undefined, [
+      s('discharge', '出院结算', 'Discharge', ['INP-08'], <ReceiptOutline />, PURPLE, '/inpatient', [
         '自费患者手机办理出院结算。',
         'Self-pay patients settle their discharge account on the phone.',
       ]),
@@ -476,7 +476,7 @@ export const serviceGroups: ServiceGroup[] = [
         ['RPT-08', 'RPT-09', 'RPT-10', 'RPT-11', 'EXAM-07'],
         <ContentOutline />,
         ORANGE,
-        undefined,
+        '/exam-report',
         ['凭提取码查看体检总检报告和分科报告。', 'Open checkup reports with the extraction code.'],
       ),
       s(
@@ -486,7 +486,7 @@ export const serviceGroups: ServiceGroup[] = [
         ['RPT-12', 'RPT-13'],
         <UserContactOutline />,
         GREEN,
-        undefined,
+        '/health-record',
         [
           '个人健康信息、就诊记录与检验指标汇总。',
           'Your health information, visits and lab indicators in one place.',

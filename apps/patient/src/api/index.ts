@@ -4,6 +4,21 @@
 import { del, get, patch, post, put, tokenStore } from './client';
 import type {
   Account,
+  Admission,
+  Bill,
+  BillPayment,
+  BillPaymentStarted,
+  BillPaymentSummary,
+  BillRefund,
+  DailyList,
+  Deposit,
+  HealthRecord,
+  IndicatorTrend,
+  OrderSummary,
+  ReportDetail,
+  ReportKind,
+  ReportSummary,
+  Settlement,
   Article,
   ArticleSummary,
   Campus,
@@ -174,4 +189,66 @@ export const payments = {
   sandboxOrder: (orderNo: string) => get<PaymentOrder>(`/payments/sandbox/${encodeURIComponent(orderNo)}`),
   sandboxComplete: (orderNo: string, outcome: 'success' | 'failure' | 'cancel') =>
     post<PaymentOrder | void>(`/payments/sandbox/${encodeURIComponent(orderNo)}/complete`, { outcome }),
+};
+
+// ---- outpatient bills (billing) --------------------------------------------------------------------
+
+export const bills = {
+  /** PAY-01/02: one family member's bills with their items (pending by default) */
+  list: async (patientId: string, state: 'pending' | 'paid' | 'refunded' | 'all' = 'pending') =>
+    itemsOf(await get<Bill[] | Page<Bill>>('/bills', { patientId, state })),
+  get: (id: string) => get<Bill>(`/bills/${id}`),
+  /** PAY-05: the code printed as a QR on a paper prescription */
+  scan: (code: string) => get<Bill>('/bills/scan', { code }),
+  /** PAY-03/04: several bills of one patient in one payment order */
+  startPayment: (body: { patientId: string; billIds: string[]; idempotencyKey: string }) =>
+    post<BillPaymentStarted>('/bill-payments', body),
+  payments: async () => itemsOf(await get<BillPaymentSummary[] | Page<BillPaymentSummary>>('/bill-payments')),
+  payment: (id: string) => get<BillPayment>(`/bill-payments/${id}`),
+  refund: (paymentId: string, billIds: string[]) =>
+    post<BillRefund>(`/bill-payments/${paymentId}/refund`, { billIds }),
+};
+
+// ---- reports ----------------------------------------------------------------------------------------
+
+export const reports = {
+  list: async (patientId: string, kind?: ReportKind) =>
+    itemsOf(await get<ReportSummary[] | Page<ReportSummary>>('/reports', { patientId, kind })),
+  get: (id: string) => get<ReportDetail>(`/reports/${id}`),
+  imagingLink: (id: string) => get<{ url: string; expiresAt: string }>(`/reports/${id}/imaging-link`),
+  imagingAuthorisation: (patientId: string) =>
+    get<{ patientId: string; authorised: boolean; grantedAt: string | null }>(
+      '/reports/imaging-authorisation',
+      { patientId },
+    ),
+  setImagingAuthorisation: (patientId: string, authorised: boolean) =>
+    put<{ patientId: string; authorised: boolean; grantedAt: string | null }>(
+      '/reports/imaging-authorisation',
+      { patientId, authorised },
+    ),
+  healthRecord: (patientId: string) => get<HealthRecord>('/health-record', { patientId }),
+  trend: (patientId: string, code: string) =>
+    get<IndicatorTrend>('/health-record/trend', { patientId, code }),
+  /** RPT-09: the extraction code goes by SMS to the examinee's phone on file (no login needed) */
+  requestExamCode: (reportNo: string, name: string) =>
+    post<SmsCodeSent & { phoneMasked?: string }>('/reports/exam-access', { reportNo, name }, { auth: false }),
+  openExamReport: (reportNo: string, code: string) =>
+    post<ReportDetail>('/reports/exam-access/verify', { reportNo, code }, { auth: false }),
+};
+
+// ---- inpatient ------------------------------------------------------------------------------------------
+
+export const inpatient = {
+  bind: (body: { patientId: string; admissionNo: string; name: string }) =>
+    post<Admission>('/admissions/bind', body),
+  list: (patientId: string) => get<{ current: Admission[]; past: Admission[] }>('/admissions', { patientId }),
+  get: (id: string) => get<Admission>(`/admissions/${id}`),
+  startDeposit: (id: string, body: { amountFen: number; idempotencyKey: string }) =>
+    post<{ deposit: Deposit; paymentOrder: OrderSummary }>(`/admissions/${id}/deposits`, body),
+  deposits: (id: string) => get<{ items: Deposit[]; paidFen: number }>(`/admissions/${id}/deposits`),
+  dailyList: (id: string, date: string) => get<DailyList>(`/admissions/${id}/daily-lists`, { date }),
+  settlement: (id: string) => get<Settlement>(`/admissions/${id}/settlement`),
+  paySettlement: (id: string) =>
+    post<{ settlement: Settlement; paymentOrder: OrderSummary }>(`/admissions/${id}/settlement/pay`, {}),
+  refundSurplus: (id: string) => post<Settlement>(`/admissions/${id}/settlement/refund`, {}),
 };

@@ -425,3 +425,249 @@ export interface ScheduleDay {
   remaining: number;
   released: boolean;
 }
+
+// ---- outpatient bills (billing) ---------------------------------------------------------------
+
+export type BillKind = 'prescription' | 'lab' | 'exam' | 'treatment' | 'other';
+export type BillState = 'pending' | 'paid' | 'confirmed' | 'refunded';
+
+export interface BillItem {
+  code: string;
+  name: string;
+  spec: string | null;
+  unit: string | null;
+  quantity: number;
+  unitPriceFen: number;
+  amountFen: number;
+}
+
+export interface Bill {
+  id: string;
+  billNo: string;
+  visitNo: string | null;
+  departmentName: string | null;
+  doctorName: string | null;
+  visitDate: string | null;
+  kind: BillKind;
+  title: string;
+  amountFen: number;
+  state: BillState;
+  /** a pending bill that an open payment holds */
+  inPayment: boolean;
+  paymentId: string | null;
+  execDepartment: string;
+  execLocation: string;
+  executionStatus: 'none' | 'dispensed' | 'performed';
+  executedAt: string | null;
+  invoiced: boolean;
+  hisReceiptNo: string | null;
+  scanCode: string;
+  billedAt: string;
+  paidAt: string | null;
+  refundedAt: string | null;
+  items: BillItem[];
+  patientId?: string;
+  /** on a receipt: where to go next, once the HIS confirmed the payment */
+  guidance?: (LocalizedText & { department: string; location: string }) | null;
+}
+
+export interface BillPaymentStarted {
+  id: string;
+  patientId: string;
+  billIds: string[];
+  amountFen: number;
+  state: string;
+  expiresAt: string;
+  orderId: string;
+  orderNo: string;
+  orderState: string;
+}
+
+export interface BillPaymentSummary {
+  id: string;
+  patientId: string;
+  amountFen: number;
+  billCount: number;
+  state: 'open' | 'paid' | 'closed' | 'writeback_failed';
+  orderId: string | null;
+  orderNo: string | null;
+  orderState: string | null;
+  createdAt: string;
+  paidAt: string | null;
+}
+
+export interface BillPayment {
+  id: string;
+  patientId: string;
+  amountFen: number;
+  state: BillPaymentSummary['state'];
+  orderId: string | null;
+  orderNo: string | null;
+  orderState: string | null;
+  refundedFen: number;
+  paidAt: string | null;
+  writeBack: { state: 'pending' | 'done' | 'failed'; attempts: number; hisReceiptNo: string | null } | null;
+  bills: Bill[];
+}
+
+export interface BillRefund {
+  refundId: string;
+  refundNo: string;
+  amountFen: number;
+  state: string;
+  billIds: string[];
+}
+
+// ---- reports ------------------------------------------------------------------------------------
+
+export type ReportKind = 'lab' | 'exam' | 'pathology' | 'physical';
+export type ReportFlag = 'H' | 'L' | 'N' | 'critical';
+
+export interface ReportSummary {
+  id: string;
+  reportNo: string;
+  kind: ReportKind;
+  title: string;
+  department: string | null;
+  setting: string;
+  status: 'pending' | 'partial' | 'final';
+  orderedAt: string | null;
+  reportedAt: string | null;
+  hasImages: boolean;
+  patientNameMasked: string;
+}
+
+export interface Observation {
+  section: string | null;
+  code: string;
+  name: string;
+  value: number | string | null;
+  unit: string | null;
+  refLow: number | null;
+  refHigh: number | null;
+  refText: string | null;
+  flag: ReportFlag | null;
+  interpretation: {
+    code: string;
+    name: string;
+    meaning: string;
+    explanation: string | null;
+    advice: string | null;
+  } | null;
+}
+
+export interface ReportDetail extends ReportSummary {
+  conclusion: string | null;
+  sections: { name: string; conclusion: string | null }[];
+  observations: Observation[];
+}
+
+export interface TrendPoint {
+  at: string;
+  value: number;
+  flag?: ReportFlag | null;
+  reportId?: string;
+  refLow?: number | null;
+  refHigh?: number | null;
+  unit?: string | null;
+}
+
+export interface IndicatorTrend {
+  code: string;
+  name?: string;
+  unit?: string | null;
+  refLow?: number | null;
+  refHigh?: number | null;
+  points: TrendPoint[];
+  [key: string]: unknown;
+}
+
+export interface HealthRecord {
+  patient: { id: string; name: string; gender?: string | null; birthDate?: string | null; relation?: string };
+  reportCounts: { kind: ReportKind; setting: string; n: number }[];
+  indicators: {
+    code: string;
+    name: string;
+    unit?: string | null;
+    count: number;
+    firstAt: string;
+    latest: { value: number; flag?: ReportFlag | null; at: string; [key: string]: unknown };
+    [key: string]: unknown;
+  }[];
+}
+
+// ---- inpatient ----------------------------------------------------------------------------------
+
+export interface Admission {
+  id: string;
+  admissionNo: string;
+  patientName: string;
+  ward: string;
+  bed: string | null;
+  attendingDoctor: string | null;
+  diagnoses: { code?: string; name: string }[];
+  operations: { code?: string; name: string; performedAt?: string }[];
+  admittedAt: string;
+  dischargedAt: string | null;
+  state: 'admitted' | 'discharged' | string;
+  settlementState: 'none' | 'open' | 'settled' | 'refunding' | 'refunded' | string | null;
+  depositsFen: number;
+  chargesFen: number;
+  totalCostFen: number | null;
+  balanceFen: number;
+}
+
+export interface Deposit {
+  id: string;
+  amountFen: number;
+  state: 'pending' | 'paid' | 'closed' | string;
+  paymentOrderId: string | null;
+  paidAt: string | null;
+  hisState: string;
+  refundedFen: number;
+  createdAt: string;
+}
+
+export interface OrderSummary {
+  id: string;
+  orderNo: string;
+  amountFen: number;
+  state: string;
+  expiresAt: string;
+}
+
+export interface DailyList {
+  admissionId: string;
+  date: string;
+  items: {
+    lineId: string;
+    itemCode: string | null;
+    itemName: string;
+    category: string | null;
+    quantity: number;
+    unit: string | null;
+    amountFen: number;
+  }[];
+  categories: { category: string; amountFen: number }[];
+  totalFen: number;
+  chargesToDateFen: number;
+  balanceFen: number;
+}
+
+export interface Settlement {
+  admissionId: string;
+  state: string;
+  settlementState: string;
+  depositsFen: number;
+  chargesFen: number;
+  differenceFen: number;
+  dueFen: number;
+  refundableFen: number;
+  refunds: {
+    depositId: string;
+    paymentOrderId: string;
+    amountFen: number;
+    refundId: string | null;
+    state: string;
+  }[];
+}

@@ -1,4 +1,6 @@
 /** The H5's message catalogue: every UI string, Chinese first. */
+import { careMessages } from './messages-care';
+
 const m = (zh: string, en: string) => ({ zh, en });
 
 export const messages = {
@@ -328,6 +330,8 @@ export const messages = {
   tradeFailed: m('支付失败', 'Payment failed'),
   tradeClosed: m('已关闭', 'Closed'),
   tradeRefunded: m('已退款', 'Refunded'),
+
+  ...careMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

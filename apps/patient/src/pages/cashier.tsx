@@ -138,6 +138,7 @@ async function returnPath(orderNo: string, orderId?: string): Promise<string> {
       const order = await payments.order(orderId);
       if (order.businessType === 'registration' && order.businessId)
         return `/registrations/${order.businessId}`;
+      if (order.businessType === 'bill' && order.businessId) return `/bill-payments/${order.businessId}`;
     } catch {
       // fall through to the list
     }

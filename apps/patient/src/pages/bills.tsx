@@ -1,0 +1,554 @@
+/**
+ * Outpatient payment (PAY-01…08): a family member's pending bills with their items, several paid
+ * at once through the cashier, a prescription's QR code opening its bill, the receipt with where to
+ * go next, my payments, and online refunds (or the reason to go to the counter).
+ */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Checkbox, Dialog, ErrorBlock, NoticeBar, Tag, Toast } from 'antd-mobile';
+import { useRef, useState } from 'react';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
+import {
+  ApiError,
+  bills,
+  newIdempotencyKey,
+  patients,
+  type Bill,
+  type BillPayment,
+  type BillPaymentSummary,
+  type Patient,
+} from '../api';
+import { errorText, Page, QueryView, TextInput } from '../components/common';
+import { ForPatient, openCashier } from '../components/care';
+import { dateTime, yuan } from '../format';
+import { useI18n, type MessageKey } from '../i18n';
+
+const kindKey: Record<string, MessageKey> = {
+  prescription: 'billKindPrescription',
+  lab: 'billKindLab',
+  exam: 'billKindExam',
+  treatment: 'billKindTreatment',
+  other: 'billKindOther',
+};
+
+const billStateKey: Record<string, MessageKey> = {
+  pending: 'billStatePending',
+  paid: 'billStatePaid',
+  confirmed: 'billStateConfirmed',
+  refunded: 'billStateRefunded',
+};
+
+const paymentStateKey: Record<string, MessageKey> = {
+  open: 'billPayStateOpen',
+  paid: 'billPayStatePaid',
+  closed: 'billPayStateClosed',
+  writeback_failed: 'billPayStateFailed',
+};
+
+const counterReasonKey: Record<string, MessageKey> = {
+  EXECUTED: 'refundReasonExecuted',
+  INVOICE_PRINTED: 'refundReasonInvoiced',
+  WINDOW_PASSED: 'refundReasonWindow',
+};
+
+function billStateColor(state: string): 'warning' | 'success' | 'primary' | 'default' {
+  if (state === 'pending') return 'warning';
+  if (state === 'confirmed') return 'success';
+  if (state === 'paid') return 'primary';
+  return 'default';
+}
+
+export function BillStateTag({ bill }: { bill: Bill }) {
+  const { t } = useI18n();
+  return (
+    <Tag color={billStateColor(bill.state)} data-testid="bill-state" data-state={bill.state}>
+      {bill.inPayment
+        ? t('billInPayment')
+        : billStateKey[bill.state]
+          ? t(billStateKey[bill.state])
+          : bill.state}
+    </Tag>
+  );
+}
+
+/** One bill: title, where it is executed, its items. */
+function BillCard(props: {
+  bill: Bill;
+  selectable?: boolean;
+  checked?: boolean;
+  onCheck?: (checked: boolean) => void;
+  highlight?: boolean;
+}) {
+  const { t } = useI18n();
+  const b = props.bill;
+  return (
+    <div
+      className="card bill-card"
+      data-testid="bill-item"
+      data-id={b.id}
+      data-bill-no={b.billNo}
+      style={props.highlight ? { boxShadow: '0 0 0 2px #1677ff inset' } : undefined}
+    >
+      <div className="bill-head">
+        {props.selectable ? (
+          <Checkbox
+            checked={props.checked}
+            disabled={b.inPayment}
+            onChange={(v) => props.onCheck?.(v)}
+            data-testid="bill-select"
+          />
+        ) : null}
+        <div style={{ flex: 1 }}>
+          <div className="strong">
+            {b.title} <span className="small muted">{kindKey[b.kind] ? t(kindKey[b.kind]) : b.kind}</span>
+          </div>
+          <div className="small muted">
+            {b.billNo}
+            {b.departmentName ? ` · ${b.departmentName}` : ''}
+            {b.doctorName ? ` · ${b.doctorName}` : ''}
+          </div>
+        </div>
+        <div style={{ textAlign: 'right' }}>
+          <div className="price" data-testid="bill-amount">
+            ¥{yuan(b.amountFen)}
+          </div>
+          <BillStateTag bill={b} />
+        </div>
+      </div>
+      <div className="small muted" style={{ marginTop: 4 }}>
+        {t('billExecAt')}
+        {t('colon')}
+        {b.execDepartment}（{b.execLocation}）
+      </div>
+      <div className="bill-items" data-testid="bill-items">
+        {b.items.map((i, n) => (
+          <div className="bill-item-row" key={`${i.code}-${n}`}>
+            <span>
+              {i.name}
+              {i.spec ? ` ${i.spec}` : ''} × {i.quantity}
+              {i.unit ?? ''}
+            </span>
+            <span>¥{yuan(i.amountFen)}</span>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** PAY-01…05: pending bills of the chosen family member; scan a prescription's code. */
+export function BillsPage() {
+  const { t } = useI18n();
+  return (
+    <Page title={t('billsTitle')} testId="bills-page" right={<MyPaymentsLink />}>
+      <ForPatient>{(p) => <PendingBills patient={p} />}</ForPatient>
+    </Page>
+  );
+}
+
+function MyPaymentsLink() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  return (
+    <a className="small" data-testid="bills-my-payments" onClick={() => navigate('/bill-payments')}>
+      {t('billMyPayments')}
+    </a>
+  );
+}
+
+function PendingBills({ patient }: { patient: Patient }) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [params, setParams] = useSearchParams();
+  const [selected, setSelected] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [code, setCode] = useState(params.get('code') ?? '');
+  const [scanError, setScanError] = useState<string | null>(null);
+  const [scanned, setScanned] = useState<Bill | null>(null);
+  // one key per selection: a double tap or a retry reuses the same payment
+  const keyRef = useRef<{ sel: string; key: string } | null>(null);
+  const list = useQuery({
+    queryKey: ['bills', patient.id, 'pending'],
+    queryFn: () => bills.list(patient.id, 'pending'),
+  });
+  const items = list.data ?? [];
+  const chosen = items.filter((b) => selected.includes(b.id) && !b.inPayment);
+  const total = chosen.reduce((s, b) => s + b.amountFen, 0);
+
+  const toggle = (id: string, on: boolean) =>
+    setSelected((s) => (on ? [...new Set([...s, id])] : s.filter((x) => x !== id)));
+
+  const scan = async () => {
+    setScanError(null);
+    setScanned(null);
+    if (!code.trim()) return;
+    try {
+      const b = await bills.scan(code.trim());
+      if (b.patientId && b.patientId !== patient.id) {
+        const next = new URLSearchParams(params);
+        next.set('patient', b.patientId);
+        setParams(next, { replace: true });
+      }
+      if (b.state === 'pending' && !b.inPayment) setSelected([b.id]);
+      setScanned(b);
+    } catch (err) {
+      setScanError(errorText(err));
+    }
+  };
+
+  const pay = async () => {
+    if (!chosen.length) return;
+    setError(null);
+    setBusy(true);
+    const billIds = chosen.map((b) => b.id).sort();
+    const sel = `${patient.id}:${billIds.join(',')}`;
+    if (keyRef.current?.sel !== sel) keyRef.current = { sel, key: `bills-${newIdempotencyKey()}` };
+    try {
+      const started = await bills.startPayment({
+        patientId: patient.id,
+        billIds,
+        idempotencyKey: keyRef.current.key,
+      });
+      await queryClient.invalidateQueries({ queryKey: ['bills'] });
+      await openCashier(navigate, started, `/bill-payments/${started.id}`);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <div className="card padded">
+        <div className="small muted" style={{ marginBottom: 6 }}>
+          {t('billScanHint')}
+        </div>
+        <div className="scan-row">
+          <TextInput
+            value={code}
+            onChange={setCode}
+            placeholder={t('billScanPlaceholder')}
+            testId="bill-scan-input"
+            onEnter={scan}
+          />
+          <Button size="small" color="primary" onClick={scan} data-testid="bill-scan-submit">
+            {t('billScan')}
+          </Button>
+        </div>
+        {scanError ? (
+          <div className="form-error" role="alert" data-testid="bill-scan-error">
+            {scanError}
+          </div>
+        ) : null}
+        {scanned && scanned.state !== 'pending' ? (
+          <div className="small" data-testid="bill-scan-result" data-state={scanned.state}>
+            {scanned.title} · {billStateKey[scanned.state] ? t(billStateKey[scanned.state]) : scanned.state}
+          </div>
+        ) : null}
+      </div>
+      <QueryView query={list} empty={(x) => x.length === 0} emptyText={t('billsEmpty')}>
+        {(rows) => (
+          <div data-testid="bill-list">
+            {rows.map((b) => (
+              <BillCard
+                key={b.id}
+                bill={b}
+                selectable
+                checked={selected.includes(b.id)}
+                onCheck={(on) => toggle(b.id, on)}
+                highlight={scanned?.id === b.id}
+              />
+            ))}
+          </div>
+        )}
+      </QueryView>
+      {error ? (
+        <div className="form-error padded-x" role="alert" data-testid="bills-error">
+          {error}
+        </div>
+      ) : null}
+      {items.length ? (
+        <div className="page-footer pay-bar">
+          <span>
+            {t('billSelected', { n: chosen.length })}{' '}
+            <span className="price big" data-testid="bills-total">
+              ¥{yuan(total)}
+            </span>
+          </span>
+          <Button
+            color="primary"
+            disabled={!chosen.length}
+            loading={busy}
+            onClick={pay}
+            data-testid="bills-pay"
+          >
+            {t('billPay')}
+          </Button>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+/** PAY-07: my bill payments, newest first. */
+export function BillPaymentsPage() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const list = useQuery({ queryKey: ['bill-payments'], queryFn: bills.payments });
+  const people = useQuery({ queryKey: ['patients', 'list'], queryFn: patients.list });
+  const nameOf = (id: string) => people.data?.find((p) => p.id === id)?.name ?? '';
+  return (
+    <Page title={t('billPaymentsTitle')} testId="bill-payments-page">
+      <QueryView query={list} empty={(x) => x.length === 0} emptyText={t('billPaymentsEmpty')}>
+        {(rows: BillPaymentSummary[]) => (
+          <div data-testid="bill-payment-list">
+            {rows.map((p) => (
+              <div
+                key={p.id}
+                className="card padded"
+                data-testid="bill-payment-item"
+                data-id={p.id}
+                data-state={p.state}
+                onClick={() => navigate(`/bill-payments/${p.id}`)}
+              >
+                <div className="bill-head">
+                  <span className="strong">
+                    {nameOf(p.patientId)} · {t('billCount', { n: p.billCount })}
+                  </span>
+                  <span className="price">¥{yuan(p.amountFen)}</span>
+                </div>
+                <div className="small muted">
+                  {dateTime(p.paidAt ?? p.createdAt)} ·{' '}
+                  {paymentStateKey[p.state] ? t(paymentStateKey[p.state]) : p.state}
+                </div>
+              </div>
+            ))}
+          </div>
+        )}
+      </QueryView>
+    </Page>
+  );
+}
+
+/**
+ * PAY-06/08, GUIDE-07: the receipt of one payment: each bill's HIS receipt number and where to go,
+ * and an online refund of bills not yet executed (or the reason to go to the counter).
+ */
+export function BillPaymentPage() {
+  const { id = '' } = useParams();
+  const { t, l } = useI18n();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [refundIds, setRefundIds] = useState<string[]>([]);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [refundError, setRefundError] = useState<{ text: string; code: string; reason?: string } | null>(
+    null,
+  );
+  const payment = useQuery({
+    queryKey: ['bill-payment', id],
+    queryFn: () => bills.payment(id),
+    refetchInterval: (q) => {
+      const p = q.state.data;
+      if (!p) return false;
+      if (p.state === 'open') return 2000;
+      if (p.state === 'paid' && (!p.writeBack || p.writeBack.state === 'pending')) return 2000;
+      return false;
+    },
+  });
+  const refresh = async () => {
+    await queryClient.invalidateQueries({ queryKey: ['bill-payment', id] });
+    await queryClient.invalidateQueries({ queryKey: ['bill-payments'] });
+    await queryClient.invalidateQueries({ queryKey: ['bills'] });
+  };
+
+  const payAgain = async (p: BillPayment) => {
+    if (!p.orderId || !p.orderNo) return;
+    setBusy('pay');
+    try {
+      await openCashier(navigate, { orderId: p.orderId, orderNo: p.orderNo }, `/bill-payments/${p.id}`);
+    } catch (err) {
+      Toast.show({ content: errorText(err) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const refund = async (p: BillPayment) => {
+    if (!refundIds.length) return;
+    const ok = await Dialog.confirm({
+      content: <span data-testid="bill-refund-confirm-text">{t('billRefundConfirm')}</span>,
+      confirmText: <span data-testid="bill-refund-confirm">{t('billRefund')}</span>,
+      cancelText: t('cancel'),
+    });
+    if (!ok) return;
+    setRefundError(null);
+    setBusy('refund');
+    try {
+      await bills.refund(p.id, refundIds);
+      Toast.show({ icon: 'success', content: t('billRefundRequested') });
+      setRefundIds([]);
+    } catch (err) {
+      const reason =
+        err instanceof ApiError && err.details && typeof err.details === 'object'
+          ? ((err.details as { reason?: string }).reason ?? undefined)
+          : undefined;
+      setRefundError({
+        text: errorText(err),
+        code: err instanceof ApiError ? err.code : 'ERROR',
+        reason,
+      });
+    } finally {
+      setBusy(null);
+      await refresh();
+    }
+  };
+
+  return (
+    <Page title={t('billReceiptTitle')} testId="bill-payment-page">
+      <QueryView query={payment}>
+        {(p) => {
+          const confirmed = p.bills.filter((b) => b.paymentId === p.id && b.state === 'confirmed');
+          const waiting = p.state === 'paid' && (!p.writeBack || p.writeBack.state === 'pending');
+          return (
+            <>
+              <div className="card padded center">
+                <div
+                  className="strong"
+                  style={{ fontSize: 18 }}
+                  data-testid="bill-payment-state"
+                  data-state={p.state}
+                >
+                  {paymentStateKey[p.state] ? t(paymentStateKey[p.state]) : p.state}
+                </div>
+                <div className="price big" data-testid="bill-payment-amount">
+                  ¥{yuan(p.amountFen)}
+                </div>
+                {p.paidAt ? <div className="small muted">{dateTime(p.paidAt)}</div> : null}
+                {p.writeBack?.hisReceiptNo ? (
+                  <div className="small" style={{ marginTop: 6 }}>
+                    {t('billReceiptNo')}
+                    {t('colon')}
+                    <span className="strong" data-testid="bill-receipt-no">
+                      {p.writeBack.hisReceiptNo}
+                    </span>
+                  </div>
+                ) : null}
+                {p.refundedFen > 0 ? (
+                  <div className="small muted" data-testid="bill-payment-refunded">
+                    {t('billRefunded', { amount: yuan(p.refundedFen) })}
+                  </div>
+                ) : null}
+              </div>
+              {waiting ? <NoticeBar color="info" content={t('billWaitingHis')} /> : null}
+              {p.state === 'writeback_failed' ? (
+                <NoticeBar color="alert" wrap content={t('billWritebackFailed')} />
+              ) : null}
+              {p.state === 'open' && p.orderId ? (
+                <div className="padded">
+                  <Button
+                    block
+                    color="primary"
+                    loading={busy === 'pay'}
+                    onClick={() => payAgain(p)}
+                    data-testid="bill-payment-pay"
+                  >
+                    {t('billPay')} ¥{yuan(p.amountFen)}
+                  </Button>
+                </div>
+              ) : null}
+              <div data-testid="bill-receipt-bills">
+                {p.bills.map((b) => (
+                  <div key={b.id}>
+                    <BillCard
+                      bill={b}
+                      selectable={confirmed.includes(b)}
+                      checked={refundIds.includes(b.id)}
+                      onCheck={(on) =>
+                        setRefundIds((s) => (on ? [...new Set([...s, b.id])] : s.filter((x) => x !== b.id)))
+                      }
+                    />
+                    {b.guidance ? (
+                      <div
+                        className="guidance"
+                        style={{ margin: '-4px 12px 8px' }}
+                        data-testid="bill-guidance"
+                      >
+                        {l(b.guidance)}
+                      </div>
+                    ) : null}
+                    {b.hisReceiptNo ? (
+                      <div className="small muted padded-x" data-testid="bill-his-receipt">
+                        {t('billReceiptNo')}
+                        {t('colon')}
+                        {b.hisReceiptNo}
+                      </div>
+                    ) : null}
+                  </div>
+                ))}
+              </div>
+              {refundError ? (
+                <div
+                  className="card padded"
+                  role="alert"
+                  data-testid="bill-refund-error"
+                  data-code={refundError.code}
+                  data-reason={refundError.reason ?? ''}
+                >
+                  {refundError.code === 'GO_TO_COUNTER' ? (
+                    <div className="strong danger-text">{t('billGoToCounter')}</div>
+                  ) : null}
+                  {refundError.reason && counterReasonKey[refundError.reason] ? (
+                    <div data-testid="bill-refund-reason">{t(counterReasonKey[refundError.reason])}</div>
+                  ) : null}
+                  <div className="small muted">{refundError.text}</div>
+                </div>
+              ) : null}
+              {confirmed.length ? (
+                <div className="padded stack">
+                  <div className="small muted">{t('billRefundHint')}</div>
+                  <Button
+                    block
+                    color="danger"
+                    fill="outline"
+                    disabled={!refundIds.length}
+                    loading={busy === 'refund'}
+                    onClick={() => refund(p)}
+                    data-testid="bill-refund"
+                  >
+                    {t('billRefund')}
+                  </Button>
+                </div>
+              ) : null}
+              <div className="padded stack">
+                <Button
+                  block
+                  fill="outline"
+                  onClick={() => navigate('/bills')}
+                  data-testid="bill-back-to-bills"
+                >
+                  {t('billBackToBills')}
+                </Button>
+              </div>
+            </>
+          );
+        }}
+      </QueryView>
+    </Page>
+  );
+}
+
+/** A bill opened from a link (e.g. a message): its details and state. */
+export function BillPage() {
+  const { id = '' } = useParams();
+  const { t } = useI18n();
+  const bill = useQuery({ queryKey: ['bill', id], queryFn: () => bills.get(id) });
+  return (
+    <Page title={t('billDetailTitle')} testId="bill-page">
+      <QueryView query={bill}>
+        {(b) => (b ? <BillCard bill={b} /> : <ErrorBlock status="empty" title={t('empty')} description="" />)}
+      </QueryView>
+    </Page>
+  );
+}
