@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { baseUrl } from './browser.js';
 import { makeResidentId } from '../../../apps/server/src/testing/id-numbers.js';
+import { signIntegrationRequest } from '../../../apps/server/src/modules/gateway/signing.js';
 
 /** Calls the running server's API, failing the test with the problem body on an error answer. */
 export async function api<T = any>(
@@ -88,3 +90,71 @@ export async function bookAndPay(token: string, patientId: string, schedule: any
     .toBe('booked');
   return reg;
 }
+
+// ---- issue 4: signed pushes from the hospital's systems, patient sessions in the browser ----------
+
+/** Logs in the console's administrator. */
+export async function staffToken(): Promise<string> {
+  const staff = await api('POST', '/api/v1/staff/auth/login', {
+    body: { username: 'admin', password: 'Admin@2026' },
+  });
+  return staff.accessToken as string;
+}
+
+/**
+ * Opens an integration channel through the console API and returns a caller that signs each
+ * request as the HIS (or LIS) does (modules/gateway/signing.ts).
+ */
+export async function integrationChannel(operations: string[], kind = 'his_counter') {
+  const token = await staffToken();
+  const code = `e2e-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
+  const ch = await api('POST', '/api/v1/admin/channels', {
+    token,
+    body: { code, name: '院内 HIS（端到端测试）', kind, allowedOperations: operations },
+  });
+  const push = async <T = any>(path: string, body: unknown): Promise<T> => {
+    const raw = JSON.stringify(body);
+    const headers = signIntegrationRequest({
+      appId: ch.appId,
+      secret: ch.secret,
+      method: 'POST',
+      path,
+      body: raw,
+      timestamp: Math.floor(Date.now() / 1000),
+      nonce: randomBytes(12).toString('hex'),
+    });
+    const res = await fetch(baseUrl() + path, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: raw,
+    });
+    const text = await res.text();
+    expect(res.status, `POST ${path}: ${text}`).toBeLessThan(300);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+  return { code, appId: ch.appId as string, push };
+}
+
+/** A patient account (both tokens, for the browser's storage) with one verified family member "self". */
+export async function patientWithSelf(name = '赵建国') {
+  const phone = uniquePhone();
+  const sent = await api('POST', '/api/v1/auth/sms-codes', { body: { phone } });
+  const login = await api('POST', '/api/v1/auth/sms-login', { body: { phone, code: sent.sandboxCode } });
+  const idNumber = makeResidentId('19760418', '110101', String(100 + Math.floor(Math.random() * 800)));
+  const patient = await api('POST', '/api/v1/patients', {
+    token: login.accessToken,
+    body: { name, idType: 'resident_id', idNumber, phone: uniquePhone(), relation: 'self' },
+  });
+  return {
+    phone,
+    name,
+    idNumber,
+    patientId: patient.id as string,
+    token: login.accessToken as string,
+    tokens: { accessToken: login.accessToken as string, refreshToken: login.refreshToken as string },
+  };
+}
+
+/** The hospital's calendar day (Asia/Shanghai), n days from today. */
+export const hospitalDay = (n = 0) =>
+  new Date(Date.now() + 8 * 3600_000 + n * 86400_000).toISOString().slice(0, 10);

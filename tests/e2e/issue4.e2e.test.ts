@@ -1,0 +1,314 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { api, hospitalDay, integrationChannel, patientWithSelf } from './support/api.js';
+import { launch, phone, snap } from './support/browser.js';
+
+// Issue 4 in the browser: outpatient bills pushed by the HIS and paid on the phone, a flagged lab
+// indicator with its trend, an inpatient deposit top-up. The hospital's systems call the signed
+// integration API of the running demo server.
+
+let browser: Browser;
+let his: Awaited<ReturnType<typeof integrationChannel>>;
+beforeAll(async () => {
+  browser = await launch();
+  his = await integrationChannel([
+    'his.visits.push',
+    'his.bills.push',
+    'his.execution.push',
+    'lis.reports.push',
+    'his.admissions.push',
+    'his.inpatient-charges.push',
+  ]);
+});
+afterAll(async () => browser?.close());
+
+type Me = Awaited<ReturnType<typeof patientWithSelf>>;
+
+/** Opens the H5 already logged in as the patient (the tokens the login page would have stored). */
+async function openAs(me: Me): Promise<{ page: Page; close: () => Promise<void> }> {
+  const { page, context } = await phone(browser);
+  await page.goto('/');
+  await page.evaluate(
+    (tokens) => localStorage.setItem('qn.patient.tokens', JSON.stringify(tokens)),
+    me.tokens,
+  );
+  return { page, close: () => context.close() };
+}
+
+const isChecked = (page: Page, billNo: string) =>
+  page
+    .locator(`[data-testid="bill-item"][data-bill-no="${billNo}"] .adm-checkbox`)
+    .evaluate((el) => el.classList.contains('adm-checkbox-checked'));
+
+describe('issue 4 on the patient H5', () => {
+  it('a patient pays two HIS bills at once, sees the receipt and where to go, and is sent to the counter for a dispensed drug', async () => {
+    const me = await patientWithSelf('赵建国');
+    const visitNo = `V${Date.now()}`;
+    await his.push('/api/integration/v1/his/visits', {
+      visitNo,
+      visitDate: hospitalDay(),
+      departmentName: '内科',
+      doctorName: '李医生',
+      patient: { name: me.name, idNumber: me.idNumber },
+    });
+    const drugNo = `RX${visitNo}`;
+    const labNo = `LB${visitNo}`;
+    await his.push('/api/integration/v1/his/bills', {
+      visitNo,
+      bills: [
+        {
+          billNo: drugNo,
+          kind: 'prescription',
+          title: '西药处方',
+          execDepartment: '西药房',
+          execLocation: '门诊楼1F 2号窗口',
+          items: [
+            {
+              code: 'Y001',
+              name: '阿莫西林胶囊',
+              unit: '盒',
+              quantity: 2,
+              unitPriceFen: 1850,
+              amountFen: 3700,
+            },
+            {
+              code: 'Y002',
+              name: '布洛芬缓释胶囊',
+              unit: '盒',
+              quantity: 1,
+              unitPriceFen: 2300,
+              amountFen: 2300,
+            },
+          ],
+        },
+        {
+          billNo: labNo,
+          kind: 'lab',
+          title: '检验申请单',
+          execDepartment: '检验科',
+          execLocation: '门诊楼3F',
+          items: [
+            { code: 'J001', name: '血常规', unit: '次', quantity: 1, unitPriceFen: 2500, amountFen: 2500 },
+          ],
+        },
+      ],
+    });
+
+    const { page, close } = await openAs(me);
+    await page.goto('/');
+    await page.getByTestId('service-outpatient-payment').click();
+    await page.getByTestId('bills-page').waitFor();
+    await expect.poll(() => page.getByTestId('bill-item').count()).toBe(2);
+    expect(await page.getByTestId('bill-items').first().innerText()).toMatch(/阿莫西林|血常规/);
+
+    // the prescription's QR code (typed) finds the drug bill and selects it
+    await page.getByTestId('bill-scan-input').fill(`QNB:${his.code}:${drugNo}`);
+    await page.getByTestId('bill-scan-submit').click();
+    await expect.poll(() => isChecked(page, drugNo)).toBe(true);
+    // and the lab bill joins the same payment
+    await page.locator(`[data-testid="bill-item"][data-bill-no="${labNo}"] .adm-checkbox`).click();
+    await expect.poll(() => page.getByTestId('bills-total').innerText()).toBe('¥85.00');
+    await snap(page, 'issue4-bills');
+
+    await page.getByTestId('bills-pay').click();
+    await page.getByTestId('cashier-page').waitFor();
+    expect(await page.getByTestId('cashier-amount').innerText()).toBe('¥85.00');
+    await page.getByTestId('cashier-success').click();
+
+    // the result page: paid, the HIS receipt number once written back, where to go next
+    await page.getByTestId('bill-payment-page').waitFor();
+    await expect
+      .poll(() => page.getByTestId('bill-payment-state').getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('paid');
+    await page.getByTestId('bill-receipt-no').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('bill-receipt-no').innerText()).not.toBe('');
+    await expect.poll(() => page.getByTestId('bill-guidance').count(), { timeout: 30_000 }).toBe(2);
+    expect(await page.getByTestId('bill-receipt-bills').innerText()).toContain('西药房');
+    await snap(page, 'issue4-bill-receipt');
+    const paymentUrl = page.url();
+
+    // nothing is left to pay
+    const pending = await api('GET', `/api/v1/bills?patientId=${me.patientId}`, { token: me.token });
+    expect(pending.items).toEqual([]);
+
+    // the pharmacy dispensed the drugs: an online refund of that bill is refused with the reason
+    await his.push(`/api/integration/v1/his/bills/${drugNo}/execution`, { status: 'dispensed' });
+    await page.reload();
+    await page.getByTestId('bill-payment-page').waitFor();
+    await page.locator(`[data-testid="bill-item"][data-bill-no="${drugNo}"] .adm-checkbox`).click();
+    await page.getByTestId('bill-refund').click();
+    await page.getByTestId('bill-refund-confirm').click();
+    const refusal = page.getByTestId('bill-refund-error');
+    await refusal.waitFor();
+    expect(await refusal.getAttribute('data-code')).toBe('GO_TO_COUNTER');
+    expect(await refusal.getAttribute('data-reason')).toBe('EXECUTED');
+    expect(await refusal.innerText()).toContain('收费窗口');
+    await snap(page, 'issue4-refund-go-to-counter');
+    const drug = await api('GET', `/api/v1/bills?patientId=${me.patientId}&state=paid`, { token: me.token });
+    expect(drug.items.map((b: any) => b.billNo).sort()).toEqual([drugNo, labNo].sort());
+
+    // the lab test has not been done: refunded online
+    await page.goto(paymentUrl);
+    await page.getByTestId('bill-payment-page').waitFor();
+    await page.locator(`[data-testid="bill-item"][data-bill-no="${labNo}"] .adm-checkbox`).click();
+    await page.getByTestId('bill-refund').click();
+    await page.getByTestId('bill-refund-confirm').click();
+    await expect
+      .poll(
+        () =>
+          page
+            .locator(`[data-testid="bill-item"][data-bill-no="${labNo}"] [data-testid="bill-state"]`)
+            .getAttribute('data-state'),
+        { timeout: 30_000 },
+      )
+      .toBe('refunded');
+    const refunded = await api('GET', `/api/v1/bills?patientId=${me.patientId}&state=refunded`, {
+      token: me.token,
+    });
+    expect(refunded.items.map((b: any) => b.billNo)).toEqual([labNo]);
+
+    // my payments lists it
+    await page.goto('/bill-payments');
+    await expect.poll(() => page.getByTestId('bill-payment-item').count()).toBe(1);
+    expect(await page.getByTestId('bill-payment-item').innerText()).toContain('85.00');
+    await close();
+  });
+
+  it('a lab report shows a high indicator with its explanation and its trend over two reports', async () => {
+    const me = await patientWithSelf('钱淑芬');
+    const report = (no: string, daysAgo: number, alt: number) => ({
+      reportNo: no,
+      kind: 'lab',
+      patient: { name: me.name, idNumber: me.idNumber },
+      title: '肝功能',
+      department: '检验科',
+      status: 'final',
+      reportedAt: new Date(Date.now() - daysAgo * 86400_000).toISOString(),
+      observations: [
+        { code: 'ALT', name: '丙氨酸氨基转移酶', value: alt, unit: 'U/L', refLow: 9, refHigh: 50 },
+        { code: 'ALB', name: '白蛋白', value: 45, unit: 'g/L', refLow: 40, refHigh: 55 },
+      ],
+    });
+    const stamp = Date.now().toString(36);
+    await his.push('/api/integration/v1/his/lis/reports', report(`LA${stamp}`, 30, 42));
+    const latest = await his.push('/api/integration/v1/his/lis/reports', report(`LB${stamp}`, 1, 88));
+    expect(latest.patientMatched).toBe(true);
+
+    const { page, close } = await openAs(me);
+    await page.goto('/');
+    await page.getByTestId('service-reports').click();
+    await page.getByTestId('reports-page').waitFor();
+    await expect.poll(() => page.getByTestId('report-item').count()).toBe(2);
+    await page.locator(`[data-testid="report-item"][data-id="${latest.reportId}"]`).click();
+    await page.getByTestId('report-page').waitFor();
+
+    const alt = page.locator('[data-testid="observation-item"][data-code="ALT"]');
+    await alt.waitFor();
+    expect(await alt.getAttribute('data-flag')).toBe('H');
+    expect(await alt.getByTestId('observation-range').innerText()).toBe('9-50');
+    expect(await alt.getByTestId('observation-value').innerText()).toContain('↑');
+    expect(
+      await page.locator('[data-testid="observation-item"][data-code="ALB"]').getAttribute('data-flag'),
+    ).not.toBe('H');
+    await alt.click();
+    const explanation = alt.getByTestId('observation-interpretation');
+    await explanation.waitFor();
+    expect((await explanation.innerText()).length).toBeGreaterThan(10);
+    await snap(page, 'issue4-lab-report');
+
+    await alt.getByTestId('observation-trend').click();
+    await page.getByTestId('trend-page').waitFor();
+    await expect.poll(() => page.getByTestId('trend-chart').getAttribute('data-points')).toBe('2');
+    expect(await page.locator('[data-testid="trend-dot"][data-flag="H"]').count()).toBe(1);
+    expect(await page.getByTestId('trend-point').count()).toBe(2);
+    await page.getByTestId('trend-band').waitFor();
+    await snap(page, 'issue4-indicator-trend');
+    await close();
+  });
+
+  it('a family binds an admission, tops up the deposit through the cashier and sees the balance and the day’s fees', async () => {
+    const me = await patientWithSelf('孙立群');
+    const admissionNo = `ZY${Date.now()}`;
+    await his.push('/api/integration/v1/his/admissions', {
+      admissionNo,
+      name: me.name,
+      idNumber: me.idNumber,
+      ward: '心内科一病区',
+      bed: '12',
+      attendingDoctor: '周医生',
+      diagnoses: [{ code: 'I20.0', name: '不稳定型心绞痛' }],
+      admittedAt: new Date(Date.now() - 86400_000).toISOString(),
+    });
+    await his.push(`/api/integration/v1/his/admissions/${admissionNo}/charges`, {
+      lines: [
+        {
+          lineId: `${admissionNo}-1`,
+          date: hospitalDay(),
+          itemName: '床位费',
+          category: '床位费',
+          quantity: 1,
+          unit: '日',
+          amountFen: 8000,
+        },
+        {
+          lineId: `${admissionNo}-2`,
+          date: hospitalDay(),
+          itemName: '心电监护',
+          category: '治疗费',
+          quantity: 1,
+          unit: '次',
+          amountFen: 4000,
+        },
+      ],
+    });
+
+    const { page, close } = await openAs(me);
+    await page.goto('/');
+    await page.getByTestId('service-inpatient').click();
+    await page.getByTestId('inpatient-page').waitFor();
+
+    // a wrong name is refused and binds nothing
+    await page.getByTestId('admission-no').fill(admissionNo);
+    await page.getByTestId('admission-name').fill('某某某');
+    await page.getByTestId('admission-bind').click();
+    await page.getByTestId('admission-bind-error').waitFor();
+    expect(await page.getByTestId('admission-item').count()).toBe(0);
+
+    await page.getByTestId('admission-name').fill(me.name);
+    await page.getByTestId('admission-bind').click();
+    await page.getByTestId('admission-page').waitFor();
+    expect(await page.getByTestId('admission-ward').innerText()).toBe('心内科一病区');
+    expect(await page.getByTestId('admission-diagnoses').innerText()).toContain('不稳定型心绞痛');
+    await expect.poll(() => page.getByTestId('admission-balance').getAttribute('data-fen')).toBe('-12000');
+    const admissionUrl = new URL(page.url()).pathname;
+
+    await page.getByTestId('deposit-amount').fill('500');
+    await page.getByTestId('deposit-submit').click();
+    await page.getByTestId('cashier-page').waitFor();
+    expect(await page.getByTestId('cashier-amount').innerText()).toBe('¥500.00');
+    await page.getByTestId('cashier-success').click();
+
+    await page.waitForURL((u) => u.pathname === admissionUrl);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByTestId('admission-balance').waitFor();
+          return page.getByTestId('admission-balance').getAttribute('data-fen');
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toBe('38000');
+    await page.locator('[data-testid="deposit-item"][data-state="paid"]').waitFor();
+    expect(await page.getByTestId('deposit-item').count()).toBe(1);
+    await snap(page, 'issue4-inpatient-deposit');
+
+    // the day's fee list
+    await page.getByTestId('admission-daily-link').click();
+    await page.getByTestId('daily-list-page').waitFor();
+    await expect.poll(() => page.getByTestId('daily-total').innerText()).toBe('¥120.00');
+    expect(await page.getByTestId('daily-item').count()).toBe(2);
+    await snap(page, 'issue4-daily-list');
+    await close();
+  });
+});
