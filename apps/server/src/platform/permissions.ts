@@ -25,6 +25,7 @@ export const PERMISSIONS = {
   // money
   'payments.read': { zh: '查看支付订单', en: 'Read payment orders' },
   'refunds.manage': { zh: '人工退款', en: 'Issue manual refunds' },
+  'execution.record': { zh: '执行科室扫码执行登记', en: 'Register execution at the department PDA' },
   // clinical sides (used by later modules)
   'doctor.workbench': { zh: '医生工作台', en: 'Doctor workbench' },
   'nurse.workbench': { zh: '护士工作台', en: 'Nurse workbench' },
@@ -57,8 +58,12 @@ export const BUILTIN_ROLES: Record<string, { zh: string; en: string; permissions
     ],
   },
   doctor: { zh: '医生', en: 'Doctor', permissions: ['doctor.workbench', 'registrations.read'] },
-  nurse: { zh: '护士', en: 'Nurse', permissions: ['nurse.workbench', 'registrations.read'] },
-  pharmacist: { zh: '药师', en: 'Pharmacist', permissions: ['pharmacy.workbench'] },
+  nurse: {
+    zh: '护士',
+    en: 'Nurse',
+    permissions: ['nurse.workbench', 'registrations.read', 'execution.record'],
+  },
+  pharmacist: { zh: '药师', en: 'Pharmacist', permissions: ['pharmacy.workbench', 'execution.record'] },
   finance: {
     zh: '财务人员',
     en: 'Finance',

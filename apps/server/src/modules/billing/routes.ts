@@ -8,6 +8,7 @@ import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/integration-api.js';
 import { registerBusinessHandler } from '../payments/service.js';
 import { registerBillingTemplates } from './templates.js';
+import { registerGuideRoutes } from './guide-routes.js';
 import {
   BUSINESS_TYPE,
   WRITEBACK_SWEEP_JOB,
@@ -251,6 +252,8 @@ export const billingModule: Module = {
       },
       async (req) => refundBillsOnline(ctx, principalOf(req).id, req.params.id, req.body.billIds),
     );
+
+    await registerGuideRoutes(fastify, ctx);
 
     // ------------------------------------------------------------ finance
     app.get(

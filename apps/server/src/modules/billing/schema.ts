@@ -40,6 +40,8 @@ export const bills = pgTable('bills', {
   paymentId: text('payment_id'),
   executionStatus: text('execution_status').$type<ExecutionStatus>().notNull().default('none'),
   executedAt: tz('executed_at'),
+  /** staff who registered the execution at the PDA (GUIDE-15); null when the HIS reported it */
+  executedBy: text('executed_by'),
   invoiced: boolean('invoiced').notNull().default(false),
   hisReceiptNo: text('his_receipt_no'),
   billedAt: tz('billed_at').notNull(),
