@@ -137,6 +137,12 @@ const ConfigSchema = z.object({
     .default('08:00'),
   INPATIENT_BIND_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   INPATIENT_BIND_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** E-invoices (PAY-10): the e-invoice platform adapter, issuing tries before an invoice is listed as failed, the payee printed on it, and the CJK font of the sandbox's PDFs (a .ttc needs the face, e.g. NotoSansCJKsc-Regular; unset: Debian fonts-noto-cjk and other usual places). */
+  EINVOICE_PROVIDER: z.enum(['sandbox']).default('sandbox'),
+  EINVOICE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  EINVOICE_PAYEE_NAME: z.string().min(1).max(60).default('青囊示范医院'),
+  EINVOICE_FONT_PATH: z.string().optional(),
+  EINVOICE_FONT_FACE: z.string().max(100).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -5,6 +5,7 @@ import { buildCardAdapters, type CardAdapters } from './cards/index.js';
 import { buildPaymentAdapters, type PaymentAdapters } from './payments/index.js';
 import { buildHisAdapters, type HisAdapters } from './his/index.js';
 import { buildInpatientHisAdapters, type InpatientHisAdapters } from './his/inpatient.js';
+import { buildEInvoiceAdapters, type EInvoiceAdapters } from './einvoice/index.js';
 
 /**
  * Adapters to outside systems, one interface each, chosen by configuration. Each integration folder
@@ -15,7 +16,8 @@ export type Adapters = SmsAdapters &
   CardAdapters &
   PaymentAdapters &
   HisAdapters &
-  InpatientHisAdapters;
+  InpatientHisAdapters &
+  EInvoiceAdapters;
 
 export type AdapterOverrides = Partial<Adapters>;
 
@@ -27,6 +29,7 @@ export function buildAdapters(config: AppConfig, overrides: AdapterOverrides = {
     ...buildPaymentAdapters(config),
     ...buildHisAdapters(config),
     ...buildInpatientHisAdapters(config),
+    ...buildEInvoiceAdapters(config),
     ...overrides,
   } as Adapters;
 }

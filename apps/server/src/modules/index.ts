@@ -13,6 +13,7 @@ import { notificationsModule } from './notifications/routes.js';
 import { reportsModule } from './reports/routes.js';
 import { inpatientModule } from './inpatient/routes.js';
 import { billingModule } from './billing/routes.js';
+import { invoicingModule } from './invoicing/routes.js';
 import { hisEventsModule } from './registration/his-events.js';
 
 export interface Module {
@@ -34,6 +35,7 @@ export const modules: Module[] = [
   gatewayModule,
   inpatientModule,
   billingModule,
+  invoicingModule,
   reportsModule,
   hisEventsModule,
 ];

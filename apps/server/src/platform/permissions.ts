@@ -25,6 +25,7 @@ export const PERMISSIONS = {
   // money
   'payments.read': { zh: '查看支付订单', en: 'Read payment orders' },
   'refunds.manage': { zh: '人工退款', en: 'Issue manual refunds' },
+  'einvoices.manage': { zh: '电子票据重开', en: 'Re-issue e-invoices' },
   'execution.record': { zh: '执行科室扫码执行登记', en: 'Register execution at the department PDA' },
   // clinical sides (used by later modules)
   'doctor.workbench': { zh: '医生工作台', en: 'Doctor workbench' },
@@ -67,7 +68,7 @@ export const BUILTIN_ROLES: Record<string, { zh: string; en: string; permissions
   finance: {
     zh: '财务人员',
     en: 'Finance',
-    permissions: ['payments.read', 'refunds.manage', 'registrations.read'],
+    permissions: ['payments.read', 'refunds.manage', 'registrations.read', 'einvoices.manage'],
   },
   medic: { zh: '急救医护', en: 'Ambulance medic', permissions: ['emergency.workbench'] },
 };

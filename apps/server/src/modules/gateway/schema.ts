@@ -16,6 +16,7 @@ export const INTEGRATION_OPERATIONS = [
   'his.visits.push',
   'his.bills.push',
   'his.execution.push',
+  'einvoice.printed.push',
 ] as const;
 export type IntegrationOperation = (typeof INTEGRATION_OPERATIONS)[number];
 

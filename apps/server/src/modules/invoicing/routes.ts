@@ -1,0 +1,157 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../platform/context.js';
+import { audit } from '../../platform/audit.js';
+import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
+import type { Module } from '../index.js';
+import { registerIntegrationApi } from '../gateway/integration-api.js';
+import { registerInvoicingTemplates } from './templates.js';
+import {
+  ISSUE_JOB,
+  SWEEP_JOB,
+  attemptIssue,
+  getPatientInvoice,
+  listInvoicesForStaff,
+  listPatientInvoices,
+  markInvoicePrinted,
+  patientInvoicePdf,
+  reissueEInvoice,
+  sweepEInvoices,
+  verifyEInvoice,
+} from './service.js';
+
+const id = z.string().min(1).max(64);
+const invoiceCode = z.string().regex(/^[0-9A-Za-z]{4,20}$/, '4-20 letters or digits');
+const invoiceNo = z.string().regex(/^[0-9A-Za-z]{4,20}$/, '4-20 letters or digits');
+
+export const invoicingModule: Module = {
+  name: 'invoicing',
+  async register(fastify: FastifyInstance, ctx: AppContext) {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const tags = ['einvoices'];
+    const patient = requirePatient(ctx);
+
+    registerInvoicingTemplates();
+    ctx.jobs.register<{ invoiceId: string }>(ISSUE_JOB, async (d) => attemptIssue(ctx, d.invoiceId));
+    ctx.jobs.register(SWEEP_JOB, async () => sweepEInvoices(ctx), { cron: '* * * * *' });
+
+    // ------------------------------------------------------------ kiosk / window printing (signed)
+    await fastify.register(async (child) =>
+      registerIntegrationApi(child, ctx, (scope, _ctx, channelOf) => {
+        scope.withTypeProvider<ZodTypeProvider>().post(
+          '/integration/v1/einvoices/printed',
+          {
+            config: { integrationOperation: 'einvoice.printed.push' },
+            schema: {
+              tags: ['integration'],
+              summary: '窗口或自助机报告电子票据已打印纸质票据（此后只能窗口退费）',
+              body: z.object({ invoiceCode, invoiceNo }).strict(),
+            },
+          },
+          async (req) => markInvoicePrinted(ctx, channelOf(req), req.body),
+        );
+      }),
+    );
+
+    // ------------------------------------------------------------ public verification
+    app.get(
+      '/v1/einvoices/verify',
+      {
+        config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+        schema: {
+          tags,
+          summary: '电子票据查验（公开）：票据代码、号码与校验码均相符才为真',
+          querystring: z
+            .object({ code: invoiceCode, no: invoiceNo, check: z.string().regex(/^[0-9A-Za-z]{4,20}$/) })
+            .strict(),
+        },
+      },
+      async (req) =>
+        verifyEInvoice(ctx, {
+          invoiceCode: req.query.code,
+          invoiceNo: req.query.no,
+          checkCode: req.query.check,
+        }),
+    );
+
+    // ------------------------------------------------------------ patient
+    app.get(
+      '/v1/einvoices',
+      {
+        schema: {
+          tags,
+          summary: '就诊人的电子票据（本人或已授权的家人）',
+          querystring: z.object({ patientId: id }).strict(),
+        },
+        preHandler: patient,
+      },
+      async (req) => ({ items: await listPatientInvoices(ctx, principalOf(req).id, req.query.patientId) }),
+    );
+    app.get(
+      '/v1/einvoices/:id',
+      { schema: { tags, summary: '电子票据详情及明细', params: z.object({ id }) }, preHandler: patient },
+      async (req) => getPatientInvoice(ctx, principalOf(req).id, req.params.id),
+    );
+    app.get(
+      '/v1/einvoices/:id/pdf',
+      { schema: { tags, summary: '下载电子票据 PDF', params: z.object({ id }) }, preHandler: patient },
+      async (req, reply) => {
+        const { pdf, filename } = await patientInvoicePdf(ctx, principalOf(req).id, req.params.id);
+        return reply
+          .header('content-type', 'application/pdf')
+          .header('content-disposition', `attachment; filename="${filename}"`)
+          .send(pdf);
+      },
+    );
+
+    // ------------------------------------------------------------ finance
+    app.get(
+      '/v1/admin/einvoices',
+      {
+        schema: {
+          tags: ['einvoices (console)'],
+          summary: '电子票据列表（按开具状态、蓝字/红字筛选）',
+          querystring: z
+            .object({
+              state: z.enum(['pending', 'issued', 'failed', 'cancelled']).optional(),
+              kind: z.enum(['blue', 'red']).optional(),
+            })
+            .strict(),
+        },
+        preHandler: requireStaff(ctx, 'payments.read'),
+      },
+      async (req) => {
+        const items = await listInvoicesForStaff(ctx, req.query);
+        await audit(ctx, req, {
+          action: 'einvoices.list',
+          objectType: 'einvoice',
+          detail: { count: items.length, ...req.query },
+        });
+        return { items };
+      },
+    );
+    app.post(
+      '/v1/admin/einvoices/:id/reissue',
+      {
+        schema: {
+          tags: ['einvoices (console)'],
+          summary: '重新开具失败的电子票据（立即尝试一次，失败则继续由任务重试）',
+          params: z.object({ id }),
+          body: z.object({}).strict().nullish(),
+        },
+        preHandler: requireStaff(ctx, 'einvoices.manage'),
+      },
+      async (req) => {
+        const view = await reissueEInvoice(ctx, req.params.id);
+        await audit(ctx, req, {
+          action: 'einvoices.reissue',
+          objectType: 'einvoice',
+          objectId: req.params.id,
+          detail: { state: view.state },
+        });
+        return view;
+      },
+    );
+  },
+};

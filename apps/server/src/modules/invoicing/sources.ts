@@ -1,0 +1,152 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { AppContext } from '../../platform/context.js';
+import type { EInvoiceCategory } from '../../integrations/einvoice/index.js';
+import { billItems, billPayments, bills } from '../billing/schema.js';
+import { pushInvoiced } from '../billing/service.js';
+import type { Channel } from '../gateway/service.js';
+import { getPaymentOrder } from '../payments/service.js';
+import type { StoredItem } from './schema.js';
+
+/** What a blue invoice of a source covers now: the parts still kept (a refunded bill drops out). */
+export interface InvoiceSnapshot {
+  category: EInvoiceCategory;
+  title: string;
+  accountId: string;
+  patientId: string;
+  orderId: string | null;
+  orderNo: string | null;
+  paidAt: Date;
+  items: StoredItem[];
+}
+
+/**
+ * A kind of payment that gets e-invoices (outpatient bill payments; more may follow). The invoicing
+ * module reads each source's state through its source, never writes it (printing goes through the
+ * owner's service function).
+ */
+export interface InvoiceSource {
+  category: EInvoiceCategory;
+  /** the invoiceable content, or undefined while nothing is (not yet confirmed, or wholly refunded) */
+  snapshot(ctx: AppContext, sourceId: string): Promise<InvoiceSnapshot | undefined>;
+  /** which of these parts were refunded */
+  refundedParts(ctx: AppContext, parts: string[]): Promise<string[]>;
+  /** which of these parts had a paper invoice printed (at a window or a kiosk) */
+  printedParts(ctx: AppContext, parts: string[]): Promise<string[]>;
+  /** records with the owner that a paper copy of these parts was printed (it then refuses online refunds) */
+  markPrinted(ctx: AppContext, parts: string[]): Promise<void>;
+  /** settled since `since` and without any invoice yet (a request a crash lost) */
+  unrequested(ctx: AppContext, since: Date, limit: number): Promise<string[]>;
+  /** sources with a part refunded since `since` that still have a live blue invoice */
+  refundedSince(ctx: AppContext, since: Date, limit: number): Promise<string[]>;
+}
+
+/**
+ * Outpatient bill payments (PAY-10): invoiceable once the HIS confirmed the write-back; one part per
+ * bill, so an online refund of one bill red-letters the invoice and a new one covers the rest.
+ */
+export const billSource: InvoiceSource = {
+  category: 'outpatient',
+
+  async snapshot(ctx, paymentId) {
+    const [p] = await ctx.db.select().from(billPayments).where(eq(billPayments.id, paymentId));
+    if (!p || p.state !== 'paid' || !p.orderId) return undefined;
+    const rows = await ctx.db
+      .select()
+      .from(bills)
+      .where(and(eq(bills.paymentId, p.id), inArray(bills.id, p.billIds)))
+      .orderBy(asc(bills.billNo));
+    // Still being written back: the invoice waits for the HIS's confirmation.
+    if (rows.some((b) => b.state === 'paid')) return undefined;
+    const kept = rows.filter((b) => b.state === 'confirmed');
+    if (!kept.length) return undefined;
+    const items = await ctx.db
+      .select()
+      .from(billItems)
+      .where(
+        inArray(
+          billItems.billId,
+          kept.map((b) => b.id),
+        ),
+      )
+      .orderBy(asc(billItems.seq));
+    const order = await getPaymentOrder(ctx, p.orderId);
+    return {
+      category: 'outpatient',
+      title: `门诊缴费：${kept.map((b) => b.title).join('、')}`.slice(0, 200),
+      accountId: p.accountId,
+      patientId: p.patientId,
+      orderId: p.orderId,
+      orderNo: order?.orderNo ?? null,
+      paidAt: p.paidAt ?? order?.paidAt ?? ctx.clock.now(),
+      items: kept.flatMap((b) =>
+        items
+          .filter((i) => i.billId === b.id)
+          .map((i) => ({
+            part: b.id,
+            code: i.code,
+            name: i.name,
+            spec: i.spec,
+            unit: i.unit,
+            quantity: i.quantity,
+            unitPriceFen: i.unitPriceFen,
+            amountFen: i.amountFen,
+          })),
+      ),
+    };
+  },
+
+  async refundedParts(ctx, parts) {
+    if (!parts.length) return [];
+    const rows = await ctx.db
+      .select({ id: bills.id })
+      .from(bills)
+      .where(and(inArray(bills.id, parts), eq(bills.state, 'refunded')));
+    return rows.map((r) => r.id);
+  },
+
+  async printedParts(ctx, parts) {
+    if (!parts.length) return [];
+    const rows = await ctx.db
+      .select({ id: bills.id })
+      .from(bills)
+      .where(and(inArray(bills.id, parts), eq(bills.invoiced, true)));
+    return rows.map((r) => r.id);
+  },
+
+  async markPrinted(ctx, parts) {
+    if (!parts.length) return;
+    const rows = await ctx.db.select().from(bills).where(inArray(bills.id, parts));
+    for (const b of rows) await pushInvoiced(ctx, { id: b.channelId } as Channel, b.billNo);
+  },
+
+  async unrequested(ctx, since, limit) {
+    const r = await ctx.db.execute<{ id: string }>(sql`
+      SELECT bp.id FROM bill_payments bp
+       WHERE bp.state = 'paid' AND bp.paid_at >= ${since}
+         AND EXISTS (SELECT 1 FROM bills b WHERE b.payment_id = bp.id AND b.state = 'confirmed')
+         AND NOT EXISTS (SELECT 1 FROM bills b WHERE b.payment_id = bp.id AND b.state = 'paid')
+         AND NOT EXISTS (SELECT 1 FROM einvoices e WHERE e.source_type = 'bill' AND e.source_id = bp.id)
+       ORDER BY bp.paid_at LIMIT ${limit}`);
+    return rowsOf<{ id: string }>(r).map((x) => x.id);
+  },
+
+  async refundedSince(ctx, since, limit) {
+    const r = await ctx.db.execute<{ id: string }>(sql`
+      SELECT DISTINCT b.payment_id AS id FROM bills b
+       WHERE b.state = 'refunded' AND b.refunded_at >= ${since}
+         AND EXISTS (SELECT 1 FROM einvoices e
+                      WHERE e.source_type = 'bill' AND e.source_id = b.payment_id AND e.kind = 'blue'
+                        AND e.reversed_by IS NULL AND e.state IN ('pending', 'issued', 'failed')
+                        AND b.id = ANY(e.source_parts))
+       LIMIT ${limit}`);
+    return rowsOf<{ id: string }>(r).map((x) => x.id);
+  },
+};
+
+export const SOURCES: Record<string, InvoiceSource> = { bill: billSource };
+export type SourceType = keyof typeof SOURCES;
+
+/** db.execute answers differ by driver (node-postgres: { rows }, PGlite: { rows } too, older: an array). */
+function rowsOf<T>(r: unknown): T[] {
+  return Array.isArray(r) ? (r as T[]) : ((r as { rows: T[] }).rows ?? []);
+}
