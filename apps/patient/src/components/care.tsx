@@ -86,7 +86,21 @@ export function ForPatient(props: { children: (patient: Patient) => ReactNode })
   return (
     <>
       <PatientSwitcher list={list} chosen={patient} onChoose={choose} />
-      {props.children(patient)}
+      {patient.consent === 'pending' ? (
+        // IDN-10: an adult family member's records open only after they authorised this account
+        <ErrorBlock
+          status="default"
+          title={t('careConsentNeeded')}
+          description={t('careConsentExplain')}
+          data-testid="care-consent-needed"
+        >
+          <Button color="primary" size="small" onClick={() => navigate(`/patients/${patient.id}`)}>
+            {t('careConsentGo')}
+          </Button>
+        </ErrorBlock>
+      ) : (
+        props.children(patient)
+      )}
     </>
   );
 }

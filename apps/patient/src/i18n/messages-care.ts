@@ -4,6 +4,12 @@ const m = (zh: string, en: string) => ({ zh, en });
 export const careMessages = {
   carePatientNeeded: m('请先添加就诊人', 'Add a family member first'),
   careAddPatient: m('添加就诊人', 'Add a family member'),
+  careConsentNeeded: m('需要就诊人授权', 'Authorisation needed'),
+  careConsentExplain: m(
+    '该就诊人授权后，才能查看其费用、报告与住院信息。',
+    'Bills, reports and admissions of this family member open once they authorise you.',
+  ),
+  careConsentGo: m('去授权', 'Authorise'),
 
   // outpatient bills
   billsTitle: m('门诊缴费', 'Pay bills'),

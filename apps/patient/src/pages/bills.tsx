@@ -139,7 +139,8 @@ function BillCard(props: {
 export function BillsPage() {
   const { t } = useI18n();
   return (
-    <Page title={t('billsTitle')} testId="bills-page" right={<MyPaymentsLink />}>
+    <Page title={t('billsTitle')} testId="bills-page">
+      <MyPaymentsLink />
       <ForPatient>{(p) => <PendingBills patient={p} />}</ForPatient>
     </Page>
   );
@@ -149,9 +150,11 @@ function MyPaymentsLink() {
   const { t } = useI18n();
   const navigate = useNavigate();
   return (
-    <a className="small" data-testid="bills-my-payments" onClick={() => navigate('/bill-payments')}>
-      {t('billMyPayments')}
-    </a>
+    <div className="padded-x small" style={{ paddingTop: 8, textAlign: 'right' }}>
+      <a data-testid="bills-my-payments" onClick={() => navigate('/bill-payments')}>
+        {t('billMyPayments')} ›
+      </a>
+    </div>
   );
 }
 
