@@ -1,0 +1,327 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { createHisSim, type HisSim } from '../../../../../packages/his-sim/src/index.js';
+import { createTestApp, type TestApp } from '../../testing/harness.js';
+import { loginStaff } from '../../testing/staff.js';
+import { abnormalOrders, paymentOrders, refunds } from '../payments/schema.js';
+import { HIS_EVENT_SWEEP_JOB, checkedInEventId, hisEventState } from '../registration/his-events.js';
+import { messagesOf, newPatient, openClinic, payAtSandbox } from '../registration/test-helpers.js';
+import { billWritebacks, bills } from './schema.js';
+import { WRITEBACK_SWEEP_JOB } from './service.js';
+
+/**
+ * Issue 4 acceptance, with the reference HIS simulator running as the hospital's HIS: the platform
+ * talks to it only over HTTP (HIS_PROVIDER=http), and it drives the platform only through the
+ * signed integration API, exactly as a hospital's HIS would.
+ *
+ * Clock: 2026-11-23 09:00 Shanghai; clinics are that afternoon (first segment 14:00).
+ */
+let t: TestApp;
+let sim: HisSim;
+let admin: string;
+
+beforeAll(async () => {
+  sim = await createHisSim({
+    seed: 42,
+    // orders at once; the pharmacy dispenses right after the write-back; lab tests only when told
+    timings: { orderMs: 0, dispenseMs: 0, performMs: null, reportMs: 0, retryMs: 20 },
+    admissionRate: 0,
+    abnormalRate: 0.5,
+  });
+  t = await createTestApp({
+    config: {
+      HIS_PROVIDER: 'http',
+      HIS_URL: sim.url,
+      HIS_TIMEOUT_MS: '5000',
+      ACCESS_TOKEN_TTL_SECONDS: '86400',
+    },
+  });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  admin = (await loginStaff(t, 'admin')).token;
+  const channel = await t.api.post('/api/v1/admin/channels', {
+    token: admin,
+    body: {
+      code: `his-sim-${randomBytes(3).toString('hex')}`,
+      name: '院内 HIS（模拟器）',
+      kind: 'his_counter',
+      allowedOperations: [
+        'his.visits.push',
+        'his.bills.push',
+        'his.execution.push',
+        'lis.reports.push',
+        'pacs.reports.push',
+      ],
+    },
+  });
+  expect(channel.status, JSON.stringify(channel.body)).toBe(201);
+  const port = (t.app.server.address() as AddressInfo).port;
+  sim.connect(`http://127.0.0.1:${port}`, { appId: channel.body.appId, secret: channel.body.secret });
+});
+afterAll(async () => {
+  await sim?.close();
+  await t?.close();
+});
+
+/** A patient booked into this afternoon's clinic and checked in at 13:30. */
+async function checkedInPatient() {
+  t.clock.set('2026-11-23T01:00:00Z');
+  const clinic = await openClinic(t, admin, { clinicDate: '2026-11-23', feeFen: 0 });
+  const p = await newPatient(t);
+  const booked = await t.api.post('/api/v1/registrations', {
+    token: p.token,
+    body: {
+      patientId: p.patientId,
+      scheduleId: clinic.scheduleId,
+      idempotencyKey: `sim-${randomBytes(6).toString('hex')}`,
+    },
+  });
+  expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+  t.clock.set('2026-11-23T05:30:00Z');
+  const checkIn = await t.api.post(`/api/v1/registrations/${booked.body.id}/check-in`, {
+    token: p.token,
+    body: {},
+  });
+  expect(checkIn.status, JSON.stringify(checkIn.body)).toBe(200);
+  expect(checkIn.body.state).toBe('checked_in');
+  return { ...p, registrationId: booked.body.id as string };
+}
+
+/** The event job runs, the HIS opens the visit and places its orders, the bills reach the patient. */
+async function billsAfterCheckIn(p: Awaited<ReturnType<typeof checkedInPatient>>) {
+  await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
+  await sim.idle();
+  expect(sim.state.errors).toEqual([]);
+  const list = await t.api.get(`/api/v1/bills?patientId=${p.patientId}`, { token: p.token });
+  expect(list.status).toBe(200);
+  return list.body.items as any[];
+}
+
+async function pay(p: { token: string; patientId: string }, billIds: string[]) {
+  const start = await t.api.post('/api/v1/bill-payments', {
+    token: p.token,
+    body: { patientId: p.patientId, billIds, idempotencyKey: `k-${randomBytes(6).toString('hex')}` },
+  });
+  expect(start.status, JSON.stringify(start.body)).toBe(201);
+  await payAtSandbox(t, p.token, start.body.orderId, start.body.orderNo);
+  await sim.idle();
+  return start.body as { id: string; orderId: string; orderNo: string; amountFen: number };
+}
+
+const billRow = async (id: string) => (await t.app.ctx.db.select().from(bills).where(eq(bills.id, id)))[0];
+
+describe('with his-sim as the HIS: check-in to refund (issue 4 acceptance)', () => {
+  it('check-in → bills appear → two paid at once → HIS write-back → guidance → unexecuted refunded online, executed sent to the counter', async () => {
+    const p = await checkedInPatient();
+    // The check-in is recorded for the HIS and delivered once by the job, with the patient and doctor.
+    expect(await hisEventState(t.app.ctx, checkedInEventId(p.registrationId))).toMatchObject({
+      state: 'pending',
+      attempts: 0,
+    });
+    const items = await billsAfterCheckIn(p);
+    expect(await hisEventState(t.app.ctx, checkedInEventId(p.registrationId))).toMatchObject({
+      state: 'sent',
+      attempts: 1,
+    });
+    const event = sim.state.received.find((c) => c.path === '/qingnang/v1/events')!;
+    expect(event.body).toMatchObject({
+      type: 'registration.checked_in',
+      eventId: checkedInEventId(p.registrationId),
+      registration: { id: p.registrationId, clinicDate: '2026-11-23', queueNumber: 1 },
+      patient: { id: p.patientId, name: '张三' },
+    });
+    expect(event.body.doctor.name).toBeTruthy();
+
+    const visit = [...sim.state.visits.values()].find((v) => v.registrationId === p.registrationId)!;
+    expect(items.map((b) => b.billNo).sort()).toEqual([...visit.billNos].sort());
+    const drug = items.find((b) => b.kind === 'prescription');
+    const lab = items.find((b) => b.kind === 'lab');
+    expect(drug).toMatchObject({ state: 'pending', execDepartment: '门诊西药房' });
+    expect(lab).toMatchObject({ state: 'pending', execDepartment: '检验科' });
+    expect(drug.items.length).toBeGreaterThan(0);
+    expect(drug.amountFen).toBe(drug.items.reduce((s: number, i: any) => s + i.amountFen, 0));
+
+    // Two bills in one payment; the HIS takes the write-back once and answers its receipt number.
+    const payment = await pay(p, [drug.id, lab.id]);
+    expect(payment.amountFen).toBe(drug.amountFen + lab.amountFen);
+    const wb = sim.state.writeBacks.get(payment.orderNo)!;
+    expect(wb.billNos.sort()).toEqual([drug.billNo, lab.billNo].sort());
+    expect(wb.amountFen).toBe(payment.amountFen);
+
+    const receipt = await t.api.get(`/api/v1/bill-payments/${payment.id}`, { token: p.token });
+    expect(receipt.body.writeBack).toMatchObject({ state: 'done', attempts: 1, hisReceiptNo: wb.receiptNo });
+    const drugOnReceipt = receipt.body.bills.find((b: any) => b.id === drug.id);
+    expect(drugOnReceipt.guidance).toMatchObject({
+      department: '门诊西药房',
+      location: '门诊楼1层 3号发药窗口',
+    });
+    expect(drugOnReceipt.guidance.zh).toContain('取药');
+    expect(receipt.body.bills.find((b: any) => b.id === lab.id).guidance.zh).toContain('检验科');
+    expect(await messagesOf(t, p.accountId, 'bill.paid')).toBe(1);
+
+    // The pharmacy dispensed the drugs right after the write-back (his-sim pushed it): counter only.
+    expect(await billRow(drug.id)).toMatchObject({ executionStatus: 'dispensed', state: 'confirmed' });
+    const refused = await t.api.post(`/api/v1/bill-payments/${payment.id}/refund`, {
+      token: p.token,
+      body: { billIds: [drug.id] },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('GO_TO_COUNTER');
+    expect(refused.body.details).toMatchObject({ reason: 'EXECUTED', billNo: drug.billNo });
+
+    // The lab test was not performed: refunded online, the HIS cancels it.
+    const ok = await t.api.post(`/api/v1/bill-payments/${payment.id}/refund`, {
+      token: p.token,
+      body: { billIds: [lab.id] },
+    });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body).toMatchObject({ amountFen: lab.amountFen, state: 'succeeded' });
+    expect(await billRow(lab.id)).toMatchObject({ state: 'refunded' });
+    expect(await billRow(drug.id)).toMatchObject({ state: 'confirmed' });
+    expect(sim.state.bills.get(lab.billNo)!.state).toBe('refunded');
+    expect(sim.state.bills.get(drug.billNo)!.state).toBe('paid');
+    const [o] = await t.app.ctx.db.select().from(paymentOrders).where(eq(paymentOrders.id, payment.orderId));
+    expect(o).toMatchObject({ state: 'partially_refunded', refundedFen: lab.amountFen });
+
+    // A second delivery of the same check-in opens no second visit.
+    await t.app.ctx.adapters.his.publishEvent(t.app.ctx, event.body as any);
+    await sim.idle();
+    expect([...sim.state.visits.values()].filter((v) => v.registrationId === p.registrationId)).toHaveLength(
+      1,
+    );
+  });
+
+  it('HIS write-back down → retried by the job → automatic full refund after N failures, listed for finance', async () => {
+    const p = await checkedInPatient();
+    const items = await billsAfterCheckIn(p);
+    const max = t.app.ctx.config.BILL_WRITEBACK_MAX_ATTEMPTS;
+    sim.faults.writeBackFailures = 1000;
+    let payment: Awaited<ReturnType<typeof pay>>;
+    try {
+      payment = await pay(
+        p,
+        items.map((b) => b.id),
+      );
+      for (let i = 2; i <= max; i++) {
+        t.clock.advance(31 * 60_000);
+        await t.app.ctx.jobs.runNow(WRITEBACK_SWEEP_JOB, {});
+      }
+    } finally {
+      sim.faults.writeBackFailures = 0;
+    }
+    // The HIS was asked N times and took nothing.
+    const asked = sim.state.received.filter(
+      (c) => c.path === '/qingnang/v1/bill-writebacks' && c.body.orderNo === payment.orderNo,
+    );
+    expect(asked.map((c) => c.status)).toEqual(Array(max).fill(503));
+    expect(sim.state.writeBacks.has(payment.orderNo)).toBe(false);
+
+    const [wb] = await t.app.ctx.db
+      .select()
+      .from(billWritebacks)
+      .where(eq(billWritebacks.paymentId, payment.id));
+    expect(wb).toMatchObject({ state: 'failed', attempts: max });
+    expect(wb.lastError).toContain('HIS_BUSY');
+    const [r] = await t.app.ctx.db.select().from(refunds).where(eq(refunds.id, wb.refundId!));
+    expect(r).toMatchObject({ amountFen: payment.amountFen, state: 'succeeded' });
+    const [o] = await t.app.ctx.db.select().from(paymentOrders).where(eq(paymentOrders.id, payment.orderId));
+    expect(o).toMatchObject({ state: 'refunded', refundedFen: payment.amountFen });
+    const abnormal = await t.app.ctx.db.select().from(abnormalOrders).where(eq(abnormalOrders.orderId, o.id));
+    expect(abnormal.map((a) => a.reason)).toEqual(['HIS_WRITEBACK_FAILED']);
+    for (const b of items) expect((await billRow(b.id)).state).toBe('pending');
+
+    const finance = await loginStaff(t, 'finance');
+    const list = await t.api.get('/api/v1/admin/bill-writeback-failures', { token: finance.token });
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ paymentId: payment.id, orderNo: payment.orderNo, attempts: max }),
+      ]),
+    );
+    // A later sweep asks the HIS no more and refunds nothing twice.
+    t.clock.advance(60 * 60_000);
+    await t.app.ctx.jobs.runNow(WRITEBACK_SWEEP_JOB, {});
+    expect(await t.app.ctx.db.select().from(refunds).where(eq(refunds.orderId, o.id))).toHaveLength(1);
+    expect(
+      sim.state.received.filter(
+        (c) => c.path === '/qingnang/v1/bill-writebacks' && c.body.orderNo === payment.orderNo,
+      ),
+    ).toHaveLength(max);
+  });
+
+  it('a lab report published by his-sim reaches the patient with a flagged indicator', async () => {
+    const p = await checkedInPatient();
+    const items = await billsAfterCheckIn(p);
+    const lab = items.find((b) => b.kind === 'lab');
+    await pay(p, [lab.id]);
+    // The lab performs the test; the LIS publishes the report.
+    await sim.execute(lab.billNo);
+    await sim.idle();
+    expect(sim.state.errors).toEqual([]);
+    expect(await billRow(lab.id)).toMatchObject({ executionStatus: 'performed' });
+    const published = [...sim.state.reports.values()].find((r) => r.billNo === lab.billNo)!;
+    expect(published.flagged.length).toBeGreaterThan(0);
+
+    const list = await t.api.get(`/api/v1/reports?patientId=${p.patientId}&kind=lab`, { token: p.token });
+    expect(list.status).toBe(200);
+    const mine = list.body.items.find((r: any) => r.reportNo === published.reportNo);
+    expect(mine).toMatchObject({ kind: 'lab', status: 'final' });
+    const detail = await t.api.get(`/api/v1/reports/${mine.id}`, { token: p.token });
+    expect(detail.status).toBe(200);
+    const flagged = detail.body.observations.filter((o: any) => o.flag === 'H' || o.flag === 'L');
+    expect(flagged.length).toBeGreaterThan(0);
+    const one = flagged.find((o: any) => typeof o.value === 'number')!;
+    expect(one.flag === 'H' ? one.value > one.refHigh : one.value < one.refLow).toBe(true);
+    // A stranger sees it exactly like a missing report.
+    const stranger = await newPatient(t);
+    const foreign = await t.api.get(`/api/v1/reports/${mine.id}`, { token: stranger.token });
+    const missing = await t.api.get('/api/v1/reports/00000000-0000-4000-8000-000000000000', {
+      token: stranger.token,
+    });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.code).toBe(missing.body.code);
+  });
+});
+
+describe('platform → HIS events', () => {
+  it('a check-in succeeds while the HIS is down; the event is retried until the HIS takes it, once', async () => {
+    sim.faults.eventFailures = 2;
+    const p = await checkedInPatient(); // the check-in itself never waits for the HIS
+    const id = checkedInEventId(p.registrationId);
+    await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
+    expect(await hisEventState(t.app.ctx, id)).toMatchObject({ state: 'pending', attempts: 1 });
+    expect((await hisEventState(t.app.ctx, id))!.lastError).toContain('HIS_BUSY');
+    // Not due yet: nothing is sent.
+    await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
+    expect(await hisEventState(t.app.ctx, id)).toMatchObject({ attempts: 1 });
+    t.clock.advance(20_000);
+    await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
+    expect(await hisEventState(t.app.ctx, id)).toMatchObject({ state: 'pending', attempts: 2 });
+    t.clock.advance(40_000);
+    await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
+    await sim.idle();
+    expect(await hisEventState(t.app.ctx, id)).toMatchObject({ state: 'sent', attempts: 3, lastError: null });
+    expect(
+      sim.state.received
+        .filter((c) => c.path === '/qingnang/v1/events' && c.body.eventId === id)
+        .map((c) => c.status),
+    ).toEqual([503, 503, 200]);
+    const list = await t.api.get(`/api/v1/bills?patientId=${p.patientId}`, { token: p.token });
+    expect(list.body.items.length).toBeGreaterThanOrEqual(2);
+    // Delivered: later sweeps send nothing more.
+    t.clock.advance(3600_000);
+    await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
+    expect(sim.state.received.filter((c) => c.body.eventId === id)).toHaveLength(3);
+  });
+
+  it('unsigned or wrongly signed calls to the HIS are refused by his-sim', async () => {
+    const res = await fetch(`${sim.url}/qingnang/v1/bill-writebacks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ orderNo: 'X', bills: [] }),
+    });
+    expect(res.status).toBe(401);
+    expect((await res.json()).code).toBe('SIGNATURE_MISSING');
+  });
+});

@@ -1,0 +1,200 @@
+/**
+ * What the simulated hospital prescribes, tests and charges: a small but realistic catalogue of a
+ * Chinese general hospital's outpatient drugs, lab panels (with their indicators and adult
+ * reference ranges) and imaging exams, with typical prices in fen.
+ */
+
+export interface Drug {
+  code: string;
+  name: string;
+  spec: string;
+  unit: string;
+  priceFen: number;
+}
+
+export const DRUGS: Drug[] = [
+  { code: 'Y0101', name: '阿莫西林胶囊', spec: '0.25g*24粒', unit: '盒', priceFen: 1850 },
+  { code: 'Y0102', name: '头孢克肟分散片', spec: '0.1g*6片', unit: '盒', priceFen: 3280 },
+  { code: 'Y0201', name: '布洛芬缓释胶囊', spec: '0.3g*20粒', unit: '盒', priceFen: 2300 },
+  { code: 'Y0301', name: '盐酸氨溴索口服溶液', spec: '100ml:0.6g', unit: '瓶', priceFen: 2640 },
+  { code: 'Y0401', name: '奥美拉唑肠溶胶囊', spec: '20mg*14粒', unit: '盒', priceFen: 1960 },
+  { code: 'Y0501', name: '盐酸二甲双胍片', spec: '0.5g*48片', unit: '盒', priceFen: 1520 },
+  { code: 'Y0502', name: '苯磺酸氨氯地平片', spec: '5mg*28片', unit: '盒', priceFen: 2990 },
+  { code: 'Y0503', name: '阿托伐他汀钙片', spec: '20mg*7片', unit: '盒', priceFen: 3560 },
+  { code: 'Y0601', name: '蒙脱石散', spec: '3g*10袋', unit: '盒', priceFen: 1680 },
+  { code: 'Y0701', name: '连花清瘟胶囊', spec: '0.35g*24粒', unit: '盒', priceFen: 1480 },
+  { code: 'Y0801', name: '氯雷他定片', spec: '10mg*6片', unit: '盒', priceFen: 2150 },
+];
+
+/** One indicator: numeric with a reference range (`low`/`high`, either may be absent) or qualitative. */
+export interface Indicator {
+  code: string;
+  name: string;
+  unit?: string;
+  low?: number;
+  high?: number;
+  /** decimals shown */
+  digits?: number;
+  /** qualitative result: normal text and abnormal texts */
+  qualitative?: { normal: string; abnormal: string[] };
+}
+
+export interface LabPanel {
+  code: string;
+  name: string;
+  priceFen: number;
+  specimen: string;
+  indicators: Indicator[];
+}
+
+export const LAB_PANELS: LabPanel[] = [
+  {
+    code: 'J1001',
+    name: '血常规（五分类）',
+    priceFen: 2000,
+    specimen: '静脉血',
+    indicators: [
+      { code: 'WBC', name: '白细胞计数', unit: '10^9/L', low: 3.5, high: 9.5, digits: 2 },
+      { code: 'RBC', name: '红细胞计数', unit: '10^12/L', low: 4.3, high: 5.8, digits: 2 },
+      { code: 'HGB', name: '血红蛋白', unit: 'g/L', low: 130, high: 175, digits: 0 },
+      { code: 'HCT', name: '红细胞压积', unit: '%', low: 40, high: 50, digits: 1 },
+      { code: 'MCV', name: '平均红细胞体积', unit: 'fL', low: 82, high: 100, digits: 1 },
+      { code: 'PLT', name: '血小板计数', unit: '10^9/L', low: 125, high: 350, digits: 0 },
+      { code: 'NEUT%', name: '中性粒细胞百分比', unit: '%', low: 40, high: 75, digits: 1 },
+      { code: 'LYMPH%', name: '淋巴细胞百分比', unit: '%', low: 20, high: 50, digits: 1 },
+    ],
+  },
+  {
+    code: 'J2001',
+    name: '肝功能',
+    priceFen: 6000,
+    specimen: '静脉血',
+    indicators: [
+      { code: 'ALT', name: '丙氨酸氨基转移酶', unit: 'U/L', low: 9, high: 50, digits: 0 },
+      { code: 'AST', name: '天门冬氨酸氨基转移酶', unit: 'U/L', low: 15, high: 40, digits: 0 },
+      { code: 'TBIL', name: '总胆红素', unit: 'μmol/L', low: 3.4, high: 20.5, digits: 1 },
+      { code: 'DBIL', name: '直接胆红素', unit: 'μmol/L', low: 0, high: 6.8, digits: 1 },
+      { code: 'TP', name: '总蛋白', unit: 'g/L', low: 65, high: 85, digits: 1 },
+      { code: 'ALB', name: '白蛋白', unit: 'g/L', low: 40, high: 55, digits: 1 },
+      { code: 'GGT', name: 'γ-谷氨酰转移酶', unit: 'U/L', low: 10, high: 60, digits: 0 },
+      { code: 'ALP', name: '碱性磷酸酶', unit: 'U/L', low: 45, high: 125, digits: 0 },
+    ],
+  },
+  {
+    code: 'J2002',
+    name: '肾功能',
+    priceFen: 3000,
+    specimen: '静脉血',
+    indicators: [
+      { code: 'CREA', name: '肌酐', unit: 'μmol/L', low: 57, high: 111, digits: 0 },
+      { code: 'BUN', name: '尿素氮', unit: 'mmol/L', low: 3.1, high: 8.0, digits: 2 },
+      { code: 'UA', name: '尿酸', unit: 'μmol/L', low: 208, high: 428, digits: 0 },
+    ],
+  },
+  {
+    code: 'J2003',
+    name: '血脂四项',
+    priceFen: 4000,
+    specimen: '静脉血（空腹）',
+    indicators: [
+      { code: 'TC', name: '总胆固醇', unit: 'mmol/L', high: 5.2, digits: 2 },
+      { code: 'TG', name: '甘油三酯', unit: 'mmol/L', high: 1.7, digits: 2 },
+      { code: 'HDL-C', name: '高密度脂蛋白胆固醇', unit: 'mmol/L', low: 1.04, digits: 2 },
+      { code: 'LDL-C', name: '低密度脂蛋白胆固醇', unit: 'mmol/L', high: 3.4, digits: 2 },
+    ],
+  },
+  {
+    code: 'J2004',
+    name: '空腹血糖 + 糖化血红蛋白',
+    priceFen: 7800,
+    specimen: '静脉血（空腹）',
+    indicators: [
+      { code: 'GLU', name: '葡萄糖', unit: 'mmol/L', low: 3.9, high: 6.1, digits: 2 },
+      { code: 'HbA1c', name: '糖化血红蛋白', unit: '%', low: 4, high: 6, digits: 1 },
+    ],
+  },
+  {
+    code: 'J3001',
+    name: '尿常规',
+    priceFen: 1000,
+    specimen: '中段尿',
+    indicators: [
+      {
+        code: 'U-PRO',
+        name: '尿蛋白',
+        qualitative: { normal: '阴性(-)', abnormal: ['弱阳性(±)', '阳性(+)'] },
+      },
+      { code: 'U-GLU', name: '尿糖', qualitative: { normal: '阴性(-)', abnormal: ['阳性(+)', '阳性(++)'] } },
+      { code: 'U-WBC', name: '尿白细胞', unit: '/μL', low: 0, high: 25, digits: 0 },
+      { code: 'U-RBC', name: '尿红细胞', unit: '/μL', low: 0, high: 17, digits: 0 },
+      { code: 'SG', name: '尿比重', low: 1.003, high: 1.03, digits: 3 },
+    ],
+  },
+];
+
+export interface ImagingExam {
+  code: string;
+  name: string;
+  priceFen: number;
+  department: string;
+  location: string;
+  findings: { normal: string; abnormal: string[] };
+}
+
+export const IMAGING: ImagingExam[] = [
+  {
+    code: 'F1001',
+    name: '胸部正位 DR',
+    priceFen: 8000,
+    department: '放射科',
+    location: '医技楼1层 DR 2室',
+    findings: {
+      normal: '两肺纹理清晰，未见明显实质性病变；心影大小形态未见异常；双侧膈面光整，肋膈角锐利。',
+      abnormal: ['右下肺纹理增粗、模糊，考虑支气管炎可能，建议结合临床。'],
+    },
+  },
+  {
+    code: 'F2001',
+    name: '腹部彩超（肝胆胰脾）',
+    priceFen: 15000,
+    department: '超声科',
+    location: '医技楼2层 超声 5室',
+    findings: {
+      normal: '肝脏大小形态正常，包膜光滑，实质回声均匀；胆囊、胰腺、脾脏未见明显异常。',
+      abnormal: ['肝实质回声增强、细密，远场回声衰减，提示轻度脂肪肝。'],
+    },
+  },
+  {
+    code: 'F3001',
+    name: '头颅 CT 平扫',
+    priceFen: 23000,
+    department: '放射科',
+    location: '医技楼1层 CT 1室',
+    findings: {
+      normal: '脑实质内未见异常密度影，脑室系统未见扩大，中线结构居中，颅骨未见骨折。',
+      abnormal: ['左侧基底节区见小斑点状低密度影，考虑腔隙性梗死，建议随访。'],
+    },
+  },
+];
+
+export const PHARMACY = { department: '门诊西药房', location: '门诊楼1层 3号发药窗口' };
+export const LAB = { department: '检验科', location: '门诊楼2层东侧 采血处' };
+
+/** Inpatient daily charge lines (category, item, unit price in fen). */
+export const WARD_DAILY: { code: string; name: string; category: string; unit: string; priceFen: number }[] =
+  [
+    { code: 'C0101', name: '普通病房床位费（三人间）', category: '床位费', unit: '日', priceFen: 5000 },
+    { code: 'C0201', name: '二级护理', category: '护理费', unit: '日', priceFen: 2600 },
+    { code: 'C0301', name: '住院诊查费', category: '诊查费', unit: '日', priceFen: 2000 },
+    { code: 'C0401', name: '静脉输液（首组）', category: '治疗费', unit: '次', priceFen: 1500 },
+    { code: 'C0501', name: '注射用头孢曲松钠 1g', category: '西药费', unit: '支', priceFen: 2860 },
+    { code: 'C0502', name: '0.9%氯化钠注射液 250ml', category: '西药费', unit: '袋', priceFen: 420 },
+  ];
+
+export const WARDS = ['心内科一病区', '呼吸内科病区', '普外科二病区', '消化内科病区'];
+export const DIAGNOSES = [
+  { code: 'J18.900', name: '社区获得性肺炎' },
+  { code: 'I10.x00', name: '原发性高血压' },
+  { code: 'K80.200', name: '胆囊结石' },
+  { code: 'E11.900', name: '2型糖尿病' },
+];

@@ -1,0 +1,18 @@
+export {
+  createHisSim,
+  DEFAULT_PLATFORM_SECRET,
+  DEFAULT_TIMINGS,
+  observe,
+  rngFor,
+  type HisSim,
+  type HisSimOptions,
+  type HisSimTimings,
+  type ReceivedCall,
+  type SimAdmission,
+  type SimBill,
+  type SimPatient,
+  type SimReport,
+  type SimVisit,
+} from './sim.js';
+export { DRUGS, IMAGING, LAB_PANELS, WARD_DAILY } from './catalogue.js';
+export { sign, signedHeaders } from './signing.js';

@@ -1,0 +1,904 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  DIAGNOSES,
+  DRUGS,
+  IMAGING,
+  LAB,
+  LAB_PANELS,
+  PHARMACY,
+  WARD_DAILY,
+  WARDS,
+  type Indicator,
+  type LabPanel,
+} from './catalogue.js';
+import { sameSignature, sign, signedHeaders } from './signing.js';
+
+// =============================================================================================
+// Options and state
+// =============================================================================================
+
+export interface HisSimTimings {
+  /** check-in → the visit is opened and its orders (bills) placed */
+  orderMs: number;
+  /** HIS write-back → the drugs are dispensed; null: only when told (execute()) */
+  dispenseMs: number | null;
+  /** HIS write-back → the lab test or exam is performed; null: only when told */
+  performMs: number | null;
+  /** performed → its report is published */
+  reportMs: number;
+  /** check-in → admission, for the share `admissionRate` of check-ins */
+  admitMs: number;
+  /** one simulated inpatient day (its charges are pushed at its end) */
+  dayMs: number;
+  /** delay before the simulator retries a push the platform could not take */
+  retryMs: number;
+}
+
+export interface HisSimOptions {
+  /** the platform, e.g. http://127.0.0.1:3000 (may be set later with connect()) */
+  platformUrl?: string;
+  /** the integration channel the simulator signs its pushes with */
+  channel?: { appId: string; secret: string };
+  /** verifies the platform's calls (the platform's HIS_SECRET); null accepts unsigned calls */
+  platformSecret?: string | null;
+  /** the app id the platform signs with (default qingnang) */
+  platformAppId?: string;
+  seed?: number;
+  port?: number;
+  host?: string;
+  timings?: Partial<HisSimTimings>;
+  /** share of check-ins admitted as inpatients (0..1, default 0.1) */
+  admissionRate?: number;
+  /** inpatient days before discharge (default 3) */
+  stayDays?: number;
+  /** chance that a numeric indicator is out of range (default 0.15) */
+  abnormalRate?: number;
+  /** the simulator's clock (default: the wall clock corrected by the platform's answers) */
+  now?: () => Date;
+  log?: (msg: string, detail?: Record<string, unknown>) => void;
+}
+
+export const DEFAULT_TIMINGS: HisSimTimings = {
+  orderMs: 5_000,
+  dispenseMs: 90_000,
+  performMs: 120_000,
+  reportMs: 60_000,
+  admitMs: 15_000,
+  dayMs: 180_000,
+  retryMs: 2_000,
+};
+
+export const DEFAULT_PLATFORM_SECRET = 'qingnang-demo-his-outbound-secret';
+
+export type BillKind = 'prescription' | 'lab' | 'exam';
+
+export interface SimPatient {
+  name: string;
+  idNumber?: string;
+  visitCardNo?: string | null;
+  gender?: string;
+}
+
+export interface SimBill {
+  billNo: string;
+  visitNo: string;
+  kind: BillKind;
+  title: string;
+  amountFen: number;
+  execDepartment: string;
+  execLocation: string;
+  items: {
+    code: string;
+    name: string;
+    spec?: string;
+    unit?: string;
+    quantity: number;
+    unitPriceFen: number;
+    amountFen: number;
+  }[];
+  /** ordered → paid (written back) → refunded */
+  state: 'ordered' | 'paid' | 'refunded';
+  execution: 'none' | 'dispensed' | 'performed';
+  orderNo?: string;
+  receiptNo?: string;
+  panels?: string[];
+  examCode?: string;
+  reportNo?: string;
+}
+
+export interface SimVisit {
+  visitNo: string;
+  registrationId: string;
+  visitDate: string;
+  patient: SimPatient;
+  department: string | null;
+  doctor: string | null;
+  billNos: string[];
+}
+
+export interface SimReport {
+  reportNo: string;
+  billNo: string;
+  kind: 'lab' | 'exam';
+  title: string;
+  flagged: { code: string; flag: string }[];
+}
+
+export interface SimAdmission {
+  admissionNo: string;
+  patient: SimPatient;
+  ward: string;
+  admittedAt: string;
+  days: number;
+  totalFen: number;
+  discharged: boolean;
+}
+
+/** The platform's call as the simulator received it (bodies kept for inspection). */
+export interface ReceivedCall {
+  path: string;
+  body: Record<string, any>;
+  status: number;
+  at: string;
+}
+
+export interface HisSim {
+  url: string;
+  port: number;
+  /** points the simulator at a platform and its channel (when not known at creation) */
+  connect(platformUrl: string, channel: { appId: string; secret: string }): void;
+  /** resolves when no scheduled work is left (the pushes it planned have been made) */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+  /** fault injection: failing answers the simulator gives the platform */
+  faults: { writeBackFailures: number; eventFailures: number; refundFailures: number };
+  /** executes a paid bill now (dispensed or performed); its report follows after reportMs */
+  execute(billNo: string): Promise<void>;
+  /** admits a patient now (as the ward's admission office does) */
+  admit(patient: SimPatient): Promise<SimAdmission>;
+  readonly state: {
+    received: ReceivedCall[];
+    visits: Map<string, SimVisit>;
+    bills: Map<string, SimBill>;
+    writeBacks: Map<string, { receiptNo: string; billNos: string[]; amountFen: number }>;
+    refunds: Map<string, { orderNo: string; billNos: string[]; amountFen: number }>;
+    cancellations: Map<string, { orderNo: string | null; amountFen: number }>;
+    deposits: Map<string, { admissionNo: string; amountFen: number; hisReceiptNo: string }>;
+    settlements: { admissionNo: string; kind: string; amountFen: number }[];
+    admissions: Map<string, SimAdmission>;
+    reports: Map<string, SimReport>;
+    /** pushes the platform refused for good, or that kept failing */
+    errors: string[];
+  };
+  /** a summary for the /sim/state control endpoint and logs */
+  summary(): Record<string, unknown>;
+}
+
+// =============================================================================================
+// Deterministic randomness
+// =============================================================================================
+
+/** mulberry32 seeded from (seed, key): the same seed and key always give the same sequence. */
+export function rngFor(seed: number, key: string): () => number {
+  let a = createHash('sha256').update(`${seed}:${key}`).digest().readUInt32LE(0);
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(r: () => number, xs: T[]): T => xs[Math.floor(r() * xs.length)];
+function pickSome<T>(r: () => number, xs: T[], min: number, max: number): T[] {
+  const n = min + Math.floor(r() * (max - min + 1));
+  const pool = [...xs];
+  const out: T[] = [];
+  while (out.length < n && pool.length) out.push(pool.splice(Math.floor(r() * pool.length), 1)[0]);
+  return out;
+}
+
+/** One indicator's result: inside its range, or (with probability `abnormal`) outside it. */
+export function observe(r: () => number, ind: Indicator, abnormal: number) {
+  if (ind.qualitative) {
+    const bad = r() < abnormal;
+    return {
+      value: bad ? pick(r, ind.qualitative.abnormal) : ind.qualitative.normal,
+      refText: ind.qualitative.normal,
+      flag: bad ? ('H' as const) : ('N' as const),
+    };
+  }
+  const low = ind.low ?? 0;
+  const high = ind.high ?? low * 2 + 1;
+  const span = high - low;
+  let v: number;
+  let flag: 'H' | 'L' | 'N' = 'N';
+  if (r() < abnormal) {
+    const goLow = ind.low !== undefined && ind.low > 0 && (ind.high === undefined || r() < 0.35);
+    if (goLow) {
+      v = low - span * (0.05 + r() * 0.25);
+      if (v <= 0) v = low * (0.5 + r() * 0.4);
+      flag = 'L';
+    } else {
+      v = high + span * (0.08 + r() * 0.6);
+      flag = 'H';
+    }
+  } else {
+    v = low + span * (0.1 + r() * 0.8);
+  }
+  const digits = ind.digits ?? 2;
+  const f = 10 ** digits;
+  v = Math.round(v * f) / f;
+  // rounding must not carry a value across the limit
+  if (flag === 'N') v = Math.min(Math.max(v, low), high);
+  if (flag === 'H' && ind.high !== undefined && v <= ind.high) v = ind.high + 1 / f;
+  if (flag === 'L' && ind.low !== undefined && v >= ind.low) v = ind.low - 1 / f;
+  return { value: Number(v.toFixed(digits)), refLow: ind.low, refHigh: ind.high, unit: ind.unit, flag };
+}
+
+// =============================================================================================
+// The simulator
+// =============================================================================================
+
+class PushRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`platform answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
+  }
+}
+
+/**
+ * Starts the simulated HIS/LIS/PACS: an HTTP server taking the platform's outbound calls (the
+ * contract in docs/api.md) and a driver that pushes to the platform's signed integration API the
+ * way a hospital's systems do. Deterministic for a seed and an order of events.
+ */
+export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
+  const timings: HisSimTimings = { ...DEFAULT_TIMINGS, ...opts.timings };
+  const seed = opts.seed ?? 20261123;
+  const admissionRate = opts.admissionRate ?? 0.1;
+  const stayDays = opts.stayDays ?? 3;
+  const abnormalRate = opts.abnormalRate ?? 0.15;
+  const platformSecret = opts.platformSecret === undefined ? DEFAULT_PLATFORM_SECRET : opts.platformSecret;
+  const platformAppId = opts.platformAppId ?? 'qingnang';
+  const log = opts.log ?? (() => undefined);
+  let platformUrl = opts.platformUrl?.replace(/\/$/, '');
+  let channel = opts.channel;
+  let skewMs = 0;
+  const now = opts.now ?? (() => new Date(Date.now() + skewMs));
+
+  const state: HisSim['state'] = {
+    received: [],
+    visits: new Map(),
+    bills: new Map(),
+    writeBacks: new Map(),
+    refunds: new Map(),
+    cancellations: new Map(),
+    deposits: new Map(),
+    settlements: [],
+    admissions: new Map(),
+    reports: new Map(),
+    errors: [],
+  };
+  const events = new Map<string, { visitNo?: string }>();
+  const faults = { writeBackFailures: 0, eventFailures: 0, refundFailures: 0 };
+  const seenNonces = new Map<string, number>();
+  let visitSeq = 0;
+  let admissionSeq = 0;
+  let receiptSeq = 0;
+  let closed = false;
+
+  // ------------------------------------------------------------------ scheduled work
+  let pending = 0;
+  let waiters: (() => void)[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const settle = () => {
+    if (pending > 0) return;
+    const w = waiters;
+    waiters = [];
+    w.forEach((f) => f());
+  };
+  function later(ms: number, label: string, fn: () => Promise<void>) {
+    if (closed) return;
+    pending++;
+    const timer = setTimeout(async () => {
+      timers.delete(timer);
+      try {
+        if (!closed) await fn();
+      } catch (err) {
+        const msg = `${label}: ${(err as Error).message}`;
+        state.errors.push(msg);
+        log('push failed', { label, error: (err as Error).message });
+      } finally {
+        pending--;
+        settle();
+      }
+    }, ms);
+    timers.add(timer);
+  }
+
+  // ------------------------------------------------------------------ pushes to the platform
+  const dateOf = (d: Date) => {
+    const local = new Date(d.getTime() + 8 * 3600_000); // the hospital's day (China Standard Time)
+    return local.toISOString().slice(0, 10);
+  };
+
+  async function push(path: string, body: unknown): Promise<any> {
+    if (!platformUrl || !channel) throw new Error('his-sim is not connected to a platform');
+    const raw = JSON.stringify(body);
+    let lastError: Error | undefined;
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      if (closed) throw new Error('his-sim closed');
+      const headers = signedHeaders(
+        channel.appId,
+        channel.secret,
+        'POST',
+        path,
+        raw,
+        Math.floor(now().getTime() / 1000),
+        randomBytes(12).toString('hex'),
+      );
+      let res: Response;
+      try {
+        res = await fetch(platformUrl + path, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: raw,
+          signal: AbortSignal.timeout(10_000),
+        });
+      } catch (err) {
+        lastError = err as Error;
+        await sleep(timings.retryMs * attempt);
+        continue;
+      }
+      const text = await res.text();
+      const parsed = text ? safeJson(text) : {};
+      if (res.ok) return parsed;
+      if (res.status === 401 && parsed?.code === 'TIMESTAMP_STALE' && !opts.now) {
+        // the platform's clock differs from ours: sign with its time from now on
+        const serverTime = Number(parsed?.details?.serverTime);
+        if (Number.isFinite(serverTime)) skewMs = serverTime * 1000 - Date.now();
+        continue;
+      }
+      if (res.status >= 500 || res.status === 429) {
+        lastError = new PushRefused(res.status, parsed);
+        await sleep(timings.retryMs * attempt);
+        continue;
+      }
+      throw new PushRefused(res.status, parsed);
+    }
+    throw lastError ?? new Error('push failed');
+  }
+
+  // ------------------------------------------------------------------ the HIS's own behaviour
+  /** After a check-in: open the visit and place the doctor's orders (drugs, lab tests, maybe imaging). */
+  async function openVisit(ev: any) {
+    const n = ++visitSeq;
+    const r = rngFor(seed, `visit:${n}`);
+    const visitDate = ev.registration?.clinicDate ?? dateOf(now());
+    const visitNo = `MZ${visitDate.replace(/-/g, '')}${String(n).padStart(5, '0')}`;
+    events.set(ev.eventId, { visitNo });
+    const patient: SimPatient = {
+      name: ev.patient.name,
+      idNumber: ev.patient.idNumber ?? undefined,
+      visitCardNo: ev.patient.visitCardNo ?? null,
+      gender: ev.patient.gender,
+    };
+    const visit: SimVisit = {
+      visitNo,
+      registrationId: ev.registration?.id,
+      visitDate,
+      patient,
+      department: ev.department?.name ?? null,
+      doctor: ev.doctor?.name ?? null,
+      billNos: [],
+    };
+    state.visits.set(visitNo, visit);
+    const bills = planOrders(r, visitNo);
+    later(timings.orderMs, `visit ${visitNo}`, async () => {
+      await push('/api/integration/v1/his/visits', {
+        visitNo,
+        visitDate,
+        ...(visit.department ? { departmentName: visit.department.slice(0, 50) } : {}),
+        ...(visit.doctor ? { doctorName: visit.doctor.slice(0, 50) } : {}),
+        patient: patientRef(patient),
+      });
+      for (const b of bills) {
+        state.bills.set(b.billNo, b);
+        visit.billNos.push(b.billNo);
+      }
+      await push('/api/integration/v1/his/bills', {
+        visitNo,
+        bills: bills.map((b) => ({
+          billNo: b.billNo,
+          kind: b.kind,
+          title: b.title,
+          execDepartment: b.execDepartment,
+          execLocation: b.execLocation,
+          billedAt: now().toISOString(),
+          items: b.items,
+        })),
+      });
+      log('visit opened with orders', { visitNo, bills: bills.length });
+    });
+    if (r() < admissionRate)
+      later(timings.admitMs, `admission after ${visitNo}`, async () => void (await admit(patient)));
+    return visitNo;
+  }
+
+  function planOrders(r: () => number, visitNo: string): SimBill[] {
+    const out: SimBill[] = [];
+    const drugs = pickSome(r, DRUGS, 1, 3);
+    const drugItems = drugs.map((d) => {
+      const quantity = 1 + Math.floor(r() * 2);
+      return {
+        code: d.code,
+        name: d.name,
+        spec: d.spec,
+        unit: d.unit,
+        quantity,
+        unitPriceFen: d.priceFen,
+        amountFen: quantity * d.priceFen,
+      };
+    });
+    out.push(
+      bill(visitNo, 'CF1', 'prescription', '西药处方', PHARMACY.department, PHARMACY.location, drugItems),
+    );
+    const panels = pickSome(r, LAB_PANELS, 1, 3);
+    const lab = bill(
+      visitNo,
+      'JY1',
+      'lab',
+      '检验申请单',
+      LAB.department,
+      LAB.location,
+      panels.map((p) => ({
+        code: p.code,
+        name: p.name,
+        unit: '项',
+        quantity: 1,
+        unitPriceFen: p.priceFen,
+        amountFen: p.priceFen,
+      })),
+    );
+    lab.panels = panels.map((p) => p.code);
+    out.push(lab);
+    if (r() < 0.5) {
+      const ex = pick(r, IMAGING);
+      const exam = bill(visitNo, 'JC1', 'exam', '检查申请单', ex.department, ex.location, [
+        {
+          code: ex.code,
+          name: ex.name,
+          unit: '次',
+          quantity: 1,
+          unitPriceFen: ex.priceFen,
+          amountFen: ex.priceFen,
+        },
+      ]);
+      exam.examCode = ex.code;
+      out.push(exam);
+    }
+    return out;
+  }
+
+  function bill(
+    visitNo: string,
+    suffix: string,
+    kind: BillKind,
+    title: string,
+    execDepartment: string,
+    execLocation: string,
+    items: SimBill['items'],
+  ): SimBill {
+    return {
+      billNo: `${visitNo}-${suffix}`,
+      visitNo,
+      kind,
+      title,
+      amountFen: items.reduce((s, i) => s + i.amountFen, 0),
+      execDepartment,
+      execLocation,
+      items,
+      state: 'ordered',
+      execution: 'none',
+    };
+  }
+
+  /** The pharmacy dispenses, or the lab/exam room performs, a paid bill. */
+  async function execute(billNo: string) {
+    const b = state.bills.get(billNo);
+    if (!b) throw new Error(`unknown bill ${billNo}`);
+    if (b.state !== 'paid' || b.execution !== 'none') return;
+    const status = b.kind === 'prescription' ? 'dispensed' : 'performed';
+    b.execution = status; // from now on the HIS refuses to cancel it
+    await push(`/api/integration/v1/his/bills/${encodeURIComponent(billNo)}/execution`, {
+      status,
+      executedAt: now().toISOString(),
+    });
+    log('bill executed', { billNo, status });
+    if (b.kind !== 'prescription') later(timings.reportMs, `report of ${billNo}`, () => publishReport(b));
+  }
+
+  async function publishReport(b: SimBill) {
+    const visit = state.visits.get(b.visitNo)!;
+    const r = rngFor(seed, `report:${b.billNo}`);
+    const reportedAt = now().toISOString();
+    if (b.kind === 'lab') {
+      const panels = (b.panels ?? [])
+        .map((c) => LAB_PANELS.find((p) => p.code === c))
+        .filter(Boolean) as LabPanel[];
+      const observations = panels.flatMap((p) =>
+        p.indicators.map((ind) => {
+          const o = observe(r, ind, abnormalRate);
+          return {
+            code: ind.code,
+            name: ind.name,
+            value: o.value,
+            ...('unit' in o && o.unit ? { unit: o.unit } : {}),
+            ...('refLow' in o && o.refLow !== undefined ? { refLow: o.refLow } : {}),
+            ...('refHigh' in o && o.refHigh !== undefined ? { refHigh: o.refHigh } : {}),
+            ...('refText' in o ? { refText: o.refText } : {}),
+            flag: o.flag,
+            section: p.name,
+          };
+        }),
+      );
+      const reportNo = `LIS-${b.billNo}`;
+      const title = panels.map((p) => p.name).join(' + ') || '检验报告';
+      await push('/api/integration/v1/his/lis/reports', {
+        reportNo,
+        kind: 'lab',
+        patient: patientRef(visit.patient),
+        title: title.slice(0, 100),
+        department: LAB.department,
+        setting: 'outpatient',
+        reportedAt,
+        status: 'final',
+        observations,
+        sections: panels.map((p) => ({ name: p.name.slice(0, 50) })),
+      });
+      b.reportNo = reportNo;
+      const flagged = observations.filter((o) => o.flag !== 'N').map((o) => ({ code: o.code, flag: o.flag }));
+      state.reports.set(reportNo, { reportNo, billNo: b.billNo, kind: 'lab', title, flagged });
+      log('lab report published', { reportNo, flagged: flagged.length });
+      return;
+    }
+    const ex = IMAGING.find((e) => e.code === b.examCode) ?? IMAGING[0];
+    const abnormal = r() < abnormalRate * 2;
+    const reportNo = `PACS-${b.billNo}`;
+    await push('/api/integration/v1/his/pacs/reports', {
+      reportNo,
+      kind: 'exam',
+      patient: patientRef(visit.patient),
+      title: ex.name,
+      department: ex.department,
+      setting: 'outpatient',
+      reportedAt,
+      status: 'final',
+      conclusion: abnormal ? pick(r, ex.findings.abnormal) : ex.findings.normal,
+      imageStudyUid: `1.2.156.112605.${seed}.${visitSeq}.${Math.floor(r() * 1e9)}`,
+    });
+    b.reportNo = reportNo;
+    state.reports.set(reportNo, {
+      reportNo,
+      billNo: b.billNo,
+      kind: 'exam',
+      title: ex.name,
+      flagged: abnormal ? [{ code: ex.code, flag: 'abnormal' }] : [],
+    });
+  }
+
+  /** Admission, then a charge list per simulated day, then discharge after `stayDays`. */
+  async function admit(patient: SimPatient): Promise<SimAdmission> {
+    const n = ++admissionSeq;
+    const r = rngFor(seed, `admission:${n}`);
+    const admittedAt = now();
+    const admissionNo = `ZY${dateOf(admittedAt).replace(/-/g, '')}${String(n).padStart(4, '0')}`;
+    const a: SimAdmission = {
+      admissionNo,
+      patient,
+      ward: pick(r, WARDS),
+      admittedAt: admittedAt.toISOString(),
+      days: 0,
+      totalFen: 0,
+      discharged: false,
+    };
+    const diagnosis = pick(r, DIAGNOSES);
+    await push('/api/integration/v1/his/admissions', {
+      admissionNo,
+      name: patient.name,
+      ...(patient.idNumber ? { idNumber: patient.idNumber } : {}),
+      ...(patient.visitCardNo ? { visitCardNo: patient.visitCardNo } : {}),
+      ward: a.ward,
+      bed: `${10 + Math.floor(r() * 30)}床`,
+      attendingDoctor: pick(r, ['王建国', '刘芳', '陈明', '赵丽华']),
+      diagnoses: [diagnosis],
+      admittedAt: a.admittedAt,
+    });
+    state.admissions.set(admissionNo, a);
+    log('patient admitted', { admissionNo, ward: a.ward });
+    const day = async () => {
+      const dayIndex = a.days;
+      const date = dateOf(new Date(Date.parse(a.admittedAt) + dayIndex * 86_400_000));
+      const lines = WARD_DAILY.filter((c, i) => i < 3 || r() < 0.6).map((c) => {
+        const quantity = c.category === '西药费' ? 1 + Math.floor(r() * 2) : 1;
+        return {
+          lineId: `${admissionNo}-D${dayIndex + 1}-${c.code}`,
+          date,
+          itemCode: c.code,
+          itemName: c.name,
+          category: c.category,
+          quantity,
+          unit: c.unit,
+          amountFen: quantity * c.priceFen,
+        };
+      });
+      await push(`/api/integration/v1/his/admissions/${admissionNo}/charges`, { lines });
+      a.days++;
+      a.totalFen += lines.reduce((s, l) => s + l.amountFen, 0);
+      if (a.days < stayDays) later(timings.dayMs, `day ${a.days + 1} of ${admissionNo}`, day);
+      else later(timings.dayMs / 2, `discharge of ${admissionNo}`, () => discharge(a));
+    };
+    later(timings.dayMs, `day 1 of ${admissionNo}`, day);
+    return a;
+  }
+
+  async function discharge(a: SimAdmission) {
+    await push(`/api/integration/v1/his/admissions/${a.admissionNo}/discharge`, {
+      dischargedAt: now().toISOString(),
+      totalCostFen: a.totalFen,
+    });
+    a.discharged = true;
+    log('patient discharged', { admissionNo: a.admissionNo, totalFen: a.totalFen });
+  }
+
+  // ------------------------------------------------------------------ the platform's calls to the HIS
+  type Answer = { status: number; body: Record<string, unknown> };
+  const refuse = (status: number, code: string, message: string): Answer => ({
+    status,
+    body: { code, message },
+  });
+  const busy = (): Answer => refuse(503, 'HIS_BUSY', 'HIS temporarily unavailable (simulated)');
+
+  const handlers: Record<string, (b: any) => Answer> = {
+    '/qingnang/v1/bill-writebacks': (b) => {
+      if (faults.writeBackFailures > 0) {
+        faults.writeBackFailures--;
+        return busy();
+      }
+      const done = state.writeBacks.get(b.orderNo);
+      if (done) return { status: 200, body: { receiptNo: done.receiptNo } };
+      const rows: SimBill[] = [];
+      for (const ref of b.bills ?? []) {
+        const row = state.bills.get(ref.billNo);
+        if (!row) return refuse(409, 'BILL_UNKNOWN', `unknown bill ${ref.billNo}`);
+        if (row.amountFen !== ref.amountFen)
+          return refuse(409, 'AMOUNT_MISMATCH', `amount of ${ref.billNo} differs`);
+        if (row.state !== 'ordered')
+          return refuse(409, 'BILL_NOT_PAYABLE', `bill ${ref.billNo} is ${row.state}`);
+        rows.push(row);
+      }
+      const receiptNo = `SF${dateOf(now()).replace(/-/g, '')}${String(++receiptSeq).padStart(6, '0')}`;
+      for (const row of rows) {
+        row.state = 'paid';
+        row.orderNo = b.orderNo;
+        row.receiptNo = receiptNo;
+        const ms = row.kind === 'prescription' ? timings.dispenseMs : timings.performMs;
+        if (ms !== null) later(ms, `execution of ${row.billNo}`, () => execute(row.billNo));
+      }
+      state.writeBacks.set(b.orderNo, {
+        receiptNo,
+        billNos: rows.map((r) => r.billNo),
+        amountFen: b.amountFen,
+      });
+      log('write-back taken', { orderNo: b.orderNo, receiptNo });
+      return { status: 200, body: { receiptNo } };
+    },
+    '/qingnang/v1/bill-refunds': (b) => {
+      if (faults.refundFailures > 0) {
+        faults.refundFailures--;
+        return busy();
+      }
+      if (state.refunds.has(b.refundKey)) return { status: 200, body: { ok: true } };
+      const rows = (b.bills ?? []).map((ref: any) => state.bills.get(ref.billNo));
+      if (rows.some((r: SimBill | undefined) => !r)) return refuse(409, 'BILL_UNKNOWN', 'unknown bill');
+      const executed = rows.find((r: SimBill) => r.execution !== 'none');
+      if (executed) return refuse(409, 'BILL_EXECUTED', `bill ${executed.billNo} was ${executed.execution}`);
+      for (const r of rows as SimBill[]) r.state = 'refunded';
+      state.refunds.set(b.refundKey, {
+        orderNo: b.orderNo,
+        billNos: rows.map((r: SimBill) => r.billNo),
+        amountFen: b.amountFen,
+      });
+      return { status: 200, body: { ok: true } };
+    },
+    '/qingnang/v1/registration-cancellations': (b) => {
+      state.cancellations.set(b.registrationId, { orderNo: b.orderNo ?? null, amountFen: b.amountFen });
+      return { status: 200, body: { ok: true } };
+    },
+    '/qingnang/v1/events': (b) => {
+      if (faults.eventFailures > 0) {
+        faults.eventFailures--;
+        return busy();
+      }
+      if (typeof b.eventId !== 'string' || typeof b.type !== 'string')
+        return refuse(400, 'EVENT_INVALID', 'eventId and type are required');
+      const seen = events.get(b.eventId);
+      if (seen) return { status: 200, body: { accepted: true, ...seen } };
+      if (b.type === 'registration.checked_in') {
+        if (!b.patient?.name) return refuse(400, 'EVENT_INVALID', 'patient is required');
+        const visitNo = openVisit(b);
+        return { status: 200, body: { accepted: true, visitNo } };
+      }
+      events.set(b.eventId, {});
+      return { status: 200, body: { accepted: true } };
+    },
+    '/qingnang/v1/inpatient/deposits': (b) => {
+      const seen = state.deposits.get(b.depositId);
+      if (seen) return { status: 200, body: { hisReceiptNo: seen.hisReceiptNo } };
+      const hisReceiptNo = `YJ${String(state.deposits.size + 1).padStart(8, '0')}`;
+      state.deposits.set(b.depositId, { admissionNo: b.admissionNo, amountFen: b.amountFen, hisReceiptNo });
+      return { status: 200, body: { hisReceiptNo } };
+    },
+    '/qingnang/v1/inpatient/settlements': (b) => {
+      state.settlements.push({ admissionNo: b.admissionNo, kind: b.kind, amountFen: b.amountFen });
+      return { status: 200, body: { ok: true } };
+    },
+  };
+
+  function verify(req: IncomingMessage, raw: string): Answer | undefined {
+    if (platformSecret === null) return undefined;
+    const h = (n: string) => (typeof req.headers[n] === 'string' ? (req.headers[n] as string) : '');
+    const [appId, ts, nonce, signature] = [
+      'x-qn-app-id',
+      'x-qn-timestamp',
+      'x-qn-nonce',
+      'x-qn-signature',
+    ].map(h);
+    if (!appId || !ts || !nonce || !signature)
+      return refuse(401, 'SIGNATURE_MISSING', 'signed headers required');
+    if (appId !== platformAppId) return refuse(401, 'APP_UNKNOWN', 'unknown app id');
+    if (Math.abs(Date.now() / 1000 - Number(ts)) > 300)
+      return refuse(401, 'TIMESTAMP_STALE', 'timestamp out of range');
+    if (!sameSignature(sign(platformSecret, req.method ?? 'POST', req.url ?? '', ts, nonce, raw), signature))
+      return refuse(401, 'SIGNATURE_INVALID', 'signature does not match');
+    const cutoff = Date.now() - 600_000;
+    for (const [k, at] of seenNonces) if (at < cutoff) seenNonces.delete(k);
+    if (seenNonces.has(nonce)) return refuse(401, 'NONCE_REPLAYED', 'nonce already used');
+    seenNonces.set(nonce, Date.now());
+    return undefined;
+  }
+
+  const summary = () => ({
+    connected: !!(platformUrl && channel),
+    visits: state.visits.size,
+    bills: state.bills.size,
+    writeBacks: state.writeBacks.size,
+    refunds: state.refunds.size,
+    cancellations: state.cancellations.size,
+    admissions: [...state.admissions.values()].map((a) => ({
+      admissionNo: a.admissionNo,
+      days: a.days,
+      discharged: a.discharged,
+    })),
+    reports: state.reports.size,
+    deposits: state.deposits.size,
+    pendingWork: pending,
+    faults,
+    errors: state.errors.slice(-20),
+  });
+
+  async function control(req: IncomingMessage, raw: string, path: string): Promise<Answer> {
+    if (req.method === 'GET' && (path === '/sim/state' || path === '/health'))
+      return { status: 200, body: summary() };
+    if (req.method !== 'POST') return refuse(405, 'METHOD_NOT_ALLOWED', 'POST only');
+    const b = (raw ? safeJson(raw) : {}) ?? {};
+    if (path === '/sim/faults') {
+      for (const k of Object.keys(faults) as (keyof typeof faults)[])
+        if (typeof b[k] === 'number' && b[k] >= 0) faults[k] = b[k];
+      return { status: 200, body: { faults } };
+    }
+    const m = /^\/sim\/bills\/([\w.:-]+)\/execute$/.exec(path);
+    if (m) {
+      await execute(m[1]);
+      return { status: 200, body: { bill: state.bills.get(m[1]) ?? null } };
+    }
+    if (path === '/sim/admissions') {
+      if (!b?.name) return refuse(400, 'PATIENT_REQUIRED', 'name and idNumber or visitCardNo');
+      const a = await admit({ name: b.name, idNumber: b.idNumber, visitCardNo: b.visitCardNo });
+      return { status: 201, body: { admissionNo: a.admissionNo } };
+    }
+    return refuse(404, 'NOT_FOUND', 'no such path');
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const path = (req.url ?? '/').split('?')[0];
+      let answer: Answer;
+      try {
+        if (path.startsWith('/sim/') || path === '/health') answer = await control(req, raw, path);
+        else if (req.method !== 'POST' || !handlers[path]) answer = refuse(404, 'NOT_FOUND', 'no such path');
+        else {
+          answer = verify(req, raw) ?? { status: 0, body: {} };
+          if (answer.status === 0) {
+            const body = safeJson(raw);
+            if (!body || typeof body !== 'object') answer = refuse(400, 'MALFORMED_JSON', 'body is not JSON');
+            else answer = handlers[path](body);
+          }
+          state.received.push({
+            path,
+            body: safeJson(raw) ?? {},
+            status: answer.status,
+            at: now().toISOString(),
+          });
+        }
+      } catch (err) {
+        answer = refuse(500, 'SIM_ERROR', (err as Error).message);
+      }
+      send(res, answer);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`;
+
+  return {
+    url,
+    port,
+    connect(u, c) {
+      platformUrl = u.replace(/\/$/, '');
+      channel = c;
+    },
+    idle: () => (pending === 0 ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))),
+    async close() {
+      closed = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      pending = 0;
+      settle();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+    faults,
+    execute,
+    admit,
+    state,
+    summary,
+  };
+}
+
+function patientRef(p: SimPatient) {
+  return {
+    name: p.name,
+    ...(p.idNumber ? { idNumber: p.idNumber } : {}),
+    ...(p.visitCardNo ? { visitCardNo: p.visitCardNo } : {}),
+  };
+}
+
+function send(res: ServerResponse, a: { status: number; body: unknown }) {
+  const text = JSON.stringify(a.body);
+  res.writeHead(a.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+function safeJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
