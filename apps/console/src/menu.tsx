@@ -4,6 +4,7 @@ import {
   CalendarOutlined,
   DashboardOutlined,
   DollarOutlined,
+  ExperimentOutlined,
   SettingOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -20,6 +21,7 @@ export const GROUPS: Record<string, { zh: string; en: string; icon: ReactNode }>
   scheduling: { zh: '排班号源', en: 'Scheduling', icon: <CalendarOutlined /> },
   registration: { zh: '挂号管理', en: 'Registration', icon: <TeamOutlined /> },
   payments: { zh: '支付财务', en: 'Payments', icon: <DollarOutlined /> },
+  services: { zh: '诊疗服务', en: 'Clinical services', icon: <ExperimentOutlined /> },
   system: { zh: '系统管理', en: 'Administration', icon: <SettingOutlined /> },
 };
 
@@ -32,6 +34,22 @@ export const EXTRA_MENUS: ConsoleMenu[] = [
     en: 'Buildings & floors',
     path: '/directory/buildings',
     permission: 'directory.manage',
+  },
+  {
+    key: 'writeback-failures',
+    group: 'payments',
+    zh: 'HIS 回写失败',
+    en: 'HIS write-back failures',
+    path: '/payments/writeback-failures',
+    permission: 'payments.read',
+  },
+  {
+    key: 'indicators',
+    group: 'services',
+    zh: '指标知识库',
+    en: 'Indicator knowledge base',
+    path: '/services/indicators',
+    permission: 'content.manage',
   },
 ];
 
@@ -61,6 +79,8 @@ export const ROUTE_PERMISSIONS: Record<string, { path: string; permission?: stri
   'payment-orders': { path: '/payments/orders', permission: 'payments.read' },
   refunds: { path: '/payments/refunds', permission: 'refunds.manage' },
   'abnormal-orders': { path: '/payments/abnormal-orders', permission: 'refunds.manage' },
+  'writeback-failures': { path: '/payments/writeback-failures', permission: 'payments.read' },
+  indicators: { path: '/services/indicators', permission: 'content.manage' },
 };
 
 export function holds(permissions: string[], p?: string): boolean {

@@ -31,6 +31,8 @@ import { BlacklistPage } from './pages/registration/BlacklistPage';
 import { PaymentOrdersPage } from './pages/finance/PaymentOrdersPage';
 import { RefundsPage } from './pages/finance/RefundsPage';
 import { AbnormalOrdersPage } from './pages/finance/AbnormalOrdersPage';
+import { WriteBackFailuresPage } from './pages/finance/WriteBackFailuresPage';
+import { IndicatorsPage } from './pages/operations/IndicatorsPage';
 
 const PAGES: Record<string, ReactNode> = {
   dashboard: <DashboardPage />,
@@ -57,6 +59,8 @@ const PAGES: Record<string, ReactNode> = {
   'payment-orders': <PaymentOrdersPage />,
   refunds: <RefundsPage />,
   'abnormal-orders': <AbnormalOrdersPage />,
+  'writeback-failures': <WriteBackFailuresPage />,
+  indicators: <IndicatorsPage />,
 };
 
 function Guard({ permission, children }: { permission?: string; children: ReactNode }) {

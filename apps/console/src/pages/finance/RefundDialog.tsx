@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, App, Form, Input, InputNumber, Modal } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { refundOrder, type PaymentOrder } from '../../api/payments';
@@ -14,6 +14,15 @@ export function RefundDialog({ order, onClose }: { order: PaymentOrder | null; o
   const [form] = Form.useForm<{ amountYuan: number; reason: string }>();
   const left = order ? (order.refundableFen ?? order.amountFen - order.refundedFen) : 0;
   const [key, setKey] = useState('');
+  // Filled when the dialog opens (not after its animation: what is typed meanwhile must stay).
+  const orderId = order?.id;
+  useEffect(() => {
+    if (!orderId) return;
+    setKey(idempotencyKey());
+    form.resetFields();
+    form.setFieldsValue({ amountYuan: left / 100 });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [orderId]);
   const refund = useMutation({
     mutationFn: (v: { amountYuan: number; reason: string }) =>
       refundOrder(order!.id, { amountFen: toFen(v.amountYuan), reason: v.reason.trim() }, key),
@@ -35,13 +44,6 @@ export function RefundDialog({ order, onClose }: { order: PaymentOrder | null; o
       okText={tr('确认退款', 'Refund')}
       okButtonProps={{ danger: true, 'data-testid': 'refund-confirm' }}
       confirmLoading={refund.isPending}
-      afterOpenChange={(o) => {
-        if (o) {
-          setKey(idempotencyKey());
-          form.resetFields();
-          form.setFieldsValue({ amountYuan: left / 100 });
-        }
-      }}
       forceRender
     >
       {order && (

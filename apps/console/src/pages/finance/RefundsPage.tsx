@@ -1,4 +1,4 @@
-import { App, Button, Select } from 'antd';
+import { App, Button, Input, Select } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { listRefunds, retryRefund, type Refund } from '../../api/payments';
 import { ListPage } from '../../components/ListPage';
@@ -25,21 +25,36 @@ export function RefundsPage() {
       fetch={listRefunds}
       testId="refunds"
       quickFilters={(set, q) => (
-        <Select
-          allowClear
-          placeholder={tr('状态', 'State')}
-          style={{ width: 140 }}
-          value={q.state as string | undefined}
-          onChange={(v) => set({ state: v })}
-          options={['requested', 'processing', 'succeeded', 'failed'].map((s) => ({
-            value: s,
-            label: refundStateTag(tr, s),
-          }))}
-        />
+        <>
+          <Input.Search
+            allowClear
+            placeholder={tr('订单号', 'Order number')}
+            onSearch={(v) => set({ q: v.trim() || undefined })}
+            style={{ width: 220 }}
+            data-testid="refunds-q"
+          />
+          <Select
+            allowClear
+            placeholder={tr('状态', 'State')}
+            style={{ width: 140 }}
+            value={q.state as string | undefined}
+            onChange={(v) => set({ state: v })}
+            options={['requested', 'processing', 'succeeded', 'failed'].map((s) => ({
+              value: s,
+              label: refundStateTag(tr, s),
+            }))}
+          />
+        </>
       )}
       columns={[
         { title: tr('退款单号', 'Refund no.'), dataIndex: 'refundNo' },
-        { title: tr('订单号', 'Order no.'), key: 'o', render: (_, r) => r.orderNo ?? r.orderId },
+        {
+          title: tr('订单号', 'Order no.'),
+          key: 'o',
+          render: (_, r) => (
+            <span data-testid={`refund-order-${r.orderNo ?? r.orderId}`}>{r.orderNo ?? r.orderId}</span>
+          ),
+        },
         { title: tr('金额（元）', 'Amount'), dataIndex: 'amountFen', align: 'right', render: yuan },
         { title: tr('状态', 'State'), dataIndex: 'state', render: (s: string) => refundStateTag(tr, s) },
         { title: tr('原因', 'Reason'), dataIndex: 'reason' },

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { desktop, launch, snap } from './support/browser.js';
+import { addSelf, api, bookAndPay, findBookableSchedule, patientSession } from './support/api.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+/** Logs a demo staff account into the console and waits for its side menu. */
+async function consoleLogin(page: Page, username: string, password: string) {
+  await page.goto('/console/login');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('side-menu').waitFor({ timeout: 30_000 });
+}
+
+/** An Input.Search by its test id (antd puts the id on the input or on its wrapper). */
+const searchBox = (page: Page, id: string) =>
+  page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
+
+async function staffToken(username: string, password: string): Promise<string> {
+  const r = await api('POST', '/api/v1/staff/auth/login', { body: { username, password } });
+  return r.accessToken;
+}
+
+describe('staff console: reports knowledge base and finance lists (issue 4)', () => {
+  it('an operator rewrites an indicator interpretation and finds it again by searching', async () => {
+    const { page, context } = await desktop(browser);
+    await consoleLogin(page, 'operator', 'Oper@2026');
+    await page.getByTestId('menu-indicators').click();
+    const search = searchBox(page, 'indicator-search');
+    await search.fill('谷丙');
+    await search.press('Enter');
+    const edit = page.getByTestId('indicator-edit-ALT');
+    await edit.waitFor();
+    await expect.poll(() => page.locator('[data-testid^="indicator-edit-"]').count()).toBe(1);
+    await edit.click();
+    const meaning = `丙氨酸氨基转移酶（ALT）主要存在于肝细胞内，肝细胞受损时会释放入血。（浏览器测试 ${Date.now()}）`;
+    await page.getByTestId('indicator-meaning').fill(meaning);
+    await page.getByTestId('indicator-advice').fill('轻度升高可在戒酒、避免熬夜 2-4 周后复查。');
+    await snap(page, 'console-indicator-edit');
+    await page.getByTestId('indicator-save').click();
+
+    // Saved on the server, as patients will read it.
+    const token = await staffToken('operator', 'Oper@2026');
+    await expect
+      .poll(
+        async () =>
+          (await api<any>('GET', '/api/v1/admin/indicators?q=ALT', { token })).items.find(
+            (i: any) => i.code === 'ALT',
+          )?.meaning,
+        { timeout: 15_000 },
+      )
+      .toBe(meaning);
+
+    // After a reload a search by its name finds it, with the new text in the list.
+    await page.reload();
+    await page.getByTestId('menu-indicators').waitFor();
+    const again = searchBox(page, 'indicator-search');
+    await again.fill('丙氨酸氨基转移酶');
+    await again.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('indicator-meaning-ALT').innerText(), { timeout: 15_000 })
+      .toContain('肝细胞受损时会释放入血');
+    await snap(page, 'console-indicator-found');
+
+    // Empty required interpretation: refused by the form, nothing sent, the text stays.
+    await page.getByTestId('indicator-edit-ALT').click();
+    await page.getByTestId('indicator-meaning').fill('   ');
+    await page.getByTestId('indicator-save').click();
+    await page.locator('.ant-form-item-explain-error').first().waitFor();
+    const after = await api<any>('GET', '/api/v1/admin/indicators?q=ALT', { token });
+    expect(after.items.find((i: any) => i.code === 'ALT').meaning).toBe(meaning);
+    await context.close();
+  });
+
+  it('finance finds a paid order, refunds it by hand and sees it among refunds; write-back failures and abnormal orders are listed', async () => {
+    const patient = await patientSession();
+    const self = await addSelf(patient.token);
+    const { schedule, segment } = await findBookableSchedule();
+    const reg = await bookAndPay(patient.token, self.id, schedule, segment);
+    const orderNo: string = reg.payment.orderNo;
+
+    const { page, context } = await desktop(browser);
+    await consoleLogin(page, 'finance', 'Finance@2026');
+    await page.getByTestId('menu-payment-orders').click();
+    await page.getByTestId('payment-orders-q').fill(orderNo);
+    await page.getByTestId('payment-orders-search').click();
+    await page.getByTestId(`order-refund-${orderNo}`).click();
+    await page.getByTestId('refund-reason').fill('患者当面申请退费，经财务核实');
+    await snap(page, 'console-finance-refund');
+    await page.getByTestId('refund-confirm').click();
+    const notice = page.locator('.ant-message-notice').first();
+    await notice.waitFor();
+    expect(await notice.innerText()).toMatch(/已提交退款/);
+    await page.getByTestId('refund-confirm').waitFor({ state: 'hidden' });
+
+    await page.getByTestId('menu-refunds').click();
+    const q = searchBox(page, 'refunds-q');
+    await q.fill(orderNo);
+    await q.press('Enter');
+    await page.getByTestId(`refund-order-${orderNo}`).waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.locator('[data-testid^="refund-order-"]').count()).toBe(1);
+
+    const token = await staffToken('finance', 'Finance@2026');
+    const refunds = await api<any>('GET', `/api/v1/admin/refunds?q=${orderNo}`, { token });
+    expect(refunds.items).toHaveLength(1);
+    expect(refunds.items[0]).toMatchObject({
+      amountFen: schedule.feeFen,
+      reason: '患者当面申请退费，经财务核实',
+    });
+
+    // The HIS write-back failures list and the abnormal-order list open for finance.
+    await page.getByTestId('menu-writeback-failures').click();
+    await page.getByTestId('writeback-failures-table').waitFor();
+    const failures = await api<any>('GET', '/api/v1/admin/bill-writeback-failures', { token });
+    await expect
+      .poll(() => page.getByTestId('writeback-failures-table').locator('tbody tr.ant-table-row').count())
+      .toBe(Math.min(failures.items.length, 20));
+    await snap(page, 'console-writeback-failures');
+    await page.getByTestId('menu-abnormal-orders').click();
+    await page.getByTestId('abnormal-orders-table').waitFor();
+    const open = await api<any>('GET', '/api/v1/admin/abnormal-orders?status=open', { token });
+    await expect
+      .poll(() => page.getByTestId('abnormal-orders-table').locator('tbody tr.ant-table-row').count())
+      .toBe(Math.min(open.items.length, 20));
+    await snap(page, 'console-abnormal-orders');
+
+    // An operator has neither page: no menu, and the address answers 403.
+    const op = await desktop(browser);
+    await consoleLogin(op.page, 'operator', 'Oper@2026');
+    expect(await op.page.getByTestId('menu-writeback-failures').count()).toBe(0);
+    await op.page.goto('/console/payments/writeback-failures');
+    await op.page.getByText('403').first().waitFor();
+    await op.context.close();
+    await context.close();
+  }, 240_000);
+});
