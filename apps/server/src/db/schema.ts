@@ -12,4 +12,5 @@ export * from '../modules/blacklist/schema.js';
 export * from '../modules/gateway/schema.js';
 export * from '../modules/inpatient/schema.js';
 export * from '../modules/billing/schema.js';
+export * from '../modules/invoicing/schema.js';
 export * from '../modules/reports/schema.js';

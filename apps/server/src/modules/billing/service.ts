@@ -14,6 +14,7 @@ import {
   findAccountPatientsByPerson,
 } from '../identity/service.js';
 import { notify } from '../notifications/service.js';
+import { paymentSettled } from '../invoicing/settled.js';
 import type { PaymentOrderView } from '../payments/contract.js';
 import { createPaymentOrder, getPaymentOrder, openAbnormal, requestRefund } from '../payments/service.js';
 import { paymentOrders } from '../payments/schema.js';
@@ -729,6 +730,7 @@ export async function attemptWriteBack(ctx: AppContext, paymentId: string): Prom
       tx,
     );
   });
+  await paymentSettled(ctx, BUSINESS_TYPE, p.id);
 }
 
 /**

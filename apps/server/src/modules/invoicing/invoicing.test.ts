@@ -140,11 +140,13 @@ const freshToken = async (accountId: string) =>
 describe('e-invoices after payment (PAY-10)', () => {
   it('a paid bill payment gets one e-invoice, even when the notification repeats and the job runs twice', async () => {
     const p = await paidBills();
-    await deliverSandboxNotifications(t, p.payment.orderNo);
-    await sweep();
-    await sweep();
+    // Requested the moment the HIS confirmed the payment; issued by the job.
     const [inv] = await invoicesOf(p.payment.id);
+    expect(inv).toMatchObject({ kind: 'blue', state: 'pending', attempts: 0, amountFen: 8500 });
+    await deliverSandboxNotifications(t, p.payment.orderNo);
     await t.app.ctx.jobs.runNow(ISSUE_JOB, { invoiceId: inv.id });
+    await t.app.ctx.jobs.runNow(ISSUE_JOB, { invoiceId: inv.id });
+    await sweep();
     await deliverSandboxNotifications(t, p.payment.orderNo);
     await sweep();
 

@@ -7,6 +7,8 @@ import { principalOf, requirePatient, requireStaff } from '../../platform/auth.j
 import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/integration-api.js';
 import { registerInvoicingTemplates } from './templates.js';
+import { onPaymentSettled } from './settled.js';
+import { SOURCES } from './sources.js';
 import {
   ISSUE_JOB,
   SWEEP_JOB,
@@ -17,6 +19,7 @@ import {
   markInvoicePrinted,
   patientInvoicePdf,
   reissueEInvoice,
+  requestEInvoice,
   sweepEInvoices,
   verifyEInvoice,
 } from './service.js';
@@ -35,6 +38,9 @@ export const invoicingModule: Module = {
     registerInvoicingTemplates();
     ctx.jobs.register<{ invoiceId: string }>(ISSUE_JOB, async (d) => attemptIssue(ctx, d.invoiceId));
     ctx.jobs.register(SWEEP_JOB, async () => sweepEInvoices(ctx), { cron: '* * * * *' });
+    onPaymentSettled('invoicing', async (c, type, sourceId) => {
+      if (SOURCES[type]) await requestEInvoice(c, type, sourceId);
+    });
 
     // ------------------------------------------------------------ kiosk / window printing (signed)
     await fastify.register(async (child) =>

@@ -144,7 +144,6 @@ export const billSource: InvoiceSource = {
 };
 
 export const SOURCES: Record<string, InvoiceSource> = { bill: billSource };
-export type SourceType = keyof typeof SOURCES;
 
 /** db.execute answers differ by driver (node-postgres: { rows }, PGlite: { rows } too, older: an array). */
 function rowsOf<T>(r: unknown): T[] {
