@@ -143,6 +143,12 @@ const ConfigSchema = z.object({
   EINVOICE_PAYEE_NAME: z.string().min(1).max(60).default('青囊示范医院'),
   EINVOICE_FONT_PATH: z.string().optional(),
   EINVOICE_FONT_FACE: z.string().max(100).optional(),
+  /** Physical exams (EXAM): the exam-system adapter; minutes to pay a booking; how far ahead a date can be booked (min and max days from today); the last change (reschedule, cancel with refund) is N days before the exam day. */
+  EXAM_SYSTEM_PROVIDER: z.enum(['sandbox']).default('sandbox'),
+  EXAM_PAYMENT_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
+  EXAM_BOOKING_MIN_DAYS_AHEAD: z.coerce.number().int().min(0).max(30).default(1),
+  EXAM_BOOKING_MAX_DAYS_AHEAD: z.coerce.number().int().min(1).max(365).default(30),
+  EXAM_CHANGE_DAYS_BEFORE: z.coerce.number().int().min(0).max(30).default(1),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -5,6 +5,7 @@ import { buildCardAdapters, type CardAdapters } from './cards/index.js';
 import { buildPaymentAdapters, type PaymentAdapters } from './payments/index.js';
 import { buildHisAdapters, type HisAdapters } from './his/index.js';
 import { buildInpatientHisAdapters, type InpatientHisAdapters } from './his/inpatient.js';
+import { buildExamSystemAdapters, type ExamSystemAdapters } from './exam-system/index.js';
 import { buildEInvoiceAdapters, type EInvoiceAdapters } from './einvoice/index.js';
 
 /**
@@ -17,7 +18,8 @@ export type Adapters = SmsAdapters &
   PaymentAdapters &
   HisAdapters &
   InpatientHisAdapters &
-  EInvoiceAdapters;
+  EInvoiceAdapters &
+  ExamSystemAdapters;
 
 export type AdapterOverrides = Partial<Adapters>;
 
@@ -30,6 +32,7 @@ export function buildAdapters(config: AppConfig, overrides: AdapterOverrides = {
     ...buildHisAdapters(config),
     ...buildInpatientHisAdapters(config),
     ...buildEInvoiceAdapters(config),
+    ...buildExamSystemAdapters(config),
     ...overrides,
   } as Adapters;
 }

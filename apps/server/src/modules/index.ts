@@ -15,6 +15,7 @@ import { inpatientModule } from './inpatient/routes.js';
 import { billingModule } from './billing/routes.js';
 import { invoicingModule } from './invoicing/routes.js';
 import { hisEventsModule } from './registration/his-events.js';
+import { examsModule } from './exams/routes.js';
 
 export interface Module {
   name: string;
@@ -38,4 +39,5 @@ export const modules: Module[] = [
   invoicingModule,
   reportsModule,
   hisEventsModule,
+  examsModule,
 ];

@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   'refunds.manage': { zh: '人工退款', en: 'Issue manual refunds' },
   'einvoices.manage': { zh: '电子票据重开', en: 'Re-issue e-invoices' },
   'execution.record': { zh: '执行科室扫码执行登记', en: 'Register execution at the department PDA' },
+  // physical exams
+  'exams.manage': { zh: '体检套餐与号源管理', en: 'Manage physical-exam packages and capacity' },
   // clinical sides (used by later modules)
   'doctor.workbench': { zh: '医生工作台', en: 'Doctor workbench' },
   'nurse.workbench': { zh: '护士工作台', en: 'Nurse workbench' },
@@ -56,6 +58,7 @@ export const BUILTIN_ROLES: Record<string, { zh: string; en: string; permissions
       'notifications.read',
       'notifications.send',
       'blacklist.manage',
+      'exams.manage',
     ],
   },
   doctor: { zh: '医生', en: 'Doctor', permissions: ['doctor.workbench', 'registrations.read'] },
