@@ -12,6 +12,7 @@ import { ArticlePage, ArticlesPage } from './pages/articles';
 import { CampusesPage, CampusPage } from './pages/campuses';
 import { BillPage, BillPaymentPage, BillPaymentsPage, BillsPage } from './pages/bills';
 import { CashierPage } from './pages/cashier';
+import { EInvoicePage, EInvoicesPage } from './pages/einvoices';
 import { AdmissionPage, DailyListPage, InpatientPage } from './pages/inpatient';
 import { ComingSoonPage } from './pages/coming-soon';
 import { DepartmentPage, DepartmentsPage } from './pages/departments';
@@ -99,6 +100,8 @@ function AppRoutes() {
       <Route path="/bills/:id" element={authed(<BillPage />)} />
       <Route path="/bill-payments" element={authed(<BillPaymentsPage />)} />
       <Route path="/bill-payments/:id" element={authed(<BillPaymentPage />)} />
+      <Route path="/einvoices" element={authed(<EInvoicesPage />)} />
+      <Route path="/einvoices/:id" element={authed(<EInvoicePage />)} />
       <Route path="/reports" element={authed(<ReportsPage />)} />
       <Route path="/reports/:id" element={authed(<ReportPage />)} />
       <Route path="/health-record" element={authed(<HealthRecordPage />)} />

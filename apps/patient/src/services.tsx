@@ -162,7 +162,7 @@ export const serviceGroups: ServiceGroup[] = [
           'Registration and bill payments with their status; request refunds of unexecuted items.',
         ],
       ),
-      s('e-invoice', '电子发票', 'E-invoice', ['PAY-10', 'PAY-11'], <FileOutline />, GREEN, undefined, [
+      s('e-invoice', '电子发票', 'E-invoice', ['PAY-10', 'PAY-11'], <FileOutline />, GREEN, '/einvoices', [
         '缴费后自动开具电子票据，可在线查看与下载。',
         'An electronic invoice is issued after each payment, to view and download.',
       ]),

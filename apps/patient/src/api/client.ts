@@ -134,6 +134,23 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   return (await res.json()) as T;
 }
 
+/** A file the API serves (e.g. an e-invoice PDF), fetched with the session like any other call. */
+export async function getBlob(path: string): Promise<{ blob: Blob; filename: string | null }> {
+  let tokens = tokenStore.get();
+  let res = await send('GET', path, {}, tokens?.accessToken);
+  if (res.status === 401 && tokens) {
+    const problem = await readProblem(res.clone());
+    if (problem.code === 'ACCESS_TOKEN_INVALID') {
+      tokens = await refreshOnce(tokens.refreshToken);
+      if (tokens) res = await send('GET', path, {}, tokens.accessToken);
+    }
+  }
+  if (!res.ok) throw await toApiError(res);
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? null;
+  return { blob: await res.blob(), filename };
+}
+
 async function send(method: string, path: string, opts: RequestOptions, accessToken?: string) {
   const headers: Record<string, string> = {
     Accept: 'application/json, application/problem+json',

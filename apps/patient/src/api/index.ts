@@ -1,7 +1,7 @@
 /**
  * Every endpoint the patient H5 calls, as plain functions (no UI code). Grouped by server module.
  */
-import { del, get, patch, post, put, tokenStore } from './client';
+import { del, get, getBlob, patch, post, put, tokenStore } from './client';
 import type {
   Account,
   Admission,
@@ -12,6 +12,7 @@ import type {
   BillRefund,
   DailyList,
   Deposit,
+  EInvoice,
   HealthRecord,
   IndicatorTrend,
   OrderSummary,
@@ -251,4 +252,14 @@ export const inpatient = {
   paySettlement: (id: string) =>
     post<{ settlement: Settlement; paymentOrder: OrderSummary }>(`/admissions/${id}/settlement/pay`, {}),
   refundSurplus: (id: string) => post<Settlement>(`/admissions/${id}/settlement/refund`, {}),
+};
+
+// ---- e-invoices -------------------------------------------------------------------------------------------
+
+export const einvoices = {
+  /** PAY-10/11: a family member's e-invoices (blue ones and the red-letter reversals of refunds) */
+  list: async (patientId: string) =>
+    itemsOf(await get<EInvoice[] | Page<EInvoice>>('/einvoices', { patientId })),
+  get: (id: string) => get<EInvoice>(`/einvoices/${id}`),
+  pdf: (id: string) => getBlob(`/einvoices/${id}/pdf`),
 };

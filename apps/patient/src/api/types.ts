@@ -671,3 +671,38 @@ export interface Settlement {
     state: string;
   }[];
 }
+
+// ---- e-invoices (invoicing) ---------------------------------------------------------------------------
+
+export interface EInvoice {
+  id: string;
+  kind: 'blue' | 'red';
+  category: 'outpatient' | 'registration' | 'inpatient' | string;
+  /** issuing → issued (→ printed / reversed); failed is retried by the hospital */
+  status: 'issuing' | 'issued' | 'failed' | 'reversed' | 'printed';
+  state: string;
+  title: string;
+  payerName: string;
+  patientId: string | null;
+  amountFen: number;
+  paidAt: string;
+  orderNo: string | null;
+  invoiceCode: string | null;
+  invoiceNo: string | null;
+  checkCode: string | null;
+  verifyUrl: string | null;
+  issuedAt: string | null;
+  printed: boolean;
+  originalId: string | null;
+  reversedBy: string | null;
+  createdAt: string;
+  items?: {
+    code?: string | null;
+    name: string;
+    spec?: string | null;
+    unit?: string | null;
+    quantity: number;
+    unitPriceFen: number;
+    amountFen: number;
+  }[];
+}

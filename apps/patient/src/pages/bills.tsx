@@ -10,6 +10,7 @@ import { useNavigate, useParams, useSearchParams } from 'react-router';
 import {
   ApiError,
   bills,
+  einvoices,
   newIdempotencyKey,
   patients,
   type Bill,
@@ -360,6 +361,18 @@ export function BillPaymentPage() {
       return false;
     },
   });
+  const paidPatient = payment.data?.state === 'paid' ? payment.data.patientId : undefined;
+  // PAY-10: the payment's e-invoice, once issued
+  const invoices = useQuery({
+    queryKey: ['einvoices', paidPatient],
+    queryFn: () => einvoices.list(paidPatient ?? ''),
+    enabled: Boolean(paidPatient),
+    refetchInterval: (q) => {
+      const found = q.state.data?.find((i) => i.orderNo === payment.data?.orderNo);
+      // issued shortly after the HIS confirmed the payment; stop asking after about two minutes
+      return (!found || found.status === 'issuing') && q.state.dataUpdateCount < 40 ? 3000 : false;
+    },
+  });
   const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: ['bill-payment', id] });
     await queryClient.invalidateQueries({ queryKey: ['bill-payments'] });
@@ -414,6 +427,9 @@ export function BillPaymentPage() {
         {(p) => {
           const confirmed = p.bills.filter((b) => b.paymentId === p.id && b.state === 'confirmed');
           const waiting = p.state === 'paid' && (!p.writeBack || p.writeBack.state === 'pending');
+          const invoice = invoices.data?.find(
+            (i) => i.kind === 'blue' && !!p.orderNo && i.orderNo === p.orderNo,
+          );
           return (
             <>
               <div className="card padded center">
@@ -525,6 +541,17 @@ export function BillPaymentPage() {
                 </div>
               ) : null}
               <div className="padded stack">
+                {invoice ? (
+                  <Button
+                    block
+                    color="primary"
+                    fill="outline"
+                    onClick={() => navigate(`/einvoices/${invoice.id}`)}
+                    data-testid="bill-einvoice"
+                  >
+                    {t('billEInvoice')}
+                  </Button>
+                ) : null}
                 <Button
                   block
                   fill="outline"
