@@ -4,7 +4,32 @@ import { migrate } from './db/migrate.js';
 import { buildApp } from './app.js';
 import { seedDemo } from './db/seed/index.js';
 
-const config = loadConfig();
+import { HIS_SIM_APP_ID } from './db/seed/his-sim-channel.js';
+
+let config = loadConfig();
+
+// Demo mode runs the reference HIS simulator in this process and uses it as the HIS over HTTP: the
+// platform and his-sim still meet only through the signed HTTP contracts, and one process means one
+// quick start and one clean shutdown (no child process to orphan). `npm run his-sim` runs it alone.
+type Sim = Awaited<ReturnType<(typeof import('../../../packages/his-sim/src/index.js'))['createHisSim']>>;
+let sim: Sim | undefined;
+if (config.DEMO && config.HIS_SIM && config.HIS_PROVIDER === 'sandbox') {
+  const { createHisSim } = await import('../../../packages/his-sim/src/index.js');
+  const start = (port: number) =>
+    createHisSim({
+      port,
+      seed: config.HIS_SIM_SEED,
+      platformSecret: config.HIS_SECRET,
+      admissionRate: 0.2,
+      log: (msg, detail) => console.log(`[his-sim] ${msg}`, detail ? JSON.stringify(detail) : ''),
+    });
+  const started = await start(config.HIS_SIM_PORT).catch((err: NodeJS.ErrnoException) =>
+    err.code === 'EADDRINUSE' ? start(0) : Promise.reject(err),
+  );
+  sim = started;
+  config = { ...config, HIS_PROVIDER: 'http', HIS_URL: started.url };
+}
+
 const database = await openDatabase(config);
 await migrate(database);
 const app = await buildApp({ config, database });
@@ -23,6 +48,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), 15_000);
   force.unref();
   try {
+    await sim?.close();
     await app.close();
     await app.ctx.jobs.stop();
     await database.close();
@@ -34,6 +60,11 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 await app.listen({ port: config.PORT, host: config.HOST });
+if (sim) {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  sim.connect(`http://127.0.0.1:${port}`, { appId: HIS_SIM_APP_ID, secret: config.HIS_SIM_CHANNEL_SECRET });
+}
 const base = config.PUBLIC_BASE_URL.replace(/\/$/, '');
 const banner = [
   '',
@@ -42,6 +73,7 @@ const banner = [
   `  Staff console: ${base}/console/`,
   `  API docs:      ${base}/api/docs`,
   `  Database:      ${database.kind === 'pglite' ? `PGlite (${config.DATA_DIR})` : 'PostgreSQL'}`,
+  `  HIS:           ${sim ? `his-sim (reference simulator) at ${sim.url}` : config.HIS_PROVIDER === 'http' ? config.HIS_URL : 'sandbox'}`,
 ];
 if (config.DEMO) {
   banner.push(

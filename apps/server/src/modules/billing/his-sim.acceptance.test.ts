@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createHisSim, type HisSim } from '../../../../../packages/his-sim/src/index.js';
+import { createHisSim, signedHeaders, type HisSim } from '../../../../../packages/his-sim/src/index.js';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { abnormalOrders, paymentOrders, refunds } from '../payments/schema.js';
@@ -322,6 +322,26 @@ describe('platform → HIS events', () => {
       body: JSON.stringify({ orderNo: 'X', bills: [] }),
     });
     expect(res.status).toBe(401);
-    expect((await res.json()).code).toBe('SIGNATURE_MISSING');
+    expect(((await res.json()) as { code: string }).code).toBe('SIGNATURE_MISSING');
+    const body = JSON.stringify({ orderNo: 'X', bills: [] });
+    const forged = await fetch(`${sim.url}/qingnang/v1/bill-writebacks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...signedHeaders(
+          'qingnang',
+          'not-the-his-secret-000',
+          'POST',
+          '/qingnang/v1/bill-writebacks',
+          body,
+          Math.floor(Date.now() / 1000),
+          randomBytes(8).toString('hex'),
+        ),
+      },
+      body,
+    });
+    expect(forged.status).toBe(401);
+    expect(((await forged.json()) as { code: string }).code).toBe('SIGNATURE_INVALID');
+    expect(sim.state.writeBacks.has('X')).toBe(false);
   });
 });
