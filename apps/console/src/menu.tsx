@@ -44,6 +44,14 @@ export const EXTRA_MENUS: ConsoleMenu[] = [
     permission: 'payments.read',
   },
   {
+    key: 'einvoices',
+    group: 'payments',
+    zh: '电子票据',
+    en: 'E-invoices',
+    path: '/payments/einvoices',
+    permission: 'payments.read',
+  },
+  {
     key: 'indicators',
     group: 'services',
     zh: '指标知识库',
@@ -81,6 +89,7 @@ export const ROUTE_PERMISSIONS: Record<string, { path: string; permission?: stri
   'abnormal-orders': { path: '/payments/abnormal-orders', permission: 'refunds.manage' },
   'writeback-failures': { path: '/payments/writeback-failures', permission: 'payments.read' },
   indicators: { path: '/services/indicators', permission: 'content.manage' },
+  einvoices: { path: '/payments/einvoices', permission: 'payments.read' },
 };
 
 export function holds(permissions: string[], p?: string): boolean {

@@ -32,6 +32,7 @@ import { PaymentOrdersPage } from './pages/finance/PaymentOrdersPage';
 import { RefundsPage } from './pages/finance/RefundsPage';
 import { AbnormalOrdersPage } from './pages/finance/AbnormalOrdersPage';
 import { WriteBackFailuresPage } from './pages/finance/WriteBackFailuresPage';
+import { EInvoicesPage } from './pages/finance/EInvoicesPage';
 import { IndicatorsPage } from './pages/operations/IndicatorsPage';
 
 const PAGES: Record<string, ReactNode> = {
@@ -61,6 +62,7 @@ const PAGES: Record<string, ReactNode> = {
   'abnormal-orders': <AbnormalOrdersPage />,
   'writeback-failures': <WriteBackFailuresPage />,
   indicators: <IndicatorsPage />,
+  einvoices: <EInvoicesPage />,
 };
 
 function Guard({ permission, children }: { permission?: string; children: ReactNode }) {
