@@ -58,6 +58,12 @@ const ConfigSchema = z.object({
   BILL_PAYMENT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   BILL_WRITEBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   BILL_REFUND_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(1),
+  /** Medical insurance (INS): the insurance-platform adapter and its sandbox signing key; minutes a pre-settlement stays valid; minutes to pay the cash part of a mixed payment; secondary settlement window in hospital days (1 = the day of payment only). */
+  INSURANCE_PROVIDER: z.enum(['sandbox']).default('sandbox'),
+  INSURANCE_SANDBOX_SECRET: z.string().min(16).default('qingnang-sandbox-insurance-secret'),
+  INSURANCE_PRE_SETTLEMENT_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
+  INSURANCE_CASH_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
+  INSURANCE_SECONDARY_DAYS: z.coerce.number().int().min(1).max(30).default(1),
   /** Payments (FIN): seconds a paying order waits for its notification before the query job asks the channel. */
   PAYMENT_QUERY_DELAY_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** Sandbox channel: HMAC key of its notifications; where it posts them (default PUBLIC_BASE_URL/api/v1/payments/notify/sandbox). */

@@ -14,3 +14,4 @@ export * from '../modules/inpatient/schema.js';
 export * from '../modules/billing/schema.js';
 export * from '../modules/invoicing/schema.js';
 export * from '../modules/reports/schema.js';
+export * from '../modules/insurance/schema.js';

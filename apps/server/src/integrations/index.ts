@@ -7,6 +7,7 @@ import { buildHisAdapters, type HisAdapters } from './his/index.js';
 import { buildInpatientHisAdapters, type InpatientHisAdapters } from './his/inpatient.js';
 import { buildExamSystemAdapters, type ExamSystemAdapters } from './exam-system/index.js';
 import { buildEInvoiceAdapters, type EInvoiceAdapters } from './einvoice/index.js';
+import { buildInsuranceAdapters, type InsuranceAdapters } from './insurance/index.js';
 
 /**
  * Adapters to outside systems, one interface each, chosen by configuration. Each integration folder
@@ -19,6 +20,7 @@ export type Adapters = SmsAdapters &
   HisAdapters &
   InpatientHisAdapters &
   EInvoiceAdapters &
+  InsuranceAdapters &
   ExamSystemAdapters;
 
 export type AdapterOverrides = Partial<Adapters>;
@@ -32,6 +34,7 @@ export function buildAdapters(config: AppConfig, overrides: AdapterOverrides = {
     ...buildHisAdapters(config),
     ...buildInpatientHisAdapters(config),
     ...buildEInvoiceAdapters(config),
+    ...buildInsuranceAdapters(config),
     ...buildExamSystemAdapters(config),
     ...overrides,
   } as Adapters;

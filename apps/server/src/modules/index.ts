@@ -13,6 +13,7 @@ import { notificationsModule } from './notifications/routes.js';
 import { reportsModule } from './reports/routes.js';
 import { inpatientModule } from './inpatient/routes.js';
 import { billingModule } from './billing/routes.js';
+import { insuranceModule } from './insurance/routes.js';
 import { invoicingModule } from './invoicing/routes.js';
 import { hisEventsModule } from './registration/his-events.js';
 import { examsModule } from './exams/routes.js';
@@ -36,6 +37,7 @@ export const modules: Module[] = [
   gatewayModule,
   inpatientModule,
   billingModule,
+  insuranceModule,
   invoicingModule,
   reportsModule,
   hisEventsModule,

@@ -75,6 +75,8 @@ export const billPayments = pgTable('bill_payments', {
   amountFen: integer('amount_fen').notNull(),
   state: text('state').$type<BillPaymentState>().notNull(),
   idempotencyKey: text('idempotency_key').notNull(),
+  /** set when an insurance settlement holds the bills (0850_insurance.sql): no cash order of its own */
+  settlementNo: text('settlement_no'),
   expiresAt: tz('expires_at').notNull(),
   paidAt: tz('paid_at'),
   createdAt: tz('created_at').notNull(),
@@ -84,7 +86,10 @@ export const billPayments = pgTable('bill_payments', {
 export const billWritebacks = pgTable('bill_writebacks', {
   id: text('id').primaryKey(),
   paymentId: text('payment_id').notNull().unique(),
-  orderId: text('order_id').notNull(),
+  /** the cash order; null for an insurance settlement without a cash part */
+  orderId: text('order_id'),
+  /** the number the HIS knows the payment by when it is not the cash order's (an insurance settlement number) */
+  referenceNo: text('reference_no'),
   state: text('state').$type<'pending' | 'done' | 'failed'>().notNull(),
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: tz('next_attempt_at').notNull(),

@@ -15,7 +15,7 @@ import {
 } from '../identity/service.js';
 import { notify } from '../notifications/service.js';
 import { paymentSettled } from '../invoicing/settled.js';
-import type { PaymentOrderView } from '../payments/contract.js';
+import type { PaymentOrderView, RefundView } from '../payments/contract.js';
 import { createPaymentOrder, getPaymentOrder, openAbnormal, requestRefund } from '../payments/service.js';
 import { paymentOrders } from '../payments/schema.js';
 import {
@@ -421,22 +421,39 @@ export async function createBillPayment(
     amountFen: rows.reduce((s, b) => s + b.amountFen, 0),
     state: 'open',
     idempotencyKey: input.idempotencyKey,
+    settlementNo: null,
     expiresAt: new Date(now.getTime() + ctx.config.BILL_PAYMENT_MINUTES * 60_000),
     paidAt: null,
     createdAt: now,
     updatedAt: now,
   };
-  const claimed = await ctx.db
+  const claimed = await claimBills(ctx, payment);
+  if (claimed === 'raced') return createBillPayment(ctx, accountId, input);
+  if (claimed === 'busy')
+    throw conflict(
+      'BILL_IN_PAYMENT',
+      '所选单据正在另一笔支付中，请完成或等待该支付结束',
+      'A selected bill is already in a payment that is still open',
+    );
+  return paymentStarted(ctx, await ensureOrder(ctx, payment));
+}
+
+/**
+ * Inserts a bill payment and takes its bills in one transaction. A bill is free when it has no
+ * payment, or its payment is closed, failed or expired; 'busy' when one of them is not.
+ */
+async function claimBills(ctx: AppContext, payment: PaymentRow): Promise<'ok' | 'raced' | 'busy'> {
+  const now = ctx.clock.now();
+  return ctx.db
     .transaction(async (tx) => {
       const inserted = await tx.insert(billPayments).values(payment).onConflictDoNothing().returning();
       if (!inserted.length) return 'raced' as const;
-      // A bill is free when it has no payment, or its payment is closed, failed or expired.
       const free = await tx
         .update(bills)
         .set({ paymentId: payment.id, updatedAt: now })
         .where(
           and(
-            inArray(bills.id, billIds),
+            inArray(bills.id, payment.billIds),
             eq(bills.state, 'pending'),
             or(
               isNull(bills.paymentId),
@@ -446,7 +463,7 @@ export async function createBillPayment(
           ),
         )
         .returning({ id: bills.id });
-      if (free.length !== billIds.length) {
+      if (free.length !== payment.billIds.length) {
         tx.rollback();
       }
       return 'ok' as const;
@@ -455,14 +472,6 @@ export async function createBillPayment(
       if (isRollback(err)) return 'busy' as const;
       throw err;
     });
-  if (claimed === 'raced') return createBillPayment(ctx, accountId, input);
-  if (claimed === 'busy')
-    throw conflict(
-      'BILL_IN_PAYMENT',
-      '所选单据正在另一笔支付中，请完成或等待该支付结束',
-      'A selected bill is already in a payment that is still open',
-    );
-  return paymentStarted(ctx, await ensureOrder(ctx, payment));
 }
 
 function isRollback(err: unknown) {
@@ -595,34 +604,52 @@ function guidanceVerb(kind: BillKind) {
 
 /** Payment platform's onPaid: the bills become paid and a write-back task is queued (then tried once). */
 export async function onBillPaid(ctx: AppContext, order: PaymentOrderView): Promise<void> {
-  const now = ctx.clock.now();
-  await ctx.db.transaction(async (tx) => {
-    const [p] = await tx
-      .update(billPayments)
-      .set({ state: 'paid', paidAt: order.paidAt ?? now, updatedAt: now })
-      .where(and(eq(billPayments.id, order.businessId), inArray(billPayments.state, ['open', 'closed'])))
-      .returning();
-    if (!p) throw conflict('BILL_PAYMENT_NOT_OPEN', '缴费记录状态不符', 'The bill payment is not open');
-    const paid = await tx
-      .update(bills)
-      .set({ state: 'paid', paidAt: order.paidAt ?? now, updatedAt: now })
-      .where(and(eq(bills.paymentId, p.id), eq(bills.state, 'pending'), inArray(bills.id, p.billIds)))
-      .returning({ id: bills.id });
-    // A bill taken over by another payment (this one expired) cannot be paid twice: the platform refunds.
-    if (paid.length !== p.billIds.length)
-      throw conflict('BILL_NOT_PAYABLE', '单据已不在此次缴费中', 'The bills are no longer in this payment');
-    await tx.insert(billWritebacks).values({
-      id: newId(),
-      paymentId: p.id,
+  await ctx.db.transaction((tx) =>
+    markBillPaymentPaid(ctx, tx, order.businessId, {
       orderId: order.id,
-      state: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
-      createdAt: now,
-      updatedAt: now,
-    });
-  });
+      referenceNo: null,
+      paidAt: order.paidAt,
+    }),
+  );
   await attemptWriteBack(ctx, order.businessId);
+}
+
+/**
+ * Inside the caller's transaction: the bill payment and its bills become paid and a write-back is
+ * queued. Throws (and so rolls the caller back) when the bills are no longer in this payment.
+ */
+export async function markBillPaymentPaid(
+  ctx: AppContext,
+  tx: Tx,
+  paymentId: string,
+  paid: { orderId: string | null; referenceNo: string | null; paidAt: Date | null },
+): Promise<void> {
+  const now = ctx.clock.now();
+  const [p] = await tx
+    .update(billPayments)
+    .set({ state: 'paid', paidAt: paid.paidAt ?? now, updatedAt: now })
+    .where(and(eq(billPayments.id, paymentId), inArray(billPayments.state, ['open', 'closed'])))
+    .returning();
+  if (!p) throw conflict('BILL_PAYMENT_NOT_OPEN', '缴费记录状态不符', 'The bill payment is not open');
+  const paidBills = await tx
+    .update(bills)
+    .set({ state: 'paid', paidAt: paid.paidAt ?? now, updatedAt: now })
+    .where(and(eq(bills.paymentId, p.id), eq(bills.state, 'pending'), inArray(bills.id, p.billIds)))
+    .returning({ id: bills.id });
+  // A bill taken over by another payment (this one expired) cannot be paid twice: the caller refunds.
+  if (paidBills.length !== p.billIds.length)
+    throw conflict('BILL_NOT_PAYABLE', '单据已不在此次缴费中', 'The bills are no longer in this payment');
+  await tx.insert(billWritebacks).values({
+    id: newId(),
+    paymentId: p.id,
+    orderId: paid.orderId,
+    referenceNo: paid.referenceNo,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+    createdAt: now,
+    updatedAt: now,
+  });
 }
 
 /** onClosed: the order expired unpaid; its bills are free for another payment. */
@@ -678,12 +705,13 @@ export async function attemptWriteBack(ctx: AppContext, paymentId: string): Prom
     .set({ nextAttemptAt: new Date(now.getTime() + backoffMs(wb.attempts)) })
     .where(eq(billWritebacks.id, wb.id));
   const [p] = await ctx.db.select().from(billPayments).where(eq(billPayments.id, paymentId));
-  const order = (await getPaymentOrder(ctx, wb.orderId))!;
+  // An insurance settlement is known to the HIS by its settlement number.
+  const orderNo = wb.referenceNo ?? (await getPaymentOrder(ctx, wb.orderId!))!.orderNo;
   const rows = await ctx.db.select().from(bills).where(inArray(bills.id, p.billIds));
   let receiptNo: string;
   try {
     ({ receiptNo } = await ctx.adapters.his.writeBack(ctx, {
-      orderNo: order.orderNo,
+      orderNo,
       channelTradeNo: null,
       amountFen: p.amountFen,
       paidAt: p.paidAt ?? now,
@@ -754,13 +782,14 @@ async function giveUpWriteBack(ctx: AppContext, writebackId: string, error: stri
       .update(billPayments)
       .set({ state: 'writeback_failed', updatedAt: now })
       .where(eq(billPayments.id, w.paymentId));
-    await openAbnormal(
-      tx,
-      now,
-      w.orderId,
-      'HIS_WRITEBACK_FAILED',
-      `HIS 回写失败 ${w.attempts} 次，已自动全额退款 / write-back failed ${w.attempts} times: ${error}`,
-    );
+    if (w.orderId)
+      await openAbnormal(
+        tx,
+        now,
+        w.orderId,
+        'HIS_WRITEBACK_FAILED',
+        `HIS 回写失败 ${w.attempts} 次，已自动全额退款 / write-back failed ${w.attempts} times: ${error}`,
+      );
     const [p] = await tx.select().from(billPayments).where(eq(billPayments.id, w.paymentId));
     await notify(
       ctx,
@@ -776,8 +805,18 @@ async function refundFailedWriteBack(ctx: AppContext, writebackId: string) {
   const [w] = await ctx.db.select().from(billWritebacks).where(eq(billWritebacks.id, writebackId));
   if (!w || w.state !== 'failed' || w.refundId) return;
   const [p] = await ctx.db.select().from(billPayments).where(eq(billPayments.id, w.paymentId));
+  if (p.settlementNo) {
+    // Paid through an insurance settlement: insurance reverses both parts (fund, account and cash).
+    if (!settlementHooks) throw new Error('no insurance settlement hooks registered');
+    const reference = await settlementHooks.onWriteBackFailed(ctx, p.id);
+    await ctx.db
+      .update(billWritebacks)
+      .set({ refundId: reference, updatedAt: ctx.clock.now() })
+      .where(eq(billWritebacks.id, w.id));
+    return;
+  }
   const refund = await requestRefund(ctx, {
-    orderId: w.orderId,
+    orderId: w.orderId!,
     amountFen: p.amountFen,
     reason: 'HIS 回写失败，自动全额退款 / HIS write-back failed',
     refundKey: `bill-writeback-failed:${p.id}`,
@@ -858,8 +897,63 @@ export async function refundBillsOnline(
   billIdsIn: string[],
 ) {
   const p = await ownPayment(ctx, accountId, paymentId);
+  if (p.settlementNo)
+    throw conflict(
+      'BILL_PAID_BY_INSURANCE',
+      '该缴费使用了医保结算，请通过医保退费办理',
+      'These bills were paid through an insurance settlement; refund the settlement instead',
+      { settlementNo: p.settlementNo },
+    );
   const billIds = [...new Set(billIdsIn)].sort();
   if (billIds.some((id) => !p.billIds.includes(id))) throw billNotFound();
+  const order = (await getPaymentOrder(ctx, p.orderId!))!;
+  const refundKey = `bill-refund:${p.id}:${billIds.join(',')}`;
+  let refund: RefundView | undefined;
+  const claimed = await refundPaidBills(ctx, p, billIds, {
+    hisOrderNo: order.orderNo,
+    refundKey,
+    moneyBack: async (amountFen, rows) => {
+      refund = await requestRefund(ctx, {
+        orderId: order.id,
+        amountFen,
+        reason: `门诊缴费线上退费 ${rows.map((b) => b.billNo).join(',')}`.slice(0, 200),
+        refundKey,
+        requestedBy: 'patient',
+      });
+      return refund.id;
+    },
+  });
+  const amountFen = claimed.reduce((s, b) => s + b.amountFen, 0);
+  await notify(ctx, {
+    accountId: p.accountId,
+    template: 'bill.refunded',
+    data: { ...(await messageData(ctx, p)), amount: (amountFen / 100).toFixed(2), billCount: billIds.length },
+  });
+  return {
+    refundId: refund!.id,
+    refundNo: refund!.refundNo,
+    amountFen: refund!.amountFen,
+    state: refund!.state,
+    billIds,
+  };
+}
+
+/**
+ * The online refund rules (PAY-08/09) and the claim of the bills: each bill confirmed by the HIS,
+ * not executed, not invoiced and (unless staff at the counter refunds it) inside the window; the HIS
+ * is told first, then `moneyBack` returns the money and answers the refund's reference.
+ */
+async function refundPaidBills(
+  ctx: AppContext,
+  p: PaymentRow,
+  billIds: string[],
+  opts: {
+    hisOrderNo: string;
+    refundKey: string;
+    ignoreWindow?: boolean;
+    moneyBack: (amountFen: number, rows: BillRow[]) => Promise<string>;
+  },
+): Promise<BillRow[]> {
   const rows = await ctx.db.select().from(bills).where(inArray(bills.id, billIds));
   const now = ctx.clock.now();
   const today = hospitalDay(now, ctx.config.HOSPITAL_TIMEZONE);
@@ -887,9 +981,10 @@ export async function refundBillsOnline(
     if (b.invoiced) throw goToCounter('INVOICE_PRINTED', b.billNo, '已打印纸质发票');
     const paidDay = hospitalDay(b.paidAt!, ctx.config.HOSPITAL_TIMEZONE);
     const days = Math.round((Date.parse(today) - Date.parse(paidDay)) / 86_400_000);
-    if (days >= ctx.config.BILL_REFUND_WINDOW_DAYS)
+    if (!opts.ignoreWindow && days >= ctx.config.BILL_REFUND_WINDOW_DAYS)
       throw goToCounter('WINDOW_PASSED', b.billNo, '已超过线上退费期限');
   }
+  if (settlementHooks) await settlementHooks.refundGuard(ctx, rows);
   // Claim the bills first (a concurrent execution report or a double click then finds them taken).
   const claimed = await ctx.db
     .update(bills)
@@ -925,19 +1020,17 @@ export async function refundBillsOnline(
       'The bills changed; reload and try again',
     );
   }
-  const order = (await getPaymentOrder(ctx, p.orderId!))!;
   const amountFen = claimed.reduce((s, b) => s + b.amountFen, 0);
-  const refundKey = `bill-refund:${p.id}:${billIds.join(',')}`;
   try {
     await ctx.adapters.his.refundBills(ctx, {
-      orderNo: order.orderNo,
-      refundKey,
+      orderNo: opts.hisOrderNo,
+      refundKey: opts.refundKey,
       amountFen,
       bills: claimed.map((b) => ({ billNo: b.billNo, amountFen: b.amountFen })),
     });
   } catch (err) {
     await release();
-    ctx.log.warn({ err, paymentId }, 'HIS refused or could not take the refund notice');
+    ctx.log.warn({ err, paymentId: p.id }, 'HIS refused or could not take the refund notice');
     throw new DomainError(
       'HIS_UNAVAILABLE',
       502,
@@ -945,27 +1038,167 @@ export async function refundBillsOnline(
       'The HIS is unavailable; try again later',
     );
   }
-  const refund = await requestRefund(ctx, {
-    orderId: order.id,
-    amountFen,
-    reason: `门诊缴费线上退费 ${claimed.map((b) => b.billNo).join(',')}`.slice(0, 200),
-    refundKey,
-    requestedBy: 'patient',
-  });
+  const reference = await opts.moneyBack(amountFen, claimed);
   await ctx.db
     .update(bills)
-    .set({ refundId: refund.id, updatedAt: ctx.clock.now() })
+    .set({ refundId: reference, updatedAt: ctx.clock.now() })
     .where(inArray(bills.id, billIds));
-  await notify(ctx, {
-    accountId: p.accountId,
-    template: 'bill.refunded',
-    data: { ...(await messageData(ctx, p)), amount: (amountFen / 100).toFixed(2), billCount: billIds.length },
-  });
-  return {
-    refundId: refund.id,
-    refundNo: refund.refundNo,
-    amountFen: refund.amountFen,
-    state: refund.state,
+  return claimed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bills paid through an insurance settlement (the insurance module drives these)
+// ---------------------------------------------------------------------------------------------
+
+export interface BillSettlementHooks {
+  /** The HIS never took the write-back of a settled payment: reverse every part; answers a reference. */
+  onWriteBackFailed(ctx: AppContext, billPaymentId: string): Promise<string>;
+  /** Refuses an online refund of bills whose money is partly insurance's (secondary settlement). */
+  refundGuard(ctx: AppContext, rows: BillRow[]): Promise<void>;
+}
+
+let settlementHooks: BillSettlementHooks | undefined;
+
+export function registerBillSettlementHooks(hooks: BillSettlementHooks): void {
+  settlementHooks = hooks;
+}
+
+export const refusedAtCounter = goToCounter;
+
+/**
+ * The bills an insurance settlement is about, checked to be this patient's (anything else is the
+ * same 404 as a missing bill), with their items and the name on the visit (INS-04).
+ */
+export async function billsForSettlement(ctx: AppContext, p: PatientRecord, billIdsIn: string[]) {
+  const billIds = [...new Set(billIdsIn)].sort();
+  const rows = await ctx.db.select().from(bills).where(inArray(bills.id, billIds));
+  if (rows.length !== billIds.length || rows.some((b) => !belongsTo(ctx, b, p))) throw billNotFound();
+  const items = await ctx.db
+    .select()
+    .from(billItems)
+    .where(inArray(billItems.billId, billIds))
+    .orderBy(asc(billItems.seq));
+  const visits = await ctx.db
+    .select()
+    .from(hisVisits)
+    .where(inArray(hisVisits.id, [...new Set(rows.map((r) => r.visitId))]));
+  const payIds = [...new Set(rows.map((r) => r.paymentId).filter((x): x is string => !!x))];
+  const pays = payIds.length
+    ? await ctx.db.select().from(billPayments).where(inArray(billPayments.id, payIds))
+    : [];
+  return rows.map((b) => ({
+    bill: b,
+    items: items.filter((i) => i.billId === b.id),
+    visitPatientName: visits.find((v) => v.id === b.visitId)?.patientName ?? '',
+    payment: pays.find((x) => x.id === b.paymentId) ?? null,
+  }));
+}
+
+/** The pending bills of a patient (INS-06 lists those insurance can settle). */
+export async function pendingBillsOf(ctx: AppContext, accountId: string, patientId: string) {
+  return listBills(ctx, accountId, patientId, 'pending');
+}
+
+/**
+ * Holds a patient's pending bills for an insurance settlement until `expiresAt`, as a bill payment
+ * without a cash order; the same settlement number returns the same hold.
+ */
+export async function holdBillsForSettlement(
+  ctx: AppContext,
+  input: {
+    accountId: string;
+    patient: PatientRecord;
+    billIds: string[];
+    settlementNo: string;
+    expiresAt: Date;
+  },
+): Promise<string> {
+  const key = `insurance:${input.settlementNo}`;
+  const findPrior = async () =>
+    (
+      await ctx.db
+        .select()
+        .from(billPayments)
+        .where(and(eq(billPayments.accountId, input.accountId), eq(billPayments.idempotencyKey, key)))
+    )[0];
+  const prior = await findPrior();
+  if (prior) return prior.id;
+  const billIds = [...new Set(input.billIds)].sort();
+  const rows = await ctx.db.select().from(bills).where(inArray(bills.id, billIds));
+  if (rows.length !== billIds.length || rows.some((b) => !belongsTo(ctx, b, input.patient)))
+    throw billNotFound();
+  const notPending = rows.filter((b) => b.state !== 'pending');
+  if (notPending.length)
+    throw conflict('BILL_NOT_PENDING', '所选单据已缴费或已退费', 'Some bills are not pending', {
+      billIds: notPending.map((b) => b.id),
+    });
+  const now = ctx.clock.now();
+  const payment: PaymentRow = {
+    id: newId(),
+    accountId: input.accountId,
+    patientId: input.patient.id,
+    orderId: null,
     billIds,
+    amountFen: rows.reduce((s, b) => s + b.amountFen, 0),
+    state: 'open',
+    idempotencyKey: key,
+    settlementNo: input.settlementNo,
+    expiresAt: input.expiresAt,
+    paidAt: null,
+    createdAt: now,
+    updatedAt: now,
   };
+  const claimed = await claimBills(ctx, payment);
+  if (claimed === 'raced') return (await findPrior())!.id;
+  if (claimed === 'busy')
+    throw conflict(
+      'BILL_IN_PAYMENT',
+      '所选单据正在另一笔支付中，请完成或等待该支付结束',
+      'A selected bill is already in a payment that is still open',
+    );
+  return payment.id;
+}
+
+/** Gives held bills back (the settlement was reversed or failed); idempotent. */
+export async function releaseBillHold(ctx: AppContext, billPaymentId: string): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(billPayments)
+      .set({ state: 'closed', updatedAt: now })
+      .where(and(eq(billPayments.id, billPaymentId), eq(billPayments.state, 'open')));
+    await tx
+      .update(bills)
+      .set({ paymentId: null, updatedAt: now })
+      .where(and(eq(bills.paymentId, billPaymentId), eq(bills.state, 'pending')));
+  });
+}
+
+/**
+ * Refunds all bills of a settled payment by the online rules (staff at the counter skip the time
+ * window); `moneyBack` returns each part and answers a reference. HIS_UNAVAILABLE leaves it as it was.
+ */
+export async function refundSettlementBills(
+  ctx: AppContext,
+  billPaymentId: string,
+  opts: {
+    refundKey: string;
+    ignoreWindow?: boolean;
+    moneyBack: (amountFen: number) => Promise<string>;
+  },
+) {
+  const [p] = await ctx.db.select().from(billPayments).where(eq(billPayments.id, billPaymentId));
+  if (!p?.settlementNo) throw paymentNotFound();
+  return refundPaidBills(ctx, p, [...p.billIds].sort(), {
+    hisOrderNo: p.settlementNo,
+    refundKey: opts.refundKey,
+    ignoreWindow: opts.ignoreWindow,
+    moneyBack: (amountFen) => opts.moneyBack(amountFen),
+  });
+}
+
+/** The bill payment behind a settlement (for receipts and the staff list). */
+export async function billPaymentById(ctx: AppContext, id: string) {
+  const [p] = await ctx.db.select().from(billPayments).where(eq(billPayments.id, id));
+  return p;
 }
