@@ -724,6 +724,20 @@ describe('privacy: bookings and their reports belong to the account and authoris
     const refused = await book({ ...acc, patientId: spouse.id }, id, '2026-11-27');
     expect(refused.status).toBe(404);
     expect((await capacityOf(id, '2026-11-27')).taken).toBe(0);
+
+    // the spouse confirms with the code sent to their own phone: now they can be booked
+    const sent = await t.api.post(`/api/v1/patients/${spouse.id}/consent/request`, { token: login.token });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    const confirmed = await t.api.post(`/api/v1/patients/${spouse.id}/consent/confirm`, {
+      token: login.token,
+      body: { code: sent.body.sandboxCode },
+    });
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    await authorise(acc, spouse.id);
+    const booked = await book({ ...acc, patientId: spouse.id }, id, '2026-11-27');
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    expect(booked.body).toMatchObject({ patientId: spouse.id, patientName: '李四' });
+    expect((await capacityOf(id, '2026-11-27')).taken).toBe(1);
   });
 });
 

@@ -430,7 +430,10 @@ export async function bookExam(ctx: AppContext, accountId: string, input: BookIn
     booking = await ctx.db.transaction(async (tx) => {
       // one booking change per patient at a time, so the one-per-day check below cannot be raced
       await lockPatient(tx, patient.id);
-      await assertNoOtherBookingOn(tx, patient.id, input.examDate);
+      // a double submit that waited for the lock finds the first request's booking
+      const raced = await byIdempotencyKey(tx as unknown as Db, accountId, input);
+      if (raced) return raced;
+      await assertNoOtherBookingOn(tx as unknown as Db, patient.id, input.examDate);
       if (!(await takeCapacity(tx, pkg.id, input.examDate, now)))
         throw await capacityRefusal(tx, pkg.id, input.examDate);
       const [row] = await tx
