@@ -30,8 +30,8 @@ export interface HisSimTimings {
   reportMs: number;
   /** check-in → admission, for the share `admissionRate` of check-ins */
   admitMs: number;
-  /** one simulated inpatient day (its charges are pushed at its end) */
-  dayMs: number;
+  /** one simulated inpatient day (its charges are pushed at its end); null: only when told (nextDay()) */
+  dayMs: number | null;
   /** delay before the simulator retries a push the platform could not take */
   retryMs: number;
 }
@@ -158,6 +158,8 @@ export interface HisSim {
   execute(billNo: string): Promise<void>;
   /** admits a patient now (as the ward's admission office does) */
   admit(patient: SimPatient): Promise<SimAdmission>;
+  /** ends an inpatient day now (its charges are pushed); after the last day, discharges */
+  nextDay(admissionNo: string): Promise<void>;
   readonly state: {
     received: ReceivedCall[];
     visits: Map<string, SimVisit>;
@@ -620,30 +622,40 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
     });
     state.admissions.set(admissionNo, a);
     log('patient admitted', { admissionNo, ward: a.ward });
-    const day = async () => {
-      const dayIndex = a.days;
-      const date = dateOf(new Date(Date.parse(a.admittedAt) + dayIndex * 86_400_000));
-      const lines = WARD_DAILY.filter((c, i) => i < 3 || r() < 0.6).map((c) => {
-        const quantity = c.category === '西药费' ? 1 + Math.floor(r() * 2) : 1;
-        return {
-          lineId: `${admissionNo}-D${dayIndex + 1}-${c.code}`,
-          date,
-          itemCode: c.code,
-          itemName: c.name,
-          category: c.category,
-          quantity,
-          unit: c.unit,
-          amountFen: quantity * c.priceFen,
-        };
-      });
-      await push(`/api/integration/v1/his/admissions/${admissionNo}/charges`, { lines });
-      a.days++;
-      a.totalFen += lines.reduce((s, l) => s + l.amountFen, 0);
-      if (a.days < stayDays) later(timings.dayMs, `day ${a.days + 1} of ${admissionNo}`, day);
-      else later(timings.dayMs / 2, `discharge of ${admissionNo}`, () => discharge(a));
-    };
-    later(timings.dayMs, `day 1 of ${admissionNo}`, day);
+    if (timings.dayMs !== null) later(timings.dayMs, `day 1 of ${admissionNo}`, () => nextDay(admissionNo));
     return a;
+  }
+
+  /** Pushes the charges of the admission's next day; after `stayDays` days, discharges instead. */
+  async function nextDay(admissionNo: string) {
+    const a = state.admissions.get(admissionNo);
+    if (!a) throw new Error(`unknown admission ${admissionNo}`);
+    if (a.discharged) return;
+    if (a.days >= stayDays) return discharge(a);
+    const r = rngFor(seed, `${admissionNo}:day:${a.days + 1}`);
+    const dayIndex = a.days;
+    const date = dateOf(new Date(Date.parse(a.admittedAt) + dayIndex * 86_400_000));
+    const lines = WARD_DAILY.filter((c, i) => i < 3 || r() < 0.6).map((c) => {
+      const quantity = c.category === '西药费' ? 1 + Math.floor(r() * 2) : 1;
+      return {
+        lineId: `${admissionNo}-D${dayIndex + 1}-${c.code}`,
+        date,
+        itemCode: c.code,
+        itemName: c.name,
+        category: c.category,
+        quantity,
+        unit: c.unit,
+        amountFen: quantity * c.priceFen,
+      };
+    });
+    await push(`/api/integration/v1/his/admissions/${admissionNo}/charges`, { lines });
+    a.days++;
+    a.totalFen += lines.reduce((sum, l) => sum + l.amountFen, 0);
+    log('inpatient day charged', { admissionNo, day: a.days });
+    if (timings.dayMs === null) return;
+    if (a.days < stayDays)
+      later(timings.dayMs, `day ${a.days + 1} of ${admissionNo}`, () => nextDay(admissionNo));
+    else later(timings.dayMs / 2, `discharge of ${admissionNo}`, () => nextDay(admissionNo));
   }
 
   async function discharge(a: SimAdmission) {
@@ -871,6 +883,7 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
     faults,
     execute,
     admit,
+    nextDay,
     state,
     summary,
   };

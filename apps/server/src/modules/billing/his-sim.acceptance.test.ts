@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { createHisSim, signedHeaders, type HisSim } from '../../../../../packages/his-sim/src/index.js';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
+import { getPatientById } from '../identity/service.js';
 import { abnormalOrders, paymentOrders, refunds } from '../payments/schema.js';
 import { HIS_EVENT_SWEEP_JOB, checkedInEventId, hisEventState } from '../registration/his-events.js';
 import { messagesOf, newPatient, openClinic, payAtSandbox } from '../registration/test-helpers.js';
@@ -26,8 +27,9 @@ beforeAll(async () => {
   sim = await createHisSim({
     seed: 42,
     // orders at once; the pharmacy dispenses right after the write-back; lab tests only when told
-    timings: { orderMs: 0, dispenseMs: 0, performMs: null, reportMs: 0, retryMs: 20 },
+    timings: { orderMs: 0, dispenseMs: 0, performMs: null, reportMs: 0, dayMs: null, retryMs: 20 },
     admissionRate: 0,
+    stayDays: 2,
     abnormalRate: 0.5,
   });
   t = await createTestApp({
@@ -52,6 +54,9 @@ beforeAll(async () => {
         'his.execution.push',
         'lis.reports.push',
         'pacs.reports.push',
+        'his.admissions.push',
+        'his.inpatient-charges.push',
+        'his.discharge.push',
       ],
     },
   });
@@ -281,6 +286,67 @@ describe('with his-sim as the HIS: check-in to refund (issue 4 acceptance)', () 
     });
     expect(foreign.status).toBe(404);
     expect(foreign.body.code).toBe(missing.body.code);
+  });
+});
+
+describe('with his-sim as the HIS: an inpatient stay', () => {
+  it('admitted by the HIS, deposit written back to it, daily charges, discharge and the surplus refunded', async () => {
+    t.clock.set('2026-11-23T01:00:00Z');
+    const p = await newPatient(t);
+    const holder = await getPatientById(t.app.ctx, p.patientId);
+    const a = await sim.admit({ name: holder.name, idNumber: holder.idNumber });
+    const bound = await t.api.post('/api/v1/admissions/bind', {
+      token: p.token,
+      body: { patientId: p.patientId, admissionNo: a.admissionNo, name: holder.name },
+    });
+    expect(bound.status, JSON.stringify(bound.body)).toBe(201);
+    expect(bound.body).toMatchObject({ ward: a.ward, state: 'admitted' });
+
+    // A deposit paid online reaches the HIS inpatient account over HTTP, once.
+    const dep = await t.api.post(`/api/v1/admissions/${bound.body.id}/deposits`, {
+      token: p.token,
+      body: { amountFen: 300_000, idempotencyKey: `dep-${randomBytes(6).toString('hex')}` },
+    });
+    expect(dep.status, JSON.stringify(dep.body)).toBe(201);
+    await payAtSandbox(t, p.token, dep.body.paymentOrder.id, dep.body.paymentOrder.orderNo);
+    const atHis = [...sim.state.deposits.values()].filter((d) => d.admissionNo === a.admissionNo);
+    expect(atHis).toEqual([expect.objectContaining({ amountFen: 300_000 })]);
+    const deposits = await t.api.get(`/api/v1/admissions/${bound.body.id}/deposits`, { token: p.token });
+    expect(deposits.body.items[0]).toMatchObject({ state: 'paid', hisState: 'confirmed' });
+
+    // Two ward days are charged, then the HIS discharges the patient with their total.
+    await sim.nextDay(a.admissionNo);
+    await sim.nextDay(a.admissionNo);
+    expect(a.days).toBe(2);
+    const during = await t.api.get(`/api/v1/admissions/${bound.body.id}`, { token: p.token });
+    expect(during.body).toMatchObject({ chargesFen: a.totalFen, balanceFen: 300_000 - a.totalFen });
+    const day1 = new Date(Date.parse(a.admittedAt) + 8 * 3600_000).toISOString().slice(0, 10); // Shanghai
+    const lists = await t.api.get(`/api/v1/admissions/${bound.body.id}/daily-lists?date=${day1}`, {
+      token: p.token,
+    });
+    expect(lists.status, JSON.stringify(lists.body)).toBe(200);
+    expect(lists.body.items.map((i: any) => i.lineId)).toEqual(
+      expect.arrayContaining([`${a.admissionNo}-D1-C0101`, `${a.admissionNo}-D1-C0201`]),
+    );
+    await sim.nextDay(a.admissionNo);
+    expect(a.discharged).toBe(true);
+    const settlement = await t.api.get(`/api/v1/admissions/${bound.body.id}/settlement`, { token: p.token });
+    expect(settlement.status, JSON.stringify(settlement.body)).toBe(200);
+    expect(settlement.body).toMatchObject({
+      chargesFen: a.totalFen,
+      refundableFen: 300_000 - a.totalFen,
+      dueFen: 0,
+    });
+    const refunded = await t.api.post(`/api/v1/admissions/${bound.body.id}/settlement/refund`, {
+      token: p.token,
+    });
+    expect(refunded.status, JSON.stringify(refunded.body)).toBe(200);
+    expect(refunded.body.settlementState).toBe('refunded');
+    // The HIS is told the settlement was made online.
+    expect(sim.state.settlements.filter((x) => x.admissionNo === a.admissionNo)).toEqual([
+      { admissionNo: a.admissionNo, kind: 'refunded', amountFen: 300_000 - a.totalFen },
+    ]);
+    expect(sim.state.errors).toEqual([]);
   });
 });
 
