@@ -1,11 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, hospitalDay, integrationChannel, patientWithSelf } from './support/api.js';
 import { launch, phone, snap } from './support/browser.js';
 
-// Issue 4 in the browser: outpatient bills pushed by the HIS and paid on the phone, a flagged lab
-// indicator with its trend, an inpatient deposit top-up. The hospital's systems call the signed
-// integration API of the running demo server.
+// Issue 4 in the browser: outpatient bills pushed by the HIS and paid on the phone (with the
+// e-invoice PDF), a flagged lab indicator with its trend, an inpatient deposit top-up. The hospital's
+// systems call the signed integration API of the running demo server.
 
 let browser: Browser;
 let his: Awaited<ReturnType<typeof integrationChannel>>;
@@ -41,7 +42,7 @@ const isChecked = (page: Page, billNo: string) =>
     .evaluate((el) => el.classList.contains('adm-checkbox-checked'));
 
 describe('issue 4 on the patient H5', () => {
-  it('a patient pays two HIS bills at once, sees the receipt and where to go, and is sent to the counter for a dispensed drug', async () => {
+  it('a patient pays two HIS bills at once, sees the receipt and where to go, downloads the e-invoice PDF, and is sent to the counter for a dispensed drug', async () => {
     const me = await patientWithSelf('赵建国');
     const visitNo = `V${Date.now()}`;
     await his.push('/api/integration/v1/his/visits', {
@@ -127,6 +128,30 @@ describe('issue 4 on the patient H5', () => {
     await snap(page, 'issue4-bill-receipt');
     const paymentUrl = page.url();
 
+    // the e-invoice is issued after the payment; its PDF downloads
+    // issued by a job after the HIS confirmed the payment (up to a minute or two on PGlite's job polling)
+    await page.getByTestId('bill-einvoice').click({ timeout: 150_000 });
+    await page.getByTestId('einvoice-page').waitFor();
+    await expect
+      .poll(() => page.getByTestId('einvoice-status').getAttribute('data-status'), { timeout: 60_000 })
+      .toBe('issued');
+    expect(await page.getByTestId('einvoice-amount').innerText()).toBe('¥85.00');
+    expect(await page.getByTestId('einvoice-no').innerText()).not.toBe('');
+    await snap(page, 'issue4-einvoice');
+    const [pdfResponse, download] = await Promise.all([
+      page.waitForResponse((r) => /\/api\/v1\/einvoices\/[^/]+\/pdf$/.test(new URL(r.url()).pathname)),
+      page.waitForEvent('download'),
+      page.getByTestId('einvoice-download').click(),
+    ]);
+    expect(pdfResponse.status()).toBe(200);
+    expect(pdfResponse.headers()['content-type']).toContain('application/pdf');
+    expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+    const saved = readFileSync(await download.path());
+    expect(saved.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(saved.length).toBeGreaterThan(1000);
+    await page.goto(paymentUrl);
+    await page.getByTestId('bill-payment-page').waitFor();
+
     // nothing is left to pay
     const pending = await api('GET', `/api/v1/bills?patientId=${me.patientId}`, { token: me.token });
     expect(pending.items).toEqual([]);
@@ -172,7 +197,7 @@ describe('issue 4 on the patient H5', () => {
     await expect.poll(() => page.getByTestId('bill-payment-item').count()).toBe(1);
     expect(await page.getByTestId('bill-payment-item').innerText()).toContain('85.00');
     await close();
-  });
+  }, 300_000);
 
   it('a lab report shows a high indicator with its explanation and its trend over two reports', async () => {
     const me = await patientWithSelf('钱淑芬');
