@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { desktop, launch, snap } from './support/browser.js';
-import { addSelf, api, bookAndPay, findBookableSchedule, patientSession } from './support/api.js';
+import {
+  addSelf,
+  api,
+  bookAndPay,
+  findBookableSchedule,
+  hospitalDay,
+  patientSession,
+} from './support/api.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -139,4 +146,74 @@ describe('staff console: reports knowledge base and finance lists (issue 4)', ()
     await op.context.close();
     await context.close();
   }, 240_000);
+
+  it('an operator creates an exam package and sets its capacity for a date; an empty change is refused', async () => {
+    const { page, context } = await desktop(browser);
+    await consoleLogin(page, 'operator', 'Oper@2026');
+    await page.getByTestId('menu-exam-packages').click();
+    await page.getByTestId('exam-package-new').click();
+    const code = `E2E${Date.now().toString(36).toUpperCase()}`;
+    await page.getByTestId('exam-package-code').fill(code);
+    await page.getByTestId('exam-package-name').fill('入职体检（浏览器测试）');
+    await page.getByTestId('exam-package-price').fill('188');
+    await page.getByTestId('exam-item-name-0').fill('血常规');
+    await page.getByTestId('exam-item-category-0').fill('检验');
+    await page.getByTestId('exam-item-add').click();
+    await page.getByTestId('exam-item-name-1').fill('胸部正位片');
+    await page.getByTestId('exam-item-category-1').fill('影像');
+    await page.getByTestId('exam-package-save').click();
+    await page.getByTestId(`exam-capacity-${code}`).waitFor({ timeout: 15_000 });
+
+    const token = await staffToken('operator', 'Oper@2026');
+    const pkg = (await api<any>('GET', '/api/v1/admin/exam-packages', { token })).items.find(
+      (p: any) => p.code === code,
+    );
+    expect(pkg).toMatchObject({
+      name: '入职体检（浏览器测试）',
+      priceFen: 18800,
+      itemCount: 2,
+      state: 'active',
+    });
+
+    await page.getByTestId(`exam-capacity-${code}`).click();
+    const day = hospitalDay(3);
+    await page.getByTestId(`capacity-edit-${day}`).click();
+    await expect.poll(() => page.getByTestId(`capacity-cell-${day}`).innerText()).toBe('未设置');
+    await page.getByTestId('capacity-count').fill('25');
+    await page.getByTestId('capacity-save').click();
+    await expect
+      .poll(() => page.getByTestId(`capacity-cell-${day}`).innerText(), { timeout: 15_000 })
+      .toBe('25');
+    await snap(page, 'console-exam-capacity');
+    const cap = await api<any>(
+      'GET',
+      `/api/v1/admin/exam-packages/${pkg.id}/capacity?from=${day}&to=${day}`,
+      {
+        token,
+      },
+    );
+    expect(cap.items).toEqual([{ date: day, capacity: 25, taken: 0, remaining: 25, closed: false }]);
+    // Only that date was set.
+    const around = await api<any>(
+      'GET',
+      `/api/v1/admin/exam-packages/${pkg.id}/capacity?from=${hospitalDay(0)}&to=${hospitalDay(13)}`,
+      { token },
+    );
+    expect(around.items.map((d: any) => d.date)).toEqual([day]);
+    // The patient side offers the date now.
+    const dates = await api<any>('GET', `/api/v1/exam-packages/${pkg.id}/dates`);
+    expect(dates.items.find((d: any) => d.date === day)).toMatchObject({ bookable: true, remaining: 25 });
+
+    // Neither a capacity nor open/close: the form refuses and nothing changes.
+    await page.getByTestId(`capacity-edit-${hospitalDay(4)}`).click();
+    await page.getByTestId('capacity-save').click();
+    await page.locator('.ant-form-item-explain-error').first().waitFor();
+    const still = await api<any>(
+      'GET',
+      `/api/v1/admin/exam-packages/${pkg.id}/capacity?from=${hospitalDay(0)}&to=${hospitalDay(13)}`,
+      { token },
+    );
+    expect(still.items).toEqual(around.items);
+    await context.close();
+  });
 });

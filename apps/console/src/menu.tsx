@@ -44,6 +44,22 @@ export const EXTRA_MENUS: ConsoleMenu[] = [
     permission: 'payments.read',
   },
   {
+    key: 'exam-packages',
+    group: 'services',
+    zh: '体检套餐',
+    en: 'Exam packages',
+    path: '/services/exam-packages',
+    permission: 'exams.manage',
+  },
+  {
+    key: 'exam-bookings',
+    group: 'services',
+    zh: '体检预约',
+    en: 'Exam bookings',
+    path: '/services/exam-bookings',
+    permission: 'exams.manage',
+  },
+  {
     key: 'einvoices',
     group: 'payments',
     zh: '电子票据',
@@ -90,6 +106,8 @@ export const ROUTE_PERMISSIONS: Record<string, { path: string; permission?: stri
   'writeback-failures': { path: '/payments/writeback-failures', permission: 'payments.read' },
   indicators: { path: '/services/indicators', permission: 'content.manage' },
   einvoices: { path: '/payments/einvoices', permission: 'payments.read' },
+  'exam-packages': { path: '/services/exam-packages', permission: 'exams.manage' },
+  'exam-bookings': { path: '/services/exam-bookings', permission: 'exams.manage' },
 };
 
 export function holds(permissions: string[], p?: string): boolean {

@@ -34,6 +34,8 @@ import { AbnormalOrdersPage } from './pages/finance/AbnormalOrdersPage';
 import { WriteBackFailuresPage } from './pages/finance/WriteBackFailuresPage';
 import { EInvoicesPage } from './pages/finance/EInvoicesPage';
 import { IndicatorsPage } from './pages/operations/IndicatorsPage';
+import { ExamPackagesPage } from './pages/operations/ExamPackagesPage';
+import { ExamBookingsPage } from './pages/operations/ExamBookingsPage';
 
 const PAGES: Record<string, ReactNode> = {
   dashboard: <DashboardPage />,
@@ -63,6 +65,8 @@ const PAGES: Record<string, ReactNode> = {
   'writeback-failures': <WriteBackFailuresPage />,
   indicators: <IndicatorsPage />,
   einvoices: <EInvoicesPage />,
+  'exam-packages': <ExamPackagesPage />,
+  'exam-bookings': <ExamBookingsPage />,
 };
 
 function Guard({ permission, children }: { permission?: string; children: ReactNode }) {
