@@ -44,6 +44,14 @@ export const EXTRA_MENUS: ConsoleMenu[] = [
     permission: 'payments.read',
   },
   {
+    key: 'insurance-settlements',
+    group: 'payments',
+    zh: '医保结算',
+    en: 'Insurance settlements',
+    path: '/payments/insurance-settlements',
+    permission: 'payments.read',
+  },
+  {
     key: 'exam-packages',
     group: 'services',
     zh: '体检套餐',
@@ -107,6 +115,7 @@ export const ROUTE_PERMISSIONS: Record<string, { path: string; permission?: stri
   indicators: { path: '/services/indicators', permission: 'content.manage' },
   einvoices: { path: '/payments/einvoices', permission: 'payments.read' },
   'exam-packages': { path: '/services/exam-packages', permission: 'exams.manage' },
+  'insurance-settlements': { path: '/payments/insurance-settlements', permission: 'payments.read' },
   'exam-bookings': { path: '/services/exam-bookings', permission: 'exams.manage' },
 };
 

@@ -33,6 +33,7 @@ import { RefundsPage } from './pages/finance/RefundsPage';
 import { AbnormalOrdersPage } from './pages/finance/AbnormalOrdersPage';
 import { WriteBackFailuresPage } from './pages/finance/WriteBackFailuresPage';
 import { EInvoicesPage } from './pages/finance/EInvoicesPage';
+import { InsuranceSettlementsPage } from './pages/finance/InsuranceSettlementsPage';
 import { IndicatorsPage } from './pages/operations/IndicatorsPage';
 import { ExamPackagesPage } from './pages/operations/ExamPackagesPage';
 import { ExamBookingsPage } from './pages/operations/ExamBookingsPage';
@@ -66,6 +67,7 @@ const PAGES: Record<string, ReactNode> = {
   indicators: <IndicatorsPage />,
   einvoices: <EInvoicesPage />,
   'exam-packages': <ExamPackagesPage />,
+  'insurance-settlements': <InsuranceSettlementsPage />,
   'exam-bookings': <ExamBookingsPage />,
 };
 
