@@ -13,6 +13,7 @@ import { CampusesPage, CampusPage } from './pages/campuses';
 import { BillPage, BillPaymentPage, BillPaymentsPage, BillsPage } from './pages/bills';
 import { CashierPage } from './pages/cashier';
 import { EInvoicePage, EInvoicesPage } from './pages/einvoices';
+import { ExamBookingPage, ExamBookingsPage, ExamPackagePage, ExamsPage } from './pages/exams';
 import { AdmissionPage, DailyListPage, InpatientPage } from './pages/inpatient';
 import { ComingSoonPage } from './pages/coming-soon';
 import { DepartmentPage, DepartmentsPage } from './pages/departments';
@@ -106,6 +107,10 @@ function AppRoutes() {
       <Route path="/reports/:id" element={authed(<ReportPage />)} />
       <Route path="/health-record" element={authed(<HealthRecordPage />)} />
       <Route path="/health-record/trend" element={authed(<TrendPage />)} />
+      <Route path="/exams" element={authed(<ExamsPage />)} />
+      <Route path="/exam-packages/:id" element={authed(<ExamPackagePage />)} />
+      <Route path="/exam-bookings" element={authed(<ExamBookingsPage />)} />
+      <Route path="/exam-bookings/:id" element={authed(<ExamBookingPage />)} />
       <Route path="/exam-report" element={<ExamReportPage />} />
       <Route path="/inpatient" element={authed(<InpatientPage />)} />
       <Route path="/inpatient/:id" element={authed(<AdmissionPage />)} />

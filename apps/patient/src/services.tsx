@@ -466,7 +466,7 @@ export const serviceGroups: ServiceGroup[] = [
         ['EXAM-01', 'EXAM-02', 'EXAM-03', 'EXAM-04', 'EXAM-05', 'EXAM-06'],
         <HeartOutline />,
         RED,
-        undefined,
+        '/exams',
         ['选择体检套餐预约日期并在线支付。', 'Choose a checkup package and date, and pay online.'],
       ),
       s(

@@ -13,6 +13,10 @@ import type {
   DailyList,
   Deposit,
   EInvoice,
+  ExamBooking,
+  ExamDate,
+  ExamPackage,
+  ExamRecord,
   HealthRecord,
   IndicatorTrend,
   OrderSummary,
@@ -262,4 +266,33 @@ export const einvoices = {
     itemsOf(await get<EInvoice[] | Page<EInvoice>>('/einvoices', { patientId })),
   get: (id: string) => get<EInvoice>(`/einvoices/${id}`),
   pdf: (id: string) => getBlob(`/einvoices/${id}/pdf`),
+};
+
+// ---- physical exams ----------------------------------------------------------------------------------------
+
+type ExamAuthorisation = { patientId: string; authorised: boolean; grantedAt: string | null };
+
+export const exams = {
+  packages: async (q: { gender?: string; age?: number } = {}) =>
+    itemsOf(await get<ExamPackage[] | Page<ExamPackage>>('/exam-packages', q)),
+  package: (id: string) => get<ExamPackage>(`/exam-packages/${id}`),
+  dates: (id: string) =>
+    get<{ packageId: string; earliest: string; latest: string; items: ExamDate[] }>(
+      `/exam-packages/${id}/dates`,
+    ),
+  /** EXAM-01: the exchange of the patient's data with the exam system needs their authorisation */
+  authorisation: (patientId: string) => get<ExamAuthorisation>('/exams/authorisation', { patientId }),
+  setAuthorisation: (patientId: string, authorised: boolean) =>
+    put<ExamAuthorisation>('/exams/authorisation', { patientId, authorised }),
+  records: async (patientId: string) =>
+    itemsOf(await get<ExamRecord[] | Page<ExamRecord>>('/exams/records', { patientId })),
+  book: (body: { patientId: string; packageId: string; examDate: string; idempotencyKey: string }) =>
+    post<ExamBooking>('/exam-bookings', body),
+  bookings: async (patientId?: string) =>
+    itemsOf(await get<ExamBooking[] | Page<ExamBooking>>('/exam-bookings', { patientId })),
+  booking: (id: string) => get<ExamBooking>(`/exam-bookings/${id}`),
+  reschedule: (id: string, examDate: string) =>
+    post<ExamBooking>(`/exam-bookings/${id}/reschedule`, { examDate }),
+  cancel: (id: string, reason?: string) =>
+    post<ExamBooking>(`/exam-bookings/${id}/cancel`, reason ? { reason } : {}),
 };

@@ -706,3 +706,73 @@ export interface EInvoice {
     amountFen: number;
   }[];
 }
+
+// ---- physical exams (exams) ---------------------------------------------------------------------------
+
+export interface ExamPackage {
+  id: string;
+  code: string;
+  name: string;
+  description: string | null;
+  priceFen: number;
+  gender: 'male' | 'female' | null;
+  minAge: number | null;
+  maxAge: number | null;
+  notes: string | null;
+  state: string;
+  itemCount: number;
+  categories: string[];
+  items: { name: string; category: string; meaning: string | null; notes: string | null }[];
+}
+
+export interface ExamDate {
+  date: string;
+  capacity: number;
+  remaining: number;
+  closed: boolean;
+  bookable: boolean;
+}
+
+export type ExamBookingState =
+  'locked' | 'paid' | 'confirmed' | 'checked_in' | 'completed' | 'cancelled' | 'expired';
+
+export interface ExamBooking {
+  id: string;
+  bookingNo: string;
+  patientId: string;
+  patientName: string;
+  package: { id: string; code: string; name: string };
+  priceFen: number;
+  examDate: string;
+  state: ExamBookingState;
+  lockExpiresAt: string | null;
+  paidAt: string | null;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  refundState: string;
+  rescheduleCount: number;
+  examOrderNo: string | null;
+  examSystemPending: boolean;
+  changeable: boolean;
+  lastChangeDate: string;
+  reportNo: string | null;
+  createdAt: string;
+  paymentOrder?: {
+    id: string;
+    orderNo: string;
+    amountFen: number;
+    refundedFen: number;
+    state: string;
+    expiresAt: string;
+  } | null;
+  report?: { id: string; reportNo: string; title: string; status: string; reportedAt: string | null } | null;
+}
+
+export interface ExamRecord {
+  examNo: string;
+  examDate: string;
+  packageName: string;
+  status: 'booked' | 'checked_in' | 'completed' | 'cancelled';
+  reportNo: string | null;
+  summary: string | null;
+}

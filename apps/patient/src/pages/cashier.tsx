@@ -139,6 +139,7 @@ async function returnPath(orderNo: string, orderId?: string): Promise<string> {
       if (order.businessType === 'registration' && order.businessId)
         return `/registrations/${order.businessId}`;
       if (order.businessType === 'bill' && order.businessId) return `/bill-payments/${order.businessId}`;
+      if (order.businessType === 'exam' && order.businessId) return `/exam-bookings/${order.businessId}`;
     } catch {
       // fall through to the list
     }
