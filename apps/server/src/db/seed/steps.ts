@@ -3,6 +3,7 @@ import { staffSeed } from '../../modules/staff/seed.js';
 import { directorySeed } from '../../modules/directory/seed.js';
 import { schedulingSeed } from '../../modules/scheduling/seed.js';
 import { reportsSeed } from '../../modules/reports/seed.js';
+import { examsSeed } from '../../modules/exams/seed.js';
 import { hisSimChannelSeed } from './his-sim-channel.js';
 
 export interface SeedStep {
@@ -12,6 +13,6 @@ export interface SeedStep {
 }
 
 // Order matters: scheduling needs doctors and departments.
-export const seedSteps: SeedStep[] = [staffSeed, directorySeed, schedulingSeed, reportsSeed];
+export const seedSteps: SeedStep[] = [staffSeed, directorySeed, schedulingSeed, reportsSeed, examsSeed];
 // Demo only: the reference HIS simulator's integration channel.
 seedSteps.push(hisSimChannelSeed);

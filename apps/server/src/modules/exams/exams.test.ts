@@ -153,6 +153,18 @@ async function bookingRow(id: string) {
 }
 
 describe('packages (EXAM-03) and their management in the console', () => {
+  it('the demo hospital offers its seeded packages, each with items and preparation notes', async () => {
+    const all = await t.api.get('/api/v1/exam-packages');
+    const byCode = new Map(all.body.items.map((p: { code: string }) => [p.code, p]));
+    expect(byCode.get('BASIC')).toMatchObject({ name: '基础体检套餐', gender: 'any', itemCount: 11 });
+    expect(byCode.get('FEMALE')).toMatchObject({ gender: 'female', minAge: 18, maxAge: 65 });
+    const forMen = await t.api.get('/api/v1/exam-packages?gender=male&age=45');
+    const codes = forMen.body.items.map((p: { code: string }) => p.code);
+    expect(codes).toEqual(expect.arrayContaining(['BASIC', 'MALE-40']));
+    expect(codes).not.toContain('FEMALE');
+    expect(codes).not.toContain('SENIOR');
+  });
+
   it('lists active packages with their items to anyone, filtered by who they suit', async () => {
     const general = await newPackage();
     const women = await newPackage({
