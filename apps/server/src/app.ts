@@ -24,6 +24,7 @@ import { Jobs } from './platform/jobs.js';
 import { logRedactPaths } from './platform/logging.js';
 import { buildAdapters, type AdapterOverrides } from './integrations/index.js';
 import { modules } from './modules/index.js';
+import { flushReadCacheOnStaffWrites } from './platform/read-cache.js';
 
 export interface BuildOptions {
   config: AppConfig;
@@ -120,6 +121,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  flushReadCacheOnStaffWrites(app as unknown as FastifyInstance, ctx);
   for (const m of modules) {
     await app.register(async (scope) => m.register(scope as unknown as FastifyInstance, ctx), {
       prefix: '/api',

@@ -93,6 +93,8 @@ const ConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** Public reads many patients make at once (department tree, doctors, schedules) are served from memory this long (ms; 0 = off). */
+  READ_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** Scheduling: how many weeks ahead the generation job creates schedules from templates. */
   SCHEDULE_GENERATE_WEEKS: z.coerce.number().int().min(1).max(12).default(2),
   /** Registration: minutes a locked slot waits for payment (REG-08). */

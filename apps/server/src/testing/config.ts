@@ -5,6 +5,8 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     JOBS_ENABLED: 'false',
+    // tests read what they just wrote; read-cache.test.ts turns it on
+    READ_CACHE_MS: '0',
     PII_ENCRYPTION_KEY: 'test-encryption-key',
     PII_INDEX_KEY: 'test-index-key',
     JWT_SECRET: 'test-jwt-secret-that-is-long-enough-0123456789',

@@ -23,6 +23,7 @@ import { listPriceCategories, searchPrices } from './prices.js';
 import { floorPlanSvg } from './floor-plan.js';
 import { doctorTitleSchema, id, idParams, pageQuery, priceCategorySchema, searchText } from './schemas.js';
 import { registerDirectoryAdminRoutes } from './admin-routes.js';
+import { readCache } from '../../platform/read-cache.js';
 
 export const directoryModule: Module = {
   name: 'directory',
@@ -71,7 +72,7 @@ function registerPublicRoutes(fastify: FastifyInstance, ctx: AppContext) {
         querystring: z.object({ q }).strict(),
       },
     },
-    async (req) => ({ items: await getDepartmentTree(ctx, req.query.q) }),
+    (req) => readCache(ctx).get(req.url, async () => ({ items: await getDepartmentTree(ctx, req.query.q) })),
   );
 
   app.get(
@@ -96,7 +97,7 @@ function registerPublicRoutes(fastify: FastifyInstance, ctx: AppContext) {
           .strict(),
       },
     },
-    (req) => searchDoctors(ctx, req.query),
+    (req) => readCache(ctx).get(req.url, () => searchDoctors(ctx, req.query)),
   );
 
   app.get(

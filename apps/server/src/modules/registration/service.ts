@@ -30,6 +30,7 @@ import {
 import { freeSlot, hasAvailableSlot, markSlotBooked, rowsOf, takeSlot } from '../scheduling/slots.js';
 import { registrationQueueCounters, registrations, type RegistrationState } from './schema.js';
 import { COUNTED_STATES, LIVE_STATES, sourcesOf } from './states.js';
+import { readCache } from '../../platform/read-cache.js';
 import { checkedInEventId, dispatchHisEvent, recordCheckedIn } from './his-events.js';
 
 export type Registration = typeof registrations.$inferSelect;
@@ -107,6 +108,10 @@ export async function lockSlot(ctx: AppContext, input: LockSlotInput): Promise<R
   if (!input.patientId && !input.patientRef)
     throw badRequest('PATIENT_REQUIRED', '缺少就诊人', 'A patient is required');
 
+  // At a release peak most requests come after the last slot went: answer them from memory.
+  const soldOutKey = `sold-out:${input.scheduleId}:${input.segmentId ?? '*'}:${input.channel}`;
+  if (readCache(ctx).marked(soldOutKey)) throw soldOut(input.scheduleId, input.segmentId);
+
   const schedule = await getSchedule(ctx, input.scheduleId);
   const now = ctx.clock.now();
   if (schedule.state !== 'open')
@@ -114,7 +119,10 @@ export async function lockSlot(ctx: AppContext, input: LockSlotInput): Promise<R
   if (schedule.endAt <= now)
     throw conflict('SCHEDULE_ENDED', '该出诊时段已结束', 'This clinic session is over');
   assertReleased(ctx, await getReleaseRule(ctx.db, input.channel), schedule);
-  if (!(await hasAvailableSlot(ctx.db, { ...input, now }))) throw soldOut(schedule.id, input.segmentId);
+  if (!(await hasAvailableSlot(ctx.db, { ...input, now }))) {
+    readCache(ctx).mark(soldOutKey);
+    throw soldOut(schedule.id, input.segmentId);
+  }
   if (input.patientId) await assertNotBlacklisted(ctx, input.patientId);
 
   const registrationId = newId();

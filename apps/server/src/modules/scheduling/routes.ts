@@ -8,6 +8,7 @@ import { dayjs, hospitalDay } from '../../platform/clock.js';
 import { badRequest } from '../../platform/errors.js';
 import type { Module } from '../index.js';
 import { getDepartment } from '../directory/service.js';
+import { readCache } from '../../platform/read-cache.js';
 import {
   addExtraSlots,
   browseSchedules,
@@ -104,13 +105,15 @@ export const schedulingModule: Module = {
             '日期范围不正确（最多31天）',
             'Date range is invalid (31 days max)',
           );
-        const items = await browseSchedules(ctx, {
-          departmentId: q.departmentId,
-          doctorId: q.doctorId,
-          from,
-          to,
+        return readCache(ctx).get(`${req.url}|${from}|${to}`, async () => {
+          const items = await browseSchedules(ctx, {
+            departmentId: q.departmentId,
+            doctorId: q.doctorId,
+            from,
+            to,
+          });
+          return { items: await withNames(ctx, items) };
         });
-        return { items: await withNames(ctx, items) };
       },
     );
 

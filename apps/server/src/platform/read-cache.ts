@@ -1,0 +1,87 @@
+import { performance } from 'node:perf_hooks';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from './context.js';
+
+/**
+ * A short-lived in-process cache for the public reads that many patients make at the same moment
+ * (the department tree, doctor lists, schedules with remaining numbers at a release). Entries live
+ * `READ_CACHE_MS` of real time (0 turns the cache off); concurrent misses of one key share one load;
+ * any successful staff write (a non-GET under /api/v1/admin or /api/v1/staff) empties the cache, so
+ * a change made in the console shows at once on this process and within `READ_CACHE_MS` on others.
+ * Remaining numbers may lag a booking by that long; the booking itself always reads the database.
+ */
+export class ReadCache {
+  private readonly entries = new Map<string, { until: number; value: Promise<unknown> }>();
+  private generation = 0;
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 2000,
+  ) {}
+
+  async get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (this.ttlMs <= 0) return load();
+    const now = performance.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.until > now) return hit.value as Promise<T>;
+    const generation = this.generation;
+    const value = load();
+    this.entries.set(key, { until: now + this.ttlMs, value });
+    if (this.entries.size > this.maxEntries) {
+      // drop the oldest entry (Map keeps insertion order)
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    // a failed load is not remembered; nor is one that started before a flush
+    value.then(
+      () => {
+        if (generation !== this.generation) this.entries.delete(key);
+      },
+      () => this.entries.delete(key),
+    );
+    return value;
+  }
+
+  /** Remembers a fact (e.g. "this clinic is sold out") for the cache's lifetime. */
+  mark(key: string): void {
+    if (this.ttlMs <= 0) return;
+    this.entries.set(key, { until: performance.now() + this.ttlMs, value: Promise.resolve(true) });
+  }
+
+  /** Whether a fact was marked within the cache's lifetime (and not flushed since). */
+  marked(key: string): boolean {
+    const hit = this.entries.get(key);
+    return !!hit && hit.until > performance.now();
+  }
+
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+const caches = new WeakMap<AppContext, ReadCache>();
+
+/** The read cache of this app (one per AppContext). */
+export function readCache(ctx: AppContext): ReadCache {
+  let c = caches.get(ctx);
+  if (!c) {
+    c = new ReadCache(ctx.config.READ_CACHE_MS);
+    caches.set(ctx, c);
+  }
+  return c;
+}
+
+const STAFF_WRITE = /^\/api\/v1\/(admin|staff)\//;
+
+/** Empties the read cache after every successful staff write. */
+export function flushReadCacheOnStaffWrites(app: FastifyInstance, ctx: AppContext): void {
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400) return;
+    if (STAFF_WRITE.test(req.url)) readCache(ctx).clear();
+  });
+}
