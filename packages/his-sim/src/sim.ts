@@ -377,7 +377,7 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
 
   // ------------------------------------------------------------------ the HIS's own behaviour
   /** After a check-in: open the visit and place the doctor's orders (drugs, lab tests, maybe imaging). */
-  async function openVisit(ev: any) {
+  function openVisit(ev: any): string {
     const n = ++visitSeq;
     const r = rngFor(seed, `visit:${n}`);
     const visitDate = ev.registration?.clinicDate ?? dateOf(now());

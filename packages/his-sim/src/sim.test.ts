@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LAB_PANELS } from './catalogue.js';
+import { createHisSim, DEFAULT_PLATFORM_SECRET, observe, rngFor, type HisSim } from './sim.js';
+import { sign, signedHeaders } from './signing.js';
+
+/**
+ * The simulator on its own, against a stand-in platform that records every signed push. The full
+ * path against the real platform is apps/server/src/modules/billing/his-sim.acceptance.test.ts.
+ */
+interface Push {
+  path: string;
+  body: any;
+  signatureOk: boolean;
+}
+
+const CHANNEL = { appId: 'qn-test-his', secret: 'channel-secret-for-tests' };
+const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  while (open.length) await open.pop()!.close();
+});
+
+/** A stand-in platform: checks the signature, and answers TIMESTAMP_STALE when told its clock differs. */
+async function fakePlatform(opts: { clockOffsetMs?: number } = {}) {
+  const pushes: Push[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const h = (n: string) => String(req.headers[n] ?? '');
+      const serverTime = Math.floor((Date.now() + (opts.clockOffsetMs ?? 0)) / 1000);
+      const answer = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (Math.abs(Number(h('x-qn-timestamp')) - serverTime) > 300)
+        return answer(401, { code: 'TIMESTAMP_STALE', details: { serverTime } });
+      const expected = sign(CHANNEL.secret, 'POST', req.url!, h('x-qn-timestamp'), h('x-qn-nonce'), raw);
+      pushes.push({
+        path: req.url!,
+        body: JSON.parse(raw),
+        signatureOk: expected === h('x-qn-signature') && h('x-qn-app-id') === CHANNEL.appId,
+      });
+      answer(200, {});
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const p = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    pushes,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+  open.push(p);
+  return p;
+}
+
+async function startSim(platformUrl: string, seed: number, extra: Parameters<typeof createHisSim>[0] = {}) {
+  const sim = await createHisSim({
+    platformUrl,
+    channel: CHANNEL,
+    seed,
+    timings: { orderMs: 0, dispenseMs: null, performMs: null, reportMs: 0, dayMs: null, retryMs: 10 },
+    admissionRate: 0,
+    ...extra,
+  });
+  open.push(sim);
+  return sim;
+}
+
+/** A call as the platform signs it (HIS_SECRET). */
+async function platformCall(sim: HisSim, path: string, body: unknown, secret = DEFAULT_PLATFORM_SECRET) {
+  const raw = JSON.stringify(body);
+  const headers = signedHeaders(
+    'qingnang',
+    secret,
+    'POST',
+    path,
+    raw,
+    Math.floor(Date.now() / 1000),
+    randomBytes(8).toString('hex'),
+  );
+  const res = await fetch(sim.url + path, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: raw,
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+const checkedIn = (n: number) => ({
+  type: 'registration.checked_in',
+  eventId: `registration.checked_in:reg-${n}`,
+  occurredAt: '2026-11-23T05:30:00.000Z',
+  registration: { id: `reg-${n}`, clinicDate: '2026-11-23', queueNumber: n },
+  patient: { id: `p-${n}`, name: '王五', idNumber: '11010119800101001X', visitCardNo: null },
+  department: { id: 'd1', name: '呼吸内科' },
+  doctor: { id: 'doc1', name: '陈明', title: 'chief' },
+});
+
+async function visitsOf(seed: number, n: number) {
+  const platform = await fakePlatform();
+  const sim = await startSim(platform.url, seed);
+  for (let i = 1; i <= n; i++)
+    expect((await platformCall(sim, '/qingnang/v1/events', checkedIn(i))).status).toBe(200);
+  await sim.idle();
+  expect(sim.state.errors).toEqual([]);
+  return platform.pushes;
+}
+
+describe('his-sim drives the platform like a HIS', () => {
+  it('after a check-in it opens the visit and pushes its orders, signed; the same seed gives the same orders', async () => {
+    const a = await visitsOf(7, 4);
+    const b = await visitsOf(7, 4);
+    const c = await visitsOf(8, 4);
+    expect(a.every((p) => p.signatureOk)).toBe(true);
+    // one visit and one bill push per check-in (the four visits are opened side by side)
+    expect(a.filter((p) => p.path === '/api/integration/v1/his/visits')).toHaveLength(4);
+    expect(a.filter((p) => p.path === '/api/integration/v1/his/bills')).toHaveLength(4);
+    const orders = (ps: Push[]) =>
+      ps
+        .filter((p) => p.path.endsWith('/bills'))
+        .map((p) => p.body.bills.map((x: any) => [x.billNo, x.items]));
+    expect(orders(b)).toEqual(orders(a));
+    expect(orders(c)).not.toEqual(orders(a));
+    const first = a.find((p) => p.path.endsWith('/bills') && p.body.visitNo === 'MZ2026112300001')!.body;
+    const kinds = first.bills.map((x: any) => x.kind);
+    expect(kinds.slice(0, 2)).toEqual(['prescription', 'lab']);
+    for (const bill of first.bills)
+      for (const item of bill.items) expect(item.amountFen).toBe(item.quantity * item.unitPriceFen);
+    expect(a.find((p) => p.path.endsWith('/visits'))!.body.patient).toEqual({
+      name: '王五',
+      idNumber: '11010119800101001X',
+    });
+  });
+
+  it('a repeated check-in event opens no second visit', async () => {
+    const platform = await fakePlatform();
+    const sim = await startSim(platform.url, 1);
+    const one = await platformCall(sim, '/qingnang/v1/events', checkedIn(1));
+    const two = await platformCall(sim, '/qingnang/v1/events', checkedIn(1));
+    await sim.idle();
+    expect(two.body.visitNo).toBe(one.body.visitNo);
+    expect(sim.state.visits.size).toBe(1);
+    expect(platform.pushes.filter((p) => p.path.endsWith('/visits'))).toHaveLength(1);
+  });
+
+  it("follows the platform's clock when it answers TIMESTAMP_STALE", async () => {
+    const platform = await fakePlatform({ clockOffsetMs: 9 * 3600_000 });
+    const sim = await startSim(platform.url, 1);
+    await platformCall(sim, '/qingnang/v1/events', checkedIn(1));
+    await sim.idle();
+    expect(sim.state.errors).toEqual([]);
+    expect(platform.pushes.map((p) => p.path)).toEqual([
+      '/api/integration/v1/his/visits',
+      '/api/integration/v1/his/bills',
+    ]);
+    const billedAt = Date.parse(platform.pushes[1].body.bills[0].billedAt);
+    expect(Math.abs(billedAt - (Date.now() + 9 * 3600_000))).toBeLessThan(60_000);
+  });
+});
+
+describe("his-sim answers the platform's calls as the outbound contract says", () => {
+  it('write-back: once per order number, refused for unknown bills or wrong amounts, 503 while failing', async () => {
+    const platform = await fakePlatform();
+    const sim = await startSim(platform.url, 3);
+    await platformCall(sim, '/qingnang/v1/events', checkedIn(1));
+    await sim.idle();
+    const [drug, lab] = [...sim.state.bills.values()];
+    const req = {
+      orderNo: 'PO1',
+      channelTradeNo: null,
+      amountFen: drug.amountFen + lab.amountFen,
+      paidAt: '2026-11-23T05:40:00.000Z',
+      bills: [drug, lab].map((b) => ({ billNo: b.billNo, amountFen: b.amountFen })),
+    };
+    sim.faults.writeBackFailures = 1;
+    const down = await platformCall(sim, '/qingnang/v1/bill-writebacks', req);
+    expect(down).toMatchObject({ status: 503, body: { code: 'HIS_BUSY' } });
+    expect(drug.state).toBe('ordered');
+    const ok = await platformCall(sim, '/qingnang/v1/bill-writebacks', req);
+    const again = await platformCall(sim, '/qingnang/v1/bill-writebacks', req);
+    expect(ok.status).toBe(200);
+    expect(again.body.receiptNo).toBe(ok.body.receiptNo);
+    expect(drug).toMatchObject({ state: 'paid', orderNo: 'PO1', receiptNo: ok.body.receiptNo });
+
+    const other = await platformCall(sim, '/qingnang/v1/bill-writebacks', { ...req, orderNo: 'PO2' });
+    expect(other).toMatchObject({ status: 409, body: { code: 'BILL_NOT_PAYABLE' } });
+    const unknown = await platformCall(sim, '/qingnang/v1/bill-writebacks', {
+      ...req,
+      orderNo: 'PO3',
+      bills: [{ billNo: 'NOPE', amountFen: 1 }],
+    });
+    expect(unknown).toMatchObject({ status: 409, body: { code: 'BILL_UNKNOWN' } });
+
+    // Executed bills cannot be cancelled; unexecuted ones can, once.
+    await sim.execute(drug.billNo);
+    expect(drug.execution).toBe('dispensed');
+    const refuse = await platformCall(sim, '/qingnang/v1/bill-refunds', {
+      orderNo: 'PO1',
+      refundKey: 'r1',
+      amountFen: drug.amountFen,
+      bills: [{ billNo: drug.billNo, amountFen: drug.amountFen }],
+    });
+    expect(refuse).toMatchObject({ status: 409, body: { code: 'BILL_EXECUTED' } });
+    const refund = {
+      orderNo: 'PO1',
+      refundKey: 'r2',
+      amountFen: lab.amountFen,
+      bills: [{ billNo: lab.billNo }],
+    };
+    expect((await platformCall(sim, '/qingnang/v1/bill-refunds', refund)).status).toBe(200);
+    expect((await platformCall(sim, '/qingnang/v1/bill-refunds', refund)).status).toBe(200);
+    expect(lab.state).toBe('refunded');
+    expect(sim.state.refunds.size).toBe(1);
+  });
+
+  it('refuses calls not signed with the HIS secret', async () => {
+    const sim = await startSim('http://127.0.0.1:9', 1);
+    const forged = await platformCall(sim, '/qingnang/v1/events', checkedIn(1), 'some-other-secret-value');
+    expect(forged).toMatchObject({ status: 401, body: { code: 'SIGNATURE_INVALID' } });
+    expect(sim.state.visits.size).toBe(0);
+  });
+});
+
+describe('lab results', () => {
+  it('each value carries its flag consistently with its reference range; about the configured share is abnormal', () => {
+    const r = rngFor(99, 'observe');
+    let abnormal = 0;
+    let n = 0;
+    for (let k = 0; k < 300; k++)
+      for (const panel of LAB_PANELS)
+        for (const ind of panel.indicators) {
+          const o = observe(r, ind, 0.2);
+          n++;
+          if (o.flag !== 'N') abnormal++;
+          if (typeof o.value !== 'number') continue;
+          if (o.flag === 'H') expect(o.value).toBeGreaterThan(ind.high!);
+          if (o.flag === 'L') expect(o.value).toBeLessThan(ind.low!);
+          if (o.flag === 'N') {
+            if (ind.low !== undefined) expect(o.value).toBeGreaterThanOrEqual(ind.low);
+            if (ind.high !== undefined) expect(o.value).toBeLessThanOrEqual(ind.high);
+          }
+          expect(o.value).toBeGreaterThanOrEqual(0);
+        }
+    expect(abnormal / n).toBeGreaterThan(0.15);
+    expect(abnormal / n).toBeLessThan(0.25);
+  });
+});
