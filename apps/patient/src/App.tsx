@@ -15,6 +15,13 @@ import { CashierPage } from './pages/cashier';
 import { EInvoicePage, EInvoicesPage } from './pages/einvoices';
 import { ExamBookingPage, ExamBookingsPage, ExamPackagePage, ExamsPage } from './pages/exams';
 import { AdmissionPage, DailyListPage, InpatientPage } from './pages/inpatient';
+import {
+  InsurancePage,
+  InsurancePayPage,
+  InsuranceSettlementPage,
+  InsuranceSettlementsPage,
+  SecondarySettlementPage,
+} from './pages/insurance';
 import { ComingSoonPage } from './pages/coming-soon';
 import { DepartmentPage, DepartmentsPage } from './pages/departments';
 import { DoctorPage, DoctorsPage, FollowedDoctorsPage } from './pages/doctors';
@@ -107,6 +114,11 @@ function AppRoutes() {
       <Route path="/reports/:id" element={authed(<ReportPage />)} />
       <Route path="/health-record" element={authed(<HealthRecordPage />)} />
       <Route path="/health-record/trend" element={authed(<TrendPage />)} />
+      <Route path="/insurance" element={authed(<InsurancePage />)} />
+      <Route path="/insurance/pay" element={authed(<InsurancePayPage />)} />
+      <Route path="/insurance/secondary" element={authed(<SecondarySettlementPage />)} />
+      <Route path="/insurance/settlements" element={authed(<InsuranceSettlementsPage />)} />
+      <Route path="/insurance/settlements/:id" element={authed(<InsuranceSettlementPage />)} />
       <Route path="/exams" element={authed(<ExamsPage />)} />
       <Route path="/exam-packages/:id" element={authed(<ExamPackagePage />)} />
       <Route path="/exam-bookings" element={authed(<ExamBookingsPage />)} />

@@ -357,7 +357,7 @@ export const serviceGroups: ServiceGroup[] = [
         ['INS-01', 'INS-02', 'INS-03'],
         <SystemQRcodeOutline />,
         BLUE,
-        undefined,
+        '/insurance',
         [
           '激活医保电子凭证，出示医保码就医结算。',
           'Activate the insurance credential and show its QR code for settlement.',
@@ -370,7 +370,7 @@ export const serviceGroups: ServiceGroup[] = [
         ['INS-04', 'INS-06', 'INS-07', 'INS-08', 'INS-09'],
         <PayCircleOutline />,
         GREEN,
-        undefined,
+        '/insurance/pay',
         [
           '医保预结算，统筹、个账与自费分别结算。',
           'Pre-settle with insurance: pooled fund, personal account and cash parts.',
@@ -383,7 +383,7 @@ export const serviceGroups: ServiceGroup[] = [
         ['INS-05', 'INS-13', 'INS-14'],
         <BankcardOutline />,
         ORANGE,
-        undefined,
+        '/insurance',
         ['绑定社保卡，查询余额与消费记录。', 'Bind a social-security card; see its balance and spending.'],
       ),
     ],

@@ -18,6 +18,9 @@ import type {
   ExamPackage,
   ExamRecord,
   HealthRecord,
+  InsuranceCredential,
+  InsuranceSettlement,
+  SecondaryBill,
   IndicatorTrend,
   OrderSummary,
   ReportDetail,
@@ -295,4 +298,60 @@ export const exams = {
     post<ExamBooking>(`/exam-bookings/${id}/reschedule`, { examDate }),
   cancel: (id: string, reason?: string) =>
     post<ExamBooking>(`/exam-bookings/${id}/cancel`, reason ? { reason } : {}),
+};
+
+// ---- medical insurance ----------------------------------------------------------------------------------
+
+export const insurance = {
+  /** INS-01: the credential SDK's authorisation code exchanged for the insured person (real-name match) */
+  authorise: (patientId: string, authCode: string) =>
+    post<InsuranceCredential>('/insurance/credentials', { patientId, authCode }),
+  /** the sandbox credential page: an authorisation code for the patient's own identity */
+  sandboxAuthCode: (patientId: string) =>
+    post<{ authCode: string }>('/insurance/sandbox/auth-code', { patientId }),
+  credential: (patientId: string) => get<InsuranceCredential>(`/insurance/credentials/${patientId}`),
+  qr: (patientId: string) =>
+    get<{ payload: string; expiresAt: string }>(`/insurance/credentials/${patientId}/qr`),
+  bindSocialCard: (patientId: string, cardNo: string) =>
+    put<InsuranceCredential>(`/insurance/credentials/${patientId}/social-card`, { cardNo }),
+  balance: (patientId: string) =>
+    get<{ balanceFen: number; at: string }>(`/insurance/credentials/${patientId}/balance`),
+  consumption: async (patientId: string) =>
+    itemsOf(
+      await get<
+        | {
+            at: string;
+            kind: string;
+            settlementNo: string;
+            fundFen: number;
+            accountFen: number;
+            institution: string;
+          }[]
+        | Page<{
+            at: string;
+            kind: string;
+            settlementNo: string;
+            fundFen: number;
+            accountFen: number;
+            institution: string;
+          }>
+      >(`/insurance/credentials/${patientId}/consumption`),
+    ),
+  bills: (patientId: string) =>
+    get<{ authorised: boolean; items: Bill[] }>('/insurance/bills', { patientId }),
+  preSettle: (body: { patientId: string; billIds: string[]; useAccount: boolean }) =>
+    post<InsuranceSettlement>('/insurance/pre-settlements', body),
+  settle: (id: string) => post<InsuranceSettlement>(`/insurance/settlements/${id}/settle`, {}),
+  settlements: async () =>
+    itemsOf(await get<InsuranceSettlement[] | Page<InsuranceSettlement>>('/insurance/settlements')),
+  settlement: (id: string) => get<InsuranceSettlement>(`/insurance/settlements/${id}`),
+  cancel: (id: string) => post<InsuranceSettlement>(`/insurance/settlements/${id}/cancel`, {}),
+  refund: (id: string) => post<InsuranceSettlement>(`/insurance/settlements/${id}/refund`, {}),
+  secondaryBills: (patientId: string) =>
+    get<{ insured: boolean; items: SecondaryBill[] }>('/insurance/secondary-settlement/bills', { patientId }),
+  secondarySettle: (body: { patientId: string; billIds: string[]; useAccount: boolean }) =>
+    post<InsuranceSettlement>('/insurance/secondary-settlements', body),
+  /** INS-16: a locked registration's fee from the personal account */
+  payRegistration: (registrationId: string) =>
+    post<InsuranceSettlement>('/insurance/registration-payments', { registrationId }),
 };

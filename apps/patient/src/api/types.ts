@@ -776,3 +776,71 @@ export interface ExamRecord {
   reportNo: string | null;
   summary: string | null;
 }
+
+// ---- medical insurance (insurance) ----------------------------------------------------------------------
+
+export interface InsuranceCredential {
+  patientId: string;
+  holderName: string;
+  insuredNo: string;
+  insuranceType: string;
+  areaCode: string;
+  areaName: string;
+  state: 'active' | 'expired' | string;
+  socialCardNo: string | null;
+  socialCardBoundAt: string | null;
+  authorisedAt: string;
+  expiresAt: string;
+}
+
+export interface InsuranceSettlement {
+  id: string;
+  settlementNo: string;
+  kind: 'outpatient' | 'registration' | 'secondary' | string;
+  patientId: string;
+  state:
+    | 'pre_settled'
+    | 'settling'
+    | 'cash_pending'
+    | 'settled'
+    | 'expired'
+    | 'failed'
+    | 'reversing'
+    | 'reversed'
+    | 'refunding'
+    | 'refunded';
+  insuranceState: string;
+  billIds: string[];
+  useAccount: boolean;
+  totalFen: number;
+  fundFen: number;
+  accountFen: number;
+  cashFen: number;
+  preExpiresAt: string;
+  cashOrderId: string | null;
+  cashOrderNo: string | null;
+  cashOrderState: string | null;
+  reason: string | null;
+  settledAt: string | null;
+  closedAt: string | null;
+  createdAt: string;
+  bills?: {
+    billId: string;
+    billNo: string;
+    totalFen: number;
+    fundFen: number;
+    accountFen: number;
+    cashFen: number;
+  }[];
+}
+
+export interface SecondaryBill {
+  id: string;
+  billNo: string;
+  title: string;
+  kind: string;
+  amountFen: number;
+  paidAt: string | null;
+  eligible: boolean;
+  reason: string | null;
+}

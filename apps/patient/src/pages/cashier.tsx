@@ -140,6 +140,8 @@ async function returnPath(orderNo: string, orderId?: string): Promise<string> {
         return `/registrations/${order.businessId}`;
       if (order.businessType === 'bill' && order.businessId) return `/bill-payments/${order.businessId}`;
       if (order.businessType === 'exam' && order.businessId) return `/exam-bookings/${order.businessId}`;
+      if (order.businessType === 'insurance' && order.businessId)
+        return `/insurance/settlements/${order.businessId}`;
     } catch {
       // fall through to the list
     }

@@ -3,7 +3,7 @@ import { Button, Dialog, List, NoticeBar, Steps, Tabs, Tag, Toast } from 'antd-m
 import { QRCodeSVG } from 'qrcode.react';
 import { useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
-import { ApiError, directory, payments, registrations, type Registration } from '../api';
+import { ApiError, directory, insurance, payments, registrations, type Registration } from '../api';
 import { errorText, Page, QueryView } from '../components/common';
 import {
   dateTime,
@@ -152,6 +152,23 @@ export function RegistrationPage() {
       Toast.show({ content: errorText(err) });
     } finally {
       setBusy(null);
+    }
+  };
+
+  // INS-16: the registration fee from the insurance personal account
+  const payByAccount = async (r: Registration) => {
+    setBusy('pay-account');
+    try {
+      await insurance.payRegistration(r.id);
+      Toast.show({ icon: 'success', content: t('operationDone') });
+    } catch (err) {
+      Dialog.alert({
+        content: <span data-testid="registration-pay-account-error">{errorText(err)}</span>,
+        confirmText: t('confirm'),
+      });
+    } finally {
+      setBusy(null);
+      await refresh();
     }
   };
 
@@ -329,6 +346,18 @@ export function RegistrationPage() {
                     data-testid="registration-pay"
                   >
                     {t('regPay')} ¥{yuan(r.feeFen)}
+                  </Button>
+                ) : null}
+                {pending && r.feeFen > 0 ? (
+                  <Button
+                    block
+                    color="success"
+                    fill="outline"
+                    loading={busy === 'pay-account'}
+                    onClick={() => payByAccount(r)}
+                    data-testid="registration-pay-account"
+                  >
+                    {t('regPayByAccount')}
                   </Button>
                 ) : null}
                 {canCheckIn && !queueNo ? (
