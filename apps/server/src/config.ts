@@ -151,6 +151,13 @@ const ConfigSchema = z.object({
   EINVOICE_PAYEE_NAME: z.string().min(1).max(60).default('青囊示范医院'),
   EINVOICE_FONT_PATH: z.string().optional(),
   EINVOICE_FONT_FACE: z.string().max(100).optional(),
+  /** Credit care (PAY-12…15): the credit platform adapter, the limit it grants in the sandbox, days to repay a charge, days overdue before suspension, which payments may be made on credit, minutes to pay a settlement. */
+  CREDIT_PROVIDER: z.enum(['sandbox']).default('sandbox'),
+  CREDIT_DEFAULT_LIMIT_FEN: z.coerce.number().int().min(0).default(200_000),
+  CREDIT_REPAY_DAYS: z.coerce.number().int().min(1).max(365).default(15),
+  CREDIT_SUSPEND_AFTER_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  CREDIT_BUSINESS_TYPES: z.string().default('bill,registration'),
+  CREDIT_SETTLEMENT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   /** Physical exams (EXAM): the exam-system adapter; minutes to pay a booking; how far ahead a date can be booked (min and max days from today); the last change (reschedule, cancel with refund) is N days before the exam day. */
   EXAM_SYSTEM_PROVIDER: z.enum(['sandbox']).default('sandbox'),
   EXAM_PAYMENT_MINUTES: z.coerce.number().int().min(1).max(120).default(15),

@@ -13,5 +13,6 @@ export * from '../modules/gateway/schema.js';
 export * from '../modules/inpatient/schema.js';
 export * from '../modules/billing/schema.js';
 export * from '../modules/invoicing/schema.js';
+export * from '../modules/credit/schema.js';
 export * from '../modules/reports/schema.js';
 export * from '../modules/insurance/schema.js';

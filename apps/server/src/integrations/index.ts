@@ -7,6 +7,7 @@ import { buildHisAdapters, type HisAdapters } from './his/index.js';
 import { buildInpatientHisAdapters, type InpatientHisAdapters } from './his/inpatient.js';
 import { buildExamSystemAdapters, type ExamSystemAdapters } from './exam-system/index.js';
 import { buildEInvoiceAdapters, type EInvoiceAdapters } from './einvoice/index.js';
+import { buildCreditAdapters, type CreditAdapters } from './credit/index.js';
 import { buildInsuranceAdapters, type InsuranceAdapters } from './insurance/index.js';
 
 /**
@@ -20,6 +21,7 @@ export type Adapters = SmsAdapters &
   HisAdapters &
   InpatientHisAdapters &
   EInvoiceAdapters &
+  CreditAdapters &
   InsuranceAdapters &
   ExamSystemAdapters;
 
@@ -34,6 +36,7 @@ export function buildAdapters(config: AppConfig, overrides: AdapterOverrides = {
     ...buildHisAdapters(config),
     ...buildInpatientHisAdapters(config),
     ...buildEInvoiceAdapters(config),
+    ...buildCreditAdapters(config),
     ...buildInsuranceAdapters(config),
     ...buildExamSystemAdapters(config),
     ...overrides,

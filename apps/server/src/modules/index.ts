@@ -15,6 +15,7 @@ import { inpatientModule } from './inpatient/routes.js';
 import { billingModule } from './billing/routes.js';
 import { insuranceModule } from './insurance/routes.js';
 import { invoicingModule } from './invoicing/routes.js';
+import { creditModule } from './credit/routes.js';
 import { hisEventsModule } from './registration/his-events.js';
 import { examsModule } from './exams/routes.js';
 
@@ -39,6 +40,7 @@ export const modules: Module[] = [
   billingModule,
   insuranceModule,
   invoicingModule,
+  creditModule,
   reportsModule,
   hisEventsModule,
   examsModule,

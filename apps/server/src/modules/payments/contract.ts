@@ -15,7 +15,8 @@ import type { AppContext } from '../../platform/context.js';
 export type PaymentOrderState =
   'created' | 'paying' | 'paid' | 'closed' | 'refunding' | 'partially_refunded' | 'refunded';
 export type RefundState = 'requested' | 'processing' | 'succeeded' | 'failed';
-export type ChannelCode = 'sandbox' | 'wechat' | 'alipay';
+/** 'credit': the platform's own credit-care ledger (modules/credit), paid only on credit. */
+export type ChannelCode = 'sandbox' | 'wechat' | 'alipay' | 'credit';
 
 export interface CreatePaymentOrderInput {
   /** e.g. 'registration', 'bill', 'deposit' */

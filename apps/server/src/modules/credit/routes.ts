@@ -1,0 +1,139 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../platform/context.js';
+import { principalOf, requirePatient } from '../../platform/auth.js';
+import type { Module } from '../index.js';
+import { registerBusinessHandler } from '../payments/service.js';
+import { creditChannel } from './channel.js';
+import { registerCreditTemplates } from './templates.js';
+import {
+  FRICTIONLESS_JOB,
+  OVERDUE_JOB,
+  SETTLEMENT_BUSINESS,
+  activateCredit,
+  closeCredit,
+  frictionlessSweep,
+  getCredit,
+  onSettlementClosed,
+  onSettlementPaid,
+  overdueSweep,
+  payOrderOnCredit,
+  setFrictionless,
+  signWithholding,
+  startSettlement,
+} from './service.js';
+
+const id = z.string().min(1).max(64);
+const patientBody = z.object({ patientId: id }).strict();
+
+export const creditModule: Module = {
+  name: 'credit',
+  async register(fastify: FastifyInstance, ctx: AppContext) {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const tags = ['credit'];
+    const patient = requirePatient(ctx);
+
+    registerCreditTemplates();
+    // The credit channel is the platform's own ledger, so it is always there for refunds and queries.
+    ctx.adapters.paymentChannels[creditChannel.code] = creditChannel;
+    registerBusinessHandler(SETTLEMENT_BUSINESS, {
+      onPaid: (c, order) => onSettlementPaid(c, order),
+      onClosed: (c, order) => onSettlementClosed(c, order),
+    });
+    ctx.jobs.register(OVERDUE_JOB, async () => void (await overdueSweep(ctx)), { cron: '0 * * * *' });
+    ctx.jobs.register(FRICTIONLESS_JOB, async () => void (await frictionlessSweep(ctx)), {
+      cron: '*/5 * * * *',
+    });
+
+    app.post(
+      '/v1/credit/accounts',
+      {
+        schema: {
+          tags,
+          summary: '开通信用就医（信用平台评估并给出额度），重复开通返回同一结果',
+          body: patientBody,
+        },
+        preHandler: patient,
+      },
+      async (req, reply) =>
+        reply.status(201).send(await activateCredit(ctx, principalOf(req).id, req.body.patientId)),
+    );
+    app.get(
+      '/v1/credit/accounts/:patientId',
+      {
+        schema: {
+          tags,
+          summary: '信用就医：额度、已用、逾期、待结算费用与无感支付状态',
+          params: z.object({ patientId: id }),
+        },
+        preHandler: patient,
+      },
+      async (req) => getCredit(ctx, principalOf(req).id, req.params.patientId),
+    );
+    app.post(
+      '/v1/credit/accounts/:patientId/close',
+      {
+        schema: {
+          tags,
+          summary: '关闭信用就医（须已结清）',
+          params: z.object({ patientId: id }),
+          body: z.object({}).strict().nullish(),
+        },
+        preHandler: patient,
+      },
+      async (req) => closeCredit(ctx, principalOf(req).id, req.params.patientId),
+    );
+    app.post(
+      '/v1/credit/accounts/:patientId/withholding',
+      {
+        schema: {
+          tags,
+          summary: '签约无感支付（免密代扣协议），签约后默认开启',
+          params: z.object({ patientId: id }),
+          body: z.object({}).strict().nullish(),
+        },
+        preHandler: patient,
+      },
+      async (req) => signWithholding(ctx, principalOf(req).id, req.params.patientId),
+    );
+    app.put(
+      '/v1/credit/accounts/:patientId/frictionless',
+      {
+        schema: {
+          tags,
+          summary: '无感支付开关',
+          params: z.object({ patientId: id }),
+          body: z.object({ enabled: z.boolean() }).strict(),
+        },
+        preHandler: patient,
+      },
+      async (req) => setFrictionless(ctx, principalOf(req).id, req.params.patientId, req.body.enabled),
+    );
+    app.post(
+      '/v1/credit/payments',
+      {
+        schema: {
+          tags,
+          summary: '用信用就医支付一笔挂号费或门诊缴费订单（先诊疗后付费）',
+          body: z.object({ patientId: id, orderId: id }).strict(),
+        },
+        preHandler: patient,
+      },
+      async (req) => payOrderOnCredit(ctx, principalOf(req).id, req.body),
+    );
+    app.post(
+      '/v1/credit/settlements',
+      {
+        schema: {
+          tags,
+          summary: '一次结算全部信用就医欠费：生成一笔支付订单（再用 /payments/orders/:orderId/pay 支付）',
+          body: patientBody,
+        },
+        preHandler: patient,
+      },
+      async (req, reply) =>
+        reply.status(201).send(await startSettlement(ctx, principalOf(req).id, req.body.patientId)),
+    );
+  },
+};

@@ -1,0 +1,51 @@
+import { registerTemplates } from '../notifications/service.js';
+import type { Channel } from '../notifications/schema.js';
+
+const ALL: Channel[] = ['inapp', 'wechat', 'alipay', 'sms'];
+const link = '/credit';
+
+/** Messages of credit care (PAY-12…15). Data: amount (yuan), days overdue, title of a bill. */
+export function registerCreditTemplates(): void {
+  registerTemplates({
+    'credit.charged': {
+      category: 'payment',
+      title: { zh: '无感支付已扣费', en: 'Paid by frictionless payment' },
+      body: {
+        zh: '您的“{title}”{amount} 元已通过无感支付记入信用就医，请按期结算。',
+        en: '"{title}" ({amount} yuan) was paid on credit by frictionless payment; please settle it in time.',
+      },
+      channels: ALL,
+      link,
+    },
+    'credit.overdue': {
+      category: 'payment',
+      title: { zh: '信用就医费用已逾期', en: 'Credit care payment overdue' },
+      body: {
+        zh: '您有 {amount} 元信用就医费用已逾期 {days} 天，请尽快结算，逾期过久将暂停信用就医。',
+        en: '{amount} yuan of credit care is {days} day(s) overdue; please settle it soon, or credit care will be suspended.',
+      },
+      channels: ALL,
+      link,
+    },
+    'credit.suspended': {
+      category: 'payment',
+      title: { zh: '信用就医已暂停', en: 'Credit care suspended' },
+      body: {
+        zh: '因 {amount} 元费用逾期 {days} 天，您的信用就医已暂停，结清后自动恢复。',
+        en: 'Credit care is suspended: {amount} yuan is {days} days overdue. It resumes once settled.',
+      },
+      channels: ALL,
+      link,
+    },
+    'credit.settled': {
+      category: 'payment',
+      title: { zh: '信用就医结算成功', en: 'Credit care settled' },
+      body: {
+        zh: '您已成功结算信用就医费用 {amount} 元。',
+        en: 'You settled {amount} yuan of credit care.',
+      },
+      channels: ALL,
+      link,
+    },
+  });
+}
