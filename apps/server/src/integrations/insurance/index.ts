@@ -37,6 +37,8 @@ export interface SettlementRequest {
   /** the platform's settlement number: the insurance platform's idempotency key */
   settlementNo: string;
   useAccount: boolean;
+  /** false: the pooled fund pays nothing (registration fees are paid from the personal account only) */
+  fundEligible?: boolean;
   items: InsuranceItem[];
 }
 
@@ -407,7 +409,7 @@ function split(req: SettlementRequest, type: InsuranceType, balanceFen: number):
     const covered = items
       .filter((i) => !i.code.toUpperCase().startsWith('Z'))
       .reduce((s, i) => s + i.amountFen, 0);
-    const fundFen = Math.floor(covered * FUND_RATIO[type]);
+    const fundFen = req.fundEligible === false ? 0 : Math.floor(covered * FUND_RATIO[type]);
     const accountFen = Math.min(balance, totalFen - fundFen);
     balance -= accountFen;
     bills.push({ billNo, totalFen, fundFen, accountFen, cashFen: totalFen - fundFen - accountFen });

@@ -7,6 +7,7 @@ import { principalOf, requirePatient, requireStaff } from '../../platform/auth.j
 import type { Module } from '../index.js';
 import { registerBusinessHandler } from '../payments/service.js';
 import { registerBillSettlementHooks } from '../billing/service.js';
+import { registerInsuredFeeRefunder } from '../registration/service.js';
 import {
   BUSINESS_TYPE,
   INSURANCE_SWEEP_JOB,
@@ -25,6 +26,8 @@ import {
   listSettlementsForStaff,
   onCashClosed,
   onCashPaid,
+  payRegistrationFromAccount,
+  refundRegistrationFee,
   preSettle,
   refundSettlement,
   refuseRefundOfInsuredBills,
@@ -68,6 +71,7 @@ export const insuranceModule: Module = {
       onWriteBackFailed: (c, billPaymentId) => reverseAfterWriteBackFailure(c, billPaymentId),
       refundGuard: (c, rows) => refuseRefundOfInsuredBills(c, rows),
     });
+    registerInsuredFeeRefunder((c, reg, by) => refundRegistrationFee(c, reg, by));
     ctx.jobs.register(INSURANCE_SWEEP_JOB, async () => insuranceSweep(ctx), { cron: '* * * * *' });
 
     // ------------------------------------------------------------ credential (INS-01 … 05, 13, 14)
@@ -268,6 +272,22 @@ export const insuranceModule: Module = {
       async (req, reply) => reply.status(201).send(await secondarySettle(ctx, principalOf(req).id, req.body)),
     );
 
+    app.post(
+      '/v1/insurance/registration-payments',
+      {
+        schema: {
+          tags,
+          summary: '挂号费医保个账支付：个人账户全额支付锁定中的挂号，退号时原路退回个人账户',
+          body: z.object({ registrationId: id }).strict(),
+        },
+        preHandler: patient,
+      },
+      async (req, reply) =>
+        reply
+          .status(201)
+          .send(await payRegistrationFromAccount(ctx, principalOf(req).id, req.body.registrationId)),
+    );
+
     // ------------------------------------------------------------ finance
     const ctags = ['insurance (console)'];
     app.get(
@@ -279,7 +299,7 @@ export const insuranceModule: Module = {
           querystring: z
             .object({
               state: z.enum(STATES).optional(),
-              kind: z.enum(['outpatient', 'secondary']).optional(),
+              kind: z.enum(['outpatient', 'secondary', 'registration']).optional(),
               settlementNo: z
                 .string()
                 .regex(/^[\w-]{4,40}$/)

@@ -3,7 +3,7 @@ import { boolean, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-
 // Mirrors migrations/0850_insurance.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export type InsuranceSettlementKind = 'outpatient' | 'secondary';
+export type InsuranceSettlementKind = 'outpatient' | 'secondary' | 'registration';
 export type InsuranceSettlementState =
   | 'pre_settled'
   | 'settling'
@@ -48,6 +48,7 @@ export const insuranceSettlements = pgTable('insurance_settlements', {
   credentialId: text('credential_id').notNull(),
   billIds: text('bill_ids').array().notNull(),
   billPaymentId: text('bill_payment_id'),
+  registrationId: text('registration_id'),
   useAccount: boolean('use_account').notNull(),
   totalFen: integer('total_fen').notNull(),
   fundFen: integer('fund_fen').notNull(),

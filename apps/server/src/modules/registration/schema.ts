@@ -34,6 +34,8 @@ export const registrations = pgTable('registrations', {
   lockExpiresAt: tz('lock_expires_at'),
   paymentOrderId: text('payment_order_id'),
   paidExternally: boolean('paid_externally').notNull().default(false),
+  /** INS-09: paid from the insurance personal account by this settlement (0851_insurance_registration.sql) */
+  insuranceSettlementNo: text('insurance_settlement_no'),
   paidAt: tz('paid_at'),
   bookedAt: tz('booked_at'),
   checkedInAt: tz('checked_in_at'),

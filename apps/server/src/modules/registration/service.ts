@@ -674,13 +674,17 @@ async function settleCancelledPayment(ctx: AppContext, reg: Registration, by: st
 
 async function issueRefund(ctx: AppContext, reg: Registration, by: string): Promise<void> {
   try {
-    const refund = await requestRefund(ctx, {
-      orderId: reg.paymentOrderId!,
-      amountFen: reg.feeFen,
-      reason: `退号退费：${reg.cancelReason ?? ''}`.slice(0, 200),
-      refundKey: reg.id,
-      requestedBy: by.startsWith('staff:') ? by : by === 'patient' ? 'patient' : 'system',
-    });
+    const requestedBy = by.startsWith('staff:') ? by : by === 'patient' ? 'patient' : 'system';
+    // INS-09: a fee paid from the insurance personal account goes back to that account.
+    const refund = reg.insuranceSettlementNo
+      ? await refundInsuredFee(ctx, reg, requestedBy)
+      : await requestRefund(ctx, {
+          orderId: reg.paymentOrderId!,
+          amountFen: reg.feeFen,
+          reason: `退号退费：${reg.cancelReason ?? ''}`.slice(0, 200),
+          refundKey: reg.id,
+          requestedBy,
+        });
     const state = refund.state === 'requested' ? 'requested' : refund.state;
     await ctx.db
       .update(registrations)
@@ -695,6 +699,66 @@ async function issueRefund(ctx: AppContext, reg: Registration, by: string): Prom
     // Left 'pending': the retry job asks again with the same refund key.
     ctx.log.error({ err, registrationId: reg.id }, 'refund request for a cancelled registration failed');
   }
+}
+
+// ---- INS-09: registration fees paid from the insurance personal account ----
+
+export type InsuredFeeRefunder = (
+  ctx: AppContext,
+  reg: Registration,
+  requestedBy: string,
+) => Promise<{ id: string; state: 'requested' | 'processing' | 'succeeded' | 'failed' }>;
+let insuredFeeRefunder: InsuredFeeRefunder | undefined;
+
+/** The insurance module gives fees paid from the personal account back (idempotent per registration). */
+export function registerInsuredFeeRefunder(refunder: InsuredFeeRefunder): void {
+  insuredFeeRefunder = refunder;
+}
+
+async function refundInsuredFee(ctx: AppContext, reg: Registration, requestedBy: string) {
+  if (!insuredFeeRefunder) throw new Error('no insured fee refunder registered');
+  return insuredFeeRefunder(ctx, reg, requestedBy);
+}
+
+/**
+ * INS-09: the fee was paid from the insurance personal account (settlement `settlementNo`): the
+ * locked registration is booked while its lock is live. Its cash order is detached, so a cash payment
+ * arriving later is refused and refunded by the payment platform. Undefined when it was not locked.
+ */
+export async function confirmRegistrationPaidByInsurance(
+  ctx: AppContext,
+  registrationId: string,
+  settlementNo: string,
+): Promise<Registration | undefined> {
+  const now = ctx.clock.now();
+  const before = await loadRegistration(ctx.db, registrationId);
+  const labels = await labelsFor(ctx, [before]);
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(registrations)
+      .set({
+        state: 'booked',
+        paidAt: now,
+        bookedAt: now,
+        paymentOrderId: null,
+        insuranceSettlementNo: settlementNo,
+        lockExpiresAt: null,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(registrations.id, registrationId),
+          eq(registrations.state, 'locked'),
+          gte(registrations.lockExpiresAt, now),
+        ),
+      )
+      .returning();
+    if (!row) return undefined;
+    if (!(await markSlotBooked(tx, row.slotId, row.id, now)))
+      throw new Error('slot not held by its registration');
+    if (row.accountId) await notifyRegistration(ctx, tx, row, 'registration.paid', {}, labels);
+    return row;
+  });
 }
 
 /** Refunds that could not be requested at cancellation time are requested again (same key). */
