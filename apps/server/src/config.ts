@@ -158,8 +158,11 @@ const ConfigSchema = z.object({
   CREDIT_SUSPEND_AFTER_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   CREDIT_BUSINESS_TYPES: z.string().default('bill,registration'),
   CREDIT_SETTLEMENT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
-  /** Physical exams (EXAM): the exam-system adapter; minutes to pay a booking; how far ahead a date can be booked (min and max days from today); the last change (reschedule, cancel with refund) is N days before the exam day. */
-  EXAM_SYSTEM_PROVIDER: z.enum(['sandbox']).default('sandbox'),
+  /** Physical exams (EXAM): the exam-system adapter (sandbox, or http: the outbound contract in docs/api.md at EXAM_SYSTEM_URL, signed with EXAM_SYSTEM_SECRET); minutes to pay a booking; how far ahead a date can be booked (min and max days from today); the last change (reschedule, cancel with refund) is N days before the exam day. */
+  EXAM_SYSTEM_PROVIDER: z.enum(['sandbox', 'http']).default('sandbox'),
+  EXAM_SYSTEM_URL: z.string().url().optional(),
+  EXAM_SYSTEM_SECRET: z.string().min(16).default('qingnang-demo-exam-system-secret'),
+  EXAM_SYSTEM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   EXAM_PAYMENT_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
   EXAM_BOOKING_MIN_DAYS_AHEAD: z.coerce.number().int().min(0).max(30).default(1),
   EXAM_BOOKING_MAX_DAYS_AHEAD: z.coerce.number().int().min(1).max(365).default(30),

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../../config.js';
+import { HttpExamSystem } from './http.js';
 
 /**
  * The physical-exam system (体检系统): the platform tells it about paid bookings (and their later date
@@ -49,7 +50,7 @@ export class ExamSystemError extends Error {
 }
 
 export interface ExamSystem {
-  readonly kind: 'sandbox';
+  readonly kind: 'sandbox' | 'http';
   /**
    * Upserts a booking by its number: a repeated or older version changes nothing and returns the same
    * exam order number, so a retry after a lost answer is harmless.
@@ -67,6 +68,8 @@ export function buildExamSystemAdapters(config: AppConfig): ExamSystemAdapters {
   switch (config.EXAM_SYSTEM_PROVIDER) {
     case 'sandbox':
       return { examSystem: new SandboxExamSystem() };
+    case 'http':
+      return { examSystem: new HttpExamSystem(config) };
   }
 }
 
