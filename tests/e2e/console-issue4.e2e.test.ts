@@ -7,7 +7,9 @@ import {
   bookAndPay,
   findBookableSchedule,
   hospitalDay,
+  integrationChannel,
   patientSession,
+  patientWithSelf,
 } from './support/api.js';
 
 let browser: Browser;
@@ -216,4 +218,104 @@ describe('staff console: reports knowledge base and finance lists (issue 4)', ()
     expect(still.items).toEqual(around.items);
     await context.close();
   });
+
+  it('a paid bill the HIS does not know is refunded and finance finds it among write-back failures and abnormal orders, then resolves it', async () => {
+    const his = await integrationChannel(['his.visits.push', 'his.bills.push']);
+    const me = await patientWithSelf('钱多多');
+    const visitNo = `V${Date.now()}`;
+    await his.push('/api/integration/v1/his/visits', {
+      visitNo,
+      visitDate: hospitalDay(),
+      departmentName: '内科',
+      doctorName: '李医生',
+      patient: { name: me.name, idNumber: me.idNumber },
+    });
+    const billNo = `RX${visitNo}`;
+    await his.push('/api/integration/v1/his/bills', {
+      visitNo,
+      bills: [
+        {
+          billNo,
+          kind: 'prescription',
+          title: '西药处方',
+          execDepartment: '西药房',
+          execLocation: '门诊楼1F 2号窗口',
+          items: [
+            {
+              code: 'Y001',
+              name: '阿莫西林胶囊',
+              unit: '盒',
+              quantity: 2,
+              unitPriceFen: 1850,
+              amountFen: 3700,
+            },
+          ],
+        },
+      ],
+    });
+    const bills = await api<any>('GET', `/api/v1/bills?patientId=${me.patientId}`, { token: me.token });
+    const bill = bills.items.find((b: any) => b.billNo === billNo);
+    const payment = await api<any>('POST', '/api/v1/bill-payments', {
+      token: me.token,
+      body: { patientId: me.patientId, billIds: [bill.id], idempotencyKey: `e2e-console-${visitNo}` },
+    });
+    await api('POST', `/api/v1/payments/orders/${payment.orderId}/pay`, {
+      token: me.token,
+      body: { channel: 'sandbox' },
+    });
+    await api('POST', `/api/v1/payments/sandbox/${payment.orderNo}/complete`, {
+      token: me.token,
+      body: { outcome: 'success' },
+    });
+
+    // The demo's HIS (his-sim) never issued this bill: it refuses the write-back, so the platform
+    // refunds the payment and reports it to finance.
+    await expect
+      .poll(
+        async () => (await api<any>('GET', `/api/v1/bill-payments/${payment.id}`, { token: me.token })).state,
+        { timeout: 120_000, interval: 1000 },
+      )
+      .toBe('writeback_failed');
+
+    const { page, context } = await desktop(browser);
+    await consoleLogin(page, 'finance', 'Finance@2026');
+    await page.getByTestId('menu-writeback-failures').click();
+    const failure = page.getByTestId(`writeback-failure-${payment.orderNo}`);
+    await failure.waitFor({ timeout: 15_000 });
+    const failureRow = page.locator('tr.ant-table-row', { has: failure });
+    expect(await failureRow.innerText()).toContain('37.00');
+    expect(await failureRow.innerText()).toContain('已发起');
+    await snap(page, 'console-writeback-failure');
+    // the order drawer shows the automatic refund
+    await failure.click();
+    await expect
+      .poll(() => page.locator('.ant-drawer-body').innerText(), { timeout: 15_000 })
+      .toMatch(/已退款[\s\S]*37\.00|37\.00[\s\S]*已退款/);
+    await page.locator('.ant-drawer-close').click();
+
+    await page.getByTestId('menu-abnormal-orders').click();
+    const abnormal = page.getByTestId(`abnormal-order-${payment.orderNo}`);
+    await abnormal.waitFor({ timeout: 15_000 });
+    const abnormalRow = page.locator('tr.ant-table-row', { has: abnormal });
+    expect(await abnormalRow.innerText()).toContain('HIS_WRITEBACK_FAILED');
+    // already refunded in full: no manual refund offered
+    expect(await page.getByTestId(`abnormal-refund-${payment.orderNo}`).count()).toBe(0);
+    await snap(page, 'console-abnormal-writeback');
+
+    // Resolving needs a note; then it leaves the open list.
+    await page.getByTestId(`abnormal-resolve-${payment.orderNo}`).click();
+    await page.getByTestId('abnormal-resolve-confirm').click();
+    await page.locator('.ant-form-item-explain-error').first().waitFor();
+    await page.getByTestId('abnormal-resolve-note').fill('已核对：HIS 无此处方，款项已自动原路退回');
+    await page.getByTestId('abnormal-resolve-confirm').click();
+    await expect.poll(() => abnormal.count(), { timeout: 15_000 }).toBe(0);
+    const token = await staffToken('finance', 'Finance@2026');
+    const resolved = await api<any>('GET', '/api/v1/admin/abnormal-orders?status=resolved', { token });
+    expect(resolved.items.find((o: any) => o.orderNo === payment.orderNo)).toMatchObject({
+      abnormalReason: 'HIS_WRITEBACK_FAILED',
+      abnormalStatus: 'resolved',
+      resolutionNote: '已核对：HIS 无此处方，款项已自动原路退回',
+    });
+    await context.close();
+  }, 300_000);
 });
