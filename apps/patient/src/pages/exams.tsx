@@ -375,7 +375,8 @@ export function ExamBookingPage() {
     refetchInterval: (q) => {
       const b = q.state.data;
       if (!b) return false;
-      if (b.state === 'locked' && b.paymentOrder?.state === 'paid') return 2000;
+      // after the cashier the payment notification arrives asynchronously
+      if (b.state === 'locked') return 2000;
       if (['pending', 'requested', 'processing'].includes(b.refundState)) return 3000;
       return false;
     },

@@ -480,9 +480,9 @@ export function InsuranceSettlementPage() {
   const s = useQuery({
     queryKey: ['insurance', 'settlement', id],
     queryFn: () => insurance.settlement(id),
+    // the cash payment's notification and the reversals arrive asynchronously
     refetchInterval: (q) =>
-      ['settling', 'reversing', 'refunding'].includes(q.state.data?.state ?? '') ||
-      (q.state.data?.state === 'cash_pending' && q.state.data.cashOrderState === 'paid')
+      ['settling', 'cash_pending', 'reversing', 'refunding'].includes(q.state.data?.state ?? '')
         ? 2000
         : false,
   });
