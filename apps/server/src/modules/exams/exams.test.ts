@@ -21,7 +21,7 @@ import { EXPIRE_LOCK_JOB, MAX_SYNC_ATTEMPTS, RELEASE_EXPIRED_LOCKS_JOB, SYNC_JOB
 const START = '2026-11-23T01:00:00Z';
 let t: TestApp;
 let examSystem: SandboxExamSystem;
-let operator: { token: string };
+let operator: { token: string; id: string };
 let channel: { appId: string; secret: string };
 type Patient = { token: string; accountId: string; patientId: string };
 
@@ -906,7 +906,7 @@ describe('completion pushed by the exam system and the report (RPT-08, EXAM-07)'
     expect(bad.status).toBe(400);
   });
 
-  it('the exam centre desk lists bookings of a date with masked names; the look-up is audited', async () => {
+  it('the exam centre desk lists bookings of a date with masked names and cancels one for the patient; both audited', async () => {
     const id = await newPackage({ dates: { '2026-12-05': 2 } });
     const p = await authorisedPatient();
     const b = await bookAndPay(p, id, '2026-12-05');
@@ -921,5 +921,45 @@ describe('completion pushed by the exam system and the report (RPT-08, EXAM-07)'
       `SELECT count(*) AS n FROM audit_log WHERE action = 'exam.booking.list'`,
     );
     expect(Number(audit.rows[0].n)).toBeGreaterThan(0);
+
+    // the desk cancels it for the patient (the day was closed): refunded, place back, audited
+    const cancelled = await t.api.post(`/api/v1/admin/exam-bookings/${b.id}/cancel`, {
+      token: operator.token,
+      body: { reason: '体检中心当日停诊' },
+    });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect(cancelled.body).toMatchObject({
+      state: 'cancelled',
+      refundState: 'succeeded',
+      patientNameMasked: '张*',
+    });
+    expect((await capacityOf(id, '2026-12-05')).taken).toBe(0);
+    expect(await bookingRow(b.id)).toMatchObject({
+      cancelledBy: `staff:${operator.id}`,
+      cancelReason: '体检中心当日停诊',
+    });
+    const trail = await t.app.ctx.database.raw.query<{ actor_id: string }>(
+      `SELECT actor_id FROM audit_log WHERE action = 'exam.booking.cancel' AND object_id = $1`,
+      [b.id],
+    );
+    expect(trail.rows).toEqual([{ actor_id: operator.id }]);
+    const again = await t.api.post(`/api/v1/admin/exam-bookings/${b.id}/cancel`, {
+      token: operator.token,
+      body: { reason: '重复' },
+    });
+    expect(again.body.state).toBe('cancelled');
+    const missing = await t.api.post(
+      '/api/v1/admin/exam-bookings/00000000-0000-4000-8000-000000000000/cancel',
+      {
+        token: operator.token,
+        body: { reason: '不存在' },
+      },
+    );
+    expect(missing.status).toBe(404);
+    const patientTry = await t.api.post(`/api/v1/admin/exam-bookings/${b.id}/cancel`, {
+      token: p.token,
+      body: { reason: 'x' },
+    });
+    expect(patientTry.status).toBe(403);
   });
 });

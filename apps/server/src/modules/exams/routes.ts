@@ -14,6 +14,7 @@ import {
   RELEASE_EXPIRED_LOCKS_JOB,
   RETRY_REFUNDS_JOB,
   SYNC_JOB,
+  adminCancelBooking,
   adminGetPackage,
   adminListBookings,
   adminListPackages,
@@ -373,6 +374,19 @@ export const examsModule: Module = {
         preHandler: operator,
       },
       async (req) => adminListBookings(ctx, req, req.query),
+    );
+    app.post(
+      '/v1/admin/exam-bookings/:id/cancel',
+      {
+        schema: {
+          tags: adminTags,
+          summary: '代患者取消体检预约（已付款的原路退款）',
+          params: Params,
+          body: z.object({ reason: text(200) }).strict(),
+        },
+        preHandler: operator,
+      },
+      async (req) => adminCancelBooking(ctx, req, principalOf(req).id, req.params.id, req.body.reason),
     );
   },
 };

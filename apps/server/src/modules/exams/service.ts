@@ -1467,6 +1467,30 @@ export async function setCapacity(
   return listCapacity(ctx, id, input.from, input.to);
 }
 
+/**
+ * The exam centre cancels a booking on the patient's behalf (a closed day, a phone request), whatever
+ * the online window; a paid booking is refunded in full like a patient's cancellation. Audited.
+ */
+export async function adminCancelBooking(
+  ctx: AppContext,
+  req: FastifyRequest | undefined,
+  staffId: string,
+  bookingId: string,
+  reason: string,
+) {
+  await loadBooking(ctx.db, bookingId);
+  const b = await cancelBooking(ctx, { bookingId, by: `staff:${staffId}`, reason });
+  await audit(ctx, req, {
+    action: 'exam.booking.cancel',
+    objectType: 'exam_booking',
+    objectId: b.id,
+    detail: { refundState: b.refundState },
+  });
+  const p = await getPatientById(ctx, b.patientId).catch(() => undefined);
+  const { patientName, ...rest } = bookingSummary(ctx, b, p ? maskName(p.name) : '');
+  return { ...rest, patientNameMasked: patientName };
+}
+
 export interface AdminBookingFilter {
   date?: string;
   packageId?: string;
