@@ -336,4 +336,115 @@ describe('issue 4 on the patient H5', () => {
     await snap(page, 'issue4-daily-list');
     await close();
   });
+  it('a patient activates the insurance e-credential and pays a bill with the pooled fund and the cash part at the cashier', async () => {
+    const me = await patientWithSelf('周永康');
+    const visitNo = `VI${Date.now()}`;
+    await his.push('/api/integration/v1/his/visits', {
+      visitNo,
+      visitDate: hospitalDay(),
+      departmentName: '内科',
+      patient: { name: me.name, idNumber: me.idNumber },
+    });
+    const billNo = `RXI${visitNo}`;
+    await his.push('/api/integration/v1/his/bills', {
+      visitNo,
+      bills: [
+        {
+          billNo,
+          kind: 'prescription',
+          title: '西药处方',
+          execDepartment: '西药房',
+          execLocation: '门诊楼1F 2号窗口',
+          items: [
+            {
+              code: 'Y003',
+              name: '二甲双胍片',
+              unit: '盒',
+              quantity: 4,
+              unitPriceFen: 2500,
+              amountFen: 10000,
+            },
+          ],
+        },
+      ],
+    });
+
+    const { page, close } = await openAs(me);
+    await page.goto('/');
+    await page.getByTestId('grid-insurance-credential').click();
+    await page.getByTestId('insurance-page').waitFor();
+    await page.getByTestId('ins-activate').click();
+    await page.getByTestId('ins-credential').waitFor();
+    expect(await page.getByTestId('ins-credential').getAttribute('data-state')).toBe('active');
+    expect(await page.getByTestId('ins-insured-no').innerText()).toContain('*');
+    await expect.poll(() => page.getByTestId('ins-balance').innerText()).toMatch(/¥\d+\.\d{2}/);
+    await page.getByTestId('ins-show-qr').click();
+    await page.getByTestId('ins-qr').waitFor();
+    await snap(page, 'issue4-insurance-credential');
+
+    await page.getByTestId('ins-go-pay').click();
+    await page.getByTestId('insurance-pay-page').waitFor();
+    await page.locator(`[data-testid="ins-bill"][data-bill-no="${billNo}"] .adm-checkbox`).click();
+    await page.getByTestId('ins-use-account').click(); // no personal account: fund and cash only
+    await page.getByTestId('ins-pre-settle').click();
+    await page.getByTestId('ins-split').waitFor();
+    expect(await page.getByTestId('ins-total').innerText()).toBe('¥100.00');
+    expect(await page.getByTestId('ins-account').innerText()).toBe('¥0.00');
+    const fund = Number((await page.getByTestId('ins-fund').innerText()).slice(1));
+    const cash = Number((await page.getByTestId('ins-cash').innerText()).slice(1));
+    expect(fund).toBeGreaterThan(0);
+    expect(cash).toBeGreaterThan(0);
+    expect(Math.round((fund + cash) * 100)).toBe(10000);
+    await snap(page, 'issue4-insurance-split');
+
+    await page.getByTestId('ins-settle').click();
+    await page.getByTestId('cashier-page').waitFor();
+    expect(await page.getByTestId('cashier-amount').innerText()).toBe(`¥${cash.toFixed(2)}`);
+    await page.getByTestId('cashier-success').click();
+    await page.getByTestId('ins-settlement-page').waitFor();
+    await expect
+      .poll(() => page.getByTestId('ins-settlement-state').getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('settled');
+    const paid = await api('GET', `/api/v1/bills?patientId=${me.patientId}&state=pending`, {
+      token: me.token,
+    });
+    expect(paid.items).toEqual([]);
+    await snap(page, 'issue4-insurance-settled');
+    await close();
+  });
+
+  it('a patient books a checkup package on a date with places left, pays, and cancels it with a refund', async () => {
+    const me = await patientWithSelf('吴桂兰');
+    const { page, close } = await openAs(me);
+    await page.goto('/');
+    await page.getByTestId('service-physical-exam').click();
+    await page.getByTestId('exams-page').waitFor();
+    await page.getByTestId('exam-package').first().click();
+    await page.getByTestId('exam-package-page').waitFor();
+    const day = page.locator('[data-testid="exam-date"][data-bookable="true"]').first();
+    const date = await day.getAttribute('data-date');
+    await day.click();
+    await page.getByTestId('exam-book').click();
+    // the exchange with the exam system needs the patient's authorisation first
+    await page.getByTestId('exam-authorise-confirm').click();
+    await page.getByTestId('cashier-page').waitFor();
+    await page.getByTestId('cashier-success').click();
+    await page.getByTestId('exam-booking-page').waitFor();
+    await expect
+      .poll(() => page.getByTestId('exam-booking-state').getAttribute('data-state'), { timeout: 30_000 })
+      .toMatch(/^(paid|confirmed)$/);
+    expect(await page.getByTestId('exam-booking-date').innerText()).toBe(date);
+    await snap(page, 'issue4-exam-booked');
+
+    await page.getByTestId('exam-cancel').click();
+    await page.getByTestId('exam-cancel-confirm').click();
+    await expect
+      .poll(() => page.getByTestId('exam-booking-state').getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('cancelled');
+    await expect
+      .poll(() => page.getByTestId('exam-refund-state').getAttribute('data-state'), { timeout: 60_000 })
+      .toBe('succeeded');
+    await snap(page, 'issue4-exam-cancelled');
+    await close();
+  });
 });
