@@ -12,6 +12,7 @@ import { ArticlePage, ArticlesPage } from './pages/articles';
 import { CampusesPage, CampusPage } from './pages/campuses';
 import { BillPage, BillPaymentPage, BillPaymentsPage, BillsPage } from './pages/bills';
 import { CashierPage } from './pages/cashier';
+import { CreditPage } from './pages/credit';
 import { EInvoicePage, EInvoicesPage } from './pages/einvoices';
 import { ExamBookingPage, ExamBookingsPage, ExamPackagePage, ExamsPage } from './pages/exams';
 import { AdmissionPage, DailyListPage, InpatientPage } from './pages/inpatient';
@@ -119,6 +120,7 @@ function AppRoutes() {
       <Route path="/insurance/secondary" element={authed(<SecondarySettlementPage />)} />
       <Route path="/insurance/settlements" element={authed(<InsuranceSettlementsPage />)} />
       <Route path="/insurance/settlements/:id" element={authed(<InsuranceSettlementPage />)} />
+      <Route path="/credit" element={authed(<CreditPage />)} />
       <Route path="/exams" element={authed(<ExamsPage />)} />
       <Route path="/exam-packages/:id" element={authed(<ExamPackagePage />)} />
       <Route path="/exam-bookings" element={authed(<ExamBookingsPage />)} />

@@ -203,7 +203,7 @@ export const serviceGroups: ServiceGroup[] = [
         ['PAY-12', 'PAY-13'],
         <CheckShieldOutline />,
         GREEN,
-        undefined,
+        '/credit',
         ['开通信用就医，先诊疗后付费。', 'Activate credit-based care: be treated first, pay later.'],
       ),
       s(
@@ -213,7 +213,7 @@ export const serviceGroups: ServiceGroup[] = [
         ['PAY-14', 'PAY-15'],
         <BankcardOutline />,
         ORANGE,
-        undefined,
+        '/credit',
         [
           '签约后符合条件的费用自动扣费，免去手动缴费。',
           'After signing, eligible fees are charged automatically.',

@@ -10,6 +10,8 @@ import type {
   BillPaymentStarted,
   BillPaymentSummary,
   BillRefund,
+  CreditAccount,
+  CreditSettlement,
   DailyList,
   Deposit,
   EInvoice,
@@ -354,4 +356,26 @@ export const insurance = {
   /** INS-16: a locked registration's fee from the personal account */
   payRegistration: (registrationId: string) =>
     post<InsuranceSettlement>('/insurance/registration-payments', { registrationId }),
+};
+
+// ---- credit care ------------------------------------------------------------------------------------------
+
+export const credit = {
+  /** PAY-12: the credit platform assesses the patient and grants a limit */
+  activate: (patientId: string) => post<CreditAccount>('/credit/accounts', { patientId }),
+  get: (patientId: string) => get<CreditAccount>(`/credit/accounts/${patientId}`),
+  close: (patientId: string) => post<CreditAccount>(`/credit/accounts/${patientId}/close`, {}),
+  /** PAY-14/15: the withholding agreement behind frictionless payment */
+  signWithholding: (patientId: string) =>
+    post<CreditAccount>(`/credit/accounts/${patientId}/withholding`, {}),
+  setFrictionless: (patientId: string, enabled: boolean) =>
+    put<CreditAccount>(`/credit/accounts/${patientId}/frictionless`, { enabled }),
+  /** PAY-13: a registration-fee or bill payment order paid on credit */
+  payOrder: (patientId: string, orderId: string) =>
+    post<{ orderId: string; orderNo: string; orderState: string | null; amountFen: number; dueAt: string }>(
+      '/credit/payments',
+      { patientId, orderId },
+    ),
+  /** everything owed in one payment order */
+  settle: (patientId: string) => post<CreditSettlement>('/credit/settlements', { patientId }),
 };

@@ -844,3 +844,48 @@ export interface SecondaryBill {
   eligible: boolean;
   reason: string | null;
 }
+
+// ---- credit care (credit) -------------------------------------------------------------------------------
+
+export interface CreditSettlement {
+  id: string;
+  state: string;
+  amountFen: number;
+  chargeCount: number;
+  orderId: string | null;
+  orderNo: string | null;
+  orderState: string | null;
+  createdAt: string;
+  paidAt: string | null;
+}
+
+export interface CreditAccount {
+  patientId: string;
+  state: 'active' | 'suspended' | 'closed' | string;
+  limitFen: number;
+  usedFen: number;
+  availableFen: number;
+  agreementNo: string | null;
+  activatedAt: string;
+  suspendedAt: string | null;
+  suspendReason: string | null;
+  overdueFen: number;
+  nextDueAt: string | null;
+  frictionless: { signed: boolean; signedAt: string | null; enabled: boolean };
+  openSettlement: CreditSettlement | null;
+  charges: {
+    id: string;
+    orderId: string;
+    orderNo: string;
+    businessType: string;
+    subject: string;
+    amountFen: number;
+    refundedFen: number;
+    owedFen: number;
+    state: string;
+    dueAt: string;
+    overdue: boolean;
+    settledAt: string | null;
+    createdAt: string;
+  }[];
+}

@@ -10,6 +10,7 @@ import { useNavigate, useParams, useSearchParams } from 'react-router';
 import {
   ApiError,
   bills,
+  credit,
   einvoices,
   newIdempotencyKey,
   patients,
@@ -176,6 +177,12 @@ function PendingBills({ patient }: { patient: Patient }) {
     queryKey: ['bills', patient.id, 'pending'],
     queryFn: () => bills.list(patient.id, 'pending'),
   });
+  // PAY-13: a patient with credit care may pay now and settle later
+  const creditAccount = useQuery({
+    queryKey: ['credit', patient.id],
+    queryFn: () => credit.get(patient.id),
+    retry: false,
+  });
   const items = list.data ?? [];
   const chosen = items.filter((b) => selected.includes(b.id) && !b.inPayment);
   const total = chosen.reduce((s, b) => s + b.amountFen, 0);
@@ -201,7 +208,7 @@ function PendingBills({ patient }: { patient: Patient }) {
     }
   };
 
-  const pay = async () => {
+  const pay = async (onCredit = false) => {
     if (!chosen.length) return;
     setError(null);
     setBusy(true);
@@ -215,7 +222,11 @@ function PendingBills({ patient }: { patient: Patient }) {
         idempotencyKey: keyRef.current.key,
       });
       await queryClient.invalidateQueries({ queryKey: ['bills'] });
-      await openCashier(navigate, started, `/bill-payments/${started.id}`);
+      if (onCredit) {
+        await credit.payOrder(patient.id, started.orderId);
+        await queryClient.invalidateQueries({ queryKey: ['credit', patient.id] });
+        navigate(`/bill-payments/${started.id}`);
+      } else await openCashier(navigate, started, `/bill-payments/${started.id}`);
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -281,11 +292,23 @@ function PendingBills({ patient }: { patient: Patient }) {
               ¥{yuan(total)}
             </span>
           </span>
+          {creditAccount.data?.state === 'active' && creditAccount.data.availableFen >= total ? (
+            <Button
+              color="success"
+              fill="outline"
+              disabled={!chosen.length}
+              loading={busy}
+              onClick={() => pay(true)}
+              data-testid="bills-pay-credit"
+            >
+              {t('billPayCredit')}
+            </Button>
+          ) : null}
           <Button
             color="primary"
             disabled={!chosen.length}
             loading={busy}
-            onClick={pay}
+            onClick={() => pay(false)}
             data-testid="bills-pay"
           >
             {t('billPay')}
