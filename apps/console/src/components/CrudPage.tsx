@@ -1,11 +1,12 @@
 import { useState, type ReactNode } from 'react';
-import { App, Button, Card, Form, Input, Modal, Popconfirm, Space, Table, type FormInstance } from 'antd';
+import { App, Button, Form, Input, Modal, Popconfirm, Space, type FormInstance } from 'antd';
 import type { ColumnsType, TableProps } from 'antd/es/table';
 import { PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Query } from '../api/client';
 import type { Resource } from '../api/resource';
 import { useTr } from '../i18n';
+import { ListPage } from './ListPage';
 import { applyServerErrors } from './serverErrors';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -38,6 +39,7 @@ export interface CrudPageProps<T extends { id: string }> {
   serverPaging?: boolean;
 }
 
+/** A maintained collection: the shared list page plus search, new, edit (one form dialog) and delete. */
 export function CrudPage<T extends { id: string }>(p: CrudPageProps<T>) {
   const tr = useTr();
   const { message } = App.useApp();
@@ -45,18 +47,6 @@ export function CrudPage<T extends { id: string }>(p: CrudPageProps<T>) {
   const [form] = Form.useForm();
   const [editing, setEditing] = useState<T | null>(null);
   const [open, setOpen] = useState(false);
-  const [q, setQ] = useState('');
-  const [filters, setFilters] = useState<Query>({});
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(p.pageSize ?? 20);
-  const query: Query = {
-    ...p.extraQuery,
-    ...filters,
-    ...(p.search ? { q: q || undefined } : {}),
-    ...(p.serverPaging ? { page, pageSize } : {}),
-  };
-
-  const list = useQuery({ queryKey: [p.queryKey, query], queryFn: () => p.resource.list(query) });
 
   const save = useMutation({
     mutationFn: async (values: any) => {
@@ -124,66 +114,47 @@ export function CrudPage<T extends { id: string }>(p: CrudPageProps<T>) {
     ),
   };
 
-  const items = list.data ? (p.transformItems ? p.transformItems(list.data.items) : list.data.items) : [];
-
   return (
-    <Card
+    <ListPage<T>
       title={p.title}
-      extra={
-        <Space wrap>
-          {p.filters?.((next) => {
-            setFilters((f) => ({ ...f, ...next }));
-            setPage(1);
-          }, filters)}
+      queryKey={p.queryKey}
+      fetch={(q) => p.resource.list(q)}
+      columns={[...p.columns, actions]}
+      baseQuery={p.extraQuery}
+      serverPaging={!!p.serverPaging}
+      pageSize={p.pageSize}
+      sizeChanger
+      showTotal
+      transformItems={p.transformItems}
+      tableProps={p.tableProps}
+      testId={p.testId}
+      quickFilters={(set, current) => (
+        <>
+          {p.filters?.(set, current)}
           {p.search && (
             <Input.Search
               allowClear
               placeholder={p.search.placeholder}
-              onSearch={(v) => {
-                setQ(v.trim());
-                setPage(1);
-              }}
+              onSearch={(v) => set({ q: v.trim() || undefined })}
               style={{ width: 240 }}
               data-testid={p.testId ? `${p.testId}-search` : undefined}
             />
           )}
-          {p.creatable !== false && (
-            <Button
-              type="primary"
-              icon={<PlusOutlined />}
-              onClick={() => void openEditor(null)}
-              data-testid={p.testId ? `${p.testId}-new` : undefined}
-            >
-              {tr('新建', 'New')}
-            </Button>
-          )}
-        </Space>
+        </>
+      )}
+      extra={
+        p.creatable !== false && (
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => void openEditor(null)}
+            data-testid={p.testId ? `${p.testId}-new` : undefined}
+          >
+            {tr('新建', 'New')}
+          </Button>
+        )
       }
     >
-      <Table<T>
-        // a tree that should open fully is remounted when its rows arrive (the default applies once)
-        key={p.tableProps?.expandable?.defaultExpandAllRows ? `rows-${items.length}` : 'table'}
-        rowKey="id"
-        size="middle"
-        loading={list.isLoading}
-        dataSource={items}
-        columns={[...p.columns, actions]}
-        scroll={{ x: 'max-content' }}
-        pagination={{
-          current: page,
-          pageSize,
-          total: p.serverPaging ? list.data?.total : undefined,
-          showSizeChanger: true,
-          pageSizeOptions: [10, 20, 50, 100],
-          showTotal: (t) => tr(`共 ${t} 条`, `${t} in total`),
-          onChange: (cp, ps) => {
-            setPage(cp);
-            setPageSize(ps);
-          },
-        }}
-        {...p.tableProps}
-      />
-      {list.error && <div style={{ color: '#cf1322' }}>{(list.error as Error).message}</div>}
       <Modal
         open={open}
         title={editing ? tr('编辑', 'Edit') : tr('新建', 'New')}
@@ -209,6 +180,6 @@ export function CrudPage<T extends { id: string }>(p: CrudPageProps<T>) {
           {p.renderForm(editing, form)}
         </Form>
       </Modal>
-    </Card>
+    </ListPage>
   );
 }

@@ -31,6 +31,10 @@ export interface ListPageProps<T, F = any> {
   quickFilters?: (set: (next: Query) => void, current: Query) => ReactNode;
   /** query the list starts with (quick filters' initial values, a date range...) */
   initialQuery?: Query;
+  /** always sent and never shown as a filter (e.g. the parent a nested list belongs to) */
+  baseQuery?: Query;
+  /** reshapes the rows before display (e.g. a flat list into a tree) */
+  transformItems?: (items: T[]) => T[];
   /** told the filters whenever they change (e.g. an export that takes what the list shows) */
   onFiltersChange?: (filters: Query) => void;
   /** buttons in the card header, after the quick filters */
@@ -51,7 +55,8 @@ export interface ListPageProps<T, F = any> {
   emptyText?: ReactNode;
   /** `<testId>-table`, `<testId>-error`, `<testId>-reload` */
   testId?: string;
-  tableProps?: Omit<TableProps<T>, 'columns' | 'dataSource' | 'pagination' | 'loading' | 'rowKey'>;
+  /** more table settings (`pagination: false` for a list shown whole, `expandable` for a tree) */
+  tableProps?: Omit<TableProps<T>, 'columns' | 'dataSource' | 'loading' | 'rowKey'>;
 }
 
 /**
@@ -64,7 +69,7 @@ export function ListPage<T, F = any>(p: ListPageProps<T, F>) {
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(p.pageSize ?? 20);
   const serverPaging = p.serverPaging !== false;
-  const query: Query = serverPaging ? { ...filters, page, pageSize } : filters;
+  const query: Query = { ...p.baseQuery, ...filters, ...(serverPaging ? { page, pageSize } : {}) };
   const list = useQuery({ queryKey: [p.queryKey, query], queryFn: () => p.fetch(query) });
 
   const applyFilters = (next: Query) => {
@@ -73,6 +78,7 @@ export function ListPage<T, F = any>(p: ListPageProps<T, F>) {
     p.onFiltersChange?.(next);
   };
   const setQuick = (next: Query) => applyFilters({ ...filters, ...next });
+  const items = list.data && p.transformItems ? p.transformItems(list.data.items) : list.data?.items;
   const sizes = p.sizeChanger === true ? [10, 20, 50, 100] : p.sizeChanger || undefined;
 
   const filterForm = p.filterForm && (
@@ -121,14 +127,17 @@ export function ListPage<T, F = any>(p: ListPageProps<T, F>) {
       )}
       <div data-testid={p.testId ? `${p.testId}-table` : undefined}>
         <Table<T>
+          // a tree that should open fully is remounted when its rows arrive (the default applies once)
+          key={p.tableProps?.expandable?.defaultExpandAllRows ? `rows-${items?.length ?? 0}` : 'table'}
           rowKey={p.rowKey ?? ('id' as any)}
           size={p.size ?? 'middle'}
           loading={list.isLoading}
-          dataSource={list.data?.items}
+          dataSource={items}
           scroll={{ x: 'max-content' }}
           locale={p.emptyText ? { emptyText: p.emptyText } : undefined}
           pagination={{
-            ...(serverPaging ? { current: page, total: list.data?.total } : {}),
+            current: page,
+            ...(serverPaging ? { total: list.data?.total } : {}),
             pageSize,
             ...(sizes ? { showSizeChanger: true, pageSizeOptions: sizes } : {}),
             ...(p.showTotal ? { showTotal: (t: number) => tr(`共 ${t} 条`, `${t} in total`) } : {}),
