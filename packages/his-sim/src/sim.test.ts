@@ -122,7 +122,8 @@ describe('his-sim drives the platform like a HIS', () => {
     const orders = (ps: Push[]) =>
       ps
         .filter((p) => p.path.endsWith('/bills'))
-        .map((p) => p.body.bills.map((x: any) => [x.billNo, x.items]));
+        .map((p) => p.body.bills.map((x: any) => [x.billNo, x.items]))
+        .sort((x: any, y: any) => (x[0][0] < y[0][0] ? -1 : 1)); // visits are pushed side by side
     expect(orders(b)).toEqual(orders(a));
     expect(orders(c)).not.toEqual(orders(a));
     const first = a.find((p) => p.path.endsWith('/bills') && p.body.visitNo === 'MZ2026112300001')!.body;
@@ -215,6 +216,29 @@ describe("his-sim answers the platform's calls as the outbound contract says", (
     expect((await platformCall(sim, '/qingnang/v1/bill-refunds', refund)).status).toBe(200);
     expect(lab.state).toBe('refunded');
     expect(sim.state.refunds.size).toBe(1);
+  });
+
+  it('in demo mode (adoptUnknownBills) it writes back bills another channel pushed, and never executes them itself', async () => {
+    const platform = await fakePlatform();
+    const sim = await startSim(platform.url, 1, {
+      adoptUnknownBills: true,
+      timings: { orderMs: 0, dispenseMs: 0, performMs: 0, reportMs: 0, dayMs: null, retryMs: 10 },
+    });
+    const req = {
+      orderNo: 'PO9',
+      channelTradeNo: null,
+      amountFen: 2500,
+      paidAt: '2026-11-23T05:40:00.000Z',
+      bills: [{ billNo: 'EXT-1', amountFen: 2500 }],
+    };
+    const ok = await platformCall(sim, '/qingnang/v1/bill-writebacks', req);
+    expect(ok.status).toBe(200);
+    expect((await platformCall(sim, '/qingnang/v1/bill-writebacks', req)).body.receiptNo).toBe(
+      ok.body.receiptNo,
+    );
+    await sim.idle();
+    expect(sim.state.bills.get('EXT-1')).toMatchObject({ foreign: true, state: 'paid', execution: 'none' });
+    expect(platform.pushes).toEqual([]);
   });
 
   it('refuses calls not signed with the HIS secret', async () => {

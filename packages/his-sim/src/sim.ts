@@ -53,6 +53,12 @@ export interface HisSimOptions {
   admissionRate?: number;
   /** inpatient days before discharge (default 3) */
   stayDays?: number;
+  /**
+   * Write-backs and refund notices for bills the simulator did not order are taken as its own
+   * (default false: refused with BILL_UNKNOWN, as a real HIS does). The demo turns it on, because
+   * bills may also be pushed there by other channels (the browser tests, someone trying the API).
+   */
+  adoptUnknownBills?: boolean;
   /** chance that a numeric indicator is out of range (default 0.15) */
   abnormalRate?: number;
   /** the simulator's clock (default: the wall clock corrected by the platform's answers) */
@@ -100,6 +106,8 @@ export interface SimBill {
   }[];
   /** ordered → paid (written back) → refunded */
   state: 'ordered' | 'paid' | 'refunded';
+  /** a bill another channel pushed to the platform, adopted at its write-back (adoptUnknownBills) */
+  foreign?: boolean;
   execution: 'none' | 'dispensed' | 'performed';
   orderNo?: string;
   receiptNo?: string;
@@ -264,6 +272,24 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
   const admissionRate = opts.admissionRate ?? 0.1;
   const stayDays = opts.stayDays ?? 3;
   const abnormalRate = opts.abnormalRate ?? 0.15;
+  const adoptUnknownBills = opts.adoptUnknownBills ?? false;
+  const adopt = (billNo: string, amountFen: number): SimBill => {
+    const b: SimBill = {
+      billNo,
+      visitNo: '',
+      kind: 'prescription',
+      title: '外部单据',
+      amountFen,
+      execDepartment: '',
+      execLocation: '',
+      items: [],
+      state: 'ordered',
+      execution: 'none',
+      foreign: true,
+    };
+    state.bills.set(billNo, b);
+    return b;
+  };
   const platformSecret = opts.platformSecret === undefined ? DEFAULT_PLATFORM_SECRET : opts.platformSecret;
   const platformAppId = opts.platformAppId ?? 'qingnang';
   const log = opts.log ?? (() => undefined);
@@ -521,7 +547,8 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
       executedAt: now().toISOString(),
     });
     log('bill executed', { billNo, status });
-    if (b.kind !== 'prescription') later(timings.reportMs, `report of ${billNo}`, () => publishReport(b));
+    if (b.kind !== 'prescription' && !b.foreign)
+      later(timings.reportMs, `report of ${billNo}`, () => publishReport(b));
   }
 
   async function publishReport(b: SimBill) {
@@ -685,7 +712,8 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
       if (done) return { status: 200, body: { receiptNo: done.receiptNo } };
       const rows: SimBill[] = [];
       for (const ref of b.bills ?? []) {
-        const row = state.bills.get(ref.billNo);
+        let row = state.bills.get(ref.billNo);
+        if (!row && adoptUnknownBills) row = adopt(ref.billNo, ref.amountFen);
         if (!row) return refuse(409, 'BILL_UNKNOWN', `unknown bill ${ref.billNo}`);
         if (row.amountFen !== ref.amountFen)
           return refuse(409, 'AMOUNT_MISMATCH', `amount of ${ref.billNo} differs`);
@@ -699,7 +727,7 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
         row.orderNo = b.orderNo;
         row.receiptNo = receiptNo;
         const ms = row.kind === 'prescription' ? timings.dispenseMs : timings.performMs;
-        if (ms !== null) later(ms, `execution of ${row.billNo}`, () => execute(row.billNo));
+        if (ms !== null && !row.foreign) later(ms, `execution of ${row.billNo}`, () => execute(row.billNo));
       }
       state.writeBacks.set(b.orderNo, {
         receiptNo,
@@ -715,7 +743,10 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
         return busy();
       }
       if (state.refunds.has(b.refundKey)) return { status: 200, body: { ok: true } };
-      const rows = (b.bills ?? []).map((ref: any) => state.bills.get(ref.billNo));
+      const rows = (b.bills ?? []).map(
+        (ref: any) =>
+          state.bills.get(ref.billNo) ?? (adoptUnknownBills ? adopt(ref.billNo, ref.amountFen) : undefined),
+      );
       if (rows.some((r: SimBill | undefined) => !r)) return refuse(409, 'BILL_UNKNOWN', 'unknown bill');
       const executed = rows.find((r: SimBill) => r.execution !== 'none');
       if (executed) return refuse(409, 'BILL_EXECUTED', `bill ${executed.billNo} was ${executed.execution}`);
