@@ -12,7 +12,12 @@ import { signIntegrationRequest } from '../gateway/signing.js';
 import { getPatientById } from '../identity/service.js';
 import { paymentOrders, refunds } from '../payments/schema.js';
 import { RECONCILE_JOB } from '../payments/service.js';
-import { deliverSandboxNotifications, newPatient, payAtSandbox } from '../registration/test-helpers.js';
+import {
+  deliverSandboxNotifications,
+  messagesOf,
+  newPatient,
+  payAtSandbox,
+} from '../registration/test-helpers.js';
 import { billPayments, bills } from '../billing/schema.js';
 import { WRITEBACK_SWEEP_JOB } from '../billing/service.js';
 import { insuranceCredentials, insuranceSettlements } from './schema.js';
@@ -314,6 +319,7 @@ describe('pre-settlement and mixed payment (INS-06 … INS-08, INS-12)', () => {
     expect(done.body.bills).toHaveLength(2);
     expect(await billState(p.drug.id)).toMatchObject({ state: 'confirmed' });
     expect(await billState(p.lab.id)).toMatchObject({ state: 'confirmed' });
+    expect(await messagesOf(t, p.accountId, 'insurance.settled')).toBe(1);
     const calls = await sandboxHis.calls(t.app.ctx, settled.settlementNo);
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ kind: 'writeback', amountFen: 8500 });
@@ -377,6 +383,7 @@ describe('pre-settlement and mixed payment (INS-06 … INS-08, INS-12)', () => {
       reason: 'cash_not_paid',
     });
     expect(await insurance.balanceOf(t.app.ctx, p.idNumber)).toBe(500);
+    expect(await messagesOf(t, p.accountId, 'insurance.reversed')).toBe(1);
     expect((await insurance.query(t.app.ctx, s.body.settlementNo)).state).toBe('cancelled');
     expect(await billState(p.drug.id)).toMatchObject({ state: 'pending', paymentId: null });
     const [order] = await t.app.ctx.db
@@ -559,6 +566,38 @@ describe('cancel and refund (INS-10, INS-11)', () => {
     expect(twice.body.state).toBe('reversed');
   });
 
+  it('a patient who has already paid the cash part cannot cancel: the settlement completes instead', async () => {
+    const p = await insuredPatient();
+    await insurance.setBalance(t.app.ctx, p.idNumber, 0);
+    const pre = await preSettle(p, [p.lab.id]);
+    const s = await settle(p, pre.body.id);
+    const started = await t.api.post(`/api/v1/payments/orders/${s.body.cashOrderId}/pay`, {
+      token: p.token,
+      body: { channel: 'sandbox' },
+    });
+    expect(started.status).toBe(200);
+    const paid = await t.api.post(`/api/v1/payments/sandbox/${s.body.cashOrderNo}/complete`, {
+      token: p.token,
+      body: { outcome: 'success' },
+    });
+    expect(paid.status).toBe(200);
+    // The channel's notification has not arrived yet when the patient asks to cancel.
+    const cancel = await t.api.post(`/api/v1/insurance/settlements/${pre.body.id}/cancel`, {
+      token: p.token,
+    });
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.code).toBe('INSURANCE_CASH_ALREADY_PAID');
+    expect(await settlementRow(pre.body.id)).toMatchObject({ state: 'settled', cashPaid: true });
+    expect((await insurance.query(t.app.ctx, s.body.settlementNo)).state).toBe('settled');
+    expect(await billState(p.lab.id)).toMatchObject({ state: 'confirmed' });
+    await deliverSandboxNotifications(t, s.body.cashOrderNo);
+    const cashRefunds = await t.app.ctx.db
+      .select()
+      .from(refunds)
+      .where(eq(refunds.orderId, s.body.cashOrderId));
+    expect(cashRefunds).toHaveLength(0);
+  });
+
   it('a refund gives the fund and the personal account back at the platform and the cash back by its channel', async () => {
     const p = await insuredPatient();
     await insurance.setBalance(t.app.ctx, p.idNumber, 1_000);
@@ -572,6 +611,7 @@ describe('cancel and refund (INS-10, INS-11)', () => {
     });
     expect(refunded.status, JSON.stringify(refunded.body)).toBe(200);
     expect(refunded.body).toMatchObject({ state: 'refunded', insuranceState: 'refunded' });
+    expect(await messagesOf(t, p.accountId, 'insurance.refunded')).toBe(1);
     expect(await insurance.balanceOf(t.app.ctx, p.idNumber)).toBe(1_000);
     expect((await insurance.query(t.app.ctx, s.body.settlementNo)).state).toBe('refunded');
     const cashRefunds = await t.app.ctx.db

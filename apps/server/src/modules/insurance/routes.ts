@@ -8,6 +8,7 @@ import type { Module } from '../index.js';
 import { registerBusinessHandler } from '../payments/service.js';
 import { registerBillSettlementHooks } from '../billing/service.js';
 import { registerInsuredFeeRefunder } from '../registration/service.js';
+import { registerInsuranceTemplates } from './templates.js';
 import {
   BUSINESS_TYPE,
   INSURANCE_SWEEP_JOB,
@@ -63,6 +64,7 @@ export const insuranceModule: Module = {
     const tags = ['insurance'];
     const patient = requirePatient(ctx);
 
+    registerInsuranceTemplates();
     registerBusinessHandler(BUSINESS_TYPE, {
       onPaid: (c, order) => onCashPaid(c, order),
       onClosed: (c, order) => onCashClosed(c, order),

@@ -16,6 +16,7 @@ import {
   type PatientRecord,
 } from '../identity/service.js';
 import { piiCipher } from '../identity/pii.js';
+import { notify } from '../notifications/service.js';
 import type { PaymentOrderView } from '../payments/contract.js';
 import {
   closePaymentOrder,
@@ -525,7 +526,15 @@ async function completeSettlement(
     await markBillPaymentPaid(ctx, tx, s.billPaymentId!, { orderId, referenceNo: s.settlementNo, paidAt });
     return u;
   });
-  await attemptWriteBack(ctx, done.billPaymentId!);
+  await tell(ctx, done, 'insurance.settled');
+  // Both parts are in: a write-back problem from here on is billing's to retry, never a reason to
+  // undo the payment.
+  await attemptWriteBack(ctx, done.billPaymentId!).catch((err) =>
+    ctx.log.error(
+      { err, settlementId: s.id },
+      'write-back after an insurance settlement failed; the sweep retries',
+    ),
+  );
 }
 
 /** INS-10 (patient): gives up a settlement whose cash part is not paid yet; the insurance part is reversed. */
@@ -608,7 +617,11 @@ export async function runReversal(ctx: AppContext, settlementId: string): Promis
     await noteFailure(ctx, s, err);
     return;
   }
-  await move(ctx, s.id, 'reversing', 'reversed', { closedAt: ctx.clock.now(), lastError: null });
+  const reversed = await move(ctx, s.id, 'reversing', 'reversed', {
+    closedAt: ctx.clock.now(),
+    lastError: null,
+  });
+  if (reversed && reversed.reason !== 'cancelled_by_patient') await tell(ctx, reversed, 'insurance.reversed');
 }
 
 /**
@@ -680,7 +693,11 @@ export async function runRefund(ctx: AppContext, settlementId: string): Promise<
     await noteFailure(ctx, s, err);
     return;
   }
-  await move(ctx, s.id, 'refunding', 'refunded', { closedAt: ctx.clock.now(), lastError: null });
+  const refunded = await move(ctx, s.id, 'refunding', 'refunded', {
+    closedAt: ctx.clock.now(),
+    lastError: null,
+  });
+  if (refunded) await tell(ctx, refunded, 'insurance.refunded');
 }
 
 /** Billing's hook: the HIS never took the write-back of a settled payment; every part is reversed. */
@@ -966,11 +983,12 @@ async function finishSecondary(ctx: AppContext, settlementId: string) {
     return;
   }
   const now = ctx.clock.now();
-  await move(ctx, s.id, 'cash_pending', 'settled', {
+  const settled = await move(ctx, s.id, 'cash_pending', 'settled', {
     cashRefundIds: refundIds,
     settledAt: now,
     lastError: null,
   });
+  if (settled) await tell(ctx, settled, 'insurance.settled');
 }
 
 async function ineligibility(
@@ -1121,7 +1139,8 @@ export async function payRegistrationFromAccount(ctx: AppContext, accountId: str
       'This registration cannot be paid now; the personal-account payment was cancelled',
     );
   }
-  await move(ctx, id, 'settling', 'settled', { settledAt: ctx.clock.now() });
+  const settled = await move(ctx, id, 'settling', 'settled', { settledAt: ctx.clock.now() });
+  if (settled) await tell(ctx, settled, 'insurance.settled');
   // The registration's cash order can no longer be used (a late payment of it is refunded anyway).
   if (reg.paymentOrderId)
     await closePaymentOrder(ctx, reg.paymentOrderId, 'paid from the insurance personal account').catch(
@@ -1373,6 +1392,29 @@ async function patch(
   const u = await move(ctx, id, state, state, set);
   if (!u) throw conflict('INSURANCE_SETTLEMENT_CHANGED', '结算状态已变化', 'The settlement changed');
   return u;
+}
+
+/** A message to the account (never ID or phone numbers); a failed message never fails the money path. */
+async function tell(ctx: AppContext, s: SettlementRow, template: string) {
+  const yuan = (fen: number) => (fen / 100).toFixed(2);
+  try {
+    const patient = await getPatientById(ctx, s.patientId).catch(() => undefined);
+    await notify(ctx, {
+      accountId: s.accountId,
+      template,
+      data: {
+        settlementId: s.id,
+        settlementNo: s.settlementNo,
+        patientName: patient?.name ?? '',
+        total: yuan(s.totalFen),
+        fund: yuan(s.fundFen),
+        account: yuan(s.accountFen),
+        cash: yuan(s.cashFen),
+      },
+    });
+  } catch (err) {
+    ctx.log.error({ err, settlementId: s.id, template }, 'insurance message not recorded');
+  }
 }
 
 const backoffMs = (attempts: number) => Math.min(2 ** Math.max(0, attempts - 1), 30) * 60_000;
