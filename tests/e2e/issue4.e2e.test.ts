@@ -447,4 +447,70 @@ describe('issue 4 on the patient H5', () => {
     await snap(page, 'issue4-exam-cancelled');
     await close();
   });
+  it('a patient with credit care pays a bill later and settles everything owed in one payment', async () => {
+    const me = await patientWithSelf('郑海燕');
+    const visitNo = `VC${Date.now()}`;
+    await his.push('/api/integration/v1/his/visits', {
+      visitNo,
+      visitDate: hospitalDay(),
+      departmentName: '内科',
+      patient: { name: me.name, idNumber: me.idNumber },
+    });
+    const billNo = `LBC${visitNo}`;
+    await his.push('/api/integration/v1/his/bills', {
+      visitNo,
+      bills: [
+        {
+          billNo,
+          kind: 'lab',
+          title: '检验申请单',
+          execDepartment: '检验科',
+          execLocation: '门诊楼3F',
+          items: [
+            { code: 'J002', name: '肝功能', unit: '次', quantity: 1, unitPriceFen: 6800, amountFen: 6800 },
+          ],
+        },
+      ],
+    });
+
+    const { page, close } = await openAs(me);
+    await page.goto('/');
+    await page.getByTestId('grid-credit-care').click();
+    await page.getByTestId('credit-page').waitFor();
+    await page.getByTestId('credit-activate').click();
+    await page.getByTestId('credit-account').waitFor();
+    expect(await page.getByTestId('credit-account').getAttribute('data-state')).toBe('active');
+    const available = await page.getByTestId('credit-available').innerText();
+
+    await page.goto(`/bills?patient=${me.patientId}`);
+    await page.locator(`[data-testid="bill-item"][data-bill-no="${billNo}"] .adm-checkbox`).click();
+    await page.getByTestId('bills-pay-credit').click();
+    await page.getByTestId('bill-payment-page').waitFor();
+    await expect
+      .poll(() => page.getByTestId('bill-payment-state').getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('paid');
+
+    await page.goto(`/credit?patient=${me.patientId}`);
+    await expect.poll(() => page.getByTestId('credit-owed').innerText()).toBe('¥68.00');
+    expect(await page.getByTestId('credit-available').innerText()).not.toBe(available);
+    await snap(page, 'issue4-credit-owed');
+    await page.getByTestId('credit-settle').click();
+    await page.getByTestId('cashier-page').waitFor();
+    expect(await page.getByTestId('cashier-amount').innerText()).toBe('¥68.00');
+    await page.getByTestId('cashier-success').click();
+    await page.getByTestId('credit-page').waitFor();
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByTestId('credit-owed').waitFor();
+          return page.getByTestId('credit-owed').innerText();
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toBe('¥0.00');
+    expect(await page.getByTestId('credit-available').innerText()).toBe(available);
+    await snap(page, 'issue4-credit-settled');
+    await close();
+  });
 });
