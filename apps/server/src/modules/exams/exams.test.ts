@@ -11,8 +11,8 @@ import { signIntegrationRequest } from '../gateway/signing.js';
 import { startSession } from '../../platform/auth.js';
 import { getPatientById } from '../identity/service.js';
 import { refunds } from '../payments/schema.js';
-import { getPaymentOrder } from '../payments/service.js';
-import { messagesOf, newPatient, payAtSandbox } from '../registration/test-helpers.js';
+import { RETRY_REFUNDS_JOB as PAYMENTS_RETRY_REFUNDS_JOB, getPaymentOrder } from '../payments/service.js';
+import { messagesOf, newPatient, payAtSandbox, sandboxOf } from '../registration/test-helpers.js';
 import { examBookings } from './schema.js';
 import { EXPIRE_LOCK_JOB, MAX_SYNC_ATTEMPTS, RELEASE_EXPIRED_LOCKS_JOB, SYNC_JOB } from './service.js';
 
@@ -670,6 +670,32 @@ describe('rescheduling (EXAM-06) and cancelling', () => {
     // the place can be booked again
     const q = await authorisedPatient();
     expect((await book(q, id, '2026-11-27')).status).toBe(201);
+  });
+
+  it('a refund the channel cannot take at once is retried until it succeeds; the booking shows its progress', async () => {
+    const id = await newPackage({ dates: { '2026-11-27': 1 } });
+    let p = await authorisedPatient();
+    const b = await bookAndPay(p, id, '2026-11-27');
+    sandboxOf(t).faults.refundUnavailable = 1;
+    const res = await t.api.post(`/api/v1/exam-bookings/${b.id}/cancel`, { token: p.token });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      state: 'cancelled',
+      refundState: 'processing',
+      paymentOrder: { state: 'refunding' },
+    });
+    expect((await capacityOf(id, '2026-11-27')).taken).toBe(0);
+
+    t.clock.set('2026-11-23T01:02:00Z');
+    await t.app.ctx.jobs.runNow(PAYMENTS_RETRY_REFUNDS_JOB);
+    p = await relogin(p);
+    const done = await t.api.get(`/api/v1/exam-bookings/${b.id}`, { token: p.token });
+    expect(done.body).toMatchObject({
+      refundState: 'succeeded',
+      paymentOrder: { state: 'refunded', refundedFen: 29900 },
+    });
+    const rs = await t.app.ctx.db.select().from(refunds).where(eq(refunds.orderId, b.paymentOrder.id));
+    expect(rs).toHaveLength(1);
   });
 
   it('cancelling an unpaid booking closes its payment order and frees the place', async () => {
