@@ -315,7 +315,11 @@ describe('pre-settlement and mixed payment (INS-06 … INS-08, INS-12)', () => {
     await deliverSandboxNotifications(t, settled.cashOrderNo); // the channel repeats itself
 
     const done = await t.api.get(`/api/v1/insurance/settlements/${pre.body.id}`, { token: p.token });
-    expect(done.body).toMatchObject({ state: 'settled', cashOrderState: 'paid' });
+    expect(done.body).toMatchObject({
+      state: 'settled',
+      cashOrderState: 'paid',
+      platform: { state: 'settled', fundFen: FUND_BOTH, accountFen: 1_000, cashFen: 3_160 },
+    });
     expect(done.body.bills).toHaveLength(2);
     expect(await billState(p.drug.id)).toMatchObject({ state: 'confirmed' });
     expect(await billState(p.lab.id)).toMatchObject({ state: 'confirmed' });

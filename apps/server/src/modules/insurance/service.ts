@@ -1210,8 +1210,14 @@ export async function listMySettlements(ctx: AppContext, accountId: string) {
   return Promise.all(visible.map((r) => settlementView(ctx, r, { withBills: false })));
 }
 
+/** INS-12: my settlement with the insurance platform's own answer about it (null while it cannot be asked). */
 export async function getMySettlement(ctx: AppContext, accountId: string, settlementId: string) {
-  return settlementView(ctx, await ownSettlement(ctx, accountId, settlementId));
+  const s = await ownSettlement(ctx, accountId, settlementId);
+  const platform =
+    s.state === 'pre_settled' || s.state === 'expired'
+      ? null
+      : await ctx.adapters.insurance.query(ctx, s.settlementNo).catch(() => null);
+  return { ...(await settlementView(ctx, s)), platform };
 }
 
 export interface StaffSettlementFilter {
