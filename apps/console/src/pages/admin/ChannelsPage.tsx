@@ -11,12 +11,11 @@ import {
   Select,
   Space,
   Switch,
-  Table,
   Tabs,
   Tag,
   Typography,
 } from 'antd';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   CHANNEL_KINDS,
   INTEGRATION_OPERATIONS,
@@ -27,6 +26,7 @@ import {
   type IntegrationChannel,
 } from '../../api/gateway';
 import { CrudPage } from '../../components/CrudPage';
+import { ListPage } from '../../components/ListPage';
 import { dateTime } from '../../format';
 import { useTr, type Tr } from '../../i18n';
 
@@ -216,19 +216,14 @@ function ChannelList() {
 
 function CallLog() {
   const tr = useTr();
-  const [page, setPage] = useState(1);
-  const query = { page, pageSize: 50 };
-  const list = useQuery({
-    queryKey: ['integration-calls', query],
-    queryFn: () => listIntegrationCalls(query),
-  });
   return (
-    <Table<IntegrationCall>
-      rowKey="id"
+    <ListPage<IntegrationCall>
+      bare
+      queryKey="integration-calls"
+      fetch={listIntegrationCalls}
+      testId="integration-calls"
+      pageSize={50}
       size="small"
-      loading={list.isLoading}
-      dataSource={list.data?.items}
-      pagination={{ current: page, pageSize: 50, total: list.data?.total, onChange: setPage }}
       columns={[
         { title: tr('时间', 'Time'), dataIndex: 'at', render: dateTime },
         { title: 'AppId', dataIndex: 'appId' },
