@@ -754,6 +754,30 @@ describe('secondary settlement (INS-15)', () => {
     });
   });
 
+  it('two secondary settlements of one bill at the same time: one settles, the other is refused', async () => {
+    const p = await insuredPatient();
+    const pay = await paidByPhone(p, [p.lab.id]);
+    const post = () =>
+      t.api.post('/api/v1/insurance/secondary-settlements', {
+        token: p.token,
+        body: { patientId: p.patientId, billIds: [p.lab.id], useAccount: false },
+      });
+    const [a, b] = await Promise.all([post(), post()]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    const refused = a.status === 409 ? a : b;
+    expect(refused.body).toMatchObject({
+      code: 'SECONDARY_SETTLEMENT_NOT_ELIGIBLE',
+      details: { reason: 'ALREADY_SETTLED' },
+    });
+    const back = await t.app.ctx.db.select().from(refunds).where(eq(refunds.orderId, pay.orderId));
+    expect(back).toEqual([expect.objectContaining({ amountFen: 1750 })]);
+    const rows = await t.app.ctx.db
+      .select()
+      .from(insuranceSettlements)
+      .where(eq(insuranceSettlements.patientId, p.patientId));
+    expect(rows).toHaveLength(1);
+  });
+
   it('only mobile-paid, un-invoiced, unrefunded bills within the time limit of an insured patient qualify', async () => {
     const p = await insuredPatient();
     const pending = await t.api.post('/api/v1/insurance/secondary-settlements', {
