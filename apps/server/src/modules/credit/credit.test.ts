@@ -9,7 +9,7 @@ import { signIntegrationRequest } from '../gateway/signing.js';
 import { getPatientById } from '../identity/service.js';
 import { paymentOrders, refunds } from '../payments/schema.js';
 import { bills } from '../billing/schema.js';
-import { messagesOf, newPatient, payAtSandbox } from '../registration/test-helpers.js';
+import { messagesOf, newPatient, openClinic, payAtSandbox } from '../registration/test-helpers.js';
 import { addPatient } from '../../testing/patients.js';
 import { makeResidentId } from '../../testing/id-numbers.js';
 import { creditAccounts, creditCharges } from './schema.js';
@@ -18,11 +18,13 @@ import { FRICTIONLESS_JOB, OVERDUE_JOB } from './service.js';
 // The test clock starts at 2026-11-23 09:00 in Shanghai. The sandbox grants 100.00 yuan of credit.
 let t: TestApp;
 let his: { appId: string; secret: string };
+let adminToken: string;
 const platform = new SandboxCreditPlatform(10_000);
 
 beforeAll(async () => {
   t = await createTestApp({ adapters: { credit: platform }, poolSize: 20 });
   const admin = await loginStaff(t, 'admin');
+  adminToken = admin.token;
   const res = await t.api.post('/api/v1/admin/channels', {
     token: admin.token,
     body: {
@@ -217,6 +219,29 @@ describe('paying on credit (PAY-13)', () => {
       await t.app.ctx.db.select().from(creditCharges).where(eq(creditCharges.orderId, big.orderId)),
     ).toEqual([]);
     expect((await account(p)).usedFen).toBe(8500);
+  });
+
+  it('a registration fee is paid on credit and the registration is booked', async () => {
+    const clinic = await openClinic(t, adminToken, { clinicDate: '2026-11-23', feeFen: 5000 });
+    const p = await activePatient();
+    const booked = await t.api.post('/api/v1/registrations', {
+      token: p.token,
+      body: {
+        patientId: p.patientId,
+        scheduleId: clinic.scheduleId,
+        idempotencyKey: `reg-${randomBytes(6).toString('hex')}`,
+      },
+    });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    const paid = await payOnCredit(p, booked.body.payment.orderId);
+    expect(paid.status, JSON.stringify(paid.body)).toBe(200);
+    expect(paid.body).toMatchObject({ orderState: 'paid', amountFen: 5000, usedFen: 5000 });
+    const reg = await t.api.get(`/api/v1/registrations/${booked.body.id}`, { token: p.token });
+    expect(reg.body.state).toBe('booked');
+    const view = await credit(p);
+    expect(view.body.charges).toEqual([
+      expect.objectContaining({ businessType: 'registration', owedFen: 5000 }),
+    ]);
   });
 
   it("without active credit care, or for someone else's order, paying on credit is refused", async () => {

@@ -9,6 +9,7 @@ import { capitalYuan, resolveCjkFont } from '../../integrations/einvoice/pdf.js'
 import { signIntegrationRequest } from '../gateway/signing.js';
 import { getPatientById } from '../identity/service.js';
 import {
+  openClinic,
   messagesOf,
   newPatient,
   payAtSandbox,
@@ -440,6 +441,53 @@ describe('printed invoices (PAY-11)', () => {
     expect(r.status).toBe(200);
     const list = await t.api.get(`/api/v1/einvoices?patientId=${p.patientId}`, { token: p.token });
     expect(list.body.items[0]).toMatchObject({ status: 'printed', printed: true });
+  });
+});
+
+describe('registration fees (REG-07, PAY-10)', () => {
+  it('a paid registration fee gets its e-invoice; cancelling it (退号) red-letters it', async () => {
+    // Earlier stories moved the clock on: this one happens on the morning of the clinic day.
+    t.clock.set('2026-11-23T01:30:00Z');
+    const admin = await loginStaff(t, 'admin');
+    const clinic = await openClinic(t, admin.token, { clinicDate: '2026-11-23', feeFen: 5000 });
+    const p = await newPatient(t);
+    const booked = await t.api.post('/api/v1/registrations', {
+      token: p.token,
+      body: {
+        patientId: p.patientId,
+        scheduleId: clinic.scheduleId,
+        idempotencyKey: `reg-${randomBytes(6).toString('hex')}`,
+      },
+    });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    await payAtSandbox(t, p.token, booked.body.payment.orderId, booked.body.payment.orderNo);
+    const [pending] = await invoicesOf(booked.body.id);
+    expect(pending).toMatchObject({
+      kind: 'blue',
+      category: 'registration',
+      state: 'pending',
+      amountFen: 5000,
+    });
+    await sweep();
+    const one = await t.api.get(`/api/v1/einvoices/${pending.id}`, { token: p.token });
+    expect(one.body).toMatchObject({ status: 'issued', category: 'registration', amountFen: 5000 });
+    expect(one.body.items).toEqual([
+      expect.objectContaining({ name: '挂号费（专家号）', quantity: 1, amountFen: 5000 }),
+    ]);
+
+    const cancel = await t.api.post(`/api/v1/registrations/${booked.body.id}/cancel`, {
+      token: p.token,
+      body: {},
+    });
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    await sweep();
+    await sweep();
+    const rows = await invoicesOf(booked.body.id);
+    expect(rows).toHaveLength(2);
+    const blue = rows.find((r) => r.kind === 'blue')!;
+    const red = rows.find((r) => r.kind === 'red')!;
+    expect(blue).toMatchObject({ state: 'issued', reversedBy: red.id });
+    expect(red).toMatchObject({ state: 'issued', originalId: blue.id, amountFen: 5000 });
   });
 });
 

@@ -5,6 +5,8 @@ import { billItems, billPayments, bills } from '../billing/schema.js';
 import { pushInvoiced } from '../billing/service.js';
 import type { Channel } from '../gateway/service.js';
 import { getPaymentOrder } from '../payments/service.js';
+import { loadRegistration, namesFor } from '../registration/service.js';
+import { registrations } from '../registration/schema.js';
 import type { StoredItem } from './schema.js';
 
 /** What a blue invoice of a source covers now: the parts still kept (a refunded bill drops out). */
@@ -143,7 +145,89 @@ export const billSource: InvoiceSource = {
   },
 };
 
-export const SOURCES: Record<string, InvoiceSource> = { bill: billSource };
+const LEVEL_NAMES = { general: '普通号', expert: '专家号', special: '特需号' } as const;
+const INVOICED_REGISTRATION_STATES = ['booked', 'checked_in', 'completed', 'no_show'];
+
+/**
+ * Registration fees paid through the payment platform (REG-07): one item, the fee of the level, with
+ * the department and doctor; a cancelled (退号) registration's fee is refunded, so its invoice is
+ * red-lettered. Fees collected by other channels are invoiced by those channels.
+ */
+export const registrationSource: InvoiceSource = {
+  category: 'registration',
+
+  async snapshot(ctx, registrationId) {
+    const r = await loadRegistration(ctx.db, registrationId).catch(() => undefined);
+    if (!r || !r.paymentOrderId || !r.accountId || !r.patientId || r.paidExternally) return undefined;
+    if (!INVOICED_REGISTRATION_STATES.includes(r.state) || r.feeFen <= 0) return undefined;
+    const order = await getPaymentOrder(ctx, r.paymentOrderId);
+    if (!order || order.businessType !== 'registration') return undefined;
+    const names = await namesFor(ctx, [r]);
+    const dept = names.departments.get(r.departmentId) ?? '';
+    const doctor = names.doctors.get(r.doctorId)?.name ?? '';
+    return {
+      category: 'registration',
+      title: `挂号费：${dept} ${doctor} ${r.clinicDate}`.trim().slice(0, 200),
+      accountId: r.accountId,
+      patientId: r.patientId,
+      orderId: order.id,
+      orderNo: order.orderNo,
+      paidAt: r.paidAt ?? order.paidAt ?? ctx.clock.now(),
+      items: [
+        {
+          part: r.id,
+          code: `GH-${r.level}`,
+          name: `挂号费（${LEVEL_NAMES[r.level] ?? r.level}）`,
+          spec: [dept, doctor].filter(Boolean).join(' ') || null,
+          unit: '次',
+          quantity: 1,
+          unitPriceFen: r.feeFen,
+          amountFen: r.feeFen,
+        },
+      ],
+    };
+  },
+
+  async refundedParts(ctx, parts) {
+    if (!parts.length) return [];
+    const rows = await ctx.db
+      .select({ id: registrations.id })
+      .from(registrations)
+      .where(and(inArray(registrations.id, parts), eq(registrations.state, 'cancelled')));
+    return rows.map((r) => r.id);
+  },
+
+  async printedParts() {
+    return [];
+  },
+
+  async markPrinted() {
+    // Registration fees have no printed-copy rule of their own; the e-invoice records the print.
+  },
+
+  async unrequested(ctx, since, limit) {
+    const r = await ctx.db.execute<{ id: string }>(sql`
+      SELECT r.id FROM registrations r
+       WHERE r.payment_order_id IS NOT NULL AND r.paid_at >= ${since} AND NOT r.paid_externally
+         AND r.state IN ('booked', 'checked_in', 'completed', 'no_show')
+         AND NOT EXISTS (SELECT 1 FROM einvoices e WHERE e.source_type = 'registration' AND e.source_id = r.id)
+       ORDER BY r.paid_at LIMIT ${limit}`);
+    return rowsOf<{ id: string }>(r).map((x) => x.id);
+  },
+
+  async refundedSince(ctx, since, limit) {
+    const r = await ctx.db.execute<{ id: string }>(sql`
+      SELECT r.id FROM registrations r
+       WHERE r.state = 'cancelled' AND r.cancelled_at >= ${since} AND r.payment_order_id IS NOT NULL
+         AND EXISTS (SELECT 1 FROM einvoices e
+                      WHERE e.source_type = 'registration' AND e.source_id = r.id AND e.kind = 'blue'
+                        AND e.reversed_by IS NULL AND e.state IN ('pending', 'issued', 'failed'))
+       LIMIT ${limit}`);
+    return rowsOf<{ id: string }>(r).map((x) => x.id);
+  },
+};
+
+export const SOURCES: Record<string, InvoiceSource> = { bill: billSource, registration: registrationSource };
 
 /** db.execute answers differ by driver (node-postgres: { rows }, PGlite: { rows } too, older: an array). */
 function rowsOf<T>(r: unknown): T[] {

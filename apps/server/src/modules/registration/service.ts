@@ -9,6 +9,7 @@ import { assertNotBlacklisted, evaluateBlacklistRules } from '../blacklist/servi
 import { directoryNames, getDepartment, getDoctor } from '../directory/service.js';
 import { getPatientForAccount } from '../identity/service.js';
 import { notify } from '../notifications/service.js';
+import { paymentSettled } from '../invoicing/settled.js';
 import type { PaymentOrderView, RefundView } from '../payments/contract.js';
 import {
   closePaymentOrder,
@@ -366,7 +367,7 @@ export async function confirmPaidRegistration(ctx: AppContext, order: PaymentOrd
     return row;
   });
   if (confirmed?.state === 'checked_in') await dispatchHisEvent(ctx, checkedInEventId(confirmed.id));
-  if (confirmed) return;
+  if (confirmed) return paymentSettled(ctx, BUSINESS_TYPE, order.businessId);
   const current = await loadRegistration(ctx.db, order.businessId).catch(() => undefined);
   if (
     current &&
