@@ -39,6 +39,7 @@ import {
   RegisterPage,
 } from './pages/register';
 import { RegistrationPage, RegistrationsPage } from './pages/registrations';
+import { GuideSheetPage, VisitPage, VisitsPage } from './pages/visits';
 import { ExamReportPage, HealthRecordPage, ReportPage, ReportsPage, TrendPage } from './pages/reports';
 
 const queryClient = new QueryClient({
@@ -120,6 +121,9 @@ function AppRoutes() {
       <Route path="/insurance/secondary" element={authed(<SecondarySettlementPage />)} />
       <Route path="/insurance/settlements" element={authed(<InsuranceSettlementsPage />)} />
       <Route path="/insurance/settlements/:id" element={authed(<InsuranceSettlementPage />)} />
+      <Route path="/visits" element={authed(<VisitsPage />)} />
+      <Route path="/visits/:id" element={authed(<VisitPage />)} />
+      <Route path="/guide-sheet" element={authed(<GuideSheetPage />)} />
       <Route path="/credit" element={authed(<CreditPage />)} />
       <Route path="/exams" element={authed(<ExamsPage />)} />
       <Route path="/exam-packages/:id" element={authed(<ExamPackagePage />)} />

@@ -423,7 +423,7 @@ export const serviceGroups: ServiceGroup[] = [
         ['GUIDE-08', 'GUIDE-09', 'GUIDE-04', 'GUIDE-05'],
         <UnorderedListOutline />,
         ORANGE,
-        undefined,
+        '/visits',
         ['历次就诊记录与每次就诊的下一步指引。', 'Past visits and the next step of each visit.'],
       ),
       s(
@@ -433,7 +433,7 @@ export const serviceGroups: ServiceGroup[] = [
         ['GUIDE-14', 'GUIDE-06', 'GUIDE-07'],
         <SystemQRcodeOutline />,
         PURPLE,
-        undefined,
+        '/guide-sheet',
         [
           '就诊条码与取药、检查执行地点指引。',
           'Your visit barcode, and where to collect drugs and have exams.',

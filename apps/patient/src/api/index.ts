@@ -29,6 +29,7 @@ import type {
   ReportKind,
   ReportSummary,
   Settlement,
+  Visit,
   Article,
   ArticleSummary,
   Campus,
@@ -378,4 +379,18 @@ export const credit = {
     ),
   /** everything owed in one payment order */
   settle: (patientId: string) => post<CreditSettlement>('/credit/settlements', { patientId }),
+};
+
+// ---- visit guidance ------------------------------------------------------------------------------------------
+
+export const visits = {
+  /** GUIDE-09: outpatient visits with their fees and next steps */
+  list: async (patientId: string) => itemsOf(await get<Visit[] | Page<Visit>>('/visits', { patientId })),
+  /** GUIDE-08: one visit's bills, execution status and where to go */
+  get: (id: string) => get<Visit>(`/visits/${id}`),
+  /** GUIDE-14: the signed, short-lived code the executing department scans */
+  guideCode: (patientId: string) =>
+    post<{ code: string; expiresAt: string; visitCardNo: string | null }>(
+      `/patients/${patientId}/guide-code`,
+    ),
 };

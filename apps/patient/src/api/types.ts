@@ -889,3 +889,35 @@ export interface CreditAccount {
     createdAt: string;
   }[];
 }
+
+// ---- visit guidance (billing guide) -------------------------------------------------------------------
+
+export type NextStep =
+  | { kind: 'pay'; bills: number; amountFen: number }
+  | { kind: 'collect_drugs'; billNo: string; title: string; department: string; location: string }
+  | { kind: 'go_to'; billNo: string; title: string; department: string; location: string }
+  | { kind: 'done' };
+
+export interface Visit {
+  id: string;
+  visitNo: string;
+  visitDate: string;
+  departmentName: string | null;
+  doctorName: string | null;
+  bills: number;
+  totalFen: number;
+  pendingFen: number;
+  nextSteps: NextStep[];
+  patientId?: string;
+  items?: {
+    id: string;
+    billNo: string;
+    kind: string;
+    title: string;
+    amountFen: number;
+    state: string;
+    executionStatus: 'none' | 'dispensed' | 'performed';
+    execDepartment: string;
+    execLocation: string;
+  }[];
+}

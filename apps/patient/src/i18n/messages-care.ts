@@ -372,4 +372,25 @@ export const careMessages = {
   creditSettled: m('已结清', 'Settled'),
   creditClose: m('关闭信用就医', 'Close credit care'),
   creditCloseConfirm: m('确定关闭信用就医吗？', 'Close credit care?'),
+
+  // visit guidance
+  visitsTitle: m('就诊记录', 'Visit history'),
+  visitsEmpty: m('暂无就诊记录', 'No visits yet'),
+  visitTitle: m('就诊详情', 'Visit'),
+  visitPending: m('待缴 ¥{amount}', '¥{amount} unpaid'),
+  visitNextSteps: m('下一步', 'Next steps'),
+  visitBills: m('费用与执行', 'Bills and what was done'),
+  visitStepPay: m('缴费：{n} 张单据 ¥{amount}', 'Pay {n} bills, ¥{amount}'),
+  visitStepDrugs: m('到 {department}（{location}）取药', 'Collect the drugs at {department} ({location})'),
+  visitStepGo: m('{title}：到 {department}（{location}）', '{title}: go to {department} ({location})'),
+  visitStepDone: m('本次就诊的项目已全部完成', 'Everything of this visit is done'),
+  visitNotExecuted: m('待执行', 'To do'),
+  visitDispensed: m('已发药', 'Dispensed'),
+  visitPerformed: m('已执行', 'Done'),
+  visitGoPay: m('去缴费 ¥{amount}', 'Pay ¥{amount}'),
+  guideSheetTitle: m('电子指引单', 'Guide sheet'),
+  guideCodeHint: m(
+    '到检查、检验、取药窗口出示此码；{time} 前有效，页面会自动更新。',
+    'Show this code at the exam room, lab or pharmacy; valid until {time}, refreshed automatically.',
+  ),
 } as const;
