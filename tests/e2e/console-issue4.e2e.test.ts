@@ -84,6 +84,41 @@ describe('staff console: reports knowledge base and finance lists (issue 4)', ()
     await page.locator('.ant-form-item-explain-error').first().waitFor();
     const after = await api<any>('GET', '/api/v1/admin/indicators?q=ALT', { token });
     expect(after.items.find((i: any) => i.code === 'ALT').meaning).toBe(meaning);
+    await page.keyboard.press('Escape');
+
+    // A lab report with a high ALT arrives from the LIS: staff opening it read the new text.
+    const lis = await integrationChannel(['lis.reports.push']);
+    const me = await patientWithSelf('孙晓雯');
+    const reportNo = `LC${Date.now().toString(36)}`;
+    const pushed = await lis.push('/api/integration/v1/his/lis/reports', {
+      reportNo,
+      kind: 'lab',
+      patient: { name: me.name, idNumber: me.idNumber },
+      title: '肝功能',
+      department: '检验科',
+      status: 'final',
+      reportedAt: new Date().toISOString(),
+      observations: [
+        { code: 'ALT', name: '丙氨酸氨基转移酶', value: 96, unit: 'U/L', refLow: 9, refHigh: 50 },
+        { code: 'ALB', name: '白蛋白', value: 45, unit: 'g/L', refLow: 40, refHigh: 55 },
+      ],
+    });
+    await page.getByTestId('menu-reports').click();
+    await page.getByTestId('reports-no').fill(reportNo);
+    await page.getByTestId('reports-search').click();
+    await page.getByTestId(`report-${reportNo}`).click();
+    const altRow = page.locator('.ant-drawer tr.ant-table-row', { hasText: 'ALT' });
+    await altRow.waitFor({ timeout: 15_000 });
+    expect(await altRow.innerText()).toContain('偏高');
+    await altRow.locator('.ant-table-row-expand-icon').click();
+    await expect
+      .poll(() => page.locator('.ant-drawer .ant-table-expanded-row').first().innerText())
+      .toContain('肝细胞受损时会释放入血');
+    await snap(page, 'console-report-interpretation');
+    // the opening is audited
+    const adminToken = await staffToken('admin', 'Admin@2026');
+    const audit = await api<any>('GET', '/api/v1/admin/audit-logs?action=report.read', { token: adminToken });
+    expect(audit.items.some((a: any) => a.objectId === pushed.reportId)).toBe(true);
     await context.close();
   });
 

@@ -76,6 +76,14 @@ export const EXTRA_MENUS: ConsoleMenu[] = [
     permission: 'payments.read',
   },
   {
+    key: 'reports',
+    group: 'services',
+    zh: '报告查询',
+    en: 'Reports',
+    path: '/services/reports',
+    permission: 'patients.read',
+  },
+  {
     key: 'indicators',
     group: 'services',
     zh: '指标知识库',
@@ -113,6 +121,7 @@ export const ROUTE_PERMISSIONS: Record<string, { path: string; permission?: stri
   'abnormal-orders': { path: '/payments/abnormal-orders', permission: 'refunds.manage' },
   'writeback-failures': { path: '/payments/writeback-failures', permission: 'payments.read' },
   indicators: { path: '/services/indicators', permission: 'content.manage' },
+  reports: { path: '/services/reports', permission: 'patients.read' },
   einvoices: { path: '/payments/einvoices', permission: 'payments.read' },
   'exam-packages': { path: '/services/exam-packages', permission: 'exams.manage' },
   'insurance-settlements': { path: '/payments/insurance-settlements', permission: 'payments.read' },

@@ -37,6 +37,7 @@ import { InsuranceSettlementsPage } from './pages/finance/InsuranceSettlementsPa
 import { IndicatorsPage } from './pages/operations/IndicatorsPage';
 import { ExamPackagesPage } from './pages/operations/ExamPackagesPage';
 import { ExamBookingsPage } from './pages/operations/ExamBookingsPage';
+import { ReportsPage } from './pages/operations/ReportsPage';
 
 const PAGES: Record<string, ReactNode> = {
   dashboard: <DashboardPage />,
@@ -69,6 +70,7 @@ const PAGES: Record<string, ReactNode> = {
   'exam-packages': <ExamPackagesPage />,
   'insurance-settlements': <InsuranceSettlementsPage />,
   'exam-bookings': <ExamBookingsPage />,
+  reports: <ReportsPage />,
 };
 
 function Guard({ permission, children }: { permission?: string; children: ReactNode }) {

@@ -37,15 +37,52 @@ export const indicators: Resource<Indicator & { id: string }> = {
   remove: () => Promise.reject(new Error('indicators are not deleted')),
 };
 
+export type ReportKind = 'lab' | 'exam' | 'pathology' | 'physical';
+
+/** A lab, exam, pathology or physical-exam report as staff list it (patient name masked). */
 export interface AdminReport {
   id: string;
   reportNo: string;
-  kind: string;
-  status: string;
-  title?: string;
+  kind: ReportKind;
+  title: string;
+  department: string | null;
+  setting: string;
+  status: 'pending' | 'partial' | 'final';
+  orderedAt: string | null;
+  reportedAt: string | null;
+  hasImages: boolean;
+  patientNameMasked: string;
   patientId: string;
-  [k: string]: unknown;
+}
+
+export interface ReportObservation {
+  section: string | null;
+  code: string;
+  name: string;
+  value: number | string | null;
+  unit: string | null;
+  refLow: number | null;
+  refHigh: number | null;
+  refText: string | null;
+  flag: string | null;
+  /** for flagged indicators: the knowledge base's plain-language text */
+  interpretation: {
+    code: string;
+    name: string;
+    meaning: string;
+    explanation: string | null;
+    advice: string | null;
+  } | null;
+}
+
+export interface AdminReportDetail extends AdminReport {
+  conclusion: string | null;
+  sections: { name: string; conclusion: string | null }[];
+  observations: ReportObservation[];
 }
 
 export const listAdminReports = async (query: Query): Promise<Page<AdminReport>> =>
   toPage<AdminReport>(await api.get('/admin/reports', query));
+
+/** Reading one is audited (staff access to patient data). */
+export const getAdminReport = (id: string) => api.get<AdminReportDetail>(`/admin/reports/${id}`);
