@@ -172,6 +172,18 @@ describe('issue 4 on the patient H5', () => {
     const drug = await api('GET', `/api/v1/bills?patientId=${me.patientId}&state=paid`, { token: me.token });
     expect(drug.items.map((b: any) => b.billNo).sort()).toEqual([drugNo, labNo].sort());
 
+    // the visit history tells what is left: the lab test (the drugs were dispensed)
+    await page.goto(`/visits?patient=${me.patientId}`);
+    await page.getByTestId('visit-item').first().click();
+    await page.getByTestId('visit-page').waitFor();
+    expect(await page.locator('[data-testid="visit-bill"][data-execution="dispensed"]').count()).toBe(1);
+    expect(await page.getByTestId('visit-step').first().getAttribute('data-kind')).toBe('go_to');
+    expect(await page.getByTestId('visit-steps').innerText()).toContain('检验科');
+    await page.getByTestId('visit-guide-sheet').click();
+    await page.getByTestId('guide-code').waitFor();
+    expect(await page.getByTestId('guide-code-text').innerText()).toMatch(/^QG1\./);
+    await snap(page, 'issue4-guide-sheet');
+
     // the lab test has not been done: refunded online
     await page.goto(paymentUrl);
     await page.getByTestId('bill-payment-page').waitFor();
