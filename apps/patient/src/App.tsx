@@ -133,6 +133,10 @@ function AppRoutes() {
       <Route path="/inpatient" element={authed(<InpatientPage />)} />
       <Route path="/inpatient/:id" element={authed(<AdmissionPage />)} />
       <Route path="/inpatient/:id/daily" element={authed(<DailyListPage />)} />
+      {/* the links of the server's notifications (low balance, daily list, exam booking) */}
+      <Route path="/admissions/:id" element={authed(<AdmissionPage />)} />
+      <Route path="/admissions/:id/daily-lists" element={authed(<DailyListPage />)} />
+      <Route path="/exams/bookings/:id" element={authed(<ExamBookingPage />)} />
       <Route path="*" element={<ComingSoonPage />} />
     </Routes>
   );
