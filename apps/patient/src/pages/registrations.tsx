@@ -3,7 +3,7 @@ import { Button, Dialog, List, NoticeBar, Steps, Tabs, Tag, Toast } from 'antd-m
 import { QRCodeSVG } from 'qrcode.react';
 import { useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
-import { ApiError, directory, insurance, payments, registrations, type Registration } from '../api';
+import { ApiError, credit, directory, insurance, payments, registrations, type Registration } from '../api';
 import { errorText, Page, QueryView } from '../components/common';
 import {
   dateTime,
@@ -130,6 +130,14 @@ export function RegistrationPage() {
     queryFn: () => directory.department(departmentId ?? ''),
     enabled: Boolean(departmentId),
   });
+  // PAY-13: with credit care the fee can be paid later
+  const patientId = registration.data?.patientId;
+  const creditAccount = useQuery({
+    queryKey: ['credit', patientId],
+    queryFn: () => credit.get(patientId ?? ''),
+    enabled: Boolean(patientId) && PENDING.includes(registration.data?.state ?? ''),
+    retry: false,
+  });
   const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: ['registration', id] });
     await queryClient.invalidateQueries({ queryKey: ['registrations'] });
@@ -152,6 +160,24 @@ export function RegistrationPage() {
       Toast.show({ content: errorText(err) });
     } finally {
       setBusy(null);
+    }
+  };
+
+  const payOnCredit = async (r: Registration) => {
+    const orderId = orderIdOf(r);
+    if (!orderId) return;
+    setBusy('pay-credit');
+    try {
+      await credit.payOrder(r.patientId, orderId);
+      Toast.show({ icon: 'success', content: t('operationDone') });
+    } catch (err) {
+      Dialog.alert({
+        content: <span data-testid="registration-pay-credit-error">{errorText(err)}</span>,
+        confirmText: t('confirm'),
+      });
+    } finally {
+      setBusy(null);
+      await refresh();
     }
   };
 
@@ -346,6 +372,22 @@ export function RegistrationPage() {
                     data-testid="registration-pay"
                   >
                     {t('regPay')} ¥{yuan(r.feeFen)}
+                  </Button>
+                ) : null}
+                {pending &&
+                r.feeFen > 0 &&
+                orderIdOf(r) &&
+                creditAccount.data?.state === 'active' &&
+                creditAccount.data.availableFen >= r.feeFen ? (
+                  <Button
+                    block
+                    color="success"
+                    fill="outline"
+                    loading={busy === 'pay-credit'}
+                    onClick={() => payOnCredit(r)}
+                    data-testid="registration-pay-credit"
+                  >
+                    {t('billPayCredit')}
                   </Button>
                 ) : null}
                 {pending && r.feeFen > 0 ? (
