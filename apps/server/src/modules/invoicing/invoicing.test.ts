@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestApp, type TestApp } from '../../testing/harness.js';
+import { createTestApp, isPostgres, type TestApp } from '../../testing/harness.js';
 import { startSession } from '../../platform/auth.js';
 import { loginStaff } from '../../testing/staff.js';
 import { SandboxEInvoicePlatform } from '../../integrations/einvoice/sandbox.js';
@@ -34,7 +34,7 @@ async function channel(token: string, kind: string, allowedOperations: string[])
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ adapters: { einvoice: platform } });
+  t = await createTestApp({ adapters: { einvoice: platform }, poolSize: 20 });
   const admin = await loginStaff(t, 'admin');
   his = await channel(admin.token, 'his_counter', [
     'his.visits.push',
@@ -186,6 +186,36 @@ describe('e-invoices after payment (PAY-10)', () => {
       ['布洛芬缓释胶囊', 2300],
     ]);
     expect(await messagesOf(t, p.accountId, 'einvoice.issued')).toBe(1);
+  });
+
+  it.runIf(isPostgres())('workers issuing or reversing at once still do it once', async () => {
+    const p = await paidBills();
+    const [inv] = await invoicesOf(p.payment.id);
+    await Promise.all([
+      sweep(),
+      sweep(),
+      t.app.ctx.jobs.runNow(ISSUE_JOB, { invoiceId: inv.id }),
+      t.app.ctx.jobs.runNow(ISSUE_JOB, { invoiceId: inv.id }),
+    ]);
+    const rows = await invoicesOf(p.payment.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ state: 'issued', attempts: 1 });
+    expect(await platform.issues(t.app.ctx, rows[0].serialNo)).toHaveLength(1);
+    expect(await messagesOf(t, p.accountId, 'einvoice.issued')).toBe(1);
+    // Two sweeps after a refund: one red letter, one new invoice for the bill kept.
+    const refund = await t.api.post(`/api/v1/bill-payments/${p.payment.id}/refund`, {
+      token: p.token,
+      body: { billIds: [p.lab.id] },
+    });
+    expect(refund.status).toBe(200);
+    await Promise.all([sweep(), sweep()]);
+    await sweep();
+    const after = await invoicesOf(p.payment.id);
+    expect(after.map((r) => `${r.kind}:${r.state}:${r.amountFen}`).sort()).toEqual([
+      'blue:issued:6000',
+      'blue:issued:8500',
+      'red:issued:8500',
+    ]);
   });
 
   it('the PDF downloads with its number, and the public check confirms code, number and check code', async () => {
