@@ -396,7 +396,7 @@ export async function createBillPayment(
     .from(billPayments)
     .where(and(eq(billPayments.accountId, accountId), eq(billPayments.idempotencyKey, input.idempotencyKey)));
   if (prior) {
-    if (prior.patientId !== p.id || [...prior.billIds].sort().join() !== billIds.join())
+    if (prior.settlementNo || prior.patientId !== p.id || [...prior.billIds].sort().join() !== billIds.join())
       throw conflict(
         'IDEMPOTENCY_KEY_REUSED',
         '该幂等键已用于另一笔缴费',

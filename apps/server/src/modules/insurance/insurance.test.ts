@@ -310,6 +310,17 @@ describe('pre-settlement and mixed payment (INS-06 … INS-08, INS-12)', () => {
     });
     expect(cashOnly.status).toBe(409);
     expect(cashOnly.body.code).toBe('BILL_IN_PAYMENT');
+    // Nor can the hold be turned into a cash payment of its own by reusing its key.
+    const hijack = await t.api.post('/api/v1/bill-payments', {
+      token: p.token,
+      body: {
+        patientId: p.patientId,
+        billIds: [p.drug.id, p.lab.id],
+        idempotencyKey: `insurance:${settled.settlementNo}`,
+      },
+    });
+    expect(hijack.status).toBe(409);
+    expect(hijack.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
 
     await payCash(p, settled);
     await deliverSandboxNotifications(t, settled.cashOrderNo); // the channel repeats itself
