@@ -4,7 +4,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { Button, ErrorBlock } from 'antd-mobile';
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { useNavigate, useSearchParams, type NavigateFunction } from 'react-router';
 import { patients, payments, type Patient } from '../api';
 import { relationKey } from '../format';
@@ -99,7 +99,8 @@ export function ForPatient(props: { children: (patient: Patient) => ReactNode })
           </Button>
         </ErrorBlock>
       ) : (
-        props.children(patient)
+        // keyed by the member: a page's own state (selection, form input) starts afresh on a switch
+        <Fragment key={patient.id}>{props.children(patient)}</Fragment>
       )}
     </>
   );
