@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { desktop, launch, snap } from './support/browser.js';
+import { baseUrl, desktop, launch, snap } from './support/browser.js';
 import {
   addSelf,
   api,
@@ -254,7 +254,111 @@ describe('staff console: reports knowledge base and finance lists (issue 4)', ()
     await context.close();
   });
 
-  it('a paid bill the HIS does not know is refunded and finance finds it among write-back failures and abnormal orders, then resolves it', async () => {
+  it('a deposit paid after the stay was settled is refunded and listed as an abnormal order, which finance resolves with a note', async () => {
+    const his = await integrationChannel(['his.admissions.push', 'his.discharge.push']);
+    const me = await patientWithSelf('吴桂兰');
+    const admissionNo = `ZY${Date.now()}`;
+    await his.push('/api/integration/v1/his/admissions', {
+      admissionNo,
+      name: me.name,
+      idNumber: me.idNumber,
+      ward: '骨科二病区',
+      bed: '7',
+      admittedAt: new Date(Date.now() - 3 * 86400_000).toISOString(),
+    });
+    const adm = await api<any>('POST', '/api/v1/admissions/bind', {
+      token: me.token,
+      body: { patientId: me.patientId, admissionNo, name: me.name },
+    });
+    const deposit = async (amountFen: number, key: string) =>
+      (
+        await api<any>('POST', `/api/v1/admissions/${adm.id}/deposits`, {
+          token: me.token,
+          body: { amountFen, idempotencyKey: `${key}-${admissionNo}` },
+        })
+      ).paymentOrder;
+    const payAtCashier = async (order: any) =>
+      api('POST', `/api/v1/payments/orders/${order.id}/pay`, {
+        token: me.token,
+        body: { channel: 'sandbox' },
+      });
+    const complete = async (order: any) =>
+      api('POST', `/api/v1/payments/sandbox/${order.orderNo}/complete`, {
+        token: me.token,
+        body: { outcome: 'success' },
+      });
+    // 500 yuan paid; a second top-up of 100 opened at the cashier but not finished yet
+    const first = await deposit(50_000, 'dep-first');
+    await payAtCashier(first);
+    await complete(first);
+    await expect
+      .poll(
+        async () => (await api<any>('GET', `/api/v1/admissions/${adm.id}`, { token: me.token })).depositsFen,
+        {
+          timeout: 30_000,
+          interval: 500,
+        },
+      )
+      .toBe(50_000);
+    const late = await deposit(10_000, 'dep-late');
+    await payAtCashier(late);
+    // discharged with 200 yuan of costs; the surplus goes back, the stay is settled
+    await his.push(`/api/integration/v1/his/admissions/${admissionNo}/discharge`, {
+      dischargedAt: new Date().toISOString(),
+      totalCostFen: 20_000,
+    });
+    await api('POST', `/api/v1/admissions/${adm.id}/settlement/refund`, { token: me.token, body: {} });
+    // the late top-up is paid now: the platform cannot keep it
+    await complete(late);
+
+    const { page, context } = await desktop(browser);
+    await consoleLogin(page, 'finance', 'Finance@2026');
+    await page.getByTestId('menu-abnormal-orders').click();
+    const abnormal = page.getByTestId(`abnormal-order-${late.orderNo}`);
+    await abnormal.waitFor({ timeout: 30_000 });
+    const abnormalRow = page.locator('tr.ant-table-row', { has: abnormal });
+    expect(await abnormalRow.innerText()).toContain('BUSINESS_FAILED');
+    expect(await abnormalRow.innerText()).toContain('100.00');
+    await snap(page, 'console-abnormal-order');
+    // the order drawer shows the automatic full refund
+    await abnormal.click();
+    await expect
+      .poll(() => page.locator('.ant-drawer-body').innerText(), { timeout: 30_000 })
+      .toMatch(/退款成功/);
+    await page.locator('.ant-drawer-close').click();
+
+    // Resolving needs a note; then it leaves the open list.
+    await page.getByTestId(`abnormal-resolve-${late.orderNo}`).click();
+    await page.getByTestId('abnormal-resolve-confirm').click();
+    await page.locator('.ant-form-item-explain-error').first().waitFor();
+    expect(await abnormal.count()).toBe(1);
+    await page.getByTestId('abnormal-resolve-note').fill('已核对：出院结算后到账的预交金已原路退回');
+    await page.getByTestId('abnormal-resolve-confirm').click();
+    await expect.poll(() => abnormal.count(), { timeout: 15_000 }).toBe(0);
+    const token = await staffToken('finance', 'Finance@2026');
+    const resolved = await api<any>('GET', '/api/v1/admin/abnormal-orders?status=resolved', { token });
+    expect(resolved.items.find((o: any) => o.orderNo === late.orderNo)).toMatchObject({
+      abnormalReason: 'BUSINESS_FAILED',
+      abnormalStatus: 'resolved',
+      resolutionNote: '已核对：出院结算后到账的预交金已原路退回',
+      refundedFen: 10_000,
+    });
+    // the same order cannot be resolved twice
+    const again = await fetch(
+      `${baseUrl()}/api/v1/admin/abnormal-orders/${
+        resolved.items.find((o: any) => o.orderNo === late.orderNo).abnormalId
+      }/resolve`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ note: '重复处理' }),
+      },
+    );
+    expect(again.status).toBe(409);
+    await context.close();
+  }, 300_000);
+
+  it('finance follows a paid outpatient bill: its order among payment orders and its e-invoice once issued', async () => {
     const his = await integrationChannel(['his.visits.push', 'his.bills.push']);
     const me = await patientWithSelf('钱多多');
     const visitNo = `V${Date.now()}`;
@@ -303,54 +407,46 @@ describe('staff console: reports knowledge base and finance lists (issue 4)', ()
       body: { outcome: 'success' },
     });
 
-    // The demo's HIS (his-sim) never issued this bill: it refuses the write-back, so the platform
-    // refunds the payment and reports it to finance.
+    // Paid once the channel's notification arrived; the HIS takes the write-back.
     await expect
       .poll(
         async () => (await api<any>('GET', `/api/v1/bill-payments/${payment.id}`, { token: me.token })).state,
-        { timeout: 120_000, interval: 1000 },
+        { timeout: 60_000, interval: 1000 },
       )
-      .toBe('writeback_failed');
+      .toBe('paid');
 
     const { page, context } = await desktop(browser);
     await consoleLogin(page, 'finance', 'Finance@2026');
-    await page.getByTestId('menu-writeback-failures').click();
-    const failure = page.getByTestId(`writeback-failure-${payment.orderNo}`);
-    await failure.waitFor({ timeout: 15_000 });
-    const failureRow = page.locator('tr.ant-table-row', { has: failure });
-    expect(await failureRow.innerText()).toContain('37.00');
-    expect(await failureRow.innerText()).toContain('已发起');
-    await snap(page, 'console-writeback-failure');
-    // the order drawer shows the automatic refund
-    await failure.click();
-    await expect
-      .poll(() => page.locator('.ant-drawer-body').innerText(), { timeout: 15_000 })
-      .toMatch(/已退款[\s\S]*37\.00|37\.00[\s\S]*已退款/);
-    await page.locator('.ant-drawer-close').click();
+    await page.getByTestId('menu-payment-orders').click();
+    await page.getByTestId('payment-orders-q').fill(payment.orderNo);
+    await page.getByTestId('payment-orders-search').click();
+    const row = page.getByTestId('payment-orders-table').locator('tbody tr.ant-table-row');
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    expect(await row.first().innerText()).toMatch(/门诊缴费[\s\S]*37\.00[\s\S]*已支付/);
 
-    await page.getByTestId('menu-abnormal-orders').click();
-    const abnormal = page.getByTestId(`abnormal-order-${payment.orderNo}`);
-    await abnormal.waitFor({ timeout: 15_000 });
-    const abnormalRow = page.locator('tr.ant-table-row', { has: abnormal });
-    expect(await abnormalRow.innerText()).toContain('HIS_WRITEBACK_FAILED');
-    // already refunded in full: no manual refund offered
-    expect(await page.getByTestId(`abnormal-refund-${payment.orderNo}`).count()).toBe(0);
-    await snap(page, 'console-abnormal-writeback');
-
-    // Resolving needs a note; then it leaves the open list.
-    await page.getByTestId(`abnormal-resolve-${payment.orderNo}`).click();
-    await page.getByTestId('abnormal-resolve-confirm').click();
-    await page.locator('.ant-form-item-explain-error').first().waitFor();
-    await page.getByTestId('abnormal-resolve-note').fill('已核对：HIS 无此处方，款项已自动原路退回');
-    await page.getByTestId('abnormal-resolve-confirm').click();
-    await expect.poll(() => abnormal.count(), { timeout: 15_000 }).toBe(0);
+    // The e-invoice is issued by a job after the HIS confirmed the payment.
     const token = await staffToken('finance', 'Finance@2026');
-    const resolved = await api<any>('GET', '/api/v1/admin/abnormal-orders?status=resolved', { token });
-    expect(resolved.items.find((o: any) => o.orderNo === payment.orderNo)).toMatchObject({
-      abnormalReason: 'HIS_WRITEBACK_FAILED',
-      abnormalStatus: 'resolved',
-      resolutionNote: '已核对：HIS 无此处方，款项已自动原路退回',
-    });
+    await expect
+      .poll(
+        async () =>
+          (await api<any>('GET', '/api/v1/admin/einvoices', { token })).items.find(
+            (i: any) => i.orderNo === payment.orderNo,
+          )?.state,
+        { timeout: 180_000, interval: 2000 },
+      )
+      .toBe('issued');
+    await page.getByTestId('menu-einvoices').click();
+    const cell = page.getByTestId(`einvoice-order-${payment.orderNo}`);
+    await cell.waitFor({ timeout: 15_000 });
+    const invoiceRow = page.locator('tr.ant-table-row', { has: cell });
+    expect(await invoiceRow.innerText()).toContain('已开具');
+    expect(await invoiceRow.innerText()).toContain('37.00');
+    expect(await invoiceRow.locator('[data-testid^="einvoice-reissue-"]').count()).toBe(0);
+    // not among the write-back failures
+    await page.getByTestId('menu-writeback-failures').click();
+    await page.getByTestId('writeback-failures-table').waitFor();
+    expect(await page.getByTestId(`writeback-failure-${payment.orderNo}`).count()).toBe(0);
+    await snap(page, 'console-einvoices');
     await context.close();
   }, 300_000);
 });
