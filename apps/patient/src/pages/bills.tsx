@@ -165,7 +165,8 @@ function PendingBills({ patient }: { patient: Patient }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
-  const [selected, setSelected] = useState<string[]>([]);
+  // a bill found by its code for another family member arrives as ?bill=<id>
+  const [selected, setSelected] = useState<string[]>(() => (params.get('bill') ? [params.get('bill')!] : []));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [code, setCode] = useState(params.get('code') ?? '');
@@ -197,9 +198,12 @@ function PendingBills({ patient }: { patient: Patient }) {
     try {
       const b = await bills.scan(code.trim());
       if (b.patientId && b.patientId !== patient.id) {
+        // another family member's bill: switch to them; the found bill travels in the address
         const next = new URLSearchParams(params);
         next.set('patient', b.patientId);
+        next.set('bill', b.id);
         setParams(next, { replace: true });
+        return;
       }
       if (b.state === 'pending' && !b.inPayment) setSelected([b.id]);
       setScanned(b);
@@ -273,7 +277,7 @@ function PendingBills({ patient }: { patient: Patient }) {
                 selectable
                 checked={selected.includes(b.id)}
                 onCheck={(on) => toggle(b.id, on)}
-                highlight={scanned?.id === b.id}
+                highlight={scanned?.id === b.id || params.get('bill') === b.id}
               />
             ))}
           </div>
