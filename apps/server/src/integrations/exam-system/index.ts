@@ -94,6 +94,12 @@ export class SandboxExamSystem implements ExamSystem {
     this.failIfDown();
     const held = this.bookings.get(b.bookingNo);
     if (held && held.snapshot.version >= b.version) return { examOrderNo: held.examOrderNo };
+    if (!held && b.status === 'cancelled')
+      throw new ExamSystemError(
+        'EXAM_BOOKING_UNKNOWN',
+        'sandbox exam system does not hold this booking',
+        false,
+      );
     if (!held && this.faults.refuse)
       throw new ExamSystemError('EXAM_SYSTEM_REFUSED', 'sandbox exam system refuses the booking', false);
     const examOrderNo = held?.examOrderNo ?? `TJ${String(this.bookings.size + 1).padStart(8, '0')}`;

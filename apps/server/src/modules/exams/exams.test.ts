@@ -521,7 +521,7 @@ describe('booking and paying (EXAM-04, EXAM-05)', () => {
     expect((await book(q, id, '2026-11-26')).status).toBe(201);
   });
 
-  it('while the exam system is down a paid booking waits and is confirmed by the sweep', async () => {
+  it('while the exam system is down a paid booking waits and is confirmed by the sweep; a cancellation reaches it later too', async () => {
     const id = await newPackage({ dates: { '2026-11-27': 3 } });
     const p = await authorisedPatient();
     examSystem.faults.unavailable = 1;
@@ -536,6 +536,19 @@ describe('booking and paying (EXAM-04, EXAM-05)', () => {
     const calls = examSystem.calls;
     await t.app.ctx.jobs.runNow(SYNC_JOB, {});
     expect(examSystem.calls).toBe(calls);
+
+    // a cancellation made while the exam system is down reaches it with the next sweep
+    examSystem.faults.unavailable = 1;
+    const cancelled = await t.api.post(`/api/v1/exam-bookings/${b.id}/cancel`, { token: p.token });
+    expect(cancelled.body).toMatchObject({
+      state: 'cancelled',
+      refundState: 'succeeded',
+      examSystemPending: true,
+    });
+    expect(examSystem.bookings.get(b.bookingNo)?.snapshot.status).toBe('booked');
+    await t.app.ctx.jobs.runNow(SYNC_JOB, {});
+    expect(examSystem.bookings.get(b.bookingNo)?.snapshot).toMatchObject({ status: 'cancelled', version: 2 });
+    expect((await bookingRow(b.id)).syncedVersion).toBe(2);
   });
 
   it('a paid booking the exam system refuses for good is cancelled and refunded in full', async () => {

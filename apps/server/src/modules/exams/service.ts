@@ -902,14 +902,6 @@ export async function syncBooking(ctx: AppContext, bookingId: string): Promise<b
   const [b] = await ctx.db.select().from(examBookings).where(eq(examBookings.id, bookingId));
   if (!b || b.syncedVersion >= b.syncVersion) return true;
   const now = ctx.clock.now();
-  if (b.state === 'cancelled' && !b.examOrderNo) {
-    // the exam system never took it: there is nothing to cancel there
-    await ctx.db
-      .update(examBookings)
-      .set({ syncedVersion: b.syncVersion, syncError: null, updatedAt: now })
-      .where(and(eq(examBookings.id, b.id), sql`${examBookings.syncedVersion} < ${b.syncVersion}`));
-    return true;
-  }
   try {
     const person = await getPatientById(ctx, b.patientId);
     const { examOrderNo } = await ctx.adapters.examSystem.syncBooking(snapshotOf(b, person));
@@ -927,6 +919,14 @@ export async function syncBooking(ctx: AppContext, bookingId: string): Promise<b
     return true;
   } catch (err) {
     const retryable = !(err instanceof ExamSystemError) || err.retryable;
+    if (b.state === 'cancelled' && !retryable) {
+      // an exam system that refuses a cancellation does not hold the booking: nothing left to cancel
+      await ctx.db
+        .update(examBookings)
+        .set({ syncedVersion: b.syncVersion, syncError: null, updatedAt: now })
+        .where(and(eq(examBookings.id, b.id), sql`${examBookings.syncedVersion} < ${b.syncVersion}`));
+      return true;
+    }
     const [row] = await ctx.db
       .update(examBookings)
       .set({
