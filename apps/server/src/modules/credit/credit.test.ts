@@ -355,6 +355,22 @@ describe('settling and overdue credit', () => {
       expect(refused.body.code).toBe('CREDIT_SUSPENDED');
       const view = await credit(p);
       expect(view.body).toMatchObject({ state: 'suspended', overdueFen: 2500, availableFen: 0 });
+      const finance = await loginStaff(t, 'finance');
+      const listed = await t.api.get('/api/v1/admin/credit/accounts?overdue=true', { token: finance.token });
+      expect(listed.status).toBe(200);
+      expect(listed.body.items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            patientId: p.patientId,
+            state: 'suspended',
+            owedFen: 2500,
+            overdueFen: 2500,
+            patientName: '张*',
+          }),
+        ]),
+      );
+      const denied = await t.api.get('/api/v1/admin/credit/accounts', { token: p.token });
+      expect(denied.status).toBe(403);
       const s = await t.api.post('/api/v1/credit/settlements', {
         token: p.token,
         body: { patientId: p.patientId },

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
-import { principalOf, requirePatient } from '../../platform/auth.js';
+import { audit } from '../../platform/audit.js';
+import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import type { Module } from '../index.js';
 import { registerBusinessHandler } from '../payments/service.js';
 import { creditChannel } from './channel.js';
@@ -15,6 +16,7 @@ import {
   closeCredit,
   frictionlessSweep,
   getCredit,
+  listCreditAccountsForStaff,
   onSettlementClosed,
   onSettlementPaid,
   overdueSweep,
@@ -134,6 +136,35 @@ export const creditModule: Module = {
       },
       async (req, reply) =>
         reply.status(201).send(await startSettlement(ctx, principalOf(req).id, req.body.patientId)),
+    );
+
+    app.get(
+      '/v1/admin/credit/accounts',
+      {
+        schema: {
+          tags: ['credit (console)'],
+          summary: '信用就医账户：额度、欠费与逾期（姓名脱敏）',
+          querystring: z
+            .object({
+              state: z.enum(['active', 'suspended', 'closed']).optional(),
+              overdue: z.enum(['true', 'false']).optional(),
+            })
+            .strict(),
+        },
+        preHandler: requireStaff(ctx, 'payments.read'),
+      },
+      async (req) => {
+        const items = await listCreditAccountsForStaff(ctx, {
+          state: req.query.state,
+          overdue: req.query.overdue === 'true',
+        });
+        await audit(ctx, req, {
+          action: 'credit.accounts.list',
+          objectType: 'credit_account',
+          detail: { count: items.length, ...req.query },
+        });
+        return { items };
+      },
     );
   },
 };

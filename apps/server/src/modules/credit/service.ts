@@ -4,7 +4,8 @@ import { DomainError, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hospitalDay } from '../../platform/clock.js';
 import { CreditPlatformError, type CreditApplicant } from '../../integrations/credit/index.js';
-import { getPatientForAccount, type PatientRecord } from '../identity/service.js';
+import { getPatientById, getPatientForAccount, type PatientRecord } from '../identity/service.js';
+import { maskPersonName } from '../registration/service.js';
 import { notify } from '../notifications/service.js';
 import type { PaymentOrderView } from '../payments/contract.js';
 import {
@@ -645,6 +646,49 @@ export async function frictionlessSweep(ctx: AppContext): Promise<{ charged: num
     }
   }
   return { charged };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finance
+// ---------------------------------------------------------------------------------------------
+
+/** Finance: credit accounts with what they owe and how much of it is overdue (names masked). */
+export async function listCreditAccountsForStaff(
+  ctx: AppContext,
+  filter: { state?: 'active' | 'suspended' | 'closed'; overdue?: boolean },
+) {
+  const now = ctx.clock.now();
+  const rows = await ctx.db
+    .select({
+      a: creditAccounts,
+      owedFen: sql<number>`coalesce(sum(${creditCharges.amountFen} - ${creditCharges.refundedFen}) filter (where ${creditCharges.state} <> 'settled'), 0)::int`,
+      overdueFen: sql<number>`coalesce(sum(${creditCharges.amountFen} - ${creditCharges.refundedFen}) filter (where ${creditCharges.state} <> 'settled' and ${creditCharges.dueAt} < ${now}), 0)::int`,
+    })
+    .from(creditAccounts)
+    .leftJoin(creditCharges, eq(creditCharges.creditAccountId, creditAccounts.id))
+    .where(filter.state ? eq(creditAccounts.state, filter.state) : undefined)
+    .groupBy(creditAccounts.id)
+    .orderBy(desc(creditAccounts.updatedAt))
+    .limit(500);
+  const out = [];
+  for (const { a, owedFen, overdueFen } of rows) {
+    if (filter.overdue && !(Number(overdueFen) > 0)) continue;
+    const p = await getPatientById(ctx, a.patientId).catch(() => undefined);
+    out.push({
+      patientId: a.patientId,
+      patientName: p ? maskPersonName(p.name) : null,
+      state: a.state,
+      limitFen: a.limitFen,
+      usedFen: a.usedFen,
+      owedFen: Number(owedFen),
+      overdueFen: Number(overdueFen),
+      frictionlessEnabled: a.frictionlessEnabled,
+      suspendReason: a.suspendReason,
+      activatedAt: a.activatedAt.toISOString(),
+      suspendedAt: a.suspendedAt?.toISOString() ?? null,
+    });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
