@@ -175,6 +175,17 @@ export interface HisSim {
     writeBacks: Map<string, { receiptNo: string; billNos: string[]; amountFen: number }>;
     refunds: Map<string, { orderNo: string; billNos: string[]; amountFen: number }>;
     cancellations: Map<string, { orderNo: string | null; amountFen: number }>;
+    /** 挂号 records from registration.paid events, cancelled by the platform's cancellations */
+    registrations: Map<
+      string,
+      {
+        patient: SimPatient;
+        clinicDate: string;
+        department: string | null;
+        orderNo: string | null;
+        cancelled: boolean;
+      }
+    >;
     deposits: Map<string, { admissionNo: string; amountFen: number; hisReceiptNo: string }>;
     settlements: { admissionNo: string; kind: string; amountFen: number }[];
     admissions: Map<string, SimAdmission>;
@@ -305,6 +316,7 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
     writeBacks: new Map(),
     refunds: new Map(),
     cancellations: new Map(),
+    registrations: new Map(),
     deposits: new Map(),
     settlements: [],
     admissions: new Map(),
@@ -760,6 +772,8 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
     },
     '/qingnang/v1/registration-cancellations': (b) => {
       state.cancellations.set(b.registrationId, { orderNo: b.orderNo ?? null, amountFen: b.amountFen });
+      const reg = state.registrations.get(b.registrationId);
+      if (reg) reg.cancelled = true;
       return { status: 200, body: { ok: true } };
     },
     '/qingnang/v1/events': (b) => {
@@ -776,6 +790,18 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
         const visitNo = openVisit(b);
         return { status: 200, body: { accepted: true, visitNo } };
       }
+      if (b.type === 'registration.paid' && b.registration?.id && b.patient?.name)
+        state.registrations.set(b.registration.id, {
+          patient: {
+            name: b.patient.name,
+            idNumber: b.patient.idNumber,
+            visitCardNo: b.patient.visitCardNo ?? null,
+          },
+          clinicDate: b.registration.clinicDate,
+          department: b.department?.name ?? null,
+          orderNo: b.registration.orderNo ?? null,
+          cancelled: state.cancellations.has(b.registration.id),
+        });
       events.set(b.eventId, {});
       return { status: 200, body: { accepted: true } };
     },
@@ -822,6 +848,7 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
     writeBacks: state.writeBacks.size,
     refunds: state.refunds.size,
     cancellations: state.cancellations.size,
+    registrations: state.registrations.size,
     admissions: [...state.admissions.values()].map((a) => ({
       admissionNo: a.admissionNo,
       days: a.days,

@@ -44,22 +44,36 @@ export interface HisPatientRef {
  * Platform → HIS events: things that happened on the platform that the HIS acts on. Each carries an
  * eventId that stays the same on every retry (the HIS's idempotency key).
  */
+export interface HisRegistrationRef {
+  id: string;
+  clinicDate: string;
+  shiftCode: string;
+  segmentStartAt: string;
+  slotNumber: number;
+  queueNumber: number | null;
+  level: string;
+  feeFen: number;
+  paid: boolean;
+  /** the payment order number of an online payment (registration.paid) */
+  orderNo?: string | null;
+  paidAt?: string | null;
+}
+
 export type HisEvent =
+  | {
+      type: 'registration.paid';
+      eventId: string;
+      occurredAt: string;
+      registration: HisRegistrationRef;
+      patient: HisPatientRef;
+      department: { id: string; name: string | null };
+      doctor: { id: string; name: string | null; title: string | null };
+    }
   | {
       type: 'registration.checked_in';
       eventId: string;
       occurredAt: string;
-      registration: {
-        id: string;
-        clinicDate: string;
-        shiftCode: string;
-        segmentStartAt: string;
-        slotNumber: number;
-        queueNumber: number | null;
-        level: string;
-        feeFen: number;
-        paid: boolean;
-      };
+      registration: HisRegistrationRef;
       patient: HisPatientRef;
       department: { id: string; name: string | null };
       doctor: { id: string; name: string | null; title: string | null };
@@ -162,7 +176,7 @@ export class SandboxHis implements HisClient {
       [event.type, event.eventId],
     );
     if (existing.rows.length) return;
-    const subject = event.type === 'registration.checked_in' ? event.registration.id : event.patient.id;
+    const subject = 'registration' in event ? event.registration.id : event.patient.id;
     await this.record(ctx, event.type, subject, 0, [], event.eventId);
   }
 

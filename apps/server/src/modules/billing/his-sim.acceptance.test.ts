@@ -7,7 +7,12 @@ import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { getPatientById } from '../identity/service.js';
 import { abnormalOrders, paymentOrders, refunds } from '../payments/schema.js';
-import { HIS_EVENT_SWEEP_JOB, checkedInEventId, hisEventState } from '../registration/his-events.js';
+import {
+  HIS_EVENT_SWEEP_JOB,
+  checkedInEventId,
+  hisEventState,
+  registrationPaidEventId,
+} from '../registration/his-events.js';
 import { messagesOf, newPatient, openClinic, payAtSandbox } from '../registration/test-helpers.js';
 import { billWritebacks, bills } from './schema.js';
 import { WRITEBACK_SWEEP_JOB } from './service.js';
@@ -379,6 +384,69 @@ describe('platform → HIS events', () => {
     t.clock.advance(3600_000);
     await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
     expect(sim.state.received.filter((c) => c.body.eventId === id)).toHaveLength(3);
+  });
+
+  it('a booking paid online is written to the HIS; cancelling it online cancels it there first', async () => {
+    t.clock.set('2026-11-23T01:00:00Z');
+    const clinic = await openClinic(t, admin, { clinicDate: '2026-11-24', feeFen: 5000 });
+    const p = await newPatient(t);
+    const booked = await t.api.post('/api/v1/registrations', {
+      token: p.token,
+      body: {
+        patientId: p.patientId,
+        scheduleId: clinic.scheduleId,
+        idempotencyKey: `paid-${randomBytes(6).toString('hex')}`,
+      },
+    });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    expect(await hisEventState(t.app.ctx, registrationPaidEventId(booked.body.id))).toBeUndefined();
+    await payAtSandbox(t, p.token, booked.body.payment.orderId, booked.body.payment.orderNo);
+    await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
+    expect(await hisEventState(t.app.ctx, registrationPaidEventId(booked.body.id))).toMatchObject({
+      state: 'sent',
+    });
+    expect(sim.state.registrations.get(booked.body.id)).toMatchObject({
+      clinicDate: '2026-11-24',
+      orderNo: booked.body.payment.orderNo,
+      cancelled: false,
+      patient: { name: '张三' },
+    });
+    // No visit is opened before the check-in.
+    expect([...sim.state.visits.values()].some((v) => v.registrationId === booked.body.id)).toBe(false);
+
+    const cancelled = await t.api.post(`/api/v1/registrations/${booked.body.id}/cancel`, {
+      token: p.token,
+      body: {},
+    });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect(sim.state.cancellations.get(booked.body.id)).toMatchObject({ amountFen: 5000 });
+    expect(sim.state.registrations.get(booked.body.id)!.cancelled).toBe(true);
+  });
+
+  it('a paid booking cancelled before its event went out is not written to the HIS afterwards', async () => {
+    t.clock.set('2026-11-23T01:00:00Z');
+    const clinic = await openClinic(t, admin, { clinicDate: '2026-11-24', feeFen: 5000 });
+    const p = await newPatient(t);
+    const booked = await t.api.post('/api/v1/registrations', {
+      token: p.token,
+      body: {
+        patientId: p.patientId,
+        scheduleId: clinic.scheduleId,
+        idempotencyKey: `late-${randomBytes(6).toString('hex')}`,
+      },
+    });
+    await payAtSandbox(t, p.token, booked.body.payment.orderId, booked.body.payment.orderNo);
+    const cancelled = await t.api.post(`/api/v1/registrations/${booked.body.id}/cancel`, {
+      token: p.token,
+      body: {},
+    });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
+    const ev = await hisEventState(t.app.ctx, registrationPaidEventId(booked.body.id));
+    expect(ev).toMatchObject({ state: 'failed' });
+    expect(ev!.lastError).toContain('SUPERSEDED');
+    expect(sim.state.registrations.has(booked.body.id)).toBe(false);
+    expect(sim.state.cancellations.has(booked.body.id)).toBe(true);
   });
 
   it('unsigned or wrongly signed calls to the HIS are refused by his-sim', async () => {

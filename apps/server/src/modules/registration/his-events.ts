@@ -11,6 +11,7 @@ import {
   type HisPatientRef,
 } from '../../integrations/his/index.js';
 import { directoryNames } from '../directory/service.js';
+import { getPaymentOrder } from '../payments/service.js';
 import { getPatientById, type PatientRecord } from '../identity/service.js';
 import type { Module } from '../index.js';
 import { registrations } from './schema.js';
@@ -39,6 +40,7 @@ export const HIS_EVENT_JOB = 'his-events.deliver';
 export const HIS_EVENT_SWEEP_JOB = 'his-events.sweep';
 
 export const checkedInEventId = (registrationId: string) => `registration.checked_in:${registrationId}`;
+export const registrationPaidEventId = (registrationId: string) => `registration.paid:${registrationId}`;
 export const cardBoundEventId = (patientId: string, cardNo: string) =>
   `visit_card.bound:${patientId}:${cardNo.toUpperCase()}`;
 
@@ -81,6 +83,15 @@ export async function recordCheckedIn(ctx: AppContext, db: Db, registrationId: s
   });
 }
 
+/** A booking was paid online (call inside its transaction); the HIS records the registration. */
+export async function recordRegistrationPaid(ctx: AppContext, db: Db, registrationId: string): Promise<void> {
+  await recordHisEvent(ctx, db, {
+    type: 'registration.paid',
+    eventId: registrationPaidEventId(registrationId),
+    subjectId: registrationId,
+  });
+}
+
 /** Queues delivery once the recording transaction committed (the sweep catches a lost send). */
 export async function dispatchHisEvent(ctx: AppContext, eventId: string): Promise<void> {
   await ctx.jobs
@@ -100,21 +111,28 @@ function patientRef(p: PatientRecord): HisPatientRef {
   };
 }
 
-/** The event as the HIS receives it, from the records as they are now. Undefined: nothing to send. */
+/**
+ * The event as the HIS receives it, from the records as they are now. A string: nothing to send,
+ * and why.
+ */
 async function buildEvent(
   ctx: AppContext,
   row: typeof hisOutboundEvents.$inferSelect,
-): Promise<HisEvent | undefined> {
+): Promise<HisEvent | string> {
   const occurredAt = row.occurredAt.toISOString();
-  if (row.type === 'registration.checked_in') {
+  if (row.type === 'registration.checked_in' || row.type === 'registration.paid') {
     const [reg] = await ctx.db.select().from(registrations).where(eq(registrations.id, row.subjectId));
-    if (!reg?.patientId) return undefined;
+    if (!reg?.patientId) return 'SUBJECT_GONE: the registration or patient no longer exists as recorded';
+    // A booking cancelled before its payment reached the HIS: the cancellation already told it.
+    if (row.type === 'registration.paid' && !['booked', 'checked_in', 'completed'].includes(reg.state))
+      return `SUPERSEDED: the registration is ${reg.state}`;
     const patient = await getPatientById(ctx, reg.patientId).catch(() => undefined);
-    if (!patient) return undefined;
+    if (!patient) return 'SUBJECT_GONE: the registration or patient no longer exists as recorded';
     const names = await directoryNames(ctx, { doctorIds: [reg.doctorId], departmentIds: [reg.departmentId] });
     const doctor = names.doctors.get(reg.doctorId);
+    const order = reg.paymentOrderId ? await getPaymentOrder(ctx, reg.paymentOrderId) : undefined;
     return {
-      type: 'registration.checked_in',
+      type: row.type,
       eventId: row.eventId,
       occurredAt,
       registration: {
@@ -127,6 +145,8 @@ async function buildEvent(
         level: reg.level,
         feeFen: reg.feeFen,
         paid: !!reg.paidAt || reg.paidExternally,
+        orderNo: reg.paidAt ? (order?.orderNo ?? null) : null,
+        paidAt: reg.paidAt?.toISOString() ?? null,
       },
       patient: patientRef(patient),
       department: { id: reg.departmentId, name: names.departments.get(reg.departmentId) ?? null },
@@ -135,7 +155,7 @@ async function buildEvent(
   }
   const patient = await getPatientById(ctx, row.subjectId).catch(() => undefined);
   if (!patient?.visitCardNo || cardBoundEventId(patient.id, patient.visitCardNo) !== row.eventId)
-    return undefined; // removed or re-bound since: the newer binding has its own event
+    return 'SUPERSEDED: the card was removed or another bound since';
   return { type: 'visit_card.bound', eventId: row.eventId, occurredAt, patient: patientRef(patient) };
 }
 
@@ -172,14 +192,24 @@ export async function deliverHisEvent(ctx: AppContext, eventId: string): Promise
         updatedAt: ctx.clock.now(),
       })
       .where(and(eq(hisOutboundEvents.id, ev.id), eq(hisOutboundEvents.state, 'pending')));
-  let event: HisEvent | undefined;
+  let event: HisEvent | string;
   try {
     event = await buildEvent(ctx, ev);
   } catch (err) {
+    // a database hiccup: try again later like an HIS failure
     ctx.log.error({ err, eventId }, 'HIS event could not be built');
+    await ctx.db
+      .update(hisOutboundEvents)
+      .set({
+        lastError: `BUILD_FAILED: ${(err as Error).message}`.slice(0, 500),
+        nextAttemptAt: new Date(now.getTime() + backoffMs(ev.attempts)),
+        updatedAt: ctx.clock.now(),
+      })
+      .where(eq(hisOutboundEvents.id, ev.id));
+    return;
   }
-  if (!event) {
-    await finish('failed', 'SUBJECT_GONE: the registration or patient no longer exists as recorded');
+  if (typeof event === 'string') {
+    await finish('failed', event);
     return;
   }
   try {

@@ -32,7 +32,13 @@ import { freeSlot, hasAvailableSlot, markSlotBooked, rowsOf, takeSlot } from '..
 import { registrationQueueCounters, registrations, type RegistrationState } from './schema.js';
 import { COUNTED_STATES, LIVE_STATES, sourcesOf } from './states.js';
 import { readCache } from '../../platform/read-cache.js';
-import { checkedInEventId, dispatchHisEvent, recordCheckedIn } from './his-events.js';
+import {
+  checkedInEventId,
+  dispatchHisEvent,
+  recordCheckedIn,
+  recordRegistrationPaid,
+  registrationPaidEventId,
+} from './his-events.js';
 
 export type Registration = typeof registrations.$inferSelect;
 type Tx = Db;
@@ -364,9 +370,11 @@ export async function confirmPaidRegistration(ctx: AppContext, order: PaymentOrd
     if (!(await markSlotBooked(tx, row.slotId, row.id, now)))
       throw new Error('slot not held by its registration');
     if (row.accountId) await notifyRegistration(ctx, tx, row, 'registration.paid', {}, labels);
+    await recordRegistrationPaid(ctx, tx, row.id); // the HIS records the 挂号 (delivered by a job)
     return row;
   });
   if (confirmed?.state === 'checked_in') await dispatchHisEvent(ctx, checkedInEventId(confirmed.id));
+  if (confirmed?.state === 'booked') await dispatchHisEvent(ctx, registrationPaidEventId(confirmed.id));
   if (confirmed) return paymentSettled(ctx, BUSINESS_TYPE, order.businessId);
   const current = await loadRegistration(ctx.db, order.businessId).catch(() => undefined);
   if (
