@@ -130,7 +130,11 @@ describe('the exam system over HTTP', () => {
         amountFen: 19900,
       },
     });
-    expect(received[0].body.person).toMatchObject({ name: '张三', birthDate: '1980-01-01', idType: 'resident_id' });
+    expect(received[0].body.person).toMatchObject({
+      name: '张三',
+      birthDate: '1980-01-01',
+      idType: 'resident_id',
+    });
 
     const records = await t.api.get(`/api/v1/exams/records?patientId=${p.patientId}`, { token: p.token });
     expect(records.status).toBe(200);
