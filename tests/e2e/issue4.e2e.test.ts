@@ -176,7 +176,9 @@ describe('issue 4 on the patient H5', () => {
     await page.goto(`/visits?patient=${me.patientId}`);
     await page.getByTestId('visit-item').first().click();
     await page.getByTestId('visit-page').waitFor();
-    expect(await page.locator('[data-testid="visit-bill"][data-execution="dispensed"]').count()).toBe(1);
+    await expect
+      .poll(() => page.locator('[data-testid="visit-bill"][data-execution="dispensed"]').count())
+      .toBe(1);
     expect(await page.getByTestId('visit-step').first().getAttribute('data-kind')).toBe('go_to');
     expect(await page.getByTestId('visit-steps').innerText()).toContain('检验科');
     await page.getByTestId('visit-guide-sheet').click();
