@@ -10,6 +10,10 @@ import {
   UnorderedListOutline,
   UserCircleOutline,
   BankcardOutline,
+  ReceiptOutline,
+  FileOutline,
+  ContentOutline,
+  AppOutline,
 } from 'antd-mobile-icons';
 import { useNavigate } from 'react-router';
 import { auth, messages, patients, type Message } from '../api';
@@ -87,6 +91,38 @@ export function MePage() {
           data-testid="me-registrations"
         >
           {t('meRegistrations')}
+        </List.Item>
+        <List.Item
+          prefix={<ReceiptOutline />}
+          arrowIcon
+          onClick={() => go('/bill-payments')}
+          data-testid="me-payments"
+        >
+          {t('billPaymentsTitle')}
+        </List.Item>
+        <List.Item
+          prefix={<FileOutline />}
+          arrowIcon
+          onClick={() => go('/einvoices')}
+          data-testid="me-einvoices"
+        >
+          {t('einvoicesTitle')}
+        </List.Item>
+        <List.Item
+          prefix={<ContentOutline />}
+          arrowIcon
+          onClick={() => go('/reports')}
+          data-testid="me-reports"
+        >
+          {t('reportsTitle')}
+        </List.Item>
+        <List.Item
+          prefix={<AppOutline />}
+          arrowIcon
+          onClick={() => go('/inpatient')}
+          data-testid="me-inpatient"
+        >
+          {t('inpTitle')}
         </List.Item>
         <List.Item
           prefix={<HeartOutline />}
