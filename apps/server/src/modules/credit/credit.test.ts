@@ -277,6 +277,49 @@ describe('paying on credit (PAY-13)', () => {
     expect(view.body.charges[0]).toMatchObject({ amountFen: 8500, refundedFen: 2500, owedFen: 6000 });
   });
 
+  it('a charge left behind by a crash is paid if the order still can be, released if not', async () => {
+    const p = await activePatient();
+    const [b1] = await billsFor(p, [2000]);
+    const [b2] = await billsFor(p, [3000]);
+    const o1 = await billOrder(p, [b1]);
+    const o2 = await billOrder(p, [b2]);
+    const acct = await account(p);
+    // What a crash right after the reservation leaves: charges owed, orders not paid.
+    for (const [o, amount] of [
+      [o1, 2000],
+      [o2, 3000],
+    ] as const) {
+      await t.app.ctx.db.insert(creditCharges).values({
+        id: `crash-${o.orderId}`,
+        creditAccountId: acct.id,
+        orderId: o.orderId,
+        orderNo: o.orderNo,
+        businessType: 'bill',
+        subject: 'x',
+        amountFen: amount,
+        state: 'owed',
+        dueAt: new Date(t.clock.now().getTime() + 15 * 86_400_000),
+        createdAt: t.clock.now(),
+        updatedAt: t.clock.now(),
+      });
+    }
+    await t.app.ctx.db.update(creditAccounts).set({ usedFen: 5000 }).where(eq(creditAccounts.id, acct.id));
+    // The second order is paid another way meanwhile.
+    await payAtSandbox(t, p.token, o2.orderId, o2.orderNo);
+    t.clock.advance(6 * 60_000);
+    await t.app.ctx.jobs.runNow(OVERDUE_JOB, {});
+    expect(await billState(b1)).toBe('confirmed');
+    expect(await billState(b2)).toBe('confirmed');
+    const charges = await t.app.ctx.db
+      .select()
+      .from(creditCharges)
+      .where(eq(creditCharges.creditAccountId, acct.id));
+    expect(charges.map((c) => c.orderId)).toEqual([o1.orderId]);
+    expect((await account(p)).usedFen).toBe(2000);
+    const [o] = await t.app.ctx.db.select().from(paymentOrders).where(eq(paymentOrders.id, o2.orderId));
+    expect(o).toMatchObject({ channel: 'sandbox', refundedFen: 0 });
+  });
+
   it.runIf(isPostgres())('two payments on credit at once cannot pass the limit together', async () => {
     const p = await activePatient();
     const [b1, b2] = await billsFor(p, [6000, 6000]);

@@ -543,10 +543,52 @@ async function liftOverdueSuspension(tx: Tx, creditAccountId: string, now: Date)
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * A charge whose order the payment platform never recorded as paid on credit (a crash between the
+ * reservation and the payment, or the order was paid another way meanwhile): paid now if the order
+ * still can be, otherwise released, so nobody owes for a service they did not get.
+ */
+export async function reconcileCharges(ctx: AppContext): Promise<{ paid: number; released: number }> {
+  const cutoff = new Date(ctx.clock.now().getTime() - 5 * 60_000);
+  const rows = await ctx.db
+    .select({ c: creditCharges, o: paymentOrders })
+    .from(creditCharges)
+    .innerJoin(paymentOrders, eq(paymentOrders.id, creditCharges.orderId))
+    .where(
+      and(
+        eq(creditCharges.state, 'owed'),
+        sql`${creditCharges.createdAt} < ${cutoff}`,
+        sql`${paymentOrders.channelTradeNo} IS DISTINCT FROM ${creditCharges.id}`,
+      ),
+    )
+    .limit(100);
+  let paid = 0;
+  let released = 0;
+  for (const { c, o } of rows) {
+    const payable = ['created', 'paying'].includes(o.state) && o.expiresAt > ctx.clock.now();
+    const outcome = payable
+      ? await applyChannelPayment(ctx, CREDIT_CHANNEL, {
+          state: 'paid',
+          orderNo: o.orderNo,
+          channelTradeNo: c.id,
+          amountFen: c.amountFen,
+          paidAt: c.createdAt,
+        })
+      : undefined;
+    if (outcome === 'paid' || outcome === 'duplicate') paid++;
+    else {
+      await releaseCharge(ctx, c.id);
+      released++;
+    }
+  }
+  return { paid, released };
+}
+
+/**
  * Overdue charges: one reminder per credit account and hospital day; past the grace period
  * (CREDIT_SUSPEND_AFTER_DAYS after the due date) credit care is suspended until settled.
  */
 export async function overdueSweep(ctx: AppContext): Promise<{ reminded: number; suspended: number }> {
+  await reconcileCharges(ctx);
   const now = ctx.clock.now();
   const today = hospitalDay(now, ctx.config.HOSPITAL_TIMEZONE);
   const rows = await ctx.db
