@@ -454,7 +454,10 @@ export function DailyListPage() {
   const { id = '' } = useParams();
   const { t } = useI18n();
   const [params, setParams] = useSearchParams();
-  const date = params.get('date') ?? hospitalToday();
+  const admission = useQuery({ queryKey: ['admission', id], queryFn: () => inpatient.get(id) });
+  // a discharged stay opens on its last day, a current one on today
+  const lastDay = admission.data?.dischargedAt ? isoDate(new Date(admission.data.dischargedAt)) : null;
+  const date = params.get('date') ?? lastDay ?? hospitalToday();
   const setDate = (d: string) => setParams({ date: d }, { replace: true });
   const list = useQuery({
     queryKey: ['admission', id, 'daily', date],
