@@ -19,6 +19,7 @@ beforeAll(async () => {
     'lis.reports.push',
     'his.admissions.push',
     'his.inpatient-charges.push',
+    'his.discharge.push',
   ]);
 });
 afterAll(async () => browser?.close());
@@ -265,7 +266,7 @@ describe('issue 4 on the patient H5', () => {
     await close();
   });
 
-  it('a family binds an admission, tops up the deposit through the cashier and sees the balance and the day’s fees', async () => {
+  it('a family binds an admission, tops up the deposit through the cashier, sees the balance and the day’s fees, and gets the surplus back at discharge', async () => {
     const me = await patientWithSelf('孙立群');
     const admissionNo = `ZY${Date.now()}`;
     await his.push('/api/integration/v1/his/admissions', {
@@ -348,6 +349,32 @@ describe('issue 4 on the patient H5', () => {
     await expect.poll(() => page.getByTestId('daily-total').innerText()).toBe('¥120.00');
     expect(await page.getByTestId('daily-item').count()).toBe(2);
     await snap(page, 'issue4-daily-list');
+
+    // discharged with ¥300.00 in total: the ¥200.00 surplus goes back to the deposit's payment
+    await his.push(`/api/integration/v1/his/admissions/${admissionNo}/discharge`, {
+      dischargedAt: new Date().toISOString(),
+      totalCostFen: 30000,
+    });
+    await page.goto(admissionUrl);
+    await page.getByTestId('settlement').waitFor();
+    expect(await page.getByTestId('settlement').getAttribute('data-state')).toBe('open');
+    expect(await page.getByTestId('deposit-form').count()).toBe(0);
+    await page.getByTestId('settlement-refund').click();
+    await page.getByTestId('settlement-refund-confirm').click();
+    await expect
+      .poll(() => page.getByTestId('settlement').getAttribute('data-state'), { timeout: 60_000 })
+      .toBe('refunded');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByTestId('deposit-item').first().waitFor();
+          return page.getByTestId('deposit-item').first().innerText();
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toContain('200.00');
+    await snap(page, 'issue4-discharge-refund');
     await close();
   });
   it('a patient activates the insurance e-credential and pays a bill with the pooled fund and the cash part at the cashier', async () => {

@@ -10,7 +10,7 @@ import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { inpatient, newIdempotencyKey, type Admission, type Patient } from '../api';
 import { errorText, Page, QueryView, TextInput } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
-import { addDays, dateTime, hospitalToday, isoDate, yuan } from '../format';
+import { addDays, dateTime, hospitalToday, isoDate, refundStateKey, yuan } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
 const settlementKey: Record<string, MessageKey> = {
@@ -165,6 +165,18 @@ function Admissions({ patient }: { patient: Patient }) {
   );
 }
 
+/** What the big figure means: the balance in hospital; after discharge the surplus or the shortfall. */
+function balanceLabel(a: Admission, t: ReturnType<typeof useI18n>['t']): string {
+  if (a.state === 'admitted') return t('inpBalance');
+  if (a.balanceFen > 0) {
+    if (a.settlementState === 'refunding') return t('inpSurplusRefunding');
+    if (a.settlementState === 'refunded') return t('inpSurplusRefunded');
+    return t('inpSurplus');
+  }
+  if (a.balanceFen < 0) return a.settlementState === 'settled' ? t('inpShortfallPaid') : t('inpShortfall');
+  return t('inpDischarged');
+}
+
 const QUICK_AMOUNTS = [100_000, 200_000, 500_000];
 
 /** INP-02…04, INP-08: one admission: profile, balance, top-up, deposits, settlement. */
@@ -268,10 +280,10 @@ export function AdmissionPage() {
           <>
             <div className="balance-card" data-testid="admission-balance-card">
               <div className="small">
-                {a.state === 'admitted' ? t('inpBalance') : t('inpDischarged')} · {a.patientName}
+                {balanceLabel(a, t)} · {a.patientName}
               </div>
               <div className="big-money" data-testid="admission-balance" data-fen={a.balanceFen}>
-                ¥{yuan(a.balanceFen)}
+                ¥{yuan(a.state === 'admitted' ? a.balanceFen : Math.abs(a.balanceFen))}
               </div>
               <div className="small">
                 {t('inpDeposits')} ¥{yuan(a.depositsFen)} · {t('inpCharges')} ¥
@@ -403,7 +415,8 @@ export function AdmissionPage() {
                       <div className="small muted" style={{ marginTop: 8 }} data-testid="settlement-refunds">
                         {s.refunds.map((r) => (
                           <div key={r.depositId}>
-                            ¥{yuan(r.amountFen)} · {r.state}
+                            ¥{yuan(r.amountFen)} ·{' '}
+                            {refundStateKey[r.state] ? t(refundStateKey[r.state]) : r.state}
                           </div>
                         ))}
                       </div>
