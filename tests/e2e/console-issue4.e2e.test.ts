@@ -449,4 +449,120 @@ describe('staff console: reports knowledge base and finance lists (issue 4)', ()
     await snap(page, 'console-einvoices');
     await context.close();
   }, 300_000);
+
+  it('finance finds an insurance settlement with its fund, account and cash split and refunds it at the window', async () => {
+    const his = await integrationChannel(['his.visits.push', 'his.bills.push']);
+    const me = await patientWithSelf('郑秀英');
+    const visitNo = `V${Date.now()}`;
+    await his.push('/api/integration/v1/his/visits', {
+      visitNo,
+      visitDate: hospitalDay(),
+      departmentName: '内分泌科',
+      doctorName: '陈医生',
+      patient: { name: me.name, idNumber: me.idNumber },
+    });
+    const billNo = `LB${visitNo}`;
+    await his.push('/api/integration/v1/his/bills', {
+      visitNo,
+      bills: [
+        {
+          billNo,
+          kind: 'lab',
+          title: '检验申请单',
+          execDepartment: '检验科',
+          execLocation: '门诊楼3F',
+          items: [
+            {
+              code: 'J010',
+              name: '糖化血红蛋白',
+              unit: '次',
+              quantity: 1,
+              unitPriceFen: 6000,
+              amountFen: 6000,
+            },
+          ],
+        },
+      ],
+    });
+    const { authCode } = await api<any>('POST', '/api/v1/insurance/sandbox/auth-code', {
+      token: me.token,
+      body: { patientId: me.patientId },
+    });
+    await api('POST', '/api/v1/insurance/credentials', {
+      token: me.token,
+      body: { patientId: me.patientId, authCode },
+    });
+    const bills = await api<any>('GET', `/api/v1/insurance/bills?patientId=${me.patientId}`, {
+      token: me.token,
+    });
+    const bill = bills.items.find((b: any) => b.billNo === billNo);
+    const s = await api<any>('POST', '/api/v1/insurance/settlements', {
+      token: me.token,
+      body: { patientId: me.patientId, billIds: [bill.id], useAccount: true },
+    });
+    expect(s.fundFen + s.accountFen + s.cashFen).toBe(6000);
+    if (s.cashFen > 0) {
+      await api('POST', `/api/v1/payments/orders/${s.cashOrderId}/pay`, {
+        token: me.token,
+        body: { channel: 'sandbox' },
+      });
+      await api('POST', `/api/v1/payments/sandbox/${s.cashOrderNo}/complete`, {
+        token: me.token,
+        body: { outcome: 'success' },
+      });
+    }
+    await expect
+      .poll(
+        async () =>
+          (await api<any>('GET', `/api/v1/insurance/settlements/${s.id}`, { token: me.token })).state,
+        {
+          timeout: 60_000,
+          interval: 1000,
+        },
+      )
+      .toBe('settled');
+
+    const { page, context } = await desktop(browser);
+    await consoleLogin(page, 'finance', 'Finance@2026');
+    await page.getByTestId('menu-insurance-settlements').click();
+    await page.getByTestId('insurance-settlements-no').fill(s.settlementNo);
+    await page.getByTestId('insurance-settlements-search').click();
+    const link = page.getByTestId(`insurance-settlement-${s.settlementNo}`);
+    await link.waitFor({ timeout: 15_000 });
+    const row = page.locator('tr.ant-table-row', { has: link });
+    const yuanOf = (f: number) => `${Math.floor(f / 100)}.${String(f % 100).padStart(2, '0')}`;
+    const text = await row.innerText();
+    for (const f of [6000, s.fundFen, s.accountFen, s.cashFen]) expect(text).toContain(yuanOf(f));
+    expect(text).toContain('已结算');
+    // the detail shows the platform's own record
+    await link.click();
+    await expect
+      .poll(() => page.locator('.ant-drawer-body').innerText(), { timeout: 15_000 })
+      .toContain(billNo);
+    expect(await page.getByTestId('insurance-platform-record').innerText()).toContain('与本平台一致');
+    await snap(page, 'console-insurance-settlement');
+    await page.locator('.ant-drawer-close').click();
+
+    // window refund: a reason is required, then fund and account go back to insurance, cash to its channel
+    await page.getByTestId(`insurance-cancel-${s.settlementNo}`).click();
+    await page.getByTestId('insurance-cancel-confirm').click();
+    await page.locator('.ant-form-item-explain-error').first().waitFor();
+    await page.getByTestId('insurance-cancel-reason').fill('患者到窗口申请退费，检验未做');
+    await page.getByTestId('insurance-cancel-confirm').click();
+    await expect
+      .poll(
+        async () =>
+          (await api<any>('GET', `/api/v1/insurance/settlements/${s.id}`, { token: me.token })).state,
+        {
+          timeout: 60_000,
+          interval: 1000,
+        },
+      )
+      .toBe('refunded');
+    const after = await api<any>('GET', `/api/v1/insurance/settlements/${s.id}`, { token: me.token });
+    expect(after.insuranceState).toBe('refunded');
+    await expect.poll(() => row.innerText(), { timeout: 30_000 }).toMatch(/已退费|退费中/);
+    expect(await page.getByTestId(`insurance-cancel-${s.settlementNo}`).count()).toBe(0);
+    await context.close();
+  }, 300_000);
 });

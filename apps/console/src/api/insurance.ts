@@ -16,7 +16,7 @@ export type SettlementState =
 export interface InsuranceSettlement {
   id: string;
   settlementNo: string;
-  kind: 'outpatient' | 'secondary';
+  kind: 'outpatient' | 'secondary' | 'registration';
   patientId: string;
   patientName: string;
   state: SettlementState;
@@ -46,7 +46,15 @@ export interface InsuranceSettlement {
   lastError?: string | null;
   attempts?: number;
   requestedBy?: string | null;
-  platform?: Record<string, unknown> | null;
+  /** the insurance platform's own record of it (detail only) */
+  platform?: PlatformRecordView | null;
+}
+
+export interface PlatformRecordView {
+  state: 'settled' | 'cancelled' | 'refunded' | 'not_found';
+  fundFen?: number;
+  accountFen?: number;
+  cashFen?: number;
 }
 
 /** Newest first, at most `limit` (500); the table pages them. */

@@ -21,6 +21,7 @@ import {
   getSettlement,
   listSettlements,
   type InsuranceSettlement,
+  type PlatformRecordView,
 } from '../../api/insurance';
 import { useMe } from '../../auth';
 import { ListPage } from '../../components/ListPage';
@@ -48,7 +49,11 @@ const stateTag = (tr: Tr, s: string) => {
 };
 
 const kindName = (tr: Tr, k: string) =>
-  k === 'secondary' ? tr('二次结算', 'Secondary') : tr('门诊结算', 'Outpatient');
+  k === 'secondary'
+    ? tr('二次结算', 'Secondary')
+    : k === 'registration'
+      ? tr('挂号费', 'Registration fee')
+      : tr('门诊结算', 'Outpatient');
 
 /** What finance may do at the window: cancel an unpaid settlement, refund a settled one. */
 const windowAction = (s: InsuranceSettlement) =>
@@ -235,7 +240,7 @@ function SettlementDrawer({ id, onClose }: { id: string | null; onClose: () => v
             <Descriptions.Item label={tr('类型', 'Kind')}>{kindName(tr, s.kind)}</Descriptions.Item>
             <Descriptions.Item label={tr('参保人', 'Insured')}>{s.patientName}</Descriptions.Item>
             <Descriptions.Item label={tr('状态', 'State')}>
-              {stateTag(tr, s.state)} {tr('医保部分', 'insurance part')}：{s.insuranceState}
+              {stateTag(tr, s.state)} {tr('医保部分', 'insurance part')}：{partName(tr, s.insuranceState)}
             </Descriptions.Item>
             <Descriptions.Item label={tr('金额', 'Amounts')}>
               {tr('总额', 'Total')} ¥{yuan(s.totalFen)} = {tr('统筹', 'fund')} ¥{yuan(s.fundFen)} +{' '}
@@ -269,9 +274,7 @@ function SettlementDrawer({ id, onClose }: { id: string | null; onClose: () => v
             {tr('医保平台记录', 'Insurance platform record')}
           </Typography.Title>
           {s.platform ? (
-            <Typography.Paragraph code style={{ whiteSpace: 'pre-wrap' }}>
-              {JSON.stringify(s.platform, null, 2)}
-            </Typography.Paragraph>
+            <PlatformRecord settlement={s} platform={s.platform} />
           ) : (
             <Typography.Text type="secondary">
               {tr('医保平台暂无法查询', 'Not available now')}
@@ -280,5 +283,49 @@ function SettlementDrawer({ id, onClose }: { id: string | null; onClose: () => v
         </>
       )}
     </Drawer>
+  );
+}
+
+const partName = (tr: Tr, p: string) =>
+  ({
+    none: tr('未结算', 'Not settled'),
+    unknown: tr('结果未知', 'Unknown'),
+    settled: tr('已结算', 'Settled'),
+    cancelled: tr('已撤销', 'Cancelled'),
+    refunded: tr('已退回', 'Refunded'),
+    not_found: tr('平台无此结算', 'Not found at the platform'),
+  })[p] ?? p;
+
+/** The insurance platform's own record next to ours (INS-12): finance sees at once whether they agree. */
+function PlatformRecord({
+  settlement,
+  platform,
+}: {
+  settlement: InsuranceSettlement;
+  platform: PlatformRecordView;
+}) {
+  const tr = useTr();
+  const expected =
+    settlement.insuranceState === 'none' || settlement.insuranceState === 'unknown'
+      ? null
+      : settlement.insuranceState;
+  const agrees =
+    platform.state === expected &&
+    (platform.state !== 'settled' ||
+      (platform.fundFen === settlement.fundFen && platform.accountFen === settlement.accountFen));
+  return (
+    <Descriptions column={1} size="small" bordered data-testid="insurance-platform-record">
+      <Descriptions.Item label={tr('平台状态', 'Platform state')}>
+        {partName(tr, platform.state)}{' '}
+        {agrees ? (
+          <Tag color="green">{tr('与本平台一致', 'Agrees')}</Tag>
+        ) : (
+          <Tag color="red">{tr('与本平台不一致，请核对', 'Differs: check it')}</Tag>
+        )}
+      </Descriptions.Item>
+      <Descriptions.Item label={tr('统筹 / 个账 / 现金', 'Fund / account / cash')}>
+        ¥{yuan(platform.fundFen ?? 0)} / ¥{yuan(platform.accountFen ?? 0)} / ¥{yuan(platform.cashFen ?? 0)}
+      </Descriptions.Item>
+    </Descriptions>
   );
 }
