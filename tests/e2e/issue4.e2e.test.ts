@@ -214,7 +214,7 @@ describe('issue 4 on the patient H5', () => {
     await close();
   }, 300_000);
 
-  it('a lab report shows a high indicator with its explanation and its trend over two reports', async () => {
+  it('a lab report shows a high indicator with its explanation and its trend over two reports; a checkup report opens with its extraction code', async () => {
     const me = await patientWithSelf('钱淑芬');
     const report = (no: string, daysAgo: number, alt: number) => ({
       reportNo: no,
@@ -263,6 +263,36 @@ describe('issue 4 on the patient H5', () => {
     expect(await page.getByTestId('trend-point').count()).toBe(2);
     await page.getByTestId('trend-band').waitFor();
     await snap(page, 'issue4-indicator-trend');
+
+    // a checkup report opens with its number, the name and the code sent to the examinee's phone
+    const examNo = `TJ${stamp}`;
+    await his.push('/api/integration/v1/his/lis/reports', {
+      reportNo: examNo,
+      kind: 'physical',
+      patient: { name: me.name, idNumber: me.idNumber },
+      title: '年度健康体检报告',
+      status: 'final',
+      reportedAt: new Date().toISOString(),
+      conclusion: '血脂偏高，建议低脂饮食，三个月后复查。',
+      sections: [{ name: '内科', conclusion: '未见明显异常' }],
+      observations: [{ code: 'TC', name: '总胆固醇', value: 6.4, unit: 'mmol/L', refLow: 2.8, refHigh: 5.2 }],
+    });
+    await page.goto('/exam-report');
+    await page.getByTestId('exam-report-no').fill(examNo);
+    await page.getByTestId('exam-name').fill(me.name);
+    await page.getByTestId('exam-request-code').click();
+    const sandbox = page.getByTestId('exam-sandbox-code');
+    await sandbox.waitFor();
+    const code = (await sandbox.innerText()).match(/\d{6}/)?.[0];
+    expect(code).toBeTruthy();
+    await page.getByTestId('exam-code').fill(code!);
+    await page.getByTestId('exam-open').click();
+    await page.getByTestId('exam-report').waitFor();
+    expect(await page.getByTestId('report-conclusion').innerText()).toContain('血脂偏高');
+    expect(
+      await page.locator('[data-testid="observation-item"][data-code="TC"]').getAttribute('data-flag'),
+    ).toBe('H');
+    await snap(page, 'issue4-exam-report-by-code');
     await close();
   });
 
