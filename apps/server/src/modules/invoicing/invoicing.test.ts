@@ -248,6 +248,14 @@ describe('e-invoices after payment (PAY-10)', () => {
     expect(inv.verifyUrl).toBe(
       `${t.app.ctx.config.PUBLIC_BASE_URL}/api/v1/einvoices/verify?code=${inv.invoiceCode}&no=${inv.invoiceNo}&check=${inv.checkCode}`,
     );
+    // A phone scanning the QR code gets a page.
+    const page = await t.api.get(new URL(inv.verifyUrl!).pathname + new URL(inv.verifyUrl!).search, {
+      headers: { accept: 'text/html' },
+    });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('真票');
+    expect(page.body).toContain(inv.invoiceNo);
     const wrongCheck = await t.api.get(
       `/api/v1/einvoices/verify?code=${inv.invoiceCode}&no=${inv.invoiceNo}&check=ZZZZZZ`,
     );

@@ -73,12 +73,17 @@ export const invoicingModule: Module = {
             .strict(),
         },
       },
-      async (req) =>
-        verifyEInvoice(ctx, {
+      async (req, reply) => {
+        const result = await verifyEInvoice(ctx, {
           invoiceCode: req.query.code,
           invoiceNo: req.query.no,
           checkCode: req.query.check,
-        }),
+        });
+        // A phone scanning the invoice's QR code opens this address in a browser: answer with a page.
+        if (/text\/html/.test(req.headers.accept ?? ''))
+          return reply.type('text/html; charset=utf-8').send(verificationPage(req.query, result));
+        return result;
+      },
     );
 
     // ------------------------------------------------------------ patient
@@ -161,3 +166,33 @@ export const invoicingModule: Module = {
     );
   },
 };
+
+const escapeHtml = (v: string) =>
+  v.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function verificationPage(
+  q: { code: string; no: string },
+  r: Awaited<ReturnType<typeof verifyEInvoice>>,
+): string {
+  const rows = r.genuine
+    ? [
+        ['查验结果', r.reversed ? '真票（已冲红）' : r.kind === 'red' ? '真票（红字票据）' : '真票'],
+        ['票据代码', r.invoiceCode],
+        ['票据号码', r.invoiceNo],
+        ['收款单位', r.payeeName],
+        ['交款人', r.payerName],
+        ['金额（元）', (r.amountFen / 100).toFixed(2)],
+        ['开票时间', r.issuedAt],
+      ]
+    : [
+        ['查验结果', '查无此票，请核对票据代码、号码与校验码'],
+        ['票据代码', q.code],
+        ['票据号码', q.no],
+      ];
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>电子票据查验</title></head><body style="font-family:sans-serif;max-width:480px;margin:24px auto;padding:0 16px"><h1 style="font-size:20px">电子票据查验</h1><table style="width:100%;border-collapse:collapse">${rows
+    .map(
+      ([k, v]) =>
+        `<tr><th style="text-align:left;padding:6px;border-bottom:1px solid #eee">${escapeHtml(k)}</th><td style="padding:6px;border-bottom:1px solid #eee">${escapeHtml(String(v))}</td></tr>`,
+    )
+    .join('')}</table></body></html>`;
+}
