@@ -582,6 +582,12 @@ describe('issue 4 on the patient H5', () => {
       .toBe('¥0.00');
     expect(await page.getByTestId('credit-available').innerText()).toBe(available);
     await snap(page, 'issue4-credit-settled');
+
+    // the page in English
+    await page.getByTestId('language-switch').first().click();
+    await expect.poll(() => page.locator('.page-nav').first().innerText()).toContain('Credit care');
+    expect(await page.getByTestId('credit-page').innerText()).toContain('Available');
+    await snap(page, 'issue4-credit-english');
     await close();
   });
 });
