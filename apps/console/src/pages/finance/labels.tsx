@@ -36,7 +36,15 @@ export const channelName = (tr: Tr, c: string | null) =>
         : (c ?? '');
 
 /** Business types of payment orders (the paying modules' names). */
-export const BUSINESS_TYPES = ['registration', 'bill', 'deposit', 'inpatient-settlement'];
+export const BUSINESS_TYPES = [
+  'registration',
+  'bill',
+  'insurance',
+  'deposit',
+  'inpatient-settlement',
+  'exam',
+  'credit-settlement',
+];
 
 export const businessName = (tr: Tr, b: string) =>
   ({
@@ -44,6 +52,9 @@ export const businessName = (tr: Tr, b: string) =>
     bill: tr('门诊缴费', 'Bill'),
     deposit: tr('住院预交金', 'Deposit'),
     'inpatient-settlement': tr('出院结算', 'Discharge settlement'),
+    insurance: tr('医保结算（现金部分）', 'Insurance (cash part)'),
+    exam: tr('体检预约', 'Physical exam'),
+    'credit-settlement': tr('信用就医结算', 'Credit settlement'),
   })[b] ?? b;
 
 /** Why an order was listed as abnormal (the server's reason code, with the code kept visible). */
