@@ -163,7 +163,7 @@ export function PaymentOrdersPage() {
             <Form.Item name="businessType" label={tr('业务', 'Business')}>
               <Select
                 allowClear
-                style={{ width: 120 }}
+                style={{ width: 170 }}
                 options={BUSINESS_TYPES.map((b) => ({
                   value: b,
                   label: businessName(tr, b),
