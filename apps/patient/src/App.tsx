@@ -3,26 +3,14 @@ import { ConfigProvider, TabBar } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { AppOutline, MessageOutline, UnorderedListOutline, UserOutline } from 'antd-mobile-icons';
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { BrowserRouter, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { ApiError, messages } from './api';
-import { RequireLogin, useLoggedIn } from './components/common';
+import { Loading, RequireLogin, useLoggedIn } from './components/common';
 import { I18nProvider, useI18n } from './i18n';
 import { ArticlePage, ArticlesPage } from './pages/articles';
 import { CampusesPage, CampusPage } from './pages/campuses';
-import { BillPage, BillPaymentPage, BillPaymentsPage, BillsPage } from './pages/bills';
 import { CashierPage } from './pages/cashier';
-import { CreditPage } from './pages/credit';
-import { EInvoicePage, EInvoicesPage } from './pages/einvoices';
-import { ExamBookingPage, ExamBookingsPage, ExamPackagePage, ExamsPage } from './pages/exams';
-import { AdmissionPage, DailyListPage, InpatientPage } from './pages/inpatient';
-import {
-  InsurancePage,
-  InsurancePayPage,
-  InsuranceSettlementPage,
-  InsuranceSettlementsPage,
-  SecondarySettlementPage,
-} from './pages/insurance';
 import { ComingSoonPage } from './pages/coming-soon';
 import { DepartmentPage, DepartmentsPage } from './pages/departments';
 import { DoctorPage, DoctorsPage, FollowedDoctorsPage } from './pages/doctors';
@@ -39,8 +27,45 @@ import {
   RegisterPage,
 } from './pages/register';
 import { RegistrationPage, RegistrationsPage } from './pages/registrations';
-import { GuideSheetPage, VisitPage, VisitsPage } from './pages/visits';
-import { ExamReportPage, HealthRecordPage, ReportPage, ReportsPage, TrendPage } from './pages/reports';
+
+/** The care pages (bills, reports, inpatient, insurance, exams...) load on first use. */
+function page<M, K extends keyof M>(load: () => Promise<M>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] as ComponentType }));
+}
+const bills = () => import('./pages/bills');
+const BillsPage = page(bills, 'BillsPage');
+const BillPage = page(bills, 'BillPage');
+const BillPaymentsPage = page(bills, 'BillPaymentsPage');
+const BillPaymentPage = page(bills, 'BillPaymentPage');
+const CreditPage = page(() => import('./pages/credit'), 'CreditPage');
+const einvoices = () => import('./pages/einvoices');
+const EInvoicesPage = page(einvoices, 'EInvoicesPage');
+const EInvoicePage = page(einvoices, 'EInvoicePage');
+const exams = () => import('./pages/exams');
+const ExamsPage = page(exams, 'ExamsPage');
+const ExamPackagePage = page(exams, 'ExamPackagePage');
+const ExamBookingsPage = page(exams, 'ExamBookingsPage');
+const ExamBookingPage = page(exams, 'ExamBookingPage');
+const inpatient = () => import('./pages/inpatient');
+const InpatientPage = page(inpatient, 'InpatientPage');
+const AdmissionPage = page(inpatient, 'AdmissionPage');
+const DailyListPage = page(inpatient, 'DailyListPage');
+const insurance = () => import('./pages/insurance');
+const InsurancePage = page(insurance, 'InsurancePage');
+const InsurancePayPage = page(insurance, 'InsurancePayPage');
+const InsuranceSettlementsPage = page(insurance, 'InsuranceSettlementsPage');
+const InsuranceSettlementPage = page(insurance, 'InsuranceSettlementPage');
+const SecondarySettlementPage = page(insurance, 'SecondarySettlementPage');
+const reports = () => import('./pages/reports');
+const ReportsPage = page(reports, 'ReportsPage');
+const ReportPage = page(reports, 'ReportPage');
+const HealthRecordPage = page(reports, 'HealthRecordPage');
+const TrendPage = page(reports, 'TrendPage');
+const ExamReportPage = page(reports, 'ExamReportPage');
+const visits = () => import('./pages/visits');
+const VisitsPage = page(visits, 'VisitsPage');
+const VisitPage = page(visits, 'VisitPage');
+const GuideSheetPage = page(visits, 'GuideSheetPage');
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -58,7 +83,9 @@ export function App() {
       <LocalizedShell>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>
-            <AppRoutes />
+            <Suspense fallback={<Loading />}>
+              <AppRoutes />
+            </Suspense>
           </BrowserRouter>
         </QueryClientProvider>
       </LocalizedShell>
