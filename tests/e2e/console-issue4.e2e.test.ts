@@ -184,7 +184,7 @@ describe('staff console: reports knowledge base and finance lists (issue 4)', ()
     await context.close();
   }, 240_000);
 
-  it('an operator creates an exam package and sets its capacity for a date; an empty change is refused', async () => {
+  it('an operator creates an exam package and sets its capacity for a date; an empty change or one below the places taken is refused; the booking is found at the desk', async () => {
     const { page, context } = await desktop(browser);
     await consoleLogin(page, 'operator', 'Oper@2026');
     await page.getByTestId('menu-exam-packages').click();
@@ -251,6 +251,45 @@ describe('staff console: reports knowledge base and finance lists (issue 4)', ()
       { token },
     );
     expect(still.items).toEqual(around.items);
+
+    // A patient takes a place on that date; lowering the capacity below it is refused as a whole.
+    const me = await patientWithSelf('冯丽华');
+    await api('PUT', '/api/v1/exams/authorisation', {
+      token: me.token,
+      body: { patientId: me.patientId, authorised: true },
+    });
+    const booking = await api<any>('POST', '/api/v1/exam-bookings', {
+      token: me.token,
+      body: { patientId: me.patientId, packageId: pkg.id, examDate: day, idempotencyKey: `e2e-exam-${code}` },
+    });
+    await page.getByTestId(`capacity-edit-${day}`).click();
+    await page.getByTestId('capacity-count').fill('0');
+    await page.getByTestId('capacity-save').click();
+    await expect
+      .poll(() => page.getByTestId('capacity-below-taken').innerText(), { timeout: 15_000 })
+      .toContain(day);
+    const kept = await api<any>(
+      'GET',
+      `/api/v1/admin/exam-packages/${pkg.id}/capacity?from=${day}&to=${day}`,
+      {
+        token,
+      },
+    );
+    expect(kept.items).toEqual([{ date: day, capacity: 25, taken: 1, remaining: 24, closed: false }]);
+    await snap(page, 'console-exam-capacity-refused');
+    await page.locator('.ant-drawer-close').click();
+
+    // The booking is found at the desk by its number, the patient's name masked.
+    await page.getByTestId('menu-exam-bookings').click();
+    await page.getByTestId('exam-bookings-no').fill(booking.bookingNo);
+    await page.getByTestId('exam-bookings-search').click();
+    const rows = page.getByTestId('exam-bookings-table').locator('tbody tr.ant-table-row');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
+    const text = await rows.first().innerText();
+    expect(text).toContain(booking.bookingNo);
+    expect(text).toContain(day);
+    expect(text).toContain('冯*华');
+    expect(text).not.toContain('冯丽华');
     await context.close();
   });
 
