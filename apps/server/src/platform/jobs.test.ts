@@ -6,6 +6,8 @@ import { openTestDatabase } from '../testing/harness.js';
 import { testConfig } from '../testing/config.js';
 import { ControlledClock } from './clock.js';
 import { PURGE_SESSIONS_JOB } from './session-cleanup.js';
+import { Jobs } from './jobs.js';
+import pino from 'pino';
 
 // A "restart" is a new app (and on PostgreSQL a new connection pool) on the same database,
 // after the first one stopped without finishing its work.
@@ -99,4 +101,36 @@ describe('durable jobs', () => {
     ]);
     expect(await waitFor(async () => !(await sessionExists(app, 'ended-2')), 75_000)).toBe(true);
   }, 90_000);
+});
+
+describe('job concurrency', () => {
+  it('a queue registered with concurrency 3 works on three jobs at once in one process', async () => {
+    const { database, drop } = await openTestDatabase(6);
+    cleanups.push(drop);
+    const silent = pino({ level: 'silent' });
+    const jobs = new Jobs(database, silent, 'Asia/Shanghai', { pollingIntervalSeconds: 0.5 });
+    let running = 0;
+    let most = 0;
+    let finished = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    jobs.register(
+      'test.slow-network-call',
+      async () => {
+        running++;
+        most = Math.max(most, running);
+        if (running === 3) release();
+        // a job waiting on the network: it ends when all three are in, or after 5 s
+        await Promise.race([gate, new Promise((r) => setTimeout(r, 5000))]);
+        running--;
+        finished++;
+      },
+      { concurrency: 3 },
+    );
+    await jobs.start();
+    cleanups.push(() => jobs.stop());
+    for (let i = 0; i < 3; i++) await jobs.send('test.slow-network-call', { i });
+    expect(await waitFor(async () => finished === 3, 20_000)).toBe(true);
+    expect(most).toBe(3);
+  });
 });

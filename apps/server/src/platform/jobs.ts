@@ -9,6 +9,7 @@ interface Registration {
   handler: JobHandler<never>;
   cron?: string;
   retryLimit: number;
+  concurrency: number;
 }
 
 /**
@@ -28,13 +29,23 @@ export class Jobs {
     private readonly options: { pollingIntervalSeconds?: number; cronMonitorIntervalSeconds?: number } = {},
   ) {}
 
-  register<T>(name: string, handler: JobHandler<T>, opts: { cron?: string; retryLimit?: number } = {}): void {
+  /**
+   * `concurrency`: how many jobs of this queue one process works on at once (default 1). Handlers
+   * already tolerate parallel jobs (several server instances work the same queues), so a queue whose
+   * jobs wait on the network (notification deliveries, calls to the HIS) can take more.
+   */
+  register<T>(
+    name: string,
+    handler: JobHandler<T>,
+    opts: { cron?: string; retryLimit?: number; concurrency?: number } = {},
+  ): void {
     if (this.registrations.has(name)) throw new Error(`job ${name} registered twice`);
     this.registrations.set(name, {
       name,
       handler: handler as JobHandler<never>,
       cron: opts.cron,
       retryLimit: opts.retryLimit ?? 5,
+      concurrency: Math.max(1, Math.min(opts.concurrency ?? 1, 16)),
     });
   }
 
@@ -70,20 +81,23 @@ export class Jobs {
         retryBackoff: true,
       } as PgBoss.Queue);
       if (r.cron) await boss.schedule(r.name, r.cron, {}, { tz: this.tz });
-      await boss.work(
-        r.name,
-        { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 },
-        async (jobs) => {
-          for (const job of jobs) {
-            try {
-              await r.handler(job.data as never);
-            } catch (err) {
-              this.log.error({ err, job: r.name }, 'job failed');
-              throw err;
+      // pg-boss 10 has no per-worker concurrency: each work() is one more worker on the queue
+      for (let i = 0; i < r.concurrency; i++) {
+        await boss.work(
+          r.name,
+          { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 },
+          async (jobs) => {
+            for (const job of jobs) {
+              try {
+                await r.handler(job.data as never);
+              } catch (err) {
+                this.log.error({ err, job: r.name }, 'job failed');
+                throw err;
+              }
             }
-          }
-        },
-      );
+          },
+        );
+      }
     }
     this.boss = boss;
   }

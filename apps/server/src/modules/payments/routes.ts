@@ -51,7 +51,8 @@ export const paymentsModule: Module = {
         const sandbox = ctx.adapters.paymentChannels.sandbox;
         if (sandbox instanceof SandboxChannel) await sandbox.deliver(ctx, d.id);
       },
-      { retryLimit: 10 },
+      // deliveries wait on HTTP, like a real channel's notifications, which arrive in parallel
+      { retryLimit: 10, concurrency: 4 },
     );
 
     r.get(

@@ -264,7 +264,10 @@ export async function hisEventState(ctx: AppContext, eventId: string) {
 export const hisEventsModule: Module = {
   name: 'his-events',
   async register(_fastify: FastifyInstance, ctx: AppContext) {
-    ctx.jobs.register<{ eventId: string }>(HIS_EVENT_JOB, async (d) => deliverHisEvent(ctx, d.eventId));
+    // each delivery waits on the HIS over the network: several at once at a morning check-in peak
+    ctx.jobs.register<{ eventId: string }>(HIS_EVENT_JOB, async (d) => deliverHisEvent(ctx, d.eventId), {
+      concurrency: 4,
+    });
     ctx.jobs.register(HIS_EVENT_SWEEP_JOB, async () => void (await sweepHisEvents(ctx)), {
       cron: '* * * * *',
     });
