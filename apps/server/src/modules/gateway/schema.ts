@@ -17,6 +17,7 @@ export const INTEGRATION_OPERATIONS = [
   'his.bills.push',
   'his.execution.push',
   'einvoice.printed.push',
+  'einvoice.query',
   'exam.bookings.push',
 ] as const;
 export type IntegrationOperation = (typeof INTEGRATION_OPERATIONS)[number];

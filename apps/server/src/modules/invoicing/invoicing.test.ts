@@ -41,7 +41,7 @@ beforeAll(async () => {
     'his.bills.push',
     'his.execution.push',
   ]);
-  kiosk = await channel(admin.token, 'other', ['einvoice.printed.push']);
+  kiosk = await channel(admin.token, 'other', ['einvoice.printed.push', 'einvoice.query']);
 });
 afterAll(async () => t?.close());
 
@@ -455,6 +455,39 @@ describe('printed invoices (PAY-11)', () => {
       invoiceNo: '0000000000',
     });
     expect(unknown.status).toBe(404);
+    // The kiosk reads the visit card, lists the holder's e-invoices and prints the PDF.
+    const card = await t.api.post(`/api/v1/patients/${p.patientId}/visit-card`, { token: p.token, body: {} });
+    expect([200, 201]).toContain(card.status);
+    const rec = await getPatientById(t.app.ctx, p.patientId);
+    const found = await signedCall(kiosk, '/api/integration/v1/einvoices/search', {
+      visitCardNo: rec.visitCardNo,
+    });
+    expect(found.status, JSON.stringify(found.body)).toBe(200);
+    expect(found.body.items).toEqual([
+      expect.objectContaining({
+        invoiceCode: inv.invoiceCode,
+        invoiceNo: inv.invoiceNo,
+        amountFen: 8500,
+        printed: false,
+        payerName: '张*',
+      }),
+    ]);
+    const nobody = await signedCall(kiosk, '/api/integration/v1/einvoices/search', {
+      visitCardNo: 'NOCARD0001',
+    });
+    expect(nobody.body.items).toEqual([]);
+    const file = await signedCall(kiosk, '/api/integration/v1/einvoices/pdf', {
+      invoiceCode: inv.invoiceCode,
+      invoiceNo: inv.invoiceNo,
+    });
+    expect(file.status).toBe(200);
+    expect(file.headers['content-type']).toBe('application/pdf');
+    expect(file.raw.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const notAllowed = await signedCall(his, '/api/integration/v1/einvoices/pdf', {
+      invoiceCode: inv.invoiceCode,
+      invoiceNo: inv.invoiceNo,
+    });
+    expect(notAllowed.status).toBe(403);
     const printed = await signedCall(kiosk, '/api/integration/v1/einvoices/printed', {
       invoiceCode: inv.invoiceCode,
       invoiceNo: inv.invoiceNo,

@@ -14,6 +14,8 @@ import {
   SWEEP_JOB,
   attemptIssue,
   getPatientInvoice,
+  kioskInvoicePdf,
+  kioskInvoicesOfCard,
   listInvoicesForStaff,
   listPatientInvoices,
   markInvoicePrinted,
@@ -56,6 +58,43 @@ export const invoicingModule: Module = {
             },
           },
           async (req) => markInvoicePrinted(ctx, channelOf(req), req.body),
+        );
+        scope.withTypeProvider<ZodTypeProvider>().post(
+          '/integration/v1/einvoices/search',
+          {
+            config: { integrationOperation: 'einvoice.query' },
+            schema: {
+              tags: ['integration'],
+              summary: '自助机按就诊卡查询已开具的电子票据（供选择补打）',
+              body: z
+                .object({
+                  visitCardNo: z
+                    .string()
+                    .trim()
+                    .regex(/^[0-9A-Za-z]{4,32}$/),
+                })
+                .strict(),
+            },
+          },
+          async (req) => ({ items: await kioskInvoicesOfCard(ctx, req.body.visitCardNo) }),
+        );
+        scope.withTypeProvider<ZodTypeProvider>().post(
+          '/integration/v1/einvoices/pdf',
+          {
+            config: { integrationOperation: 'einvoice.query' },
+            schema: {
+              tags: ['integration'],
+              summary: '自助机取电子票据 PDF 打印',
+              body: z.object({ invoiceCode, invoiceNo }).strict(),
+            },
+          },
+          async (req, reply) => {
+            const { pdf, filename } = await kioskInvoicePdf(ctx, req.body);
+            return reply
+              .header('content-type', 'application/pdf')
+              .header('content-disposition', `attachment; filename="${filename}"`)
+              .send(pdf);
+          },
         );
       }),
     );

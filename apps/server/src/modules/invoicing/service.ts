@@ -7,6 +7,7 @@ import type { Channel } from '../gateway/service.js';
 import {
   blindIndexOf,
   findAccountPatientsByPerson,
+  findPatientsByVisitCard,
   getPatientById,
   getPatientForAccount,
 } from '../identity/service.js';
@@ -477,6 +478,51 @@ export async function markInvoicePrinted(
     .where(and(eq(einvoices.id, inv.id), isNull(einvoices.printedAt)));
   await sourceOf(inv.sourceType).markPrinted(ctx, inv.sourceParts);
   return { invoiceCode: inv.invoiceCode, invoiceNo: inv.invoiceNo, printed: true };
+}
+
+/**
+ * PAY-11 at a window or kiosk: the card holder's issued e-invoices (the kiosk has read the visit card),
+ * newest first, for the patient to choose one to print.
+ */
+export async function kioskInvoicesOfCard(ctx: AppContext, visitCardNo: string) {
+  const holders = await findPatientsByVisitCard(ctx, visitCardNo);
+  const idx = [...new Set(holders.map((h) => blindIndexOf(ctx, h.idNumber)))];
+  if (!idx.length) return [];
+  const rows = await ctx.db
+    .select()
+    .from(einvoices)
+    .where(and(inArray(einvoices.patientIdx, idx), eq(einvoices.state, 'issued')))
+    .orderBy(desc(einvoices.issuedAt))
+    .limit(100);
+  const views = await invoiceViews(ctx, rows);
+  return views.map((v) => ({
+    invoiceCode: v.invoiceCode!,
+    invoiceNo: v.invoiceNo!,
+    kind: v.kind,
+    category: v.category,
+    status: v.status,
+    title: v.title,
+    payerName: maskPersonName(v.payerName),
+    amountFen: v.amountFen,
+    issuedAt: v.issuedAt,
+    printed: v.printed,
+  }));
+}
+
+/** The PDF of an issued e-invoice for the kiosk to print. */
+export async function kioskInvoicePdf(ctx: AppContext, q: { invoiceCode: string; invoiceNo: string }) {
+  const [inv] = await ctx.db
+    .select()
+    .from(einvoices)
+    .where(
+      and(
+        eq(einvoices.invoiceCode, q.invoiceCode),
+        eq(einvoices.invoiceNo, q.invoiceNo),
+        eq(einvoices.state, 'issued'),
+      ),
+    );
+  if (!inv?.pdf) throw einvoiceNotFound();
+  return { pdf: inv.pdf, filename: `einvoice-${inv.invoiceCode}-${inv.invoiceNo}.pdf` };
 }
 
 // ---------------------------------------------------------------------------------------------
