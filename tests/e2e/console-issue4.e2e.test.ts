@@ -276,6 +276,12 @@ describe('staff console: reports knowledge base and finance lists (issue 4)', ()
       },
     );
     expect(kept.items).toEqual([{ date: day, capacity: 25, taken: 1, remaining: 24, closed: false }]);
+    // and the table now shows the place taken
+    await expect
+      .poll(() =>
+        page.locator('tr.ant-table-row', { has: page.getByTestId(`capacity-cell-${day}`) }).innerText(),
+      )
+      .toMatch(/25\s+1\s+24/);
     await snap(page, 'console-exam-capacity-refused');
     await page.locator('.ant-drawer-close').click();
 

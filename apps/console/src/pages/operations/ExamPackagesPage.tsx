@@ -359,6 +359,8 @@ function CapacityDrawer({ pkg, onClose }: { pkg: ExamPackage | null; onClose: ()
       const dates = e instanceof ApiError ? (e.problem?.details?.dates as string[] | undefined) : undefined;
       setBelowTaken(dates ?? null);
       message.error(applyServerErrors(form, e));
+      // show what is booked now (the refusal means the table was out of date)
+      void qc.invalidateQueries({ queryKey: ['exam-capacity', pkg?.id] });
     },
   });
 
