@@ -153,6 +153,8 @@ describe('patient H5', () => {
     await page.getByTestId('registration-page').waitFor();
     await page.getByTestId('registration-qr').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('registration-state').getAttribute('data-state')).toBe('booked');
+    // GUIDE-04: after booking, the page says when to check in and where to wait
+    expect(await page.getByTestId('registration-guidance').innerText()).toContain('取号');
     await snap(page, 'patient-registration-paid');
 
     await page.getByTestId('registration-cancel').click();

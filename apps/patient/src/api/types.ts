@@ -351,6 +351,8 @@ export interface Registration {
   } | null;
   paidAt?: string | null;
   qrPayload?: string | null;
+  /** GUIDE-04/05: where to go next (check in, then wait at the department's place) */
+  guidance?: (LocalizedText & { step: 'check_in' | 'wait'; department: string; location: string | null }) | null;
   queueNo?: number | string | null;
   queueNumber?: number | string | null;
   checkedInAt?: string | null;

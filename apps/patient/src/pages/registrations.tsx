@@ -107,7 +107,7 @@ export function RegistrationsPage() {
 /** After the cashier, the detail page polls until the payment notification has been applied. */
 export function RegistrationPage() {
   const { id = '' } = useParams();
-  const { t } = useI18n();
+  const { t, l } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState<string | null>(null);
@@ -293,6 +293,9 @@ export function RegistrationPage() {
                     <QRCodeSVG value={r.qrPayload} size={168} level="M" />
                     <div className="small muted">{t('regQrHint')}</div>
                   </div>
+                ) : null}
+                {r.guidance ? (
+                  <NoticeBar color="info" wrap data-testid="registration-guidance" content={l(r.guidance)} />
                 ) : null}
                 {queueNo ? (
                   <div className="queue-no" data-testid="registration-queue-no">

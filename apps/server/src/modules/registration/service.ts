@@ -1308,6 +1308,35 @@ export function registrationSummary(ctx: AppContext, r: Registration, names: Nam
   };
 }
 
+/**
+ * GUIDE-04/05: where the patient goes next. A booked registration: check in on the clinic day, then
+ * wait at the department's place; a checked-in one: wait there for the queue number. The place is
+ * the department's location in the directory.
+ */
+async function guidanceOf(ctx: AppContext, r: Registration, names: Names) {
+  if (r.state !== 'booked' && r.state !== 'checked_in') return null;
+  const dept = await getDepartment(ctx, r.departmentId).catch(() => undefined);
+  const department = names.departments.get(r.departmentId) ?? dept?.name ?? '';
+  const location = dept?.location?.trim() || null;
+  const where = location ? `${location} ${department}` : department;
+  const time = dayjs(r.segmentStartAt).tz(ctx.config.HOSPITAL_TIMEZONE).format('HH:mm');
+  if (r.state === 'booked')
+    return {
+      step: 'check_in' as const,
+      department,
+      location,
+      zh: `请于 ${r.clinicDate} ${time} 前取号（手机或自助机），然后到 ${where} 候诊`,
+      en: `Check in (on the phone or at a kiosk) before ${time} on ${r.clinicDate}, then wait at ${where}`,
+    };
+  return {
+    step: 'wait' as const,
+    department,
+    location,
+    zh: `请到 ${where} 候诊，您的排队号为 ${r.queueNumber}`,
+    en: `Please wait at ${where}; your queue number is ${r.queueNumber}`,
+  };
+}
+
 /** The detail page: the summary, the payment order and a QR payload the clinic's scanner verifies. */
 export async function registrationDetail(ctx: AppContext, r: Registration) {
   const names = await namesFor(ctx, [r]);
@@ -1327,6 +1356,7 @@ export async function registrationDetail(ctx: AppContext, r: Registration) {
       : null,
     refund: r.refundState === 'none' ? null : { state: r.refundState, refundId: r.refundId },
     qrPayload: ['booked', 'checked_in'].includes(r.state) ? qrPayloadOf(ctx, r) : null,
+    guidance: await guidanceOf(ctx, r, names),
   };
 }
 
