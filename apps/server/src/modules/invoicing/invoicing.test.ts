@@ -40,6 +40,9 @@ beforeAll(async () => {
     'his.visits.push',
     'his.bills.push',
     'his.execution.push',
+    'his.admissions.push',
+    'his.inpatient-charges.push',
+    'his.discharge.push',
   ]);
   kiosk = await channel(admin.token, 'other', ['einvoice.printed.push', 'einvoice.query']);
 });
@@ -559,6 +562,76 @@ describe('registration fees (REG-07, PAY-10)', () => {
     const red = rows.find((r) => r.kind === 'red')!;
     expect(blue).toMatchObject({ state: 'issued', reversedBy: red.id });
     expect(red).toMatchObject({ state: 'issued', originalId: blue.id, amountFen: 5000 });
+  });
+});
+
+describe('inpatient stays (INP-07, PAY-10)', () => {
+  it('a settled discharge gets one inpatient e-invoice with a line per fee category', async () => {
+    const p = await newPatient(t);
+    const rec = await getPatientById(t.app.ctx, p.patientId);
+    const admissionNo = `ZYE${Date.now() % 1_000_000}`;
+    const admitted = await signedCall(his, '/api/integration/v1/his/admissions', {
+      admissionNo,
+      name: rec.name,
+      idNumber: rec.idNumber,
+      ward: '心内科一病区',
+      bed: '12床',
+      admittedAt: '2026-11-20T15:30:00+08:00',
+    });
+    expect(admitted.status, JSON.stringify(admitted.body)).toBe(200);
+    const bound = await t.api.post('/api/v1/admissions/bind', {
+      token: p.token,
+      body: { patientId: p.patientId, admissionNo, name: rec.name },
+    });
+    expect(bound.status, JSON.stringify(bound.body)).toBe(201);
+    const line = (lineId: string, date: string, itemName: string, category: string, amountFen: number) => ({
+      lineId,
+      date,
+      itemCode: lineId,
+      itemName,
+      category,
+      quantity: 1,
+      unit: '项',
+      amountFen,
+    });
+    const charged = await signedCall(his, `/api/integration/v1/his/admissions/${admissionNo}/charges`, {
+      lines: [
+        line('L1', '2026-11-21', '床位费', '床位费', 8000),
+        line('L2', '2026-11-22', '床位费', '床位费', 8000),
+        line('L3', '2026-11-22', '阿司匹林肠溶片', '西药费', 4000),
+      ],
+    });
+    expect(charged.status, JSON.stringify(charged.body)).toBe(200);
+    const dep = await t.api.post(`/api/v1/admissions/${bound.body.id}/deposits`, {
+      token: p.token,
+      body: { amountFen: 20_500, idempotencyKey: `dep-${randomBytes(6).toString('hex')}` },
+    });
+    expect(dep.status, JSON.stringify(dep.body)).toBe(201);
+    await payAtSandbox(t, p.token, dep.body.paymentOrder.id, dep.body.paymentOrder.orderNo);
+    // Nothing to invoice while the stay is open.
+    await sweep();
+    expect(await invoicesOf(bound.body.id)).toEqual([]);
+    const discharged = await signedCall(his, `/api/integration/v1/his/admissions/${admissionNo}/discharge`, {
+      dischargedAt: '2026-11-23T08:30:00+08:00',
+      totalCostFen: 20_500,
+    });
+    expect(discharged.body).toMatchObject({ settlementState: 'settled' });
+    await sweep();
+    await sweep();
+    const rows = await invoicesOf(bound.body.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      kind: 'blue',
+      category: 'inpatient',
+      state: 'issued',
+      amountFen: 20_500,
+    });
+    const one = await t.api.get(`/api/v1/einvoices/${rows[0].id}`, { token: p.token });
+    expect(one.body.items.map((i: any) => [i.name, i.amountFen])).toEqual([
+      ['床位费', 16_000],
+      ['西药费', 4000],
+      ['出院结算调整', 500],
+    ]);
   });
 });
 

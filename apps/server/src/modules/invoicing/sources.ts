@@ -7,6 +7,8 @@ import type { Channel } from '../gateway/service.js';
 import { getPaymentOrder } from '../payments/service.js';
 import { loadRegistration, namesFor } from '../registration/service.js';
 import { registrations } from '../registration/schema.js';
+import { inpatientAdmissions, inpatientCharges } from '../inpatient/schema.js';
+import { getPatientById } from '../identity/service.js';
 import type { StoredItem } from './schema.js';
 
 /** What a blue invoice of a source covers now: the parts still kept (a refunded bill drops out). */
@@ -227,7 +229,98 @@ export const registrationSource: InvoiceSource = {
   },
 };
 
-export const SOURCES: Record<string, InvoiceSource> = { bill: billSource, registration: registrationSource };
+/**
+ * Inpatient stays (INP-07): once the discharge settlement is done (remainder paid, surplus deposit
+ * refunded, or balanced) the stay's charges are invoiced in one 住院 invoice, a line per fee
+ * category; a difference between the HIS's final total and the daily charges is its own line.
+ */
+export const inpatientSource: InvoiceSource = {
+  category: 'inpatient',
+
+  async snapshot(ctx, admissionId) {
+    const [adm] = await ctx.db
+      .select()
+      .from(inpatientAdmissions)
+      .where(eq(inpatientAdmissions.id, admissionId));
+    if (!adm || adm.state !== 'discharged' || !adm.resolvedPatientId) return undefined;
+    if (!['settled', 'refunded'].includes(adm.settlementState)) return undefined;
+    const patient = await getPatientById(ctx, adm.resolvedPatientId).catch(() => undefined);
+    if (!patient) return undefined;
+    const lines = await ctx.db
+      .select({
+        name: sql<string>`coalesce(${inpatientCharges.category}, ${inpatientCharges.itemName})`,
+        amountFen: sql<number>`sum(${inpatientCharges.amountFen})::int`,
+      })
+      .from(inpatientCharges)
+      .where(eq(inpatientCharges.admissionId, adm.id))
+      .groupBy(sql`coalesce(${inpatientCharges.category}, ${inpatientCharges.itemName})`)
+      .orderBy(sql`coalesce(${inpatientCharges.category}, ${inpatientCharges.itemName})`);
+    const items: StoredItem[] = lines
+      .filter((l) => Number(l.amountFen) !== 0)
+      .map((l) => ({
+        part: adm.id,
+        name: l.name,
+        unit: '项',
+        quantity: 1,
+        unitPriceFen: Number(l.amountFen),
+        amountFen: Number(l.amountFen),
+      }));
+    const charged = items.reduce((sum, i) => sum + i.amountFen, 0);
+    const total = adm.totalCostFen ?? charged;
+    if (total !== charged)
+      items.push({
+        part: adm.id,
+        name: '出院结算调整',
+        unit: '项',
+        quantity: 1,
+        unitPriceFen: total - charged,
+        amountFen: total - charged,
+      });
+    if (total <= 0) return undefined;
+    return {
+      category: 'inpatient',
+      title: `住院费用：${adm.ward} 住院号 ${adm.admissionNo}`.slice(0, 200),
+      accountId: patient.accountId,
+      patientId: patient.id,
+      orderId: null,
+      orderNo: null,
+      paidAt: adm.dischargedAt ?? ctx.clock.now(),
+      items,
+    };
+  },
+
+  async refundedParts() {
+    return [];
+  },
+
+  async printedParts() {
+    return [];
+  },
+
+  async markPrinted() {
+    // The HIS prints inpatient invoices at the discharge window; the e-invoice records the print.
+  },
+
+  async unrequested(ctx, since, limit) {
+    const r = await ctx.db.execute<{ id: string }>(sql`
+      SELECT a.id FROM inpatient_admissions a
+       WHERE a.state = 'discharged' AND a.settlement_state IN ('settled', 'refunded')
+         AND a.resolved_patient_id IS NOT NULL AND a.updated_at >= ${since}
+         AND NOT EXISTS (SELECT 1 FROM einvoices e WHERE e.source_type = 'inpatient' AND e.source_id = a.id)
+       ORDER BY a.updated_at LIMIT ${limit}`);
+    return rowsOf<{ id: string }>(r).map((x) => x.id);
+  },
+
+  async refundedSince() {
+    return [];
+  },
+};
+
+export const SOURCES: Record<string, InvoiceSource> = {
+  bill: billSource,
+  registration: registrationSource,
+  inpatient: inpatientSource,
+};
 
 /** db.execute answers differ by driver (node-postgres: { rows }, PGlite: { rows } too, older: an array). */
 function rowsOf<T>(r: unknown): T[] {
