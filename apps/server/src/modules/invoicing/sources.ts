@@ -53,7 +53,9 @@ export const billSource: InvoiceSource = {
 
   async snapshot(ctx, paymentId) {
     const [p] = await ctx.db.select().from(billPayments).where(eq(billPayments.id, paymentId));
-    if (!p || p.state !== 'paid' || !p.orderId) return undefined;
+    // Bills settled by medical insurance have no cash order (or one for the cash part only): they are
+    // invoiced all the same, for their full amount.
+    if (!p || p.state !== 'paid') return undefined;
     const rows = await ctx.db
       .select()
       .from(bills)
@@ -73,13 +75,13 @@ export const billSource: InvoiceSource = {
         ),
       )
       .orderBy(asc(billItems.seq));
-    const order = await getPaymentOrder(ctx, p.orderId);
+    const order = p.orderId ? await getPaymentOrder(ctx, p.orderId) : undefined;
     return {
       category: 'outpatient',
       title: `门诊缴费：${kept.map((b) => b.title).join('、')}`.slice(0, 200),
       accountId: p.accountId,
       patientId: p.patientId,
-      orderId: p.orderId,
+      orderId: p.orderId ?? null,
       orderNo: order?.orderNo ?? null,
       paidAt: p.paidAt ?? order?.paidAt ?? ctx.clock.now(),
       items: kept.flatMap((b) =>
