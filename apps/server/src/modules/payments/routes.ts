@@ -21,6 +21,7 @@ import {
   startPayment,
 } from './service.js';
 import { registerFinanceRoutes } from './finance.js';
+import { registerMyPaymentRoutes } from './mine.js';
 
 const OrderIdParams = z.object({ orderId: z.string().min(1).max(64) });
 const OrderNoParams = z.object({ orderNo: z.string().min(1).max(64) });
@@ -54,6 +55,8 @@ export const paymentsModule: Module = {
       // deliveries wait on HTTP, like a real channel's notifications, which arrive in parallel
       { retryLimit: 10, concurrency: 4 },
     );
+
+    registerMyPaymentRoutes(app, ctx);
 
     r.get(
       '/v1/payments/orders/:orderId',
