@@ -9,6 +9,7 @@ import { registerIntegrationApi } from '../gateway/integration-api.js';
 import { registerBusinessHandler } from '../payments/service.js';
 import { registerBillingTemplates } from './templates.js';
 import { registerGuideRoutes } from './guide-routes.js';
+import { registerBillingStaffRoutes } from './staff-routes.js';
 import {
   BUSINESS_TYPE,
   WRITEBACK_SWEEP_JOB,
@@ -254,6 +255,7 @@ export const billingModule: Module = {
     );
 
     await registerGuideRoutes(fastify, ctx);
+    await registerBillingStaffRoutes(fastify, ctx);
 
     // ------------------------------------------------------------ finance
     app.get(
