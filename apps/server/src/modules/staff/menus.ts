@@ -2,7 +2,7 @@ import { holds, type Permission } from '../../platform/permissions.js';
 
 export interface ConsoleMenu {
   key: string;
-  group: 'home' | 'system' | 'directory' | 'scheduling' | 'registration' | 'payments';
+  group: 'home' | 'system' | 'directory' | 'scheduling' | 'registration' | 'payments' | 'services';
   zh: string;
   en: string;
   /** console route */
@@ -194,6 +194,72 @@ export const CONSOLE_MENUS: ConsoleMenu[] = [
     en: 'Abnormal orders',
     path: '/payments/abnormal-orders',
     permission: 'refunds.manage',
+  },
+  // issue 4: outpatient bills, insurance, e-invoices, exams, reports
+  {
+    key: 'bills',
+    group: 'payments',
+    zh: '门诊缴费单据',
+    en: 'Outpatient bills',
+    path: '/payments/bills',
+    permission: 'payments.read',
+  },
+  {
+    key: 'writeback-failures',
+    group: 'payments',
+    zh: 'HIS 回写失败',
+    en: 'HIS write-back failures',
+    path: '/payments/writeback-failures',
+    permission: 'payments.read',
+  },
+  {
+    key: 'insurance-settlements',
+    group: 'payments',
+    zh: '医保结算',
+    en: 'Insurance settlements',
+    path: '/payments/insurance-settlements',
+    permission: 'payments.read',
+  },
+  {
+    key: 'einvoices',
+    group: 'payments',
+    zh: '电子票据',
+    en: 'E-invoices',
+    path: '/payments/einvoices',
+    permission: 'payments.read',
+  },
+  // clinical services
+  {
+    key: 'exam-packages',
+    group: 'services',
+    zh: '体检套餐',
+    en: 'Exam packages',
+    path: '/services/exam-packages',
+    permission: 'exams.manage',
+  },
+  {
+    key: 'exam-bookings',
+    group: 'services',
+    zh: '体检预约',
+    en: 'Exam bookings',
+    path: '/services/exam-bookings',
+    permission: 'exams.manage',
+  },
+  {
+    key: 'reports',
+    group: 'services',
+    zh: '报告查询',
+    en: 'Reports',
+    path: '/services/reports',
+    permission: 'patients.read',
+  },
+  {
+    key: 'indicators',
+    group: 'services',
+    zh: '指标知识库',
+    en: 'Indicator knowledge base',
+    path: '/services/indicators',
+    permission: 'content.manage',
   },
 ];
 
