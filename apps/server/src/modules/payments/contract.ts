@@ -63,6 +63,8 @@ export interface RefundView {
   amountFen: number;
   state: RefundState;
   reason: string;
+  /** who asked: 'patient', 'system', 'staff:<id>' (a finance refund by hand)... */
+  requestedBy: string;
   createdAt: Date;
   completedAt: Date | null;
 }

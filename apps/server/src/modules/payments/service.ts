@@ -910,6 +910,7 @@ export function refundView(r: RefundRow): RefundView {
     amountFen: r.amountFen,
     state: r.state,
     reason: r.reason,
+    requestedBy: r.requestedBy,
     createdAt: r.createdAt,
     completedAt: r.completedAt,
   };

@@ -516,6 +516,34 @@ export async function onRefundFinished(
   const reg = await loadRegistration(ctx.db, order.businessId).catch(() => undefined);
   if (!reg) return;
   const labels = await labelsFor(ctx, [reg]);
+  if (
+    state === 'succeeded' &&
+    refund.requestedBy.startsWith('staff:') &&
+    order.refundedFen >= order.amountFen &&
+    (LIVE_STATES as readonly string[]).includes(reg.state)
+  ) {
+    // Finance refunded the whole fee by hand (at the window): the registration follows the money,
+    // so a refunded patient does not keep a booked slot. The refund is this one; none is issued again.
+    await ctx.db.transaction(async (tx) => {
+      const row = await cancelInTx(
+        ctx,
+        tx,
+        reg.id,
+        refund.requestedBy,
+        '财务窗口已全额退费',
+        ctx.clock.now(),
+      );
+      if (row?.accountId)
+        await notifyRegistration(
+          ctx,
+          tx,
+          row,
+          'registration.cancelled',
+          { reason: '财务窗口已全额退费' },
+          labels,
+        );
+    });
+  }
   await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(registrations)
