@@ -68,6 +68,14 @@ export const EXTRA_MENUS: ConsoleMenu[] = [
     permission: 'exams.manage',
   },
   {
+    key: 'bills',
+    group: 'payments',
+    zh: '门诊缴费单据',
+    en: 'Outpatient bills',
+    path: '/payments/bills',
+    permission: 'payments.read',
+  },
+  {
     key: 'einvoices',
     group: 'payments',
     zh: '电子票据',
@@ -123,6 +131,7 @@ export const ROUTE_PERMISSIONS: Record<string, { path: string; permission?: stri
   indicators: { path: '/services/indicators', permission: 'content.manage' },
   reports: { path: '/services/reports', permission: 'patients.read' },
   einvoices: { path: '/payments/einvoices', permission: 'payments.read' },
+  bills: { path: '/payments/bills', permission: 'payments.read' },
   'exam-packages': { path: '/services/exam-packages', permission: 'exams.manage' },
   'insurance-settlements': { path: '/payments/insurance-settlements', permission: 'payments.read' },
   'exam-bookings': { path: '/services/exam-bookings', permission: 'exams.manage' },

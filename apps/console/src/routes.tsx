@@ -33,6 +33,7 @@ import { RefundsPage } from './pages/finance/RefundsPage';
 import { AbnormalOrdersPage } from './pages/finance/AbnormalOrdersPage';
 import { WriteBackFailuresPage } from './pages/finance/WriteBackFailuresPage';
 import { EInvoicesPage } from './pages/finance/EInvoicesPage';
+import { BillsPage } from './pages/finance/BillsPage';
 import { InsuranceSettlementsPage } from './pages/finance/InsuranceSettlementsPage';
 import { IndicatorsPage } from './pages/operations/IndicatorsPage';
 import { ExamPackagesPage } from './pages/operations/ExamPackagesPage';
@@ -67,6 +68,7 @@ const PAGES: Record<string, ReactNode> = {
   'writeback-failures': <WriteBackFailuresPage />,
   indicators: <IndicatorsPage />,
   einvoices: <EInvoicesPage />,
+  bills: <BillsPage />,
   'exam-packages': <ExamPackagesPage />,
   'insurance-settlements': <InsuranceSettlementsPage />,
   'exam-bookings': <ExamBookingsPage />,
