@@ -37,6 +37,7 @@ const BillsPage = page(bills, 'BillsPage');
 const BillPage = page(bills, 'BillPage');
 const BillPaymentsPage = page(bills, 'BillPaymentsPage');
 const BillPaymentPage = page(bills, 'BillPaymentPage');
+const MyPaymentsPage = page(() => import('./pages/my-payments'), 'MyPaymentsPage');
 const CreditPage = page(() => import('./pages/credit'), 'CreditPage');
 const einvoices = () => import('./pages/einvoices');
 const EInvoicesPage = page(einvoices, 'EInvoicesPage');
@@ -137,6 +138,7 @@ function AppRoutes() {
       <Route path="/bills/:id" element={authed(<BillPage />)} />
       <Route path="/bill-payments" element={authed(<BillPaymentsPage />)} />
       <Route path="/bill-payments/:id" element={authed(<BillPaymentPage />)} />
+      <Route path="/my-payments" element={authed(<MyPaymentsPage />)} />
       <Route path="/einvoices" element={authed(<EInvoicesPage />)} />
       <Route path="/einvoices/:id" element={authed(<EInvoicePage />)} />
       <Route path="/reports" element={authed(<ReportsPage />)} />

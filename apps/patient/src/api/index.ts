@@ -202,6 +202,29 @@ export const payments = {
     post<PaymentOrder | void>(`/payments/sandbox/${encodeURIComponent(orderNo)}/complete`, { outcome }),
 };
 
+// ---- my payments (PAY-07) -------------------------------------------------------------------------
+export type MyPaymentFilter = 'all' | 'unpaid' | 'paid' | 'refunded' | 'closed';
+export interface MyPayment {
+  orderId: string;
+  orderNo: string;
+  businessType: string;
+  businessId: string;
+  patientId: string | null;
+  subject: string | null;
+  amountFen: number;
+  refundedFen: number;
+  state: string;
+  channel: string | null;
+  createdAt: string;
+  paidAt: string | null;
+  refunds: { refundNo: string; amountFen: number; state: string; createdAt: string }[];
+}
+export const myPayments = {
+  /** every payment of the account, newest first; `nextCursor` reads the next page */
+  list: (state: MyPaymentFilter, cursor?: string, limit = 20) =>
+    get<{ items: MyPayment[]; nextCursor: string | null }>('/payments/mine', { state, limit, cursor }),
+};
+
 // ---- outpatient bills (billing) --------------------------------------------------------------------
 
 export const bills = {

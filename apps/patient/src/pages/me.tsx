@@ -95,7 +95,7 @@ export function MePage() {
         <List.Item
           prefix={<ReceiptOutline />}
           arrowIcon
-          onClick={() => go('/bill-payments')}
+          onClick={() => go('/my-payments')}
           data-testid="me-payments"
         >
           {t('billPaymentsTitle')}
