@@ -81,7 +81,7 @@ function BillDrawer({ billId, onClose }: { billId: string | null; onClose: () =>
       {q.error && <Typography.Text type="danger">{(q.error as Error).message}</Typography.Text>}
       {b && (
         <>
-          <Descriptions column={2} size="small" bordered>
+          <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label={tr('单据号', 'Bill number')}>
               <Typography.Text copyable>{b.billNo}</Typography.Text>
             </Descriptions.Item>
@@ -119,6 +119,7 @@ function BillDrawer({ billId, onClose }: { billId: string | null; onClose: () =>
             size="small"
             pagination={false}
             dataSource={b.items}
+            scroll={{ x: 'max-content' }}
             data-testid="bill-drawer-items"
             columns={[
               { title: tr('编码', 'Code'), dataIndex: 'code' },
@@ -147,6 +148,7 @@ function BillDrawer({ billId, onClose }: { billId: string | null; onClose: () =>
             size="small"
             pagination={false}
             dataSource={b.payments}
+            scroll={{ x: 'max-content' }}
             data-testid="bill-drawer-payments"
             locale={{ emptyText: tr('尚未缴费', 'Not paid yet') }}
             expandable={{
