@@ -14,6 +14,13 @@ export interface EInvoiceItem {
 }
 
 export type EInvoiceKind = 'blue' | 'red';
+
+/** How a medically insured payment was split: pooled fund, personal account and cash (fen). */
+export interface InsuranceSplit {
+  fundFen: number;
+  accountFen: number;
+  cashFen: number;
+}
 /** 票据种类: outpatient fees (门诊), registration fees (挂号), inpatient settlement (住院). */
 export type EInvoiceCategory = 'outpatient' | 'registration' | 'inpatient';
 
@@ -29,6 +36,8 @@ export interface EInvoiceIssueRequest {
   paidAt: Date;
   /** the payment order number the money came with (shown as 支付流水) */
   orderNo: string | null;
+  /** paid partly by medical insurance: the split printed on a medical invoice (统筹 / 个账 / 现金) */
+  insurance?: InsuranceSplit;
   /** a red-letter invoice names the invoice it cancels and why */
   original?: { invoiceCode: string; invoiceNo: string; reason: string };
 }

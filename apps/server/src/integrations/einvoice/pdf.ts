@@ -190,6 +190,18 @@ export async function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> 
     .text(`金额合计（大写）：${capitalYuan(sign * r.amountFen)}`, left, y)
     .text(`（小写）¥${yuan(sign * r.amountFen)}`, left, y, { width, align: 'right' });
   y += 18;
+  if (r.insurance) {
+    const i = r.insurance;
+    doc
+      .fontSize(9)
+      .text(
+        `医保统筹基金支付：${yuan(sign * i.fundFen)}    个人账户支付：${yuan(sign * i.accountFen)}    个人现金支付：${yuan(sign * i.cashFen)}`,
+        left,
+        y,
+        { width },
+      );
+    y += 14;
+  }
   doc.fontSize(9);
   if (r.original)
     doc.text(

@@ -22,6 +22,8 @@ import { billPayments, bills } from '../billing/schema.js';
 import { WRITEBACK_SWEEP_JOB } from '../billing/service.js';
 import { insuranceCredentials, insuranceSettlements } from './schema.js';
 import { INSURANCE_SWEEP_JOB } from './service.js';
+import { einvoices } from '../invoicing/schema.js';
+import { ISSUE_JOB as EINVOICE_ISSUE_JOB } from '../invoicing/service.js';
 
 // The test clock starts at 2026-11-23 09:00 in Shanghai.
 let t: TestApp;
@@ -897,5 +899,58 @@ describe('finance (INS-10, INS-12)', () => {
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
     expect(cancelled.body).toMatchObject({ state: 'refunded', requestedBy: `staff:${finance.id}` });
     expect(await insurance.balanceOf(t.app.ctx, p.idNumber)).toBe(50_000);
+  });
+});
+
+describe('the medical e-invoice of an insured payment (PAY-10 with INS-08)', () => {
+  it('is issued once for the whole amount and prints the fund, personal account and cash split', async () => {
+    const p = await insuredPatient();
+    await insurance.setBalance(t.app.ctx, p.idNumber, 1_000);
+    const pre = await preSettle(p, [p.drug.id, p.lab.id]);
+    expect(pre.status, JSON.stringify(pre.body)).toBe(201);
+    const settled = (await settle(p, pre.body.id)).body;
+    await payCash(p, settled);
+    const [bp] = await t.app.ctx.db
+      .select()
+      .from(billPayments)
+      .where(eq(billPayments.settlementNo, settled.settlementNo));
+    expect(bp).toBeDefined();
+
+    const rows = await t.app.ctx.db.select().from(einvoices).where(eq(einvoices.sourceId, bp!.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      kind: 'blue',
+      amountFen: 8500,
+      insuranceSplit: { fundFen: FUND_BOTH, accountFen: 1_000, cashFen: 3_160 },
+    });
+    await t.app.ctx.jobs.runNow(EINVOICE_ISSUE_JOB, { invoiceId: rows[0]!.id });
+    const list = await t.api.get(`/api/v1/einvoices?patientId=${p.patientId}`, { token: p.token });
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    const inv = list.body.items.find((i: any) => i.id === rows[0]!.id);
+    expect(inv).toMatchObject({
+      status: 'issued',
+      amountFen: 8500,
+      insuranceSplit: { fundFen: FUND_BOTH, accountFen: 1_000, cashFen: 3_160 },
+    });
+  });
+
+  it('a bill paid wholly by fund and account gets a medical e-invoice with no cash part', async () => {
+    const p = await insuredPatient();
+    const res = await t.api.post('/api/v1/insurance/settlements', {
+      token: p.token,
+      body: { patientId: p.patientId, billIds: [p.lab.id] },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const [bp] = await t.app.ctx.db
+      .select()
+      .from(billPayments)
+      .where(eq(billPayments.settlementNo, res.body.settlementNo));
+    const rows = await t.app.ctx.db.select().from(einvoices).where(eq(einvoices.sourceId, bp!.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      amountFen: 2500,
+      orderId: null,
+      insuranceSplit: { fundFen: 1750, accountFen: 750, cashFen: 0 },
+    });
   });
 });

@@ -1481,3 +1481,21 @@ function errorText(err: unknown) {
   if (err instanceof DomainError) return `${err.code}: ${err.en}`;
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * The fund / personal account / cash split of a completed settlement, for the medical e-invoice of
+ * the bills it paid (undefined while it is not settled).
+ */
+export async function insuranceSplitOf(ctx: AppContext, settlementNo: string) {
+  const [s] = await ctx.db
+    .select({
+      state: insuranceSettlements.state,
+      fundFen: insuranceSettlements.fundFen,
+      accountFen: insuranceSettlements.accountFen,
+      cashFen: insuranceSettlements.cashFen,
+    })
+    .from(insuranceSettlements)
+    .where(eq(insuranceSettlements.settlementNo, settlementNo));
+  if (!s || !['settled', 'refunding', 'refunded'].includes(s.state)) return undefined;
+  return { fundFen: s.fundFen, accountFen: s.accountFen, cashFen: s.cashFen };
+}

@@ -1,5 +1,10 @@
 import { customType, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import type { EInvoiceCategory, EInvoiceItem, EInvoiceKind } from '../../integrations/einvoice/index.js';
+import type {
+  EInvoiceCategory,
+  EInvoiceItem,
+  EInvoiceKind,
+  InsuranceSplit,
+} from '../../integrations/einvoice/index.js';
 
 // Mirrors migrations/0870_invoicing.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -34,6 +39,8 @@ export const einvoices = pgTable('einvoices', {
   title: text('title').notNull(),
   items: jsonb('items').$type<StoredItem[]>().notNull(),
   amountFen: integer('amount_fen').notNull(),
+  /** paid partly by medical insurance (0873): fund, personal account and cash */
+  insuranceSplit: jsonb('insurance_split').$type<InsuranceSplit>(),
   paidAt: tz('paid_at').notNull(),
   state: text('state').$type<EInvoiceState>().notNull(),
   attempts: integer('attempts').notNull().default(0),

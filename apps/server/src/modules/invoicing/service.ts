@@ -83,6 +83,7 @@ async function insertBlue(
       title: snap.title,
       items: snap.items,
       amountFen: snap.items.reduce((s, i) => s + i.amountFen, 0),
+      insuranceSplit: snap.insuranceSplit ?? null,
       paidAt: snap.paidAt,
       state: 'pending',
       nextAttemptAt: now,
@@ -131,6 +132,7 @@ export async function attemptIssue(ctx: AppContext, invoiceId: string): Promise<
       amountFen: inv.amountFen,
       paidAt: inv.paidAt,
       orderNo: inv.orderNo,
+      insurance: inv.insuranceSplit ?? undefined,
       original: original
         ? {
             invoiceCode: original.invoiceCode!,
@@ -403,6 +405,7 @@ async function invoiceViews(ctx: AppContext, rows: InvoiceRow[]) {
       payerName: r.payerName,
       patientId: r.patientId,
       amountFen: r.kind === 'red' ? -r.amountFen : r.amountFen,
+      insuranceSplit: r.insuranceSplit ?? null,
       paidAt: r.paidAt.toISOString(),
       orderNo: r.orderNo,
       invoiceCode: r.invoiceCode,

@@ -10,6 +10,8 @@ import { registrations } from '../registration/schema.js';
 import { inpatientAdmissions, inpatientCharges } from '../inpatient/schema.js';
 import { getPatientById } from '../identity/service.js';
 import type { StoredItem } from './schema.js';
+import type { InsuranceSplit } from '../../integrations/einvoice/index.js';
+import { insuranceSplitOf } from '../insurance/service.js';
 
 /** What a blue invoice of a source covers now: the parts still kept (a refunded bill drops out). */
 export interface InvoiceSnapshot {
@@ -21,6 +23,8 @@ export interface InvoiceSnapshot {
   orderNo: string | null;
   paidAt: Date;
   items: StoredItem[];
+  /** paid partly by medical insurance: the split the medical invoice prints */
+  insuranceSplit?: InsuranceSplit;
 }
 
 /**
@@ -76,7 +80,9 @@ export const billSource: InvoiceSource = {
       )
       .orderBy(asc(billItems.seq));
     const order = p.orderId ? await getPaymentOrder(ctx, p.orderId) : undefined;
+    const insuranceSplit = p.settlementNo ? await insuranceSplitOf(ctx, p.settlementNo) : undefined;
     return {
+      insuranceSplit,
       category: 'outpatient',
       title: `门诊缴费：${kept.map((b) => b.title).join('、')}`.slice(0, 200),
       accountId: p.accountId,
