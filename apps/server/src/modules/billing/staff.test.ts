@@ -6,17 +6,20 @@ import { loginStaff } from '../../testing/staff.js';
 import { signIntegrationRequest } from '../gateway/signing.js';
 import { getPatientById } from '../identity/service.js';
 import { auditLog } from '../../platform/schema.js';
+import { SandboxHis } from '../../integrations/his/index.js';
 import { newPatient, payAtSandbox } from '../registration/test-helpers.js';
 import { bills } from './schema.js';
+import { WRITEBACK_SWEEP_JOB } from './service.js';
 
 // The finance console's outpatient bill search and detail (issue 4).
 let t: TestApp;
 let finance: { token: string; id: string };
 let doctor: { token: string; id: string };
 let his: { appId: string; secret: string };
+const sandboxHis = new SandboxHis();
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ adapters: { his: sandboxHis } });
   const admin = await loginStaff(t, 'admin');
   finance = await loginStaff(t, 'finance');
   doctor = await loginStaff(t, 'doctor');
@@ -259,5 +262,52 @@ describe('refusals', () => {
     // nothing about bills changed
     const [anyBill] = await t.app.ctx.db.select().from(bills).limit(1);
     expect(anyBill).toBeTruthy();
+  });
+});
+
+// Last: it moves the clock forward (staff sessions of the tests above would idle out).
+describe('a bill whose HIS write-back failed for good', () => {
+  it('shows the failed payment with its automatic refund while the bill is owed again', async () => {
+    const p = await patientWithVisit();
+    const start = await t.api.post('/api/v1/bill-payments', {
+      token: p.token,
+      body: {
+        patientId: p.patientId,
+        billIds: [p.drug.id],
+        idempotencyKey: `k-${randomBytes(6).toString('hex')}`,
+      },
+    });
+    expect(start.status, JSON.stringify(start.body)).toBe(201);
+    sandboxHis.failing = true;
+    try {
+      await payAtSandbox(t, p.token, start.body.orderId, start.body.orderNo);
+      for (let i = 2; i <= t.app.ctx.config.BILL_WRITEBACK_MAX_ATTEMPTS; i++) {
+        t.clock.advance(31 * 60_000);
+        await t.app.ctx.jobs.runNow(WRITEBACK_SWEEP_JOB, {});
+      }
+    } finally {
+      sandboxHis.failing = false;
+    }
+    const fin = await loginStaff(t, 'finance');
+    const res = await t.api.get(`/api/v1/admin/bills/${p.drug.id}`, { token: fin.token });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ state: 'pending', currentPaymentId: null, hisReceiptNo: null });
+    expect(res.body.payments).toHaveLength(1);
+    const [pay] = res.body.payments;
+    expect(pay).toMatchObject({
+      paymentId: start.body.id,
+      state: 'writeback_failed',
+      order: { orderNo: start.body.orderNo, state: 'refunded', refundedFen: 3700 },
+      writeBack: {
+        state: 'failed',
+        attempts: t.app.ctx.config.BILL_WRITEBACK_MAX_ATTEMPTS,
+        nextAttemptAt: null,
+      },
+    });
+    expect(pay.writeBack.lastError).toBeTruthy();
+    expect(pay.refunds).toEqual([expect.objectContaining({ amountFen: 3700, state: 'succeeded' })]);
+    // the search by state finds it among the pending bills again
+    const pending = await t.api.get(`/api/v1/admin/bills?q=${p.visitNo}&state=pending`, { token: fin.token });
+    expect(pending.body.items.map((b: any) => b.id).sort()).toEqual([p.drug.id, p.lab.id].sort());
   });
 });
