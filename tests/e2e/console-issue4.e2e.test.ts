@@ -355,6 +355,17 @@ describe('staff console: reports knowledge base and finance lists (issue 4)', ()
     await api('POST', `/api/v1/admissions/${adm.id}/settlement/refund`, { token: me.token, body: {} });
     // the late top-up is paid now: the platform cannot keep it
     await complete(late);
+    // the channel's notification arrives asynchronously: wait until the platform has listed it
+    const financeToken = await staffToken('finance', 'Finance@2026');
+    await expect
+      .poll(
+        async () =>
+          (
+            await api<any>('GET', '/api/v1/admin/abnormal-orders?status=open', { token: financeToken })
+          ).items.some((o: any) => o.orderNo === late.orderNo),
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe(true);
 
     const { page, context } = await desktop(browser);
     await consoleLogin(page, 'finance', 'Finance@2026');
