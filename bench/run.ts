@@ -97,6 +97,8 @@ async function main() {
         HOST: '127.0.0.1',
         DEMO: 'false',
         LOG_LEVEL: 'warn',
+        // the sandbox channel posts its payment notifications back to this server
+        PUBLIC_BASE_URL: base,
         HIS_PROVIDER: 'http',
         HIS_URL: sim.url,
         // the outpatient day checks in on a clinic of today whatever the hour of the run
@@ -415,7 +417,7 @@ async function outpatientDay(
       const t0 = performance.now();
       try {
         const bills = await send('GET', `/api/v1/bills?patientId=${p.patientId}`, p.token);
-        if (!bills.items.length) return;
+        if (!bills.items.length) return; // his-sim ordered nothing for this visit
         const pay = await send('POST', '/api/v1/bill-payments', p.token, {
           patientId: p.patientId,
           billIds: bills.items.map((b: { id: string }) => b.id),
@@ -567,7 +569,7 @@ same moment (sandbox channel), and the platform writes each payment back to his-
 | --- | --- |
 | checked in / visits opened by his-sim | ${d.checkedIn} / ${d.visitsOpened} |
 | last check-in → every visit and its orders pushed | ${d.ordersSeconds} s |
-| payments (bill list → payment → pay → sandbox success) | ${d.paid} in ${d.paySeconds} s |
+| payments (bill list → payment → pay → sandbox success) | ${d.paid} in ${d.paySeconds} s (patients whose visit had orders) |
 | latency of one patient's whole payment p50 / p95 / p99 / max | ${d.payLatency.p50} / ${d.payLatency.p95} / ${d.payLatency.p99} / ${d.payLatency.max} ms |
 | all paid → every write-back confirmed by the HIS | ${d.confirmSeconds} s (${d.writeBacksConfirmed} confirmed) |
 | paid bill orders | ${d.paidOrders} |

@@ -81,9 +81,13 @@ export class Jobs {
         retryBackoff: true,
       } as PgBoss.Queue);
       if (r.cron) await boss.schedule(r.name, r.cron, {}, { tz: this.tz });
-      // pg-boss 10 has no per-worker concurrency: each work() is one more worker on the queue
+      // pg-boss 10 has no per-worker concurrency: each work() is one more worker on the queue.
+      // A worker waits the polling interval after every fetch, even one that found a job; waking
+      // it again after a job lets a backlog drain at once, while an empty queue is still polled
+      // only once per interval.
       for (let i = 0; i < r.concurrency; i++) {
-        await boss.work(
+        let workerId = '';
+        workerId = await boss.work(
           r.name,
           { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 },
           async (jobs) => {
@@ -95,6 +99,7 @@ export class Jobs {
                 throw err;
               }
             }
+            if (jobs.length && workerId) boss.notifyWorker(workerId);
           },
         );
       }
