@@ -23,7 +23,7 @@ import { WRITEBACK_SWEEP_JOB } from '../billing/service.js';
 import { insuranceCredentials, insuranceSettlements } from './schema.js';
 import { INSURANCE_SWEEP_JOB } from './service.js';
 import { einvoices } from '../invoicing/schema.js';
-import { ISSUE_JOB as EINVOICE_ISSUE_JOB } from '../invoicing/service.js';
+import { ISSUE_JOB as EINVOICE_ISSUE_JOB, SWEEP_JOB as EINVOICE_SWEEP_JOB } from '../invoicing/service.js';
 
 // The test clock starts at 2026-11-23 09:00 in Shanghai.
 let t: TestApp;
@@ -765,6 +765,45 @@ describe('secondary settlement (INS-15)', () => {
       code: 'GO_TO_COUNTER',
       details: { reason: 'INSURANCE_SECONDARY_SETTLED' },
     });
+  });
+
+  it('the phone payment’s e-invoice is red-lettered and one consolidated medical invoice with the split replaces it', async () => {
+    const p = await insuredPatient();
+    const pay = await paidByPhone(p, [p.drug.id, p.lab.id]);
+    const [first] = await t.app.ctx.db.select().from(einvoices).where(eq(einvoices.sourceId, pay.id));
+    expect(first).toMatchObject({ kind: 'blue', amountFen: 8500, insuranceSplit: null });
+    await t.app.ctx.jobs.runNow(EINVOICE_ISSUE_JOB, { invoiceId: first!.id });
+
+    const res = await t.api.post('/api/v1/insurance/secondary-settlements', {
+      token: p.token,
+      body: { patientId: p.patientId, billIds: [p.drug.id, p.lab.id], useAccount: false },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    await t.app.ctx.jobs.runNow(EINVOICE_SWEEP_JOB, {});
+    await t.app.ctx.jobs.runNow(EINVOICE_SWEEP_JOB, {}); // a second pass changes nothing
+
+    const ofPayment = await t.app.ctx.db.select().from(einvoices).where(eq(einvoices.sourceId, pay.id));
+    // the first invoice is reversed by a red one; nothing of the phone payment is invoiced again
+    expect(ofPayment.map((i) => i.kind).sort()).toEqual(['blue', 'red']);
+    const red = ofPayment.find((i) => i.kind === 'red')!;
+    expect(red.originalId).toBe(first!.id);
+    const consolidated = await t.app.ctx.db
+      .select()
+      .from(einvoices)
+      .where(eq(einvoices.sourceId, res.body.id));
+    expect(consolidated).toHaveLength(1);
+    expect(consolidated[0]).toMatchObject({
+      kind: 'blue',
+      sourceType: 'insurance_secondary',
+      amountFen: 8500,
+      orderNo: res.body.settlementNo,
+      insuranceSplit: { fundFen: FUND_BOTH, accountFen: 0, cashFen: 8500 - FUND_BOTH },
+    });
+    expect([...consolidated[0]!.sourceParts].sort()).toEqual([p.drug.id, p.lab.id].sort());
+    await t.app.ctx.jobs.runNow(EINVOICE_ISSUE_JOB, { invoiceId: consolidated[0]!.id });
+    const list = await t.api.get(`/api/v1/einvoices?patientId=${p.patientId}`, { token: p.token });
+    const mine = list.body.items.find((i: any) => i.id === consolidated[0]!.id);
+    expect(mine).toMatchObject({ status: 'issued', amountFen: 8500 });
   });
 
   it('two secondary settlements of one bill at the same time: one settles, the other is refused', async () => {

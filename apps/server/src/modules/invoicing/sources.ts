@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import type { EInvoiceCategory } from '../../integrations/einvoice/index.js';
 import { billItems, billPayments, bills } from '../billing/schema.js';
@@ -8,6 +8,7 @@ import { getPaymentOrder } from '../payments/service.js';
 import { loadRegistration, namesFor } from '../registration/service.js';
 import { registrations } from '../registration/schema.js';
 import { inpatientAdmissions, inpatientCharges } from '../inpatient/schema.js';
+import { insuranceSettlements } from '../insurance/schema.js';
 import { getPatientById } from '../identity/service.js';
 import type { StoredItem } from './schema.js';
 import type { InsuranceSplit } from '../../integrations/einvoice/index.js';
@@ -67,7 +68,14 @@ export const billSource: InvoiceSource = {
       .orderBy(asc(bills.billNo));
     // Still being written back: the invoice waits for the HIS's confirmation.
     if (rows.some((b) => b.state === 'paid')) return undefined;
-    const kept = rows.filter((b) => b.state === 'confirmed');
+    // Bills settled afterwards with insurance (二次结算) move to that settlement's consolidated invoice.
+    const moved = new Set(
+      await secondarySettledBills(
+        ctx,
+        rows.map((b) => b.id),
+      ),
+    );
+    const kept = rows.filter((b) => b.state === 'confirmed' && !moved.has(b.id));
     if (!kept.length) return undefined;
     const items = await ctx.db
       .select()
@@ -113,7 +121,8 @@ export const billSource: InvoiceSource = {
       .select({ id: bills.id })
       .from(bills)
       .where(and(inArray(bills.id, parts), eq(bills.state, 'refunded')));
-    return rows.map((r) => r.id);
+    // a bill moved to a secondary settlement's consolidated invoice leaves this one as a refund does
+    return [...new Set([...rows.map((r) => r.id), ...(await secondarySettledBills(ctx, parts))])];
   },
 
   async printedParts(ctx, parts) {
@@ -150,6 +159,118 @@ export const billSource: InvoiceSource = {
                       WHERE e.source_type = 'bill' AND e.source_id = b.payment_id AND e.kind = 'blue'
                         AND e.reversed_by IS NULL AND e.state IN ('pending', 'issued', 'failed')
                         AND b.id = ANY(e.source_parts))
+       LIMIT ${limit}`);
+    const moved = await ctx.db.execute<{ id: string }>(sql`
+      SELECT DISTINCT e.source_id AS id FROM insurance_settlements s
+        JOIN einvoices e ON e.source_type = 'bill' AND e.kind = 'blue' AND e.reversed_by IS NULL
+                        AND e.state IN ('pending', 'issued', 'failed') AND e.source_parts && s.bill_ids
+       WHERE s.kind = 'secondary' AND s.state = 'settled' AND s.settled_at >= ${since}
+       LIMIT ${limit}`);
+    return [...new Set([...rowsOf<{ id: string }>(r), ...rowsOf<{ id: string }>(moved)].map((x) => x.id))];
+  },
+};
+
+/** Which of these bills a completed secondary insurance settlement (二次结算) covers. */
+async function secondarySettledBills(ctx: AppContext, billIds: string[]): Promise<string[]> {
+  if (!billIds.length) return [];
+  const rows = await ctx.db
+    .select({ billIds: insuranceSettlements.billIds })
+    .from(insuranceSettlements)
+    .where(
+      and(
+        eq(insuranceSettlements.kind, 'secondary'),
+        eq(insuranceSettlements.state, 'settled'),
+        arrayOverlaps(insuranceSettlements.billIds, billIds),
+      ),
+    );
+  const wanted = new Set(billIds);
+  return [...new Set(rows.flatMap((r) => r.billIds).filter((id) => wanted.has(id)))];
+}
+
+/**
+ * INS-15: bills paid by phone and settled afterwards with insurance (二次结算) get one consolidated
+ * medical invoice with the fund / personal account / cash split; their first invoices are
+ * red-lettered by the bill source (the bills count as gone from them).
+ */
+export const secondarySettlementSource: InvoiceSource = {
+  category: 'outpatient',
+
+  async snapshot(ctx, settlementId) {
+    const [s] = await ctx.db
+      .select()
+      .from(insuranceSettlements)
+      .where(eq(insuranceSettlements.id, settlementId));
+    if (!s || s.kind !== 'secondary' || s.state !== 'settled') return undefined;
+    const rows = await ctx.db
+      .select()
+      .from(bills)
+      .where(and(inArray(bills.id, s.billIds), eq(bills.state, 'confirmed')))
+      .orderBy(asc(bills.billNo));
+    if (!rows.length) return undefined;
+    const items = await ctx.db
+      .select()
+      .from(billItems)
+      .where(
+        inArray(
+          billItems.billId,
+          rows.map((b) => b.id),
+        ),
+      )
+      .orderBy(asc(billItems.seq));
+    return {
+      category: 'outpatient',
+      title: `门诊医保二次结算：${rows.map((b) => b.title).join('、')}`.slice(0, 200),
+      accountId: s.accountId,
+      patientId: s.patientId,
+      orderId: null,
+      orderNo: s.settlementNo,
+      paidAt: s.settledAt ?? ctx.clock.now(),
+      insuranceSplit: { fundFen: s.fundFen, accountFen: s.accountFen, cashFen: s.cashFen },
+      items: rows.flatMap((b) =>
+        items
+          .filter((i) => i.billId === b.id)
+          .map((i) => ({
+            part: b.id,
+            code: i.code,
+            name: i.name,
+            spec: i.spec,
+            unit: i.unit,
+            quantity: i.quantity,
+            unitPriceFen: i.unitPriceFen,
+            amountFen: i.amountFen,
+          })),
+      ),
+    };
+  },
+
+  refundedParts: (ctx, parts) =>
+    billSource.refundedParts(ctx, parts).then(async (gone) => {
+      // here only a real refund takes a bill away (being secondarily settled is what this invoice is)
+      if (!gone.length) return gone;
+      const rows = await ctx.db
+        .select({ id: bills.id })
+        .from(bills)
+        .where(and(inArray(bills.id, gone), eq(bills.state, 'refunded')));
+      return rows.map((r) => r.id);
+    }),
+  printedParts: (ctx, parts) => billSource.printedParts(ctx, parts),
+  markPrinted: (ctx, parts) => billSource.markPrinted(ctx, parts),
+
+  async unrequested(ctx, since, limit) {
+    const r = await ctx.db.execute<{ id: string }>(sql`
+      SELECT s.id FROM insurance_settlements s
+       WHERE s.kind = 'secondary' AND s.state = 'settled' AND s.settled_at >= ${since}
+         AND NOT EXISTS (SELECT 1 FROM einvoices e WHERE e.source_type = 'insurance_secondary' AND e.source_id = s.id)
+       ORDER BY s.settled_at LIMIT ${limit}`);
+    return rowsOf<{ id: string }>(r).map((x) => x.id);
+  },
+
+  async refundedSince(ctx, since, limit) {
+    const r = await ctx.db.execute<{ id: string }>(sql`
+      SELECT DISTINCT e.source_id AS id FROM einvoices e
+        JOIN bills b ON b.id = ANY(e.source_parts)
+       WHERE e.source_type = 'insurance_secondary' AND e.kind = 'blue' AND e.reversed_by IS NULL
+         AND e.state IN ('pending', 'issued', 'failed') AND b.state = 'refunded' AND b.refunded_at >= ${since}
        LIMIT ${limit}`);
     return rowsOf<{ id: string }>(r).map((x) => x.id);
   },
@@ -328,6 +449,7 @@ export const SOURCES: Record<string, InvoiceSource> = {
   bill: billSource,
   registration: registrationSource,
   inpatient: inpatientSource,
+  insurance_secondary: secondarySettlementSource,
 };
 
 /** db.execute answers differ by driver (node-postgres: { rows }, PGlite: { rows } too, older: an array). */
