@@ -6,6 +6,7 @@ import { audit } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { DomainError } from '../../platform/errors.js';
 import { maskName } from '../../platform/pii.js';
+import { registerHealthProfileRoutes } from './health-profile.js';
 import { registerIntegrationApi } from '../gateway/integration-api.js';
 import type { Channel } from '../gateway/service.js';
 import type { Module } from '../index.js';
@@ -293,6 +294,8 @@ export const reportsModule: Module = {
         };
       },
     );
+
+    registerHealthProfileRoutes(scope, ctx);
 
     app.get(
       '/v1/health-record/trend',
