@@ -350,6 +350,45 @@ describe('health record and trend (RPT-12, RPT-13)', () => {
   });
 });
 
+describe('health-record centre (RPT-13)', () => {
+  it('gathers the lab and exam reports of outpatient, emergency and inpatient care by kind and setting', async () => {
+    const me = await newPatient();
+    for (const setting of ['outpatient', 'emergency', 'inpatient', 'inpatient']) {
+      const r = await push(LIS, labReport(me.idNumber, { setting }));
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const exam = await push(PACS, {
+      reportNo: reportNo('DR'),
+      kind: 'exam',
+      setting: 'emergency',
+      patient: { name: '张三', idNumber: me.idNumber },
+      title: '胸部正位片',
+      department: '放射科',
+      status: 'final',
+      reportedAt: t.clock.now().toISOString(),
+      conclusion: '心肺未见明显异常',
+    });
+    expect(exam.status, JSON.stringify(exam.body)).toBe(201);
+
+    const record = await t.api.get(`/api/v1/health-record?patientId=${me.patientId}`, { token: me.token });
+    expect(record.status).toBe(200);
+    const counts = Object.fromEntries(
+      record.body.reportCounts.map((c: any) => [`${c.kind}/${c.setting}`, c.n]),
+    );
+    expect(counts).toEqual({
+      'lab/outpatient': 1,
+      'lab/emergency': 1,
+      'lab/inpatient': 2,
+      'exam/emergency': 1,
+    });
+    // indicators are grouped by the knowledge base's category
+    const categories = new Set(record.body.indicators.map((i: any) => i.category));
+    expect(categories.has('肝功能')).toBe(true);
+    const alt = record.body.indicators.find((i: any) => i.code === 'ALT');
+    expect(alt.count).toBe(4);
+  });
+});
+
 describe('cloud imaging link (RPT-07)', () => {
   it('has encrypted parameters with no plain identity, and expires', async () => {
     const me = await newPatient();
