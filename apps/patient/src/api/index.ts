@@ -261,6 +261,10 @@ export const reports = {
       { patientId, authorised },
     ),
   healthRecord: (patientId: string) => get<HealthRecord>('/health-record', { patientId }),
+  /** RPT-12: the personal health record (basic information, the patient's own profile, visit records) */
+  healthProfile: (patientId: string) => get<HealthProfileRecord>('/health-record/profile', { patientId }),
+  saveHealthProfile: (patientId: string, body: HealthProfileInput) =>
+    put<HealthProfile>(`/health-record/profile?patientId=${encodeURIComponent(patientId)}`, body),
   trend: (patientId: string, code: string) =>
     get<IndicatorTrend>('/health-record/trend', { patientId, code }),
   /** RPT-09: the extraction code goes by SMS to the examinee's phone on file (no login needed) */
@@ -417,3 +421,46 @@ export const visits = {
       `/patients/${patientId}/guide-code`,
     ),
 };
+
+export type FamilyRelation = 'father' | 'mother' | 'sibling' | 'child' | 'grandparent' | 'other';
+export interface HealthProfile {
+  bloodType: 'A' | 'B' | 'AB' | 'O' | 'unknown' | null;
+  heightCm: number | null;
+  weightKg: number | null;
+  bmi: number | null;
+  allergies: string[];
+  chronicConditions: string[];
+  medications: string[];
+  familyHistory: { relation: FamilyRelation; condition: string }[];
+  smoking: 'never' | 'former' | 'current' | null;
+  drinking: 'never' | 'occasional' | 'regular' | null;
+  exercise: 'rarely' | 'weekly' | 'daily' | null;
+  diet: string | null;
+  version: number;
+  updatedAt: string | null;
+}
+export type HealthProfileInput = Partial<Omit<HealthProfile, 'bmi' | 'updatedAt' | 'version'>> & {
+  version: number;
+};
+export interface HealthProfileRecord {
+  basic: {
+    patientId: string;
+    name: string;
+    gender?: string | null;
+    birthDate?: string | null;
+    idNumberMasked?: string | null;
+    phoneMasked?: string | null;
+    visitCardNo?: string | null;
+  };
+  profile: HealthProfile;
+  visitRecords: {
+    outpatient: {
+      id: string;
+      visitNo: string;
+      visitDate: string;
+      departmentName?: string | null;
+      doctorName?: string | null;
+    }[];
+    inpatient: Admission[];
+  };
+}

@@ -19,6 +19,7 @@ import {
 } from '../api';
 import { errorText, Page, QueryView, TextInput } from '../components/common';
 import { ForPatient } from '../components/care';
+import { HealthProfileSection } from './health-profile';
 import { dateTime, isoDate } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
@@ -398,6 +399,7 @@ function HealthRecordBody({ patientId }: { patientId: string }) {
             ) : (
               <ErrorBlock status="empty" title={t('healthNoIndicators')} description="" />
             )}
+            <HealthProfileSection patientId={patientId} />
           </>
         );
       }}
