@@ -590,4 +590,76 @@ describe('issue 4 on the patient H5', () => {
     await snap(page, 'issue4-credit-english');
     await close();
   });
+  it('a patient fills allergies and family history in the health record, saves, reloads and still sees them with the visit records', async () => {
+    const me = await patientWithSelf('孙丽华');
+    const visitNo = `VH${Date.now()}`;
+    await his.push('/api/integration/v1/his/visits', {
+      visitNo,
+      visitDate: hospitalDay(),
+      departmentName: '心内科',
+      patient: { name: me.name, idNumber: me.idNumber },
+    });
+
+    const { page, close } = await openAs(me);
+    await page.goto(`/health-record?patient=${me.patientId}`);
+    await page.getByTestId('health-profile').waitFor();
+    expect(await page.getByTestId('hp-basic-name').innerText()).toContain(me.name);
+    expect(await page.getByTestId('hp-basic-id').innerText()).not.toContain(me.idNumber);
+    await page.locator(`[data-testid="hp-visit-outpatient"][data-visit-no="${visitNo}"]`).waitFor();
+    expect(await page.getByTestId('hp-view').getAttribute('data-version')).toBe('0');
+
+    await page.getByTestId('hp-edit').click();
+    await page.getByTestId('hp-form').waitFor();
+    await page.getByTestId('hp-blood-type').getByText('AB', { exact: true }).click();
+    await page.getByTestId('hp-height').fill('165');
+    await page.getByTestId('hp-weight').fill('60');
+    for (const a of ['青霉素', '花生']) {
+      await page.getByTestId('hp-allergies-input').fill(a);
+      await page.getByTestId('hp-allergies-add').click();
+    }
+    await expect.poll(() => page.getByTestId('hp-allergies-tag').count()).toBe(2);
+    await page.getByTestId('hp-family-add').click();
+    await page.getByTestId('hp-family-add').click();
+    const rows = page.getByTestId('hp-family-row');
+    await rows.nth(0).getByText('父亲', { exact: true }).click();
+    await rows.nth(0).getByTestId('hp-family-condition').fill('高血压');
+    await rows.nth(1).getByText('母亲', { exact: true }).click();
+    await rows.nth(1).getByTestId('hp-family-condition').fill('2型糖尿病');
+    await page.getByTestId('hp-smoking').getByText('从不', { exact: true }).click();
+    await snap(page, 'issue4-health-profile-form');
+    await page.getByTestId('hp-save').click();
+    await page.getByTestId('hp-view').waitFor();
+    await expect.poll(() => page.getByTestId('hp-view').getAttribute('data-version')).toBe('1');
+
+    await page.reload();
+    await page.getByTestId('hp-view').waitFor();
+    expect(await page.getByTestId('hp-view-allergies-item').allInnerTexts()).toEqual(['青霉素', '花生']);
+    const family = page.getByTestId('hp-view-family-item');
+    expect(await family.count()).toBe(2);
+    expect(await family.nth(0).getAttribute('data-relation')).toBe('father');
+    expect(await family.nth(0).innerText()).toContain('高血压');
+    expect(await family.nth(1).getAttribute('data-relation')).toBe('mother');
+    expect(await family.nth(1).innerText()).toContain('2型糖尿病');
+    expect(await page.getByTestId('hp-view-blood-type').innerText()).toContain('AB');
+    expect(await page.getByTestId('hp-view-body').innerText()).toContain('BMI 22');
+    await snap(page, 'issue4-health-profile');
+
+    // what the server kept
+    const saved = await api('GET', `/api/v1/health-record/profile?patientId=${me.patientId}`, {
+      token: me.token,
+    });
+    expect(saved.profile).toMatchObject({
+      bloodType: 'AB',
+      heightCm: 165,
+      weightKg: 60,
+      allergies: ['青霉素', '花生'],
+      familyHistory: [
+        { relation: 'father', condition: '高血压' },
+        { relation: 'mother', condition: '2型糖尿病' },
+      ],
+      smoking: 'never',
+      version: 1,
+    });
+    await close();
+  });
 });

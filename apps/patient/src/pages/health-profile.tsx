@@ -288,12 +288,15 @@ function EnumSelector<T extends string>({
   value,
   onChange,
   testId,
+  required,
 }: {
   options: readonly T[];
   group: string;
   value: T | null;
   onChange: (v: T | null) => void;
   testId: string;
+  /** tapping the chosen option again keeps it (a family-history row always names a relation) */
+  required?: boolean;
 }) {
   const label = useEnumLabel();
   return (
@@ -302,7 +305,11 @@ function EnumSelector<T extends string>({
         columns={options.length > 4 ? 3 : options.length}
         options={options.map((o) => ({ label: label(group, o), value: o }))}
         value={value ? [value] : []}
-        onChange={(v) => onChange((v[0] as T | undefined) ?? null)}
+        onChange={(v) => {
+          const next = (v[0] as T | undefined) ?? null;
+          if (next === null && required) return;
+          onChange(next);
+        }}
       />
     </div>
   );
@@ -432,6 +439,7 @@ function ProfileForm({
                   setFamily(family.map((x, j) => (j === i ? { ...x, relation: r ?? 'other' } : x)))
                 }
                 testId="hp-family-relation"
+                required
               />
               <div style={{ display: 'flex', gap: 6, marginTop: 6 }}>
                 <TextInput
