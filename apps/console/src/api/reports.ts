@@ -86,3 +86,33 @@ export const listAdminReports = async (query: Query): Promise<Page<AdminReport>>
 
 /** Reading one is audited (staff access to patient data). */
 export const getAdminReport = (id: string) => api.get<AdminReportDetail>(`/admin/reports/${id}`);
+
+/** RPT-12: a patient's personal health record as staff see it (masked, audited as health_record.read). */
+export interface StaffHealthRecord {
+  basic: {
+    patientId: string;
+    name: string;
+    gender: string | null;
+    birthDate: string | null;
+    idNumberMasked: string | null;
+  };
+  profile: {
+    bloodType: string | null;
+    heightCm: number | null;
+    weightKg: number | null;
+    bmi: number | null;
+    allergies: string[];
+    chronicConditions: string[];
+    medications: string[];
+    familyHistory: { relation: string; condition: string }[];
+    smoking: string | null;
+    drinking: string | null;
+    exercise: string | null;
+    diet: string | null;
+    version: number;
+    updatedAt: string | null;
+  };
+}
+
+export const getStaffHealthRecord = (patientId: string) =>
+  api.get<StaffHealthRecord>(`/admin/health-records/${encodeURIComponent(patientId)}`);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Descriptions, Drawer, Form, Input, Select, Table, Tag, Typography } from 'antd';
+import { Alert, Descriptions, Drawer, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import {
   getAdminReport,
@@ -10,6 +10,7 @@ import {
 import { ListPage } from '../../components/ListPage';
 import { dateTime } from '../../format';
 import { useTr, type Tr } from '../../i18n';
+import { HealthRecordDrawer, HealthRecordLookup } from './HealthRecordDrawer';
 
 const kindName = (tr: Tr, k: string) =>
   ({
@@ -50,6 +51,7 @@ interface Filters {
 export function ReportsPage() {
   const tr = useTr();
   const [open, setOpen] = useState<string | null>(null);
+  const [record, setRecord] = useState<string | null>(null);
   return (
     <ListPage<AdminReport, Filters>
       title={tr('报告查询', 'Reports')}
@@ -59,15 +61,18 @@ export function ReportsPage() {
       sizeChanger
       showTotal
       before={
-        <Alert
-          type="warning"
-          showIcon
-          style={{ marginBottom: 12 }}
-          title={tr(
-            '报告属于患者隐私，查看详情会记入审计日志。',
-            'Reports are patient data: opening one is recorded in the audit log.',
-          )}
-        />
+        <>
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 12 }}
+            title={tr(
+              '报告属于患者隐私，查看详情会记入审计日志。',
+              'Reports are patient data: opening one is recorded in the audit log.',
+            )}
+          />
+          <HealthRecordLookup onOpen={setRecord} />
+        </>
       }
       filterForm={{
         submitTestId: 'reports-search',
@@ -123,7 +128,18 @@ export function ReportsPage() {
             </a>
           ),
         },
-        { title: tr('患者', 'Patient'), dataIndex: 'patientNameMasked' },
+        {
+          title: tr('患者', 'Patient'),
+          dataIndex: 'patientNameMasked',
+          render: (name: string, r) => (
+            <Space size={4}>
+              {name}
+              <a onClick={() => setRecord(r.patientId)} data-testid={`report-health-record-${r.reportNo}`}>
+                {tr('健康档案', 'Health record')}
+              </a>
+            </Space>
+          ),
+        },
         { title: tr('类型', 'Kind'), dataIndex: 'kind', render: (k: string) => kindName(tr, k) },
         { title: tr('项目', 'Title'), dataIndex: 'title', ellipsis: true },
         { title: tr('科室', 'Department'), dataIndex: 'department' },
@@ -133,6 +149,7 @@ export function ReportsPage() {
       ]}
     >
       <ReportDrawer id={open} onClose={() => setOpen(null)} />
+      <HealthRecordDrawer patientId={record} onClose={() => setRecord(null)} />
     </ListPage>
   );
 }
