@@ -274,7 +274,7 @@ function TagsInput({
           testId={`${testId}-input`}
           onEnter={add}
         />
-        <Button size="small" onClick={add} data-testid={`${testId}-add`}>
+        <Button size="small" style={{ flex: 'none' }} onClick={add} data-testid={`${testId}-add`}>
           {t('hpAdd')}
         </Button>
       </div>
@@ -452,6 +452,7 @@ function ProfileForm({
                 <Button
                   size="small"
                   color="danger"
+                  style={{ flex: 'none' }}
                   fill="outline"
                   onClick={() => setFamily(family.filter((_, j) => j !== i))}
                   data-testid="hp-family-remove"
