@@ -9,6 +9,7 @@ import { registerIntegrationApi } from '../gateway/integration-api.js';
 import { registerBusinessHandler } from '../payments/service.js';
 import { registerBillingTemplates } from './templates.js';
 import { registerGuideRoutes } from './guide-routes.js';
+import { pushCounterRefund } from './counter.js';
 import { registerBillingStaffRoutes } from './staff-routes.js';
 import {
   BUSINESS_TYPE,
@@ -167,6 +168,21 @@ export const billingModule: Module = {
             },
           },
           async (req) => pushInvoiced(ctx, channelOf(req), req.params.billNo),
+        );
+        r.post(
+          '/integration/v1/his/bills/:billNo/counter-refund',
+          {
+            config: { integrationOperation: 'his.execution.push' },
+            schema: {
+              tags: itags,
+              summary: 'HIS 报告窗口退费（原路退回由平台退款；现金退费仅记录）',
+              params: z.object({ billNo: hisNo }),
+              body: z
+                .object({ method: z.enum(['original', 'cash']), refundedAt: instant.optional() })
+                .strict(),
+            },
+          },
+          async (req) => pushCounterRefund(ctx, channelOf(req), req.params.billNo, req.body),
         );
       }),
     );

@@ -49,6 +49,8 @@ export const bills = pgTable('bills', {
   confirmedAt: tz('confirmed_at'),
   refundedAt: tz('refunded_at'),
   refundId: text('refund_id'),
+  /** how a refunded bill's money went back (0702): online, original (counter, to the account), cash (counter) */
+  refundMethod: text('refund_method').$type<'online' | 'original' | 'cash'>(),
   createdAt: tz('created_at').notNull(),
   updatedAt: tz('updated_at').notNull(),
 });

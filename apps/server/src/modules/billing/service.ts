@@ -988,7 +988,7 @@ async function refundPaidBills(
   // Claim the bills first (a concurrent execution report or a double click then finds them taken).
   const claimed = await ctx.db
     .update(bills)
-    .set({ state: 'refunded', refundedAt: now, updatedAt: now })
+    .set({ state: 'refunded', refundedAt: now, refundMethod: 'online', updatedAt: now })
     .where(
       and(
         inArray(bills.id, billIds),

@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { createTestApp, type TestApp } from '../../testing/harness.js';
+import { loginStaff } from '../../testing/staff.js';
+import { signIntegrationRequest } from '../gateway/signing.js';
+import { getPatientById } from '../identity/service.js';
+import { auditLog } from '../../platform/schema.js';
+import { newPatient, payAtSandbox } from '../registration/test-helpers.js';
+import { bills } from './schema.js';
+import { refunds } from '../payments/schema.js';
+
+// PAY-09 前台退费: the HIS reports a refund made at the hospital's counter.
+let t: TestApp;
+let nurse: { token: string; id: string };
+let his: { appId: string; secret: string };
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const admin = await loginStaff(t, 'admin');
+  nurse = await loginStaff(t, 'nurse');
+  const res = await t.api.post('/api/v1/admin/channels', {
+    token: admin.token,
+    body: {
+      code: `his-${randomBytes(3).toString('hex')}`,
+      name: '院内 HIS',
+      kind: 'his_counter',
+      allowedOperations: ['his.visits.push', 'his.bills.push', 'his.execution.push'],
+    },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  his = { appId: res.body.appId, secret: res.body.secret };
+});
+afterAll(async () => t?.close());
+
+async function hisCall(path: string, body: unknown) {
+  const raw = JSON.stringify(body);
+  const headers = signIntegrationRequest({
+    appId: his.appId,
+    secret: his.secret,
+    method: 'POST',
+    path,
+    body: raw,
+    timestamp: Math.floor(t.clock.now().getTime() / 1000),
+    nonce: randomBytes(12).toString('hex'),
+  });
+  return t.api.post(path, { headers, rawBody: raw });
+}
+
+let seq = 0;
+/** A verified patient with one visit: a drug bill (pharmacy) and a lab bill (laboratory). */
+async function patientWithVisit() {
+  const p = await newPatient(t);
+  const rec = await getPatientById(t.app.ctx, p.patientId);
+  const visitNo = `GV${Date.now()}${++seq}`;
+  const opened = await hisCall('/api/integration/v1/his/visits', {
+    visitNo,
+    visitDate: '2026-11-23',
+    departmentName: '内科',
+    doctorName: '李医生',
+    patient: { name: rec.name, idNumber: rec.idNumber },
+  });
+  expect(opened.status, JSON.stringify(opened.body)).toBe(200);
+  const pushed = await hisCall('/api/integration/v1/his/bills', {
+    visitNo,
+    bills: [
+      {
+        billNo: `RX${visitNo}`,
+        kind: 'prescription',
+        title: '西药处方',
+        execDepartment: '西药房',
+        execLocation: '门诊楼1F 2号窗口',
+        items: [
+          {
+            code: 'Y001',
+            name: '阿莫西林胶囊',
+            unit: '盒',
+            quantity: 2,
+            unitPriceFen: 1850,
+            amountFen: 3700,
+          },
+        ],
+      },
+      {
+        billNo: `LB${visitNo}`,
+        kind: 'lab',
+        title: '检验申请单',
+        execDepartment: '检验科',
+        execLocation: '门诊楼3F',
+        items: [
+          { code: 'J001', name: '血常规', unit: '次', quantity: 1, unitPriceFen: 2500, amountFen: 2500 },
+        ],
+      },
+    ],
+  });
+  expect(pushed.status, JSON.stringify(pushed.body)).toBe(200);
+  const list = await t.api.get(`/api/v1/bills?patientId=${p.patientId}`, { token: p.token });
+  const drug = list.body.items.find((b: any) => b.kind === 'prescription');
+  const lab = list.body.items.find((b: any) => b.kind === 'lab');
+  return { ...p, visitNo, drug, lab };
+}
+
+async function pay(p: { token: string; patientId: string }, billIds: string[]) {
+  const start = await t.api.post('/api/v1/bill-payments', {
+    token: p.token,
+    body: { patientId: p.patientId, billIds, idempotencyKey: `k-${randomBytes(6).toString('hex')}` },
+  });
+  expect(start.status, JSON.stringify(start.body)).toBe(201);
+  await payAtSandbox(t, p.token, start.body.orderId, start.body.orderNo);
+  return start.body;
+}
+
+async function guideCode(p: { token: string; patientId: string }) {
+  const res = await t.api.post(`/api/v1/patients/${p.patientId}/guide-code`, { token: p.token });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.code as string;
+}
+
+const counterRefund = (billNo: string, body: unknown) =>
+  hisCall(`/api/integration/v1/his/bills/${billNo}/counter-refund`, body);
+
+describe('refunds at the counter (PAY-09)', () => {
+  it('a dispensed drug refused online is refunded at the counter back to the original account, once', async () => {
+    const p = await patientWithVisit();
+    const payment = await pay(p, [p.drug.id, p.lab.id]);
+    await hisCall(`/api/integration/v1/his/bills/${p.drug.billNo}/execution`, { status: 'dispensed' });
+    const online = await t.api.post(`/api/v1/bill-payments/${payment.id}/refund`, {
+      token: p.token,
+      body: { billIds: [p.drug.id] },
+    });
+    expect(online.status).toBe(409);
+    expect(online.body).toMatchObject({ code: 'GO_TO_COUNTER', details: { reason: 'EXECUTED' } });
+
+    const first = await counterRefund(p.drug.billNo, { method: 'original' });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({ state: 'refunded', refundMethod: 'original' });
+    const again = await counterRefund(p.drug.billNo, { method: 'original' });
+    expect(again.status).toBe(200);
+    expect(again.body.refundId).toBe(first.body.refundId);
+    const money = await t.app.ctx.db.select().from(refunds).where(eq(refunds.orderId, payment.orderId));
+    expect(money).toEqual([expect.objectContaining({ amountFen: 3700, state: 'succeeded' })]);
+    const [row] = await t.app.ctx.db.select().from(bills).where(eq(bills.id, p.drug.id));
+    expect(row).toMatchObject({ state: 'refunded', refundMethod: 'original', refundId: first.body.refundId });
+    // the lab bill of the same payment is untouched
+    const [lab] = await t.app.ctx.db.select().from(bills).where(eq(bills.id, p.lab.id));
+    expect(lab).toMatchObject({ state: 'confirmed', refundMethod: null });
+  });
+
+  it('a cash refund at the counter is recorded without moving money on the platform', async () => {
+    const p = await patientWithVisit();
+    const payment = await pay(p, [p.lab.id]);
+    const res = await counterRefund(p.lab.billNo, { method: 'cash' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ state: 'refunded', refundMethod: 'cash', refundId: null });
+    const money = await t.app.ctx.db.select().from(refunds).where(eq(refunds.orderId, payment.orderId));
+    expect(money).toEqual([]);
+    // refunded at the counter: no second refund online
+    const online = await t.api.post(`/api/v1/bill-payments/${payment.id}/refund`, {
+      token: p.token,
+      body: { billIds: [p.lab.id] },
+    });
+    expect(online.status).toBe(409);
+    expect(online.body.code).toBe('BILL_ALREADY_REFUNDED');
+  });
+
+  it('an unpaid or unknown bill, or bad input, is refused and nothing changes', async () => {
+    const p = await patientWithVisit();
+    const unpaid = await counterRefund(p.drug.billNo, { method: 'cash' });
+    expect(unpaid.status).toBe(409);
+    expect(unpaid.body.code).toBe('BILL_NOT_PAID');
+    const unknown = await counterRefund('NO-SUCH-BILL', { method: 'cash' });
+    expect(unknown.status).toBe(404);
+    const bad = await counterRefund(p.drug.billNo, { method: 'cheque' });
+    expect(bad.status).toBe(400);
+    const [row] = await t.app.ctx.db.select().from(bills).where(eq(bills.id, p.drug.id));
+    expect(row).toMatchObject({ state: 'pending', refundMethod: null });
+  });
+});
