@@ -382,9 +382,11 @@ describe('staff console: reports knowledge base and finance lists (issue 4)', ()
       .poll(() => page.locator('.ant-drawer-body').innerText(), { timeout: 30_000 })
       .toMatch(/退款成功/);
     await page.locator('.ant-drawer-close').click();
+    await page.locator('.ant-drawer-content').waitFor({ state: 'hidden' });
 
     // Resolving needs a note; then it leaves the open list.
     await page.getByTestId(`abnormal-resolve-${late.orderNo}`).click();
+    await page.getByTestId('abnormal-resolve-note').waitFor();
     await page.getByTestId('abnormal-resolve-confirm').click();
     await page.locator('.ant-form-item-explain-error').first().waitFor();
     expect(await abnormal.count()).toBe(1);
