@@ -9,110 +9,31 @@ import { auditLog } from '../../platform/schema.js';
 import { SandboxHis } from '../../integrations/his/index.js';
 import { newPatient, payAtSandbox } from '../registration/test-helpers.js';
 import { bills } from './schema.js';
+import {
+  openHisChannel,
+  patientWithVisit as sharedPatientWithVisit,
+  payBills,
+  type HisCall,
+} from './test-helpers.js';
 import { WRITEBACK_SWEEP_JOB } from './service.js';
 
 // The finance console's outpatient bill search and detail (issue 4).
 let t: TestApp;
 let finance: { token: string; id: string };
 let doctor: { token: string; id: string };
-let his: { appId: string; secret: string };
+let hisCall: HisCall;
 const sandboxHis = new SandboxHis();
 
 beforeAll(async () => {
   t = await createTestApp({ adapters: { his: sandboxHis } });
-  const admin = await loginStaff(t, 'admin');
   finance = await loginStaff(t, 'finance');
   doctor = await loginStaff(t, 'doctor');
-  const res = await t.api.post('/api/v1/admin/channels', {
-    token: admin.token,
-    body: {
-      code: `his-${randomBytes(3).toString('hex')}`,
-      name: '院内 HIS',
-      kind: 'his_counter',
-      allowedOperations: ['his.visits.push', 'his.bills.push', 'his.execution.push'],
-    },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  his = { appId: res.body.appId, secret: res.body.secret };
+  hisCall = await openHisChannel(t);
 });
 afterAll(async () => t?.close());
 
-async function hisCall(path: string, body: unknown) {
-  const raw = JSON.stringify(body);
-  const headers = signIntegrationRequest({
-    appId: his.appId,
-    secret: his.secret,
-    method: 'POST',
-    path,
-    body: raw,
-    timestamp: Math.floor(t.clock.now().getTime() / 1000),
-    nonce: randomBytes(12).toString('hex'),
-  });
-  return t.api.post(path, { headers, rawBody: raw });
-}
-
-let seq = 0;
-/** A verified patient with one visit: a drug bill and a lab bill. */
-async function patientWithVisit() {
-  const p = await newPatient(t);
-  const rec = await getPatientById(t.app.ctx, p.patientId);
-  const visitNo = `SV${Date.now()}${++seq}`;
-  const opened = await hisCall('/api/integration/v1/his/visits', {
-    visitNo,
-    visitDate: '2026-11-23',
-    departmentName: '内科',
-    doctorName: '李医生',
-    patient: { name: rec.name, idNumber: rec.idNumber },
-  });
-  expect(opened.status, JSON.stringify(opened.body)).toBe(200);
-  const pushed = await hisCall('/api/integration/v1/his/bills', {
-    visitNo,
-    bills: [
-      {
-        billNo: `RX${visitNo}`,
-        kind: 'prescription',
-        title: '西药处方',
-        execDepartment: '西药房',
-        execLocation: '门诊楼1F 2号窗口',
-        items: [
-          {
-            code: 'Y001',
-            name: '阿莫西林胶囊',
-            unit: '盒',
-            quantity: 2,
-            unitPriceFen: 1850,
-            amountFen: 3700,
-          },
-        ],
-      },
-      {
-        billNo: `LB${visitNo}`,
-        kind: 'lab',
-        title: '检验申请单',
-        execDepartment: '检验科',
-        execLocation: '门诊楼3F',
-        items: [
-          { code: 'J001', name: '血常规', unit: '次', quantity: 1, unitPriceFen: 2500, amountFen: 2500 },
-        ],
-      },
-    ],
-  });
-  expect(pushed.status, JSON.stringify(pushed.body)).toBe(200);
-  const list = await t.api.get(`/api/v1/bills?patientId=${p.patientId}`, { token: p.token });
-  const drug = list.body.items.find((b: any) => b.kind === 'prescription');
-  const lab = list.body.items.find((b: any) => b.kind === 'lab');
-  return { ...p, name: rec.name, visitNo, drug, lab };
-}
-
-async function pay(p: { token: string; patientId: string }, billIds: string[]) {
-  const start = await t.api.post('/api/v1/bill-payments', {
-    token: p.token,
-    body: { patientId: p.patientId, billIds, idempotencyKey: `k-${randomBytes(6).toString('hex')}` },
-  });
-  expect(start.status, JSON.stringify(start.body)).toBe(201);
-  await payAtSandbox(t, p.token, start.body.orderId, start.body.orderNo);
-  return start.body;
-}
+const patientWithVisit = () => sharedPatientWithVisit(t, hisCall);
+const pay = (p: { token: string; patientId: string }, billIds: string[]) => payBills(t, p, billIds);
 
 async function auditRows(action: string, objectId?: string) {
   return t.app.ctx.db
