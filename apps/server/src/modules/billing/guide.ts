@@ -1,15 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { and, asc, desc, eq, inArray, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
 import { maskName } from '../../platform/pii.js';
-import {
-  blindIndexOf,
-  findAccountPatientsByPerson,
-  getPatientById,
-  getPatientForAccount,
-  type PatientRecord,
-} from '../identity/service.js';
+import { getPatientById, getPatientForAccount, type PatientRecord } from '../identity/service.js';
+import { ownerOfRecord, personFilter } from './service.js';
 import { bills, hisVisits, type BillKind, type ExecutionStatus } from './schema.js';
 
 /**
@@ -33,23 +28,6 @@ const badGuideCode = () =>
 
 /** How long a guide code shown on the phone stays valid. */
 const GUIDE_CODE_TTL_MS = 10 * 60_000;
-
-function ofPerson(ctx: AppContext, p: PatientRecord) {
-  const idx = eq(hisVisits.patientIdx, blindIndexOf(ctx, p.idNumber));
-  return p.visitCardNo ? or(idx, eq(hisVisits.visitCardNo, p.visitCardNo)) : idx;
-}
-
-function billsOfPerson(ctx: AppContext, p: PatientRecord) {
-  const idx = eq(bills.patientIdx, blindIndexOf(ctx, p.idNumber));
-  return p.visitCardNo ? or(idx, eq(bills.visitCardNo, p.visitCardNo)) : idx;
-}
-
-function visitBelongsTo(ctx: AppContext, v: VisitRow, p: PatientRecord) {
-  return (
-    p.verified &&
-    (v.patientIdx === blindIndexOf(ctx, p.idNumber) || (!!p.visitCardNo && v.visitCardNo === p.visitCardNo))
-  );
-}
 
 // ---------------------------------------------------------------------------------------------
 // GUIDE-08 / GUIDE-09: visits and what to do next
@@ -119,7 +97,7 @@ export async function listVisits(ctx: AppContext, accountId: string, patientId: 
   const visits = await ctx.db
     .select()
     .from(hisVisits)
-    .where(ofPerson(ctx, p))
+    .where(personFilter(ctx, p, hisVisits))
     .orderBy(desc(hisVisits.visitDate), desc(hisVisits.createdAt))
     .limit(200);
   if (!visits.length) return [];
@@ -145,16 +123,7 @@ export async function listVisits(ctx: AppContext, accountId: string, patientId: 
 export async function getVisit(ctx: AppContext, accountId: string, visitId: string) {
   const [v] = await ctx.db.select().from(hisVisits).where(eq(hisVisits.id, visitId));
   if (!v) throw visitNotFound();
-  const candidates = await findAccountPatientsByPerson(ctx, accountId, {
-    idNumberIdx: v.patientIdx,
-    visitCardNo: v.visitCardNo,
-  });
-  let owner: PatientRecord | undefined;
-  for (const id of candidates) {
-    const p = await getPatientForAccount(ctx, accountId, id, { requireConsent: true }).catch(() => undefined);
-    if (p && visitBelongsTo(ctx, v, p)) owner = p;
-  }
-  if (!owner) throw visitNotFound();
+  const owner = await ownerOfRecord(ctx, accountId, v, visitNotFound);
   const rows = await ctx.db
     .select()
     .from(bills)
@@ -252,7 +221,7 @@ export async function scanForExecution(
   const rows = await ctx.db
     .select()
     .from(bills)
-    .where(and(billsOfPerson(ctx, p), eq(bills.execDepartment, input.department.trim())))
+    .where(and(personFilter(ctx, p), eq(bills.execDepartment, input.department.trim())))
     .orderBy(desc(bills.billedAt), asc(bills.billNo));
   return {
     patient: {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lte, or, sql, type AnyColumn } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -261,31 +261,52 @@ async function livePayment(db: Tx | AppContext['db'], paymentId: string, now: Da
 // Patient side
 // ---------------------------------------------------------------------------------------------
 
-/** The bills of one person: by the ID number's blind index, or by the bound visit card. */
-function personFilter(ctx: AppContext, p: PatientRecord) {
-  const idx = eq(bills.patientIdx, blindIndexOf(ctx, p.idNumber));
-  return p.visitCardNo ? or(idx, eq(bills.visitCardNo, p.visitCardNo)) : idx;
+/** An HIS record (a bill or a visit) names its person by the ID number's blind index or the visit card. */
+type PersonRef = { patientIdx: string | null; visitCardNo: string | null };
+
+/**
+ * The rows of one person in a table of HIS records (bills, visits): by the ID number's blind
+ * index, or by the bound visit card.
+ */
+export function personFilter(
+  ctx: AppContext,
+  p: PatientRecord,
+  cols: { patientIdx: AnyColumn; visitCardNo: AnyColumn } = bills,
+) {
+  const idx = eq(cols.patientIdx, blindIndexOf(ctx, p.idNumber));
+  return p.visitCardNo ? or(idx, eq(cols.visitCardNo, p.visitCardNo)) : idx;
 }
 
-function belongsTo(ctx: AppContext, b: BillRow, p: PatientRecord) {
+function belongsTo(ctx: AppContext, r: PersonRef, p: PatientRecord) {
   return (
     p.verified &&
-    (b.patientIdx === blindIndexOf(ctx, p.idNumber) || (!!p.visitCardNo && b.visitCardNo === p.visitCardNo))
+    (r.patientIdx === blindIndexOf(ctx, p.idNumber) || (!!p.visitCardNo && r.visitCardNo === p.visitCardNo))
   );
 }
 
-/** Which of my patients (with consent) a bill belongs to; anything else is the same 404. */
-async function ownerOfBill(ctx: AppContext, accountId: string, b: BillRow): Promise<PatientRecord> {
+/**
+ * Which of my patients (with consent) an HIS record belongs to; anything else is `notFound` (the
+ * same 404 as a record that does not exist).
+ */
+export async function ownerOfRecord(
+  ctx: AppContext,
+  accountId: string,
+  r: PersonRef,
+  notFound: () => Error,
+): Promise<PatientRecord> {
   const candidates = await findAccountPatientsByPerson(ctx, accountId, {
-    idNumberIdx: b.patientIdx,
-    visitCardNo: b.visitCardNo,
+    idNumberIdx: r.patientIdx,
+    visitCardNo: r.visitCardNo,
   });
   for (const id of candidates) {
     const p = await getPatientForAccount(ctx, accountId, id, { requireConsent: true }).catch(() => undefined);
-    if (p && belongsTo(ctx, b, p)) return p;
+    if (p && belongsTo(ctx, r, p)) return p;
   }
-  throw billNotFound();
+  throw notFound();
 }
+
+const ownerOfBill = (ctx: AppContext, accountId: string, b: BillRow) =>
+  ownerOfRecord(ctx, accountId, b, billNotFound);
 
 export type BillFilter = 'pending' | 'paid' | 'refunded' | 'all';
 

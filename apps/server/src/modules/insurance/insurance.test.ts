@@ -8,7 +8,6 @@ import { addPatient, loginPatient } from '../../testing/patients.js';
 import { makeResidentId } from '../../testing/id-numbers.js';
 import { SandboxHis } from '../../integrations/his/index.js';
 import { SandboxInsurance } from '../../integrations/insurance/index.js';
-import { signIntegrationRequest } from '../gateway/signing.js';
 import { getPatientById } from '../identity/service.js';
 import { paymentOrders, refunds } from '../payments/schema.js';
 import { RECONCILE_JOB } from '../payments/service.js';
@@ -22,45 +21,21 @@ import { billPayments, bills } from '../billing/schema.js';
 import { WRITEBACK_SWEEP_JOB } from '../billing/service.js';
 import { insuranceCredentials, insuranceSettlements } from './schema.js';
 import { INSURANCE_SWEEP_JOB } from './service.js';
+import { openHisChannel, type HisCall } from '../billing/test-helpers.js';
 import { einvoices } from '../invoicing/schema.js';
 import { ISSUE_JOB as EINVOICE_ISSUE_JOB, SWEEP_JOB as EINVOICE_SWEEP_JOB } from '../invoicing/service.js';
 
 // The test clock starts at 2026-11-23 09:00 in Shanghai.
 let t: TestApp;
-let his: { appId: string; secret: string };
+let hisCall: HisCall;
 const sandboxHis = new SandboxHis();
 const insurance = new SandboxInsurance();
 
 beforeAll(async () => {
   t = await createTestApp({ adapters: { his: sandboxHis, insurance } });
-  const admin = await loginStaff(t, 'admin');
-  const res = await t.api.post('/api/v1/admin/channels', {
-    token: admin.token,
-    body: {
-      code: `his-${randomBytes(3).toString('hex')}`,
-      name: '院内 HIS',
-      kind: 'his_counter',
-      allowedOperations: ['his.visits.push', 'his.bills.push', 'his.execution.push'],
-    },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  his = { appId: res.body.appId, secret: res.body.secret };
+  hisCall = await openHisChannel(t);
 });
 afterAll(async () => t?.close());
-
-async function hisCall(path: string, body: unknown) {
-  const raw = JSON.stringify(body);
-  const headers = signIntegrationRequest({
-    appId: his.appId,
-    secret: his.secret,
-    method: 'POST',
-    path,
-    body: raw,
-    timestamp: Math.floor(t.clock.now().getTime() / 1000),
-    nonce: randomBytes(12).toString('hex'),
-  });
-  return t.api.post(path, { headers, rawBody: raw });
-}
 
 interface Insured {
   token: string;
