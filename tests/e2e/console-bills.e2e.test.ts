@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { desktop, launch, snap } from './support/browser.js';
-import { hospitalDay, integrationChannel, patientWithSelf } from './support/api.js';
+import { hisBill, integrationChannel, patientWithSelf, pushVisit } from './support/api.js';
 
 // The finance console's outpatient bills page: search by visit number, masked name, detail drawer.
 
@@ -16,31 +16,12 @@ describe('staff console: outpatient bills', () => {
     const his = await integrationChannel(['his.visits.push', 'his.bills.push']);
     const me = await patientWithSelf('孙丽华');
     const visitNo = `CB${Date.now()}`;
-    await his.push('/api/integration/v1/his/visits', {
-      visitNo,
-      visitDate: hospitalDay(),
-      departmentName: '内科',
-      patient: { name: me.name, idNumber: me.idNumber },
-    });
-    await his.push('/api/integration/v1/his/bills', {
-      visitNo,
+    await pushVisit(his, me, visitNo, {
       bills: [
-        {
-          billNo: `RX${visitNo}`,
-          kind: 'prescription',
-          title: '西药处方',
-          execDepartment: '西药房',
-          execLocation: '门诊楼1F',
-          items: [{ code: 'Y1', name: '阿莫西林胶囊', quantity: 2, unitPriceFen: 1850, amountFen: 3700 }],
-        },
-        {
-          billNo: `LB${visitNo}`,
-          kind: 'lab',
-          title: '检验申请单',
-          execDepartment: '检验科',
-          execLocation: '门诊楼3F',
-          items: [{ code: 'J1', name: '血常规', quantity: 1, unitPriceFen: 2500, amountFen: 2500 }],
-        },
+        hisBill('prescription', `RX${visitNo}`, [
+          { code: 'Y1', name: '阿莫西林胶囊', quantity: 2, unitPriceFen: 1850 },
+        ]),
+        hisBill('lab', `LB${visitNo}`, [{ code: 'J1', name: '血常规', quantity: 1, unitPriceFen: 2500 }]),
       ],
     });
 

@@ -6,10 +6,12 @@ import {
   api,
   bookAndPay,
   findBookableSchedule,
+  hisBill,
   hospitalDay,
   integrationChannel,
   patientSession,
   patientWithSelf,
+  pushVisit,
 } from './support/api.js';
 
 let browser: Browser;
@@ -420,34 +422,13 @@ describe('staff console: reports knowledge base and finance lists (issue 4)', ()
     const his = await integrationChannel(['his.visits.push', 'his.bills.push']);
     const me = await patientWithSelf('钱多多');
     const visitNo = `V${Date.now()}`;
-    await his.push('/api/integration/v1/his/visits', {
-      visitNo,
-      visitDate: hospitalDay(),
-      departmentName: '内科',
-      doctorName: '李医生',
-      patient: { name: me.name, idNumber: me.idNumber },
-    });
     const billNo = `RX${visitNo}`;
-    await his.push('/api/integration/v1/his/bills', {
-      visitNo,
+    await pushVisit(his, me, visitNo, {
+      doctorName: '李医生',
       bills: [
-        {
-          billNo,
-          kind: 'prescription',
-          title: '西药处方',
-          execDepartment: '西药房',
-          execLocation: '门诊楼1F 2号窗口',
-          items: [
-            {
-              code: 'Y001',
-              name: '阿莫西林胶囊',
-              unit: '盒',
-              quantity: 2,
-              unitPriceFen: 1850,
-              amountFen: 3700,
-            },
-          ],
-        },
+        hisBill('prescription', billNo, [
+          { code: 'Y001', name: '阿莫西林胶囊', unit: '盒', quantity: 2, unitPriceFen: 1850 },
+        ]),
       ],
     });
     const bills = await api<any>('GET', `/api/v1/bills?patientId=${me.patientId}`, { token: me.token });
@@ -512,34 +493,14 @@ describe('staff console: reports knowledge base and finance lists (issue 4)', ()
     const his = await integrationChannel(['his.visits.push', 'his.bills.push']);
     const me = await patientWithSelf('郑秀英');
     const visitNo = `V${Date.now()}`;
-    await his.push('/api/integration/v1/his/visits', {
-      visitNo,
-      visitDate: hospitalDay(),
+    const billNo = `LB${visitNo}`;
+    await pushVisit(his, me, visitNo, {
       departmentName: '内分泌科',
       doctorName: '陈医生',
-      patient: { name: me.name, idNumber: me.idNumber },
-    });
-    const billNo = `LB${visitNo}`;
-    await his.push('/api/integration/v1/his/bills', {
-      visitNo,
       bills: [
-        {
-          billNo,
-          kind: 'lab',
-          title: '检验申请单',
-          execDepartment: '检验科',
-          execLocation: '门诊楼3F',
-          items: [
-            {
-              code: 'J010',
-              name: '糖化血红蛋白',
-              unit: '次',
-              quantity: 1,
-              unitPriceFen: 6000,
-              amountFen: 6000,
-            },
-          ],
-        },
+        hisBill('lab', billNo, [
+          { code: 'J010', name: '糖化血红蛋白', unit: '次', quantity: 1, unitPriceFen: 6000 },
+        ]),
       ],
     });
     const { authCode } = await api<any>('POST', '/api/v1/insurance/sandbox/auth-code', {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { api, hospitalDay, integrationChannel, patientWithSelf } from './support/api.js';
+import { api, hisBill, hospitalDay, integrationChannel, patientWithSelf, pushVisit } from './support/api.js';
+import type { IntegrationChannel } from './support/api.js';
 import { launch, phone, snap } from './support/browser.js';
 
 // Issue 4 in the browser: outpatient bills pushed by the HIS and paid on the phone (with the
@@ -9,7 +10,7 @@ import { launch, phone, snap } from './support/browser.js';
 // systems call the signed integration API of the running demo server.
 
 let browser: Browser;
-let his: Awaited<ReturnType<typeof integrationChannel>>;
+let his: IntegrationChannel;
 beforeAll(async () => {
   browser = await launch();
   his = await integrationChannel([
@@ -46,53 +47,18 @@ describe('issue 4 on the patient H5', () => {
   it('a patient pays two HIS bills at once, sees the receipt and where to go, downloads the e-invoice PDF, and is sent to the counter for a dispensed drug', async () => {
     const me = await patientWithSelf('赵建国');
     const visitNo = `V${Date.now()}`;
-    await his.push('/api/integration/v1/his/visits', {
-      visitNo,
-      visitDate: hospitalDay(),
-      departmentName: '内科',
-      doctorName: '李医生',
-      patient: { name: me.name, idNumber: me.idNumber },
-    });
     const drugNo = `RX${visitNo}`;
     const labNo = `LB${visitNo}`;
-    await his.push('/api/integration/v1/his/bills', {
-      visitNo,
+    await pushVisit(his, me, visitNo, {
+      doctorName: '李医生',
       bills: [
-        {
-          billNo: drugNo,
-          kind: 'prescription',
-          title: '西药处方',
-          execDepartment: '西药房',
-          execLocation: '门诊楼1F 2号窗口',
-          items: [
-            {
-              code: 'Y001',
-              name: '阿莫西林胶囊',
-              unit: '盒',
-              quantity: 2,
-              unitPriceFen: 1850,
-              amountFen: 3700,
-            },
-            {
-              code: 'Y002',
-              name: '布洛芬缓释胶囊',
-              unit: '盒',
-              quantity: 1,
-              unitPriceFen: 2300,
-              amountFen: 2300,
-            },
-          ],
-        },
-        {
-          billNo: labNo,
-          kind: 'lab',
-          title: '检验申请单',
-          execDepartment: '检验科',
-          execLocation: '门诊楼3F',
-          items: [
-            { code: 'J001', name: '血常规', unit: '次', quantity: 1, unitPriceFen: 2500, amountFen: 2500 },
-          ],
-        },
+        hisBill('prescription', drugNo, [
+          { code: 'Y001', name: '阿莫西林胶囊', unit: '盒', quantity: 2, unitPriceFen: 1850 },
+          { code: 'Y002', name: '布洛芬缓释胶囊', unit: '盒', quantity: 1, unitPriceFen: 2300 },
+        ]),
+        hisBill('lab', labNo, [
+          { code: 'J001', name: '血常规', unit: '次', quantity: 1, unitPriceFen: 2500 },
+        ]),
       ],
     });
 
@@ -410,33 +376,12 @@ describe('issue 4 on the patient H5', () => {
   it('a patient activates the insurance e-credential and pays a bill with the pooled fund and the cash part at the cashier', async () => {
     const me = await patientWithSelf('周永康');
     const visitNo = `VI${Date.now()}`;
-    await his.push('/api/integration/v1/his/visits', {
-      visitNo,
-      visitDate: hospitalDay(),
-      departmentName: '内科',
-      patient: { name: me.name, idNumber: me.idNumber },
-    });
     const billNo = `RXI${visitNo}`;
-    await his.push('/api/integration/v1/his/bills', {
-      visitNo,
+    await pushVisit(his, me, visitNo, {
       bills: [
-        {
-          billNo,
-          kind: 'prescription',
-          title: '西药处方',
-          execDepartment: '西药房',
-          execLocation: '门诊楼1F 2号窗口',
-          items: [
-            {
-              code: 'Y003',
-              name: '二甲双胍片',
-              unit: '盒',
-              quantity: 4,
-              unitPriceFen: 2500,
-              amountFen: 10000,
-            },
-          ],
-        },
+        hisBill('prescription', billNo, [
+          { code: 'Y003', name: '二甲双胍片', unit: '盒', quantity: 4, unitPriceFen: 2500 },
+        ]),
       ],
     });
 
@@ -521,26 +466,12 @@ describe('issue 4 on the patient H5', () => {
   it('a patient with credit care pays a bill later and settles everything owed in one payment', async () => {
     const me = await patientWithSelf('郑海燕');
     const visitNo = `VC${Date.now()}`;
-    await his.push('/api/integration/v1/his/visits', {
-      visitNo,
-      visitDate: hospitalDay(),
-      departmentName: '内科',
-      patient: { name: me.name, idNumber: me.idNumber },
-    });
     const billNo = `LBC${visitNo}`;
-    await his.push('/api/integration/v1/his/bills', {
-      visitNo,
+    await pushVisit(his, me, visitNo, {
       bills: [
-        {
-          billNo,
-          kind: 'lab',
-          title: '检验申请单',
-          execDepartment: '检验科',
-          execLocation: '门诊楼3F',
-          items: [
-            { code: 'J002', name: '肝功能', unit: '次', quantity: 1, unitPriceFen: 6800, amountFen: 6800 },
-          ],
-        },
+        hisBill('lab', billNo, [
+          { code: 'J002', name: '肝功能', unit: '次', quantity: 1, unitPriceFen: 6800 },
+        ]),
       ],
     });
 
@@ -593,12 +524,7 @@ describe('issue 4 on the patient H5', () => {
   it('a patient fills allergies and family history in the health record, saves, reloads and still sees them with the visit records', async () => {
     const me = await patientWithSelf('孙丽华');
     const visitNo = `VH${Date.now()}`;
-    await his.push('/api/integration/v1/his/visits', {
-      visitNo,
-      visitDate: hospitalDay(),
-      departmentName: '心内科',
-      patient: { name: me.name, idNumber: me.idNumber },
-    });
+    await pushVisit(his, me, visitNo, { departmentName: '心内科' });
 
     const { page, close } = await openAs(me);
     await page.goto(`/health-record?patient=${me.patientId}`);

@@ -4,17 +4,19 @@ import {
   api,
   bookAndPay,
   findBookableSchedule,
-  hospitalDay,
+  hisBill,
   integrationChannel,
   patientWithSelf,
+  pushVisit,
 } from './support/api.js';
+import type { IntegrationChannel } from './support/api.js';
 import { launch, phone, snap } from './support/browser.js';
 
 // PAY-07 我的缴费 / 交易记录 in the browser: a paid registration and an outpatient bill payment
 // started but not finished, each under its tab with its business label.
 
 let browser: Browser;
-let his: Awaited<ReturnType<typeof integrationChannel>>;
+let his: IntegrationChannel;
 beforeAll(async () => {
   browser = await launch();
   his = await integrationChannel(['his.visits.push', 'his.bills.push']);
@@ -28,23 +30,11 @@ describe('my payments on the patient H5', () => {
     const reg = await bookAndPay(me.token, me.patientId, schedule, segment);
 
     const visitNo = `MP${Date.now()}`;
-    await his.push('/api/integration/v1/his/visits', {
-      visitNo,
-      visitDate: hospitalDay(),
-      departmentName: '内科',
-      patient: { name: me.name, idNumber: me.idNumber },
-    });
-    await his.push('/api/integration/v1/his/bills', {
-      visitNo,
+    await pushVisit(his, me, visitNo, {
       bills: [
-        {
-          billNo: `RX${visitNo}`,
-          kind: 'prescription',
-          title: '西药处方',
-          execDepartment: '西药房',
-          execLocation: '门诊楼1F',
-          items: [{ code: 'Y1', name: '阿莫西林胶囊', quantity: 1, unitPriceFen: 1850, amountFen: 1850 }],
-        },
+        hisBill('prescription', `RX${visitNo}`, [
+          { code: 'Y1', name: '阿莫西林胶囊', quantity: 1, unitPriceFen: 1850 },
+        ]),
       ],
     });
     const bills = await api('GET', `/api/v1/bills?patientId=${me.patientId}`, { token: me.token });

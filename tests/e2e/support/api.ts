@@ -135,6 +135,51 @@ export async function integrationChannel(operations: string[], kind = 'his_count
   return { code, appId: ch.appId as string, push };
 }
 
+export type IntegrationChannel = Awaited<ReturnType<typeof integrationChannel>>;
+
+/** One line of an outpatient bill; its amount is quantity × unit price unless given. */
+export type HisBillItem = {
+  code: string;
+  name: string;
+  unit?: string;
+  quantity: number;
+  unitPriceFen: number;
+  amountFen?: number;
+};
+
+const BILL_PLACES = {
+  prescription: { title: '西药处方', execDepartment: '西药房', execLocation: '门诊楼1F 2号窗口' },
+  lab: { title: '检验申请单', execDepartment: '检验科', execLocation: '门诊楼3F' },
+} as const;
+
+/** An outpatient bill as the HIS pushes it: a prescription is dispensed at the western pharmacy, a lab order done at the lab. */
+export const hisBill = (kind: keyof typeof BILL_PLACES, billNo: string, items: HisBillItem[]) => ({
+  billNo,
+  kind,
+  ...BILL_PLACES[kind],
+  items: items.map((i) => ({ ...i, amountFen: i.amountFen ?? i.quantity * i.unitPriceFen })),
+});
+
+/**
+ * The HIS reports today's outpatient visit of the patient and then, if any, the visit's bills
+ * (two signed pushes, as the hospital's system sends them).
+ */
+export async function pushVisit(
+  his: IntegrationChannel,
+  patient: { name: string; idNumber: string },
+  visitNo: string,
+  opts: { departmentName?: string; doctorName?: string; bills?: ReturnType<typeof hisBill>[] } = {},
+) {
+  await his.push('/api/integration/v1/his/visits', {
+    visitNo,
+    visitDate: hospitalDay(),
+    departmentName: opts.departmentName ?? '内科',
+    ...(opts.doctorName ? { doctorName: opts.doctorName } : {}),
+    patient: { name: patient.name, idNumber: patient.idNumber },
+  });
+  if (opts.bills?.length) await his.push('/api/integration/v1/his/bills', { visitNo, bills: opts.bills });
+}
+
 /** A patient account (both tokens, for the browser's storage) with one verified family member "self". */
 export async function patientWithSelf(name = '赵建国') {
   const phone = uniquePhone();
