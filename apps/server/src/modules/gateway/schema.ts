@@ -11,6 +11,7 @@ export const INTEGRATION_OPERATIONS = [
   'his.admissions.push',
   'his.inpatient-charges.push',
   'his.discharge.push',
+  'his.discharge-reversal.push',
   'lis.reports.push',
   'pacs.reports.push',
   'his.visits.push',

@@ -29,6 +29,7 @@ import {
   pushDischarge,
   refundSurplus,
   registerInpatientTemplates,
+  reverseDischargeSettlement,
   retryHisDeposits,
   sendDailyLists,
   settlementPaid,
@@ -101,6 +102,7 @@ const ChargesPush = z
   .strict();
 
 const DischargePush = z.object({ dischargedAt: instant, totalCostFen: fen }).strict();
+const SettlementReversalPush = z.object({ reason: text(200) }).strict();
 
 export const inpatientModule: Module = {
   name: 'inpatient',
@@ -172,6 +174,22 @@ export const inpatientModule: Module = {
           async (req) => {
             channelOf(req);
             return pushDischarge(c, req.params.admissionNo, req.body);
+          },
+        );
+        r.post(
+          '/integration/v1/his/admissions/:admissionNo/settlement-reversal',
+          {
+            config: { integrationOperation: 'his.discharge-reversal.push' },
+            schema: {
+              tags: ['integration'],
+              summary: 'HIS 推送撤销出院结算（出院召回），原电子票据冲红（签名调用）',
+              params: z.object({ admissionNo: ref }).strict(),
+              body: SettlementReversalPush,
+            },
+          },
+          async (req) => {
+            channelOf(req);
+            return reverseDischargeSettlement(c, req.params.admissionNo, req.body);
           },
         );
       }),

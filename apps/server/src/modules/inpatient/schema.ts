@@ -11,7 +11,7 @@ import {
   timestamp,
 } from 'drizzle-orm/pg-core';
 
-// Mirrors migrations/0800_inpatient.sql.
+// Mirrors migrations/0800_inpatient.sql and 0970_inpatient_settlement_reversal.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const fen = (name: string) => bigint(name, { mode: 'number' });
 
@@ -51,6 +51,14 @@ export const inpatientAdmissions = pgTable('inpatient_admissions', {
   depositsFen: fen('deposits_fen').notNull().default(0),
   chargesFen: fen('charges_fen').notNull().default(0),
   lowBalanceAlerted: boolean('low_balance_alerted').notNull().default(false),
+  /** 0970: which settlement of the stay this is (a reversal by the HIS starts the next one) */
+  settlementGeneration: integer('settlement_generation').notNull().default(0),
+  /** 0970: remainder paid online at this generation's settlement */
+  settlementPaidFen: fen('settlement_paid_fen').notNull().default(0),
+  /** 0970: surplus refunded at this generation's settlement */
+  surplusRefundedFen: fen('surplus_refunded_fen').notNull().default(0),
+  settlementReversedAt: tz('settlement_reversed_at'),
+  settlementReversalReason: text('settlement_reversal_reason'),
   sourceChannelId: text('source_channel_id'),
   createdAt: tz('created_at').notNull(),
   updatedAt: tz('updated_at').notNull(),

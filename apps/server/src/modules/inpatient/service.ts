@@ -803,7 +803,7 @@ export async function paySettlement(ctx: AppContext, accountId: string, admissio
     amountFen: s.dueFen,
     subject: `出院结算补缴 ${adm.admissionNo}`,
     expiresAt: new Date(ctx.clock.now().getTime() + PAYMENT_MINUTES * 60_000),
-    idempotencyKey: `inpatient-settlement:${adm.id}:${accountId}:${s.dueFen}:${adm.depositsFen}`,
+    idempotencyKey: `inpatient-settlement:${adm.id}:${accountId}:${s.dueFen}:${adm.depositsFen}${generationSuffix(adm)}`,
   });
   return { settlement: s, paymentOrder: orderSummary(order) };
 }
@@ -812,7 +812,7 @@ export async function paySettlement(ctx: AppContext, accountId: string, admissio
 export async function settlementPaid(ctx: AppContext, order: PaymentOrderView): Promise<void> {
   const [adm] = await ctx.db
     .update(inpatientAdmissions)
-    .set({ settlementState: 'settled', updatedAt: ctx.clock.now() })
+    .set({ settlementState: 'settled', settlementPaidFen: order.amountFen, updatedAt: ctx.clock.now() })
     .where(
       and(
         eq(inpatientAdmissions.id, order.businessId),
@@ -876,7 +876,7 @@ export async function refundSurplus(ctx: AppContext, accountId: string, admissio
     await ctx.db.transaction(async (tx) => {
       const [claimed] = await tx
         .update(inpatientAdmissions)
-        .set({ settlementState: 'refunding', updatedAt: now })
+        .set({ settlementState: 'refunding', surplusRefundedFen: surplus, updatedAt: now })
         .where(and(eq(inpatientAdmissions.id, adm.id), eq(inpatientAdmissions.settlementState, 'open')))
         .returning();
       if (!claimed) return;
@@ -887,7 +887,7 @@ export async function refundSurplus(ctx: AppContext, accountId: string, admissio
           depositId: p.dep.id,
           paymentOrderId: p.dep.paymentOrderId!,
           amountFen: p.amountFen,
-          refundKey: `inpatient-surplus:${adm.id}:${p.dep.id}`,
+          refundKey: `inpatient-surplus:${adm.id}:${p.dep.id}${generationSuffix(adm)}`,
           createdAt: now,
         })),
       );
@@ -940,6 +940,87 @@ async function driveSurplusRefunds(ctx: AppContext, admissionId: string): Promis
     await inpatientHisOf(ctx)
       .recordSettlement({ admissionNo: adm.admissionNo, kind: 'refunded', amountFen: balanceOf(adm) })
       .catch((err) => ctx.log.warn({ err, admissionId }, 'HIS settlement write-back failed'));
+}
+
+/** Keys of a later settlement of the same stay differ from those of a reversed one. */
+const generationSuffix = (a: AdmissionRow) => (a.settlementGeneration ? `:s${a.settlementGeneration}` : '');
+
+/**
+ * INP-08: the HIS reverses a discharge (撤销出院结算, e.g. to recall the patient for a missed charge):
+ * the stay is open again and its next discharge starts a new settlement. What was paid at the
+ * reversed settlement stays with the stay as prepayment and a surplus already refunded leaves it, so
+ * no fen is lost or counted twice; the reversed settlement's e-invoice is red-lettered by invoicing.
+ * A repeated push changes nothing; a surplus refund still being requested must finish first.
+ */
+export async function reverseDischargeSettlement(
+  ctx: AppContext,
+  admissionNo: string,
+  input: { reason: string },
+) {
+  const now = ctx.clock.now();
+  const [adm] = await ctx.db
+    .select()
+    .from(inpatientAdmissions)
+    .where(eq(inpatientAdmissions.admissionNo, admissionNo));
+  if (!adm) throw admissionNotFound();
+  if (adm.state === 'admitted') {
+    if (adm.settlementReversedAt) return reversalView(adm, true);
+    throw conflict(
+      'ADMISSION_NOT_DISCHARGED',
+      '尚未出院，无可撤销的出院结算',
+      'The patient has not been discharged',
+    );
+  }
+  if (adm.settlementState === 'refunding')
+    throw conflict(
+      'SETTLEMENT_REFUND_IN_PROGRESS',
+      '预交金余额正在退还，完成后才能撤销出院结算',
+      'The surplus refund is still being requested; reverse the settlement after it completes',
+    );
+  const [row] = await ctx.db
+    .update(inpatientAdmissions)
+    .set({
+      state: 'admitted',
+      dischargedAt: null,
+      totalCostFen: null,
+      settlementState: 'none',
+      depositsFen: sql`${inpatientAdmissions.depositsFen} + ${inpatientAdmissions.settlementPaidFen} - ${inpatientAdmissions.surplusRefundedFen}`,
+      settlementPaidFen: 0,
+      surplusRefundedFen: 0,
+      settlementGeneration: sql`${inpatientAdmissions.settlementGeneration} + 1`,
+      settlementReversedAt: now,
+      settlementReversalReason: input.reason,
+      lowBalanceAlerted: false,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(inpatientAdmissions.id, adm.id),
+        eq(inpatientAdmissions.state, 'discharged'),
+        eq(inpatientAdmissions.settlementState, adm.settlementState),
+      ),
+    )
+    .returning();
+  if (!row)
+    throw conflict(
+      'SETTLEMENT_CHANGED',
+      '出院结算状态刚刚发生变化，请重试',
+      'The discharge settlement changed meanwhile; please retry',
+    );
+  return reversalView(row, false);
+}
+
+function reversalView(a: AdmissionRow, repeated: boolean) {
+  return {
+    admissionId: a.id,
+    state: a.state,
+    settlementState: a.settlementState,
+    settlementGeneration: a.settlementGeneration,
+    depositsFen: a.depositsFen,
+    chargesFen: a.chargesFen,
+    balanceFen: balanceOf(a),
+    repeated,
+  };
 }
 
 /** onRefundFinished of a deposit order: the settlement refund's final state. */

@@ -67,7 +67,7 @@ async function insertBlue(
     .insert(einvoices)
     .values({
       id,
-      requestKey: `${sourceType}:${sourceId}:blue:${n}`,
+      requestKey: `${sourceType}:${sourceId}:blue:${snap.version ?? n}`,
       serialNo: newBusinessNumber('EI', now),
       kind: 'blue',
       category: snap.category,
@@ -137,7 +137,7 @@ export async function attemptIssue(ctx: AppContext, invoiceId: string): Promise<
         ? {
             invoiceCode: original.invoiceCode!,
             invoiceNo: original.invoiceNo!,
-            reason: '线上退费 / refunded online',
+            reason: sourceOf(inv.sourceType).reversalReason ?? '线上退费 / refunded online',
           }
         : undefined,
     });

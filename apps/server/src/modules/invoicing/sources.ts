@@ -26,6 +26,11 @@ export interface InvoiceSnapshot {
   items: StoredItem[];
   /** paid partly by medical insurance: the split the medical invoice prints */
   insuranceSplit?: InsuranceSplit;
+  /**
+   * Which of a source's successive contents this is, when a source can be settled again after a
+   * reversal (an inpatient stay): it keys the blue invoice, so each content is invoiced once.
+   */
+  version?: string;
 }
 
 /**
@@ -47,6 +52,8 @@ export interface InvoiceSource {
   unrequested(ctx: AppContext, since: Date, limit: number): Promise<string[]>;
   /** sources with a part refunded since `since` that still have a live blue invoice */
   refundedSince(ctx: AppContext, since: Date, limit: number): Promise<string[]>;
+  /** why a red letter of this source is issued (printed on it); an online refund unless said */
+  reversalReason?: string;
 }
 
 /**
@@ -362,9 +369,14 @@ export const registrationSource: InvoiceSource = {
  * Inpatient stays (INP-07): once the discharge settlement is done (remainder paid, surplus deposit
  * refunded, or balanced) the stay's charges are invoiced in one 住院 invoice, a line per fee
  * category; a difference between the HIS's final total and the daily charges is its own line.
+ * The invoice covers the settled stay, not the deposits: a surplus refund keeps it (the settled total
+ * did not change), while a reversal of the settlement by the HIS (撤销出院结算) takes the settlement
+ * away, so its invoice is red-lettered and the next settlement gets a new one. Each settlement is its
+ * own part (`<admission id>` for the first, `<admission id>:s<n>` after n reversals).
  */
 export const inpatientSource: InvoiceSource = {
   category: 'inpatient',
+  reversalReason: '撤销出院结算 / discharge settlement reversed',
 
   async snapshot(ctx, admissionId) {
     const [adm] = await ctx.db
@@ -375,6 +387,7 @@ export const inpatientSource: InvoiceSource = {
     if (!['settled', 'refunded'].includes(adm.settlementState)) return undefined;
     const patient = await getPatientById(ctx, adm.resolvedPatientId).catch(() => undefined);
     if (!patient) return undefined;
+    const part = settlementPart(adm.id, adm.settlementGeneration);
     const lines = await ctx.db
       .select({
         name: sql<string>`coalesce(${inpatientCharges.category}, ${inpatientCharges.itemName})`,
@@ -387,7 +400,7 @@ export const inpatientSource: InvoiceSource = {
     const items: StoredItem[] = lines
       .filter((l) => Number(l.amountFen) !== 0)
       .map((l) => ({
-        part: adm.id,
+        part,
         name: l.name,
         unit: '项',
         quantity: 1,
@@ -398,7 +411,7 @@ export const inpatientSource: InvoiceSource = {
     const total = adm.totalCostFen ?? charged;
     if (total !== charged)
       items.push({
-        part: adm.id,
+        part,
         name: '出院结算调整',
         unit: '项',
         quantity: 1,
@@ -415,11 +428,20 @@ export const inpatientSource: InvoiceSource = {
       orderNo: null,
       paidAt: adm.dischargedAt ?? ctx.clock.now(),
       items,
+      version: adm.settlementGeneration ? `s${adm.settlementGeneration}` : undefined,
     };
   },
 
-  async refundedParts() {
-    return [];
+  /** a settlement is gone once the HIS reversed it (the stay has moved on to a later generation) */
+  async refundedParts(ctx, parts) {
+    if (!parts.length) return [];
+    const parsed = parts.map((p) => ({ p, ...parseSettlementPart(p) }));
+    const rows = await ctx.db
+      .select({ id: inpatientAdmissions.id, generation: inpatientAdmissions.settlementGeneration })
+      .from(inpatientAdmissions)
+      .where(inArray(inpatientAdmissions.id, [...new Set(parsed.map((x) => x.admissionId))]));
+    const current = new Map(rows.map((r) => [r.id, r.generation]));
+    return parsed.filter((x) => (current.get(x.admissionId) ?? 0) > x.generation).map((x) => x.p);
   },
 
   async printedParts() {
@@ -435,15 +457,35 @@ export const inpatientSource: InvoiceSource = {
       SELECT a.id FROM inpatient_admissions a
        WHERE a.state = 'discharged' AND a.settlement_state IN ('settled', 'refunded')
          AND a.resolved_patient_id IS NOT NULL AND a.updated_at >= ${since}
-         AND NOT EXISTS (SELECT 1 FROM einvoices e WHERE e.source_type = 'inpatient' AND e.source_id = a.id)
+         AND NOT EXISTS (SELECT 1 FROM einvoices e
+                          WHERE e.source_type = 'inpatient' AND e.source_id = a.id AND e.kind = 'blue'
+                            AND (CASE WHEN a.settlement_generation = 0 THEN a.id
+                                      ELSE a.id || ':s' || a.settlement_generation END) = ANY(e.source_parts))
        ORDER BY a.updated_at LIMIT ${limit}`);
     return rowsOf<{ id: string }>(r).map((x) => x.id);
   },
 
-  async refundedSince() {
-    return [];
+  async refundedSince(ctx, since, limit) {
+    const r = await ctx.db.execute<{ id: string }>(sql`
+      SELECT a.id FROM inpatient_admissions a
+       WHERE a.settlement_reversed_at >= ${since}
+         AND EXISTS (SELECT 1 FROM einvoices e
+                      WHERE e.source_type = 'inpatient' AND e.source_id = a.id AND e.kind = 'blue'
+                        AND e.reversed_by IS NULL AND e.state IN ('pending', 'issued', 'failed')
+                        AND NOT ((CASE WHEN a.settlement_generation = 0 THEN a.id
+                                       ELSE a.id || ':s' || a.settlement_generation END) = ANY(e.source_parts)))
+       LIMIT ${limit}`);
+    return rowsOf<{ id: string }>(r).map((x) => x.id);
   },
 };
+
+const settlementPart = (admissionId: string, generation: number) =>
+  generation ? `${admissionId}:s${generation}` : admissionId;
+
+function parseSettlementPart(part: string): { admissionId: string; generation: number } {
+  const m = /^(.*):s(\d+)$/.exec(part);
+  return m ? { admissionId: m[1], generation: Number(m[2]) } : { admissionId: part, generation: 0 };
+}
 
 export const SOURCES: Record<string, InvoiceSource> = {
   bill: billSource,
