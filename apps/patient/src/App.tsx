@@ -67,6 +67,9 @@ const visits = () => import('./pages/visits');
 const VisitsPage = page(visits, 'VisitsPage');
 const VisitPage = page(visits, 'VisitPage');
 const GuideSheetPage = page(visits, 'GuideSheetPage');
+const prescriptionPages = () => import('./pages/prescriptions');
+const PrescriptionsPage = page(prescriptionPages, 'PrescriptionsPage');
+const PrescriptionPage = page(prescriptionPages, 'PrescriptionPage');
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -148,6 +151,8 @@ function AppRoutes() {
       <Route path="/insurance" element={authed(<InsurancePage />)} />
       <Route path="/insurance/pay" element={authed(<InsurancePayPage />)} />
       <Route path="/insurance/secondary" element={authed(<SecondarySettlementPage />)} />
+      <Route path="/prescriptions" element={authed(<PrescriptionsPage />)} />
+      <Route path="/prescriptions/:id" element={authed(<PrescriptionPage />)} />
       <Route path="/insurance/settlements" element={authed(<InsuranceSettlementsPage />)} />
       <Route path="/insurance/settlements/:id" element={authed(<InsuranceSettlementPage />)} />
       <Route path="/visits" element={authed(<VisitsPage />)} />

@@ -386,6 +386,19 @@ export const serviceGroups: ServiceGroup[] = [
         '/insurance',
         ['绑定社保卡，查询余额与消费记录。', 'Bind a social-security card; see its balance and spending.'],
       ),
+      s(
+        'insurance-prescriptions',
+        '医保电子处方',
+        'Insurance e-prescriptions',
+        ['INS-16'],
+        <FillinOutline />,
+        PURPLE,
+        '/prescriptions',
+        [
+          '医保电子处方流转：选择本院药房或定点零售药店（含双通道药店）取药，医保直接结算。',
+          'Fill insurance e-prescriptions at the hospital or a designated retail pharmacy (dual-channel drugs too), settled by insurance.',
+        ],
+      ),
     ],
   },
   {

@@ -56,6 +56,7 @@ import type {
 
 export * from './client';
 export * from './types';
+export * from './prescriptions';
 
 /** Lists come as a bare array or as a page object; callers always get the items. */
 export function itemsOf<T>(data: T[] | Page<T> | { data?: T[] } | null | undefined): T[] {

@@ -1,5 +1,6 @@
 /** The H5's message catalogue: every UI string, Chinese first. */
 import { careMessages } from './messages-care';
+import { prescriptionMessages } from './messages-prescriptions';
 
 const m = (zh: string, en: string) => ({ zh, en });
 
@@ -332,6 +333,7 @@ export const messages = {
   tradeRefunded: m('已退款', 'Refunded'),
 
   ...careMessages,
+  ...prescriptionMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;
