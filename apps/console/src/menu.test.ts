@@ -13,6 +13,7 @@ describe('console menu', () => {
     expect(keys(['content.manage'])).toEqual(['indicators']);
     expect(keys(['exams.manage']).sort()).toEqual(['exam-bookings', 'exam-packages']);
     expect(keys(['patients.read'])).toEqual(['reports']);
+    expect(keys(['prescription.read'])).toEqual(['prescriptions']);
     expect(keys([])).toEqual([]);
     expect(keys(['*']).sort()).toEqual(EXTRA_MENUS.map((m) => m.key).sort());
   });

@@ -99,6 +99,14 @@ export const EXTRA_MENUS: ConsoleMenu[] = [
     path: '/services/indicators',
     permission: 'content.manage',
   },
+  {
+    key: 'prescriptions',
+    group: 'services',
+    zh: '医保电子处方',
+    en: 'Insurance e-prescriptions',
+    path: '/pharmacy/prescriptions',
+    permission: 'prescription.read',
+  },
 ];
 
 /** Every route the console knows, with the permission that opens it (mirrors the server catalogue). */
@@ -135,6 +143,7 @@ export const ROUTE_PERMISSIONS: Record<string, { path: string; permission?: stri
   'exam-packages': { path: '/services/exam-packages', permission: 'exams.manage' },
   'insurance-settlements': { path: '/payments/insurance-settlements', permission: 'payments.read' },
   'exam-bookings': { path: '/services/exam-bookings', permission: 'exams.manage' },
+  prescriptions: { path: '/pharmacy/prescriptions', permission: 'prescription.read' },
 };
 
 export function holds(permissions: string[], p?: string): boolean {

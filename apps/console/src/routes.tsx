@@ -39,6 +39,7 @@ import { IndicatorsPage } from './pages/operations/IndicatorsPage';
 import { ExamPackagesPage } from './pages/operations/ExamPackagesPage';
 import { ExamBookingsPage } from './pages/operations/ExamBookingsPage';
 import { ReportsPage } from './pages/operations/ReportsPage';
+import { PrescriptionsPage } from './pages/pharmacy/PrescriptionsPage';
 
 const PAGES: Record<string, ReactNode> = {
   dashboard: <DashboardPage />,
@@ -73,6 +74,7 @@ const PAGES: Record<string, ReactNode> = {
   'insurance-settlements': <InsuranceSettlementsPage />,
   'exam-bookings': <ExamBookingsPage />,
   reports: <ReportsPage />,
+  prescriptions: <PrescriptionsPage />,
 };
 
 function Guard({ permission, children }: { permission?: string; children: ReactNode }) {

@@ -1,0 +1,98 @@
+import { api, toPage, type Page, type Query } from './client';
+
+export type PrescriptionState =
+  | 'pending_upload'
+  | 'circulating'
+  | 'dispatched'
+  | 'at_hospital'
+  | 'dispensed'
+  | 'rejected'
+  | 'upload_failed'
+  | 'revoked'
+  | 'expired';
+
+export const PRESCRIPTION_STATES: PrescriptionState[] = [
+  'pending_upload',
+  'upload_failed',
+  'rejected',
+  'circulating',
+  'dispatched',
+  'at_hospital',
+  'dispensed',
+  'revoked',
+  'expired',
+];
+
+/** An insurance e-prescription (INS-16) the HIS pushed; the patient name comes masked. */
+export interface Prescription {
+  id: string;
+  patientId: string;
+  patientName: string;
+  hisRxNo: string;
+  kind: 'ordinary' | 'special_disease';
+  specialDisease: { code: string; name: string } | null;
+  doctorName: string;
+  departmentName: string;
+  issuedAt: string;
+  validUntil: string;
+  state: PrescriptionState;
+  itemCount: number;
+  totalFen: number;
+  dualChannel: boolean;
+  pharmacy?: { code: string; name: string } | null;
+}
+
+export interface PrescriptionEvent {
+  id?: string;
+  at: string;
+  kind: string;
+  actor: string;
+  detail?: Record<string, unknown> | null;
+}
+
+export interface PrescriptionDetail extends Prescription {
+  visitNo?: string | null;
+  diagnoses: { code: string; name: string }[];
+  items: {
+    drugCode: string;
+    name: string;
+    spec: string;
+    dosageForm?: string | null;
+    quantity: number;
+    unit: string;
+    unitPriceFen: number;
+    dose?: string | null;
+    frequency?: string | null;
+    route?: string | null;
+    days?: number | null;
+    dualChannel: boolean;
+  }[];
+  hiRxNo: string | null;
+  traceCode: string | null;
+  pickupCode?: string | null;
+  pharmacy?:
+    ({ code: string; name: string } & { address?: string; phone?: string; dualChannel?: boolean }) | null;
+  dispensed?: {
+    at: string;
+    pharmacyName: string;
+    totalFen: number;
+    fundFen: number;
+    accountFen: number;
+    cashFen: number;
+  } | null;
+  rejectReason?: string | null;
+  revokeReason?: string | null;
+  attempts?: number;
+  lastError?: string | null;
+  nextAttemptAt?: string | null;
+  events?: PrescriptionEvent[];
+}
+
+export const listPrescriptions = async (q: Query): Promise<Page<Prescription>> =>
+  toPage<Prescription>(await api.get('/staff/prescriptions', q));
+
+export const getPrescription = (id: string) => api.get<PrescriptionDetail>(`/staff/prescriptions/${id}`);
+
+/** an `upload_failed` prescription goes back to the upload queue (prescription.manage) */
+export const retryPrescriptionUpload = (id: string) =>
+  api.post<PrescriptionDetail>(`/staff/prescriptions/${id}/retry-upload`, {});
