@@ -58,6 +58,8 @@ const ConfigSchema = z.object({
   BILL_PAYMENT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   BILL_WRITEBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   BILL_REFUND_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(1),
+  /** MSG-04: an unpaid bill lapses at the end of its billing day; the patient is reminded this many hours before. */
+  BILL_PAY_REMINDER_HOURS_BEFORE_DAY_END: z.coerce.number().int().min(1).max(23).default(4),
   /** Medical insurance (INS): the insurance-platform adapter and its sandbox signing key; minutes a pre-settlement stays valid; minutes to pay the cash part of a mixed payment; secondary settlement window in hospital days (1 = the day of payment only). */
   INSURANCE_PROVIDER: z.enum(['sandbox']).default('sandbox'),
   INSURANCE_SANDBOX_SECRET: z.string().min(16).default('qingnang-sandbox-insurance-secret'),

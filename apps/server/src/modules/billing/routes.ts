@@ -8,6 +8,7 @@ import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/integration-api.js';
 import { registerBusinessHandler } from '../payments/service.js';
 import { registerBillingTemplates } from './templates.js';
+import { PAY_REMINDER_JOB, remindUnpaidBills } from './fee-messages.js';
 import { registerGuideRoutes } from './guide-routes.js';
 import { pushCounterRefund } from './counter.js';
 import { registerBillingStaffRoutes } from './staff-routes.js';
@@ -89,6 +90,9 @@ export const billingModule: Module = {
       onClosed: (c, order) => onBillPaymentClosed(c, order),
     });
     ctx.jobs.register(WRITEBACK_SWEEP_JOB, async () => writeBackSweep(ctx), { cron: '* * * * *' });
+    ctx.jobs.register(PAY_REMINDER_JOB, async () => void (await remindUnpaidBills(ctx)), {
+      cron: '*/10 * * * *',
+    });
 
     // ------------------------------------------------------------ HIS pushes (signed)
     await fastify.register(async (child) =>

@@ -1,4 +1,4 @@
-import { boolean, date, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, date, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 // Mirrors migrations/0700_billing.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -101,3 +101,15 @@ export const billWritebacks = pgTable('bill_writebacks', {
   createdAt: tz('created_at').notNull(),
   updatedAt: tz('updated_at').notNull(),
 });
+
+/** MSG-04 (migrations/0971_bill_fee_messages.sql): the new-fee message and the reminder, once per bill. */
+export const billFeeMessages = pgTable(
+  'bill_fee_messages',
+  {
+    billId: text('bill_id').notNull(),
+    kind: text('kind').$type<'new_fee' | 'reminder'>().notNull(),
+    recipients: integer('recipients').notNull(),
+    sentAt: tz('sent_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.billId, t.kind] })],
+);

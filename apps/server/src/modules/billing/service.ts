@@ -14,6 +14,7 @@ import {
   findAccountPatientsByPerson,
 } from '../identity/service.js';
 import { notify } from '../notifications/service.js';
+import { announceNewBills } from './fee-messages.js';
 import { paymentSettled } from '../invoicing/settled.js';
 import type { PaymentOrderView, RefundView } from '../payments/contract.js';
 import { createPaymentOrder, getPaymentOrder, openAbnormal, requestRefund } from '../payments/service.js';
@@ -139,6 +140,11 @@ export async function pushBills(ctx: AppContext, channel: Channel, visitNo: stri
   }
   const results: { billNo: string; billId: string; outcome: BillPushOutcome; state: string }[] = [];
   for (const b of input) results.push(await upsertBill(ctx, channel, visit, b));
+  // MSG-04: a new fee to pay, once per bill; a failure here never fails the push (the reminder follows)
+  await announceNewBills(
+    ctx,
+    results.filter((r) => r.outcome === 'created' || r.outcome === 'updated').map((r) => r.billId),
+  ).catch((err) => ctx.log.error({ err, visitNo }, 'new-fee messages failed'));
   return { visitNo, bills: results };
 }
 

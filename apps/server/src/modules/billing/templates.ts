@@ -27,6 +27,27 @@ export function registerBillingTemplates(): void {
       channels: ALL,
       link,
     },
+    // MSG-04. Data: patientName, title, amount (yuan), location, billId, patientId.
+    'bill.new-fee': {
+      category: 'payment',
+      title: { zh: '您有新的待缴费用', en: 'New fee to pay' },
+      body: {
+        zh: '{patientName}，您有一笔新的待缴费用：{title}，{amount} 元。可在线缴费，缴费后到{location}。',
+        en: '{patientName}, a new fee is due: {title}, {amount} yuan. Pay online, then go to {location}.',
+      },
+      channels: ALL,
+      link: '/bills?patientId={patientId}',
+    },
+    'bill.pay-reminder': {
+      category: 'payment',
+      title: { zh: '待缴费提醒', en: 'Fee still to pay' },
+      body: {
+        zh: '{patientName}，{title}（{amount} 元）尚未缴费，当日未缴将失效，请及时缴费。',
+        en: '{patientName}, {title} ({amount} yuan) is still unpaid and lapses at the end of today. Please pay in time.',
+      },
+      channels: ALL,
+      link: '/bills?patientId={patientId}',
+    },
     'bill.refunded': {
       category: 'payment',
       title: { zh: '门诊退费已受理', en: 'Bill refund accepted' },

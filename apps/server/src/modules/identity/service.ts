@@ -160,6 +160,25 @@ export async function findAccountPatientsByPerson(
   return rows.map((r) => r.id);
 }
 
+/**
+ * Every live patient record (any account) of a person named by an outside record, by the blind index
+ * of the ID number or by the visit card: whom to tell about it. Access is still each caller's check.
+ */
+export async function findPatientsByPerson(
+  ctx: AppContext,
+  person: { idNumberIdx?: string | null; visitCardNo?: string | null },
+): Promise<PatientRecord[]> {
+  const conds = [];
+  if (person.idNumberIdx) conds.push(eq(patients.idNumberIdx, person.idNumberIdx));
+  if (person.visitCardNo) conds.push(eq(patients.visitCardNo, person.visitCardNo.trim().toUpperCase()));
+  if (!conds.length) return [];
+  const rows = await ctx.db
+    .select()
+    .from(patients)
+    .where(and(isNull(patients.deletedAt), or(...conds)));
+  return rows.map((r) => toRecord(ctx, r));
+}
+
 export type PatientRemovalGuard = (ctx: AppContext, patient: PatientRecord) => Promise<void>;
 const removalGuards: PatientRemovalGuard[] = [];
 
