@@ -5,7 +5,7 @@ import { createTestApp, isPostgres, type TestApp } from '../../testing/harness.j
 import { startSession } from '../../platform/auth.js';
 import { loginStaff } from '../../testing/staff.js';
 import { SandboxCreditPlatform } from '../../integrations/credit/index.js';
-import { signIntegrationRequest } from '../gateway/signing.js';
+import { openHisChannel, type HisCall } from '../billing/test-helpers.js';
 import { getPatientById } from '../identity/service.js';
 import { paymentOrders, refunds } from '../payments/schema.js';
 import { bills } from '../billing/schema.js';
@@ -17,7 +17,7 @@ import { FRICTIONLESS_JOB, OVERDUE_JOB } from './service.js';
 
 // The test clock starts at 2026-11-23 09:00 in Shanghai. The sandbox grants 100.00 yuan of credit.
 let t: TestApp;
-let his: { appId: string; secret: string };
+let hisCall: HisCall;
 let adminToken: string;
 const platform = new SandboxCreditPlatform(10_000);
 
@@ -25,33 +25,9 @@ beforeAll(async () => {
   t = await createTestApp({ adapters: { credit: platform }, poolSize: 20 });
   const admin = await loginStaff(t, 'admin');
   adminToken = admin.token;
-  const res = await t.api.post('/api/v1/admin/channels', {
-    token: admin.token,
-    body: {
-      code: `his-${randomBytes(3).toString('hex')}`,
-      name: 'HIS',
-      kind: 'his_counter',
-      allowedOperations: ['his.visits.push', 'his.bills.push', 'his.execution.push'],
-    },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  his = { appId: res.body.appId, secret: res.body.secret };
+  hisCall = await openHisChannel(t);
 });
 afterAll(async () => t?.close());
-
-async function hisCall(path: string, body: unknown) {
-  const raw = JSON.stringify(body);
-  const headers = signIntegrationRequest({
-    appId: his.appId,
-    secret: his.secret,
-    method: 'POST',
-    path,
-    body: raw,
-    timestamp: Math.floor(t.clock.now().getTime() / 1000),
-    nonce: randomBytes(12).toString('hex'),
-  });
-  return t.api.post(path, { headers, rawBody: raw });
-}
 
 type P = { token: string; accountId: string; patientId: string };
 let seq = 0;

@@ -7,7 +7,7 @@ import { addPatient, loginPatient } from '../../testing/patients.js';
 import { makeResidentId } from '../../testing/id-numbers.js';
 import { SandboxExamSystem } from '../../integrations/exam-system/index.js';
 import type { AdapterOverrides } from '../../integrations/index.js';
-import { signIntegrationRequest } from '../gateway/signing.js';
+import { openChannel, type SignedCall } from '../../testing/channels.js';
 import { startSession } from '../../platform/auth.js';
 import { getPatientById } from '../identity/service.js';
 import { refunds } from '../payments/schema.js';
@@ -22,25 +22,18 @@ const START = '2026-11-23T01:00:00Z';
 let t: TestApp;
 let examSystem: SandboxExamSystem;
 let operator: { token: string; id: string };
-let channel: { appId: string; secret: string };
+/** A signed push as the exam system (or its LIS) makes it. */
+let signedPush: SignedCall;
 type Patient = { token: string; accountId: string; patientId: string };
 
 beforeAll(async () => {
   examSystem = new SandboxExamSystem();
   t = await createTestApp({ adapters: { examSystem } as AdapterOverrides });
   operator = await loginStaff(t, 'operator');
-  const admin = await loginStaff(t, 'admin');
-  const res = await t.api.post('/api/v1/admin/channels', {
-    token: admin.token,
-    body: {
-      code: `exam-${randomBytes(3).toString('hex')}`,
-      name: '体检系统',
-      kind: 'other',
-      allowedOperations: ['exam.bookings.push', 'lis.reports.push'],
-    },
+  signedPush = await openChannel(t, ['exam.bookings.push', 'lis.reports.push'], {
+    kind: 'other',
+    name: '体检系统',
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  channel = { appId: res.body.appId, secret: res.body.secret };
 });
 afterAll(async () => t.close());
 beforeEach(() => {
@@ -48,21 +41,6 @@ beforeEach(() => {
   examSystem.faults.unavailable = 0;
   examSystem.faults.refuse = false;
 });
-
-/** A signed push as the exam system (or its LIS) makes it. */
-async function signedPush(path: string, body: unknown) {
-  const raw = JSON.stringify(body);
-  const headers = signIntegrationRequest({
-    appId: channel.appId,
-    secret: channel.secret,
-    method: 'POST',
-    path,
-    body: raw,
-    timestamp: Math.floor(t.clock.now().getTime() / 1000),
-    nonce: randomBytes(12).toString('hex'),
-  });
-  return t.api.post(path, { headers, rawBody: raw });
-}
 
 const statusPush = (bookingNo: string, body: Record<string, unknown>) =>
   signedPush(`/api/integration/v1/exam/bookings/${bookingNo}/status`, body);

@@ -2,13 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
-import { loginStaff } from '../../testing/staff.js';
 import { addPatient } from '../../testing/patients.js';
 import { makeResidentId } from '../../testing/id-numbers.js';
 import { startSession } from '../../platform/auth.js';
 import { SandboxInpatientHis } from '../../integrations/his/inpatient.js';
 import type { AdapterOverrides } from '../../integrations/index.js';
-import { signIntegrationRequest } from '../gateway/signing.js';
+import { openHisChannel, type HisCall } from '../billing/test-helpers.js';
 import { getPatientById } from '../identity/service.js';
 import { refunds } from '../payments/schema.js';
 import { getPaymentOrder } from '../payments/service.js';
@@ -24,41 +23,20 @@ import { DAILY_LIST_JOB, HIS_DEPOSIT_RETRY_JOB, LOW_BALANCE_JOB } from './servic
 // The test clock starts at 2026-11-23 09:00 in Shanghai.
 let t: TestApp;
 let his: SandboxInpatientHis;
-let channel: { appId: string; secret: string };
+/** A signed push as the HIS makes it. */
+let hisPush: HisCall;
 type Patient = { token: string; accountId: string; patientId: string };
 
 beforeAll(async () => {
   his = new SandboxInpatientHis();
   t = await createTestApp({ adapters: { inpatientHis: his } as AdapterOverrides });
-  const admin = await loginStaff(t, 'admin');
-  const res = await t.api.post('/api/v1/admin/channels', {
-    token: admin.token,
-    body: {
-      code: `his-${randomBytes(3).toString('hex')}`,
-      name: '医院HIS住院系统',
-      kind: 'his_counter',
-      allowedOperations: ['his.admissions.push', 'his.inpatient-charges.push', 'his.discharge.push'],
-    },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  channel = { appId: res.body.appId, secret: res.body.secret };
+  hisPush = await openHisChannel(t, [
+    'his.admissions.push',
+    'his.inpatient-charges.push',
+    'his.discharge.push',
+  ]);
 });
 afterAll(async () => t.close());
-
-/** A signed push as the HIS makes it. */
-async function hisPush(path: string, body: unknown) {
-  const raw = JSON.stringify(body);
-  const headers = signIntegrationRequest({
-    appId: channel.appId,
-    secret: channel.secret,
-    method: 'POST',
-    path,
-    body: raw,
-    timestamp: Math.floor(t.clock.now().getTime() / 1000),
-    nonce: randomBytes(12).toString('hex'),
-  });
-  return t.api.post(path, { headers, rawBody: raw });
-}
 
 let admissionSeq = 0;
 const nextAdmissionNo = () => `ZY${Date.now() % 100000}${String(admissionSeq++).padStart(4, '0')}`;

@@ -6,7 +6,8 @@ import { startSession } from '../../platform/auth.js';
 import { loginStaff } from '../../testing/staff.js';
 import { SandboxEInvoicePlatform } from '../../integrations/einvoice/sandbox.js';
 import { capitalYuan, resolveCjkFont } from '../../integrations/einvoice/pdf.js';
-import { signIntegrationRequest } from '../gateway/signing.js';
+import { openChannel, type SignedCall } from '../../testing/channels.js';
+import { openHisChannel } from '../billing/test-helpers.js';
 import { getPatientById } from '../identity/service.js';
 import {
   openClinic,
@@ -20,23 +21,14 @@ import { ISSUE_JOB, SWEEP_JOB } from './service.js';
 
 // The test clock starts at 2026-11-23 09:00 in Shanghai.
 let t: TestApp;
-let his: { appId: string; secret: string };
-let kiosk: { appId: string; secret: string };
+/** Signed calls as the HIS and as a self-service invoice kiosk make them. */
+let his: SignedCall;
+let kiosk: SignedCall;
 const platform = new SandboxEInvoicePlatform();
-
-async function channel(token: string, kind: string, allowedOperations: string[]) {
-  const res = await t.api.post('/api/v1/admin/channels', {
-    token,
-    body: { code: `${kind}-${randomBytes(3).toString('hex')}`, name: kind, kind, allowedOperations },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return { appId: res.body.appId, secret: res.body.secret };
-}
 
 beforeAll(async () => {
   t = await createTestApp({ adapters: { einvoice: platform }, poolSize: 20 });
-  const admin = await loginStaff(t, 'admin');
-  his = await channel(admin.token, 'his_counter', [
+  his = await openHisChannel(t, [
     'his.visits.push',
     'his.bills.push',
     'his.execution.push',
@@ -44,23 +36,12 @@ beforeAll(async () => {
     'his.inpatient-charges.push',
     'his.discharge.push',
   ]);
-  kiosk = await channel(admin.token, 'other', ['einvoice.printed.push', 'einvoice.query']);
+  kiosk = await openChannel(t, ['einvoice.printed.push', 'einvoice.query'], {
+    kind: 'other',
+    name: '自助开票机',
+  });
 });
 afterAll(async () => t?.close());
-
-async function signedCall(who: { appId: string; secret: string }, path: string, body: unknown) {
-  const raw = JSON.stringify(body);
-  const headers = signIntegrationRequest({
-    appId: who.appId,
-    secret: who.secret,
-    method: 'POST',
-    path,
-    body: raw,
-    timestamp: Math.floor(t.clock.now().getTime() / 1000),
-    nonce: randomBytes(12).toString('hex'),
-  });
-  return t.api.post(path, { headers, rawBody: raw });
-}
 
 let seq = 0;
 /** A patient who paid a drug bill (60.00) and a lab bill (25.00) in one payment, confirmed by the HIS. */
@@ -68,7 +49,7 @@ async function paidBills() {
   const p = await newPatient(t);
   const rec = await getPatientById(t.app.ctx, p.patientId);
   const visitNo = `EV${Date.now()}${++seq}`;
-  const v = await signedCall(his, '/api/integration/v1/his/visits', {
+  const v = await his('/api/integration/v1/his/visits', {
     visitNo,
     visitDate: '2026-11-23',
     departmentName: '内科',
@@ -77,7 +58,7 @@ async function paidBills() {
   expect(v.status, JSON.stringify(v.body)).toBe(200);
   const drugNo = `RX${visitNo}`;
   const labNo = `LB${visitNo}`;
-  const pushed = await signedCall(his, '/api/integration/v1/his/bills', {
+  const pushed = await his('/api/integration/v1/his/bills', {
     visitNo,
     bills: [
       {
@@ -453,7 +434,7 @@ describe('printed invoices (PAY-11)', () => {
       body: { invoiceCode: inv.invoiceCode, invoiceNo: inv.invoiceNo },
     });
     expect(unsigned.status).toBe(401);
-    const unknown = await signedCall(kiosk, '/api/integration/v1/einvoices/printed', {
+    const unknown = await kiosk('/api/integration/v1/einvoices/printed', {
       invoiceCode: inv.invoiceCode,
       invoiceNo: '0000000000',
     });
@@ -462,7 +443,7 @@ describe('printed invoices (PAY-11)', () => {
     const card = await t.api.post(`/api/v1/patients/${p.patientId}/visit-card`, { token: p.token, body: {} });
     expect([200, 201]).toContain(card.status);
     const rec = await getPatientById(t.app.ctx, p.patientId);
-    const found = await signedCall(kiosk, '/api/integration/v1/einvoices/search', {
+    const found = await kiosk('/api/integration/v1/einvoices/search', {
       visitCardNo: rec.visitCardNo,
     });
     expect(found.status, JSON.stringify(found.body)).toBe(200);
@@ -475,23 +456,23 @@ describe('printed invoices (PAY-11)', () => {
         payerName: '张*',
       }),
     ]);
-    const nobody = await signedCall(kiosk, '/api/integration/v1/einvoices/search', {
+    const nobody = await kiosk('/api/integration/v1/einvoices/search', {
       visitCardNo: 'NOCARD0001',
     });
     expect(nobody.body.items).toEqual([]);
-    const file = await signedCall(kiosk, '/api/integration/v1/einvoices/pdf', {
+    const file = await kiosk('/api/integration/v1/einvoices/pdf', {
       invoiceCode: inv.invoiceCode,
       invoiceNo: inv.invoiceNo,
     });
     expect(file.status).toBe(200);
     expect(file.headers['content-type']).toBe('application/pdf');
     expect(file.raw.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const notAllowed = await signedCall(his, '/api/integration/v1/einvoices/pdf', {
+    const notAllowed = await his('/api/integration/v1/einvoices/pdf', {
       invoiceCode: inv.invoiceCode,
       invoiceNo: inv.invoiceNo,
     });
     expect(notAllowed.status).toBe(403);
-    const printed = await signedCall(kiosk, '/api/integration/v1/einvoices/printed', {
+    const printed = await kiosk('/api/integration/v1/einvoices/printed', {
       invoiceCode: inv.invoiceCode,
       invoiceNo: inv.invoiceNo,
     });
@@ -511,7 +492,7 @@ describe('printed invoices (PAY-11)', () => {
   it('a print reported by the HIS shows on the e-invoice as well', async () => {
     const p = await paidBills();
     await sweep();
-    const r = await signedCall(his, `/api/integration/v1/his/bills/${p.drugNo}/invoice-printed`, {});
+    const r = await his(`/api/integration/v1/his/bills/${p.drugNo}/invoice-printed`, {});
     expect(r.status).toBe(200);
     const list = await t.api.get(`/api/v1/einvoices?patientId=${p.patientId}`, { token: p.token });
     expect(list.body.items[0]).toMatchObject({ status: 'printed', printed: true });
@@ -570,7 +551,7 @@ describe('inpatient stays (INP-07, PAY-10)', () => {
     const p = await newPatient(t);
     const rec = await getPatientById(t.app.ctx, p.patientId);
     const admissionNo = `ZYE${Date.now() % 1_000_000}`;
-    const admitted = await signedCall(his, '/api/integration/v1/his/admissions', {
+    const admitted = await his('/api/integration/v1/his/admissions', {
       admissionNo,
       name: rec.name,
       idNumber: rec.idNumber,
@@ -594,7 +575,7 @@ describe('inpatient stays (INP-07, PAY-10)', () => {
       unit: '项',
       amountFen,
     });
-    const charged = await signedCall(his, `/api/integration/v1/his/admissions/${admissionNo}/charges`, {
+    const charged = await his(`/api/integration/v1/his/admissions/${admissionNo}/charges`, {
       lines: [
         line('L1', '2026-11-21', '床位费', '床位费', 8000),
         line('L2', '2026-11-22', '床位费', '床位费', 8000),
@@ -611,7 +592,7 @@ describe('inpatient stays (INP-07, PAY-10)', () => {
     // Nothing to invoice while the stay is open.
     await sweep();
     expect(await invoicesOf(bound.body.id)).toEqual([]);
-    const discharged = await signedCall(his, `/api/integration/v1/his/admissions/${admissionNo}/discharge`, {
+    const discharged = await his(`/api/integration/v1/his/admissions/${admissionNo}/discharge`, {
       dischargedAt: '2026-11-23T08:30:00+08:00',
       totalCostFen: 20_500,
     });

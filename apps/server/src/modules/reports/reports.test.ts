@@ -1,54 +1,30 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { addPatient, loginPatient } from '../../testing/patients.js';
 import { loginStaff } from '../../testing/staff.js';
 import { makeResidentId } from '../../testing/id-numbers.js';
-import { signIntegrationRequest } from '../gateway/signing.js';
+import { openChannel, type SignedCall } from '../../testing/channels.js';
 import { messages } from '../notifications/schema.js';
 import { auditLog } from '../../platform/schema.js';
 import { openImagingLink } from './service.js';
 import { examAccessCodes, reports } from './schema.js';
 
 let t: TestApp;
-let admin: { token: string };
-let channel: { appId: string; secret: string };
+/** The LIS/PACS pushing a report through the signed integration API. */
+let push: SignedCall;
 
 const LIS = '/api/integration/v1/his/lis/reports';
 const PACS = '/api/integration/v1/his/pacs/reports';
 
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await loginStaff(t, 'admin');
-  const res = await t.api.post('/api/v1/admin/channels', {
-    token: admin.token,
-    body: {
-      code: `lis-${randomBytes(3).toString('hex')}`,
-      name: '检验与影像系统',
-      kind: 'other',
-      allowedOperations: ['lis.reports.push', 'pacs.reports.push'],
-    },
+  push = await openChannel(t, ['lis.reports.push', 'pacs.reports.push'], {
+    kind: 'other',
+    name: '检验与影像系统',
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  channel = { appId: res.body.appId, secret: res.body.secret };
 });
 afterAll(async () => t.close());
-
-/** The LIS/PACS pushing a report through the signed integration API. */
-async function push(path: string, body: unknown) {
-  const raw = JSON.stringify(body);
-  const headers = signIntegrationRequest({
-    appId: channel.appId,
-    secret: channel.secret,
-    method: 'POST',
-    path,
-    body: raw,
-    timestamp: Math.floor(t.clock.now().getTime() / 1000),
-    nonce: randomBytes(12).toString('hex'),
-  });
-  return t.api.post(path, { headers, rawBody: raw });
-}
 
 let seq = 0;
 const reportNo = (p = 'L') => `${p}${Date.now().toString(36)}${++seq}`;
