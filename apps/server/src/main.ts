@@ -21,6 +21,8 @@ if (config.DEMO && config.HIS_SIM && config.HIS_PROVIDER === 'sandbox') {
       seed: config.HIS_SIM_SEED,
       platformSecret: config.HIS_SECRET,
       admissionRate: 0.2,
+      // INS-16: a share of insured visits also gets an insurance e-prescription (channel seeded with it)
+      prescriptionRate: 0.3,
       // bills pushed by other channels (browser tests, someone trying the API) are written back too
       adoptUnknownBills: true,
       log: (msg, detail) => console.log(`[his-sim] ${msg}`, detail ? JSON.stringify(detail) : ''),

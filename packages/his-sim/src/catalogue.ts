@@ -198,3 +198,84 @@ export const DIAGNOSES = [
   { code: 'K80.200', name: '胆囊结石' },
   { code: 'E11.900', name: '2型糖尿病' },
 ];
+
+/** A drug on an insurance e-prescription (医保电子处方), with its usage and whether it is a 双通道 drug. */
+export interface RxDrug extends Drug {
+  dosageForm: string;
+  dose: string;
+  frequency: string;
+  route: string;
+  /** 国家医保谈判药品 "双通道": fillable at the hospital or a 双通道 designated retail pharmacy */
+  dualChannel: boolean;
+}
+
+/** One kind of insurance e-prescription a doctor writes: its diagnoses and the drugs to choose from. */
+export interface RxPlan {
+  key: string;
+  /** 门诊慢特病 (outpatient special/chronic disease) the prescription is written under */
+  specialDisease?: { code: string; name: string };
+  diagnoses: { code: string; name: string }[];
+  drugs: RxDrug[];
+}
+
+const rx = (
+  code: string,
+  name: string,
+  spec: string,
+  unit: string,
+  priceFen: number,
+  dosageForm: string,
+  dose: string,
+  frequency: string,
+  route: string,
+  dualChannel = false,
+): RxDrug => ({ code, name, spec, unit, priceFen, dosageForm, dose, frequency, route, dualChannel });
+
+export const RX_PLANS: RxPlan[] = [
+  {
+    key: 'hypertension',
+    specialDisease: { code: 'M03900', name: '高血压' },
+    diagnoses: [{ code: 'I10.x00', name: '原发性高血压' }],
+    drugs: [
+      rx('Y0504', '缬沙坦胶囊', '80mg*28粒', '盒', 3860, '胶囊剂', '80mg', '每日一次', '口服'),
+      rx('Y0502', '苯磺酸氨氯地平片', '5mg*28片', '盒', 2990, '片剂', '5mg', '每日一次', '口服'),
+      rx('Y0503', '阿托伐他汀钙片', '20mg*7片', '盒', 3560, '片剂', '20mg', '每晚一次', '口服'),
+    ],
+  },
+  {
+    key: 'diabetes',
+    specialDisease: { code: 'M01600', name: '糖尿病' },
+    diagnoses: [{ code: 'E11.900', name: '2型糖尿病' }],
+    drugs: [
+      rx('Y0505', '盐酸二甲双胍缓释片', '0.5g*30片', '盒', 2480, '缓释片', '1g', '每日一次', '口服'),
+      rx('Y0506', '甘精胰岛素注射液', '3ml:300单位', '支', 7980, '注射剂', '12单位', '每晚一次', '皮下注射'),
+      rx('Y0507', '达格列净片', '10mg*14片', '盒', 6160, '片剂', '10mg', '每日一次', '口服', true),
+      rx('Y0508', '恩格列净片', '10mg*10片', '盒', 4450, '片剂', '10mg', '每日一次', '口服', true),
+    ],
+  },
+  {
+    key: 'renal-failure',
+    specialDisease: { code: 'M07800', name: '慢性肾功能衰竭' },
+    diagnoses: [
+      { code: 'N18.900', name: '慢性肾脏病' },
+      { code: 'D63.800', name: '肾性贫血' },
+    ],
+    drugs: [
+      rx('Y0509', '罗沙司他胶囊', '50mg*3粒', '盒', 24300, '胶囊剂', '100mg', '每周三次', '口服', true),
+      rx('Y0510', '碳酸司维拉姆片', '0.8g*30片', '盒', 12800, '片剂', '0.8g', '每日三次', '随餐口服'),
+      rx('Y0511', '骨化三醇软胶囊', '0.25μg*10粒', '盒', 3250, '软胶囊', '0.25μg', '每日一次', '口服'),
+    ],
+  },
+  {
+    key: 'lung-cancer',
+    diagnoses: [{ code: 'C34.900', name: '肺恶性肿瘤' }],
+    drugs: [
+      rx('Y0901', '甲磺酸奥希替尼片', '80mg*30片', '盒', 467500, '片剂', '80mg', '每日一次', '口服', true),
+    ],
+  },
+  {
+    key: 'hyperlipidaemia',
+    diagnoses: [{ code: 'E78.500', name: '高脂血症' }],
+    drugs: [rx('Y0503', '阿托伐他汀钙片', '20mg*7片', '盒', 3560, '片剂', '20mg', '每晚一次', '口服')],
+  },
+];

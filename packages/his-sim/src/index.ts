@@ -11,8 +11,9 @@ export {
   type SimAdmission,
   type SimBill,
   type SimPatient,
+  type SimPrescription,
   type SimReport,
   type SimVisit,
 } from './sim.js';
-export { DRUGS, IMAGING, LAB_PANELS, WARD_DAILY } from './catalogue.js';
+export { DRUGS, IMAGING, LAB_PANELS, RX_PLANS, WARD_DAILY } from './catalogue.js';
 export { sign, signedHeaders } from './signing.js';

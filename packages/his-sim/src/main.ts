@@ -10,6 +10,8 @@
 //   HIS_SIM_SEED           default 20261123
 //   HIS_SIM_SPEED          divides every delay (default 1; 10 runs a simulated day in 18 s)
 //   HIS_SIM_ADMISSION_RATE share of check-ins admitted (default 0.1)
+//   HIS_SIM_PRESCRIPTION_RATE share of insured check-ins given an insurance e-prescription (default 0.3;
+//                          the channel needs the his.prescriptions.push operation)
 //   HIS_SIM_ADOPT_UNKNOWN_BILLS true: write back bills other channels pushed (default: refuse them)
 import { createHisSim, DEFAULT_PLATFORM_SECRET, DEFAULT_TIMINGS, type HisSimTimings } from './sim.js';
 
@@ -30,6 +32,7 @@ const sim = await createHisSim({
   port: Number(env.HIS_SIM_PORT ?? 3100),
   host: env.HIS_SIM_HOST ?? '127.0.0.1',
   admissionRate: env.HIS_SIM_ADMISSION_RATE ? Number(env.HIS_SIM_ADMISSION_RATE) : undefined,
+  prescriptionRate: Number(env.HIS_SIM_PRESCRIPTION_RATE ?? 0.3),
   adoptUnknownBills: env.HIS_SIM_ADOPT_UNKNOWN_BILLS === 'true',
   timings,
   log: (msg, detail) => console.log(`[his-sim] ${msg}`, detail ? JSON.stringify(detail) : ''),

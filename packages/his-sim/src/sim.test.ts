@@ -273,3 +273,202 @@ describe('lab results', () => {
     expect(abnormal / n).toBeLessThan(0.25);
   });
 });
+
+describe('insurance e-prescriptions (INS-16)', () => {
+  /** A check-in of an insured patient: ID number and visit card known to the HIS. */
+  const insuredCheckIn = (n: number) => ({
+    ...checkedIn(n),
+    patient: {
+      id: `p-${n}`,
+      name: '李四',
+      idNumber: '110101195001011234',
+      visitCardNo: `VC${String(n).padStart(6, '0')}`,
+    },
+  });
+
+  async function prescriptionsOf(seed: number, n: number, prescriptionRate: number) {
+    const platform = await fakePlatform();
+    const sim = await startSim(platform.url, seed, { prescriptionRate });
+    for (let i = 1; i <= n; i++)
+      expect((await platformCall(sim, '/qingnang/v1/events', insuredCheckIn(i))).status).toBe(200);
+    await sim.idle();
+    expect(sim.state.errors).toEqual([]);
+    return { sim, pushes: platform.pushes };
+  }
+  const rxPushes = (ps: Push[]) => ps.filter((p) => p.path === '/api/integration/v1/prescriptions');
+
+  it('for a share of insured visits the doctor signs one, pushed signed after the visit; the same seed gives the same prescriptions', async () => {
+    const a = await prescriptionsOf(11, 12, 0.5);
+    const again = await prescriptionsOf(11, 12, 0.5);
+    const pushed = rxPushes(a.pushes);
+    expect(pushed.length).toBeGreaterThan(0);
+    expect(pushed.length).toBeLessThan(12);
+    expect(pushed.every((p) => p.signatureOk)).toBe(true);
+    const content = (ps: Push[]) =>
+      rxPushes(ps)
+        .map((p) => ({ ...p.body, issuedAt: undefined }))
+        .sort((x, y) => (x.hisRxNo < y.hisRxNo ? -1 : 1));
+    expect(content(again.pushes)).toEqual(content(a.pushes));
+    for (const p of pushed) {
+      const rx = p.body;
+      // the visit it belongs to was pushed first, and the prescription names the same patient
+      const visitAt = a.pushes.findIndex(
+        (x) => x.path.endsWith('/his/visits') && x.body.visitNo === rx.visitNo,
+      );
+      expect(visitAt).toBeGreaterThanOrEqual(0);
+      expect(visitAt).toBeLessThan(a.pushes.indexOf(p));
+      expect(rx.hisRxNo).toBe(`${rx.visitNo}-YB1`);
+      expect(rx.patientName).toBe('李四');
+      expect(rx.visitCardNo).toMatch(/^VC\d{6}$/);
+      expect(rx.doctor.insuranceDoctorCode).toMatch(/^D\d{12}$/);
+      expect(rx.kind === 'special_disease').toBe(!!rx.specialDisease);
+      expect(rx.validDays).toBe(rx.kind === 'special_disease' ? 7 : 3);
+      expect(rx.diagnoses.length).toBeGreaterThan(0);
+      expect(rx.items.length).toBeGreaterThan(0);
+      for (const i of rx.items) {
+        expect(i.quantity).toBeGreaterThan(0);
+        expect(typeof i.dualChannel).toBe('boolean');
+      }
+      expect(a.sim.state.prescriptions.get(rx.hisRxNo)).toMatchObject({ state: 'issued', kind: rx.kind });
+    }
+    expect(a.sim.state.prescriptions.size).toBe(pushed.length);
+  });
+
+  it('some are 门诊特殊病 prescriptions and some carry 双通道 drugs', async () => {
+    const { pushes } = await prescriptionsOf(5, 16, 1);
+    const pushed = rxPushes(pushes).map((p) => p.body);
+    expect(pushed).toHaveLength(16);
+    const special = pushed.filter((rx) => rx.kind === 'special_disease');
+    expect(special.length).toBeGreaterThan(0);
+    expect(special.length).toBeLessThan(16);
+    expect(new Set(special.map((rx) => rx.specialDisease.name)).size).toBeGreaterThan(1);
+    expect(pushed.some((rx) => rx.items.some((i: any) => i.dualChannel))).toBe(true);
+    expect(pushed.some((rx) => rx.items.every((i: any) => !i.dualChannel))).toBe(true);
+  });
+
+  it('none for patients without a visit card, and none at all unless turned on; the other orders stay the same', async () => {
+    const platform = await fakePlatform();
+    const sim = await startSim(platform.url, 11, { prescriptionRate: 1 });
+    await platformCall(sim, '/qingnang/v1/events', checkedIn(1)); // no visit card
+    await sim.idle();
+    expect(rxPushes(platform.pushes)).toEqual([]);
+    const off = await prescriptionsOf(11, 6, 0);
+    const on = await prescriptionsOf(11, 6, 1);
+    expect(rxPushes(off.pushes)).toEqual([]);
+    expect(rxPushes(on.pushes)).toHaveLength(6);
+    const bills = (ps: Push[]) =>
+      ps
+        .filter((p) => p.path.endsWith('/his/bills'))
+        .map((p) => p.body.bills.map((b: any) => [b.billNo, b.items]))
+        .sort((x: any, y: any) => (x[0][0] < y[0][0] ? -1 : 1));
+    expect(bills(on.pushes)).toEqual(bills(off.pushes));
+  });
+
+  it('when the patient chooses the hospital pharmacy it bills the drugs through the bill push, once; dispensing them closes the prescription', async () => {
+    const { sim, pushes } = await prescriptionsOf(11, 12, 0.5);
+    const rx = rxPushes(pushes)[0].body;
+    const items = rx.items.map((i: any) => ({
+      drugCode: i.drugCode,
+      name: i.name,
+      spec: i.spec,
+      quantity: i.quantity,
+      unit: i.unit,
+      amountFen: i.quantity * i.unitPriceFen,
+    }));
+    const totalFen = items.reduce((s: number, i: any) => s + i.amountFen, 0);
+    const event = {
+      type: 'prescription.fill_at_hospital',
+      eventId: 'prescription.fill_at_hospital:rx-1',
+      occurredAt: '2026-11-23T06:00:00.000Z',
+      prescription: { id: 'rx-1', hisRxNo: rx.hisRxNo, hiRxNo: 'HI1', visitNo: rx.visitNo, totalFen, items },
+      patient: insuredCheckIn(1).patient,
+    };
+    const before = pushes.length;
+    const first = await platformCall(sim, '/qingnang/v1/events', event);
+    const repeat = await platformCall(sim, '/qingnang/v1/events', event);
+    await sim.idle();
+    expect(first).toMatchObject({ status: 200, body: { accepted: true, billNo: `${rx.hisRxNo}-YF` } });
+    expect(repeat.body).toEqual(first.body);
+    const billPushes = pushes.slice(before).filter((p) => p.path === '/api/integration/v1/his/bills');
+    expect(billPushes).toHaveLength(1);
+    const [bill] = billPushes[0].body.bills;
+    expect(billPushes[0].body.visitNo).toBe(rx.visitNo);
+    expect(bill).toMatchObject({ billNo: `${rx.hisRxNo}-YF`, kind: 'prescription' });
+    expect(bill.items.map((i: any) => [i.code, i.quantity, i.amountFen])).toEqual(
+      items.map((i: any) => [i.drugCode, i.quantity, i.amountFen]),
+    );
+    for (const i of bill.items) expect(i.amountFen).toBe(i.quantity * i.unitPriceFen);
+    expect(sim.state.prescriptions.get(rx.hisRxNo)).toMatchObject({
+      state: 'at_hospital',
+      billNo: bill.billNo,
+    });
+
+    // paid through the platform (write-back), then the pharmacy dispenses and tells the platform
+    const paid = await platformCall(sim, '/qingnang/v1/bill-writebacks', {
+      orderNo: 'PO-RX',
+      channelTradeNo: null,
+      amountFen: totalFen,
+      paidAt: '2026-11-23T06:05:00.000Z',
+      bills: [{ billNo: bill.billNo, amountFen: totalFen }],
+    });
+    expect(paid.status).toBe(200);
+    await sim.execute(bill.billNo);
+    const tail = pushes.slice(before).map((p) => p.path);
+    expect(tail).toContain(`/api/integration/v1/his/bills/${bill.billNo}/execution`);
+    expect(tail.at(-1)).toBe(`/api/integration/v1/prescriptions/${rx.hisRxNo}/dispensed`);
+    expect(sim.state.prescriptions.get(rx.hisRxNo)).toMatchObject({ state: 'dispensed' });
+    expect(sim.state.errors).toEqual([]);
+  });
+
+  it('bills a prescription it did not issue under a visit it opens; refuses an event without drugs', async () => {
+    const platform = await fakePlatform();
+    const sim = await startSim(platform.url, 2);
+    const bad = await platformCall(sim, '/qingnang/v1/events', {
+      type: 'prescription.fill_at_hospital',
+      eventId: 'prescription.fill_at_hospital:bad',
+      prescription: { hisRxNo: 'RX-X', items: [] },
+      patient: { name: '张三' },
+    });
+    expect(bad).toMatchObject({ status: 400, body: { code: 'EVENT_INVALID' } });
+    const ok = await platformCall(sim, '/qingnang/v1/events', {
+      type: 'prescription.fill_at_hospital',
+      eventId: 'prescription.fill_at_hospital:ext',
+      occurredAt: '2026-11-23T06:00:00.000Z',
+      prescription: {
+        id: 'rx-ext',
+        hisRxNo: 'RX-EXT-1',
+        hiRxNo: null,
+        visitNo: null,
+        totalFen: 12320,
+        items: [
+          {
+            drugCode: 'Y0507',
+            name: '达格列净片',
+            spec: '10mg*14片',
+            quantity: 2,
+            unit: '盒',
+            amountFen: 12320,
+          },
+        ],
+      },
+      patient: { id: 'p-9', name: '张三', idNumber: '110101198001011234', visitCardNo: 'VC900001' },
+    });
+    await sim.idle();
+    expect(ok.status).toBe(200);
+    expect(sim.state.errors).toEqual([]);
+    expect(platform.pushes.map((p) => p.path)).toEqual([
+      '/api/integration/v1/his/visits',
+      '/api/integration/v1/his/bills',
+    ]);
+    const visitNo = platform.pushes[0].body.visitNo;
+    expect(platform.pushes[1].body).toMatchObject({
+      visitNo,
+      bills: [
+        {
+          billNo: 'RX-EXT-1-YF',
+          items: [{ code: 'Y0507', quantity: 2, unitPriceFen: 6160, amountFen: 12320 }],
+        },
+      ],
+    });
+  });
+});

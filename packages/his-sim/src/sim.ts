@@ -8,6 +8,7 @@ import {
   LAB,
   LAB_PANELS,
   PHARMACY,
+  RX_PLANS,
   WARD_DAILY,
   WARDS,
   type Indicator,
@@ -53,6 +54,12 @@ export interface HisSimOptions {
   admissionRate?: number;
   /** inpatient days before discharge (default 3) */
   stayDays?: number;
+  /**
+   * Share of insured check-ins (patients with an ID number and a visit card) whose doctor also signs
+   * an insurance e-prescription (医保电子处方, INS-16) pushed to the platform (0..1, default 0: the
+   * channel needs the his.prescriptions.push operation).
+   */
+  prescriptionRate?: number;
   /**
    * Write-backs and refund notices for bills the simulator did not order are taken as its own
    * (default false: refused with BILL_UNKNOWN, as a real HIS does). The demo turns it on, because
@@ -114,6 +121,25 @@ export interface SimBill {
   panels?: string[];
   examCode?: string;
   reportNo?: string;
+  /** the pharmacy bill of an insurance e-prescription filled at the hospital */
+  hisRxNo?: string;
+}
+
+/** An insurance e-prescription the simulated doctor signed (or the platform told about). */
+export interface SimPrescription {
+  hisRxNo: string;
+  visitNo: string | null;
+  patient: SimPatient;
+  kind: 'ordinary' | 'special_disease';
+  specialDisease?: { code: string; name: string };
+  items: { drugCode: string; name: string; quantity: number; unitPriceFen: number; dualChannel: boolean }[];
+  totalFen: number;
+  /** issued → at_hospital (the patient chose the hospital pharmacy; billed) → dispensed; or revoked */
+  state: 'issued' | 'at_hospital' | 'dispensed' | 'revoked';
+  /** the pharmacy bill pushed when the patient chose the hospital pharmacy */
+  billNo?: string;
+  /** who dispensed it: the hospital pharmacy or, as the platform reported, a retail pharmacy */
+  dispensedBy?: string;
 }
 
 export interface SimVisit {
@@ -168,6 +194,8 @@ export interface HisSim {
   admit(patient: SimPatient): Promise<SimAdmission>;
   /** ends an inpatient day now (its charges are pushed); after the last day, discharges */
   nextDay(admissionNo: string): Promise<void>;
+  /** the doctor revokes an insurance e-prescription in the HIS (the platform is told) */
+  revokePrescription(hisRxNo: string, reason: string): Promise<void>;
   readonly state: {
     received: ReceivedCall[];
     visits: Map<string, SimVisit>;
@@ -190,6 +218,7 @@ export interface HisSim {
     settlements: { admissionNo: string; kind: string; amountFen: number }[];
     admissions: Map<string, SimAdmission>;
     reports: Map<string, SimReport>;
+    prescriptions: Map<string, SimPrescription>;
     /** pushes the platform refused for good, or that kept failing */
     errors: string[];
   };
@@ -282,6 +311,7 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
   const seed = opts.seed ?? 20261123;
   const admissionRate = opts.admissionRate ?? 0.1;
   const stayDays = opts.stayDays ?? 3;
+  const prescriptionRate = opts.prescriptionRate ?? 0;
   const abnormalRate = opts.abnormalRate ?? 0.15;
   const adoptUnknownBills = opts.adoptUnknownBills ?? false;
   const adopt = (billNo: string, amountFen: number): SimBill => {
@@ -321,9 +351,10 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
     settlements: [],
     admissions: new Map(),
     reports: new Map(),
+    prescriptions: new Map(),
     errors: [],
   };
-  const events = new Map<string, { visitNo?: string }>();
+  const events = new Map<string, { visitNo?: string; billNo?: string }>();
   const faults = { writeBackFailures: 0, eventFailures: 0, refundFailures: 0 };
   const seenNonces = new Map<string, number>();
   let visitSeq = 0;
@@ -438,6 +469,10 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
     };
     state.visits.set(visitNo, visit);
     const bills = planOrders(r, visitNo);
+    // a separate sequence, so that turning prescriptions on leaves the other orders as they were
+    const rxRandom = rngFor(seed, `prescription:${visitNo}`);
+    const insured = !!(patient.idNumber && patient.visitCardNo);
+    const rx = insured && rxRandom() < prescriptionRate ? planPrescription(rxRandom, visit, ev) : undefined;
     later(timings.orderMs, `visit ${visitNo}`, async () => {
       await push('/api/integration/v1/his/visits', {
         visitNo,
@@ -463,10 +498,181 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
         })),
       });
       log('visit opened with orders', { visitNo, bills: bills.length });
+      if (rx) later(0, `e-prescription ${rx.body.hisRxNo}`, () => pushPrescription(rx));
     });
     if (r() < admissionRate)
       later(timings.admitMs, `admission after ${visitNo}`, async () => void (await admit(patient)));
     return visitNo;
+  }
+
+  type PlannedPrescription = { sim: SimPrescription; body: Record<string, unknown> };
+
+  /** The insurance e-prescription the doctor signs at the visit: a chronic disease's, or a targeted drug's. */
+  function planPrescription(r: () => number, visit: SimVisit, ev: any): PlannedPrescription {
+    const plan = pick(r, RX_PLANS);
+    const drugs = pickSome(r, plan.drugs, 1, Math.min(3, plan.drugs.length));
+    const items = drugs.map((d) => {
+      const days = d.dualChannel && d.priceFen > 100_000 ? 30 : pick(r, [14, 28, 30]);
+      return {
+        drugCode: d.code,
+        name: d.name,
+        spec: d.spec,
+        dosageForm: d.dosageForm,
+        quantity: d.priceFen > 100_000 ? 1 : 1 + Math.floor(r() * 3),
+        unit: d.unit,
+        unitPriceFen: d.priceFen,
+        dose: d.dose,
+        frequency: d.frequency,
+        route: d.route,
+        days,
+        dualChannel: d.dualChannel,
+      };
+    });
+    const hisRxNo = `${visit.visitNo}-YB1`;
+    const doctorCode = String(ev.doctor?.id ?? 'DOC0001');
+    const kind = plan.specialDisease ? ('special_disease' as const) : ('ordinary' as const);
+    const body = {
+      hisRxNo,
+      visitNo: visit.visitNo,
+      visitCardNo: visit.patient.visitCardNo,
+      patientName: visit.patient.name,
+      doctor: {
+        code: doctorCode,
+        name: (visit.doctor ?? '门诊医生').slice(0, 50),
+        // 医保医师代码: D + 12 digits, stable per doctor
+        insuranceDoctorCode: `D${digitsOf(doctorCode, 12)}`,
+      },
+      department: {
+        code: String(ev.department?.id ?? 'DEPT0001'),
+        name: (visit.department ?? '门诊').slice(0, 50),
+      },
+      issuedAt: now().toISOString(),
+      // long prescriptions of 门诊慢特病 stay open a week, others the usual three days
+      validDays: kind === 'special_disease' ? 7 : 3,
+      kind,
+      ...(plan.specialDisease ? { specialDisease: plan.specialDisease } : {}),
+      diagnoses: plan.diagnoses,
+      items,
+      reviewedBy: pick(r, ['李娟', '孙海燕', '周强']),
+    };
+    const sim: SimPrescription = {
+      hisRxNo,
+      visitNo: visit.visitNo,
+      patient: visit.patient,
+      kind,
+      ...(plan.specialDisease ? { specialDisease: plan.specialDisease } : {}),
+      items: items.map((i) => ({
+        drugCode: i.drugCode,
+        name: i.name,
+        quantity: i.quantity,
+        unitPriceFen: i.unitPriceFen,
+        dualChannel: i.dualChannel,
+      })),
+      totalFen: items.reduce((sum, i) => sum + i.quantity * i.unitPriceFen, 0),
+      state: 'issued',
+    };
+    return { sim, body };
+  }
+
+  async function pushPrescription(rx: PlannedPrescription) {
+    state.prescriptions.set(rx.sim.hisRxNo, rx.sim);
+    await push('/api/integration/v1/prescriptions', rx.body);
+    log('e-prescription pushed', { hisRxNo: rx.sim.hisRxNo, kind: rx.sim.kind });
+  }
+
+  async function revokePrescription(hisRxNo: string, reason: string) {
+    const rx = state.prescriptions.get(hisRxNo);
+    if (!rx) throw new Error(`unknown prescription ${hisRxNo}`);
+    await push(`/api/integration/v1/prescriptions/${encodeURIComponent(hisRxNo)}/revoke`, { reason });
+    rx.state = 'revoked';
+  }
+
+  /**
+   * The patient chose the hospital pharmacy: the HIS bills the prescription's drugs through the
+   * normal bill push (paid like any outpatient bill); dispensing it tells the platform.
+   */
+  async function billPrescription(ref: any, patient: SimPatient, billNo: string) {
+    if (state.bills.has(billNo)) return;
+    const own = state.prescriptions.get(ref.hisRxNo);
+    let visitNo: string | null = ref.visitNo ?? own?.visitNo ?? null;
+    if (!visitNo) {
+      // a prescription without a visit of ours: the pharmacy opens one to bill it
+      const n = ++visitSeq;
+      const visitDate = dateOf(now());
+      visitNo = `MZ${visitDate.replace(/-/g, '')}${String(n).padStart(5, '0')}`;
+      await push('/api/integration/v1/his/visits', {
+        visitNo,
+        visitDate,
+        departmentName: PHARMACY.department,
+        patient: patientRef(patient),
+      });
+      state.visits.set(visitNo, {
+        visitNo,
+        registrationId: '',
+        visitDate,
+        patient,
+        department: PHARMACY.department,
+        doctor: null,
+        billNos: [],
+      });
+    }
+    const items: SimBill['items'] = ref.items.map((i: any) => ({
+      code: i.drugCode,
+      name: i.name,
+      spec: i.spec,
+      unit: i.unit,
+      quantity: i.quantity,
+      unitPriceFen: Math.round(i.amountFen / i.quantity),
+      amountFen: i.amountFen,
+    }));
+    const b: SimBill = {
+      billNo,
+      visitNo,
+      kind: 'prescription',
+      title: '医保电子处方（院内取药）',
+      amountFen: items.reduce((sum, i) => sum + i.amountFen, 0),
+      execDepartment: PHARMACY.department,
+      execLocation: PHARMACY.location,
+      items,
+      state: 'ordered',
+      execution: 'none',
+      hisRxNo: ref.hisRxNo,
+    };
+    await push('/api/integration/v1/his/bills', {
+      visitNo,
+      bills: [
+        {
+          billNo,
+          kind: b.kind,
+          title: b.title,
+          execDepartment: b.execDepartment,
+          execLocation: b.execLocation,
+          billedAt: now().toISOString(),
+          items,
+        },
+      ],
+    });
+    state.bills.set(billNo, b);
+    state.visits.get(visitNo)?.billNos.push(billNo);
+    const rx: SimPrescription = own ?? {
+      hisRxNo: ref.hisRxNo,
+      visitNo,
+      patient,
+      kind: 'ordinary',
+      items: ref.items.map((i: any) => ({
+        drugCode: i.drugCode,
+        name: i.name,
+        quantity: i.quantity,
+        unitPriceFen: Math.round(i.amountFen / i.quantity),
+        dualChannel: false,
+      })),
+      totalFen: b.amountFen,
+      state: 'issued',
+    };
+    rx.state = 'at_hospital';
+    rx.billNo = billNo;
+    state.prescriptions.set(rx.hisRxNo, rx);
+    log('e-prescription billed at the hospital pharmacy', { hisRxNo: rx.hisRxNo, billNo });
   }
 
   function planOrders(r: () => number, visitNo: string): SimBill[] {
@@ -559,6 +765,15 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
       executedAt: now().toISOString(),
     });
     log('bill executed', { billNo, status });
+    if (b.hisRxNo) {
+      // the hospital pharmacy dispensed an insurance e-prescription: the platform closes it
+      await push(`/api/integration/v1/prescriptions/${encodeURIComponent(b.hisRxNo)}/dispensed`, {});
+      const rx = state.prescriptions.get(b.hisRxNo);
+      if (rx) {
+        rx.state = 'dispensed';
+        rx.dispensedBy = PHARMACY.department;
+      }
+    }
     if (b.kind !== 'prescription' && !b.foreign)
       later(timings.reportMs, `report of ${billNo}`, () => publishReport(b));
   }
@@ -790,6 +1005,30 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
         const visitNo = openVisit(b);
         return { status: 200, body: { accepted: true, visitNo } };
       }
+      if (b.type === 'prescription.fill_at_hospital') {
+        const ref = b.prescription;
+        if (!ref?.hisRxNo || !Array.isArray(ref.items) || !ref.items.length || !b.patient?.name)
+          return refuse(400, 'EVENT_INVALID', 'prescription with items and patient are required');
+        const billNo = `${ref.hisRxNo}-YF`;
+        const patient: SimPatient = {
+          name: b.patient.name,
+          idNumber: b.patient.idNumber ?? undefined,
+          visitCardNo: b.patient.visitCardNo ?? null,
+          gender: b.patient.gender,
+        };
+        events.set(b.eventId, { billNo });
+        later(timings.orderMs, `pharmacy bill of ${ref.hisRxNo}`, () =>
+          billPrescription(ref, patient, billNo),
+        );
+        return { status: 200, body: { accepted: true, billNo } };
+      }
+      if (b.type === 'prescription.dispensed') {
+        const rx = b.prescription?.hisRxNo ? state.prescriptions.get(b.prescription.hisRxNo) : undefined;
+        if (rx) {
+          rx.state = 'dispensed';
+          rx.dispensedBy = b.dispensed?.pharmacyName ?? 'retail pharmacy';
+        }
+      }
       if (b.type === 'registration.paid' && b.registration?.id && b.patient?.name)
         state.registrations.set(b.registration.id, {
           patient: {
@@ -855,6 +1094,7 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
       discharged: a.discharged,
     })),
     reports: state.reports.size,
+    prescriptions: state.prescriptions.size,
     deposits: state.deposits.size,
     pendingWork: pending,
     faults,
@@ -875,6 +1115,11 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
     if (m) {
       await execute(m[1]);
       return { status: 200, body: { bill: state.bills.get(m[1]) ?? null } };
+    }
+    const revoke = /^\/sim\/prescriptions\/([\w.:-]+)\/revoke$/.exec(path);
+    if (revoke) {
+      await revokePrescription(revoke[1], typeof b.reason === 'string' && b.reason ? b.reason : '医生撤销');
+      return { status: 200, body: { prescription: state.prescriptions.get(revoke[1]) ?? null } };
     }
     if (path === '/sim/admissions') {
       if (!b?.name) return refuse(400, 'PATIENT_REQUIRED', 'name and idNumber or visitCardNo');
@@ -942,6 +1187,7 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
     execute,
     admit,
     nextDay,
+    revokePrescription,
     state,
     summary,
   };
@@ -953,6 +1199,14 @@ function patientRef(p: SimPatient) {
     ...(p.idNumber ? { idNumber: p.idNumber } : {}),
     ...(p.visitCardNo ? { visitCardNo: p.visitCardNo } : {}),
   };
+}
+
+/** `n` decimal digits derived from a text (stable codes for simulated people). */
+function digitsOf(text: string, n: number): string {
+  const h = createHash('sha256').update(text).digest();
+  let out = '';
+  for (let i = 0; out.length < n; i++) out += String(h[i % h.length] % 10);
+  return out;
 }
 
 function send(res: ServerResponse, a: { status: number; body: unknown }) {
