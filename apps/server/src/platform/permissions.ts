@@ -26,6 +26,7 @@ export const PERMISSIONS = {
   'payments.read': { zh: '查看支付订单', en: 'Read payment orders' },
   'refunds.manage': { zh: '人工退款', en: 'Issue manual refunds' },
   'einvoices.manage': { zh: '电子票据重开', en: 'Re-issue e-invoices' },
+  'credit.manage': { zh: '信用就医账户暂停与恢复', en: 'Suspend and resume credit care' },
   'execution.record': { zh: '执行科室扫码执行登记', en: 'Register execution at the department PDA' },
   // physical exams
   'exams.manage': { zh: '体检套餐与号源管理', en: 'Manage physical-exam packages and capacity' },
@@ -71,7 +72,7 @@ export const BUILTIN_ROLES: Record<string, { zh: string; en: string; permissions
   finance: {
     zh: '财务人员',
     en: 'Finance',
-    permissions: ['payments.read', 'refunds.manage', 'registrations.read', 'einvoices.manage'],
+    permissions: ['payments.read', 'refunds.manage', 'registrations.read', 'einvoices.manage', 'credit.manage'],
   },
   medic: { zh: '急救医护', en: 'Ambulance medic', permissions: ['emergency.workbench'] },
 };

@@ -8,6 +8,7 @@ import type { Module } from '../index.js';
 import { registerBusinessHandler } from '../payments/service.js';
 import { creditChannel } from './channel.js';
 import { registerCreditTemplates } from './templates.js';
+import { registerCreditStaffRoutes } from './staff-routes.js';
 import {
   FRICTIONLESS_JOB,
   OVERDUE_JOB,
@@ -37,6 +38,7 @@ export const creditModule: Module = {
     const patient = requirePatient(ctx);
 
     registerCreditTemplates();
+    await registerCreditStaffRoutes(fastify, ctx);
     // The credit channel is the platform's own ledger, so it is always there for refunds and queries.
     ctx.adapters.paymentChannels[creditChannel.code] = creditChannel;
     registerBusinessHandler(SETTLEMENT_BUSINESS, {

@@ -717,6 +717,8 @@ export async function listCreditAccountsForStaff(
     if (filter.overdue && !(Number(overdueFen) > 0)) continue;
     const p = await getPatientById(ctx, a.patientId).catch(() => undefined);
     out.push({
+      id: a.id,
+      agreementNo: a.agreementNo,
       patientId: a.patientId,
       patientName: p ? maskPersonName(p.name) : null,
       state: a.state,
@@ -731,6 +733,81 @@ export async function listCreditAccountsForStaff(
     });
   }
   return out;
+}
+
+/**
+ * Finance suspends credit care by hand (e.g. a disputed charge, suspected misuse): active → suspended
+ * with reason STAFF, which the overdue rules never lift; the patient is told.
+ */
+export async function suspendCreditByStaff(ctx: AppContext, creditAccountId: string, reason: string) {
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (tx) => {
+    const [a] = await tx
+      .update(creditAccounts)
+      .set({ state: 'suspended', suspendedAt: now, suspendReason: 'STAFF', updatedAt: now })
+      .where(and(eq(creditAccounts.id, creditAccountId), eq(creditAccounts.state, 'active')))
+      .returning();
+    if (!a) {
+      const [cur] = await tx.select().from(creditAccounts).where(eq(creditAccounts.id, creditAccountId));
+      if (!cur) throw accountNotFound();
+      throw conflict(
+        'CREDIT_NOT_ACTIVE',
+        '只有正常状态的信用就医账户可以暂停',
+        'Only active credit care can be suspended',
+        {
+          state: cur.state,
+        },
+      );
+    }
+    await notify(ctx, { accountId: a.accountId, template: 'credit.staff-suspended', data: { reason } }, tx);
+    return { id: a.id, state: a.state, suspendReason: a.suspendReason, suspendedAt: now.toISOString() };
+  });
+}
+
+/**
+ * Finance resumes suspended credit care: suspended → active, unless it was suspended for overdue
+ * charges that are still unpaid (those lift it themselves once settled).
+ */
+export async function resumeCreditByStaff(ctx: AppContext, creditAccountId: string) {
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (tx) => {
+    const [cur] = await tx
+      .select()
+      .from(creditAccounts)
+      .where(eq(creditAccounts.id, creditAccountId))
+      .for('update');
+    if (!cur) throw accountNotFound();
+    if (cur.state !== 'suspended')
+      throw conflict('CREDIT_NOT_SUSPENDED', '该信用就医账户未暂停', 'Credit care is not suspended', {
+        state: cur.state,
+      });
+    const [overdue] = await tx
+      .select({
+        fen: sql<number>`coalesce(sum(${creditCharges.amountFen} - ${creditCharges.refundedFen}), 0)::int`,
+      })
+      .from(creditCharges)
+      .where(
+        and(
+          eq(creditCharges.creditAccountId, cur.id),
+          inArray(creditCharges.state, ['owed', 'settling']),
+          sql`${creditCharges.dueAt} < ${now}`,
+        ),
+      );
+    if (Number(overdue.fen) > 0)
+      throw conflict(
+        'CREDIT_OVERDUE_OUTSTANDING',
+        '尚有逾期费用未结清，不能恢复信用就医',
+        'Overdue charges are still unpaid; credit care cannot be resumed',
+        { overdueFen: Number(overdue.fen) },
+      );
+    const [a] = await tx
+      .update(creditAccounts)
+      .set({ state: 'active', suspendedAt: null, suspendReason: null, updatedAt: now })
+      .where(and(eq(creditAccounts.id, cur.id), eq(creditAccounts.state, 'suspended')))
+      .returning();
+    await notify(ctx, { accountId: a.accountId, template: 'credit.resumed', data: {} }, tx);
+    return { id: a.id, state: a.state, suspendReason: a.suspendReason, suspendedAt: null };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -37,6 +37,26 @@ export function registerCreditTemplates(): void {
       channels: ALL,
       link,
     },
+    'credit.staff-suspended': {
+      category: 'payment',
+      title: { zh: '信用就医已暂停', en: 'Credit care suspended' },
+      body: {
+        zh: '您的信用就医已由医院暂停（{reason}），如有疑问请咨询收费处。',
+        en: 'The hospital has suspended your credit care ({reason}). Please ask at the cashier for details.',
+      },
+      channels: ALL,
+      link,
+    },
+    'credit.resumed': {
+      category: 'payment',
+      title: { zh: '信用就医已恢复', en: 'Credit care resumed' },
+      body: {
+        zh: '您的信用就医已恢复，可继续先诊疗后付费。',
+        en: 'Your credit care is active again: you may be treated first and pay later.',
+      },
+      channels: ALL,
+      link,
+    },
     'credit.settled': {
       category: 'payment',
       title: { zh: '信用就医结算成功', en: 'Credit care settled' },

@@ -7,6 +7,7 @@ import { dayjs } from '../../platform/clock.js';
 import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/integration-api.js';
 import { registerBusinessHandler } from '../payments/service.js';
+import { registerInpatientStaffRoutes } from './staff-routes.js';
 import {
   DAILY_LIST_JOB,
   DEPOSIT_BUSINESS,
@@ -112,6 +113,7 @@ export const inpatientModule: Module = {
     const patient = requirePatient(ctx);
 
     registerInpatientTemplates();
+    await registerInpatientStaffRoutes(fastify, ctx);
     registerBusinessHandler(DEPOSIT_BUSINESS, {
       onPaid: (c, order) => depositPaid(c, order),
       onClosed: (c, order) => depositClosed(c, order),

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { createTestApp, type TestApp } from '../../testing/harness.js';
+import { loginStaff } from '../../testing/staff.js';
+import { auditLog } from '../../platform/schema.js';
+import { signIntegrationRequest } from '../gateway/signing.js';
+import { getPatientById } from '../identity/service.js';
+import { newPatient, payAtSandbox } from '../registration/test-helpers.js';
+
+// Finance console: inpatient deposit top-ups (INP-03), searched and audited, names masked.
+let t: TestApp;
+let his: { appId: string; secret: string };
+let finance: { token: string; id: string };
+let operator: { token: string; id: string };
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const admin = await loginStaff(t, 'admin');
+  const res = await t.api.post('/api/v1/admin/channels', {
+    token: admin.token,
+    body: {
+      code: `his-${randomBytes(3).toString('hex')}`,
+      name: '院内 HIS',
+      kind: 'his_counter',
+      allowedOperations: ['his.admissions.push'],
+    },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  his = { appId: res.body.appId, secret: res.body.secret };
+  finance = await loginStaff(t, 'finance');
+  operator = await loginStaff(t, 'operator');
+});
+afterAll(async () => t?.close());
+
+function hisCall(path: string, body: unknown) {
+  const raw = JSON.stringify(body);
+  const headers = signIntegrationRequest({
+    appId: his.appId,
+    secret: his.secret,
+    method: 'POST',
+    path,
+    body: raw,
+    timestamp: Math.floor(t.clock.now().getTime() / 1000),
+    nonce: randomBytes(12).toString('hex'),
+  });
+  return t.api.post(path, { headers, rawBody: raw });
+}
+
+let seq = 0;
+/** An admitted patient with one paid top-up (500.00) and one started but unpaid (200.00). */
+async function stayWithDeposits() {
+  const p = await newPatient(t);
+  const rec = await getPatientById(t.app.ctx, p.patientId);
+  const admissionNo = `ZYS${Date.now() % 1_000_000}${++seq}`;
+  expect(
+    (
+      await hisCall('/api/integration/v1/his/admissions', {
+        admissionNo,
+        name: rec.name,
+        idNumber: rec.idNumber,
+        ward: '骨科一病区',
+        bed: '3床',
+        admittedAt: '2026-11-20T15:30:00+08:00',
+      })
+    ).status,
+  ).toBe(200);
+  const bound = await t.api.post('/api/v1/admissions/bind', {
+    token: p.token,
+    body: { patientId: p.patientId, admissionNo, name: rec.name },
+  });
+  expect(bound.status, JSON.stringify(bound.body)).toBe(201);
+  const deposit = (amountFen: number) =>
+    t.api.post(`/api/v1/admissions/${bound.body.id}/deposits`, {
+      token: p.token,
+      body: { amountFen, idempotencyKey: `dep-${randomBytes(6).toString('hex')}` },
+    });
+  const paid = await deposit(50_000);
+  await payAtSandbox(t, p.token, paid.body.paymentOrder.id, paid.body.paymentOrder.orderNo);
+  t.clock.advance(60_000);
+  const open = await deposit(20_000);
+  expect(open.status).toBe(201);
+  return { ...p, name: rec.name, admissionNo, paid: paid.body, open: open.body };
+}
+
+const list = (token: string, query = '') => t.api.get(`/api/v1/admin/inpatient-deposits${query}`, { token });
+
+describe('finance lists inpatient deposits', () => {
+  it('finds the top-ups of an admission, newest first, with channel, HIS write-back and the name masked', async () => {
+    const s = await stayWithDeposits();
+    const before = await t.app.ctx.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'inpatient.deposits.list'), eq(auditLog.actorId, finance.id)));
+    const res = await list(finance.token, `?q=${s.admissionNo}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.total).toBe(2);
+    expect(res.body.items.map((i: any) => [i.amountFen, i.state, i.channel, i.hisState])).toEqual([
+      [20_000, 'pending', null, 'pending'],
+      [50_000, 'paid', 'sandbox', 'confirmed'],
+    ]);
+    expect(res.body.items[1]).toMatchObject({
+      admissionNo: s.admissionNo,
+      ward: '骨科一病区',
+      orderNo: s.paid.paymentOrder.orderNo,
+      refundedFen: 0,
+    });
+    expect(res.body.items[1].paidAt).toBeTruthy();
+    expect(res.body.items[0].patientName).not.toBe(s.name);
+    expect(res.body.items[0].patientName).toMatch(/\*/);
+    expect(JSON.stringify(res.body)).not.toContain(s.name);
+
+    // by the payment order number, and by state
+    const byOrder = await list(finance.token, `?q=${s.paid.paymentOrder.orderNo}`);
+    expect(byOrder.body.items.map((i: any) => i.id)).toEqual([s.paid.deposit.id]);
+    const paidOnly = await list(finance.token, `?q=${s.admissionNo}&state=paid`);
+    expect(paidOnly.body.items.map((i: any) => i.amountFen)).toEqual([50_000]);
+    const page2 = await list(finance.token, `?q=${s.admissionNo}&pageSize=1&page=2`);
+    expect(page2.body).toMatchObject({ total: 2, page: 2, pageSize: 1 });
+    expect(page2.body.items.map((i: any) => i.amountFen)).toEqual([50_000]);
+
+    const after = await t.app.ctx.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'inpatient.deposits.list'), eq(auditLog.actorId, finance.id)));
+    expect(after.length - before.length).toBe(4);
+  });
+
+  it('refuses staff without the permission, patients and bad filters', async () => {
+    const s = await stayWithDeposits();
+    expect((await list(operator.token)).status).toBe(403);
+    expect((await list(s.token)).status).toBe(403);
+    expect((await t.api.get('/api/v1/admin/inpatient-deposits')).status).toBe(401);
+    const range = await list(
+      finance.token,
+      `?from=${encodeURIComponent('2026-11-24T00:00:00+08:00')}&to=${encodeURIComponent('2026-11-23T00:00:00+08:00')}`,
+    );
+    expect(range.status).toBe(400);
+    expect(range.body.code).toBe('INVALID_RANGE');
+    expect((await list(finance.token, '?state=refunded')).status).toBe(400);
+    expect((await list(finance.token, `?q=${encodeURIComponent("x' OR 1=1")}`)).status).toBe(400);
+    expect((await list(finance.token, '?pageSize=1000')).status).toBe(400);
+  });
+});
