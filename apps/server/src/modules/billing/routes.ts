@@ -33,14 +33,7 @@ import {
 } from './service.js';
 
 const id = z.string().min(1).max(64);
-// PostgreSQL text cannot hold NUL: refuse it here as bad input rather than fail in the database.
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((v) => !v.includes('\u0000'), 'NUL characters are not allowed');
+const text = (max: number) => z.string().trim().min(1).max(max);
 const hisNo = z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and _ . : -');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const instant = z.string().datetime({ offset: true });

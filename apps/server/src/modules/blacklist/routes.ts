@@ -18,14 +18,7 @@ import type { blacklistEntries, blacklistRules } from './schema.js';
 
 const tags = ['blacklist'];
 
-// PostgreSQL text cannot hold NUL: refuse it here as bad input rather than fail in the database.
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((v) => !v.includes('\u0000'), 'NUL characters are not allowed');
+const text = (max: number) => z.string().trim().min(1).max(max);
 
 const RuleFields = {
   name: text(100),

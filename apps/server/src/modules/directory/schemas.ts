@@ -3,23 +3,19 @@
 // title, a negative price, an unknown department) live in the services, not here.
 import { z } from 'zod';
 
-// PostgreSQL text cannot hold NUL: refuse it here as bad input rather than fail in the database.
-const noNul = (s: string) => !s.includes('\u0000');
-const NUL_MESSAGE = { message: 'NUL characters are not allowed' };
-export const text = (max: number) => z.string().max(max).refine(noNul, NUL_MESSAGE);
+export const text = (max: number) => z.string().max(max);
 const html = text(200_000);
 /** Images and links shown to patients: http(s) or a path on this server, never javascript:. */
 export const safeUrl = z
   .string()
   .max(1000)
-  .refine(noNul, NUL_MESSAGE)
   .refine((u) => u === '' || /^(https?:\/\/|\/(?!\/))/i.test(u), {
     message: 'http(s) or /path URL expected',
   });
 const sort = z.number().int().min(-100000).max(100000);
-export const id = z.string().min(1).max(64).refine(noNul, NUL_MESSAGE);
+export const id = z.string().min(1).max(64);
 /** A search box: trimmed, short. */
-export const searchText = z.string().trim().max(50).refine(noNul, NUL_MESSAGE).optional();
+export const searchText = z.string().trim().max(50).optional();
 
 export const doctorTitleSchema = z.enum(['chief_physician', 'associate_chief', 'attending', 'resident']);
 export const articleKindSchema = z.enum([

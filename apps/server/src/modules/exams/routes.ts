@@ -46,14 +46,7 @@ import {
   updatePackage,
 } from './service.js';
 
-// PostgreSQL text cannot hold NUL: refuse it as bad input.
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((v) => !v.includes('\u0000'), 'NUL characters are not allowed');
+const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => text(max).nullish();
 const id = z.string().uuid();
 const isoDate = z

@@ -34,14 +34,7 @@ import {
 } from './service.js';
 
 const tags = ['reports'];
-// PostgreSQL text cannot hold NUL: refuse it here as bad input rather than fail in the database.
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((v) => !v.includes('\u0000'), 'NUL characters are not allowed');
+const text = (max: number) => z.string().trim().min(1).max(max);
 const uuid = z.string().uuid();
 const reportNo = z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and _ . : -');
 const indicatorCode = z
