@@ -18,6 +18,7 @@ import { invoicingModule } from './invoicing/routes.js';
 import { creditModule } from './credit/routes.js';
 import { hisEventsModule } from './registration/his-events.js';
 import { examsModule } from './exams/routes.js';
+import { pharmacyModule } from './pharmacy/routes.js';
 
 export interface Module {
   name: string;
@@ -44,4 +45,5 @@ export const modules: Module[] = [
   reportsModule,
   hisEventsModule,
   examsModule,
+  pharmacyModule,
 ];

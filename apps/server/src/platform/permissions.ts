@@ -34,6 +34,9 @@ export const PERMISSIONS = {
   'doctor.workbench': { zh: '医生工作台', en: 'Doctor workbench' },
   'nurse.workbench': { zh: '护士工作台', en: 'Nurse workbench' },
   'pharmacy.workbench': { zh: '药师工作台', en: 'Pharmacist workbench' },
+  // insurance e-prescriptions (INS-16)
+  'prescription.read': { zh: '查看医保电子处方', en: 'Read insurance e-prescriptions' },
+  'prescription.manage': { zh: '医保电子处方重新上传', en: 'Retry insurance e-prescription uploads' },
   'emergency.workbench': { zh: '急救工作台', en: 'Ambulance medic workbench' },
 } as const;
 
@@ -68,7 +71,11 @@ export const BUILTIN_ROLES: Record<string, { zh: string; en: string; permissions
     en: 'Nurse',
     permissions: ['nurse.workbench', 'registrations.read', 'execution.record'],
   },
-  pharmacist: { zh: '药师', en: 'Pharmacist', permissions: ['pharmacy.workbench', 'execution.record'] },
+  pharmacist: {
+    zh: '药师',
+    en: 'Pharmacist',
+    permissions: ['pharmacy.workbench', 'execution.record', 'prescription.read', 'prescription.manage'],
+  },
   finance: {
     zh: '财务人员',
     en: 'Finance',

@@ -59,6 +59,23 @@ export interface HisRegistrationRef {
   paidAt?: string | null;
 }
 
+/** An insurance e-prescription (INS-16) as the platform reports it back to the HIS. */
+export interface HisPrescriptionRef {
+  id: string;
+  hisRxNo: string;
+  hiRxNo: string | null;
+  visitNo: string | null;
+  totalFen: number;
+  items: {
+    drugCode: string;
+    name: string;
+    spec: string;
+    quantity: number;
+    unit: string;
+    amountFen: number;
+  }[];
+}
+
 export type HisEvent =
   | {
       type: 'registration.paid';
@@ -83,6 +100,32 @@ export type HisEvent =
       eventId: string;
       occurredAt: string;
       patient: HisPatientRef;
+    }
+  | {
+      /** INS-16: the patient chose the hospital pharmacy; the HIS pushes the pharmacy bill */
+      type: 'prescription.fill_at_hospital';
+      eventId: string;
+      occurredAt: string;
+      prescription: HisPrescriptionRef;
+      patient: HisPatientRef;
+    }
+  | {
+      /** INS-16: a designated retail pharmacy dispensed and settled it with insurance */
+      type: 'prescription.dispensed';
+      eventId: string;
+      occurredAt: string;
+      prescription: HisPrescriptionRef;
+      patient: HisPatientRef;
+      dispensed: {
+        at: string;
+        pharmacyCode: string | null;
+        pharmacyName: string;
+        settlementNo: string | null;
+        totalFen: number;
+        fundFen: number;
+        accountFen: number;
+        cashFen: number;
+      };
     };
 export type HisEventType = HisEvent['type'];
 

@@ -4,6 +4,7 @@ import type { AppContext } from '../../platform/context.js';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { newId } from '../../platform/ids.js';
+import { SandboxPrescriptionCentre, type PrescriptionCentre } from './prescriptions.js';
 
 export type InsuranceType = 'employee' | 'resident';
 
@@ -125,17 +126,22 @@ export interface InsurancePlatform {
 
 export interface InsuranceAdapters {
   insurance: InsurancePlatform;
+  /** INS-16: the e-prescription centre of the same insurance platform */
+  prescriptionCentre: PrescriptionCentre;
 }
 
 export function buildInsuranceAdapters(config: AppConfig): InsuranceAdapters {
   switch (config.INSURANCE_PROVIDER) {
     case 'sandbox':
-      return { insurance: new SandboxInsurance({ secret: config.INSURANCE_SANDBOX_SECRET }) };
+      return {
+        insurance: new SandboxInsurance({ secret: config.INSURANCE_SANDBOX_SECRET }),
+        prescriptionCentre: new SandboxPrescriptionCentre(),
+      };
   }
 }
 
 const INSTITUTION = '青囊示范医院';
-const INITIAL_BALANCE_FEN = 50_000;
+export const INITIAL_BALANCE_FEN = 50_000;
 const TOKEN_HOURS = 24;
 // Sandbox policy: the pooled fund pays this share of covered items (codes starting with "Z" are
 // self-pay, 自费); residents have no personal account.
@@ -377,7 +383,8 @@ export class SandboxInsurance implements InsurancePlatform {
   }
 }
 
-function personKey(idNumber: string) {
+/** The sandbox platform's key of an insured person (its books never hold the ID number itself). */
+export function personKey(idNumber: string) {
   return createHash('sha256').update(`sandbox-insured:${idNumber.toUpperCase()}`).digest('hex');
 }
 

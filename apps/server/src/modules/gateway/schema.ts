@@ -20,6 +20,7 @@ export const INTEGRATION_OPERATIONS = [
   'einvoice.printed.push',
   'einvoice.query',
   'exam.bookings.push',
+  'his.prescriptions.push',
 ] as const;
 export type IntegrationOperation = (typeof INTEGRATION_OPERATIONS)[number];
 

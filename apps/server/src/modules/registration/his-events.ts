@@ -99,7 +99,7 @@ export async function dispatchHisEvent(ctx: AppContext, eventId: string): Promis
     .catch((err) => ctx.log.error({ err, eventId }, 'HIS event not queued; the sweep will send it'));
 }
 
-function patientRef(p: PatientRecord): HisPatientRef {
+export function patientRef(p: PatientRecord): HisPatientRef {
   return {
     id: p.id,
     name: p.name,
@@ -111,6 +111,18 @@ function patientRef(p: PatientRecord): HisPatientRef {
   };
 }
 
+/** Builds another module's event type (a string: nothing to send, and why). */
+export type HisEventBuilder = (
+  ctx: AppContext,
+  row: typeof hisOutboundEvents.$inferSelect,
+) => Promise<HisEvent | string>;
+const eventBuilders = new Map<HisEventType, HisEventBuilder>();
+
+/** Other modules' events (prescriptions) are recorded here too and built by their own module. */
+export function registerHisEventBuilder(type: HisEventType, build: HisEventBuilder): void {
+  eventBuilders.set(type, build);
+}
+
 /**
  * The event as the HIS receives it, from the records as they are now. A string: nothing to send,
  * and why.
@@ -119,6 +131,8 @@ async function buildEvent(
   ctx: AppContext,
   row: typeof hisOutboundEvents.$inferSelect,
 ): Promise<HisEvent | string> {
+  const custom = eventBuilders.get(row.type);
+  if (custom) return custom(ctx, row);
   const occurredAt = row.occurredAt.toISOString();
   if (row.type === 'registration.checked_in' || row.type === 'registration.paid') {
     const [reg] = await ctx.db.select().from(registrations).where(eq(registrations.id, row.subjectId));

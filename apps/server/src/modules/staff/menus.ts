@@ -261,6 +261,14 @@ export const CONSOLE_MENUS: ConsoleMenu[] = [
     path: '/services/indicators',
     permission: 'content.manage',
   },
+  {
+    key: 'prescriptions',
+    group: 'services',
+    zh: '医保电子处方',
+    en: 'Insurance e-prescriptions',
+    path: '/pharmacy/prescriptions',
+    permission: 'prescription.read',
+  },
 ];
 
 export function menusFor(permissions: Set<string>): ConsoleMenu[] {

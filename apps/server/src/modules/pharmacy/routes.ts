@@ -1,0 +1,380 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../platform/context.js';
+import { audit } from '../../platform/audit.js';
+import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
+import { DomainError } from '../../platform/errors.js';
+import { InsuranceError } from '../../integrations/insurance/index.js';
+import { SandboxPrescriptionCentre } from '../../integrations/insurance/prescriptions.js';
+import type { Module } from '../index.js';
+import { registerIntegrationApi } from '../gateway/integration-api.js';
+import { registerHisEventBuilder } from '../registration/his-events.js';
+import { PRESCRIPTION_STATES } from './schema.js';
+import { registerPrescriptionTemplates } from './templates.js';
+import {
+  EXPIRE_JOB,
+  POLL_JOB,
+  UPLOAD_JOB,
+  UPLOAD_SWEEP_JOB,
+  buildPrescriptionEvent,
+  expireDue,
+  fillPrescription,
+  getPrescription,
+  hospitalDispensed,
+  listPrescriptions,
+  patientIdNumber,
+  pharmaciesFor,
+  pollDispensing,
+  pollDue,
+  prescriptionIdByCentreNo,
+  pushPrescription,
+  retryUpload,
+  revokeFromHis,
+  staffDetail,
+  staffList,
+  uploadDue,
+  uploadPrescription,
+} from './service.js';
+
+// PostgreSQL text cannot hold NUL: refuse it here as bad input rather than fail in the database.
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !v.includes('\u0000'), 'NUL characters are not allowed');
+const code = z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and _ . : -');
+const id = z.string().uuid();
+const fen = z.number().int().min(0).max(100_000_000);
+const codeName = z.object({ code, name: text(100) }).strict();
+
+const PushBody = z
+  .object({
+    hisRxNo: code,
+    visitNo: code.optional(),
+    visitCardNo: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Za-z]{4,32}$/),
+    patientName: text(50),
+    doctor: z.object({ code, name: text(50), insuranceDoctorCode: code }).strict(),
+    department: z.object({ code, name: text(50) }).strict(),
+    issuedAt: z.iso.datetime({ offset: true }),
+    validDays: z.number().int().min(1).max(7).default(3),
+    kind: z.enum(['ordinary', 'special_disease']),
+    specialDisease: codeName.optional(),
+    diagnoses: z.array(codeName).min(1).max(20),
+    items: z
+      .array(
+        z
+          .object({
+            drugCode: code,
+            name: text(100),
+            spec: text(100),
+            dosageForm: text(30).optional(),
+            quantity: z.number().int().min(1).max(10_000),
+            unit: text(16),
+            unitPriceFen: fen,
+            dose: text(50).optional(),
+            frequency: text(50).optional(),
+            route: text(30).optional(),
+            days: z.number().int().min(1).max(365).optional(),
+            dualChannel: z.boolean(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(50),
+    reviewedBy: text(50).optional(),
+  })
+  .strict()
+  .superRefine((b, c) => {
+    if ((b.kind === 'special_disease') !== !!b.specialDisease)
+      c.addIssue({
+        code: 'custom',
+        path: ['specialDisease'],
+        message: 'specialDisease is required for special_disease prescriptions and only for them',
+      });
+    if (b.items.reduce((s, i) => s + i.quantity * i.unitPriceFen, 0) > 100_000_000)
+      c.addIssue({ code: 'custom', path: ['items'], message: 'total above 1,000,000.00 yuan' });
+  });
+
+const RxNoParams = z.object({ hisRxNo: code }).strict();
+const Params = z.object({ id }).strict();
+const stateEnum = z.enum(PRESCRIPTION_STATES);
+const Settlement = z.object({ totalFen: fen, fundFen: fen, accountFen: fen, cashFen: fen }).strict();
+
+const StaffQuery = z
+  .object({
+    state: stateEnum.optional(),
+    kind: z.enum(['ordinary', 'special_disease']).optional(),
+    dualChannel: z.enum(['true', 'false']).optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    /** HIS prescription number, 医保处方编号 or visit number, exact */
+    q: code.optional(),
+    page: z.coerce.number().int().min(1).max(10_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(200).default(20),
+  })
+  .strict();
+
+export const pharmacyModule: Module = {
+  name: 'pharmacy',
+  async register(fastify: FastifyInstance, ctx: AppContext) {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+    const tags = ['prescriptions'];
+    const patient = requirePatient(ctx);
+    const read = requireStaff(ctx, 'prescription.read');
+    const manage = requireStaff(ctx, 'prescription.manage');
+
+    registerPrescriptionTemplates();
+    registerHisEventBuilder('prescription.fill_at_hospital', buildPrescriptionEvent);
+    registerHisEventBuilder('prescription.dispensed', buildPrescriptionEvent);
+
+    ctx.jobs.register<{ prescriptionId: string }>(UPLOAD_JOB, async (d) =>
+      uploadPrescription(ctx, d.prescriptionId),
+    );
+    ctx.jobs.register(UPLOAD_SWEEP_JOB, async () => void (await uploadDue(ctx)), { cron: '* * * * *' });
+    // Dispensing at a retail pharmacy is learned by polling the centre: dispatched prescriptions are
+    // asked every few minutes (and at once when the sandbox centre calls back).
+    ctx.jobs.register<{ prescriptionId?: string }>(
+      POLL_JOB,
+      async (d) => {
+        if (d?.prescriptionId) await pollDispensing(ctx, d.prescriptionId);
+        else await pollDue(ctx);
+      },
+      { cron: '* * * * *' },
+    );
+    ctx.jobs.register(EXPIRE_JOB, async () => void (await expireDue(ctx)), { cron: '*/5 * * * *' });
+
+    // ------------------------------------------------------------ HIS pushes (signed)
+    await app.register(async (child) =>
+      registerIntegrationApi(child, ctx, (scope, c, channelOf) => {
+        const r = scope.withTypeProvider<ZodTypeProvider>();
+        const itags = ['integration'];
+        r.post(
+          '/integration/v1/prescriptions',
+          {
+            config: { integrationOperation: 'his.prescriptions.push' },
+            schema: {
+              tags: itags,
+              summary: 'HIS 推送医生签名的医保电子处方（签名调用），按处方号幂等；平台上传医保电子处方中心',
+              body: PushBody,
+            },
+          },
+          async (req, reply) => {
+            const out = await pushPrescription(c, channelOf(req), req.body);
+            return reply.status(out.created ? 201 : 200).send(out.body);
+          },
+        );
+        r.post(
+          '/integration/v1/prescriptions/:hisRxNo/revoke',
+          {
+            config: { integrationOperation: 'his.prescriptions.push' },
+            schema: {
+              tags: itags,
+              summary: '医生在 HIS 撤销医保电子处方（签名调用）；已取药的不能撤销',
+              params: RxNoParams,
+              body: z.object({ reason: text(200) }).strict(),
+            },
+          },
+          async (req) => revokeFromHis(c, channelOf(req), req.params.hisRxNo, req.body.reason),
+        );
+        r.post(
+          '/integration/v1/prescriptions/:hisRxNo/dispensed',
+          {
+            config: { integrationOperation: 'his.prescriptions.push' },
+            schema: {
+              tags: itags,
+              summary: '医院药房已发药（患者选择院内取药的处方），可附医保结算分项（签名调用）',
+              params: RxNoParams,
+              body: z.object({ settlement: Settlement.optional() }).strict().default({}),
+            },
+          },
+          async (req) =>
+            hospitalDispensed(c, channelOf(req), req.params.hisRxNo, req.body?.settlement ?? undefined),
+        );
+      }),
+    );
+
+    // ------------------------------------------------------------ patients
+    app.get(
+      '/v1/prescriptions',
+      {
+        schema: {
+          tags,
+          summary: '就诊人的医保电子处方（本人及已授权的家人），新开在前',
+          querystring: z.object({ patientId: id, state: stateEnum.optional() }).strict(),
+        },
+        preHandler: patient,
+      },
+      async (req) => ({
+        items: await listPrescriptions(ctx, principalOf(req).id, req.query.patientId, req.query.state),
+      }),
+    );
+    app.get(
+      '/v1/prescriptions/:id',
+      { schema: { tags, summary: '医保电子处方详情', params: Params }, preHandler: patient },
+      async (req) => getPrescription(ctx, principalOf(req).id, req.params.id),
+    );
+    app.get(
+      '/v1/prescriptions/:id/pharmacies',
+      {
+        schema: {
+          tags,
+          summary: '可为该处方配药的定点零售药店（双通道药品仅双通道药店，门诊特殊病仅门特定点药店）',
+          params: Params,
+        },
+        preHandler: patient,
+      },
+      async (req) => pharmaciesFor(ctx, principalOf(req).id, req.params.id),
+    );
+    app.post(
+      '/v1/prescriptions/:id/fill',
+      {
+        schema: {
+          tags,
+          summary: '选择取药方式：医院药房，或定点零售药店（发放取药码；可更换药店）',
+          params: Params,
+          body: z.object({ where: z.enum(['retail', 'hospital']), pharmacyCode: code.optional() }).strict(),
+        },
+        preHandler: patient,
+      },
+      async (req) => fillPrescription(ctx, principalOf(req).id, req.params.id, req.body),
+    );
+
+    // ------------------------------------------------------------ staff (console)
+    const stags = ['prescriptions (console)'];
+    app.get(
+      '/v1/staff/prescriptions',
+      {
+        schema: {
+          tags: stags,
+          summary: '医保电子处方查询：状态、类型、双通道、开方时间、处方号/医保处方编号/就诊号（精确）',
+          querystring: StaffQuery,
+        },
+        preHandler: read,
+      },
+      async (req) => {
+        const q = req.query;
+        const out = await staffList(ctx, {
+          ...q,
+          dualChannel: q.dualChannel === undefined ? undefined : q.dualChannel === 'true',
+        });
+        await audit(ctx, req, {
+          action: 'prescriptions.list',
+          objectType: 'prescription',
+          detail: { state: q.state ?? null, q: q.q ?? null, count: out.items.length },
+        });
+        return out;
+      },
+    );
+    app.get(
+      '/v1/staff/prescriptions/:id',
+      {
+        schema: { tags: stags, summary: '医保电子处方详情：上传记录与处理经过', params: Params },
+        preHandler: read,
+      },
+      async (req) => {
+        const out = await staffDetail(ctx, req.params.id);
+        await audit(ctx, req, { action: 'prescriptions.read', objectType: 'prescription', objectId: out.id });
+        return out;
+      },
+    );
+    app.post(
+      '/v1/staff/prescriptions/:id/retry-upload',
+      {
+        schema: { tags: stags, summary: '重新上传医保电子处方中心（仅上传失败的处方）', params: Params },
+        preHandler: manage,
+      },
+      async (req) => {
+        await retryUpload(ctx, principalOf(req).id, req.params.id);
+        await audit(ctx, req, {
+          action: 'prescriptions.retry-upload',
+          objectType: 'prescription',
+          objectId: req.params.id,
+        });
+        return staffDetail(ctx, req.params.id);
+      },
+    );
+
+    // ------------------------------------------------------------ sandbox centre controls
+    const centre = ctx.adapters.prescriptionCentre;
+    if (centre instanceof SandboxPrescriptionCentre) registerSandboxControls(app, ctx, centre, manage);
+  },
+};
+
+/** Tests and the demo drive the sandbox centre: a retail pharmacy dispenses, the centre fails or refuses. */
+function registerSandboxControls(
+  app: ReturnType<FastifyInstance['withTypeProvider']>,
+  ctx: AppContext,
+  centre: SandboxPrescriptionCentre,
+  manage: ReturnType<typeof requireStaff>,
+) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['prescriptions (sandbox)'];
+  r.post(
+    '/v1/sandbox/prescriptions/dispense',
+    {
+      schema: {
+        tags,
+        summary: '沙箱：定点零售药店凭处方发药并完成医保结算（随后平台查询到已取药）',
+        body: z.object({ hiRxNo: code, pharmacyCode: code.optional() }).strict(),
+      },
+      preHandler: manage,
+    },
+    async (req) => {
+      let d;
+      try {
+        d = await centre.dispense(ctx, req.body.hiRxNo, req.body.pharmacyCode);
+      } catch (err) {
+        if (err instanceof InsuranceError && err.code === 'RX_NOT_FOUND')
+          throw new DomainError('PRESCRIPTION_NOT_FOUND', 404, '处方不存在', 'Prescription not found');
+        if (err instanceof InsuranceError)
+          throw new DomainError('PRESCRIPTION_STATE', 409, '处方在医保中心的状态不允许发药', err.message);
+        throw err;
+      }
+      // Like the centre's callback: the platform checks this prescription at once.
+      const prescriptionId = await prescriptionIdByCentreNo(ctx, req.body.hiRxNo);
+      if (prescriptionId)
+        await ctx.jobs
+          .send(POLL_JOB, { prescriptionId }, { singletonKey: `poll:${prescriptionId}` })
+          .catch((err) => ctx.log.warn({ err }, 'dispensing check not queued; the minute poll will find it'));
+      return { hiRxNo: req.body.hiRxNo, ...d, at: d.at.toISOString() };
+    },
+  );
+  r.put(
+    '/v1/sandbox/prescriptions/centre',
+    {
+      schema: {
+        tags,
+        summary: '沙箱：让医保电子处方中心不可用，或拒绝下一张上传的处方（附原因）',
+        body: z.object({ failing: z.boolean().optional(), rejectNext: text(200).nullish() }).strict(),
+      },
+      preHandler: manage,
+    },
+    async (req) => {
+      if (req.body.failing !== undefined) centre.failing = req.body.failing;
+      if (req.body.rejectNext !== undefined) centre.rejectNext = req.body.rejectNext ?? null;
+      return { failing: centre.failing, rejectNext: centre.rejectNext };
+    },
+  );
+  r.post(
+    '/v1/sandbox/prescriptions/special-disease-filings',
+    {
+      schema: {
+        tags,
+        summary: '沙箱：为就诊人办理门诊特殊病备案（门慢门特备案）',
+        body: z.object({ patientId: id, diseaseCode: code, diseaseName: text(100).optional() }).strict(),
+      },
+      preHandler: manage,
+    },
+    async (req) => {
+      const idNumber = await patientIdNumber(ctx, req.body.patientId);
+      await centre.fileSpecialDisease(ctx, idNumber, req.body.diseaseCode, req.body.diseaseName);
+      return { patientId: req.body.patientId, diseaseCode: req.body.diseaseCode, filed: true };
+    },
+  );
+}
