@@ -140,6 +140,8 @@ export const ROUTE_PERMISSIONS: Record<string, { path: string; permission?: stri
   reports: { path: '/services/reports', permission: 'patients.read' },
   einvoices: { path: '/payments/einvoices', permission: 'payments.read' },
   bills: { path: '/payments/bills', permission: 'payments.read' },
+  'inpatient-deposits': { path: '/payments/inpatient-deposits', permission: 'payments.read' },
+  'credit-accounts': { path: '/payments/credit-accounts', permission: 'payments.read' },
   'exam-packages': { path: '/services/exam-packages', permission: 'exams.manage' },
   'insurance-settlements': { path: '/payments/insurance-settlements', permission: 'payments.read' },
   'exam-bookings': { path: '/services/exam-bookings', permission: 'exams.manage' },

@@ -34,6 +34,8 @@ import { AbnormalOrdersPage } from './pages/finance/AbnormalOrdersPage';
 import { WriteBackFailuresPage } from './pages/finance/WriteBackFailuresPage';
 import { EInvoicesPage } from './pages/finance/EInvoicesPage';
 import { BillsPage } from './pages/finance/BillsPage';
+import { InpatientDepositsPage } from './pages/finance/InpatientDepositsPage';
+import { CreditAccountsPage } from './pages/finance/CreditAccountsPage';
 import { InsuranceSettlementsPage } from './pages/finance/InsuranceSettlementsPage';
 import { IndicatorsPage } from './pages/operations/IndicatorsPage';
 import { ExamPackagesPage } from './pages/operations/ExamPackagesPage';
@@ -70,6 +72,8 @@ const PAGES: Record<string, ReactNode> = {
   indicators: <IndicatorsPage />,
   einvoices: <EInvoicesPage />,
   bills: <BillsPage />,
+  'inpatient-deposits': <InpatientDepositsPage />,
+  'credit-accounts': <CreditAccountsPage />,
   'exam-packages': <ExamPackagesPage />,
   'insurance-settlements': <InsuranceSettlementsPage />,
   'exam-bookings': <ExamBookingsPage />,

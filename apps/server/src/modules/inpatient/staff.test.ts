@@ -126,6 +126,18 @@ describe('finance lists inpatient deposits', () => {
     expect(after.length - before.length).toBe(4);
   });
 
+  it('finance sees the inpatient-deposit and credit-account pages in the console menu; an operator does not', async () => {
+    const keys = async (token: string) =>
+      ((await t.api.get('/api/v1/staff/me', { token })).body.menus as { key: string; path: string }[]).map(
+        (m) => m.key,
+      );
+    expect(await keys(finance.token)).toEqual(
+      expect.arrayContaining(['inpatient-deposits', 'credit-accounts']),
+    );
+    expect(await keys(operator.token)).not.toContain('inpatient-deposits');
+    expect(await keys(operator.token)).not.toContain('credit-accounts');
+  });
+
   it('refuses staff without the permission, patients and bad filters', async () => {
     const s = await stayWithDeposits();
     expect((await list(operator.token)).status).toBe(403);

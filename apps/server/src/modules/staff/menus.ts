@@ -205,6 +205,22 @@ export const CONSOLE_MENUS: ConsoleMenu[] = [
     permission: 'payments.read',
   },
   {
+    key: 'inpatient-deposits',
+    group: 'payments',
+    zh: '住院预交金',
+    en: 'Inpatient deposits',
+    path: '/payments/inpatient-deposits',
+    permission: 'payments.read',
+  },
+  {
+    key: 'credit-accounts',
+    group: 'payments',
+    zh: '信用就医账户',
+    en: 'Credit care accounts',
+    path: '/payments/credit-accounts',
+    permission: 'payments.read',
+  },
+  {
     key: 'writeback-failures',
     group: 'payments',
     zh: 'HIS 回写失败',

@@ -1,0 +1,144 @@
+import { DatePicker, Form, Input, Select, Tag } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { listInpatientDeposits, type InpatientDeposit } from '../../api/inpatient';
+import { ListPage } from '../../components/ListPage';
+import { dateTime, yuan } from '../../format';
+import { useTr, type Tr } from '../../i18n';
+import { channelName } from './labels';
+
+const DEPOSIT_STATES = ['pending', 'paid', 'closed'] as const;
+const HIS_STATES = ['pending', 'confirmed', 'failed'] as const;
+
+export const depositStateTag = (tr: Tr, s: string) => {
+  const m: Record<string, [string, string, string?]> = {
+    pending: ['待支付', 'Awaiting payment', 'orange'],
+    paid: ['已缴纳', 'Paid', 'green'],
+    closed: ['已关闭', 'Closed'],
+  };
+  const v = m[s];
+  return <Tag color={v?.[2]}>{v ? tr(v[0], v[1]) : s}</Tag>;
+};
+
+export const depositHisTag = (tr: Tr, s: string) => {
+  const m: Record<string, [string, string, string?]> = {
+    pending: ['待回写', 'Pending', 'processing'],
+    confirmed: ['已回写', 'Written back', 'green'],
+    failed: ['回写失败', 'Failed', 'red'],
+  };
+  const v = m[s];
+  return <Tag color={v?.[2]}>{v ? tr(v[0], v[1]) : s}</Tag>;
+};
+
+interface DepositFilters {
+  q?: string;
+  state?: string;
+  hisState?: string;
+  range?: [Dayjs | null, Dayjs | null] | null;
+}
+
+/**
+ * Inpatient deposit top-ups (INP-03): finance finds them by admission or order number and sees the
+ * channel, the HIS write-back and what the discharge settlement refunded. Patient names come masked.
+ */
+export function InpatientDepositsPage() {
+  const tr = useTr();
+  return (
+    <ListPage<InpatientDeposit, DepositFilters>
+      title={tr('住院预交金', 'Inpatient deposits')}
+      queryKey="admin-inpatient-deposits"
+      fetch={listInpatientDeposits}
+      showTotal
+      sizeChanger
+      testId="inpatient-deposits"
+      emptyText={tr('没有符合条件的预交金记录', 'No deposits match')}
+      filterForm={{
+        submitTestId: 'inpatient-deposits-search',
+        toQuery: (v) => ({
+          q: v.q?.trim() || undefined,
+          state: v.state,
+          hisState: v.hisState,
+          from: v.range?.[0]?.startOf('day').toISOString(),
+          to: v.range?.[1]?.endOf('day').toISOString(),
+        }),
+        fields: (
+          <>
+            <Form.Item
+              name="q"
+              label={tr('住院号 / 订单号', 'Admission / order number')}
+              rules={[
+                {
+                  pattern: /^[\w.:-]{1,64}$/,
+                  message: tr('只能包含字母、数字和 _ . : -', 'Letters, digits and _ . : - only'),
+                },
+              ]}
+            >
+              <Input allowClear style={{ width: 220 }} data-testid="inpatient-deposits-q" />
+            </Form.Item>
+            <Form.Item name="state" label={tr('支付状态', 'Payment')}>
+              <Select
+                allowClear
+                style={{ width: 130 }}
+                data-testid="inpatient-deposits-state"
+                options={DEPOSIT_STATES.map((s) => ({ value: s, label: depositStateTag(tr, s) }))}
+              />
+            </Form.Item>
+            <Form.Item name="hisState" label={tr('HIS 回写', 'HIS write-back')}>
+              <Select
+                allowClear
+                style={{ width: 130 }}
+                data-testid="inpatient-deposits-his"
+                options={HIS_STATES.map((s) => ({ value: s, label: depositHisTag(tr, s) }))}
+              />
+            </Form.Item>
+            <Form.Item name="range" label={tr('充值时间', 'Started')}>
+              <DatePicker.RangePicker />
+            </Form.Item>
+          </>
+        ),
+      }}
+      columns={[
+        {
+          title: tr('住院号', 'Admission'),
+          dataIndex: 'admissionNo',
+          render: (n: string, r) => <span data-testid={`inpatient-deposit-${r.id}`}>{n}</span>,
+        },
+        { title: tr('患者', 'Patient'), dataIndex: 'patientName' },
+        {
+          title: tr('病区床位', 'Ward / bed'),
+          key: 'ward',
+          render: (_, r) => [r.ward, r.bed].filter(Boolean).join(' '),
+        },
+        { title: tr('金额（元）', 'Amount'), dataIndex: 'amountFen', align: 'right', render: yuan },
+        {
+          title: tr('支付渠道', 'Channel'),
+          dataIndex: 'channel',
+          render: (c: string | null) => channelName(tr, c),
+        },
+        { title: tr('订单号', 'Order number'), dataIndex: 'orderNo' },
+        {
+          title: tr('支付状态', 'Payment'),
+          dataIndex: 'state',
+          render: (s: string) => depositStateTag(tr, s),
+        },
+        {
+          title: tr('HIS 回写', 'HIS write-back'),
+          key: 'his',
+          render: (_, r) => (
+            <span data-testid={`inpatient-deposit-his-${r.id}`}>
+              {depositHisTag(tr, r.hisState)}
+              {r.hisAttempts > 1 && tr(`${r.hisAttempts} 次`, `${r.hisAttempts}×`)}
+            </span>
+          ),
+        },
+        {
+          title: tr('出院退还（元）', 'Refunded at discharge'),
+          dataIndex: 'refundedFen',
+          align: 'right',
+          render: (f: number) => (f ? yuan(f) : '-'),
+        },
+        { title: tr('缴纳时间', 'Paid at'), dataIndex: 'paidAt', render: dateTime },
+        { title: tr('发起时间', 'Started'), dataIndex: 'createdAt', render: dateTime },
+      ]}
+    />
+  );
+}
