@@ -40,10 +40,14 @@ export interface Prescription {
   totalFen: number;
   dualChannel: boolean;
   pharmacy?: { code: string; name: string } | null;
+  hiRxNo: string | null;
+  visitNo: string | null;
+  attempts: number;
+  lastError: string | null;
 }
 
+/** One step of a prescription's history: upload attempts and their errors, the patient's choice, ... */
 export interface PrescriptionEvent {
-  id?: string;
   at: string;
   kind: string;
   actor: string;
@@ -51,7 +55,6 @@ export interface PrescriptionEvent {
 }
 
 export interface PrescriptionDetail extends Prescription {
-  visitNo?: string | null;
   diagnoses: { code: string; name: string }[];
   items: {
     drugCode: string;
@@ -67,7 +70,6 @@ export interface PrescriptionDetail extends Prescription {
     days?: number | null;
     dualChannel: boolean;
   }[];
-  hiRxNo: string | null;
   traceCode: string | null;
   pickupCode?: string | null;
   pharmacy?:
@@ -82,17 +84,25 @@ export interface PrescriptionDetail extends Prescription {
   } | null;
   rejectReason?: string | null;
   revokeReason?: string | null;
-  attempts?: number;
-  lastError?: string | null;
-  nextAttemptAt?: string | null;
-  events?: PrescriptionEvent[];
+}
+
+/** The console's view adds the upload bookkeeping and the history. */
+export interface StaffPrescriptionDetail extends PrescriptionDetail {
+  doctorCode: string;
+  insuranceDoctorCode: string;
+  reviewedBy: string | null;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  rejectCode: string | null;
+  history: PrescriptionEvent[];
 }
 
 export const listPrescriptions = async (q: Query): Promise<Page<Prescription>> =>
   toPage<Prescription>(await api.get('/staff/prescriptions', q));
 
-export const getPrescription = (id: string) => api.get<PrescriptionDetail>(`/staff/prescriptions/${id}`);
+export const getPrescription = (id: string) => api.get<StaffPrescriptionDetail>(`/staff/prescriptions/${id}`);
 
 /** an `upload_failed` prescription goes back to the upload queue (prescription.manage) */
 export const retryPrescriptionUpload = (id: string) =>
-  api.post<PrescriptionDetail>(`/staff/prescriptions/${id}/retry-upload`, {});
+  api.post<StaffPrescriptionDetail>(`/staff/prescriptions/${id}/retry-upload`, {});

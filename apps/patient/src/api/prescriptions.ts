@@ -57,12 +57,15 @@ export interface PrescriptionDetail extends PrescriptionSummary {
   /** 医保处方编号, once the centre accepted it */
   hiRxNo: string | null;
   traceCode: string | null;
+  /** where the patient chose to fill it */
+  fillWhere?: 'retail' | 'hospital' | null;
   pickupCode?: string | null;
   pharmacy?:
     ({ code: string; name: string } & { address?: string; phone?: string; dualChannel?: boolean }) | null;
   dispensed?: {
     at: string;
     pharmacyName: string;
+    settlementNo?: string | null;
     totalFen: number;
     fundFen: number;
     accountFen: number;

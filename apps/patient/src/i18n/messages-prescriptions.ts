@@ -75,6 +75,7 @@ export const prescriptionMessages = {
   rxDispensedAt: m('取药时间', 'Dispensed at'),
   rxDispensedWhere: m('取药地点', 'Dispensed by'),
   rxSettlement: m('医保结算', 'Insurance settlement'),
+  rxSettlementNo: m('结算单号', 'Settlement no.'),
   rxRejectReason: m('未通过原因', 'Reason'),
   rxRevokeReason: m('撤销原因', 'Reason'),
   rxExpiredHint: m(

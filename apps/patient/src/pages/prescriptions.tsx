@@ -354,6 +354,7 @@ function Dispensed({ rx }: { rx: PrescriptionDetail }) {
         {t('rxDispensedWhere')}
       </List.Item>
       <List.Item extra={dateTime(d.at)}>{t('rxDispensedAt')}</List.Item>
+      {d.settlementNo ? <List.Item extra={d.settlementNo}>{t('rxSettlementNo')}</List.Item> : null}
       <List.Item extra={<span className="price">¥{yuan(d.totalFen)}</span>}>{t('rxTotal')}</List.Item>
       <List.Item extra={<span data-testid="rx-fund">¥{yuan(d.fundFen)}</span>}>{t('insFund')}</List.Item>
       <List.Item extra={<span data-testid="rx-account">¥{yuan(d.accountFen)}</span>}>
@@ -393,6 +394,8 @@ function FillChooser({ rx, onDone }: { rx: PrescriptionDetail; onDone: () => voi
       queryClient.setQueryData(['prescription', rx.id], next);
       Toast.show({ icon: 'success', content: t('rxChosen') });
       onDone();
+      // the pickup code (or the hospital's hint) is at the top
+      window.scrollTo({ top: 0 });
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -410,26 +413,24 @@ function FillChooser({ rx, onDone }: { rx: PrescriptionDetail; onDone: () => voi
           {error}
         </div>
       ) : null}
-      {rx.state === 'circulating' ? (
-        <List className="card">
-          <List.Item
-            description={t('rxHospitalPharmacyHint')}
-            extra={
-              <Button
-                size="small"
-                loading={busy === 'hospital'}
-                disabled={busy !== null}
-                onClick={() => choose({ where: 'hospital' }, t('rxHospitalPharmacy'))}
-                data-testid="rx-fill-hospital"
-              >
-                {t('rxChoose')}
-              </Button>
-            }
-          >
-            {t('rxHospitalPharmacy')}
-          </List.Item>
-        </List>
-      ) : null}
+      <List className="card">
+        <List.Item
+          description={t('rxHospitalPharmacyHint')}
+          extra={
+            <Button
+              size="small"
+              loading={busy === 'hospital'}
+              disabled={busy !== null}
+              onClick={() => choose({ where: 'hospital' }, t('rxHospitalPharmacy'))}
+              data-testid="rx-fill-hospital"
+            >
+              {t('rxChoose')}
+            </Button>
+          }
+        >
+          {t('rxHospitalPharmacy')}
+        </List.Item>
+      </List>
       <div className="section-title padded-x">{t('rxRetailPharmacies')}</div>
       {rx.dualChannel ? <NoticeBar color="info" wrap content={t('rxDualChannelOnly')} /> : null}
       <QueryView query={pharmacies} empty={(x) => x.length === 0} emptyText={t('rxNoPharmacies')}>

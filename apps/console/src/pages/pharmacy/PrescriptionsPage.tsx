@@ -22,8 +22,8 @@ import {
   PRESCRIPTION_STATES,
   retryPrescriptionUpload,
   type Prescription,
-  type PrescriptionDetail,
   type PrescriptionEvent,
+  type StaffPrescriptionDetail,
 } from '../../api/pharmacy';
 import { useMe } from '../../auth';
 import { ListPage } from '../../components/ListPage';
@@ -68,19 +68,30 @@ const kindTags = (tr: Tr, r: Prescription) => (
 const eventName = (tr: Tr, k: string) =>
   ({
     received: tr('HIS 推送处方', 'Pushed by the HIS'),
-    upload_attempt: tr('上传医保', 'Upload attempt'),
-    upload_failed: tr('上传失败', 'Upload failed'),
+    upload_attempt: tr('上传医保电子处方中心', 'Upload attempt'),
     uploaded: tr('已上传医保电子处方中心', 'Uploaded to the e-prescription centre'),
-    rejected: tr('医保拒绝', 'Rejected'),
-    upload_retried: tr('药师重新上传', 'Upload retried by a pharmacist'),
-    retry_upload: tr('药师重新上传', 'Upload retried by a pharmacist'),
-    dispatched: tr('患者选择零售药店', 'Retail pharmacy chosen'),
+    upload_error: tr('上传出错，稍后重试', 'Upload error, will retry'),
+    upload_failed: tr('多次上传失败', 'Upload failed'),
+    rejected: tr('医保拒绝', 'Rejected by insurance'),
+    retry_requested: tr('药师重新上传', 'Upload retried by a pharmacist'),
+    filled_retail: tr('患者选择零售药店', 'Retail pharmacy chosen'),
     pharmacy_changed: tr('患者更换药店', 'Pharmacy changed'),
-    at_hospital: tr('患者选择本院药房', 'Hospital pharmacy chosen'),
+    filled_hospital: tr('患者选择本院药房', 'Hospital pharmacy chosen'),
     dispensed: tr('已取药结算', 'Dispensed and settled'),
     revoked: tr('医生撤销', 'Revoked by the doctor'),
     expired: tr('已过期', 'Expired'),
   })[k] ?? k;
+
+const actorName = (tr: Tr, a: string) =>
+  a === 'his'
+    ? 'HIS'
+    : a === 'system'
+      ? tr('系统', 'System')
+      : a.startsWith('patient:')
+        ? tr('患者', 'Patient')
+        : a.startsWith('staff:')
+          ? tr('工作人员', 'Staff')
+          : a;
 
 function eventDetail(e: PrescriptionEvent): string {
   if (!e.detail) return '';
@@ -108,7 +119,7 @@ function PrescriptionDrawer({ id, onClose }: { id: string | null; onClose: () =>
     },
     onError: (e) => message.error((e as Error).message),
   });
-  const r: PrescriptionDetail | undefined = q.data;
+  const r: StaffPrescriptionDetail | undefined = q.data;
   const canManage = holds(me?.permissions ?? [], 'prescription.manage');
   return (
     <Drawer
@@ -177,11 +188,19 @@ function PrescriptionDrawer({ id, onClose }: { id: string | null; onClose: () =>
             )}
             {(r.rejectReason || r.revokeReason) && (
               <Descriptions.Item label={tr('原因', 'Reason')} span={2}>
+                {r.rejectCode ? `${r.rejectCode} · ` : ''}
                 {r.rejectReason ?? r.revokeReason}
               </Descriptions.Item>
             )}
+            <Descriptions.Item label={tr('就诊号', 'Visit no.')}>{r.visitNo ?? '-'}</Descriptions.Item>
+            <Descriptions.Item label={tr('医保医师代码 / 审方药师', 'Insurance doctor code / reviewed by')}>
+              {r.insuranceDoctorCode} / {r.reviewedBy ?? '-'}
+            </Descriptions.Item>
             <Descriptions.Item label={tr('上传次数', 'Upload attempts')}>
-              <span data-testid="rx-drawer-attempts">{r.attempts ?? 0}</span>
+              <span data-testid="rx-drawer-attempts">{r.attempts}</span>
+              {r.state === 'pending_upload' && r.nextAttemptAt
+                ? tr(`（下次 ${dateTime(r.nextAttemptAt)}）`, ` (next ${dateTime(r.nextAttemptAt)})`)
+                : ''}
             </Descriptions.Item>
             <Descriptions.Item label={tr('最近错误', 'Last error')}>
               <Typography.Text type={r.lastError ? 'danger' : undefined} data-testid="rx-drawer-last-error">
@@ -238,14 +257,14 @@ function PrescriptionDrawer({ id, onClose }: { id: string | null; onClose: () =>
           </Typography.Title>
           <div data-testid="rx-drawer-history">
             <Timeline
-              items={(r.events ?? []).map((e, n) => ({
-                key: e.id ?? String(n),
-                color: /fail|reject/.test(e.kind) ? 'red' : e.kind === 'dispensed' ? 'green' : 'blue',
+              items={r.history.map((e, n) => ({
+                key: String(n),
+                color: /fail|error|reject/.test(e.kind) ? 'red' : e.kind === 'dispensed' ? 'green' : 'blue',
                 content: (
                   <>
                     <div>
                       {dateTime(e.at)} · {eventName(tr, e.kind)}{' '}
-                      <Typography.Text type="secondary">{e.actor}</Typography.Text>
+                      <Typography.Text type="secondary">{actorName(tr, e.actor)}</Typography.Text>
                     </div>
                     {eventDetail(e) && (
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -300,7 +319,16 @@ export function PrescriptionsPage() {
         }),
         fields: (
           <>
-            <Form.Item name="q" label={tr('处方号 / 患者', 'Prescription / patient')}>
+            <Form.Item
+              name="q"
+              label={tr('处方号 / 医保处方编号 / 就诊号', 'Prescription / insurance / visit no.')}
+              rules={[
+                {
+                  pattern: /^[\w.:-]{1,64}$/,
+                  message: tr('只能包含字母、数字和 _ . : -', 'Letters, digits and _ . : - only'),
+                },
+              ]}
+            >
               <Input allowClear style={{ width: 200 }} data-testid="prescriptions-q" />
             </Form.Item>
             <Form.Item name="state" label={tr('状态', 'State')}>
@@ -361,6 +389,19 @@ export function PrescriptionsPage() {
           render: (s: string) => prescriptionStateTag(tr, s),
         },
         { title: tr('取药药店', 'Pharmacy'), key: 'ph', render: (_, r) => r.pharmacy?.name ?? '-' },
+        {
+          title: tr('上传', 'Upload'),
+          key: 'upload',
+          render: (_, r) =>
+            r.lastError ? (
+              <Typography.Text type="danger" ellipsis style={{ maxWidth: 200 }} title={r.lastError}>
+                {tr(`${r.attempts} 次 · `, `${r.attempts}× · `)}
+                {r.lastError}
+              </Typography.Text>
+            ) : (
+              '-'
+            ),
+        },
         { title: tr('开方时间', 'Issued'), dataIndex: 'issuedAt', render: dateTime },
         { title: tr('有效期至', 'Valid until'), dataIndex: 'validUntil', render: dateTime },
       ]}
