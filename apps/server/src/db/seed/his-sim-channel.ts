@@ -17,6 +17,7 @@ const OPERATIONS: IntegrationOperation[] = [
   'his.admissions.push',
   'his.inpatient-charges.push',
   'his.discharge.push',
+  'his.prescriptions.push',
 ];
 
 /**
@@ -35,10 +36,17 @@ export const hisSimChannelSeed: SeedStep = {
       .from(integrationChannels)
       .where(eq(integrationChannels.appId, HIS_SIM_APP_ID));
     if (existing) {
-      if (cipher.decrypt(existing.secretEnc) === secret) return false;
+      const sameSecret = cipher.decrypt(existing.secretEnc) === secret;
+      // a demo database seeded before his-sim learned a new push gets the operation added
+      const missing = OPERATIONS.filter((op) => !existing.allowedOperations.includes(op));
+      if (sameSecret && missing.length === 0) return false;
       await ctx.db
         .update(integrationChannels)
-        .set({ secretEnc: cipher.encrypt(secret), secretRotatedAt: now, updatedAt: now })
+        .set({
+          ...(sameSecret ? {} : { secretEnc: cipher.encrypt(secret), secretRotatedAt: now }),
+          allowedOperations: [...existing.allowedOperations, ...missing],
+          updatedAt: now,
+        })
         .where(eq(integrationChannels.id, existing.id));
       return true;
     }
