@@ -79,7 +79,13 @@ export const BUILTIN_ROLES: Record<string, { zh: string; en: string; permissions
   finance: {
     zh: '财务人员',
     en: 'Finance',
-    permissions: ['payments.read', 'refunds.manage', 'registrations.read', 'einvoices.manage', 'credit.manage'],
+    permissions: [
+      'payments.read',
+      'refunds.manage',
+      'registrations.read',
+      'einvoices.manage',
+      'credit.manage',
+    ],
   },
   medic: { zh: '急救医护', en: 'Ambulance medic', permissions: ['emergency.workbench'] },
 };
