@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { api, integrationChannel, patientWithSelf } from './support/api.js';
+import type { IntegrationChannel } from './support/api.js';
+import { desktop, launch, phone, snap } from './support/browser.js';
+
+// INS-16 医保电子处方 in the browser: the HIS pushes a doctor's insurance e-prescription with a 双通道
+// drug, the patient chooses a 双通道 retail pharmacy on the phone and shows the pickup code, the
+// (sandbox) pharmacy dispenses and settles it with insurance, and the pharmacist follows it in the console.
+
+let browser: Browser;
+let his: IntegrationChannel;
+beforeAll(async () => {
+  browser = await launch();
+  his = await integrationChannel(['his.prescriptions.push']);
+});
+afterAll(async () => browser?.close());
+
+type Me = Awaited<ReturnType<typeof patientWithSelf>>;
+
+/** Opens the H5 already logged in as the patient (the tokens the login page would have stored). */
+async function openAs(me: Me): Promise<{ page: Page; close: () => Promise<void> }> {
+  const { page, context } = await phone(browser);
+  await page.goto('/');
+  await page.evaluate(
+    (tokens) => localStorage.setItem('qn.patient.tokens', JSON.stringify(tokens)),
+    me.tokens,
+  );
+  return { page, close: () => context.close() };
+}
+
+async function consoleLogin(page: Page, username: string, password: string) {
+  await page.goto('/console/login');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('side-menu').waitFor({ timeout: 30_000 });
+}
+
+async function pharmacistToken(): Promise<string> {
+  const r = await api('POST', '/api/v1/staff/auth/login', {
+    body: { username: 'pharmacist', password: 'Pharm@2026' },
+  });
+  return r.accessToken;
+}
+
+/** Chooses a pharmacy in the list and confirms the dialog. */
+async function choosePharmacy(page: Page, code: string) {
+  await page
+    .locator(`[data-testid="rx-pharmacy-option"][data-code="${code}"] [data-testid="rx-pharmacy-choose"]`)
+    .click();
+  await page.getByTestId('rx-fill-confirm-text').waitFor();
+  await page.getByTestId('rx-fill-confirm').click();
+  await page.getByTestId('rx-fill-confirm-text').waitFor({ state: 'detached' });
+}
+
+/** Waits for the toast to go, so that screenshots show the page. */
+const toastGone = (page: Page) => page.locator('.adm-toast-mask').waitFor({ state: 'detached' });
+
+describe('insurance e-prescriptions (INS-16)', () => {
+  it('a patient fills a 双通道 prescription at a 双通道 retail pharmacy with a pickup code, sees it dispensed with the insurance split, and the pharmacist sees it in the console', async () => {
+    const me = await patientWithSelf('孙丽华');
+    const card = await api('POST', `/api/v1/patients/${me.patientId}/visit-card`, {
+      token: me.token,
+      body: {},
+    });
+    expect(card.visitCardNo).toBeTruthy();
+
+    // the doctor signs it in the HIS; the HIS pushes it; the platform uploads it to the centre
+    const hisRxNo = `RXE2E${Date.now()}`;
+    const pushed = await his.push('/api/integration/v1/prescriptions', {
+      hisRxNo,
+      visitNo: `MZE2E${Date.now()}`,
+      visitCardNo: card.visitCardNo,
+      patientName: me.name,
+      doctor: { code: 'D0402', name: '周医生', insuranceDoctorCode: 'D330106000402' },
+      department: { code: 'ZLK', name: '肿瘤内科' },
+      issuedAt: new Date().toISOString(),
+      validDays: 3,
+      kind: 'ordinary',
+      diagnoses: [{ code: 'C34.900', name: '肺恶性肿瘤' }],
+      items: [
+        {
+          drugCode: 'Y0901',
+          name: '甲磺酸奥希替尼片',
+          spec: '80mg*30片',
+          dosageForm: '片剂',
+          quantity: 1,
+          unit: '盒',
+          unitPriceFen: 467_500,
+          dose: '80mg',
+          frequency: '每日一次',
+          route: '口服',
+          days: 30,
+          dualChannel: true,
+        },
+        {
+          drugCode: 'Y0601',
+          name: '蒙脱石散',
+          spec: '3g*10袋',
+          quantity: 1,
+          unit: '盒',
+          unitPriceFen: 1680,
+          dualChannel: false,
+        },
+      ],
+      reviewedBy: '李娟',
+    });
+    expect(pushed.state).toBe('pending_upload');
+    await expect
+      .poll(async () => (await api('GET', `/api/v1/prescriptions/${pushed.id}`, { token: me.token })).state, {
+        timeout: 90_000,
+        interval: 1000,
+      })
+      .toBe('circulating');
+
+    const { page, close } = await openAs(me);
+    await page.goto('/');
+    await page.getByTestId('grid-insurance-prescriptions').click();
+    await page.getByTestId('prescriptions-page').waitFor();
+    const item = page.locator(`[data-testid="rx-item"][data-his-rx-no="${hisRxNo}"]`);
+    await item.waitFor();
+    expect(await item.getByTestId('rx-state').getAttribute('data-state')).toBe('circulating');
+    await item.getByTestId('rx-tag-dual').waitFor();
+    expect(await item.getByTestId('rx-total').innerText()).toBe('¥4691.80');
+    await snap(page, 'rx-list');
+
+    await item.click();
+    const detail = page.getByTestId('rx-detail');
+    await detail.waitFor();
+    expect(await detail.getAttribute('data-state')).toBe('circulating');
+    expect(await page.locator('[data-testid="rx-drug"][data-dual-channel="true"]').innerText()).toContain(
+      '甲磺酸奥希替尼片',
+    );
+    expect(await page.getByTestId('rx-diagnoses').innerText()).toContain('肺恶性肿瘤');
+    expect(await page.getByTestId('rx-hi-rx-no').innerText()).toMatch(/^HRX/);
+    // only 双通道 pharmacies can fill a 双通道 drug
+    await page.getByTestId('rx-pharmacies').waitFor();
+    const options = page.getByTestId('rx-pharmacy-option');
+    expect(await options.count()).toBeGreaterThan(0);
+    for (const dual of await options.evaluateAll((els) =>
+      els.map((e) => e.getAttribute('data-dual-channel')),
+    ))
+      expect(dual).toBe('true');
+    await snap(page, 'rx-choose-pharmacy');
+
+    await choosePharmacy(page, 'P002');
+    await expect.poll(() => detail.getAttribute('data-state')).toBe('dispatched');
+    await expect.poll(() => page.getByTestId('rx-pharmacy').getAttribute('data-code')).toBe('P002');
+
+    // the patient changes to another 双通道 pharmacy; the pickup code is shown for it
+    await page.getByTestId('rx-change-pharmacy').click();
+    await choosePharmacy(page, 'P001');
+    await expect.poll(() => page.getByTestId('rx-pharmacy').getAttribute('data-code')).toBe('P001');
+    expect(await page.getByTestId('rx-pharmacy').innerText()).toContain('中山路 88 号');
+    const pickup = (await page.getByTestId('rx-pickup-code').innerText()).trim();
+    expect(pickup).not.toBe('');
+    expect(await page.locator('[data-testid="rx-pickup"] svg').count()).toBe(1);
+    await toastGone(page);
+    await snap(page, 'rx-pickup-code');
+
+    const server = await api('GET', `/api/v1/prescriptions/${pushed.id}`, { token: me.token });
+    expect(server).toMatchObject({ state: 'dispatched', pickupCode: pickup, pharmacy: { code: 'P001' } });
+
+    // the retail pharmacy dispenses and settles with insurance (sandbox centre); the platform learns it
+    const pharmacist = await pharmacistToken();
+    await api('POST', '/api/v1/sandbox/prescriptions/dispense', {
+      token: pharmacist,
+      body: { hiRxNo: server.hiRxNo },
+    });
+    await expect
+      .poll(() => detail.getAttribute('data-state'), { timeout: 60_000, interval: 1000 })
+      .toBe('dispensed');
+    const done = await api('GET', `/api/v1/prescriptions/${pushed.id}`, { token: me.token });
+    const d = done.dispensed;
+    expect(d.fundFen + d.accountFen + d.cashFen).toBe(d.totalFen);
+    const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+    expect(await page.getByTestId('rx-fund').innerText()).toBe(yuan(d.fundFen));
+    expect(await page.getByTestId('rx-account').innerText()).toBe(yuan(d.accountFen));
+    expect(await page.getByTestId('rx-cash').innerText()).toBe(yuan(d.cashFen));
+    expect(await page.getByTestId('rx-dispensed-where').innerText()).toContain('中山路');
+    await expect.poll(() => page.getByTestId('rx-pickup').count()).toBe(0);
+    await page.evaluate(() => window.scrollTo({ top: 0 }));
+    await snap(page, 'rx-dispensed');
+    await close();
+
+    // the pharmacist finds it in 医保电子处方 and opens its detail
+    const { page: desk, context } = await desktop(browser);
+    await consoleLogin(desk, 'pharmacist', 'Pharm@2026');
+    expect(await desk.getByTestId('side-menu').innerText()).toContain('医保电子处方');
+    await desk.goto('/console/pharmacy/prescriptions');
+    await desk.getByTestId('prescriptions-q').fill(hisRxNo);
+    await desk.getByTestId('prescriptions-search').click();
+    await desk.getByTestId(`rx-row-${hisRxNo}`).click();
+    const drawer = desk.getByTestId('rx-drawer');
+    await drawer.waitFor();
+    await expect.poll(() => desk.getByTestId('rx-drawer-state').innerText()).toBe('已取药');
+    expect(await desk.getByTestId('rx-drawer-items').innerText()).toContain('甲磺酸奥希替尼片');
+    expect(await desk.getByTestId('rx-drawer-hi-rx-no').innerText()).toBe(server.hiRxNo);
+    expect(await desk.getByTestId('rx-drawer-dispensed').innerText()).toContain('中山路');
+    expect(await desk.getByTestId('rx-drawer-history').locator('.ant-timeline-item').count()).toBeGreaterThan(
+      2,
+    );
+    await snap(desk, 'console-prescription');
+    await context.close();
+  });
+});
