@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { startSession } from '../../platform/auth.js';
@@ -8,11 +6,19 @@ import { addPatient, loginPatient } from '../../testing/patients.js';
 import { SandboxHis } from '../../integrations/his/index.js';
 import type { SandboxInsurance } from '../../integrations/insurance/index.js';
 import type { SandboxPrescriptionCentre } from '../../integrations/insurance/prescriptions.js';
-import { signIntegrationRequest } from '../gateway/signing.js';
-import { getPatientById } from '../identity/service.js';
 import { deliverHisEvent, hisEventState } from '../registration/his-events.js';
 import { messagesOf, newPatient } from '../registration/test-helpers.js';
-import { prescriptions } from './schema.js';
+import {
+  cardHolder as holder,
+  circulating as makeCirculating,
+  metformin,
+  openPrescriptionChannel,
+  osimertinib,
+  rowOf as row,
+  rxBody as makeRxBody,
+  type HisCall,
+  type Holder,
+} from './test-helpers.js';
 import {
   EXPIRE_JOB,
   MAX_UPLOAD_ATTEMPTS,
@@ -25,25 +31,14 @@ import {
 
 // The test clock starts at 2026-11-23 09:00 in Shanghai.
 let t: TestApp;
-let his: { appId: string; secret: string };
+let his: HisCall;
 let centre: SandboxPrescriptionCentre;
 const sandboxHis = new SandboxHis();
 
 beforeAll(async () => {
   t = await createTestApp({ adapters: { his: sandboxHis } });
   centre = t.app.ctx.adapters.prescriptionCentre as SandboxPrescriptionCentre;
-  const admin = await loginStaff(t, 'admin');
-  const res = await t.api.post('/api/v1/admin/channels', {
-    token: admin.token,
-    body: {
-      code: `his-${randomBytes(3).toString('hex')}`,
-      name: '院内 HIS',
-      kind: 'his_counter',
-      allowedOperations: ['his.visits.push', 'his.prescriptions.push'],
-    },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  his = { appId: res.body.appId, secret: res.body.secret };
+  his = await openPrescriptionChannel(t);
 });
 afterAll(async () => t?.close());
 
@@ -61,87 +56,11 @@ async function sessionOf(p: { accountId: string }) {
   return (await startSession(t.app.ctx, 'patient', p.accountId)).accessToken;
 }
 
-/** A signed call as the HIS makes it. */
-async function hisCall(path: string, body: unknown) {
-  const raw = JSON.stringify(body);
-  const headers = signIntegrationRequest({
-    appId: his.appId,
-    secret: his.secret,
-    method: 'POST',
-    path,
-    body: raw,
-    timestamp: Math.floor(t.clock.now().getTime() / 1000),
-    nonce: randomBytes(12).toString('hex'),
-  });
-  return t.api.post(path, { headers, rawBody: raw });
-}
-
-/** A verified patient ("self") with a visit card, as the HIS knows them. */
-async function cardHolder() {
-  const p = await newPatient(t);
-  const card = await t.api.post(`/api/v1/patients/${p.patientId}/visit-card`, { token: p.token, body: {} });
-  expect(card.status, JSON.stringify(card.body)).toBe(200);
-  const rec = await getPatientById(t.app.ctx, p.patientId);
-  return { ...p, name: rec.name, idNumber: rec.idNumber, visitCardNo: rec.visitCardNo! };
-}
-type Holder = Awaited<ReturnType<typeof cardHolder>>;
-
-let seq = 0;
-const metformin = {
-  drugCode: 'YA0001',
-  name: '二甲双胍缓释片',
-  spec: '0.5g*30片',
-  dosageForm: '片剂',
-  quantity: 2,
-  unit: '盒',
-  unitPriceFen: 2350,
-  dose: '0.5g',
-  frequency: '每日两次',
-  route: '口服',
-  days: 30,
-  dualChannel: false,
-};
-const osimertinib = {
-  drugCode: 'YB0421',
-  name: '甲磺酸奥希替尼片',
-  spec: '80mg*30片',
-  quantity: 1,
-  unit: '盒',
-  unitPriceFen: 1_512_000,
-  dualChannel: true,
-};
-
-function rxBody(p: Holder, over: Record<string, unknown> = {}) {
-  return {
-    hisRxNo: `RX${Date.now()}${++seq}`,
-    visitNo: `MZ${seq}`,
-    visitCardNo: p.visitCardNo,
-    patientName: p.name,
-    doctor: { code: 'D001', name: '李医生', insuranceDoctorCode: 'D330100000001' },
-    department: { code: 'NK', name: '内分泌科' },
-    issuedAt: t.clock.now().toISOString(),
-    kind: 'ordinary',
-    diagnoses: [{ code: 'E11.900', name: '2型糖尿病' }],
-    items: [metformin],
-    ...over,
-  };
-}
-
-/** Pushes a prescription and runs its upload; returns the platform id. */
-async function circulating(p: Holder, over: Record<string, unknown> = {}) {
-  const body = rxBody(p, over);
-  const pushed = await hisCall('/api/integration/v1/prescriptions', body);
-  expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
-  await t.app.ctx.jobs.runNow(UPLOAD_JOB, { prescriptionId: pushed.body.id });
-  const detail = await t.api.get(`/api/v1/prescriptions/${pushed.body.id}`, { token: p.token });
-  expect(detail.body.state, JSON.stringify(detail.body)).toBe('circulating');
-  return { id: pushed.body.id as string, hisRxNo: body.hisRxNo, hiRxNo: detail.body.hiRxNo as string, body };
-}
-
-async function rowOf(id: string) {
-  const [r] = await t.app.ctx.db.select().from(prescriptions).where(eq(prescriptions.id, id));
-  return r;
-}
+const hisCall: HisCall = (path, body) => his(path, body);
+const cardHolder = () => holder(t);
+const rxBody = (p: Holder, over: Record<string, unknown> = {}) => makeRxBody(t, p, over);
+const circulating = (p: Holder, over: Record<string, unknown> = {}) => makeCirculating(t, his, p, over);
+const rowOf = (id: string) => row(t, id);
 
 async function sandboxCalls(kind: string) {
   const r = await t.app.ctx.database.raw.query<{ order_no: string }>(

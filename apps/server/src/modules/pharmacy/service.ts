@@ -565,6 +565,7 @@ export async function fillPrescription(
   const centre = ctx.adapters.prescriptionCentre;
 
   if (choice.where === 'hospital') {
+    const version = await claimForFill(ctx, rx);
     await assignAtCentre(ctx, rx, HOSPITAL_PHARMACY);
     const row = await ctx.db.transaction(async (tx) => {
       const [r] = await tx
@@ -582,7 +583,7 @@ export async function fillPrescription(
           version: sql`${prescriptions.version} + 1`,
           updatedAt: now,
         })
-        .where(and(eq(prescriptions.id, rx.id), eq(prescriptions.version, rx.version)))
+        .where(and(eq(prescriptions.id, rx.id), eq(prescriptions.version, version)))
         .returning();
       if (!r) return undefined;
       await logEvent(ctx, tx, r.id, 'filled_hospital', actor, null);
@@ -603,6 +604,7 @@ export async function fillPrescription(
   const eligible = await centreCall(() => centre.pharmacies(ctx, rx.hiRxNo!));
   const pharmacy = eligible.find((p) => p.code === choice.pharmacyCode && p.inStock);
   if (!pharmacy) throw notEligible();
+  const version = await claimForFill(ctx, rx);
   const { pickupCode } = await assignAtCentre(ctx, rx, pharmacy.code);
   const moved = rx.state === 'dispatched';
   const row = await ctx.db.transaction(async (tx) => {
@@ -621,7 +623,7 @@ export async function fillPrescription(
         version: sql`${prescriptions.version} + 1`,
         updatedAt: now,
       })
-      .where(and(eq(prescriptions.id, rx.id), eq(prescriptions.version, rx.version)))
+      .where(and(eq(prescriptions.id, rx.id), eq(prescriptions.version, version)))
       .returning();
     if (!r) return undefined;
     await logEvent(ctx, tx, r.id, moved ? 'pharmacy_changed' : 'filled_retail', actor, {
@@ -649,6 +651,26 @@ async function assignAtCentre(ctx: AppContext, rx: RxRow, pharmacyCode: string) 
     if (err instanceof InsuranceError && !err.retryable) throw wrongState(rx.state);
     throw centreUnavailable();
   }
+}
+
+/**
+ * Takes the prescription for this choice before the centre hears it: of two choices made at once
+ * only one reaches the centre, so the centre and the platform never name different pharmacies.
+ */
+async function claimForFill(ctx: AppContext, rx: RxRow): Promise<number> {
+  const [claimed] = await ctx.db
+    .update(prescriptions)
+    .set({ version: sql`${prescriptions.version} + 1`, updatedAt: ctx.clock.now() })
+    .where(
+      and(
+        eq(prescriptions.id, rx.id),
+        eq(prescriptions.version, rx.version),
+        eq(prescriptions.state, rx.state),
+      ),
+    )
+    .returning({ version: prescriptions.version });
+  if (!claimed) throw await changedMeanwhile(ctx, rx.id);
+  return claimed.version;
 }
 
 /** A concurrent change won the compare-and-set: report the state it left. */
