@@ -204,4 +204,101 @@ describe('insurance e-prescriptions (INS-16)', () => {
     await snap(desk, 'console-prescription');
     await context.close();
   });
+  it('a 门诊特殊病 prescription without the filing is refused with its reason; once filed, the patient chooses the hospital pharmacy and the HIS bills the drugs for payment', async () => {
+    const me = await patientWithSelf('钱玉芬');
+    const card = await api('POST', `/api/v1/patients/${me.patientId}/visit-card`, {
+      token: me.token,
+      body: {},
+    });
+    const diabetes = (hisRxNo: string) => ({
+      hisRxNo,
+      visitCardNo: card.visitCardNo,
+      patientName: me.name,
+      doctor: { code: 'D0215', name: '吴医生', insuranceDoctorCode: 'D330106000215' },
+      department: { code: 'NFM', name: '内分泌科' },
+      issuedAt: new Date().toISOString(),
+      validDays: 7,
+      kind: 'special_disease',
+      specialDisease: { code: 'M01600', name: '糖尿病' },
+      diagnoses: [{ code: 'E11.900', name: '2型糖尿病' }],
+      items: [
+        {
+          drugCode: 'Y0505',
+          name: '盐酸二甲双胍缓释片',
+          spec: '0.5g*30片',
+          dosageForm: '缓释片',
+          quantity: 2,
+          unit: '盒',
+          unitPriceFen: 2480,
+          dose: '1g',
+          frequency: '每日一次',
+          route: '口服',
+          days: 30,
+          dualChannel: false,
+        },
+      ],
+    });
+    const stateOf = async (id: string) =>
+      (await api('GET', `/api/v1/prescriptions/${id}`, { token: me.token })).state;
+
+    // no 门慢门特备案 at insurance: the centre refuses it, and the patient reads why
+    const refused = await his.push('/api/integration/v1/prescriptions', diabetes(`RXSD${Date.now()}`));
+    await expect.poll(() => stateOf(refused.id), { timeout: 90_000, interval: 1000 }).toBe('rejected');
+    const { page, close } = await openAs(me);
+    await page.goto(`/prescriptions/${refused.id}`);
+    await expect.poll(() => page.getByTestId('rx-detail').getAttribute('data-state')).toBe('rejected');
+    expect(await page.getByTestId('rx-notice').innerText()).toContain('糖尿病');
+    expect(await page.getByTestId('rx-fill').count()).toBe(0);
+    await snap(page, 'rx-special-disease-refused');
+
+    // after the filing the next prescription circulates; only 门特-capable pharmacies are offered
+    const pharmacist = await pharmacistToken();
+    await api('POST', '/api/v1/sandbox/prescriptions/special-disease-filings', {
+      token: pharmacist,
+      body: { patientId: me.patientId, diseaseCode: 'M01600', diseaseName: '糖尿病' },
+    });
+    const hisRxNo = `RXSD${Date.now()}`;
+    const filed = await his.push('/api/integration/v1/prescriptions', diabetes(hisRxNo));
+    await expect.poll(() => stateOf(filed.id), { timeout: 90_000, interval: 1000 }).toBe('circulating');
+    await page.goto(`/prescriptions?patient=${me.patientId}`);
+    const item = page.locator(`[data-testid="rx-item"][data-his-rx-no="${hisRxNo}"]`);
+    await item.getByTestId('rx-tag-special').waitFor();
+    expect(await item.getByTestId('rx-tag-special').innerText()).toContain('糖尿病');
+    expect(await page.getByTestId('rx-item').count()).toBe(2);
+    await snap(page, 'rx-special-disease-list');
+    await item.click();
+    await page.getByTestId('rx-pharmacies').waitFor();
+    const offered = await page
+      .getByTestId('rx-pharmacy-option')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+    expect(offered.length).toBeGreaterThan(0);
+    expect(offered).not.toContain('P002'); // 双通道 but not a 门诊特殊病 pharmacy
+    expect(offered).not.toContain('P004');
+
+    await page.getByTestId('rx-fill-hospital').click();
+    await page.getByTestId('rx-fill-confirm').click();
+    await expect.poll(() => page.getByTestId('rx-detail').getAttribute('data-state')).toBe('at_hospital');
+    await toastGone(page);
+    expect(await page.getByTestId('rx-notice').innerText()).toContain('门诊药房');
+    await snap(page, 'rx-at-hospital');
+
+    // the HIS (his-sim in the demo) hears it and pushes the pharmacy bill: the patient pays it as usual
+    const billNo = `${hisRxNo}-YF`;
+    await expect
+      .poll(
+        async () =>
+          (await api('GET', `/api/v1/bills?patientId=${me.patientId}`, { token: me.token })).items.map(
+            (b: any) => b.billNo,
+          ),
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toContain(billNo);
+    await page.goto(`/bills?patient=${me.patientId}`);
+    const bill = page.locator(`[data-testid="bill-item"][data-bill-no="${billNo}"]`);
+    await bill.waitFor();
+    expect(await bill.getByTestId('bill-amount').innerText()).toContain('49.60');
+    expect(await bill.getByTestId('bill-items').innerText()).toContain('盐酸二甲双胍缓释片');
+    await snap(page, 'rx-hospital-bill');
+    await close();
+  });
 });
