@@ -12,7 +12,8 @@
  *
  * Writes bench/results/<timestamp>.md and bench/results/latest.json. Only loopback traffic.
  * Sizes: BENCH_PATIENTS (5000), BENCH_SLOTS (500), BENCH_SECONDS (15 per browsing level),
- * BENCH_OUTPATIENTS (200).
+ * BENCH_OUTPATIENTS (200). BENCH_ONLY=a,b (any of a, b, c) runs only those sections; the report
+ * then shows the others as skipped.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -39,6 +40,7 @@ const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 5000);
 const SLOTS = Number(process.env.BENCH_SLOTS ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const OUTPATIENTS = Number(process.env.BENCH_OUTPATIENTS ?? 200);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c').split(',').map((x) => x.trim().toLowerCase()));
 const BASE_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
@@ -87,7 +89,11 @@ async function main() {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/server/src/main.ts')], {
+    // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (open it in Chrome's devtools)
+    const prof = process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF]
+      : [];
+    server = spawn(process.execPath, [...prof, '--import', 'tsx', join(root, 'apps/server/src/main.ts')], {
       cwd: root,
       env: {
         ...process.env,
@@ -117,24 +123,32 @@ async function main() {
     log(`release: schedule ${release.scheduleId} with ${release.total} slots on ${release.clinicDate}`);
 
     // ---- (a) release peak
-    const peak = await releasePeak(base, tokens, release);
-    const oversell = await countOversell(database, release.scheduleId, release.total);
-    log('release peak', { ...peak, ...oversell });
+    let peak: Record<string, unknown> | undefined;
+    if (ONLY.has('a')) {
+      const p = await releasePeak(base, tokens, release);
+      const oversell = await countOversell(database, release.scheduleId, release.total);
+      peak = { ...p, ...oversell };
+      log('release peak', peak);
+    }
 
     // ---- (b) browsing mix
     const browse: Record<number, BrowseResult> = {};
-    for (const connections of [500, 800]) {
-      browse[connections] = await browsing(base, connections, release);
-      log(`browsing at ${connections}`, browse[connections]);
-    }
+    if (ONLY.has('b'))
+      for (const connections of [500, 800]) {
+        browse[connections] = await browsing(base, connections, release);
+        log(`browsing at ${connections}`, browse[connections]);
+      }
 
     // ---- (c) outpatient day with his-sim
-    const day = await outpatientDay(base, adminToken, ctx, tokens.slice(0, OUTPATIENTS), sim);
-    log('outpatient day', day);
+    let day: DayResult | undefined;
+    if (ONLY.has('c')) {
+      day = await outpatientDay(base, adminToken, ctx, tokens.slice(0, OUTPATIENTS), sim);
+      log('outpatient day', day);
+    }
 
     await setupApp.close();
     await database.close();
-    writeReport({ peak: { ...peak, ...oversell }, browse, release, day });
+    writeReport({ peak, browse, release, day });
   } finally {
     if (server) {
       server.kill('SIGTERM');
@@ -238,6 +252,8 @@ async function releasePeak(base: string, patients: { token: string; patientId: s
   const agent = new Agent({ connections: 1024, pipelining: 1, keepAliveTimeout: 30_000 });
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
+  let lastBooked = 0;
+  let firstSoldOut = Infinity;
   const started = performance.now();
   await Promise.all(
     patients.map(async (p, i) => {
@@ -254,6 +270,9 @@ async function releasePeak(base: string, patients: { token: string; patientId: s
       });
       const body = (await res.body.json()) as { code?: string };
       latencies.push(performance.now() - t0);
+      if (res.statusCode < 300) lastBooked = Math.max(lastBooked, performance.now() - started);
+      else if (body.code === 'SLOTS_SOLD_OUT')
+        firstSoldOut = Math.min(firstSoldOut, performance.now() - started);
       const key = res.statusCode < 300 ? String(res.statusCode) : `${res.statusCode} ${body.code ?? ''}`;
       statuses[key] = (statuses[key] ?? 0) + 1;
     }),
@@ -269,6 +288,8 @@ async function releasePeak(base: string, patients: { token: string; patientId: s
     booked,
     statuses,
     seconds: round(seconds),
+    lastBookedSeconds: round(lastBooked / 1000),
+    firstSoldOutSeconds: round(firstSoldOut / 1000),
     bookingsPerSecond: round(booked / seconds),
     requestsPerSecond: round(patients.length / seconds),
     p50: pct(latencies, 50),
@@ -514,40 +535,35 @@ async function browsing(base: string, connections: number, r: Release): Promise<
 }
 
 function writeReport(r: {
-  peak: Record<string, unknown>;
+  peak?: Record<string, unknown>;
   browse: Record<number, BrowseResult>;
   release: Release;
-  day: DayResult;
+  day?: DayResult;
 }) {
-  const d = r.day;
   const dir = join(root, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const at = new Date().toISOString();
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const p = r.peak as Record<string, number> & { statuses: Record<string, number> };
   const ok = (v: number, target: number) => (v <= target ? 'met' : 'not met');
-  const md = `# Qingnang benchmark report
-
-Run at ${at} on ${machine}, PostgreSQL, one server process (all traffic on loopback; the load
-generator shares the machine's two cores with the server and the database).
-
-## (a) Release peak: ${p.requests} logged-in patients, one release of ${p.slots} slots, all at once over HTTP
-
-| measure | value | target |
+  const skipped = '_Skipped in this run (BENCH_ONLY)._\n';
+  const sectionA = () => {
+    const p = r.peak as Record<string, number> & { statuses: Record<string, number> };
+    return `| measure | value | target |
 | --- | --- | --- |
 | oversell (live registrations beyond the slots, or one slot held twice) | ${p.oversell} | 0 (${p.oversell === 0 ? 'met' : 'NOT MET'}) |
 | bookings (slot locked for payment) | ${p.booked} of ${p.slots} | all slots taken |
 | answers by status | ${Object.entries(p.statuses)
-    .map(([k, v]) => `${k}: ${v}`)
-    .join(', ')} | |
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ')} | |
 | wall time | ${p.seconds} s | |
+| last slot taken / first "sold out" answered, after the start | ${p.lastBookedSeconds} s / ${p.firstSoldOutSeconds} s | |
 | bookings per second | ${p.bookingsPerSecond} | |
 | requests per second | ${p.requestsPerSecond} | |
 | latency p50 / p95 / p99 / max | ${p.p50} / ${p.p95} / ${p.p99} / ${p.max} ms | p99 ≤ 500 ms (${ok(p.p99, 500)}); bar 1 s |
-
-## (b) Browsing mix: departments, a department's doctors, schedules with remaining numbers
-
-| connections | requests | req/s | p50 | p97.5 | p99 | errors | non-2xx | target p99 |
+`;
+  };
+  const sectionB =
+    () => `| connections | requests | req/s | p50 | p97.5 | p99 | errors | non-2xx | target p99 |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${Object.values(r.browse)
   .map(
@@ -557,10 +573,10 @@ ${Object.values(r.browse)
   .join('\n')}
 
 Each browsing level runs ${SECONDS} s. Procurement bar: 1 s at 500 concurrent, 1.5 s at 800.
-
-## (c) Outpatient day with the reference HIS simulator (his-sim as the HIS over HTTP)
-
-${d.patients} patients book a free clinic of today and check in; the check-in reaches his-sim through the
+`;
+  const sectionC = (
+    d: DayResult,
+  ) => `${d.patients} patients book a free clinic of today and check in; the check-in reaches his-sim through the
 platform's durable HIS event; his-sim opens each visit and places its orders (drugs, lab tests, imaging)
 through the signed integration API; then every patient pays all their bills in one payment at the
 same moment (sandbox channel), and the platform writes each payment back to his-sim.
@@ -575,11 +591,30 @@ same moment (sandbox channel), and the platform writes each payment back to his-
 | paid bill orders | ${d.paidOrders} |
 | bills paid twice | ${d.billsPaidTwice} (must be 0) |
 | refunds | ${d.refunds} (0 expected: nothing failed) |
-${d.errors.length ? `\nErrors seen: ${d.errors.join('; ')}\n` : ''}
-`;
-  writeFileSync(join(dir, `${at.replace(/[:.]/g, '-')}.md`), md);
-  writeFileSync(join(dir, 'latest.md'), md);
-  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ at, machine, ...r }, null, 2));
+${d.errors.length ? `\nErrors seen: ${d.errors.join('; ')}\n` : ''}`;
+  const note = process.env.BENCH_NOTE ? `\n> ${process.env.BENCH_NOTE}\n` : '';
+  const md = `# Qingnang benchmark report
+
+Run at ${at} on ${machine}, PostgreSQL, one server process (all traffic on loopback; the load
+generator shares the machine's two cores with the server and the database).
+${note}
+## (a) Release peak: ${PATIENTS} logged-in patients, one release of ${r.release.total} slots, all at once over HTTP
+
+${r.peak ? sectionA() : skipped}
+## (b) Browsing mix: departments, a department's doctors, schedules with remaining numbers
+
+${Object.keys(r.browse).length ? sectionB() : skipped}
+## (c) Outpatient day with the reference HIS simulator (his-sim as the HIS over HTTP)
+
+${r.day ? sectionC(r.day) : skipped}`;
+  const stamp = at.replace(/[:.]/g, '-');
+  // a partial run (BENCH_ONLY) keeps its own file and leaves latest.md to full runs
+  const partial = !(r.peak && r.day && Object.keys(r.browse).length);
+  writeFileSync(join(dir, `${stamp}${partial ? '-partial' : ''}.md`), md);
+  if (!partial) {
+    writeFileSync(join(dir, 'latest.md'), md);
+    writeFileSync(join(dir, 'latest.json'), JSON.stringify({ at, machine, ...r }, null, 2));
+  }
   console.log(md);
 }
 

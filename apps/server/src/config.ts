@@ -11,6 +11,8 @@ const ConfigSchema = z.object({
   /** PostgreSQL connection string; empty means embedded PGlite in DATA_DIR. */
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
+  /** PostgreSQL connections this process opens at most (two cores: a small pool queues less inside the database). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(200).default(20),
   /** demo: seed the demo hospital when the database is empty and print demo accounts. */
   DEMO: z
     .enum(['true', 'false'])
@@ -99,6 +101,10 @@ const ConfigSchema = z.object({
   READ_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** Scheduling: how many weeks ahead the generation job creates schedules from templates. */
   SCHEDULE_GENERATE_WEEKS: z.coerce.number().int().min(1).max(12).default(2),
+  /** Release peak: booking attempts of one clinic that run at once in this process; the rest wait in arrival order (and are answered "sold out" from memory once it is). */
+  BOOKING_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(200).default(8),
+  /** Release peak: booking attempts of one clinic that may wait in this process; beyond, 503 REGISTRATION_BUSY with Retry-After. */
+  BOOKING_MAX_WAITING: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
   /** Registration: minutes a locked slot waits for payment (REG-08). */
   REGISTRATION_LOCK_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
   /** Per-patient limits (REG-09): live registrations per clinic day, outstanding in total, one per doctor per day. */

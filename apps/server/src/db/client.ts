@@ -97,6 +97,12 @@ export async function openPostgres(url: string, max = 20): Promise<Database> {
   };
 }
 
-export function openDatabase(cfg: { DATABASE_URL?: string; DATA_DIR: string }): Promise<Database> {
-  return cfg.DATABASE_URL ? openPostgres(cfg.DATABASE_URL) : openPglite({ dataDir: cfg.DATA_DIR });
+export function openDatabase(cfg: {
+  DATABASE_URL?: string;
+  DATA_DIR: string;
+  DATABASE_POOL_MAX?: number;
+}): Promise<Database> {
+  return cfg.DATABASE_URL
+    ? openPostgres(cfg.DATABASE_URL, cfg.DATABASE_POOL_MAX)
+    : openPglite({ dataDir: cfg.DATA_DIR });
 }

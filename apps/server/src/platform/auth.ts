@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SignJWT, jwtVerify } from 'jose';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { AppContext } from './context.js';
+import { Batcher, batcherOf } from './batch.js';
 import { DomainError, forbidden, unauthenticated } from './errors.js';
 import { newId } from './ids.js';
 import { holds, type Permission } from './permissions.js';
@@ -36,7 +37,26 @@ export interface TokenPair {
 }
 
 const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
-const key = (ctx: AppContext) => new TextEncoder().encode(ctx.config.jwtSecret);
+/**
+ * The signing key, imported once per secret: handing jose the raw bytes makes it import a WebCrypto
+ * key on every call, which cost more than the whole rest of a sold-out answer at the release peak.
+ */
+const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
+const key = (ctx: AppContext): Promise<webcrypto.CryptoKey> => {
+  const secret = ctx.config.jwtSecret;
+  let k = keys.get(secret);
+  if (!k) {
+    k = webcrypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
+    keys.set(secret, k);
+  }
+  return k;
+};
 
 /** Starts a session for a patient account or a staff user and returns its first token pair. */
 export async function startSession(
@@ -134,7 +154,7 @@ async function issueTokens(
     .setSubject(subjectId)
     .setIssuedAt(iat)
     .setExpirationTime(iat + ttl)
-    .sign(key(ctx));
+    .sign(await key(ctx));
   const refreshToken = randomBytes(32).toString('base64url');
   await ctx.db.insert(refreshTokens).values({
     tokenHash: hashToken(refreshToken),
@@ -156,7 +176,7 @@ export async function authenticate(ctx: AppContext, req: FastifyRequest): Promis
   const now = ctx.clock.now();
   let payload: { sub?: string; kind?: SubjectKind; sid?: string };
   try {
-    ({ payload } = await jwtVerify(token, key(ctx), {
+    ({ payload } = await jwtVerify(token, await key(ctx), {
       algorithms: ['HS256'],
       currentDate: now,
     }));
@@ -169,7 +189,7 @@ export async function authenticate(ctx: AppContext, req: FastifyRequest): Promis
     );
   }
   if (!payload.sub || !payload.sid || !payload.kind) throw unauthenticated('ACCESS_TOKEN_INVALID');
-  const [s] = await ctx.db.select().from(sessions).where(eq(sessions.id, payload.sid));
+  const s = await sessionLoader(ctx).load(payload.sid);
   if (!s || s.revokedAt) throw new DomainError('SESSION_REVOKED', 401, '您已退出登录', 'Session has ended');
   if (s.subjectKind === 'staff' && staffIdle(ctx, s.lastSeenAt, now)) {
     await revokeSession(ctx, s.id);
@@ -206,6 +226,24 @@ export async function authenticate(ctx: AppContext, req: FastifyRequest): Promis
   }
   return principal;
 }
+
+type SessionRow = typeof sessions.$inferSelect;
+
+/**
+ * Session look-ups of requests arriving together share one query (see Batcher): at a release peak
+ * thousands of bearer tokens are checked within milliseconds. Each request still reads the session
+ * after it arrived, so a logout is seen at once.
+ */
+const sessionLoader = (ctx: AppContext) =>
+  batcherOf(
+    ctx,
+    'sessions',
+    () =>
+      new Batcher<string, SessionRow>(async (ids) => {
+        const rows = await ctx.db.select().from(sessions).where(inArray(sessions.id, ids));
+        return new Map(rows.map((r) => [r.id, r]));
+      }),
+  );
 
 const staffIdle = (ctx: AppContext, lastSeenAt: Date, now: Date) =>
   now.getTime() - lastSeenAt.getTime() > ctx.config.STAFF_IDLE_TIMEOUT_MINUTES * 60_000;

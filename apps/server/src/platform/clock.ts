@@ -31,8 +31,16 @@ export class ControlledClock implements Clock {
 
 /** Business dates (clinic day, release time) live in the hospital's zone. */
 export function hospitalDay(at: Date, tz: string): string {
-  return dayjs(at).tz(tz).format('YYYY-MM-DD');
+  // one formatter per zone: dayjs's tz() builds a new one on every call, which shows at a release peak
+  let f = dayFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(tz, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
 }
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 export function hospitalTime(date: string, time: string, tz: string): Date {
   return dayjs.tz(`${date} ${time}`, tz).toDate();

@@ -5,7 +5,7 @@ import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { dayjs } from '../../platform/clock.js';
-import { badRequest } from '../../platform/errors.js';
+import { DomainError, badRequest } from '../../platform/errors.js';
 import type { Module } from '../index.js';
 import { registerPatientRemovalGuard } from '../identity/service.js';
 import { registerBusinessHandler } from '../payments/service.js';
@@ -108,8 +108,15 @@ export const registrationModule: Module = {
         preHandler: patient,
       },
       async (req, reply) => {
-        const r = await bookForPatient(ctx, principalOf(req).id, req.body);
-        return reply.status(201).send(r);
+        try {
+          const r = await bookForPatient(ctx, principalOf(req).id, req.body);
+          return reply.status(201).send(r);
+        } catch (err) {
+          // the release-peak queue is full: tell the app when to try again
+          if (err instanceof DomainError && err.code === 'REGISTRATION_BUSY')
+            reply.header('retry-after', '2');
+          throw err;
+        }
       },
     );
     app.get(

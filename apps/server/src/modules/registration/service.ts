@@ -28,10 +28,12 @@ import {
   openSchedulesBetween,
   type ScheduleView,
 } from '../scheduling/service.js';
-import { freeSlot, hasAvailableSlot, markSlotBooked, rowsOf, takeSlot } from '../scheduling/slots.js';
+import { freeSlot, markSlotBooked, rowsOf, scheduleForBooking, takeSlot } from '../scheduling/slots.js';
 import { registrationQueueCounters, registrations, type RegistrationState } from './schema.js';
 import { COUNTED_STATES, LIVE_STATES, sourcesOf } from './states.js';
 import { readCache } from '../../platform/read-cache.js';
+import { Batcher, batcherOf } from '../../platform/batch.js';
+import { admitted } from './admission.js';
 import {
   checkedInEventId,
   dispatchHisEvent,
@@ -68,26 +70,36 @@ export interface BookInput {
  * A patient account books for one of its real-name-verified patients (REG-09, REG-10): the slot is
  * locked until the payment deadline and a payment order with the same expiry is created; a free
  * clinic is booked at once.
+ *
+ * Release peak order: a repeated request is answered from its first registration; then a clinic
+ * already found sold out is answered from memory; only then does the request queue for its clinic's
+ * admission (see admission.ts) and do the work that needs the database.
  */
 export async function bookForPatient(ctx: AppContext, accountId: string, input: BookInput) {
-  const patient = await getPatientForAccount(ctx, accountId, input.patientId);
-  if (!patient.verified)
-    throw new DomainError(
-      'PATIENT_NOT_VERIFIED',
-      403,
-      '就诊人未完成实名认证，不能挂号',
-      'The patient must be real-name verified to book',
-    );
-  const reg = await lockSlot(ctx, {
+  const base: LockSlotInput = {
     channel: 'online',
     accountId,
-    patientId: patient.id,
-    patientName: patient.name,
+    patientId: input.patientId,
     scheduleId: input.scheduleId,
     segmentId: input.segmentId,
     idempotencyKey: input.idempotencyKey,
+  };
+  const again = await findByIdempotencyKey(ctx, base);
+  if (again) return registrationDetail(ctx, again);
+  throwIfSoldOut(ctx, base);
+  const { reg, order } = await admitted(ctx, input.scheduleId, async () => {
+    throwIfSoldOut(ctx, base);
+    const patient = await getPatientForAccount(ctx, accountId, input.patientId);
+    if (!patient.verified)
+      throw new DomainError(
+        'PATIENT_NOT_VERIFIED',
+        403,
+        '就诊人未完成实名认证，不能挂号',
+        'The patient must be real-name verified to book',
+      );
+    return takeAndRecord(ctx, { ...base, patientId: patient.id, patientName: patient.name });
   });
-  return registrationDetail(ctx, reg);
+  return registrationDetail(ctx, reg, order);
 }
 
 export interface LockSlotInput {
@@ -110,24 +122,45 @@ export interface LockSlotInput {
  * call with the same idempotency key returns the first registration.
  */
 export async function lockSlot(ctx: AppContext, input: LockSlotInput): Promise<Registration> {
-  const again = await findByIdempotencyKey(ctx.db, input);
+  const again = await findByIdempotencyKey(ctx, input);
   if (again) return again;
   if (!input.patientId && !input.patientRef)
     throw badRequest('PATIENT_REQUIRED', '缺少就诊人', 'A patient is required');
+  throwIfSoldOut(ctx, input);
+  const { reg } = await admitted(ctx, input.scheduleId, async () => {
+    throwIfSoldOut(ctx, input);
+    return takeAndRecord(ctx, input);
+  });
+  return reg;
+}
 
-  // At a release peak most requests come after the last slot went: answer them from memory.
-  const soldOutKey = `sold-out:${input.scheduleId}:${input.segmentId ?? '*'}:${input.channel}`;
-  if (readCache(ctx).marked(soldOutKey)) throw soldOut(input.scheduleId, input.segmentId);
+// At a release peak most requests come after the last slot went: they are answered from memory
+// (for READ_CACHE_MS; a staff change forgets it at once).
+const soldOutKey = (input: LockSlotInput) =>
+  `sold-out:${input.scheduleId}:${input.segmentId ?? '*'}:${input.channel}`;
 
-  const schedule = await getSchedule(ctx, input.scheduleId);
+function throwIfSoldOut(ctx: AppContext, input: LockSlotInput): void {
+  if (readCache(ctx).marked(soldOutKey(input))) throw soldOut(input.scheduleId, input.segmentId);
+}
+
+/** The release rule of a channel, shared by the requests of one moment (READ_CACHE_MS). */
+const releaseRuleOf = (ctx: AppContext, channel: BookingChannel) =>
+  readCache(ctx).get(`release-rule:${channel}`, () => getReleaseRule(ctx.db, channel));
+
+async function takeAndRecord(
+  ctx: AppContext,
+  input: LockSlotInput,
+): Promise<{ reg: Registration; order?: PaymentOrderView }> {
   const now = ctx.clock.now();
+  // the schedule and whether a slot is left, in one statement
+  const { schedule, available } = await scheduleForBooking(ctx.db, { ...input, now });
   if (schedule.state !== 'open')
     throw conflict('SCHEDULE_STOPPED', '该医生已停诊，请选择其他号源', 'This clinic has been stopped');
   if (schedule.endAt <= now)
     throw conflict('SCHEDULE_ENDED', '该出诊时段已结束', 'This clinic session is over');
-  assertReleased(ctx, await getReleaseRule(ctx.db, input.channel), schedule);
-  if (!(await hasAvailableSlot(ctx.db, { ...input, now }))) {
-    readCache(ctx).mark(soldOutKey);
+  assertReleased(ctx, await releaseRuleOf(ctx, input.channel), schedule);
+  if (!available) {
+    readCache(ctx).mark(soldOutKey(input));
     throw soldOut(schedule.id, input.segmentId);
   }
   if (input.patientId) await assertNotBlacklisted(ctx, input.patientId);
@@ -157,7 +190,10 @@ export async function lockSlot(ctx: AppContext, input: LockSlotInput): Promise<R
         lockExpiresAt,
         now,
       });
-      if (!slot) throw soldOut(schedule.id, input.segmentId);
+      if (!slot) {
+        readCache(ctx).mark(soldOutKey(input));
+        throw soldOut(schedule.id, input.segmentId);
+      }
       const [row] = await tx
         .insert(registrations)
         .values({
@@ -193,8 +229,8 @@ export async function lockSlot(ctx: AppContext, input: LockSlotInput): Promise<R
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      const raced = await findByIdempotencyKey(ctx.db, input);
-      if (raced) return raced;
+      const raced = await findByIdempotencyKey(ctx, input);
+      if (raced) return { reg: raced };
     }
     throw err;
   }
@@ -202,9 +238,9 @@ export async function lockSlot(ctx: AppContext, input: LockSlotInput): Promise<R
   if (reg.state === 'locked') {
     // The durable timer; the minute sweep releases the lock as well if this job is lost.
     await ctx.jobs.send(EXPIRE_LOCK_JOB, { registrationId: reg.id }, { startAfter: lockExpiresAt! });
-    if (reg.channel === 'online') reg = await attachPaymentOrder(ctx, reg);
+    if (reg.channel === 'online') return attachPaymentOrder(ctx, reg);
   }
-  return reg;
+  return { reg };
 }
 
 const soldOut = (scheduleId: string, segmentId?: string) =>
@@ -217,7 +253,10 @@ const soldOut = (scheduleId: string, segmentId?: string) =>
  * The payment order of an online registration: its expiry equals the lock's deadline. If creating it
  * fails, the compensation gives the slot back at once instead of holding it for the whole lock.
  */
-async function attachPaymentOrder(ctx: AppContext, reg: Registration): Promise<Registration> {
+async function attachPaymentOrder(
+  ctx: AppContext,
+  reg: Registration,
+): Promise<{ reg: Registration; order?: PaymentOrderView }> {
   try {
     const order = await createPaymentOrder(ctx, {
       businessType: BUSINESS_TYPE,
@@ -234,7 +273,8 @@ async function attachPaymentOrder(ctx: AppContext, reg: Registration): Promise<R
       .set({ paymentOrderId: order.id, updatedAt: ctx.clock.now() })
       .where(and(eq(registrations.id, reg.id), isNull(registrations.paymentOrderId)))
       .returning();
-    return row ?? (await loadRegistration(ctx.db, reg.id));
+    if (row) return { reg: row, order };
+    return { reg: await loadRegistration(ctx.db, reg.id) };
   } catch (err) {
     await endLock(ctx, reg.id, 'expired', { force: true });
     throw err;
@@ -287,17 +327,17 @@ async function assertWithinLimits(
     );
 }
 
-async function findByIdempotencyKey(db: Db, input: LockSlotInput): Promise<Registration | undefined> {
-  const [row] = await db
-    .select()
-    .from(registrations)
-    .where(
-      and(
-        eq(registrations.channel, input.channel),
-        sql`coalesce(${registrations.accountId}, '') = ${input.accountId ?? ''}`,
-        eq(registrations.idempotencyKey, input.idempotencyKey),
-      ),
-    );
+/**
+ * The registration an earlier request with this idempotency key made, if any. The look-ups of
+ * requests arriving together share one statement (a release peak sends thousands at once).
+ */
+async function findByIdempotencyKey(
+  ctx: AppContext,
+  input: LockSlotInput,
+): Promise<Registration | undefined> {
+  const row = await idempotencyLoader(ctx).load(
+    JSON.stringify([input.channel, input.accountId ?? '', input.idempotencyKey]),
+  );
   if (!row) return undefined;
   if (row.scheduleId !== input.scheduleId || (input.patientId && row.patientId !== input.patientId))
     throw conflict(
@@ -307,6 +347,36 @@ async function findByIdempotencyKey(db: Db, input: LockSlotInput): Promise<Regis
     );
   return row;
 }
+
+const idempotencyLoader = (ctx: AppContext) =>
+  batcherOf(
+    ctx,
+    'registration-idempotency',
+    () =>
+      new Batcher<string, Registration>(async (keys) => {
+        const parsed = keys.map((k) => JSON.parse(k) as [string, string, string]);
+        const channels = [...new Set(parsed.map((p) => p[0]))];
+        const accounts = [...new Set(parsed.map((p) => p[1]))];
+        const ids = [...new Set(parsed.map((p) => p[2]))];
+        // the unique index (channel, coalesce(account_id, ''), idempotency_key) answers this
+        const rows = await ctx.db
+          .select()
+          .from(registrations)
+          .where(
+            and(
+              inArray(registrations.channel, channels as BookingChannel[]),
+              sql`coalesce(${registrations.accountId}, '') = ANY(${sql`ARRAY[${sql.join(
+                accounts.map((a) => sql`${a}`),
+                sql`, `,
+              )}]::text[]`})`,
+              inArray(registrations.idempotencyKey, ids),
+            ),
+          );
+        const out = new Map<string, Registration>();
+        for (const r of rows) out.set(JSON.stringify([r.channel, r.accountId ?? '', r.idempotencyKey]), r);
+        return out;
+      }),
+  );
 
 /**
  * Channel-neutral: the schedules a channel can book, with what is left for it per segment; one
@@ -1366,9 +1436,21 @@ async function guidanceOf(ctx: AppContext, r: Registration, names: Names) {
 }
 
 /** The detail page: the summary, the payment order and a QR payload the clinic's scanner verifies. */
-export async function registrationDetail(ctx: AppContext, r: Registration) {
-  const names = await namesFor(ctx, [r]);
-  const order = r.paymentOrderId ? await getPaymentOrder(ctx, r.paymentOrderId) : undefined;
+export async function registrationDetail(
+  ctx: AppContext,
+  r: Registration,
+  /** the registration's payment order when the caller has just read or made it */
+  known?: PaymentOrderView,
+) {
+  // doctor and department names change rarely: shared by the requests of one moment (READ_CACHE_MS)
+  const names = await readCache(ctx).get(`registration-names:${r.doctorId}:${r.departmentId}`, () =>
+    namesFor(ctx, [r]),
+  );
+  const order = !r.paymentOrderId
+    ? undefined
+    : known?.id === r.paymentOrderId
+      ? known
+      : await getPaymentOrder(ctx, r.paymentOrderId);
   return {
     ...registrationSummary(ctx, r, names),
     payment: order

@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import type { BookingChannel, SlotState } from './schema.js';
+import { notFound } from '../../platform/errors.js';
+import { schedules, type BookingChannel, type SlotState } from './schema.js';
 
 /**
  * The slot pool. Every change of a slot's state is one conditional statement, so two callers can
@@ -71,26 +72,33 @@ export async function takeSlot(
 }
 
 /**
- * A lock-free look at whether `takeSlot` could succeed: at release time most requests find the pool
- * empty, and answering them "sold out" here spares the limit checks and the locking transaction.
- * It never decides a booking: a `true` is followed by the atomic take, which alone claims a slot.
+ * A booking's first read: the schedule and, in the same statement, a lock-free look at whether
+ * `takeSlot` could succeed. At release time most requests find the pool empty, and answering them
+ * "sold out" here spares the limit checks and the locking transaction. It never decides a booking:
+ * a `true` is followed by the atomic take, which alone claims a slot.
  */
-export async function hasAvailableSlot(
-  db: Tx,
+export async function scheduleForBooking(
+  db: Db,
   input: { scheduleId: string; segmentId?: string; channel: BookingChannel; now: Date },
-): Promise<boolean> {
+): Promise<{ schedule: typeof schedules.$inferSelect; available: boolean }> {
   const segmentFilter = input.segmentId ? sql`AND s.segment_id = ${input.segmentId}` : sql``;
-  const result = await db.execute(sql`
-    SELECT 1 FROM slots AS s
-      JOIN schedule_segments AS sg ON sg.id = s.segment_id
-     WHERE s.schedule_id = ${input.scheduleId}
-       AND s.state = 'available'
-       AND s.channel IN ('shared', ${input.channel})
-       AND sg.state = 'open'
-       AND sg.end_at > ${input.now}
-       ${segmentFilter}
-     LIMIT 1`);
-  return (result as unknown as { rows: unknown[] }).rows.length > 0;
+  const [row] = await db
+    .select({
+      schedule: schedules,
+      available: sql<boolean>`EXISTS (
+        SELECT 1 FROM slots AS s
+          JOIN schedule_segments AS sg ON sg.id = s.segment_id
+         WHERE s.schedule_id = ${input.scheduleId}
+           AND s.state = 'available'
+           AND s.channel IN ('shared', ${input.channel})
+           AND sg.state = 'open'
+           AND sg.end_at > ${input.now}
+           ${segmentFilter})`,
+    })
+    .from(schedules)
+    .where(eq(schedules.id, input.scheduleId));
+  if (!row) throw notFound('schedule', '排班');
+  return { schedule: row.schedule, available: row.available === true || String(row.available) === 'true' };
 }
 
 /** Locked → booked for the registration that holds it. Returns false when it no longer holds it. */

@@ -1,0 +1,79 @@
+import type { AppContext } from '../../platform/context.js';
+import { DomainError } from '../../platform/errors.js';
+
+/**
+ * Admission control for the release peak. When thousands of patients book one clinic at the same
+ * second, letting every request start its booking at once makes each of them wait for a pool
+ * connection before every one of its statements, so all of them finish late together. Instead, per
+ * clinic (schedule), at most `BOOKING_MAX_IN_FLIGHT` bookings run at once in this process and the
+ * others wait here in arrival order, holding no connection. When a booking finds the clinic sold out
+ * the memo is set and every waiter is answered "sold out" from memory as soon as it is admitted.
+ * Nothing is decided here: the atomic slot take in the database still alone claims a slot, so this
+ * changes only the order and the time of the work, never the outcome, and it holds per process
+ * (several instances each queue their own share).
+ */
+export class Gate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    readonly limit: number,
+    readonly maxWaiting: number,
+  ) {}
+
+  /** Waits for a turn; the returned function ends it (call it exactly once, in `finally`). */
+  async enter(): Promise<() => void> {
+    if (this.running < this.limit) {
+      this.running++;
+    } else {
+      if (this.waiting.length >= this.maxWaiting) throw busy();
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const next = this.waiting.shift();
+      // the turn passes straight to the next waiter, so `running` stays the same
+      if (next) next();
+      else this.running--;
+    };
+  }
+
+  get idle(): boolean {
+    return this.running === 0 && this.waiting.length === 0;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+}
+
+const busy = () =>
+  new DomainError(
+    'REGISTRATION_BUSY',
+    503,
+    '当前挂号人数过多，请稍后重试',
+    'Too many patients are booking this clinic right now; please try again shortly',
+    { retryAfterSeconds: 2 },
+  );
+
+const gates = new WeakMap<AppContext, Map<string, Gate>>();
+
+/** Runs `fn` when the clinic's gate admits it; an idle gate is dropped so the map stays small. */
+export async function admitted<T>(ctx: AppContext, scheduleId: string, fn: () => Promise<T>): Promise<T> {
+  let byClinic = gates.get(ctx);
+  if (!byClinic) gates.set(ctx, (byClinic = new Map()));
+  let gate = byClinic.get(scheduleId);
+  if (!gate) {
+    gate = new Gate(ctx.config.BOOKING_MAX_IN_FLIGHT, ctx.config.BOOKING_MAX_WAITING);
+    byClinic.set(scheduleId, gate);
+  }
+  const leave = await gate.enter();
+  try {
+    return await fn();
+  } finally {
+    leave();
+    if (gate.idle) byClinic.delete(scheduleId);
+  }
+}
