@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
+import { externalNo, id, isoDate, text } from '../../platform/zod.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/integration-api.js';
@@ -32,10 +33,7 @@ import {
   writeBackSweep,
 } from './service.js';
 
-const id = z.string().min(1).max(64);
-const text = (max: number) => z.string().trim().min(1).max(max);
-const hisNo = z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and _ . : -');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const hisNo = externalNo;
 const instant = z.string().datetime({ offset: true });
 const fen = z.number().int().min(0).max(100_000_000);
 

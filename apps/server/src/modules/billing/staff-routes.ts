@@ -4,6 +4,7 @@ import { and, asc, count, desc, eq, gte, inArray, lte, or, sql } from 'drizzle-o
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
+import { paging } from '../../platform/zod.js';
 import { requireStaff } from '../../platform/auth.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { maskName } from '../../platform/pii.js';
@@ -12,8 +13,7 @@ import { billItems, billPayments, bills, billWritebacks, hisVisits } from './sch
 
 const BillQuery = z
   .object({
-    page: z.coerce.number().int().min(1).max(10_000).default(1),
-    pageSize: z.coerce.number().int().min(1).max(200).default(20),
+    ...paging(200),
     /** bill number or visit number, exact */
     q: z
       .string()

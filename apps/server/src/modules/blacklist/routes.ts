@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { requireStaff } from '../../platform/auth.js';
+import { paging, text } from '../../platform/zod.js';
 import type { Module } from '../index.js';
 import {
   addManualEntry,
@@ -17,8 +18,6 @@ import {
 import type { blacklistEntries, blacklistRules } from './schema.js';
 
 const tags = ['blacklist'];
-
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 const RuleFields = {
   name: text(100),
@@ -135,8 +134,7 @@ export const blacklistModule: Module = {
               patientId: z.string().uuid().optional(),
               status: z.enum(['active', 'scheduled', 'expired', 'lifted']).optional(),
               source: z.enum(['rule', 'manual']).optional(),
-              page: z.coerce.number().int().min(1).max(10_000).default(1),
-              pageSize: z.coerce.number().int().min(1).max(100).default(20),
+              ...paging(),
             })
             .strict(),
           response: { 200: z.object({ total: z.number(), items: z.array(Entry) }) },

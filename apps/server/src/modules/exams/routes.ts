@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
-import { dayjs } from '../../platform/clock.js';
+import { calendarDate, paging, text } from '../../platform/zod.js';
 import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/integration-api.js';
 import { registerBusinessHandler } from '../payments/service.js';
@@ -46,13 +46,9 @@ import {
   updatePackage,
 } from './service.js';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => text(max).nullish();
 const id = z.string().uuid();
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
-  .refine((v) => dayjs(v).isValid() && dayjs(v).format('YYYY-MM-DD') === v, 'not a calendar date');
+const isoDate = calendarDate;
 const idempotencyKey = z.string().regex(/^[\w.:-]{8,100}$/, '8-100 of letters, digits and _ . : -');
 const stateEnum = z.enum(BOOKING_STATES);
 const Params = z.object({ id }).strict();
@@ -359,8 +355,7 @@ export const examsModule: Module = {
                 .string()
                 .regex(/^[\w-]{1,40}$/)
                 .optional(),
-              page: z.coerce.number().int().min(1).max(10_000).default(1),
-              pageSize: z.coerce.number().int().min(1).max(100).default(20),
+              ...paging(),
             })
             .strict(),
         },

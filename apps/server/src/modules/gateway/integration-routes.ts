@@ -4,6 +4,7 @@ import { z } from 'zod';
 import dayjs from 'dayjs';
 import type { AppContext } from '../../platform/context.js';
 import { badRequest } from '../../platform/errors.js';
+import { externalNo, isoDate, text } from '../../platform/zod.js';
 import { assertIdNumberNotBlacklisted } from '../blacklist/service.js';
 import { findPatientsByIdNumber } from '../identity/service.js';
 import {
@@ -17,11 +18,9 @@ import { browseSchedules } from '../scheduling/service.js';
 import { claimChannelRegistration, recordChannelRegistration, type Channel } from './service.js';
 
 const tags = ['integration'];
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const MAX_RANGE_DAYS = 31;
 const uuid = z.string().uuid();
-const text = (max: number) => z.string().trim().min(1).max(max);
-const ref = z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and _ . : -');
+const ref = externalNo;
 const RegistrationParams = z.object({ id: uuid });
 
 /** The booking channel a gateway channel books as: the HIS counter is the counter, others third party. */

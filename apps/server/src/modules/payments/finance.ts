@@ -8,6 +8,7 @@ import { principalOf, requireStaff } from '../../platform/auth.js';
 import { DomainError, badRequest, conflict, notFound } from '../../platform/errors.js';
 import { ChannelError } from '../../integrations/payments/index.js';
 import { newId } from '../../platform/ids.js';
+import { id, paging } from '../../platform/zod.js';
 import { abnormalOrders, paymentNotifications, paymentOrders, refunds } from './schema.js';
 import { attemptRefund, requestRefund } from './service.js';
 
@@ -23,11 +24,8 @@ const ORDER_STATES = [
   'partially_refunded',
   'refunded',
 ] as const;
-const Paging = {
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(20),
-};
-const IdParams = z.object({ id: z.string().min(1).max(64) });
+const Paging = paging(200);
+const IdParams = z.object({ id });
 
 const OrderQuery = z
   .object({

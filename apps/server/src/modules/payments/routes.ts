@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../platform/context.js';
 import { principalOf, requirePatient } from '../../platform/auth.js';
 import { notFound } from '../../platform/errors.js';
+import { id } from '../../platform/zod.js';
 import type { NotificationReply } from '../../integrations/payments/index.js';
 import { SANDBOX_DELIVER_JOB, SandboxChannel } from '../../integrations/payments/sandbox/index.js';
 import type { Module } from '../index.js';
@@ -23,8 +24,8 @@ import {
 import { registerFinanceRoutes } from './finance.js';
 import { registerMyPaymentRoutes } from './mine.js';
 
-const OrderIdParams = z.object({ orderId: z.string().min(1).max(64) });
-const OrderNoParams = z.object({ orderNo: z.string().min(1).max(64) });
+const OrderIdParams = z.object({ orderId: id });
+const OrderNoParams = z.object({ orderNo: id });
 
 const PayBody = z
   .object({

@@ -6,6 +6,7 @@ import { audit } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { DomainError } from '../../platform/errors.js';
 import { maskName } from '../../platform/pii.js';
+import { externalNo, paging, text } from '../../platform/zod.js';
 import { registerHealthProfileRoutes } from './health-profile.js';
 import { registerIntegrationApi } from '../gateway/integration-api.js';
 import type { Channel } from '../gateway/service.js';
@@ -34,9 +35,8 @@ import {
 } from './service.js';
 
 const tags = ['reports'];
-const text = (max: number) => z.string().trim().min(1).max(max);
 const uuid = z.string().uuid();
-const reportNo = z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and _ . : -');
+const reportNo = externalNo;
 const indicatorCode = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9%+\-]{0,31}$/, 'a letter, then letters, digits and % + -');
@@ -390,8 +390,7 @@ export const reportsModule: Module = {
               kind: z.enum(REPORT_KINDS).optional(),
               status: z.enum(REPORT_STATUSES).optional(),
               patientId: uuid.optional(),
-              page: z.coerce.number().int().min(1).max(10_000).default(1),
-              pageSize: z.coerce.number().int().min(1).max(100).default(20),
+              ...paging(),
             })
             .strict(),
         },
