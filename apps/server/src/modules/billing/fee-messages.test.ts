@@ -111,7 +111,10 @@ describe('new fee to pay (MSG-04 费用产生推送)', () => {
     expect(await messagesOf(t, notYet.accountId, 'bill.new-fee')).toBe(0);
     const msg = await lastMessage(p.accountId, 'bill.new-fee');
     expect(msg.body_zh).toMatch(/待缴费用：(西药处方|检验申请单)，(37\.00|25\.00) 元/);
-    expect(msg.link).toBe(`/bills?patientId=${p.patientId}`);
+    // the link opens the bills page on this patient with the bill chosen
+    expect(msg.link).toMatch(
+      new RegExp(`^/bills\\?patient=${p.patientId}&bill=(${[...ids.values()].join('|')})$`),
+    );
 
     // the HIS repeats the push (and changes the drug bill's amount while unpaid): no second message
     const again = await pushVisitBills(p.person, visitNo, [

@@ -36,7 +36,7 @@ export function registerBillingTemplates(): void {
         en: '{patientName}, a new fee is due: {title}, {amount} yuan. Pay online, then go to {location}.',
       },
       channels: ALL,
-      link: '/bills?patientId={patientId}',
+      link: '/bills?patient={patientId}&bill={billId}',
     },
     'bill.pay-reminder': {
       category: 'payment',
@@ -46,7 +46,7 @@ export function registerBillingTemplates(): void {
         en: '{patientName}, {title} ({amount} yuan) is still unpaid and lapses at the end of today. Please pay in time.',
       },
       channels: ALL,
-      link: '/bills?patientId={patientId}',
+      link: '/bills?patient={patientId}&bill={billId}',
     },
     'bill.refunded': {
       category: 'payment',
