@@ -420,6 +420,24 @@ describe('insurance e-prescriptions (INS-16)', () => {
     expect(sim.state.errors).toEqual([]);
   });
 
+  it('the doctor revokes a prescription in the HIS: the platform is told with the reason', async () => {
+    const { sim, pushes } = await prescriptionsOf(11, 12, 0.5);
+    const rx = rxPushes(pushes)[0].body;
+    const unknown = await fetch(`${sim.url}/sim/prescriptions/NOPE/revoke`, { method: 'POST', body: '{}' });
+    expect(unknown.status).toBe(404);
+    const res = await fetch(`${sim.url}/sim/prescriptions/${rx.hisRxNo}/revoke`, {
+      method: 'POST',
+      body: JSON.stringify({ reason: '患者过敏，改用其他药物' }),
+    });
+    expect(res.status).toBe(200);
+    expect(pushes.at(-1)).toMatchObject({
+      path: `/api/integration/v1/prescriptions/${rx.hisRxNo}/revoke`,
+      body: { reason: '患者过敏，改用其他药物' },
+      signatureOk: true,
+    });
+    expect(sim.state.prescriptions.get(rx.hisRxNo)?.state).toBe('revoked');
+  });
+
   it('bills a prescription it did not issue under a visit it opens; refuses an event without drugs', async () => {
     const platform = await fakePlatform();
     const sim = await startSim(platform.url, 2);

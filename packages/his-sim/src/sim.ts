@@ -1118,6 +1118,8 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
     }
     const revoke = /^\/sim\/prescriptions\/([\w.:-]+)\/revoke$/.exec(path);
     if (revoke) {
+      if (!state.prescriptions.has(revoke[1]))
+        return refuse(404, 'PRESCRIPTION_UNKNOWN', 'no such prescription');
       await revokePrescription(revoke[1], typeof b.reason === 'string' && b.reason ? b.reason : '医生撤销');
       return { status: 200, body: { prescription: state.prescriptions.get(revoke[1]) ?? null } };
     }

@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHisSim, type HisSim } from './index.js';
+import { createTestApp, type TestApp } from '../../../apps/server/src/testing/harness.js';
+import { loginStaff } from '../../../apps/server/src/testing/staff.js';
+import { HIS_EVENT_SWEEP_JOB } from '../../../apps/server/src/modules/registration/his-events.js';
+import {
+  newPatient,
+  openClinic,
+  payAtSandbox,
+} from '../../../apps/server/src/modules/registration/test-helpers.js';
+import { UPLOAD_JOB } from '../../../apps/server/src/modules/pharmacy/service.js';
+
+/**
+ * INS-16 with his-sim as the hospital's HIS, against the real platform (over HTTP both ways): the
+ * e-prescriptions the simulated doctors sign are taken and uploaded, and the hospital-pharmacy leg
+ * (platform event → HIS pharmacy bill → payment → dispensing → the platform closes it) runs through.
+ *
+ * Clock: 2026-11-23 09:00 Shanghai; clinics that afternoon.
+ */
+let t: TestApp;
+let sim: HisSim;
+let admin: string;
+
+beforeAll(async () => {
+  sim = await createHisSim({
+    seed: 42,
+    // orders at once; the pharmacy dispenses right after the write-back
+    timings: { orderMs: 0, dispenseMs: 0, performMs: null, reportMs: 0, dayMs: null, retryMs: 20 },
+    admissionRate: 0,
+    prescriptionRate: 1,
+  });
+  t = await createTestApp({
+    config: {
+      HIS_PROVIDER: 'http',
+      HIS_URL: sim.url,
+      HIS_TIMEOUT_MS: '5000',
+      ACCESS_TOKEN_TTL_SECONDS: '86400',
+    },
+  });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  admin = (await loginStaff(t, 'admin')).token;
+  const channel = await t.api.post('/api/v1/admin/channels', {
+    token: admin,
+    body: {
+      code: `his-sim-${randomBytes(3).toString('hex')}`,
+      name: '院内 HIS（模拟器）',
+      kind: 'his_counter',
+      allowedOperations: [
+        'his.visits.push',
+        'his.bills.push',
+        'his.execution.push',
+        'his.prescriptions.push',
+      ],
+    },
+  });
+  expect(channel.status, JSON.stringify(channel.body)).toBe(201);
+  const port = (t.app.server.address() as AddressInfo).port;
+  sim.connect(`http://127.0.0.1:${port}`, { appId: channel.body.appId, secret: channel.body.secret });
+});
+afterAll(async () => {
+  await sim?.close();
+  await t?.close();
+});
+
+/** An insured patient (visit card, 门慢门特 filings) booked into this afternoon's clinic and checked in. */
+async function insuredCheckIn() {
+  t.clock.set('2026-11-23T01:00:00Z');
+  const clinic = await openClinic(t, admin, { clinicDate: '2026-11-23', feeFen: 0 });
+  const p = await newPatient(t);
+  const card = await t.api.post(`/api/v1/patients/${p.patientId}/visit-card`, { token: p.token, body: {} });
+  expect(card.status, JSON.stringify(card.body)).toBe(200);
+  for (const diseaseCode of ['M03900', 'M01600', 'M07800']) {
+    const filed = await t.api.post('/api/v1/sandbox/prescriptions/special-disease-filings', {
+      token: admin,
+      body: { patientId: p.patientId, diseaseCode },
+    });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(200);
+  }
+  const booked = await t.api.post('/api/v1/registrations', {
+    token: p.token,
+    body: {
+      patientId: p.patientId,
+      scheduleId: clinic.scheduleId,
+      idempotencyKey: `sim-${randomBytes(6).toString('hex')}`,
+    },
+  });
+  expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+  t.clock.set('2026-11-23T05:30:00Z');
+  const checkIn = await t.api.post(`/api/v1/registrations/${booked.body.id}/check-in`, {
+    token: p.token,
+    body: {},
+  });
+  expect(checkIn.status, JSON.stringify(checkIn.body)).toBe(200);
+  // the platform tells the HIS; the HIS opens the visit, orders, and signs the e-prescription
+  await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
+  await sim.idle();
+  expect(sim.state.errors).toEqual([]);
+  return p;
+}
+
+describe('with his-sim as the HIS: insurance e-prescriptions (INS-16)', () => {
+  it("the simulated doctors' e-prescriptions are taken and uploaded: 门诊特殊病 and 双通道 ones among them", async () => {
+    const seen: { kind: string; dualChannel: boolean; state: string }[] = [];
+    for (let k = 0; k < 5; k++) {
+      const p = await insuredCheckIn();
+      const list = await t.api.get(`/api/v1/prescriptions?patientId=${p.patientId}`, { token: p.token });
+      expect(list.status).toBe(200);
+      expect(list.body.items).toHaveLength(1);
+      const [rx] = list.body.items;
+      expect(sim.state.prescriptions.get(rx.hisRxNo)).toMatchObject({
+        state: 'issued',
+        totalFen: rx.totalFen,
+      });
+      await t.app.ctx.jobs.runNow(UPLOAD_JOB, { prescriptionId: rx.id });
+      const after = await t.api.get(`/api/v1/prescriptions/${rx.id}`, { token: p.token });
+      seen.push({ kind: after.body.kind, dualChannel: after.body.dualChannel, state: after.body.state });
+    }
+    expect(seen.every((s) => s.state === 'circulating')).toBe(true);
+    expect(seen.some((s) => s.kind === 'special_disease')).toBe(true);
+    expect(seen.some((s) => s.dualChannel)).toBe(true);
+  });
+
+  it('the patient chooses the hospital pharmacy: the HIS bills the drugs, the patient pays, the pharmacy dispenses and the prescription is closed', async () => {
+    const p = await insuredCheckIn();
+    const [rx] = (await t.api.get(`/api/v1/prescriptions?patientId=${p.patientId}`, { token: p.token })).body
+      .items;
+    await t.app.ctx.jobs.runNow(UPLOAD_JOB, { prescriptionId: rx.id });
+    const fill = await t.api.post(`/api/v1/prescriptions/${rx.id}/fill`, {
+      token: p.token,
+      body: { where: 'hospital' },
+    });
+    expect(fill.status, JSON.stringify(fill.body)).toBe(200);
+    expect(fill.body.state).toBe('at_hospital');
+    await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
+    await sim.idle();
+    expect(sim.state.errors).toEqual([]);
+
+    // the pharmacy bill reaches the patient with the prescription's drugs and total
+    const billNo = `${rx.hisRxNo}-YF`;
+    const bills = await t.api.get(`/api/v1/bills?patientId=${p.patientId}`, { token: p.token });
+    const bill = bills.body.items.find((b: any) => b.billNo === billNo);
+    expect(bill).toMatchObject({ kind: 'prescription', amountFen: rx.totalFen, state: 'pending' });
+    expect(sim.state.prescriptions.get(rx.hisRxNo)).toMatchObject({ state: 'at_hospital', billNo });
+
+    const start = await t.api.post('/api/v1/bill-payments', {
+      token: p.token,
+      body: {
+        patientId: p.patientId,
+        billIds: [bill.id],
+        idempotencyKey: `k-${randomBytes(6).toString('hex')}`,
+      },
+    });
+    expect(start.status, JSON.stringify(start.body)).toBe(201);
+    await payAtSandbox(t, p.token, start.body.orderId, start.body.orderNo);
+    await sim.idle();
+    expect(sim.state.errors).toEqual([]);
+    expect(sim.state.bills.get(billNo)).toMatchObject({ state: 'paid', execution: 'dispensed' });
+
+    const done = await t.api.get(`/api/v1/prescriptions/${rx.id}`, { token: p.token });
+    expect(done.body.state).toBe('dispensed');
+    expect(sim.state.prescriptions.get(rx.hisRxNo)?.state).toBe('dispensed');
+  });
+});
