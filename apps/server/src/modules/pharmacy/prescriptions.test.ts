@@ -505,6 +505,14 @@ describe('revocation and expiry', () => {
       token: p.token,
       body: { where: 'retail', pharmacyCode: 'P001' },
     });
+    // the centre cannot be reached: nothing changes, the HIS tries again
+    centre.failing = true;
+    const unreachable = await hisCall(`/api/integration/v1/prescriptions/${rx.hisRxNo}/revoke`, {
+      reason: '剂量调整',
+    }).finally(() => (centre.failing = false));
+    expect(unreachable.status).toBe(503);
+    expect(unreachable.body.code).toBe('PRESCRIPTION_CENTRE_UNAVAILABLE');
+    expect((await rowOf(rx.id)).state).toBe('dispatched');
     const revoked = await hisCall(`/api/integration/v1/prescriptions/${rx.hisRxNo}/revoke`, {
       reason: '剂量调整',
     });
@@ -583,7 +591,7 @@ describe('revocation and expiry', () => {
 });
 
 describe('who sees a prescription', () => {
-  it('a family member without consent, or a stranger, gets the same not-found', async () => {
+  it('a family member without consent, or a stranger, gets the same not-found; with consent the family member sees it', async () => {
     const p = await cardHolder();
     const rx = await circulating(p);
     const family = await loginPatient(t, `137${String(Date.now()).slice(-8)}`);
@@ -610,6 +618,26 @@ describe('who sees a prescription', () => {
     expect((await rowOf(rx.id)).state).toBe('circulating');
     const anonymous = await t.api.get(`/api/v1/prescriptions?patientId=${p.patientId}`);
     expect(anonymous.status).toBe(401);
+
+    // once the patient consents (code to their own phone), the family member sees and may fill it
+    const sent = await t.api.post(`/api/v1/patients/${member.id}/consent/request`, { token: family.token });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    const confirmed = await t.api.post(`/api/v1/patients/${member.id}/consent/confirm`, {
+      token: family.token,
+      body: { code: sent.body.sandboxCode },
+    });
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    const shared = await t.api.get(`/api/v1/prescriptions?patientId=${member.id}`, { token: family.token });
+    expect(shared.body.items.map((x: any) => [x.id, x.patientId])).toEqual([[rx.id, member.id]]);
+    const filled = await t.api.post(`/api/v1/prescriptions/${rx.id}/fill`, {
+      token: family.token,
+      body: { where: 'hospital' },
+    });
+    expect(filled.status, JSON.stringify(filled.body)).toBe(200);
+    expect(filled.body).toMatchObject({ state: 'at_hospital', patientId: member.id });
+    // the stranger still cannot
+    const still = await t.api.get(`/api/v1/prescriptions/${rx.id}`, { token: stranger.token });
+    expect(still.status).toBe(404);
   });
 
   it('pharmacists list and read prescriptions, every access audited; others are refused', async () => {
