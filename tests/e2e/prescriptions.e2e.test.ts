@@ -182,6 +182,9 @@ describe('insurance e-prescriptions (INS-16)', () => {
     await expect.poll(() => page.getByTestId('rx-pickup').count()).toBe(0);
     await page.evaluate(() => window.scrollTo({ top: 0 }));
     await snap(page, 'rx-dispensed');
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.getByTestId('rx-dispensed').innerText()).toContain('Pooled fund');
+    await snap(page, 'rx-dispensed-en');
     await close();
 
     // the pharmacist finds it in 医保电子处方 and opens its detail
@@ -293,7 +296,8 @@ describe('insurance e-prescriptions (INS-16)', () => {
         { timeout: 60_000, interval: 1000 },
       )
       .toContain(billNo);
-    await page.goto(`/bills?patient=${me.patientId}`);
+    await page.getByTestId('rx-go-pay').click();
+    await page.getByTestId('bills-page').waitFor();
     const bill = page.locator(`[data-testid="bill-item"][data-bill-no="${billNo}"]`);
     await bill.waitFor();
     expect(await bill.getByTestId('bill-amount').innerText()).toContain('49.60');

@@ -38,6 +38,8 @@ export const prescriptionMessages = {
   ),
   rxChooseWhere: m('选择取药地点', 'Choose where to fill'),
   rxChangePharmacy: m('更换药店', 'Change pharmacy'),
+  rxKeepPharmacy: m('不更换，保留当前药店', 'Keep this pharmacy'),
+  rxGoPay: m('去缴费', 'Pay now'),
   rxHospitalPharmacy: m('本院药房', 'Hospital pharmacy'),
   rxHospitalPharmacyHint: m('到本院门诊药房缴费取药', 'Pay and collect at the hospital outpatient pharmacy'),
   rxRetailPharmacies: m('定点零售药店', 'Designated retail pharmacies'),

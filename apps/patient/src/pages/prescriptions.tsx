@@ -160,6 +160,7 @@ export function PrescriptionPage() {
 
 function PrescriptionView({ rx }: { rx: PrescriptionDetail }) {
   const { t } = useI18n();
+  const navigate = useNavigate();
   const [changing, setChanging] = useState(false);
   const fillable = rx.state === 'circulating' || (rx.state === 'dispatched' && changing);
   return (
@@ -178,10 +179,28 @@ function PrescriptionView({ rx }: { rx: PrescriptionDetail }) {
       {rx.state === 'dispatched' && rx.pickupCode ? <PickupCode rx={rx} /> : null}
       {rx.dispensed ? <Dispensed rx={rx} /> : null}
       {fillable ? <FillChooser rx={rx} onDone={() => setChanging(false)} /> : null}
-      {rx.state === 'dispatched' && !changing ? (
+      {rx.state === 'dispatched' ? (
         <div className="padded">
-          <Button block fill="outline" onClick={() => setChanging(true)} data-testid="rx-change-pharmacy">
-            {t('rxChangePharmacy')}
+          {changing ? (
+            <Button block fill="none" onClick={() => setChanging(false)} data-testid="rx-change-cancel">
+              {t('rxKeepPharmacy')}
+            </Button>
+          ) : (
+            <Button block fill="outline" onClick={() => setChanging(true)} data-testid="rx-change-pharmacy">
+              {t('rxChangePharmacy')}
+            </Button>
+          )}
+        </div>
+      ) : null}
+      {rx.state === 'at_hospital' ? (
+        <div className="padded">
+          <Button
+            block
+            color="primary"
+            onClick={() => navigate(`/bills?patient=${rx.patientId}`)}
+            data-testid="rx-go-pay"
+          >
+            {t('rxGoPay')}
           </Button>
         </div>
       ) : null}
