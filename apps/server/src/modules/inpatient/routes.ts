@@ -103,7 +103,7 @@ const ChargesPush = z
   .strict();
 
 const DischargePush = z.object({ dischargedAt: instant, totalCostFen: fen }).strict();
-const SettlementReversalPush = z.object({ reason: text(200) }).strict();
+const SettlementReversalPush = z.object({ reversalNo: ref, reason: text(200) }).strict();
 
 export const inpatientModule: Module = {
   name: 'inpatient',

@@ -59,6 +59,8 @@ export const inpatientAdmissions = pgTable('inpatient_admissions', {
   surplusRefundedFen: fen('surplus_refunded_fen').notNull().default(0),
   settlementReversedAt: tz('settlement_reversed_at'),
   settlementReversalReason: text('settlement_reversal_reason'),
+  /** 0973: the HIS's number of the last reversal (a retried push is a repeat) */
+  settlementReversalNo: text('settlement_reversal_no'),
   sourceChannelId: text('source_channel_id'),
   createdAt: tz('created_at').notNull(),
   updatedAt: tz('updated_at').notNull(),

@@ -66,6 +66,16 @@ export function registerInpatientTemplates(): void {
       channels: [],
       link: '/admissions/{admissionId}/daily-lists?date={date}',
     },
+    'inpatient.settlement-reversed': {
+      category: 'inpatient',
+      title: { zh: '出院结算已撤销', en: 'Discharge settlement reversed' },
+      body: {
+        zh: '住院号 {admissionNo} 的出院结算已由医院撤销（{reason}），原住院电子票据将冲红，重新结算后另开。当前预交金余额 ¥{balanceYuan}。',
+        en: 'The hospital reversed the discharge settlement of admission {admissionNo} ({reason}); its e-invoice is red-lettered and a new one follows the next settlement. Deposit balance ¥{balanceYuan}.',
+      },
+      channels: ['sms'],
+      link: '/admissions/{admissionId}',
+    },
     'inpatient.deposit-paid': {
       category: 'inpatient',
       title: { zh: '住院预交金充值成功', en: 'Inpatient deposit paid' },
@@ -950,12 +960,13 @@ const generationSuffix = (a: AdmissionRow) => (a.settlementGeneration ? `:s${a.s
  * the stay is open again and its next discharge starts a new settlement. What was paid at the
  * reversed settlement stays with the stay as prepayment and a surplus already refunded leaves it, so
  * no fen is lost or counted twice; the reversed settlement's e-invoice is red-lettered by invoicing.
- * A repeated push changes nothing; a surplus refund still being requested must finish first.
+ * A repeated push (same HIS reversal number) changes nothing; a surplus refund still being requested
+ * must finish first.
  */
 export async function reverseDischargeSettlement(
   ctx: AppContext,
   admissionNo: string,
-  input: { reason: string },
+  input: { reversalNo: string; reason: string },
 ) {
   const now = ctx.clock.now();
   const [adm] = await ctx.db
@@ -963,8 +974,8 @@ export async function reverseDischargeSettlement(
     .from(inpatientAdmissions)
     .where(eq(inpatientAdmissions.admissionNo, admissionNo));
   if (!adm) throw admissionNotFound();
+  if (adm.settlementReversalNo === input.reversalNo) return reversalView(adm, true);
   if (adm.state === 'admitted') {
-    if (adm.settlementReversedAt) return reversalView(adm, true);
     throw conflict(
       'ADMISSION_NOT_DISCHARGED',
       '尚未出院，无可撤销的出院结算',
@@ -977,37 +988,59 @@ export async function reverseDischargeSettlement(
       '预交金余额正在退还，完成后才能撤销出院结算',
       'The surplus refund is still being requested; reverse the settlement after it completes',
     );
-  const [row] = await ctx.db
-    .update(inpatientAdmissions)
-    .set({
-      state: 'admitted',
-      dischargedAt: null,
-      totalCostFen: null,
-      settlementState: 'none',
-      depositsFen: sql`${inpatientAdmissions.depositsFen} + ${inpatientAdmissions.settlementPaidFen} - ${inpatientAdmissions.surplusRefundedFen}`,
-      settlementPaidFen: 0,
-      surplusRefundedFen: 0,
-      settlementGeneration: sql`${inpatientAdmissions.settlementGeneration} + 1`,
-      settlementReversedAt: now,
-      settlementReversalReason: input.reason,
-      lowBalanceAlerted: false,
-      updatedAt: now,
-    })
-    .where(
-      and(
-        eq(inpatientAdmissions.id, adm.id),
-        eq(inpatientAdmissions.state, 'discharged'),
-        eq(inpatientAdmissions.settlementState, adm.settlementState),
-      ),
-    )
-    .returning();
-  if (!row)
-    throw conflict(
-      'SETTLEMENT_CHANGED',
-      '出院结算状态刚刚发生变化，请重试',
-      'The discharge settlement changed meanwhile; please retry',
-    );
-  return reversalView(row, false);
+  const row = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(inpatientAdmissions)
+      .set({
+        state: 'admitted',
+        dischargedAt: null,
+        totalCostFen: null,
+        settlementState: 'none',
+        depositsFen: sql`${inpatientAdmissions.depositsFen} + ${inpatientAdmissions.settlementPaidFen} - ${inpatientAdmissions.surplusRefundedFen}`,
+        settlementPaidFen: 0,
+        surplusRefundedFen: 0,
+        settlementGeneration: sql`${inpatientAdmissions.settlementGeneration} + 1`,
+        settlementReversedAt: now,
+        settlementReversalReason: input.reason,
+        settlementReversalNo: input.reversalNo,
+        lowBalanceAlerted: false,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(inpatientAdmissions.id, adm.id),
+          eq(inpatientAdmissions.state, 'discharged'),
+          eq(inpatientAdmissions.settlementState, adm.settlementState),
+        ),
+      )
+      .returning();
+    if (!row) return undefined;
+    for (const accountId of await boundAccounts(tx as unknown as Db, row.id))
+      await notify(
+        ctx,
+        {
+          accountId,
+          template: 'inpatient.settlement-reversed',
+          data: {
+            admissionId: row.id,
+            admissionNo: row.admissionNo,
+            reason: input.reason,
+            balanceYuan: formatYuan(balanceOf(row)),
+          },
+        },
+        tx as unknown as Db,
+      );
+    return row;
+  });
+  if (row) return reversalView(row, false);
+  // another push moved the settlement meanwhile: the same reversal (sent twice at once) is a repeat
+  const [latest] = await ctx.db.select().from(inpatientAdmissions).where(eq(inpatientAdmissions.id, adm.id));
+  if (latest.settlementReversalNo === input.reversalNo) return reversalView(latest, true);
+  throw conflict(
+    'SETTLEMENT_CHANGED',
+    '出院结算状态刚刚发生变化，请重试',
+    'The discharge settlement changed meanwhile; please retry',
+  );
 }
 
 function reversalView(a: AdmissionRow, repeated: boolean) {

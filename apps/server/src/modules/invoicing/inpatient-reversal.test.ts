@@ -123,8 +123,8 @@ async function payRemainder(p: { token: string; admissionId: string }) {
   return pay.body.paymentOrder.amountFen as number;
 }
 
-const reverse = (admissionNo: string, reason = '补记漏费，出院召回') =>
-  hisCall(`/api/integration/v1/his/admissions/${admissionNo}/settlement-reversal`, { reason });
+const reverse = (admissionNo: string, reversalNo = `CX-${admissionNo}`, reason = '补记漏费，出院召回') =>
+  hisCall(`/api/integration/v1/his/admissions/${admissionNo}/settlement-reversal`, { reversalNo, reason });
 
 describe('inpatient e-invoice after the discharge settlement (PAY-10, INP-08)', () => {
   it('a surplus deposit refund keeps the stay invoice: the settled total did not change', async () => {
@@ -166,6 +166,8 @@ describe('inpatient e-invoice after the discharge settlement (PAY-10, INP-08)', 
     const again = await reverse(p.admissionNo);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ repeated: true, settlementGeneration: 1, depositsFen: 20_000 });
+    // the bound account is told once
+    expect(await messagesOf(t, p.accountId, 'inpatient.settlement-reversed')).toBe(1);
 
     await sweep();
     await sweep();
@@ -209,6 +211,14 @@ describe('inpatient e-invoice after the discharge settlement (PAY-10, INP-08)', 
       ['西药费', 8000],
     ]);
     expect(await messagesOf(t, p.accountId, 'einvoice.issued')).toBe(2);
+
+    // a late retry of the same reversal is a repeat: the new settlement and its invoice stay
+    const late = await reverse(p.admissionNo);
+    expect(late.status).toBe(200);
+    expect(late.body).toMatchObject({ repeated: true, state: 'discharged', settlementState: 'settled' });
+    await sweep();
+    expect(await invoicesOf(p.admissionId)).toHaveLength(3);
+    expect(await messagesOf(t, p.accountId, 'inpatient.settlement-reversed')).toBe(1);
   });
 
   it('a reversal after the surplus was refunded leaves the refunded money out of the stay', async () => {
@@ -217,9 +227,13 @@ describe('inpatient e-invoice after the discharge settlement (PAY-10, INP-08)', 
     await t.api.post(`/api/v1/admissions/${p.admissionId}/settlement/refund`, { token: p.token });
     await sweep();
     await sweep();
-    const reversed = await reverse(p.admissionNo);
-    expect(reversed.status, JSON.stringify(reversed.body)).toBe(200);
-    expect(reversed.body).toMatchObject({ depositsFen: 20_000, balanceFen: 0 });
+    // the HIS sends the same reversal twice at once: it happens once
+    const [one, two] = await Promise.all([reverse(p.admissionNo), reverse(p.admissionNo)]);
+    expect([one.status, two.status]).toEqual([200, 200]);
+    expect([one.body.repeated, two.body.repeated].sort()).toEqual([false, true]);
+    const reversed = one.body.repeated ? two : one;
+    expect(reversed.body).toMatchObject({ depositsFen: 20_000, balanceFen: 0, settlementGeneration: 1 });
+    expect(await admissionRow(p.admissionId)).toMatchObject({ depositsFen: 20_000, settlementGeneration: 1 });
     await sweep();
     await sweep();
     const rows = await invoicesOf(p.admissionId);
@@ -244,10 +258,18 @@ describe('inpatient e-invoice after the discharge settlement (PAY-10, INP-08)', 
     const noReason = await hisCall(
       `/api/integration/v1/his/admissions/${p.admissionNo}/settlement-reversal`,
       {
+        reversalNo: `CX-${p.admissionNo}`,
         reason: '',
       },
     );
     expect(noReason.status).toBe(400);
+    const noNumber = await hisCall(
+      `/api/integration/v1/his/admissions/${p.admissionNo}/settlement-reversal`,
+      {
+        reason: '补记漏费',
+      },
+    );
+    expect(noNumber.status).toBe(400);
     expect(await admissionRow(p.admissionId)).toMatchObject({
       state: 'discharged',
       settlementState: 'open',
