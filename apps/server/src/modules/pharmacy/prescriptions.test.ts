@@ -569,7 +569,15 @@ describe('revocation and expiry', () => {
       body: { where: 'retail', pharmacyCode: 'P003' },
     });
     const later = await circulating(p, { validDays: 3 });
+    // one the centre never took: it is not uploaded after its validity, and expires too
+    centre.failing = true;
+    const stuck = await hisCall('/api/integration/v1/prescriptions', rxBody(p, { validDays: 1 }));
+    await t.app.ctx.jobs.runNow(UPLOAD_JOB, { prescriptionId: stuck.body.id });
+    centre.failing = false;
+    expect((await rowOf(stuck.body.id)).state).toBe('pending_upload');
     t.clock.advance(25 * 3600_000);
+    await t.app.ctx.jobs.runNow(UPLOAD_SWEEP_JOB);
+    expect(await rowOf(stuck.body.id)).toMatchObject({ state: 'pending_upload', attempts: 1 });
     const token = await sessionOf(p);
     // asked before the job ran: already expired
     const fill = await t.api.post(`/api/v1/prescriptions/${other.id}/fill`, {
@@ -583,6 +591,8 @@ describe('revocation and expiry', () => {
     await t.app.ctx.jobs.runNow(EXPIRE_JOB);
     expect((await rowOf(rx.id)).state).toBe('expired');
     expect((await rowOf(later.id)).state).toBe('circulating');
+    expect((await rowOf(stuck.body.id)).state).toBe('expired');
+    // told only about the two it had been told were available
     expect(await messagesOf(t, p.accountId, 'prescription.expired')).toBe(2);
     const pharmacies = await t.api.get(`/api/v1/prescriptions/${rx.id}/pharmacies`, { token });
     expect(pharmacies.status).toBe(409);

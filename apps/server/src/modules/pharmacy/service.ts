@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, count, desc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
@@ -52,6 +52,8 @@ export const EXPIRE_JOB = 'prescriptions.expire';
 export const MAX_UPLOAD_ATTEMPTS = 5;
 const POLL_EVERY_MS = 2 * 60_000;
 const OPEN_STATES: PrescriptionState[] = ['circulating', 'dispatched', 'at_hospital'];
+// Not yet at the centre: past the validity there is nothing left to upload.
+const EXPIRABLE_STATES: PrescriptionState[] = [...OPEN_STATES, 'pending_upload', 'upload_failed'];
 
 type RxRow = typeof prescriptions.$inferSelect;
 /** What a dispensing recorded: the centre's report, or the HIS's for the hospital pharmacy (no settlement number). */
@@ -349,6 +351,7 @@ export async function uploadPrescription(ctx: AppContext, prescriptionId: string
         eq(prescriptions.id, prescriptionId),
         eq(prescriptions.state, 'pending_upload'),
         lte(prescriptions.nextAttemptAt, now),
+        gt(prescriptions.validUntil, now),
       ),
     )
     .returning();
@@ -467,7 +470,13 @@ export async function uploadDue(ctx: AppContext): Promise<number> {
   const due = await ctx.db
     .select({ id: prescriptions.id })
     .from(prescriptions)
-    .where(and(eq(prescriptions.state, 'pending_upload'), lte(prescriptions.nextAttemptAt, ctx.clock.now())))
+    .where(
+      and(
+        eq(prescriptions.state, 'pending_upload'),
+        lte(prescriptions.nextAttemptAt, ctx.clock.now()),
+        gt(prescriptions.validUntil, ctx.clock.now()),
+      ),
+    )
     .orderBy(asc(prescriptions.nextAttemptAt))
     .limit(100);
   for (const d of due) {
@@ -493,7 +502,13 @@ export async function retryUpload(ctx: AppContext, staffId: string, id: string) 
         version: sql`${prescriptions.version} + 1`,
         updatedAt: now,
       })
-      .where(and(eq(prescriptions.id, id), eq(prescriptions.state, 'upload_failed')))
+      .where(
+        and(
+          eq(prescriptions.id, id),
+          eq(prescriptions.state, 'upload_failed'),
+          gt(prescriptions.validUntil, now),
+        ),
+      )
       .returning();
     if (r) await logEvent(ctx, tx, r.id, 'retry_requested', `staff:${staffId}`, null);
     return r;
@@ -501,6 +516,7 @@ export async function retryUpload(ctx: AppContext, staffId: string, id: string) 
   if (!row) {
     const [cur] = await ctx.db.select().from(prescriptions).where(eq(prescriptions.id, id));
     if (!cur) throw prescriptionNotFound();
+    if (cur.state === 'upload_failed' || cur.state === 'expired') throw expiredError();
     throw wrongState(cur.state);
   }
   await queueUpload(ctx, row.id);
@@ -805,12 +821,14 @@ async function markDispensed(
 // Expiry (job)
 // ---------------------------------------------------------------------------------------------
 
-/** Open prescriptions past their validity expire (the centre expires its copy by itself). */
+/** Prescriptions past their validity expire, uploaded or not (the centre expires its copy by itself). */
 export async function expireDue(ctx: AppContext): Promise<number> {
   const due = await ctx.db
     .select()
     .from(prescriptions)
-    .where(and(inArray(prescriptions.state, OPEN_STATES), lte(prescriptions.validUntil, ctx.clock.now())))
+    .where(
+      and(inArray(prescriptions.state, EXPIRABLE_STATES), lte(prescriptions.validUntil, ctx.clock.now())),
+    )
     .limit(500);
   let n = 0;
   for (const rx of due) if (await expireOne(ctx, rx)) n++;
@@ -841,14 +859,15 @@ async function expireOne(ctx: AppContext, rx: RxRow): Promise<boolean> {
       .where(
         and(
           eq(prescriptions.id, rx.id),
-          inArray(prescriptions.state, OPEN_STATES),
+          inArray(prescriptions.state, EXPIRABLE_STATES),
           lte(prescriptions.validUntil, now),
         ),
       )
       .returning();
     if (!r) return false;
     await logEvent(ctx, tx, r.id, 'expired', 'system', null);
-    await notifyOwner(ctx, tx, r, RX_EXPIRED, {});
+    // only a prescription the patient was told about can be announced as expired
+    if (r.hiRxNo) await notifyOwner(ctx, tx, r, RX_EXPIRED, {});
     return true;
   });
 }
