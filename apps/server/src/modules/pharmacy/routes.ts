@@ -374,6 +374,12 @@ function registerSandboxControls(
     async (req) => {
       const idNumber = await patientIdNumber(ctx, req.body.patientId);
       await centre.fileSpecialDisease(ctx, idNumber, req.body.diseaseCode, req.body.diseaseName);
+      await audit(ctx, req, {
+        action: 'prescriptions.sandbox.special-disease-filing',
+        objectType: 'patient',
+        objectId: req.body.patientId,
+        detail: { diseaseCode: req.body.diseaseCode },
+      });
       return { patientId: req.body.patientId, diseaseCode: req.body.diseaseCode, filed: true };
     },
   );
