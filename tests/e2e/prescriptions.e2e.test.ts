@@ -37,6 +37,15 @@ async function consoleLogin(page: Page, username: string, password: string) {
   await page.getByTestId('side-menu').waitFor({ timeout: 30_000 });
 }
 
+/** Picks an option of an antd Select by the text it shows. */
+async function chooseOption(page: Page, testId: string, text: string) {
+  await page.locator(`[data-testid="${testId}"]`).click();
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text })
+    .first()
+    .click();
+}
+
 async function pharmacistToken(): Promise<string> {
   const r = await api('POST', '/api/v1/staff/auth/login', {
     body: { username: 'pharmacist', password: 'Pharm@2026' },
@@ -193,6 +202,13 @@ describe('insurance e-prescriptions (INS-16)', () => {
     expect(await desk.getByTestId('side-menu').innerText()).toContain('医保电子处方');
     await desk.goto('/console/pharmacy/prescriptions');
     await desk.getByTestId('prescriptions-q').fill(hisRxNo);
+    // filtered by another state it is not listed; by its own state and 双通道 it is
+    await chooseOption(desk, 'prescriptions-state', '医保拒绝');
+    await desk.getByTestId('prescriptions-search').click();
+    await desk.locator('[data-testid="prescriptions-table"] .ant-table-placeholder').waitFor();
+    expect(await desk.getByTestId(`rx-row-${hisRxNo}`).count()).toBe(0);
+    await chooseOption(desk, 'prescriptions-state', '已取药');
+    await chooseOption(desk, 'prescriptions-dual', '是');
     await desk.getByTestId('prescriptions-search').click();
     await desk.getByTestId(`rx-row-${hisRxNo}`).click();
     const drawer = desk.getByTestId('rx-drawer');
