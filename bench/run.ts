@@ -16,7 +16,7 @@
  * then shows the others as skipped.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -125,9 +125,16 @@ async function main() {
     // ---- (a) release peak
     let peak: Record<string, unknown> | undefined;
     if (ONLY.has('a')) {
+      const cpu0 = cpuSeconds(server.pid);
+      const db0 = await backendCpu(admin, dbName);
       const p = await releasePeak(base, tokens, release);
+      // CPU the server process and the database backends spent on the peak: steadier than wall
+      // time on a shared machine (backends that ended during the peak are not counted)
+      const serverCpuSeconds = round(cpuSeconds(server.pid) - cpu0);
+      const db1 = await backendCpu(admin, dbName);
+      const dbCpuSeconds = round([...db1].reduce((a, [pid, c]) => a + c - (db0.get(pid) ?? 0), 0));
       const oversell = await countOversell(database, release.scheduleId, release.total);
-      peak = { ...p, ...oversell };
+      peak = { ...p, serverCpuSeconds, dbCpuSeconds, ...oversell };
       log('release peak', peak);
     }
 
@@ -558,6 +565,7 @@ function writeReport(r: {
 | wall time | ${p.seconds} s | |
 | last slot taken / first "sold out" answered, after the start | ${p.lastBookedSeconds} s / ${p.firstSoldOutSeconds} s | |
 | bookings per second | ${p.bookingsPerSecond} | |
+| CPU time spent on the peak: server process / database backends | ${p.serverCpuSeconds} s / ${p.dbCpuSeconds} s | |
 | requests per second | ${p.requestsPerSecond} | |
 | latency p50 / p95 / p99 / max | ${p.p50} / ${p.p95} / ${p.p99} / ${p.max} ms | p99 ≤ 500 ms (${ok(p.p99, 500)}); bar 1 s |
 `;
@@ -616,6 +624,26 @@ ${r.day ? sectionC(r.day) : skipped}`;
     writeFileSync(join(dir, 'latest.json'), JSON.stringify({ at, machine, ...r }, null, 2));
   }
   console.log(md);
+}
+
+/** CPU seconds so far of each database backend serving `dbName` (same machine only). */
+async function backendCpu(admin: pg.Client, dbName: string): Promise<Map<number, number>> {
+  const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
+    dbName,
+  ]);
+  return new Map(
+    rows.map((r) => [r.pid, cpuSeconds(r.pid)] as [number, number]).filter(([, c]) => !Number.isNaN(c)),
+  );
+}
+
+/** User + system CPU seconds of a process so far (Linux /proc; NaN elsewhere). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;

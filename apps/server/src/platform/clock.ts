@@ -31,16 +31,36 @@ export class ControlledClock implements Clock {
 
 /** Business dates (clinic day, release time) live in the hospital's zone. */
 export function hospitalDay(at: Date, tz: string): string {
-  // one formatter per zone: dayjs's tz() builds a new one on every call, which shows at a release peak
-  let f = dayFormats.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(tz, f);
+  // One formatter per zone (dayjs's tz() builds a new one on every call, which shows at a release
+  // peak), and the last answer per zone for the same minute (every zone's offset is whole minutes
+  // since 1972), since every request asks for "today".
+  const ms = at.getTime();
+  const minute = Math.floor(ms / 60_000);
+  let z = dayFormats.get(tz);
+  if (!z) {
+    z = {
+      format: new Intl.DateTimeFormat('en-US', {
+        timeZone: tz,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      }),
+      minute: NaN,
+      day: '',
+    };
+    dayFormats.set(tz, z);
   }
-  const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  if (z.minute === minute) return z.day;
+  const parts = Object.fromEntries(z.format.formatToParts(at).map((p) => [p.type, p.value]));
+  const day = `${parts.year}-${parts.month}-${parts.day}`;
+  if (ms >= SINCE_1972) {
+    z.minute = minute;
+    z.day = day;
+  }
+  return day;
 }
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const SINCE_1972 = Date.UTC(1972, 0, 1);
+const dayFormats = new Map<string, { format: Intl.DateTimeFormat; minute: number; day: string }>();
 
 export function hospitalTime(date: string, time: string, tz: string): Date {
   return dayjs.tz(`${date} ${time}`, tz).toDate();
