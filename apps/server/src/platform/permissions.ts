@@ -27,6 +27,7 @@ export const PERMISSIONS = {
   'refunds.manage': { zh: '人工退款', en: 'Issue manual refunds' },
   'einvoices.manage': { zh: '电子票据重开', en: 'Re-issue e-invoices' },
   'credit.manage': { zh: '信用就医账户暂停与恢复', en: 'Suspend and resume credit care' },
+  'deposits.manage': { zh: '住院预交金重新回写 HIS', en: 'Retry inpatient deposit write-backs to the HIS' },
   'execution.record': { zh: '执行科室扫码执行登记', en: 'Register execution at the department PDA' },
   // physical exams
   'exams.manage': { zh: '体检套餐与号源管理', en: 'Manage physical-exam packages and capacity' },
@@ -85,6 +86,7 @@ export const BUILTIN_ROLES: Record<string, { zh: string; en: string; permissions
       'registrations.read',
       'einvoices.manage',
       'credit.manage',
+      'deposits.manage',
     ],
   },
   medic: { zh: '急救医护', en: 'Ambulance medic', permissions: ['emergency.workbench'] },

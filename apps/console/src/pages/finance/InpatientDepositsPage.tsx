@@ -1,9 +1,12 @@
-import { DatePicker, Form, Input, Select, Tag } from 'antd';
+import { App, Button, DatePicker, Form, Input, Select, Tag } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Dayjs } from 'dayjs';
-import { listInpatientDeposits, type InpatientDeposit } from '../../api/inpatient';
+import { listInpatientDeposits, retryDepositWriteBack, type InpatientDeposit } from '../../api/inpatient';
+import { useMe } from '../../auth';
 import { ListPage } from '../../components/ListPage';
 import { dateTime, yuan } from '../../format';
 import { useTr, type Tr } from '../../i18n';
+import { holds } from '../../menu';
 import { channelName } from './labels';
 
 const DEPOSIT_STATES = ['pending', 'paid', 'closed'] as const;
@@ -42,6 +45,22 @@ interface DepositFilters {
  */
 export function InpatientDepositsPage() {
   const tr = useTr();
+  const me = useMe();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const mayRetry = holds(me?.permissions ?? [], 'deposits.manage');
+  const retry = useMutation({
+    mutationFn: (id: string) => retryDepositWriteBack(id),
+    onSuccess: (d) => {
+      if (d.hisState === 'confirmed') message.success(tr('已回写 HIS', 'Written back to the HIS'));
+      else
+        message.warning(
+          tr('HIS 仍未接收，系统将继续重试', 'The HIS did not take it yet; the job keeps retrying'),
+        );
+      void qc.invalidateQueries({ queryKey: ['admin-inpatient-deposits'] });
+    },
+    onError: (e) => message.error((e as Error).message),
+  });
   return (
     <ListPage<InpatientDeposit, DepositFilters>
       title={tr('住院预交金', 'Inpatient deposits')}
@@ -138,6 +157,23 @@ export function InpatientDepositsPage() {
         },
         { title: tr('缴纳时间', 'Paid at'), dataIndex: 'paidAt', render: dateTime },
         { title: tr('发起时间', 'Started'), dataIndex: 'createdAt', render: dateTime },
+        {
+          title: tr('操作', 'Actions'),
+          key: 'a',
+          fixed: 'right',
+          render: (_, r) =>
+            mayRetry && r.state === 'paid' && r.hisState === 'failed' ? (
+              <Button
+                size="small"
+                type="link"
+                loading={retry.isPending && retry.variables === r.id}
+                onClick={() => retry.mutate(r.id)}
+                data-testid={`inpatient-deposit-retry-${r.id}`}
+              >
+                {tr('重新回写', 'Retry write-back')}
+              </Button>
+            ) : null,
+        },
       ]}
     />
   );

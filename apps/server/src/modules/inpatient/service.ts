@@ -564,6 +564,38 @@ export async function writeDepositToHis(ctx: AppContext, depositId: string): Pro
     .where(eq(inpatientDeposits.id, depositId));
 }
 
+/**
+ * Finance asks for one more write-back of a deposit the HIS never took (the job gave up after 10
+ * tries): the money stays with the stay, so the HIS must learn of it. Tried at once; a failure leaves
+ * it to the retry job again.
+ */
+export async function retryDepositWriteBack(ctx: AppContext, depositId: string) {
+  const [row] = await ctx.db
+    .update(inpatientDeposits)
+    .set({ hisState: 'pending', hisAttempts: 0, updatedAt: ctx.clock.now() })
+    .where(
+      and(
+        eq(inpatientDeposits.id, depositId),
+        eq(inpatientDeposits.state, 'paid'),
+        eq(inpatientDeposits.hisState, 'failed'),
+      ),
+    )
+    .returning();
+  if (!row) {
+    const [cur] = await ctx.db.select().from(inpatientDeposits).where(eq(inpatientDeposits.id, depositId));
+    if (!cur) throw new DomainError('DEPOSIT_NOT_FOUND', 404, '预交金记录不存在', 'Deposit not found');
+    throw conflict(
+      'DEPOSIT_WRITEBACK_NOT_FAILED',
+      '只有回写 HIS 失败的预交金可以重试',
+      'Only a deposit whose HIS write-back failed can be retried',
+      { state: cur.state, hisState: cur.hisState },
+    );
+  }
+  await writeDepositToHis(ctx, depositId);
+  const [after] = await ctx.db.select().from(inpatientDeposits).where(eq(inpatientDeposits.id, depositId));
+  return { id: after.id, state: after.state, hisState: after.hisState, hisAttempts: after.hisAttempts };
+}
+
 export async function retryHisDeposits(ctx: AppContext): Promise<void> {
   const due = await ctx.db
     .select({ id: inpatientDeposits.id })

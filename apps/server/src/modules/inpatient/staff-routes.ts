@@ -5,9 +5,10 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { requireStaff } from '../../platform/auth.js';
-import { badRequest } from '../../platform/errors.js';
+import { DomainError, badRequest } from '../../platform/errors.js';
 import { paymentOrders } from '../payments/schema.js';
 import { inpatientAdmissions, inpatientDeposits, inpatientSettlementRefunds } from './schema.js';
+import { retryDepositWriteBack } from './service.js';
 
 const DepositQuery = z
   .object({
@@ -120,6 +121,41 @@ export async function registerInpatientStaffRoutes(fastify: FastifyInstance, ctx
         page: q.page,
         pageSize: q.pageSize,
       };
+    },
+  );
+
+  app.post(
+    '/v1/admin/inpatient-deposits/:id/his-retry',
+    {
+      schema: {
+        tags: ['inpatient (console)'],
+        summary: '重新回写 HIS：仅限回写失败的已缴预交金（立即尝试一次）',
+        params: z.object({ id: z.string().min(1).max(64) }).strict(),
+        body: z.object({}).strict().nullish(),
+      },
+      preHandler: requireStaff(ctx, 'deposits.manage'),
+    },
+    async (req) => {
+      try {
+        const out = await retryDepositWriteBack(ctx, req.params.id);
+        await audit(ctx, req, {
+          action: 'inpatient.deposits.his-retry',
+          objectType: 'inpatient_deposit',
+          objectId: req.params.id,
+          detail: { hisState: out.hisState },
+        });
+        return out;
+      } catch (err) {
+        if (err instanceof DomainError)
+          await audit(ctx, req, {
+            action: 'inpatient.deposits.his-retry',
+            objectType: 'inpatient_deposit',
+            objectId: req.params.id,
+            outcome: 'failed',
+            detail: { code: err.code },
+          });
+        throw err;
+      }
     },
   );
 }

@@ -7,15 +7,20 @@ import { auditLog } from '../../platform/schema.js';
 import { signIntegrationRequest } from '../gateway/signing.js';
 import { getPatientById } from '../identity/service.js';
 import { newPatient, payAtSandbox } from '../registration/test-helpers.js';
+import { SandboxInpatientHis } from '../../integrations/his/inpatient.js';
+import type { AdapterOverrides } from '../../integrations/index.js';
+import { inpatientDeposits } from './schema.js';
+import { HIS_DEPOSIT_RETRY_JOB } from './service.js';
 
 // Finance console: inpatient deposit top-ups (INP-03), searched and audited, names masked.
 let t: TestApp;
 let his: { appId: string; secret: string };
 let finance: { token: string; id: string };
 let operator: { token: string; id: string };
+const hisDeposits = new SandboxInpatientHis();
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ adapters: { inpatientHis: hisDeposits } as AdapterOverrides });
   const admin = await loginStaff(t, 'admin');
   const res = await t.api.post('/api/v1/admin/channels', {
     token: admin.token,
@@ -152,5 +157,55 @@ describe('finance lists inpatient deposits', () => {
     expect((await list(finance.token, '?state=refunded')).status).toBe(400);
     expect((await list(finance.token, `?q=${encodeURIComponent("x' OR 1=1")}`)).status).toBe(400);
     expect((await list(finance.token, '?pageSize=1000')).status).toBe(400);
+  });
+
+  it('finance retries the HIS write-back of a deposit the job gave up on; the HIS records it once', async () => {
+    hisDeposits.faults.depositUnavailable = 10;
+    const s = await stayWithDeposits();
+    const depositId = s.paid.deposit.id as string;
+    for (let i = 0; i < 9; i++) await t.app.ctx.jobs.runNow(HIS_DEPOSIT_RETRY_JOB, {});
+    const row = async () =>
+      (await t.app.ctx.db.select().from(inpatientDeposits).where(eq(inpatientDeposits.id, depositId)))[0];
+    expect(await row()).toMatchObject({ state: 'paid', hisState: 'failed', hisAttempts: 10 });
+    expect(hisDeposits.deposits.has(depositId)).toBe(false);
+    const listed = await list(finance.token, `?q=${s.admissionNo}&hisState=failed`);
+    expect(listed.body.items.map((i: any) => i.id)).toEqual([depositId]);
+
+    const byOperator = await t.api.post(`/api/v1/admin/inpatient-deposits/${depositId}/his-retry`, {
+      token: operator.token,
+      body: {},
+    });
+    expect(byOperator.status).toBe(403);
+    const retried = await t.api.post(`/api/v1/admin/inpatient-deposits/${depositId}/his-retry`, {
+      token: finance.token,
+      body: {},
+    });
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    expect(retried.body).toMatchObject({ id: depositId, hisState: 'confirmed', hisAttempts: 1 });
+    expect(hisDeposits.deposits.get(depositId)).toMatchObject({
+      admissionNo: s.admissionNo,
+      amountFen: 50_000,
+    });
+    const again = await t.api.post(`/api/v1/admin/inpatient-deposits/${depositId}/his-retry`, {
+      token: finance.token,
+      body: {},
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('DEPOSIT_WRITEBACK_NOT_FAILED');
+    const unpaid = await t.api.post(`/api/v1/admin/inpatient-deposits/${s.open.deposit.id}/his-retry`, {
+      token: finance.token,
+      body: {},
+    });
+    expect(unpaid.status).toBe(409);
+    const unknown = await t.api.post('/api/v1/admin/inpatient-deposits/no-such/his-retry', {
+      token: finance.token,
+      body: {},
+    });
+    expect(unknown.status).toBe(404);
+    const audits = await t.app.ctx.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'inpatient.deposits.his-retry'), eq(auditLog.actorId, finance.id)));
+    expect(audits.map((a) => a.outcome).sort()).toEqual(['failed', 'failed', 'failed', 'success']);
   });
 });
