@@ -8,7 +8,6 @@ import { Button, Checkbox, Dialog, ErrorBlock, NoticeBar, Tag, Toast } from 'ant
 import { useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import {
-  ApiError,
   bills,
   credit,
   einvoices,
@@ -21,6 +20,7 @@ import {
 } from '../api';
 import { errorText, Page, QueryView, TextInput } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
+import { ActionError, usePatientAction } from '../components/action';
 import { dateTime, yuan } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
@@ -167,8 +167,7 @@ function PendingBills({ patient }: { patient: Patient }) {
   const [params, setParams] = useSearchParams();
   // a bill found by its code for another family member arrives as ?bill=<id>
   const [selected, setSelected] = useState<string[]>(() => (params.get('bill') ? [params.get('bill')!] : []));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = usePatientAction();
   const [code, setCode] = useState(params.get('code') ?? '');
   const [scanError, setScanError] = useState<string | null>(null);
   const [scanned, setScanned] = useState<Bill | null>(null);
@@ -214,28 +213,19 @@ function PendingBills({ patient }: { patient: Patient }) {
 
   const pay = async (onCredit = false) => {
     if (!chosen.length) return;
-    setError(null);
-    setBusy(true);
     const billIds = chosen.map((b) => b.id).sort();
     const sel = `${patient.id}:${billIds.join(',')}`;
     if (keyRef.current?.sel !== sel) keyRef.current = { sel, key: `bills-${newIdempotencyKey()}` };
-    try {
-      const started = await bills.startPayment({
-        patientId: patient.id,
-        billIds,
-        idempotencyKey: keyRef.current.key,
-      });
+    const idempotencyKey = keyRef.current.key;
+    await run('pay', async () => {
+      const started = await bills.startPayment({ patientId: patient.id, billIds, idempotencyKey });
       await queryClient.invalidateQueries({ queryKey: ['bills'] });
       if (onCredit) {
         await credit.payOrder(patient.id, started.orderId);
         await queryClient.invalidateQueries({ queryKey: ['credit', patient.id] });
         navigate(`/bill-payments/${started.id}`);
       } else await openCashier(navigate, started, `/bill-payments/${started.id}`);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -283,11 +273,7 @@ function PendingBills({ patient }: { patient: Patient }) {
           </div>
         )}
       </QueryView>
-      {error ? (
-        <div className="form-error padded-x" role="alert" data-testid="bills-error">
-          {error}
-        </div>
-      ) : null}
+      <ActionError error={error} testId="bills-error" />
       {items.length ? (
         <div className="page-footer pay-bar">
           <span>
@@ -301,7 +287,7 @@ function PendingBills({ patient }: { patient: Patient }) {
               color="success"
               fill="outline"
               disabled={!chosen.length}
-              loading={busy}
+              loading={busy === 'pay'}
               onClick={() => pay(true)}
               data-testid="bills-pay-credit"
             >
@@ -311,7 +297,7 @@ function PendingBills({ patient }: { patient: Patient }) {
           <Button
             color="primary"
             disabled={!chosen.length}
-            loading={busy}
+            loading={busy === 'pay'}
             onClick={() => pay(false)}
             data-testid="bills-pay"
           >
@@ -373,10 +359,6 @@ export function BillPaymentPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [refundIds, setRefundIds] = useState<string[]>([]);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [refundError, setRefundError] = useState<{ text: string; code: string; reason?: string } | null>(
-    null,
-  );
   const payment = useQuery({
     queryKey: ['bill-payment', id],
     queryFn: () => bills.payment(id),
@@ -405,17 +387,16 @@ export function BillPaymentPage() {
     await queryClient.invalidateQueries({ queryKey: ['bill-payments'] });
     await queryClient.invalidateQueries({ queryKey: ['bills'] });
   };
+  const cashier = usePatientAction({ show: 'toast' });
+  const refunding = usePatientAction({ after: refresh });
+  const refundError = refunding.error;
+  // why the platform sends this refund to the counter (the problem's details), if it said
+  const refundReason = (refundError?.details as { reason?: string } | undefined)?.reason ?? undefined;
 
   const payAgain = async (p: BillPayment) => {
     if (!p.orderId || !p.orderNo) return;
-    setBusy('pay');
-    try {
-      await openCashier(navigate, { orderId: p.orderId, orderNo: p.orderNo }, `/bill-payments/${p.id}`);
-    } catch (err) {
-      Toast.show({ content: errorText(err) });
-    } finally {
-      setBusy(null);
-    }
+    const order = { orderId: p.orderId, orderNo: p.orderNo };
+    await cashier.run('pay', () => openCashier(navigate, order, `/bill-payments/${p.id}`));
   };
 
   const refund = async (p: BillPayment) => {
@@ -426,26 +407,11 @@ export function BillPaymentPage() {
       cancelText: t('cancel'),
     });
     if (!ok) return;
-    setRefundError(null);
-    setBusy('refund');
-    try {
+    await refunding.run('refund', async () => {
       await bills.refund(p.id, refundIds);
       Toast.show({ icon: 'success', content: t('billRefundRequested') });
       setRefundIds([]);
-    } catch (err) {
-      const reason =
-        err instanceof ApiError && err.details && typeof err.details === 'object'
-          ? ((err.details as { reason?: string }).reason ?? undefined)
-          : undefined;
-      setRefundError({
-        text: errorText(err),
-        code: err instanceof ApiError ? err.code : 'ERROR',
-        reason,
-      });
-    } finally {
-      setBusy(null);
-      await refresh();
-    }
+    });
   };
 
   return (
@@ -496,7 +462,7 @@ export function BillPaymentPage() {
                   <Button
                     block
                     color="primary"
-                    loading={busy === 'pay'}
+                    loading={cashier.busy === 'pay'}
                     onClick={() => payAgain(p)}
                     data-testid="bill-payment-pay"
                   >
@@ -540,13 +506,13 @@ export function BillPaymentPage() {
                   role="alert"
                   data-testid="bill-refund-error"
                   data-code={refundError.code}
-                  data-reason={refundError.reason ?? ''}
+                  data-reason={refundReason ?? ''}
                 >
                   {refundError.code === 'GO_TO_COUNTER' ? (
                     <div className="strong danger-text">{t('billGoToCounter')}</div>
                   ) : null}
-                  {refundError.reason && counterReasonKey[refundError.reason] ? (
-                    <div data-testid="bill-refund-reason">{t(counterReasonKey[refundError.reason])}</div>
+                  {refundReason && counterReasonKey[refundReason] ? (
+                    <div data-testid="bill-refund-reason">{t(counterReasonKey[refundReason])}</div>
                   ) : null}
                   <div className="small muted">{refundError.text}</div>
                 </div>
@@ -559,7 +525,7 @@ export function BillPaymentPage() {
                     color="danger"
                     fill="outline"
                     disabled={!refundIds.length}
-                    loading={busy === 'refund'}
+                    loading={refunding.busy === 'refund'}
                     onClick={() => refund(p)}
                     data-testid="bill-refund"
                   >

@@ -5,11 +5,11 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dialog, List, NoticeBar, Switch, Tag, Toast } from 'antd-mobile';
-import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { ApiError, credit, type Patient } from '../api';
 import { errorText, Loading, Page } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
+import { ActionError, usePatientAction } from '../components/action';
 import { dateTime, isoDate, yuan } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
@@ -38,36 +38,20 @@ function CreditBody({ patient }: { patient: Patient }) {
   const { t } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = usePatientAction({
+    after: () => queryClient.invalidateQueries({ queryKey: ['credit', patient.id] }),
+  });
   const account = useQuery({
     queryKey: ['credit', patient.id],
     queryFn: () => credit.get(patient.id),
     retry: false,
     refetchInterval: (q) => (q.state.data?.openSettlement ? 3000 : false),
   });
-  const run = async (name: string, f: () => Promise<unknown>) => {
-    setError(null);
-    setBusy(name);
-    try {
-      await f();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(null);
-      await queryClient.invalidateQueries({ queryKey: ['credit', patient.id] });
-    }
-  };
-
   if (account.isPending) return <Loading />;
   const missing =
     account.isError && account.error instanceof ApiError && account.error.code === 'CREDIT_ACCOUNT_NOT_FOUND';
   const a = account.data;
-  const errorBox = error ? (
-    <div className="form-error padded-x" role="alert" data-testid="credit-error">
-      {error}
-    </div>
-  ) : null;
+  const errorBox = <ActionError error={error} testId="credit-error" />;
 
   if (!a || a.state === 'closed')
     return (

@@ -3,12 +3,12 @@
  * the details and the PDF to open or save.
  */
 import { useQuery } from '@tanstack/react-query';
-import { Button, List, NoticeBar, Tag, Toast } from 'antd-mobile';
-import { useState } from 'react';
+import { Button, List, NoticeBar, Tag } from 'antd-mobile';
 import { useNavigate, useParams } from 'react-router';
 import { einvoices, type EInvoice } from '../api';
-import { errorText, Page, QueryView } from '../components/common';
+import { Page, QueryView } from '../components/common';
 import { ForPatient } from '../components/care';
+import { usePatientAction } from '../components/action';
 import { dateTime, yuan } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
@@ -111,22 +111,13 @@ async function savePdf(inv: EInvoice) {
 export function EInvoicePage() {
   const { id = '' } = useParams();
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = usePatientAction({ show: 'toast' });
   const inv = useQuery({
     queryKey: ['einvoice', id],
     queryFn: () => einvoices.get(id),
     refetchInterval: (q) => (q.state.data?.status === 'issuing' ? 3000 : false),
   });
-  const download = async (x: EInvoice) => {
-    setBusy(true);
-    try {
-      await savePdf(x);
-    } catch (err) {
-      Toast.show({ content: errorText(err) });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const download = (x: EInvoice) => run('download', () => savePdf(x));
   return (
     <Page title={t('einvoiceTitle')} testId="einvoice-page">
       <QueryView query={inv}>
@@ -189,7 +180,7 @@ export function EInvoicePage() {
                 <Button
                   block
                   color="primary"
-                  loading={busy}
+                  loading={busy === 'download'}
                   onClick={() => download(x)}
                   data-testid="einvoice-download"
                 >

@@ -8,8 +8,9 @@ import { Button, Dialog, List, NoticeBar, Tag, Toast } from 'antd-mobile';
 import { useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, exams, newIdempotencyKey, type ExamBooking, type ExamDate, type Patient } from '../api';
-import { errorText, Page, QueryView } from '../components/common';
+import { Page, QueryView } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
+import { ActionError, usePatientAction } from '../components/action';
 import { dateTime, refundStateKey, weekday, yuan } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
@@ -89,8 +90,9 @@ function ExamHome({ patient }: { patient: Patient }) {
     enabled: authorised,
   });
 
-  const toggle = async () => {
-    try {
+  const { run } = usePatientAction({ show: 'toast' });
+  const toggle = () =>
+    run('authorise', async () => {
       if (authorised) {
         const ok = await Dialog.confirm({ content: t('examRevokeText'), cancelText: t('cancel') });
         if (!ok) return;
@@ -98,10 +100,7 @@ function ExamHome({ patient }: { patient: Patient }) {
       } else if (!(await confirmAuthorisation(patient.id, t))) return;
       await queryClient.invalidateQueries({ queryKey: ['exam-authorisation', patient.id] });
       await queryClient.invalidateQueries({ queryKey: ['exam-records', patient.id] });
-    } catch (err) {
-      Toast.show({ content: errorText(err) });
-    }
-  };
+    });
 
   return (
     <>
@@ -219,20 +218,17 @@ export function ExamPackagePage() {
   const { t } = useI18n();
   const navigate = useNavigate();
   const [date, setDate] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = usePatientAction();
   const keyRef = useRef<{ sel: string; key: string } | null>(null);
   const pkg = useQuery({ queryKey: ['exam-package', id], queryFn: () => exams.package(id) });
   const dates = useQuery({ queryKey: ['exam-package', id, 'dates'], queryFn: () => exams.dates(id) });
 
   const book = async () => {
     if (!date || !patientId) return;
-    setError(null);
-    setBusy(true);
     const sel = `${patientId}:${id}:${date}`;
     if (keyRef.current?.sel !== sel) keyRef.current = { sel, key: `exam-${newIdempotencyKey()}` };
     const input = { patientId, packageId: id, examDate: date, idempotencyKey: keyRef.current.key };
-    try {
+    await run('book', async () => {
       let b: ExamBooking;
       try {
         b = await exams.book(input);
@@ -248,11 +244,7 @@ export function ExamPackagePage() {
           `/exam-bookings/${b.id}`,
         );
       else navigate(`/exam-bookings/${b.id}`);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -291,11 +283,7 @@ export function ExamPackagePage() {
                 {(d) => <DateStrip dates={d.items} value={date} onChange={setDate} />}
               </QueryView>
             </div>
-            {error ? (
-              <div className="form-error padded-x" role="alert" data-testid="exam-book-error">
-                {error}
-              </div>
-            ) : null}
+            <ActionError error={error} testId="exam-book-error" />
             <div className="page-footer pay-bar">
               <span>
                 {date ? `${date} · ` : ''}
@@ -304,7 +292,7 @@ export function ExamPackagePage() {
               <Button
                 color="primary"
                 disabled={!date || !patientId}
-                loading={busy}
+                loading={busy === 'book'}
                 onClick={book}
                 data-testid="exam-book"
               >
@@ -365,8 +353,6 @@ export function ExamBookingPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [moving, setMoving] = useState(false);
   const [newDate, setNewDate] = useState('');
   const booking = useQuery({
@@ -391,19 +377,7 @@ export function ExamBookingPage() {
     await queryClient.invalidateQueries({ queryKey: ['exam-booking', id] });
     await queryClient.invalidateQueries({ queryKey: ['exam-bookings'] });
   };
-
-  const act = async (name: string, f: () => Promise<unknown>) => {
-    setError(null);
-    setBusy(name);
-    try {
-      await f();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(null);
-      await refresh();
-    }
-  };
+  const { busy, error, run: act } = usePatientAction({ after: refresh });
 
   const pay = (b: ExamBooking) =>
     act('pay', () =>
@@ -511,11 +485,7 @@ export function ExamBookingPage() {
                 </Button>
               </div>
             ) : null}
-            {error ? (
-              <div className="form-error padded-x" role="alert" data-testid="exam-booking-error">
-                {error}
-              </div>
-            ) : null}
+            <ActionError error={error} testId="exam-booking-error" />
             <div className="padded stack">
               {b.state === 'locked' && b.paymentOrder ? (
                 <Button

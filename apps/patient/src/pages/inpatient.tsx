@@ -8,8 +8,9 @@ import { Button, Dialog, ErrorBlock, List, NoticeBar, Tag, Toast } from 'antd-mo
 import { useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { inpatient, newIdempotencyKey, type Admission, type Patient } from '../api';
-import { errorText, Page, QueryView, TextInput } from '../components/common';
+import { Page, QueryView, TextInput } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
+import { ActionError, usePatientAction } from '../components/action';
 import { addDays, dateTime, hospitalToday, isoDate, refundStateKey, yuan } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
@@ -78,14 +79,11 @@ function Admissions({ patient }: { patient: Patient }) {
   const queryClient = useQueryClient();
   const [admissionNo, setAdmissionNo] = useState('');
   const [name, setName] = useState(patient.name);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = usePatientAction();
   const list = useQuery({ queryKey: ['admissions', patient.id], queryFn: () => inpatient.list(patient.id) });
 
-  const bind = async () => {
-    setError(null);
-    setBusy(true);
-    try {
+  const bind = () =>
+    run('bind', async () => {
       const a = await inpatient.bind({
         patientId: patient.id,
         admissionNo: admissionNo.trim(),
@@ -95,12 +93,7 @@ function Admissions({ patient }: { patient: Patient }) {
       setAdmissionNo('');
       await queryClient.invalidateQueries({ queryKey: ['admissions', patient.id] });
       navigate(`/inpatient/${a.id}`);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <QueryView query={list}>
@@ -133,15 +126,11 @@ function Admissions({ patient }: { patient: Patient }) {
               <span>{t('inpPatientName')}</span>
               <TextInput value={name} onChange={setName} testId="admission-name" />
             </div>
-            {error ? (
-              <div className="form-error" role="alert" data-testid="admission-bind-error">
-                {error}
-              </div>
-            ) : null}
+            <ActionError error={error} testId="admission-bind-error" className="form-error" />
             <Button
               block
               color="primary"
-              loading={busy}
+              loading={busy === 'bind'}
               disabled={!admissionNo.trim() || !name.trim()}
               onClick={bind}
               data-testid="admission-bind"
@@ -186,8 +175,7 @@ export function AdmissionPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [amount, setAmount] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { busy, error, run, refuse } = usePatientAction();
   const keyRef = useRef<{ amount: number; key: string } | null>(null);
   const admission = useQuery({ queryKey: ['admission', id], queryFn: () => inpatient.get(id) });
   const deposits = useQuery({
@@ -209,49 +197,34 @@ export function AdmissionPage() {
   };
 
   const topUp = async () => {
-    setError(null);
     const fen = Math.round(Number(amount) * 100);
     if (!Number.isFinite(fen) || fen <= 0) {
-      setError(t('depositAmountInvalid'));
+      refuse(t('depositAmountInvalid'));
       return;
     }
     if (keyRef.current?.amount !== fen)
       keyRef.current = { amount: fen, key: `deposit-${newIdempotencyKey()}` };
-    setBusy('deposit');
-    try {
-      const started = await inpatient.startDeposit(id, {
-        amountFen: fen,
-        idempotencyKey: keyRef.current.key,
-      });
+    const idempotencyKey = keyRef.current.key;
+    await run('deposit', async () => {
+      const started = await inpatient.startDeposit(id, { amountFen: fen, idempotencyKey });
       keyRef.current = null;
       await openCashier(
         navigate,
         { orderId: started.paymentOrder.id, orderNo: started.paymentOrder.orderNo },
         `/inpatient/${id}`,
       );
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(null);
-    }
+    });
   };
 
-  const payRemainder = async () => {
-    setError(null);
-    setBusy('settle-pay');
-    try {
+  const payRemainder = () =>
+    run('settle-pay', async () => {
       const r = await inpatient.paySettlement(id);
       await openCashier(
         navigate,
         { orderId: r.paymentOrder.id, orderNo: r.paymentOrder.orderNo },
         `/inpatient/${id}`,
       );
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(null);
-    }
-  };
+    });
 
   const refundSurplus = async () => {
     const ok = await Dialog.confirm({
@@ -260,17 +233,11 @@ export function AdmissionPage() {
       cancelText: t('cancel'),
     });
     if (!ok) return;
-    setError(null);
-    setBusy('settle-refund');
-    try {
+    await run('settle-refund', async () => {
       await inpatient.refundSurplus(id);
       Toast.show({ icon: 'success', content: t('settlementRefundRequested') });
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(null);
-      await refresh();
-    }
+    });
+    await refresh();
   };
 
   return (
@@ -425,11 +392,7 @@ export function AdmissionPage() {
                 )}
               </QueryView>
             ) : null}
-            {error ? (
-              <div className="form-error padded-x" role="alert" data-testid="admission-error">
-                {error}
-              </div>
-            ) : null}
+            <ActionError error={error} testId="admission-error" />
 
             <div className="section-title padded-x">{t('depositHistory')}</div>
             <QueryView query={deposits} empty={(d) => d.items.length === 0} emptyText={t('depositEmpty')}>

@@ -12,6 +12,7 @@ import { useNavigate, useParams } from 'react-router';
 import { ApiError, insurance, patients, type InsuranceSettlement, type Patient } from '../api';
 import { errorText, Loading, Page, QueryView, TextInput } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
+import { ActionError, usePatientAction } from '../components/action';
 import { dateTime, yuan } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
@@ -89,8 +90,7 @@ function Credential({ patient }: { patient: Patient }) {
   const { t } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = usePatientAction();
   const [cardNo, setCardNo] = useState('');
   const [qr, setQr] = useState<{ payload: string; expiresAt: string } | null>(null);
   const cred = useQuery({
@@ -110,18 +110,6 @@ function Credential({ patient }: { patient: Patient }) {
     enabled: active,
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['insurance'] });
-
-  const run = async (name: string, f: () => Promise<unknown>) => {
-    setError(null);
-    setBusy(name);
-    try {
-      await f();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(null);
-    }
-  };
 
   // In production the credential SDK's page returns the code; the sandbox issues one for the patient.
   const activate = () =>
@@ -257,11 +245,7 @@ function Credential({ patient }: { patient: Patient }) {
           ) : null}
         </>
       ) : null}
-      {error ? (
-        <div className="form-error padded-x" role="alert" data-testid="ins-error">
-          {error}
-        </div>
-      ) : null}
+      <ActionError error={error} testId="ins-error" />
     </>
   );
 }
@@ -282,43 +266,32 @@ function InsurancePay({ patient }: { patient: Patient }) {
   const [selected, setSelected] = useState<string[]>([]);
   const [useAccount, setUseAccount] = useState(true);
   const [pre, setPre] = useState<InsuranceSettlement | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = usePatientAction();
   const list = useQuery({
     queryKey: ['insurance', 'bills', patient.id],
     queryFn: () => insurance.bills(patient.id),
   });
 
-  const preSettle = async () => {
-    setError(null);
-    setBusy('pre');
-    try {
-      setPre(await insurance.preSettle({ patientId: patient.id, billIds: selected, useAccount }));
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(null);
-    }
-  };
-  const settle = async (s: InsuranceSettlement) => {
-    setError(null);
-    setBusy('settle');
-    try {
-      const done = await insurance.settle(s.id);
-      if (done.state === 'cash_pending' && done.cashOrderId && done.cashOrderNo)
-        await openCashier(
-          navigate,
-          { orderId: done.cashOrderId, orderNo: done.cashOrderNo },
-          `/insurance/settlements/${done.id}`,
-        );
-      else navigate(`/insurance/settlements/${done.id}`);
-    } catch (err) {
-      setError(errorText(err));
-      setPre(null);
-    } finally {
-      setBusy(null);
-    }
-  };
+  const preSettle = () =>
+    run('pre', async () =>
+      setPre(await insurance.preSettle({ patientId: patient.id, billIds: selected, useAccount })),
+    );
+  const settle = (s: InsuranceSettlement) =>
+    run('settle', async () => {
+      try {
+        const done = await insurance.settle(s.id);
+        if (done.state === 'cash_pending' && done.cashOrderId && done.cashOrderNo)
+          await openCashier(
+            navigate,
+            { orderId: done.cashOrderId, orderNo: done.cashOrderNo },
+            `/insurance/settlements/${done.id}`,
+          );
+        else navigate(`/insurance/settlements/${done.id}`);
+      } catch (err) {
+        setPre(null); // refused: the patient asks for a fresh pre-settlement
+        throw err;
+      }
+    });
 
   return (
     <QueryView query={list}>
@@ -394,11 +367,7 @@ function InsurancePay({ patient }: { patient: Patient }) {
               <Split s={pre} />
             </>
           ) : null}
-          {error ? (
-            <div className="form-error padded-x" role="alert" data-testid="ins-pay-error">
-              {error}
-            </div>
-          ) : null}
+          <ActionError error={error} testId="ins-pay-error" />
           <div className="padded stack">
             {pre ? (
               <Button
@@ -475,8 +444,6 @@ export function InsuranceSettlementPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<{ text: string; code: string } | null>(null);
   const s = useQuery({
     queryKey: ['insurance', 'settlement', id],
     queryFn: () => insurance.settlement(id),
@@ -486,18 +453,11 @@ export function InsuranceSettlementPage() {
         ? 2000
         : false,
   });
-  const act = async (name: string, f: () => Promise<unknown>) => {
-    setError(null);
-    setBusy(name);
-    try {
-      await f();
-    } catch (err) {
-      setError({ text: errorText(err), code: err instanceof ApiError ? err.code : 'ERROR' });
-    } finally {
-      setBusy(null);
-      await queryClient.invalidateQueries({ queryKey: ['insurance'] });
-    }
-  };
+  const {
+    busy,
+    error,
+    run: act,
+  } = usePatientAction({ after: () => queryClient.invalidateQueries({ queryKey: ['insurance'] }) });
   const confirmThen = async (text: string, name: string, f: () => Promise<unknown>) => {
     const ok = await Dialog.confirm({
       content: text,
@@ -616,28 +576,20 @@ function Secondary({ patient }: { patient: Patient }) {
   const { t } = useI18n();
   const navigate = useNavigate();
   const [selected, setSelected] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = usePatientAction();
   const list = useQuery({
     queryKey: ['insurance', 'secondary', patient.id],
     queryFn: () => insurance.secondaryBills(patient.id),
   });
-  const submit = async () => {
-    setError(null);
-    setBusy(true);
-    try {
+  const submit = () =>
+    run('submit', async () => {
       const s = await insurance.secondarySettle({
         patientId: patient.id,
         billIds: selected,
         useAccount: true,
       });
       navigate(`/insurance/settlements/${s.id}`);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <QueryView query={list}>
       {(data) => (
@@ -680,17 +632,13 @@ function Secondary({ patient }: { patient: Patient }) {
               ))}
             </div>
           )}
-          {error ? (
-            <div className="form-error padded-x" role="alert" data-testid="ins-secondary-error">
-              {error}
-            </div>
-          ) : null}
+          <ActionError error={error} testId="ins-secondary-error" />
           <div className="padded">
             <Button
               block
               color="primary"
               disabled={!selected.length || !data.insured}
-              loading={busy}
+              loading={busy === 'submit'}
               onClick={submit}
               data-testid="ins-secondary-submit"
             >
