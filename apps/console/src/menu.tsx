@@ -11,9 +11,9 @@ import {
 import type { ConsoleMenu } from './api/staff';
 
 /**
- * The menu comes from the server's catalogue (GET /staff/me → menus, already filtered by the
- * user's permissions). The console adds only pages the catalogue has no entry for, shown under
- * the same permission rule.
+ * The menu is the server's catalogue (apps/server/src/modules/staff/menus.ts), sent by GET /staff/me
+ * already filtered by the user's permissions: the console only groups it. A new console page gets
+ * its menu entry there and its route below.
  */
 export const GROUPS: Record<string, { zh: string; en: string; icon: ReactNode }> = {
   home: { zh: '工作台', en: 'Home', icon: <DashboardOutlined /> },
@@ -25,91 +25,10 @@ export const GROUPS: Record<string, { zh: string; en: string; icon: ReactNode }>
   system: { zh: '系统管理', en: 'Administration', icon: <SettingOutlined /> },
 };
 
-/** Console pages the server catalogue does not list (yet). */
-export const EXTRA_MENUS: ConsoleMenu[] = [
-  {
-    key: 'buildings',
-    group: 'directory',
-    zh: '楼宇楼层',
-    en: 'Buildings & floors',
-    path: '/directory/buildings',
-    permission: 'directory.manage',
-  },
-  {
-    key: 'writeback-failures',
-    group: 'payments',
-    zh: 'HIS 回写失败',
-    en: 'HIS write-back failures',
-    path: '/payments/writeback-failures',
-    permission: 'payments.read',
-  },
-  {
-    key: 'insurance-settlements',
-    group: 'payments',
-    zh: '医保结算',
-    en: 'Insurance settlements',
-    path: '/payments/insurance-settlements',
-    permission: 'payments.read',
-  },
-  {
-    key: 'exam-packages',
-    group: 'services',
-    zh: '体检套餐',
-    en: 'Exam packages',
-    path: '/services/exam-packages',
-    permission: 'exams.manage',
-  },
-  {
-    key: 'exam-bookings',
-    group: 'services',
-    zh: '体检预约',
-    en: 'Exam bookings',
-    path: '/services/exam-bookings',
-    permission: 'exams.manage',
-  },
-  {
-    key: 'bills',
-    group: 'payments',
-    zh: '门诊缴费单据',
-    en: 'Outpatient bills',
-    path: '/payments/bills',
-    permission: 'payments.read',
-  },
-  {
-    key: 'einvoices',
-    group: 'payments',
-    zh: '电子票据',
-    en: 'E-invoices',
-    path: '/payments/einvoices',
-    permission: 'payments.read',
-  },
-  {
-    key: 'reports',
-    group: 'services',
-    zh: '报告查询',
-    en: 'Reports',
-    path: '/services/reports',
-    permission: 'patients.read',
-  },
-  {
-    key: 'indicators',
-    group: 'services',
-    zh: '指标知识库',
-    en: 'Indicator knowledge base',
-    path: '/services/indicators',
-    permission: 'content.manage',
-  },
-  {
-    key: 'prescriptions',
-    group: 'services',
-    zh: '医保电子处方',
-    en: 'Insurance e-prescriptions',
-    path: '/pharmacy/prescriptions',
-    permission: 'prescription.read',
-  },
-];
-
-/** Every route the console knows, with the permission that opens it (mirrors the server catalogue). */
+/**
+ * Every route the console knows, with the permission that opens it: the same as its entry in the
+ * server's menu catalogue (menu.test.ts holds the two together), known before /staff/me answers.
+ */
 export const ROUTE_PERMISSIONS: Record<string, { path: string; permission?: string }> = {
   dashboard: { path: '/' },
   users: { path: '/system/users', permission: 'staff.manage' },
@@ -160,12 +79,9 @@ export interface MenuGroup {
   items: ConsoleMenu[];
 }
 
-export function visibleMenu(permissions: string[], serverMenus: ConsoleMenu[] | undefined): MenuGroup[] {
-  const server = serverMenus ?? [];
-  const extras = EXTRA_MENUS.filter(
-    (m) => holds(permissions, m.permission) && !server.some((s) => s.key === m.key || s.path === m.path),
-  );
-  const all = [...server, ...extras];
+/** The server's menus for this user, in the console's group order. */
+export function visibleMenu(serverMenus: ConsoleMenu[] | undefined): MenuGroup[] {
+  const all = serverMenus ?? [];
   const order = Object.keys(GROUPS);
   const groups = [...new Set(all.map((m) => m.group))].sort((a, b) => rank(order, a) - rank(order, b));
   return groups.map((g) => ({

@@ -16,7 +16,7 @@ export function ConsoleLayout() {
   const location = useLocation();
   const qc = useQueryClient();
   const [collapsed, setCollapsed] = useState(false);
-  const groups = useMemo(() => visibleMenu(me?.permissions ?? [], me?.menus), [me]);
+  const groups = useMemo(() => visibleMenu(me?.menus), [me]);
 
   const selected =
     groups

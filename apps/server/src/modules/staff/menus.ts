@@ -65,6 +65,14 @@ export const CONSOLE_MENUS: ConsoleMenu[] = [
     permission: 'directory.manage',
   },
   {
+    key: 'buildings',
+    group: 'directory',
+    zh: '楼宇楼层',
+    en: 'Buildings & floors',
+    path: '/directory/buildings',
+    permission: 'directory.manage',
+  },
+  {
     key: 'departments',
     group: 'directory',
     zh: '科室管理',
