@@ -5,7 +5,7 @@ import { DomainError } from '../../platform/errors.js';
  * Admission control for the release peak. When thousands of patients book one clinic at the same
  * second, letting every request start its booking at once makes each of them wait for a pool
  * connection before every one of its statements, so all of them finish late together. Instead, per
- * clinic (schedule), at most `BOOKING_MAX_IN_FLIGHT` bookings run at once in this process and the
+ * clinic (schedule, segment asked for, channel), at most `BOOKING_MAX_IN_FLIGHT` bookings run at once in this process and the
  * others wait here in arrival order, holding no connection. When a booking finds the clinic sold out
  * the memo is set and every waiter is answered "sold out" from memory as soon as it is admitted.
  * Nothing is decided here: the atomic slot take in the database still alone claims a slot, so this
@@ -15,17 +15,31 @@ import { DomainError } from '../../platform/errors.js';
 export class Gate {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
+  /** Free slots as the latest booking read them (before its own take); unknown at first. */
+  private left: number | undefined;
 
   constructor(
     readonly limit: number,
     readonly maxWaiting: number,
   ) {}
 
-  /** Waits for a turn; the returned function ends it (call it exactly once, in `finally`). */
-  async enter(): Promise<() => void> {
+  /** A booking read how many slots are free (for the kind of request this gate queues). */
+  observe(free: number): void {
+    this.left = free;
+  }
+
+  /**
+   * Waits for a turn; the returned function ends it (call it exactly once, in `finally`). A request
+   * that would wait behind at least as many patients as there are free slots is answered "sold out"
+   * at once (`claimedAhead`): every slot already has a patient queued for it ahead of this one, and
+   * the bookings running now come on top. A slot that one of them leaves (a refusal, an unpaid lock)
+   * goes back to the pool like any released slot.
+   */
+  async enter(onClaimedAhead: () => Error): Promise<() => void> {
     if (this.running < this.limit) {
       this.running++;
     } else {
+      if (this.left !== undefined && this.waiting.length >= this.left) throw onClaimedAhead();
       if (this.waiting.length >= this.maxWaiting) throw busy();
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
@@ -60,20 +74,29 @@ const busy = () =>
 
 const gates = new WeakMap<AppContext, Map<string, Gate>>();
 
-/** Runs `fn` when the clinic's gate admits it; an idle gate is dropped so the map stays small. */
-export async function admitted<T>(ctx: AppContext, scheduleId: string, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` when the gate of `key` (a clinic, optionally a segment, and a channel) admits it; an idle
+ * gate is dropped so the map stays small. `fn` may report the free slots it read through `observe`.
+ */
+export async function admitted<T>(
+  ctx: AppContext,
+  key: string,
+  onClaimedAhead: () => Error,
+  fn: (observe: (free: number) => void) => Promise<T>,
+): Promise<T> {
   let byClinic = gates.get(ctx);
   if (!byClinic) gates.set(ctx, (byClinic = new Map()));
-  let gate = byClinic.get(scheduleId);
+  let gate = byClinic.get(key);
   if (!gate) {
     gate = new Gate(ctx.config.BOOKING_MAX_IN_FLIGHT, ctx.config.BOOKING_MAX_WAITING);
-    byClinic.set(scheduleId, gate);
+    byClinic.set(key, gate);
   }
-  const leave = await gate.enter();
+  const g = gate;
+  const leave = await g.enter(onClaimedAhead);
   try {
-    return await fn();
+    return await fn((free) => g.observe(free));
   } finally {
     leave();
-    if (gate.idle) byClinic.delete(scheduleId);
+    if (g.idle) byClinic.delete(key);
   }
 }

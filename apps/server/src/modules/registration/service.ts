@@ -87,17 +87,20 @@ export async function bookForPatient(ctx: AppContext, accountId: string, input: 
   const again = await findByIdempotencyKey(ctx, base);
   if (again) return registrationDetail(ctx, again);
   throwIfSoldOut(ctx, base);
-  const { reg, order } = await admitted(ctx, input.scheduleId, async () => {
+  const { reg, order } = await admitted(ctx, soldOutKey(base), claimedAhead(base), async (observe) => {
     throwIfSoldOut(ctx, base);
-    const patient = await getPatientForAccount(ctx, accountId, input.patientId);
-    if (!patient.verified)
-      throw new DomainError(
-        'PATIENT_NOT_VERIFIED',
-        403,
-        '就诊人未完成实名认证，不能挂号',
-        'The patient must be real-name verified to book',
-      );
-    return takeAndRecord(ctx, { ...base, patientId: patient.id, patientName: patient.name });
+    // read alongside the clinic (see takeAndRecord); its refusals still come first
+    const patient = getPatientForAccount(ctx, accountId, input.patientId).then((p) => {
+      if (!p.verified)
+        throw new DomainError(
+          'PATIENT_NOT_VERIFIED',
+          403,
+          '就诊人未完成实名认证，不能挂号',
+          'The patient must be real-name verified to book',
+        );
+      return p;
+    });
+    return takeAndRecord(ctx, base, observe, patient);
   });
   return registrationDetail(ctx, reg, order);
 }
@@ -127,9 +130,9 @@ export async function lockSlot(ctx: AppContext, input: LockSlotInput): Promise<R
   if (!input.patientId && !input.patientRef)
     throw badRequest('PATIENT_REQUIRED', '缺少就诊人', 'A patient is required');
   throwIfSoldOut(ctx, input);
-  const { reg } = await admitted(ctx, input.scheduleId, async () => {
+  const { reg } = await admitted(ctx, soldOutKey(input), claimedAhead(input), async (observe) => {
     throwIfSoldOut(ctx, input);
-    return takeAndRecord(ctx, input);
+    return takeAndRecord(ctx, input, observe);
   });
   return reg;
 }
@@ -147,23 +150,48 @@ function throwIfSoldOut(ctx: AppContext, input: LockSlotInput): void {
 const releaseRuleOf = (ctx: AppContext, channel: BookingChannel) =>
   readCache(ctx).get(`release-rule:${channel}`, () => getReleaseRule(ctx.db, channel));
 
+/** A promise's outcome without throwing, so that parallel reads can be judged in a fixed order. */
+const settle = <T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+
 async function takeAndRecord(
   ctx: AppContext,
-  input: LockSlotInput,
+  base: LockSlotInput,
+  /** tells the admission gate how many slots were free */
+  observe: (free: number) => void,
+  /** online bookings: the account's patient, being read (refused first when not found or not verified) */
+  patientLookup?: Promise<{ id: string; name: string }>,
 ): Promise<{ reg: Registration; order?: PaymentOrderView }> {
   const now = ctx.clock.now();
-  // the schedule and whether a slot is left, in one statement
-  const { schedule, available } = await scheduleForBooking(ctx.db, { ...input, now });
+  // The reads before the transaction do not depend on each other: run them together (a booking's
+  // round trips are what limit how fast a release sells out) and judge them in the usual order:
+  // patient, clinic state, release, sold out, blacklist.
+  const [who, found, rule, ban] = await Promise.all([
+    patientLookup ? settle(patientLookup) : undefined,
+    // the schedule and whether a slot is left, in one statement
+    settle(scheduleForBooking(ctx.db, { ...base, now })),
+    settle(releaseRuleOf(ctx, base.channel)),
+    base.patientId ? settle(assertNotBlacklisted(ctx, base.patientId)) : undefined,
+  ]);
+  if (who && !who.ok) throw who.error;
+  const input = who?.ok ? { ...base, patientId: who.value.id, patientName: who.value.name } : base;
+  if (!found.ok) throw found.error;
+  const { schedule, free: freeSlots } = found.value;
+  observe(freeSlots);
   if (schedule.state !== 'open')
     throw conflict('SCHEDULE_STOPPED', '该医生已停诊，请选择其他号源', 'This clinic has been stopped');
   if (schedule.endAt <= now)
     throw conflict('SCHEDULE_ENDED', '该出诊时段已结束', 'This clinic session is over');
-  assertReleased(ctx, await releaseRuleOf(ctx, input.channel), schedule);
-  if (!available) {
+  if (!rule.ok) throw rule.error;
+  assertReleased(ctx, rule.value, schedule);
+  if (freeSlots === 0) {
     readCache(ctx).mark(soldOutKey(input));
     throw soldOut(schedule.id, input.segmentId);
   }
-  if (input.patientId) await assertNotBlacklisted(ctx, input.patientId);
+  if (ban && !ban.ok) throw ban.error;
 
   const registrationId = newId();
   // A free clinic, or a hospital that collects the fee at check-in, books at once without a lock.
@@ -236,12 +264,29 @@ async function takeAndRecord(
   }
 
   if (reg.state === 'locked') {
-    // The durable timer; the minute sweep releases the lock as well if this job is lost.
-    await ctx.jobs.send(EXPIRE_LOCK_JOB, { registrationId: reg.id }, { startAfter: lockExpiresAt! });
-    if (reg.channel === 'online') return attachPaymentOrder(ctx, reg);
+    // The durable timer (the minute sweep releases the lock as well if this job is lost) and the
+    // payment order do not wait for each other.
+    const timer = ctx.jobs.send(EXPIRE_LOCK_JOB, { registrationId: reg.id }, { startAfter: lockExpiresAt! });
+    if (reg.channel !== 'online') {
+      await timer;
+      return { reg };
+    }
+    const [sent, attached] = await Promise.all([settle(timer), settle(attachPaymentOrder(ctx, reg))]);
+    if (!sent.ok) throw sent.error;
+    if (!attached.ok) throw attached.error;
+    return attached.value;
   }
   return { reg };
 }
+
+/** Sold out for this request: every free slot has a patient queued ahead of it (admission.ts). */
+const claimedAhead = (input: LockSlotInput) => () =>
+  conflict(
+    'SLOTS_SOLD_OUT',
+    '号源已被排在您前面的患者约满，请选择其他时段或医生',
+    'Every remaining slot is being booked by patients ahead of you',
+    { scheduleId: input.scheduleId, segmentId: input.segmentId ?? null, claimedAhead: true },
+  );
 
 const soldOut = (scheduleId: string, segmentId?: string) =>
   conflict('SLOTS_SOLD_OUT', '号源已约满，请选择其他时段或医生', 'No slots are left for this clinic', {

@@ -72,20 +72,21 @@ export async function takeSlot(
 }
 
 /**
- * A booking's first read: the schedule and, in the same statement, a lock-free look at whether
- * `takeSlot` could succeed. At release time most requests find the pool empty, and answering them
- * "sold out" here spares the limit checks and the locking transaction. It never decides a booking:
- * a `true` is followed by the atomic take, which alone claims a slot.
+ * A booking's first read: the schedule and, in the same statement, a lock-free count of the slots
+ * `takeSlot` could take (the release-peak queue uses it; counted up to 10,000). At release time most
+ * requests find the pool empty, and answering them "sold out" here spares the limit checks and the
+ * locking transaction. It never decides a booking: a count above 0 is followed by the atomic take,
+ * which alone claims a slot.
  */
 export async function scheduleForBooking(
   db: Db,
   input: { scheduleId: string; segmentId?: string; channel: BookingChannel; now: Date },
-): Promise<{ schedule: typeof schedules.$inferSelect; available: boolean }> {
+): Promise<{ schedule: typeof schedules.$inferSelect; free: number }> {
   const segmentFilter = input.segmentId ? sql`AND s.segment_id = ${input.segmentId}` : sql``;
   const [row] = await db
     .select({
       schedule: schedules,
-      available: sql<boolean>`EXISTS (
+      free: sql<number>`(SELECT count(*)::int FROM (
         SELECT 1 FROM slots AS s
           JOIN schedule_segments AS sg ON sg.id = s.segment_id
          WHERE s.schedule_id = ${input.scheduleId}
@@ -93,12 +94,13 @@ export async function scheduleForBooking(
            AND s.channel IN ('shared', ${input.channel})
            AND sg.state = 'open'
            AND sg.end_at > ${input.now}
-           ${segmentFilter})`,
+           ${segmentFilter}
+         LIMIT 10000) AS f)`,
     })
     .from(schedules)
     .where(eq(schedules.id, input.scheduleId));
   if (!row) throw notFound('schedule', '排班');
-  return { schedule: row.schedule, available: row.available === true || String(row.available) === 'true' };
+  return { schedule: row.schedule, free: Number(row.free) };
 }
 
 /** Locked → booked for the registration that holds it. Returns false when it no longer holds it. */
