@@ -259,6 +259,8 @@ async function releasePeak(base: string, patients: { token: string; patientId: s
   const agent = new Agent({ connections: 1024, pipelining: 1, keepAliveTimeout: 30_000 });
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
+  const bookedLatencies: number[] = [];
+  const refusedLatencies: number[] = [];
   let lastBooked = 0;
   let firstSoldOut = Infinity;
   const started = performance.now();
@@ -277,6 +279,7 @@ async function releasePeak(base: string, patients: { token: string; patientId: s
       });
       const body = (await res.body.json()) as { code?: string };
       latencies.push(performance.now() - t0);
+      (res.statusCode < 300 ? bookedLatencies : refusedLatencies).push(performance.now() - t0);
       if (res.statusCode < 300) lastBooked = Math.max(lastBooked, performance.now() - started);
       else if (body.code === 'SLOTS_SOLD_OUT')
         firstSoldOut = Math.min(firstSoldOut, performance.now() - started);
@@ -303,6 +306,10 @@ async function releasePeak(base: string, patients: { token: string; patientId: s
     p95: pct(latencies, 95),
     p99: pct(latencies, 99),
     max: round(Math.max(...latencies)),
+    bookedP50: pct(bookedLatencies, 50),
+    bookedP99: pct(bookedLatencies, 99),
+    refusedP50: pct(refusedLatencies, 50),
+    refusedP99: pct(refusedLatencies, 99),
   };
 }
 
@@ -568,6 +575,7 @@ function writeReport(r: {
 | CPU time spent on the peak: server process / database backends | ${p.serverCpuSeconds} s / ${p.dbCpuSeconds} s | |
 | requests per second | ${p.requestsPerSecond} | |
 | latency p50 / p95 / p99 / max | ${p.p50} / ${p.p95} / ${p.p99} / ${p.max} ms | p99 ≤ 500 ms (${ok(p.p99, 500)}); bar 1 s |
+| latency of bookings p50 / p99; of refusals ("sold out") p50 / p99 | ${p.bookedP50} / ${p.bookedP99} ms; ${p.refusedP50} / ${p.refusedP99} ms | |
 `;
   };
   const sectionB =
