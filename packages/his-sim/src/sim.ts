@@ -142,6 +142,26 @@ export interface SimPrescription {
   dispensedBy?: string;
 }
 
+/** The HIS's patient file (建档) behind a visit card: what the platform's IDN-07 query reads. */
+export interface SimPatientFile {
+  hisPatientId: string;
+  visitCardNo: string;
+  name: string;
+  gender: 'male' | 'female' | null;
+  birthDate: string | null;
+  /** the HIS holds the full numbers (the platform masks them before a patient sees them) */
+  idNumber: string | null;
+  phone: string | null;
+  address: string | null;
+  cardStatus: 'active' | 'frozen' | 'cancelled';
+  insuranceType: 'self_pay' | 'employee' | 'resident';
+  allergies: string[];
+  fileCreatedOn: string;
+  lastVisitOn: string | null;
+  /** the platform's patient the card was last bound to (visit_card.bound) */
+  platformPatientId: string | null;
+}
+
 export interface SimVisit {
   visitNo: string;
   registrationId: string;
@@ -187,7 +207,13 @@ export interface HisSim {
   idle(): Promise<void>;
   close(): Promise<void>;
   /** fault injection: failing answers the simulator gives the platform */
-  faults: { writeBackFailures: number; eventFailures: number; refundFailures: number };
+  faults: {
+    writeBackFailures: number;
+    eventFailures: number;
+    refundFailures: number;
+    /** the next N patient-information queries answer 503 */
+    patientInfoFailures: number;
+  };
   /** executes a paid bill now (dispensed or performed); its report follows after reportMs */
   execute(billNo: string): Promise<void>;
   /** admits a patient now (as the ward's admission office does) */
@@ -219,6 +245,8 @@ export interface HisSim {
     admissions: Map<string, SimAdmission>;
     reports: Map<string, SimReport>;
     prescriptions: Map<string, SimPrescription>;
+    /** patient files by visit card number, opened by visit_card.bound (or a visit naming the card) */
+    patients: Map<string, SimPatientFile>;
     /** pushes the platform refused for good, or that kept failing */
     errors: string[];
   };
@@ -352,10 +380,11 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
     admissions: new Map(),
     reports: new Map(),
     prescriptions: new Map(),
+    patients: new Map(),
     errors: [],
   };
-  const events = new Map<string, { visitNo?: string; billNo?: string }>();
-  const faults = { writeBackFailures: 0, eventFailures: 0, refundFailures: 0 };
+  const events = new Map<string, { visitNo?: string; billNo?: string; hisPatientId?: string }>();
+  const faults = { writeBackFailures: 0, eventFailures: 0, refundFailures: 0, patientInfoFailures: 0 };
   const seenNonces = new Map<string, number>();
   let visitSeq = 0;
   let admissionSeq = 0;
@@ -921,6 +950,49 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
     log('patient discharged', { admissionNo: a.admissionNo, totalFen: a.totalFen });
   }
 
+  // ------------------------------------------------------------------ patient files (建档)
+  const ADDRESSES = [
+    '北京市东城区东直门南大街 5 号',
+    '北京市朝阳区望京街 10 号',
+    '河北省廊坊市广阳区新华路 8 号',
+  ];
+  const ALLERGENS = ['青霉素', '头孢类', '磺胺类', '花粉'];
+  /**
+   * Opens (or updates) the file of the card a platform event names. What the HIS alone knows (its
+   * patient id, insurance type, allergies, address) is derived from the seed and the card, so the
+   * same card always has the same file.
+   */
+  function fileOf(p: any, platformPatientId: string | null): SimPatientFile | undefined {
+    const cardNo = typeof p?.visitCardNo === 'string' && p.visitCardNo ? p.visitCardNo.toUpperCase() : null;
+    if (!cardNo || !p?.name) return undefined;
+    const known = state.patients.get(cardNo);
+    const r = rngFor(seed, `patient:${cardNo}`);
+    const file: SimPatientFile = known ?? {
+      hisPatientId: `HP${digitsOf(`${seed}:${cardNo}`, 10)}`,
+      visitCardNo: cardNo,
+      name: p.name,
+      gender: null,
+      birthDate: null,
+      idNumber: null,
+      phone: null,
+      address: ADDRESSES[Math.floor(r() * ADDRESSES.length)],
+      cardStatus: 'active',
+      insuranceType: (['self_pay', 'employee', 'resident'] as const)[Math.floor(r() * 3)],
+      allergies: r() < 0.2 ? [ALLERGENS[Math.floor(r() * ALLERGENS.length)]] : [],
+      fileCreatedOn: dateOf(now()),
+      lastVisitOn: null,
+      platformPatientId: null,
+    };
+    file.name = p.name;
+    if (p.gender === 'male' || p.gender === 'female') file.gender = p.gender;
+    if (typeof p.birthDate === 'string' && p.birthDate) file.birthDate = p.birthDate;
+    if (typeof p.idNumber === 'string' && p.idNumber) file.idNumber = p.idNumber;
+    if (typeof p.phone === 'string' && p.phone) file.phone = p.phone;
+    if (platformPatientId) file.platformPatientId = platformPatientId;
+    state.patients.set(cardNo, file);
+    return file;
+  }
+
   // ------------------------------------------------------------------ the platform's calls to the HIS
   type Answer = { status: number; body: Record<string, unknown> };
   const refuse = (status: number, code: string, message: string): Answer => ({
@@ -1000,8 +1072,17 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
         return refuse(400, 'EVENT_INVALID', 'eventId and type are required');
       const seen = events.get(b.eventId);
       if (seen) return { status: 200, body: { accepted: true, ...seen } };
+      if (b.type === 'visit_card.bound') {
+        const file = fileOf(b.patient, typeof b.patient?.id === 'string' ? b.patient.id : null);
+        if (!file) return refuse(400, 'EVENT_INVALID', 'patient with name and visitCardNo is required');
+        events.set(b.eventId, { hisPatientId: file.hisPatientId });
+        log('visit card bound', { hisPatientId: file.hisPatientId });
+        return { status: 200, body: { accepted: true, hisPatientId: file.hisPatientId } };
+      }
       if (b.type === 'registration.checked_in') {
         if (!b.patient?.name) return refuse(400, 'EVENT_INVALID', 'patient is required');
+        const file = fileOf(b.patient, null);
+        if (file) file.lastVisitOn = b.registration?.clinicDate ?? dateOf(now());
         const visitNo = openVisit(b);
         return { status: 200, body: { accepted: true, visitNo } };
       }
@@ -1043,6 +1124,18 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
         });
       events.set(b.eventId, {});
       return { status: 200, body: { accepted: true } };
+    },
+    '/qingnang/v1/patients/query': (b) => {
+      if (faults.patientInfoFailures > 0) {
+        faults.patientInfoFailures--;
+        return busy();
+      }
+      if (typeof b.visitCardNo !== 'string' || !b.visitCardNo)
+        return refuse(400, 'QUERY_INVALID', 'visitCardNo is required');
+      const file = state.patients.get(b.visitCardNo.toUpperCase());
+      if (!file) return refuse(404, 'CARD_UNKNOWN', 'no patient file for this card');
+      const { platformPatientId: _platform, ...answer } = file;
+      return { status: 200, body: answer };
     },
     '/qingnang/v1/inpatient/deposits': (b) => {
       const seen = state.deposits.get(b.depositId);
@@ -1095,6 +1188,7 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
     })),
     reports: state.reports.size,
     prescriptions: state.prescriptions.size,
+    patients: state.patients.size,
     deposits: state.deposits.size,
     pendingWork: pending,
     faults,

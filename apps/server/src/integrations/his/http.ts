@@ -12,6 +12,7 @@ export const HIS_PATHS = {
   refundBills: '/qingnang/v1/bill-refunds',
   cancelRegistration: '/qingnang/v1/registration-cancellations',
   events: '/qingnang/v1/events',
+  patientInfo: '/qingnang/v1/patients/query',
   inpatientDeposits: '/qingnang/v1/inpatient/deposits',
   inpatientSettlements: '/qingnang/v1/inpatient/settlements',
 } as const;

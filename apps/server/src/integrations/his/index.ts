@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AppConfig } from '../../config.js';
 import type { AppContext } from '../../platform/context.js';
 import { newId } from '../../platform/ids.js';
+import { maskIdNumber, maskPhone } from '../../platform/pii.js';
 import { HisError } from './errors.js';
 import { HIS_PATHS, HisHttpTransport } from './http.js';
 
@@ -38,6 +39,31 @@ export interface HisPatientRef {
   idType: string;
   idNumber: string;
   visitCardNo: string | null;
+  /** the patient's own phone, sent with visit_card.bound only (the HIS file keeps a contact number) */
+  phone?: string;
+}
+
+/**
+ * IDN-07: the HIS's own file of the patient behind a visit card, as the platform passes it on. The
+ * ID and phone numbers are masked by the adapter: the plain numbers never leave it.
+ */
+export interface HisPatientInfo {
+  hisPatientId: string;
+  visitCardNo: string;
+  name: string;
+  gender: 'male' | 'female' | null;
+  birthDate: string | null;
+  idNumberMasked: string | null;
+  phoneMasked: string | null;
+  address: string | null;
+  /** the card at the HIS: in use, frozen (挂失) or cancelled (注销) */
+  cardStatus: 'active' | 'frozen' | 'cancelled';
+  insuranceType: 'self_pay' | 'employee' | 'resident';
+  allergies: string[];
+  /** the day the HIS opened the file (建档日期) */
+  fileCreatedOn: string | null;
+  /** the last outpatient visit the HIS holds, if any */
+  lastVisitOn: string | null;
 }
 
 /**
@@ -146,6 +172,8 @@ export interface HisClient {
   cancelRegistration(ctx: AppContext, req: HisRegistrationCancel): Promise<void>;
   /** A platform event the HIS acts on (a check-in opens a visit); idempotent by eventId. */
   publishEvent(ctx: AppContext, event: HisEvent): Promise<void>;
+  /** IDN-07: the HIS's patient file behind a visit card; null when the HIS has no such card. */
+  patientInfo(ctx: AppContext, visitCardNo: string): Promise<HisPatientInfo | null>;
 }
 
 export interface HisRegistrationCancel {
@@ -220,7 +248,90 @@ export class SandboxHis implements HisClient {
     );
     if (existing.rows.length) return;
     const subject = 'registration' in event ? event.registration.id : event.patient.id;
+    if (event.type === 'visit_card.bound') await this.fileCard(ctx, event.patient);
+    if (event.type === 'registration.checked_in' && event.patient.visitCardNo)
+      await ctx.database.raw.query(
+        `UPDATE his_sandbox_patients SET last_visit_on = $2, updated_at = $3 WHERE visit_card_no = $1`,
+        [event.patient.visitCardNo.toUpperCase(), event.registration.clinicDate, ctx.clock.now()],
+      );
     await this.record(ctx, event.type, subject, 0, [], event.eventId);
+  }
+
+  async patientInfo(ctx: AppContext, visitCardNo: string): Promise<HisPatientInfo | null> {
+    if (this.failing) throw new HisError('HIS_UNAVAILABLE', 'sandbox HIS is down');
+    const r = await ctx.database.raw.query<{
+      his_patient_id: string;
+      visit_card_no: string;
+      name: string;
+      gender: 'male' | 'female' | null;
+      birth_date: string | null;
+      id_number_masked: string | null;
+      phone_masked: string | null;
+      insurance_type: HisPatientInfo['insuranceType'];
+      allergies: string[];
+      file_created_on: string;
+      last_visit_on: string | null;
+    }>(
+      `SELECT his_patient_id, visit_card_no, name, gender, birth_date::text AS birth_date, id_number_masked,
+              phone_masked, insurance_type, allergies, file_created_on::text AS file_created_on,
+              last_visit_on::text AS last_visit_on
+         FROM his_sandbox_patients WHERE visit_card_no = $1`,
+      [visitCardNo.toUpperCase()],
+    );
+    const f = r.rows[0];
+    if (!f) return null;
+    return {
+      hisPatientId: f.his_patient_id,
+      visitCardNo: f.visit_card_no,
+      name: f.name,
+      gender: f.gender,
+      birthDate: f.birth_date,
+      idNumberMasked: f.id_number_masked,
+      phoneMasked: f.phone_masked,
+      address: null,
+      cardStatus: 'active',
+      insuranceType: f.insurance_type,
+      allergies: f.allergies,
+      fileCreatedOn: f.file_created_on,
+      lastVisitOn: f.last_visit_on,
+    };
+  }
+
+  /**
+   * The sandbox HIS opens (or updates) its file when told of a bound card. It keeps only masked
+   * numbers; the insurance type and allergies are derived from the card so a demo shows variety.
+   */
+  private async fileCard(ctx: AppContext, p: HisPatientRef) {
+    if (!p.visitCardNo) return;
+    const cardNo = p.visitCardNo.toUpperCase();
+    const n = parseInt(createHash('sha256').update(cardNo).digest('hex').slice(0, 8), 16);
+    const insurance = (['self_pay', 'employee', 'resident'] as const)[n % 3];
+    const allergies = n % 5 === 0 ? ['青霉素'] : [];
+    const now = ctx.clock.now();
+    await ctx.database.raw.query(
+      `INSERT INTO his_sandbox_patients (visit_card_no, his_patient_id, platform_patient_id, name, gender,
+              birth_date, id_number_masked, phone_masked, insurance_type, allergies, file_created_on, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ($11::timestamptz AT TIME ZONE $12)::date, $11)
+       ON CONFLICT (visit_card_no) DO UPDATE SET platform_patient_id = EXCLUDED.platform_patient_id,
+              name = EXCLUDED.name, gender = EXCLUDED.gender, birth_date = EXCLUDED.birth_date,
+              id_number_masked = EXCLUDED.id_number_masked,
+              phone_masked = COALESCE(EXCLUDED.phone_masked, his_sandbox_patients.phone_masked),
+              updated_at = EXCLUDED.updated_at`,
+      [
+        cardNo,
+        `P${cardNo.replace(/^V/, '')}`,
+        p.id,
+        p.name,
+        p.gender === 'male' || p.gender === 'female' ? p.gender : null,
+        p.birthDate || null,
+        p.idNumber ? maskIdNumber(p.idNumber) : null,
+        p.phone ? maskPhone(p.phone) : null,
+        insurance,
+        allergies,
+        now,
+        ctx.config.HOSPITAL_TIMEZONE,
+      ],
+    );
   }
 
   /** What the sandbox HIS has been told, oldest first (tests and the demo). */
@@ -293,5 +404,45 @@ export class HttpHis implements HisClient {
 
   async publishEvent(_ctx: AppContext, event: HisEvent): Promise<void> {
     await this.http.post(HIS_PATHS.events, event);
+  }
+
+  async patientInfo(_ctx: AppContext, visitCardNo: string): Promise<HisPatientInfo | null> {
+    let res: Record<string, unknown>;
+    try {
+      res = await this.http.post(HIS_PATHS.patientInfo, { visitCardNo });
+    } catch (err) {
+      if (err instanceof HisError && err.code === 'CARD_UNKNOWN') return null;
+      throw err;
+    }
+    const text = (k: string) => (typeof res[k] === 'string' && res[k] ? (res[k] as string) : null);
+    const hisPatientId = text('hisPatientId');
+    const name = text('name');
+    if (!hisPatientId || !name) throw new HisError('HIS_BAD_ANSWER', 'HIS patient answer has no id or name');
+    const oneOf = <T extends string>(v: unknown, allowed: readonly T[], fallback: T): T =>
+      allowed.includes(v as T) ? (v as T) : fallback;
+    const idNumber = text('idNumber');
+    const phone = text('phone');
+    const date = (k: string) => {
+      const v = text(k);
+      return v && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null;
+    };
+    return {
+      hisPatientId: hisPatientId.slice(0, 64),
+      visitCardNo: (text('visitCardNo') ?? visitCardNo).toUpperCase(),
+      name: name.slice(0, 60),
+      gender: res.gender === 'male' || res.gender === 'female' ? res.gender : null,
+      birthDate: date('birthDate'),
+      // the HIS sends the numbers in full; they are masked here, before anything else sees them
+      idNumberMasked: idNumber ? maskIdNumber(idNumber) : null,
+      phoneMasked: phone ? maskPhone(phone) : null,
+      address: text('address')?.slice(0, 200) ?? null,
+      cardStatus: oneOf(res.cardStatus, ['active', 'frozen', 'cancelled'] as const, 'active'),
+      insuranceType: oneOf(res.insuranceType, ['self_pay', 'employee', 'resident'] as const, 'self_pay'),
+      allergies: Array.isArray(res.allergies)
+        ? res.allergies.filter((a): a is string => typeof a === 'string').slice(0, 20)
+        : [],
+      fileCreatedOn: date('fileCreatedOn'),
+      lastVisitOn: date('lastVisitOn'),
+    };
   }
 }

@@ -528,40 +528,6 @@ describe('visit card and health card (IDN-11, IDN-12)', () => {
   });
 });
 
-describe('hospital-side patient file (IDN-07)', () => {
-  it('shows the HIS file of the bound visit card, and an adult family member only with consent', async () => {
-    const { token } = await loginPatient(t, '13500000055');
-    const self = await addPatient(t, token, { name: '蒋勤' });
-    const none = await t.api.get(`/api/v1/patients/${self.id}/his-profile`, { token });
-    expect(none.status).toBe(409);
-    expect(none.body.code).toBe('VISIT_CARD_NOT_BOUND');
-    const card = await post(`/patients/${self.id}/visit-card`, token, {});
-    const file = await t.api.get(`/api/v1/patients/${self.id}/his-profile`, { token });
-    expect(file.status).toBe(200);
-    expect(file.body).toMatchObject({
-      cardNo: card.body.visitCardNo,
-      hisPatientId: 'P' + card.body.visitCardNo.slice(1),
-      name: '蒋勤',
-      gender: self.body.gender,
-      birthDate: '1990-03-07',
-    });
-
-    const brother = await addPatient(t, token, {
-      relation: 'other',
-      name: '蒋毅',
-      idNumber: makeResidentId('19920202'),
-      phone: '13600000055',
-    });
-    await post(`/patients/${brother.id}/visit-card`, token, {});
-    const hidden = await t.api.get(`/api/v1/patients/${brother.id}/his-profile`, { token });
-    expect(hidden.status).toBe(404);
-    expect(hidden.body.code).toBe('PATIENT_NOT_FOUND');
-    const code = (await post(`/patients/${brother.id}/consent/request`, token)).body.sandboxCode;
-    await post(`/patients/${brother.id}/consent/confirm`, token, { code });
-    expect((await t.api.get(`/api/v1/patients/${brother.id}/his-profile`, { token })).body.name).toBe('蒋毅');
-  });
-});
-
 describe('staff reads of patients', () => {
   it('finds a patient by phone with patients.read, masked, and audits each read', async () => {
     const { token } = await loginPatient(t, '13500000060');

@@ -20,13 +20,13 @@ import {
   requestLoginCode,
   resetPasswordWithCode,
 } from './accounts.js';
+import { registerHisProfileRoutes } from './his-profile.js';
 import { normalisePhone } from './pii.js';
 import {
   addPatient,
   bindCard,
   changePatientIdentity,
   confirmConsent,
-  getHisProfile,
   getPatientView,
   listPatients,
   makeDefaultPatient,
@@ -303,18 +303,7 @@ export const identityModule: Module = {
       );
     }
 
-    app.get(
-      '/v1/patients/:id/his-profile',
-      {
-        schema: {
-          ...pt,
-          summary: 'Hospital-side (HIS) patient file of the bound visit card',
-          params: PatientParams,
-        },
-        preHandler: patient,
-      },
-      async (req) => getHisProfile(ctx, principalOf(req).id, req.params.id),
-    );
+    registerHisProfileRoutes(app, ctx);
 
     // ---- staff (audited) ----
     const admin = { tags: ['admin: patients'], security: [{ bearer: [] }] };

@@ -10,6 +10,7 @@ import { maskIdNumber, maskPhone } from '../../platform/pii.js';
 import { notify } from '../notifications/service.js';
 import { ageOn, normaliseName, verifyIdNumber } from './id-documents.js';
 import { piiCipher } from './pii.js';
+import { afterVisitCardBound, recordVisitCardBound } from './visit-card-bound.js';
 import { sendCode, consumeCode, type CodeSent } from './sms-codes.js';
 import {
   accounts,
@@ -607,39 +608,25 @@ export async function bindCard(
   } else {
     number = (await service.create(holder)).cardNo;
   }
-  const [updated] = await ctx.db
-    .update(patients)
-    .set({ [column]: number, updatedAt: ctx.clock.now() })
-    .where(and(eq(patients.id, patientId), isNull(patients[column]), isNull(patients.deletedAt)))
-    .returning();
-  if (!updated) {
-    throw conflict(
-      `${label.code}_ALREADY_BOUND`,
-      `已绑定${label.zh}，请先解绑`,
-      `A ${label.en} is already bound`,
-    );
-  }
+  // the HIS is told of a bound visit card in the same transaction as the binding
+  const updated = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(patients)
+      .set({ [column]: number, updatedAt: ctx.clock.now() })
+      .where(and(eq(patients.id, patientId), isNull(patients[column]), isNull(patients.deletedAt)))
+      .returning();
+    if (!row) {
+      throw conflict(
+        `${label.code}_ALREADY_BOUND`,
+        `已绑定${label.zh}，请先解绑`,
+        `A ${label.en} is already bound`,
+      );
+    }
+    if (kind === 'visit') await recordVisitCardBound(ctx, tx, { patientId, visitCardNo: number });
+    return row;
+  });
+  if (kind === 'visit') await afterVisitCardBound(ctx, { patientId, visitCardNo: number });
   return patientView(ctx, updated);
-}
-
-/**
- * IDN-07: the hospital-side patient file behind the bound visit card. It is a medical record, so an
- * adult family member's file needs their consent (IDN-10).
- */
-export async function getHisProfile(ctx: AppContext, accountId: string, patientId: string) {
-  const patient = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
-  if (!patient.visitCardNo) {
-    throw conflict('VISIT_CARD_NOT_BOUND', '请先绑定或办理就诊卡', 'Bind or create a visit card first');
-  }
-  const profile = await ctx.adapters.visitCards.profile(patient.visitCardNo, holderOf(patient));
-  if (!profile) {
-    throw conflict(
-      'HIS_PATIENT_NOT_FOUND',
-      '医院系统中未找到该就诊卡',
-      'The hospital system has no such card',
-    );
-  }
-  return profile;
 }
 
 const holderOf = (p: PatientRecord) => ({

@@ -13,6 +13,7 @@ import {
 import { directoryNames } from '../directory/service.js';
 import { getPaymentOrder } from '../payments/service.js';
 import { getPatientById, type PatientRecord } from '../identity/service.js';
+import { onVisitCardBound, type VisitCardBoundHook } from '../identity/visit-card-bound.js';
 import type { Module } from '../index.js';
 import { registrations } from './schema.js';
 
@@ -92,6 +93,20 @@ export async function recordRegistrationPaid(ctx: AppContext, db: Db, registrati
   });
 }
 
+/**
+ * A visit card was bound on the platform (IDN-12): the HIS links the card to the patient, and its
+ * file then knows them (IDN-07). Recorded in the binding's transaction through identity's hook.
+ */
+const tellHisOfBoundCard: VisitCardBoundHook = {
+  record: (ctx, tx, card) =>
+    recordHisEvent(ctx, tx, {
+      type: 'visit_card.bound',
+      eventId: cardBoundEventId(card.patientId, card.visitCardNo),
+      subjectId: card.patientId,
+    }),
+  afterCommit: (ctx, card) => dispatchHisEvent(ctx, cardBoundEventId(card.patientId, card.visitCardNo)),
+};
+
 /** Queues delivery once the recording transaction committed (the sweep catches a lost send). */
 export async function dispatchHisEvent(ctx: AppContext, eventId: string): Promise<void> {
   await ctx.jobs
@@ -170,7 +185,13 @@ async function buildEvent(
   const patient = await getPatientById(ctx, row.subjectId).catch(() => undefined);
   if (!patient?.visitCardNo || cardBoundEventId(patient.id, patient.visitCardNo) !== row.eventId)
     return 'SUPERSEDED: the card was removed or another bound since';
-  return { type: 'visit_card.bound', eventId: row.eventId, occurredAt, patient: patientRef(patient) };
+  // the HIS file keeps a contact number: the card's event alone carries the patient's phone
+  return {
+    type: 'visit_card.bound',
+    eventId: row.eventId,
+    occurredAt,
+    patient: { ...patientRef(patient), phone: patient.phone },
+  };
 }
 
 /**
@@ -278,6 +299,7 @@ export async function hisEventState(ctx: AppContext, eventId: string) {
 export const hisEventsModule: Module = {
   name: 'his-events',
   async register(_fastify: FastifyInstance, ctx: AppContext) {
+    onVisitCardBound(tellHisOfBoundCard);
     // each delivery waits on the HIS over the network: several at once at a morning check-in peak
     ctx.jobs.register<{ eventId: string }>(HIS_EVENT_JOB, async (d) => deliverHisEvent(ctx, d.eventId), {
       concurrency: 4,

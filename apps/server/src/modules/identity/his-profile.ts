@@ -1,0 +1,85 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../platform/context.js';
+import { principalOf, requirePatient } from '../../platform/auth.js';
+import { conflict, DomainError } from '../../platform/errors.js';
+import type { HisPatientInfo } from '../../integrations/his/index.js';
+import { getPatientForAccount } from './service.js';
+
+/**
+ * IDN-07: the hospital-side (HIS) patient file behind a patient's bound visit card, asked of the HIS
+ * at each view (the HIS is the file's owner; nothing is copied to the platform). It is a medical
+ * record, so an adult family member's file needs their consent (IDN-10), and every refusal of a
+ * foreign or hidden patient reads like "not found".
+ */
+export async function getHisPatientFile(
+  ctx: AppContext,
+  accountId: string,
+  patientId: string,
+): Promise<HisPatientFile> {
+  const patient = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  if (!patient.visitCardNo) {
+    throw conflict('VISIT_CARD_NOT_BOUND', '请先绑定或办理就诊卡', 'Bind or create a visit card first');
+  }
+  let info: HisPatientInfo | null;
+  try {
+    info = await ctx.adapters.his.patientInfo(ctx, patient.visitCardNo);
+  } catch (err) {
+    // only the code: the HIS's answer may carry the patient's numbers
+    const code = (err as { code?: unknown }).code;
+    ctx.log.warn({ patientId, code: typeof code === 'string' ? code : 'ERROR' }, 'HIS patient query failed');
+    throw new DomainError(
+      'HIS_UNAVAILABLE',
+      502,
+      '医院系统暂时无法查询就诊人档案，请稍后再试',
+      'The hospital system cannot look up the patient file now; try again later',
+    );
+  }
+  if (!info) {
+    // a card bound a moment ago may not have reached the HIS yet (visit_card.bound is on its way)
+    throw conflict(
+      'HIS_PATIENT_NOT_FOUND',
+      '医院系统中暂未找到该就诊卡的档案，请稍后再试或到窗口建档',
+      'The hospital system has no file for this card yet; try again later or at a counter',
+    );
+  }
+  return { patientId: patient.id, ...info };
+}
+
+export const HisPatientFileSchema = z.object({
+  patientId: z.string(),
+  hisPatientId: z.string(),
+  visitCardNo: z.string(),
+  name: z.string(),
+  gender: z.enum(['male', 'female']).nullable(),
+  birthDate: z.string().nullable(),
+  idNumberMasked: z.string().nullable(),
+  phoneMasked: z.string().nullable(),
+  address: z.string().nullable(),
+  cardStatus: z.enum(['active', 'frozen', 'cancelled']),
+  insuranceType: z.enum(['self_pay', 'employee', 'resident']),
+  allergies: z.array(z.string()),
+  fileCreatedOn: z.string().nullable(),
+  lastVisitOn: z.string().nullable(),
+});
+export type HisPatientFile = z.infer<typeof HisPatientFileSchema>;
+
+/** Registered from identity's routes. */
+export function registerHisProfileRoutes(scope: FastifyInstance, ctx: AppContext): void {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    '/v1/patients/:id/his-profile',
+    {
+      schema: {
+        tags: ['identity: patients'],
+        security: [{ bearer: [] }],
+        summary: 'Hospital-side (HIS) patient file of the bound visit card (IDN-07)',
+        params: z.object({ id: z.string().uuid() }),
+        response: { 200: HisPatientFileSchema },
+      },
+      preHandler: requirePatient(ctx),
+    },
+    async (req) => getHisPatientFile(ctx, principalOf(req).id, req.params.id),
+  );
+}
