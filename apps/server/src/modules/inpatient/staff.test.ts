@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { auditLog } from '../../platform/schema.js';
-import { signIntegrationRequest } from '../gateway/signing.js';
+import { openHisChannel, type HisCall } from '../billing/test-helpers.js';
 import { getPatientById } from '../identity/service.js';
 import { newPatient, payAtSandbox } from '../registration/test-helpers.js';
 import { SandboxInpatientHis } from '../../integrations/his/inpatient.js';
@@ -14,43 +14,18 @@ import { HIS_DEPOSIT_RETRY_JOB } from './service.js';
 
 // Finance console: inpatient deposit top-ups (INP-03), searched and audited, names masked.
 let t: TestApp;
-let his: { appId: string; secret: string };
+let hisCall: HisCall;
 let finance: { token: string; id: string };
 let operator: { token: string; id: string };
 const hisDeposits = new SandboxInpatientHis();
 
 beforeAll(async () => {
   t = await createTestApp({ adapters: { inpatientHis: hisDeposits } as AdapterOverrides });
-  const admin = await loginStaff(t, 'admin');
-  const res = await t.api.post('/api/v1/admin/channels', {
-    token: admin.token,
-    body: {
-      code: `his-${randomBytes(3).toString('hex')}`,
-      name: '院内 HIS',
-      kind: 'his_counter',
-      allowedOperations: ['his.admissions.push'],
-    },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  his = { appId: res.body.appId, secret: res.body.secret };
+  hisCall = await openHisChannel(t, ['his.admissions.push']);
   finance = await loginStaff(t, 'finance');
   operator = await loginStaff(t, 'operator');
 });
 afterAll(async () => t?.close());
-
-function hisCall(path: string, body: unknown) {
-  const raw = JSON.stringify(body);
-  const headers = signIntegrationRequest({
-    appId: his.appId,
-    secret: his.secret,
-    method: 'POST',
-    path,
-    body: raw,
-    timestamp: Math.floor(t.clock.now().getTime() / 1000),
-    nonce: randomBytes(12).toString('hex'),
-  });
-  return t.api.post(path, { headers, rawBody: raw });
-}
 
 let seq = 0;
 /** An admitted patient with one paid top-up (500.00) and one started but unpaid (200.00). */

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
-import { loginStaff } from '../../testing/staff.js';
 import { SandboxEInvoicePlatform } from '../../integrations/einvoice/sandbox.js';
-import { signIntegrationRequest } from '../gateway/signing.js';
+import { openHisChannel, type HisCall } from '../billing/test-helpers.js';
 import { getPatientById } from '../identity/service.js';
 import { inpatientAdmissions } from '../inpatient/schema.js';
 import { messagesOf, newPatient, payAtSandbox } from '../registration/test-helpers.js';
@@ -15,44 +14,19 @@ import { SWEEP_JOB } from './service.js';
 // a discharge settlement the HIS reverses (撤销出院结算) red-letters it, and the next settlement of the
 // stay is invoiced anew.
 let t: TestApp;
-let his: { appId: string; secret: string };
+let hisCall: HisCall;
 const platform = new SandboxEInvoicePlatform();
 
 beforeAll(async () => {
   t = await createTestApp({ adapters: { einvoice: platform } });
-  const admin = await loginStaff(t, 'admin');
-  const res = await t.api.post('/api/v1/admin/channels', {
-    token: admin.token,
-    body: {
-      code: `his-${randomBytes(3).toString('hex')}`,
-      name: '院内 HIS',
-      kind: 'his_counter',
-      allowedOperations: [
-        'his.admissions.push',
-        'his.inpatient-charges.push',
-        'his.discharge.push',
-        'his.discharge-reversal.push',
-      ],
-    },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  his = { appId: res.body.appId, secret: res.body.secret };
+  hisCall = await openHisChannel(t, [
+    'his.admissions.push',
+    'his.inpatient-charges.push',
+    'his.discharge.push',
+    'his.discharge-reversal.push',
+  ]);
 });
 afterAll(async () => t?.close());
-
-function hisCall(path: string, body: unknown) {
-  const raw = JSON.stringify(body);
-  const headers = signIntegrationRequest({
-    appId: his.appId,
-    secret: his.secret,
-    method: 'POST',
-    path,
-    body: raw,
-    timestamp: Math.floor(t.clock.now().getTime() / 1000),
-    nonce: randomBytes(12).toString('hex'),
-  });
-  return t.api.post(path, { headers, rawBody: raw });
-}
 
 const sweep = () => t.app.ctx.jobs.runNow(SWEEP_JOB, {});
 const invoicesOf = (admissionId: string) =>
