@@ -475,6 +475,16 @@ async function claimBills(ctx: AppContext, payment: PaymentRow): Promise<'ok' | 
     .transaction(async (tx) => {
       const inserted = await tx.insert(billPayments).values(payment).onConflictDoNothing().returning();
       if (!inserted.length) return 'raced' as const;
+      // Lock the bills first (in id order, so overlapping claims cannot deadlock): a payment that
+      // claimed one meanwhile has committed by then, and the next statement's fresh snapshot sees it.
+      // Inside the UPDATE alone the NOT EXISTS below would read the statement's older snapshot and
+      // let two payments take the same bill.
+      await tx
+        .select({ id: bills.id })
+        .from(bills)
+        .where(inArray(bills.id, payment.billIds))
+        .orderBy(asc(bills.id))
+        .for('update');
       const free = await tx
         .update(bills)
         .set({ paymentId: payment.id, updatedAt: now })
