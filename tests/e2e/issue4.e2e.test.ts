@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, hisBill, hospitalDay, integrationChannel, patientWithSelf, pushVisit } from './support/api.js';
 import type { IntegrationChannel } from './support/api.js';
-import { launch, phone, snap } from './support/browser.js';
+import { launch, phoneAs, snap } from './support/browser.js';
 
 // Issue 4 in the browser: outpatient bills pushed by the HIS and paid on the phone (with the
 // e-invoice PDF), a flagged lab indicator with its trend, an inpatient deposit top-up. The hospital's
@@ -27,16 +27,8 @@ afterAll(async () => browser?.close());
 
 type Me = Awaited<ReturnType<typeof patientWithSelf>>;
 
-/** Opens the H5 already logged in as the patient (the tokens the login page would have stored). */
-async function openAs(me: Me): Promise<{ page: Page; close: () => Promise<void> }> {
-  const { page, context } = await phone(browser);
-  await page.goto('/');
-  await page.evaluate(
-    (tokens) => localStorage.setItem('qn.patient.tokens', JSON.stringify(tokens)),
-    me.tokens,
-  );
-  return { page, close: () => context.close() };
-}
+/** Opens the H5 already logged in as the patient. */
+const openAs = (me: Me) => phoneAs(browser, me.tokens);
 
 const isChecked = (page: Page, billNo: string) =>
   page

@@ -10,7 +10,7 @@ import {
   pushVisit,
 } from './support/api.js';
 import type { IntegrationChannel } from './support/api.js';
-import { launch, phone, snap } from './support/browser.js';
+import { launch, phoneAs, snap } from './support/browser.js';
 
 // PAY-07 我的缴费 / 交易记录 in the browser: a paid registration and an outpatient bill payment
 // started but not finished, each under its tab with its business label.
@@ -48,12 +48,7 @@ describe('my payments on the patient H5', () => {
       body: { channel: 'sandbox' },
     });
 
-    const { page, context } = await phone(browser);
-    await page.goto('/');
-    await page.evaluate(
-      (tokens) => localStorage.setItem('qn.patient.tokens', JSON.stringify(tokens)),
-      me.tokens,
-    );
+    const { page, context } = await phoneAs(browser, me.tokens);
     await page.goto('/me');
     await page.getByTestId('me-payments').click();
     await page.getByTestId('my-payments-page').waitFor();

@@ -37,6 +37,17 @@ export async function phone(browser: Browser): Promise<{ context: BrowserContext
   return { context, page: await context.newPage() };
 }
 
+/** The patient H5 on a phone, already logged in with these tokens (stored as the login page stores them). */
+export async function phoneAs(
+  browser: Browser,
+  tokens: { accessToken: string; refreshToken: string },
+): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
+  const { page, context } = await phone(browser);
+  await page.goto('/');
+  await page.evaluate((t) => localStorage.setItem('qn.patient.tokens', JSON.stringify(t)), tokens);
+  return { context, page, close: () => context.close() };
+}
+
 export async function desktop(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: { width: 1440, height: 900 },
