@@ -9,18 +9,6 @@ export interface CardHolder {
   birthDate?: string;
 }
 
-/** The hospital-side (HIS) patient file behind a visit card (IDN-07). */
-export interface HisPatientProfile {
-  cardNo: string;
-  hisPatientId: string;
-  name: string;
-  gender: 'male' | 'female' | null;
-  birthDate: string | null;
-  insuranceType: 'self_pay' | 'employee' | 'resident';
-  fileCreatedOn: string;
-  allergies: string[];
-}
-
 /**
  * The hospital's visit-card service (电子就诊卡, the HIS patient id, IDN-12) and the regional
  * electronic health-card platform (电子健康卡, IDN-11).
@@ -33,13 +21,8 @@ export interface CardService {
   belongsTo(cardNo: string, holder: CardHolder): Promise<boolean>;
 }
 
-export interface VisitCardService extends CardService {
-  /** The HIS patient file of a card; undefined when the HIS has no such card. */
-  profile(cardNo: string, holder: CardHolder): Promise<HisPatientProfile | undefined>;
-}
-
 export interface CardAdapters {
-  visitCards: VisitCardService;
+  visitCards: CardService;
   healthCards: CardService;
 }
 
@@ -48,7 +31,7 @@ export function buildCardAdapters(config: AppConfig): CardAdapters {
     // HIS_PROVIDER=http has no card calls in its outbound contract yet: cards stay sandbox-issued.
     case 'http':
     case 'sandbox':
-      return { visitCards: sandboxVisitCardService(), healthCards: sandboxCardService('health') };
+      return { visitCards: sandboxCardService('visit'), healthCards: sandboxCardService('health') };
   }
 }
 
@@ -72,30 +55,6 @@ export function sandboxCardService(kind: 'visit' | 'health'): CardService {
     },
     async belongsTo(cardNo, holder) {
       return cardNo.toUpperCase() === numberFor(holder);
-    },
-  };
-}
-
-/** Sandbox HIS file: derived from the card number, so it is the same on every call. */
-export function sandboxVisitCardService(): VisitCardService {
-  const cards = sandboxCardService('visit');
-  return {
-    ...cards,
-    async profile(cardNo, holder) {
-      if (!(await cards.belongsTo(cardNo, holder))) return undefined;
-      const n = Number(cardNo.slice(-6));
-      const insurance = (['self_pay', 'employee', 'resident'] as const)[n % 3];
-      const month = String((n % 12) + 1).padStart(2, '0');
-      return {
-        cardNo: cardNo.toUpperCase(),
-        hisPatientId: `P${cardNo.slice(1)}`,
-        name: holder.name,
-        gender: holder.gender ?? null,
-        birthDate: holder.birthDate ?? null,
-        insuranceType: insurance,
-        fileCreatedOn: `2019-${month}-15`,
-        allergies: n % 5 === 0 ? ['青霉素'] : [],
-      };
     },
   };
 }
