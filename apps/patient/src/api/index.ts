@@ -57,6 +57,7 @@ import type {
 export * from './client';
 export * from './types';
 export * from './prescriptions';
+export * from './his-profile';
 
 /** Lists come as a bare array or as a page object; callers always get the items. */
 export function itemsOf<T>(data: T[] | Page<T> | { data?: T[] } | null | undefined): T[] {

@@ -1,6 +1,7 @@
 /** The H5's message catalogue: every UI string, Chinese first. */
 import { careMessages } from './messages-care';
 import { prescriptionMessages } from './messages-prescriptions';
+import { hisProfileMessages } from './messages-his-profile';
 
 const m = (zh: string, en: string) => ({ zh, en });
 
@@ -334,6 +335,7 @@ export const messages = {
 
   ...careMessages,
   ...prescriptionMessages,
+  ...hisProfileMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -3,10 +3,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dialog, List, NoticeBar, Tag, Toast } from 'antd-mobile';
 import { AddOutline } from 'antd-mobile-icons';
 import { useNavigate, useParams } from 'react-router';
-import { patients, type IdType, type Patient, type Relation } from '../api';
+import { hisProfile, patients, type HisPatientFile, type IdType, type Patient, type Relation } from '../api';
 import { errorText, Page, QueryView, Section, TextInput } from '../components/common';
 import { idTypeKey, relationKey } from '../format';
-import { useI18n } from '../i18n';
+import { useI18n, type MessageKey } from '../i18n';
 
 export function PatientTags({ patient: p }: { patient: Patient }) {
   const { t } = useI18n();
@@ -278,6 +278,7 @@ export function PatientPage() {
             <ChangeSection patient={p} onChanged={refresh} />
             <ConsentSection patient={p} onChanged={refresh} />
             <CardsSection patient={p} onChanged={refresh} />
+            <HisRecordSection patient={p} />
             <div className="padded stack">
               {!p.isDefault ? (
                 <Button
@@ -303,6 +304,94 @@ export function PatientPage() {
         )}
       </QueryView>
     </Page>
+  );
+}
+
+const hisCardStatusKey = {
+  active: 'hisCardActive',
+  frozen: 'hisCardFrozen',
+  cancelled: 'hisCardCancelled',
+} as const satisfies Record<HisPatientFile['cardStatus'], MessageKey>;
+const hisInsuranceKey = {
+  self_pay: 'hisInsuranceSelfPay',
+  employee: 'hisInsuranceEmployee',
+  resident: 'hisInsuranceResident',
+} as const satisfies Record<HisPatientFile['insuranceType'], MessageKey>;
+
+/** IDN-07: the hospital's own file of this patient, read from the HIS behind the bound visit card. */
+function HisRecordSection({ patient: p }: { patient: Patient }) {
+  const { t } = useI18n();
+  const ready = !!p.visitCardNo && p.consent !== 'pending';
+  const file = useQuery({
+    queryKey: ['patients', p.id, 'his-profile', p.visitCardNo],
+    queryFn: () => hisProfile.get(p.id),
+    enabled: ready,
+  });
+  return (
+    <Section title={t('hisRecordTitle')}>
+      <div data-testid="his-record">
+        {!p.visitCardNo ? (
+          <NoticeBar content={t('hisRecordNeedsCard')} color="info" wrap />
+        ) : p.consent === 'pending' ? (
+          <NoticeBar content={t('hisRecordNeedsConsent')} color="info" wrap />
+        ) : (
+          <QueryView query={file}>
+            {(f) => (
+              <List className="card" header={t('hisRecordHint')}>
+                <List.Item extra={<span data-testid="his-patient-id">{f.hisPatientId}</span>}>
+                  {t('hisPatientId')}
+                </List.Item>
+                <List.Item extra={f.name}>{t('patientName')}</List.Item>
+                {f.gender ? (
+                  <List.Item extra={f.gender === 'male' ? t('male') : t('female')}>
+                    {t('patientGender')}
+                  </List.Item>
+                ) : null}
+                {f.birthDate ? <List.Item extra={f.birthDate}>{t('patientBirthDate')}</List.Item> : null}
+                {f.idNumberMasked ? (
+                  <List.Item extra={<span data-testid="his-id-masked">{f.idNumberMasked}</span>}>
+                    {t('patientIdNumber')}
+                  </List.Item>
+                ) : null}
+                {f.phoneMasked ? (
+                  <List.Item extra={<span data-testid="his-phone-masked">{f.phoneMasked}</span>}>
+                    {t('patientPhone')}
+                  </List.Item>
+                ) : null}
+                <List.Item
+                  extra={
+                    <Tag color={f.cardStatus === 'active' ? 'success' : 'danger'} fill="outline">
+                      {t(hisCardStatusKey[f.cardStatus])}
+                    </Tag>
+                  }
+                >
+                  {t('hisCardStatus')}
+                </List.Item>
+                <List.Item
+                  extra={<span data-testid="his-insurance">{t(hisInsuranceKey[f.insuranceType])}</span>}
+                >
+                  {t('hisInsuranceType')}
+                </List.Item>
+                <List.Item
+                  extra={
+                    <span data-testid="his-allergies">
+                      {f.allergies.length ? f.allergies.join('、') : t('hisAllergiesNone')}
+                    </span>
+                  }
+                >
+                  {t('hisAllergies')}
+                </List.Item>
+                {f.address ? <List.Item extra={f.address}>{t('hisAddress')}</List.Item> : null}
+                {f.fileCreatedOn ? (
+                  <List.Item extra={f.fileCreatedOn}>{t('hisFileCreatedOn')}</List.Item>
+                ) : null}
+                <List.Item extra={f.lastVisitOn ?? t('hisNoVisit')}>{t('hisLastVisitOn')}</List.Item>
+              </List>
+            )}
+          </QueryView>
+        )}
+      </div>
+    </Section>
   );
 }
 
