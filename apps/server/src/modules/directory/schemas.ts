@@ -2,6 +2,7 @@
 // OpenAPI and types the service input. Business checks with their own error codes (an empty
 // title, a negative price, an unknown department) live in the services, not here.
 import { z } from 'zod';
+import { paging } from '../../platform/zod.js';
 
 export const text = (max: number) => z.string().max(max);
 const html = text(200_000);
@@ -44,10 +45,7 @@ export const priceCategorySchema = z.enum(PRICE_CATEGORIES);
 
 export const idParams = z.object({ id }).strict();
 
-export const pageQuery = {
-  page: z.coerce.number().int().min(1).max(10000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-};
+export const pageQuery = paging();
 
 export const leaderSchema = z
   .object({

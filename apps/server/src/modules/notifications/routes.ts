@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
+import { paging } from '../../platform/zod.js';
 import type { Module } from '../index.js';
 import { blindIndexOf } from '../identity/service.js';
 import { normalisePhone } from '../identity/pii.js';
@@ -20,10 +21,7 @@ import {
   unreadCount,
 } from './service.js';
 
-const Page = {
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-};
+const Page = paging();
 
 export const notificationsModule: Module = {
   name: 'notifications',
