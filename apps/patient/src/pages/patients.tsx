@@ -3,7 +3,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dialog, List, NoticeBar, Tag, Toast } from 'antd-mobile';
 import { AddOutline } from 'antd-mobile-icons';
 import { useNavigate, useParams } from 'react-router';
-import { hisProfile, patients, type HisPatientFile, type IdType, type Patient, type Relation } from '../api';
+import {
+  ApiError,
+  hisProfile,
+  patients,
+  type HisPatientFile,
+  type IdType,
+  type Patient,
+  type Relation,
+} from '../api';
 import { errorText, Page, QueryView, Section, TextInput } from '../components/common';
 import { idTypeKey, relationKey } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
@@ -326,6 +334,14 @@ function HisRecordSection({ patient: p }: { patient: Patient }) {
     queryKey: ['patients', p.id, 'his-profile', p.visitCardNo],
     queryFn: () => hisProfile.get(p.id),
     enabled: ready,
+    // a card bound a moment ago reaches the HIS a few seconds later (visit_card.bound): wait for it
+    retry: (count, err) =>
+      err instanceof ApiError
+        ? err.code === 'HIS_PATIENT_NOT_FOUND'
+          ? count < 4
+          : err.status >= 500 && count < 2
+        : count < 2,
+    retryDelay: 1500,
   });
   return (
     <Section title={t('hisRecordTitle')}>
