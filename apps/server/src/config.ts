@@ -101,8 +101,8 @@ const ConfigSchema = z.object({
   READ_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** Scheduling: how many weeks ahead the generation job creates schedules from templates. */
   SCHEDULE_GENERATE_WEEKS: z.coerce.number().int().min(1).max(12).default(2),
-  /** Release peak: booking attempts of one clinic that run at once in this process; the rest wait in arrival order (and are answered "sold out" from memory once it is). */
-  BOOKING_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(200).default(8),
+  /** Release peak: booking attempts of one clinic that run at once in this process; the rest wait in arrival order (and are answered "sold out" from memory once it is). Each uses up to three connections at once: keep three times this below DATABASE_POOL_MAX so that arriving requests still get one. */
+  BOOKING_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(200).default(6),
   /** Release peak: booking attempts of one clinic that may wait in this process; beyond, 503 REGISTRATION_BUSY with Retry-After. */
   BOOKING_MAX_WAITING: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
   /** Registration: minutes a locked slot waits for payment (REG-08). */
