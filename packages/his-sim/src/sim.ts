@@ -1070,8 +1070,7 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
       }
       if (typeof b.eventId !== 'string' || typeof b.type !== 'string')
         return refuse(400, 'EVENT_INVALID', 'eventId and type are required');
-      const seen = events.get(b.eventId);
-      if (seen) return { status: 200, body: { accepted: true, ...seen } };
+      // filing is idempotent by card, so a binding sent again (after the HIS lost it) files it again
       if (b.type === 'visit_card.bound') {
         const file = fileOf(b.patient, typeof b.patient?.id === 'string' ? b.patient.id : null);
         if (!file) return refuse(400, 'EVENT_INVALID', 'patient with name and visitCardNo is required');
@@ -1079,6 +1078,8 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
         log('visit card bound', { hisPatientId: file.hisPatientId });
         return { status: 200, body: { accepted: true, hisPatientId: file.hisPatientId } };
       }
+      const seen = events.get(b.eventId);
+      if (seen) return { status: 200, body: { accepted: true, ...seen } };
       if (b.type === 'registration.checked_in') {
         if (!b.patient?.name) return refuse(400, 'EVENT_INVALID', 'patient is required');
         const file = fileOf(b.patient, null);

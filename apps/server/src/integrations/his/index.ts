@@ -242,13 +242,14 @@ export class SandboxHis implements HisClient {
 
   async publishEvent(ctx: AppContext, event: HisEvent): Promise<void> {
     if (this.failing) throw new HisError('HIS_UNAVAILABLE', 'sandbox HIS is down');
+    // filing is idempotent by card, so a binding sent again (after the HIS lost it) files it again
+    if (event.type === 'visit_card.bound') await this.fileCard(ctx, event.patient);
     const existing = await ctx.database.raw.query(
       `SELECT 1 FROM his_sandbox_calls WHERE kind = $1 AND receipt_no = $2`,
       [event.type, event.eventId],
     );
     if (existing.rows.length) return;
     const subject = 'registration' in event ? event.registration.id : event.patient.id;
-    if (event.type === 'visit_card.bound') await this.fileCard(ctx, event.patient);
     if (event.type === 'registration.checked_in' && event.patient.visitCardNo)
       await ctx.database.raw.query(
         `UPDATE his_sandbox_patients SET last_visit_on = $2, updated_at = $3 WHERE visit_card_no = $1`,

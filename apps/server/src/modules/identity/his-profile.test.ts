@@ -171,6 +171,38 @@ describe('the hospital-side patient file (IDN-07)', () => {
     expect((await hisProfile(token, patient.id)).status).toBe(200);
   });
 
+  it('a card bound before bindings were sent, or one the HIS lost, is sent again when the patient looks', async () => {
+    // bound before the platform told the HIS of bindings: no event exists
+    const { token } = await loginPatient(t, '13500009809');
+    const p = await addPatient(t, token);
+    const card = await bindVisitCard(token, p.id);
+    const eventId = cardBoundEventId(p.id, card.body.visitCardNo);
+    await t.app.ctx.db.delete(hisOutboundEvents).where(eq(hisOutboundEvents.eventId, eventId));
+    const first = await hisProfile(token, p.id);
+    expect(first.status).toBe(409);
+    expect(first.body.code).toBe('HIS_PATIENT_NOT_FOUND');
+    expect(await eventsOf(p.id)).toMatchObject([{ eventId, state: 'pending', attempts: 0 }]);
+    await deliverHisEvent(t.app.ctx, eventId);
+    const shown = await hisProfile(token, p.id);
+    expect(shown.status).toBe(200);
+
+    // the HIS loses its file: the next look sends the binding again, at most once a minute
+    await t.app.ctx.database.raw.query('DELETE FROM his_sandbox_patients WHERE visit_card_no = $1', [
+      card.body.visitCardNo,
+    ]);
+    expect((await hisProfile(token, p.id)).body.code).toBe('HIS_PATIENT_NOT_FOUND');
+    expect(await hisEventState(t.app.ctx, eventId)).toMatchObject({ state: 'sent', attempts: 1 });
+    t.clock.advance(61_000);
+    expect((await hisProfile(token, p.id)).body.code).toBe('HIS_PATIENT_NOT_FOUND');
+    expect(await hisEventState(t.app.ctx, eventId)).toMatchObject({ state: 'pending', attempts: 0 });
+    expect((await hisProfile(token, p.id)).status).toBe(409);
+    expect(await eventsOf(p.id)).toHaveLength(1);
+    await deliverHisEvent(t.app.ctx, eventId);
+    const again = await hisProfile(token, p.id);
+    expect(again.status).toBe(200);
+    expect(again.body.hisPatientId).toBe(shown.body.hisPatientId);
+  });
+
   it('after an unbind the card’s file is no longer shown', async () => {
     const { token, patient } = await patientWithFiledCard('13500009808');
     const un = await t.api.delete(`/api/v1/patients/${patient.id}/visit-card`, { token });

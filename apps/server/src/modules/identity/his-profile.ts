@@ -6,6 +6,7 @@ import { principalOf, requirePatient } from '../../platform/auth.js';
 import { conflict, DomainError } from '../../platform/errors.js';
 import type { HisPatientInfo } from '../../integrations/his/index.js';
 import { getPatientForAccount } from './service.js';
+import { visitCardUnknownToHis } from './visit-card-bound.js';
 
 /**
  * IDN-07: the hospital-side (HIS) patient file behind a patient's bound visit card, asked of the HIS
@@ -37,7 +38,11 @@ export async function getHisPatientFile(
     );
   }
   if (!info) {
-    // a card bound a moment ago may not have reached the HIS yet (visit_card.bound is on its way)
+    // A card bound a moment ago may not have reached the HIS yet (visit_card.bound is on its way);
+    // one bound before bindings were sent, or one the HIS lost, is sent (again) now.
+    await visitCardUnknownToHis(ctx, { patientId: patient.id, visitCardNo: patient.visitCardNo }).catch(
+      (err) => ctx.log.error({ err, patientId }, 'visit card not sent to the HIS again'),
+    );
     throw conflict(
       'HIS_PATIENT_NOT_FOUND',
       '医院系统中暂未找到该就诊卡的档案，请稍后再试或到窗口建档',

@@ -136,6 +136,28 @@ describe('a visit card bound on the platform, with the HIS simulator', () => {
     expect((await hisProfile(p.token, p.patientId)).status).toBe(200);
   });
 
+  it('a simulator that lost its files (restarted) is sent the binding again when the patient looks', async () => {
+    t.clock.set('2026-11-23T01:00:00Z');
+    const p = await newPatient(t);
+    const bound = await t.api.post(`/api/v1/patients/${p.patientId}/visit-card`, {
+      token: p.token,
+      body: {},
+    });
+    const cardNo = bound.body.visitCardNo as string;
+    await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
+    const hisPatientId = sim.state.patients.get(cardNo)!.hisPatientId;
+    sim.state.patients.delete(cardNo);
+    t.clock.advance(61_000);
+    const lost = await hisProfile(p.token, p.patientId);
+    expect(lost.status).toBe(409);
+    expect(lost.body.code).toBe('HIS_PATIENT_NOT_FOUND');
+    await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
+    expect(eventsReceived(cardBoundEventId(p.patientId, cardNo)).map((c) => c.status)).toEqual([200, 200]);
+    const back = await hisProfile(p.token, p.patientId);
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+    expect(back.body.hisPatientId).toBe(hisPatientId);
+  });
+
   it('a later check-in is a visit of the same HIS patient, and the file shows it', async () => {
     t.clock.set('2026-11-23T01:00:00Z');
     const clinic = await openClinic(t, admin, { clinicDate: '2026-11-23', feeFen: 0 });

@@ -14,6 +14,8 @@ export interface BoundVisitCard {
 export interface VisitCardBoundHook {
   record(ctx: AppContext, tx: Db, card: BoundVisitCard): Promise<void>;
   afterCommit(ctx: AppContext, card: BoundVisitCard): Promise<void>;
+  /** The HIS answered that it has no file for a card bound here: tell it again. */
+  unknownToHis(ctx: AppContext, card: BoundVisitCard): Promise<void>;
 }
 
 const hooks: VisitCardBoundHook[] = [];
@@ -29,4 +31,8 @@ export async function recordVisitCardBound(ctx: AppContext, tx: Db, card: BoundV
 
 export async function afterVisitCardBound(ctx: AppContext, card: BoundVisitCard): Promise<void> {
   for (const h of hooks) await h.afterCommit(ctx, card);
+}
+
+export async function visitCardUnknownToHis(ctx: AppContext, card: BoundVisitCard): Promise<void> {
+  for (const h of hooks) await h.unknownToHis(ctx, card);
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import { integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
@@ -105,6 +105,32 @@ const tellHisOfBoundCard: VisitCardBoundHook = {
       subjectId: card.patientId,
     }),
   afterCommit: (ctx, card) => dispatchHisEvent(ctx, cardBoundEventId(card.patientId, card.visitCardNo)),
+  // The HIS has no file for a card bound here: a card bound before bindings were sent has no event
+  // yet, and a HIS that lost the link (restored from a backup; the demo's simulator restarted) is
+  // sent the binding again, at most once a minute, so patients reading the file cannot flood it.
+  async unknownToHis(ctx, card) {
+    const eventId = cardBoundEventId(card.patientId, card.visitCardNo);
+    await recordHisEvent(ctx, ctx.db, { type: 'visit_card.bound', eventId, subjectId: card.patientId });
+    const now = ctx.clock.now();
+    await ctx.db
+      .update(hisOutboundEvents)
+      .set({
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        lastError: null,
+        sentAt: null,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(hisOutboundEvents.eventId, eventId),
+          inArray(hisOutboundEvents.state, ['sent', 'failed']),
+          lte(hisOutboundEvents.updatedAt, new Date(now.getTime() - 60_000)),
+        ),
+      );
+    await dispatchHisEvent(ctx, eventId);
+  },
 };
 
 /** Queues delivery once the recording transaction committed (the sweep catches a lost send). */
