@@ -123,6 +123,49 @@ describe('release peak', () => {
   });
 });
 
+describe('release peak queue before the release time', () => {
+  // one booking at a time, so that a second wave finds a long queue
+  let one: TestApp;
+  let oneAdmin: string;
+  beforeAll(async () => {
+    one = await createTestApp({ config: { READ_CACHE_MS: '60000', BOOKING_MAX_IN_FLIGHT: '1' } });
+    oneAdmin = (await loginStaff(one, 'admin')).token;
+  });
+  afterAll(async () => one?.close());
+
+  const bookOn = (app: TestApp, p: { token: string; patientId: string }, scheduleId: string, key: string) =>
+    app.api.post('/api/v1/registrations', {
+      token: p.token,
+      body: { patientId: p.patientId, scheduleId, idempotencyKey: key },
+    });
+  const liveOn = async (app: TestApp, scheduleId: string) =>
+    (
+      await app.database.raw.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM registrations WHERE schedule_id = $1`,
+        [scheduleId],
+      )
+    ).rows[0].n;
+
+  it('patients who press "book" together before the release time are all told when it opens, none "sold out"', async () => {
+    // the online channel books 7 days ahead: a clinic 20 days out is not released yet
+    const clinic = await openClinic(one, oneAdmin, {
+      clinicDate: '2026-12-13',
+      segmentMinutes: 240,
+      slotsPerSegment: 2,
+    });
+    const patients = await manyPatients(one, 60);
+    // a first wave, and a second one while the first is still queued
+    const first = patients.slice(0, 30).map((p, i) => bookOn(one, p, clinic.scheduleId, `early-${i}-0001`));
+    await Promise.race(first);
+    const second = patients
+      .slice(30)
+      .map((p, i) => bookOn(one, p, clinic.scheduleId, `early-${30 + i}-0001`));
+    const results = await Promise.all([...first, ...second]);
+    expect(results.map((r) => r.body.code)).toEqual(patients.map(() => 'NOT_RELEASED_YET'));
+    expect(await liveOn(one, clinic.scheduleId)).toBe(0);
+  });
+});
+
 describe('release peak queue limits', () => {
   let small: TestApp;
   let smallAdmin: string;

@@ -180,13 +180,15 @@ async function takeAndRecord(
   const input = who?.ok ? { ...base, patientId: who.value.id, patientName: who.value.name } : base;
   if (!found.ok) throw found.error;
   const { schedule, free: freeSlots } = found.value;
-  observe(freeSlots);
   if (schedule.state !== 'open')
     throw conflict('SCHEDULE_STOPPED', '该医生已停诊，请选择其他号源', 'This clinic has been stopped');
   if (schedule.endAt <= now)
     throw conflict('SCHEDULE_ENDED', '该出诊时段已结束', 'This clinic session is over');
   if (!rule.ok) throw rule.error;
   assertReleased(ctx, rule.value, schedule);
+  // only a request that goes on to take a slot tells the queue how many are free: before the
+  // release time nobody ahead claims one, so nobody may be told "claimed ahead"
+  observe(freeSlots);
   if (freeSlots === 0) {
     readCache(ctx).mark(soldOutKey(input));
     throw soldOut(schedule.id, input.segmentId);
