@@ -14,7 +14,13 @@ import { DomainError } from '../../platform/errors.js';
  */
 export class Gate {
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: { go: () => void; who: string }[] = [];
+  /** how many waiting requests each patient (account) has: the queue counts patients, not requests */
+  private readonly waitingBy = new Map<string, number>();
+  /** patients (accounts) that booked here while the gate was busy: their further requests claim nothing */
+  private readonly holders = new Set<string>();
+  /** waiting patients that may still claim a slot (in `waitingBy`, not in `holders`) */
+  private contenders = 0;
   /** Free slots as the latest booking read them (before its own take); unknown at first. */
   private left: number | undefined;
 
@@ -28,20 +34,33 @@ export class Gate {
     this.left = free;
   }
 
+  /** `who` booked a slot here. */
+  booked(who: string): void {
+    if (this.holders.has(who)) return;
+    this.holders.add(who);
+    if (this.waitingBy.has(who)) this.contenders--;
+  }
+
   /**
    * Waits for a turn; the returned function ends it (call it exactly once, in `finally`). A request
-   * that would wait behind at least as many patients as there are free slots is answered "sold out"
-   * at once (`claimedAhead`): every slot already has a patient queued for it ahead of this one, and
-   * the bookings running now come on top. A slot that one of them leaves (a refusal, an unpaid lock)
+   * that would wait behind at least as many distinct patients (accounts) as there are free slots —
+   * not counting those who already booked here — is answered "sold out" at once (`claimedAhead`):
+   * every slot already has a patient queued for it ahead of this one, and the bookings running now
+   * come on top. A slot that one of them leaves (a refusal, an unpaid lock)
    * goes back to the pool like any released slot.
    */
-  async enter(onClaimedAhead: () => Error): Promise<() => void> {
+  async enter(who: string, onClaimedAhead: () => Error): Promise<() => void> {
     if (this.running < this.limit) {
       this.running++;
     } else {
-      if (this.left !== undefined && this.waiting.length >= this.left) throw onClaimedAhead();
+      // distinct patients ahead, so that one account sending many requests cannot crowd others out
+      const known = this.waitingBy.has(who) || this.holders.has(who);
+      if (this.left !== undefined && !known && this.contenders >= this.left) throw onClaimedAhead();
       if (this.waiting.length >= this.maxWaiting) throw busy();
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      const n = this.waitingBy.get(who) ?? 0;
+      if (n === 0 && !this.holders.has(who)) this.contenders++;
+      this.waitingBy.set(who, n + 1);
+      await new Promise<void>((go) => this.waiting.push({ go, who }));
     }
     let done = false;
     return () => {
@@ -49,8 +68,15 @@ export class Gate {
       done = true;
       const next = this.waiting.shift();
       // the turn passes straight to the next waiter, so `running` stays the same
-      if (next) next();
-      else this.running--;
+      if (next) {
+        const n = (this.waitingBy.get(next.who) ?? 1) - 1;
+        if (n > 0) this.waitingBy.set(next.who, n);
+        else {
+          this.waitingBy.delete(next.who);
+          if (!this.holders.has(next.who)) this.contenders--;
+        }
+        next.go();
+      } else this.running--;
     };
   }
 
@@ -81,6 +107,8 @@ const gates = new WeakMap<AppContext, Map<string, Gate>>();
 export async function admitted<T>(
   ctx: AppContext,
   key: string,
+  /** the patient (account) asking, so that the queue counts patients rather than requests */
+  who: string,
   onClaimedAhead: () => Error,
   fn: (observe: (free: number) => void) => Promise<T>,
 ): Promise<T> {
@@ -92,9 +120,11 @@ export async function admitted<T>(
     byClinic.set(key, gate);
   }
   const g = gate;
-  const leave = await g.enter(onClaimedAhead);
+  const leave = await g.enter(who, onClaimedAhead);
   try {
-    return await fn((free) => g.observe(free));
+    const result = await fn((free) => g.observe(free));
+    g.booked(who);
+    return result;
   } finally {
     leave();
     if (g.idle) byClinic.delete(key);

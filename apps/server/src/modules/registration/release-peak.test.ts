@@ -123,7 +123,7 @@ describe('release peak', () => {
   });
 });
 
-describe('release peak queue before the release time', () => {
+describe('release peak queue, one booking at a time', () => {
   // one booking at a time, so that a second wave finds a long queue
   let one: TestApp;
   let oneAdmin: string;
@@ -163,6 +163,30 @@ describe('release peak queue before the release time', () => {
     const results = await Promise.all([...first, ...second]);
     expect(results.map((r) => r.body.code)).toEqual(patients.map(() => 'NOT_RELEASED_YET'));
     expect(await liveOn(one, clinic.scheduleId)).toBe(0);
+  });
+  it('one account sending many requests at once does not make other patients hear "sold out"', async () => {
+    const clinic = await openClinic(one, oneAdmin, {
+      clinicDate: '2026-11-23',
+      segmentMinutes: 240,
+      slotsPerSegment: 2,
+    });
+    const [eager, ...others] = await manyPatients(one, 6);
+    const flood = Array.from({ length: 30 }, (_, i) =>
+      bookOn(one, eager, clinic.scheduleId, `flood-${i}-0001`),
+    );
+    await Promise.race(flood);
+    const rest = others.map((p, i) => bookOn(one, p, clinic.scheduleId, `others-${i}-0001`));
+    const floodResults = await Promise.all(flood);
+    const restResults = await Promise.all(rest);
+    // the eager patient gets one (one per doctor per day), another patient the other
+    expect(floodResults.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(restResults.filter((r) => r.status === 201)).toHaveLength(1);
+    const holders = await one.database.raw.query<{ patient_id: string }>(
+      `SELECT patient_id FROM registrations WHERE schedule_id = $1 AND state IN ('locked', 'booked') ORDER BY patient_id`,
+      [clinic.scheduleId],
+    );
+    expect(holders.rows).toHaveLength(2);
+    expect(holders.rows.map((r) => r.patient_id)).toContain(eager.patientId);
   });
 });
 
