@@ -87,21 +87,27 @@ export async function bookForPatient(ctx: AppContext, accountId: string, input: 
   const again = await findByIdempotencyKey(ctx, base);
   if (again) return registrationDetail(ctx, again);
   throwIfSoldOut(ctx, base);
-  const { reg, order } = await admitted(ctx, soldOutKey(base), claimedAhead(base), async (observe) => {
-    throwIfSoldOut(ctx, base);
-    // read alongside the clinic (see takeAndRecord); its refusals still come first
-    const patient = getPatientForAccount(ctx, accountId, input.patientId).then((p) => {
-      if (!p.verified)
-        throw new DomainError(
-          'PATIENT_NOT_VERIFIED',
-          403,
-          '就诊人未完成实名认证，不能挂号',
-          'The patient must be real-name verified to book',
-        );
-      return p;
-    });
-    return takeAndRecord(ctx, base, observe, patient);
-  });
+  const { reg, order } = await admitted(
+    ctx,
+    soldOutKey(base),
+    accountId,
+    claimedAhead(base),
+    async (observe) => {
+      throwIfSoldOut(ctx, base);
+      // read alongside the clinic (see takeAndRecord); its refusals still come first
+      const patient = getPatientForAccount(ctx, accountId, input.patientId).then((p) => {
+        if (!p.verified)
+          throw new DomainError(
+            'PATIENT_NOT_VERIFIED',
+            403,
+            '就诊人未完成实名认证，不能挂号',
+            'The patient must be real-name verified to book',
+          );
+        return p;
+      });
+      return takeAndRecord(ctx, base, observe, patient);
+    },
+  );
   return registrationDetail(ctx, reg, order);
 }
 
@@ -130,7 +136,8 @@ export async function lockSlot(ctx: AppContext, input: LockSlotInput): Promise<R
   if (!input.patientId && !input.patientRef)
     throw badRequest('PATIENT_REQUIRED', '缺少就诊人', 'A patient is required');
   throwIfSoldOut(ctx, input);
-  const { reg } = await admitted(ctx, soldOutKey(input), claimedAhead(input), async (observe) => {
+  const who = input.accountId ?? `${input.channel}:${input.patientRef ?? input.patientId}`;
+  const { reg } = await admitted(ctx, soldOutKey(input), who, claimedAhead(input), async (observe) => {
     throwIfSoldOut(ctx, input);
     return takeAndRecord(ctx, input, observe);
   });
