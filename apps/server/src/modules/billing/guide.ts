@@ -4,8 +4,10 @@ import type { AppContext } from '../../platform/context.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
 import { maskName } from '../../platform/pii.js';
 import { getPatientById, getPatientForAccount, type PatientRecord } from '../identity/service.js';
+import { prescriptionCountsByVisit, prescriptionsOfVisit } from '../pharmacy/visits.js';
+import { reportCountsByDay, reportsOfVisit } from '../reports/visits.js';
 import { ownerOfRecord, personFilter } from './service.js';
-import { bills, hisVisits, type BillKind, type ExecutionStatus } from './schema.js';
+import { billItems, bills, hisVisits, type BillKind, type ExecutionStatus } from './schema.js';
 
 /**
  * Visit guidance (GUIDE-08/09), the patient's guide code (GUIDE-14) and execution at the executing
@@ -75,7 +77,7 @@ export function nextSteps(
   return steps;
 }
 
-function visitSummary(v: VisitRow, rows: BillRow[]) {
+function visitSummary(v: VisitRow, rows: BillRow[], overview: { prescriptions: number; reports: number }) {
   const live = rows.filter((b) => b.state !== 'refunded');
   return {
     id: v.id,
@@ -87,6 +89,8 @@ function visitSummary(v: VisitRow, rows: BillRow[]) {
     totalFen: live.reduce((s, b) => s + b.amountFen, 0),
     pendingFen: rows.filter((b) => b.state === 'pending').reduce((s, b) => s + b.amountFen, 0),
     nextSteps: nextSteps(rows),
+    prescriptions: overview.prescriptions,
+    reports: overview.reports,
   };
 }
 
@@ -111,15 +115,26 @@ export async function listVisits(ctx: AppContext, accountId: string, patientId: 
       ),
     )
     .orderBy(asc(bills.billedAt), asc(bills.billNo));
+  const rxCounts = await prescriptionCountsByVisit(
+    ctx,
+    p,
+    visits.map((v) => v.visitNo),
+  );
+  const reportCounts = await reportCountsByDay(ctx, p, [...new Set(visits.map((v) => v.visitDate))]);
   return visits.map((v) =>
     visitSummary(
       v,
       rows.filter((b) => b.visitId === v.id),
+      { prescriptions: rxCounts.get(v.visitNo) ?? 0, reports: reportCounts.get(v.visitDate) ?? 0 },
     ),
   );
 }
 
-/** GUIDE-08: one visit's bills with their state and where to go; another person's visit is a 404. */
+/**
+ * GUIDE-08/09: one visit's bills with their state, cost lines and where to go, and its overview:
+ * the e-prescriptions issued at it and its lab / exam / pathology reports. Another person's visit
+ * is a 404.
+ */
 export async function getVisit(ctx: AppContext, accountId: string, visitId: string) {
   const [v] = await ctx.db.select().from(hisVisits).where(eq(hisVisits.id, visitId));
   if (!v) throw visitNotFound();
@@ -129,9 +144,24 @@ export async function getVisit(ctx: AppContext, accountId: string, visitId: stri
     .from(bills)
     .where(eq(bills.visitId, v.id))
     .orderBy(asc(bills.billedAt), asc(bills.billNo));
+  const lines = rows.length
+    ? await ctx.db
+        .select()
+        .from(billItems)
+        .where(
+          inArray(
+            billItems.billId,
+            rows.map((b) => b.id),
+          ),
+        )
+        .orderBy(asc(billItems.billId), asc(billItems.seq))
+    : [];
+  const rx = await prescriptionsOfVisit(ctx, owner, v.visitNo);
+  const reports = await reportsOfVisit(ctx, owner, v.visitDate);
   return {
-    ...visitSummary(v, rows),
+    ...visitSummary(v, rows, { prescriptions: rx.length, reports: reports.length }),
     patientId: owner.id,
+    overview: { prescriptions: rx, reports },
     items: rows.map((b) => ({
       id: b.id,
       billNo: b.billNo,
@@ -142,6 +172,17 @@ export async function getVisit(ctx: AppContext, accountId: string, visitId: stri
       executionStatus: b.executionStatus,
       execDepartment: b.execDepartment,
       execLocation: b.execLocation,
+      lines: lines
+        .filter((l) => l.billId === b.id)
+        .map((l) => ({
+          code: l.code,
+          name: l.name,
+          spec: l.spec,
+          unit: l.unit,
+          quantity: l.quantity,
+          unitPriceFen: l.unitPriceFen,
+          amountFen: l.amountFen,
+        })),
     })),
   };
 }

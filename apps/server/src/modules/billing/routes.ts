@@ -11,6 +11,7 @@ import { registerBusinessHandler } from '../payments/service.js';
 import { registerBillingTemplates } from './templates.js';
 import { PAY_REMINDER_JOB, remindUnpaidBills } from './fee-messages.js';
 import { registerGuideRoutes } from './guide-routes.js';
+import { registerMedicationRoutes } from './medications.js';
 import { pushCounterRefund } from './counter.js';
 import { registerBillingStaffRoutes } from './staff-routes.js';
 import {
@@ -266,6 +267,7 @@ export const billingModule: Module = {
     );
 
     await registerGuideRoutes(fastify, ctx);
+    await registerMedicationRoutes(fastify, ctx);
     await registerBillingStaffRoutes(fastify, ctx);
 
     // ------------------------------------------------------------ finance
