@@ -67,6 +67,7 @@ const visits = () => import('./pages/visits');
 const VisitsPage = page(visits, 'VisitsPage');
 const VisitPage = page(visits, 'VisitPage');
 const GuideSheetPage = page(visits, 'GuideSheetPage');
+const MedicationsPage = page(() => import('./pages/medications'), 'MedicationsPage');
 const prescriptionPages = () => import('./pages/prescriptions');
 const PrescriptionsPage = page(prescriptionPages, 'PrescriptionsPage');
 const PrescriptionPage = page(prescriptionPages, 'PrescriptionPage');
@@ -157,6 +158,7 @@ function AppRoutes() {
       <Route path="/insurance/settlements/:id" element={authed(<InsuranceSettlementPage />)} />
       <Route path="/visits" element={authed(<VisitsPage />)} />
       <Route path="/visits/:id" element={authed(<VisitPage />)} />
+      <Route path="/medications" element={authed(<MedicationsPage />)} />
       <Route path="/guide-sheet" element={authed(<GuideSheetPage />)} />
       <Route path="/credit" element={authed(<CreditPage />)} />
       <Route path="/exams" element={authed(<ExamsPage />)} />

@@ -30,6 +30,7 @@ import type {
   ReportSummary,
   Settlement,
   Visit,
+  Medication,
   Article,
   ArticleSummary,
   Campus,
@@ -417,6 +418,9 @@ export const visits = {
   list: async (patientId: string) => itemsOf(await get<Visit[] | Page<Visit>>('/visits', { patientId })),
   /** GUIDE-08: one visit's bills, execution status and where to go */
   get: (id: string) => get<Visit>(`/visits/${id}`),
+  /** GUIDE-09 用药记录: drugs from paid prescription bills and dispensed e-prescriptions, newest first */
+  medications: async (patientId: string) =>
+    itemsOf(await get<Medication[] | Page<Medication>>(`/patients/${patientId}/medications`)),
   /** GUIDE-14: the signed, short-lived code the executing department scans */
   guideCode: (patientId: string) =>
     post<{ code: string; expiresAt: string; visitCardNo: string | null }>(

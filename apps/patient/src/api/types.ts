@@ -910,6 +910,9 @@ export interface Visit {
   totalFen: number;
   pendingFen: number;
   nextSteps: NextStep[];
+  /** GUIDE-09: how many e-prescriptions and lab / exam / pathology reports the visit has */
+  prescriptions?: number;
+  reports?: number;
   patientId?: string;
   items?: {
     id: string;
@@ -921,5 +924,57 @@ export interface Visit {
     executionStatus: 'none' | 'dispensed' | 'performed';
     execDepartment: string;
     execLocation: string;
+    /** GUIDE-09: the bill's cost lines */
+    lines?: VisitBillLine[];
   }[];
+  /** GUIDE-09: the visit's e-prescriptions and reports (detail only) */
+  overview?: { prescriptions: VisitPrescription[]; reports: VisitReport[] };
+}
+
+export interface VisitBillLine {
+  code: string;
+  name: string;
+  spec: string | null;
+  unit: string | null;
+  quantity: number;
+  unitPriceFen: number;
+  amountFen: number;
+}
+
+export interface VisitPrescription {
+  id: string;
+  hisRxNo: string;
+  state: string;
+  issuedAt: string;
+  departmentName: string;
+  doctorName: string;
+  itemCount: number;
+  totalFen: number;
+  drugs: string[];
+}
+
+export interface VisitReport {
+  id: string;
+  reportNo: string;
+  kind: string;
+  title: string;
+  department: string | null;
+  status: string;
+  reportedAt: string | null;
+}
+
+/** GUIDE-09 用药记录: one drug the patient was given. */
+export interface Medication {
+  source: 'hospital_pharmacy' | 'retail_pharmacy';
+  name: string;
+  spec: string | null;
+  unit: string | null;
+  quantity: number;
+  usage: string | null;
+  date: string;
+  dispensed: boolean;
+  visitNo: string | null;
+  pharmacyName: string | null;
+  prescriptionId: string | null;
+  billId: string | null;
 }

@@ -2,6 +2,7 @@
 import { careMessages } from './messages-care';
 import { prescriptionMessages } from './messages-prescriptions';
 import { hisProfileMessages } from './messages-his-profile';
+import { visitRecordMessages } from './messages-visits';
 
 const m = (zh: string, en: string) => ({ zh, en });
 
@@ -336,6 +337,7 @@ export const messages = {
   ...careMessages,
   ...prescriptionMessages,
   ...hisProfileMessages,
+  ...visitRecordMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -1,7 +1,8 @@
 /**
  * Visit guidance (GUIDE-06…09, 14): each outpatient visit with its fees and the next step (pay,
  * collect drugs, go to the exam room), one visit's bills with their execution status, and the
- * electronic guide sheet: a signed code the executing department scans.
+ * electronic guide sheet: a signed code the executing department scans. A visit's detail also shows
+ * its e-prescriptions, lab / exam reports and each bill's cost lines (GUIDE-09).
  */
 import { useQuery } from '@tanstack/react-query';
 import { Button, List, NoticeBar, Tag } from 'antd-mobile';
@@ -17,6 +18,24 @@ const executionKey: Record<string, MessageKey> = {
   none: 'visitNotExecuted',
   dispensed: 'visitDispensed',
   performed: 'visitPerformed',
+};
+
+const rxStateKey: Record<string, MessageKey> = {
+  pending_upload: 'rxStatePendingUpload',
+  circulating: 'rxStateCirculating',
+  dispatched: 'rxStateDispatched',
+  at_hospital: 'rxStateAtHospital',
+  dispensed: 'rxStateDispensed',
+  rejected: 'rxStateRejected',
+  upload_failed: 'rxStateUploadFailed',
+  revoked: 'rxStateRevoked',
+  expired: 'rxStateExpired',
+};
+
+const reportKindKey: Record<string, MessageKey> = {
+  lab: 'reportKindLab',
+  exam: 'reportKindExam',
+  pathology: 'reportKindPathology',
 };
 
 const billStateKey: Record<string, MessageKey> = {
@@ -59,6 +78,14 @@ function VisitList({ patient }: { patient: Patient }) {
         <a onClick={() => navigate(`/guide-sheet?patient=${patient.id}`)} data-testid="visits-guide-sheet">
           {t('guideSheetTitle')} ›
         </a>
+        {'  '}
+        <a
+          onClick={() => navigate(`/medications?patient=${patient.id}`)}
+          data-testid="visits-medications"
+          style={{ marginLeft: 12 }}
+        >
+          {t('medicationsTitle')} ›
+        </a>
       </div>
       <QueryView query={list} empty={(x) => x.length === 0} emptyText={t('visitsEmpty')}>
         {(rows) => (
@@ -87,6 +114,11 @@ function VisitList({ patient }: { patient: Patient }) {
                     </span>
                   ) : null}
                 </div>
+                {v.prescriptions !== undefined ? (
+                  <div className="small muted" data-testid="visit-overview-counts">
+                    {t('visitOverviewCounts', { rx: v.prescriptions, reports: v.reports ?? 0 })}
+                  </div>
+                ) : null}
                 <div className="guidance" data-testid="visit-next-step" data-kind={v.nextSteps[0]?.kind}>
                   {v.nextSteps[0] ? <StepText step={v.nextSteps[0]} /> : null}
                 </div>
@@ -126,6 +158,58 @@ export function VisitPage() {
                 </List.Item>
               ))}
             </List>
+            {v.overview ? (
+              <>
+                <List className="card" header={t('visitPrescriptions')} data-testid="visit-prescriptions">
+                  {v.overview.prescriptions.length === 0 ? (
+                    <List.Item>
+                      <span className="small muted">{t('visitNoPrescriptions')}</span>
+                    </List.Item>
+                  ) : null}
+                  {v.overview.prescriptions.map((rx) => (
+                    <List.Item
+                      key={rx.id}
+                      data-testid="visit-prescription"
+                      data-id={rx.id}
+                      onClick={() => navigate(`/prescriptions/${rx.id}`)}
+                      description={`${rx.doctorName} · ${dateTime(rx.issuedAt)}`}
+                      extra={
+                        <div style={{ textAlign: 'right' }}>
+                          <div>¥{yuan(rx.totalFen)}</div>
+                          <Tag>{rxStateKey[rx.state] ? t(rxStateKey[rx.state]) : rx.state}</Tag>
+                        </div>
+                      }
+                      arrow
+                    >
+                      {rx.drugs.join('、')}
+                    </List.Item>
+                  ))}
+                </List>
+                <List className="card" header={t('visitReports')} data-testid="visit-reports">
+                  {v.overview.reports.length === 0 ? (
+                    <List.Item>
+                      <span className="small muted">{t('visitNoReports')}</span>
+                    </List.Item>
+                  ) : null}
+                  {v.overview.reports.map((r) => (
+                    <List.Item
+                      key={r.id}
+                      data-testid="visit-report"
+                      data-id={r.id}
+                      onClick={() => navigate(`/reports/${r.id}`)}
+                      description={`${r.department ?? ''} ${r.reportedAt ? dateTime(r.reportedAt) : ''}`}
+                      extra={<Tag>{reportKindKey[r.kind] ? t(reportKindKey[r.kind]) : r.kind}</Tag>}
+                      arrow
+                    >
+                      {r.title}
+                    </List.Item>
+                  ))}
+                  <List.Item>
+                    <span className="small muted">{t('visitReportsHint')}</span>
+                  </List.Item>
+                </List>
+              </>
+            ) : null}
             <List className="card" header={t('visitBills')} data-testid="visit-bills">
               {(v.items ?? []).map((b) => (
                 <List.Item
@@ -151,6 +235,13 @@ export function VisitPage() {
                   }
                 >
                   {b.title}
+                  {(b.lines ?? []).map((l, n) => (
+                    <div key={n} className="small muted" data-testid="visit-bill-line">
+                      {l.name}
+                      {l.spec ? ` ${l.spec}` : ''} × {l.quantity}
+                      {l.unit ?? ''} ¥{yuan(l.amountFen)}
+                    </div>
+                  ))}
                 </List.Item>
               ))}
             </List>
