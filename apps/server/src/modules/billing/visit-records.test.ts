@@ -251,7 +251,7 @@ describe('medication records (GUIDE-09 用药记录)', () => {
     });
     for (const res of [noConsent, foreign, missing]) {
       expect(res.status).toBe(404);
-      expect(res.body.code).toBe(missing.body.code);
+      expect(res.body.code).toBe('PATIENT_NOT_FOUND');
     }
     expect(JSON.stringify(noConsent.body)).not.toContain('阿莫西林');
     const family = await familyAccount(p, true);
