@@ -87,7 +87,25 @@ export interface PrescriptionCentre {
   query(ctx: AppContext, hiRxNo: string): Promise<CentreRecord>;
   /** Revokes it at the centre; one already dispensed stays dispensed (the answer says so). */
   revoke(ctx: AppContext, hiRxNo: string, reason: string): Promise<CentreRecord>;
+  /**
+   * 取药结果上传: the hospital pharmacy dispensed a prescription sent to HOSPITAL_PHARMACY. Idempotent
+   * (a repeat answers the record as it stands); one not at the hospital is refused for good.
+   */
+  reportDispensed(ctx: AppContext, hiRxNo: string, result: HospitalDispensingResult): Promise<CentreRecord>;
 }
+
+/** What the hospital reports when its own pharmacy dispensed a prescription (取药结果). */
+export interface HospitalDispensingResult {
+  at: Date;
+  /** the insurance settlement the HIS made at the counter, if any */
+  settlementNo: string | null;
+  totalFen: number;
+  fundFen: number;
+  accountFen: number;
+  cashFen: number;
+}
+
+const HOSPITAL_PHARMACY_NAME = '医院药房';
 
 /** The sandbox's designated retail pharmacies. */
 const PHARMACIES: Omit<DesignatedPharmacy, 'inStock'>[] = [
@@ -264,7 +282,28 @@ export class SandboxPrescriptionCentre implements PrescriptionCentre {
     return this.query(ctx, hiRxNo);
   }
 
+  async reportDispensed(
+    ctx: AppContext,
+    hiRxNo: string,
+    result: HospitalDispensingResult,
+  ): Promise<CentreRecord> {
+    this.maybeFail();
+    const taken = await ctx.db.execute(sql`UPDATE insurance_sandbox_prescriptions
+        SET state = 'dispensed', settlement_no = ${result.settlementNo}, dispensed_at = ${result.at},
+            total_settled_fen = ${result.totalFen}, fund_fen = ${result.fundFen},
+            account_fen = ${result.accountFen}, cash_fen = ${result.cashFen}, updated_at = ${ctx.clock.now()}
+      WHERE hi_rx_no = ${hiRxNo} AND state = 'at_hospital' AND pharmacy_code = ${HOSPITAL_PHARMACY}
+      RETURNING hi_rx_no`);
+    if (taken.rows.length) this.dispensingReports.push(hiRxNo);
+    const rx = await this.get(ctx.db, hiRxNo);
+    if (rx.state === 'dispensed' && rx.pharmacy_code === HOSPITAL_PHARMACY) return recordOf(rx);
+    throw new InsuranceError('RX_STATE', `prescription is ${rx.state} at the centre`, false);
+  }
+
   // ------------------------------------------------------------ sandbox controls (tests, demo)
+
+  /** The hospital dispensing results the centre took, in order (each prescription once). */
+  readonly dispensingReports: string[] = [];
 
   /**
    * The retail pharmacy the prescription was sent to dispenses it and settles with insurance: pooled
@@ -365,7 +404,10 @@ function eligiblePharmacies(rx: SandboxRx): DesignatedPharmacy[] {
 }
 
 function recordOf(rx: SandboxRx): CentreRecord {
-  const pharmacy = PHARMACIES.find((p) => p.code === rx.pharmacy_code);
+  const pharmacy =
+    rx.pharmacy_code === HOSPITAL_PHARMACY
+      ? { name: HOSPITAL_PHARMACY_NAME }
+      : PHARMACIES.find((p) => p.code === rx.pharmacy_code);
   return {
     state: rx.state,
     pharmacyCode: rx.pharmacy_code,

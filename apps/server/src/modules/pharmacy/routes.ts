@@ -12,6 +12,7 @@ import { registerIntegrationApi } from '../gateway/integration-api.js';
 import { registerHisEventBuilder } from '../registration/his-events.js';
 import { PRESCRIPTION_STATES } from './schema.js';
 import { registerPrescriptionTemplates } from './templates.js';
+import { registerDispensingReport } from './dispensing-report.js';
 import {
   EXPIRE_JOB,
   POLL_JOB,
@@ -148,6 +149,7 @@ export const pharmacyModule: Module = {
       { cron: '* * * * *' },
     );
     ctx.jobs.register(EXPIRE_JOB, async () => void (await expireDue(ctx)), { cron: '*/5 * * * *' });
+    registerDispensingReport(ctx);
 
     // ------------------------------------------------------------ HIS pushes (signed)
     await app.register(async (child) =>

@@ -37,6 +37,7 @@ import {
   type PrescriptionKind,
   type PrescriptionState,
 } from './schema.js';
+import { queueDispensingReport } from './dispensing-report.js';
 import { RX_AVAILABLE, RX_DISPENSED, RX_EXPIRED, RX_REJECTED, RX_REVOKED } from './templates.js';
 
 /** Uploads one prescription (queued after a push or a retry; the sweep catches a lost one). */
@@ -293,6 +294,7 @@ export async function hospitalDispensed(
   };
   const row = await markDispensed(ctx, rx, dispensing, 'his', 'at_hospital');
   if (!row) return hospitalDispensed(ctx, channel, hisRxNo, settlement);
+  await queueDispensingReport(ctx, row.id);
   return { id: row.id, hisRxNo, state: row.state };
 }
 
