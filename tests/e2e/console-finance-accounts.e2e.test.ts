@@ -30,8 +30,8 @@ async function consoleAsFinance(): Promise<{ page: Page; close: () => Promise<vo
 }
 
 describe('staff console: inpatient deposits and credit care accounts', () => {
-  it('finance finds a deposit a patient paid, with its amount, channel and HIS write-back, and the name masked', async () => {
-    const his = await integrationChannel(['his.admissions.push']);
+  it('finance finds a deposit a patient paid, with its amount, channel, HIS write-back and what the discharge refunded, the name masked', async () => {
+    const his = await integrationChannel(['his.admissions.push', 'his.discharge.push']);
     const me = await patientWithSelf('钱慧敏');
     const admissionNo = `ZYF${Date.now()}`;
     await his.push('/api/integration/v1/his/admissions', {
@@ -87,6 +87,25 @@ describe('staff console: inpatient deposits and credit care accounts', () => {
     // nothing to retry on a confirmed write-back
     expect(await page.getByTestId(`inpatient-deposit-retry-${dep.deposit.id}`).count()).toBe(0);
     await snap(page, 'console-inpatient-deposits');
+
+    // discharged with ¥450.00 in total: the patient takes the ¥200.00 surplus back, and finance sees
+    // what the settlement refunded from this deposit
+    await his.push(`/api/integration/v1/his/admissions/${admissionNo}/discharge`, {
+      dischargedAt: new Date().toISOString(),
+      totalCostFen: 45_000,
+    });
+    await api('POST', `/api/v1/admissions/${bound.id}/settlement/refund`, { token: me.token, body: {} });
+    await expect
+      .poll(async () => (await listed()).items.map((i: any) => [i.state, i.refundedFen]), {
+        timeout: 60_000,
+        interval: 1000,
+      })
+      .toEqual([['paid', 20_000]]);
+    await page.reload();
+    await page.getByTestId('inpatient-deposits-q').fill(admissionNo);
+    await page.getByTestId('inpatient-deposits-search').click();
+    await expect.poll(() => rows.first().innerText(), { timeout: 15_000 }).toMatch(/已回写\s+200\.00/);
+    await snap(page, 'console-inpatient-deposit-refunded');
 
     // an admission number with characters the search does not take is refused in the form
     await page.getByTestId('inpatient-deposits-q').fill('ZY 1;drop');
