@@ -71,6 +71,7 @@ describe('patient H5: the HIS record of a family member', () => {
     expect(section).toContain('褚文静');
     expect(await page.locator('body').innerText()).not.toContain(idNumber);
     expect(await page.locator('body').innerText()).not.toContain(memberPhone);
+    await page.getByTestId('his-record').scrollIntoViewIfNeeded();
     await snap(page, 'patient-his-record');
 
     // the same file through the API: the one the HIS keeps for this card
