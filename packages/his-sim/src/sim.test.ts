@@ -490,3 +490,78 @@ describe('insurance e-prescriptions (INS-16)', () => {
     });
   });
 });
+
+describe('inpatient discharge settlement reversal (撤销出院结算)', () => {
+  const reversalPushes = (pushes: Push[]) => pushes.filter((p) => p.path.endsWith('/settlement-reversal'));
+  const dischargePushes = (pushes: Push[]) => pushes.filter((p) => p.path.endsWith('/discharge'));
+
+  it('the billing office reverses a discharge: the platform is told once per reversal number, and the stay can be discharged again', async () => {
+    const platform = await fakePlatform();
+    const sim = await startSim(platform.url, 21, { stayDays: 1 });
+    const a = await sim.admit({ name: '住院甲', visitCardNo: 'C00021' });
+
+    // not discharged yet: nothing to reverse, nothing pushed
+    const early = await fetch(`${sim.url}/sim/admissions/${a.admissionNo}/reverse-discharge`, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(early.status).toBe(409);
+    expect(((await early.json()) as { code: string }).code).toBe('ADMISSION_NOT_DISCHARGED');
+    const unknown = await fetch(`${sim.url}/sim/admissions/ZYNOPE/reverse-discharge`, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(unknown.status).toBe(404);
+    expect(reversalPushes(platform.pushes)).toHaveLength(0);
+
+    await sim.nextDay(a.admissionNo); // day 1 charged
+    await sim.nextDay(a.admissionNo); // discharged
+    expect(a.discharged).toBe(true);
+    expect(dischargePushes(platform.pushes)).toHaveLength(1);
+
+    const res = await fetch(`${sim.url}/sim/admissions/${a.admissionNo}/reverse-discharge`, {
+      method: 'POST',
+      body: JSON.stringify({ reason: '漏记费用，撤销结算' }),
+    });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ admissionNo: a.admissionNo, reversalNo: `CX${a.admissionNo}-1` });
+    expect(reversalPushes(platform.pushes)).toEqual([
+      {
+        path: `/api/integration/v1/his/admissions/${a.admissionNo}/settlement-reversal`,
+        body: { reversalNo: `CX${a.admissionNo}-1`, reason: '漏记费用，撤销结算' },
+        signatureOk: true,
+      },
+    ]);
+    expect(a.discharged).toBe(false);
+    expect(a.reversals.map((r) => r.reversalNo)).toEqual([`CX${a.admissionNo}-1`]);
+    expect((sim.summary().admissions as any[]).find((x) => x.admissionNo === a.admissionNo)).toMatchObject({
+      discharged: false,
+      reversals: 1,
+    });
+
+    // a second reversal right away is refused by the simulator: the stay is open
+    const twice = await fetch(`${sim.url}/sim/admissions/${a.admissionNo}/reverse-discharge`, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(twice.status).toBe(409);
+    // repeating the same reversal number (as a HIS retrying a push) sends the same number, recorded once
+    const repeat = await sim.reverseDischarge(a.admissionNo, { reversalNo: `CX${a.admissionNo}-1` });
+    expect(repeat.reversalNo).toBe(`CX${a.admissionNo}-1`);
+    expect(reversalPushes(platform.pushes).map((p) => p.body.reversalNo)).toEqual([
+      `CX${a.admissionNo}-1`,
+      `CX${a.admissionNo}-1`,
+    ]);
+    expect(a.reversals).toHaveLength(1);
+
+    // discharged again, then a second reversal gets a new number
+    await sim.nextDay(a.admissionNo);
+    expect(a.discharged).toBe(true);
+    expect(dischargePushes(platform.pushes)).toHaveLength(2);
+    const second = await sim.reverseDischarge(a.admissionNo);
+    expect(second.reversalNo).toBe(`CX${a.admissionNo}-2`);
+    expect(second.reversalNo).not.toBe(repeat.reversalNo);
+    expect(a.reversals).toHaveLength(2);
+  });
+});

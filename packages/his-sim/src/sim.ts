@@ -188,6 +188,8 @@ export interface SimAdmission {
   days: number;
   totalFen: number;
   discharged: boolean;
+  /** discharge settlements reversed (撤销出院结算), oldest first */
+  reversals: { reversalNo: string; reason: string; at: string }[];
 }
 
 /** The platform's call as the simulator received it (bodies kept for inspection). */
@@ -222,6 +224,15 @@ export interface HisSim {
   nextDay(admissionNo: string): Promise<void>;
   /** the doctor revokes an insurance e-prescription in the HIS (the platform is told) */
   revokePrescription(hisRxNo: string, reason: string): Promise<void>;
+  /**
+   * 撤销出院结算: the inpatient billing office reverses a discharged stay's settlement (the platform is
+   * told with a new reversal number, unless one is given to repeat a push); the stay is open again, and
+   * the next `nextDay` discharges it again. Answers the platform's reply.
+   */
+  reverseDischarge(
+    admissionNo: string,
+    opts?: { reason?: string; reversalNo?: string },
+  ): Promise<{ reversalNo: string; reply: any }>;
   readonly state: {
     received: ReceivedCall[];
     visits: Map<string, SimVisit>;
@@ -890,6 +901,7 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
       days: 0,
       totalFen: 0,
       discharged: false,
+      reversals: [],
     };
     const diagnosis = pick(r, DIAGNOSES);
     await push('/api/integration/v1/his/admissions', {
@@ -948,6 +960,22 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
     });
     a.discharged = true;
     log('patient discharged', { admissionNo: a.admissionNo, totalFen: a.totalFen });
+  }
+
+  async function reverseDischarge(admissionNo: string, opts: { reason?: string; reversalNo?: string } = {}) {
+    const a = state.admissions.get(admissionNo);
+    if (!a) throw new Error(`unknown admission ${admissionNo}`);
+    const reversalNo = opts.reversalNo ?? `CX${admissionNo}-${a.reversals.length + 1}`;
+    const reason = opts.reason || '结算有误，撤销出院结算';
+    const reply = await push(
+      `/api/integration/v1/his/admissions/${encodeURIComponent(admissionNo)}/settlement-reversal`,
+      { reversalNo, reason },
+    );
+    if (!a.reversals.some((x) => x.reversalNo === reversalNo))
+      a.reversals.push({ reversalNo, reason, at: now().toISOString() });
+    a.discharged = false;
+    log('discharge settlement reversed', { admissionNo, reversalNo });
+    return { reversalNo, reply };
   }
 
   // ------------------------------------------------------------------ patient files (建档)
@@ -1186,6 +1214,7 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
       admissionNo: a.admissionNo,
       days: a.days,
       discharged: a.discharged,
+      reversals: a.reversals.length,
     })),
     reports: state.reports.size,
     prescriptions: state.prescriptions.size,
@@ -1217,6 +1246,24 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
         return refuse(404, 'PRESCRIPTION_UNKNOWN', 'no such prescription');
       await revokePrescription(revoke[1], typeof b.reason === 'string' && b.reason ? b.reason : '医生撤销');
       return { status: 200, body: { prescription: state.prescriptions.get(revoke[1]) ?? null } };
+    }
+    const reversal = /^\/sim\/admissions\/([\w.:-]+)\/reverse-discharge$/.exec(path);
+    if (reversal) {
+      const a = state.admissions.get(reversal[1]);
+      if (!a) return refuse(404, 'ADMISSION_UNKNOWN', 'no such admission');
+      if (!a.discharged && !(typeof b.reversalNo === 'string' && b.reversalNo))
+        return refuse(409, 'ADMISSION_NOT_DISCHARGED', 'the patient has not been discharged');
+      try {
+        const done = await reverseDischarge(reversal[1], {
+          reason: typeof b.reason === 'string' ? b.reason : undefined,
+          reversalNo: typeof b.reversalNo === 'string' && b.reversalNo ? b.reversalNo : undefined,
+        });
+        return { status: 200, body: { admissionNo: a.admissionNo, ...done } };
+      } catch (err) {
+        if (err instanceof PushRefused)
+          return { status: err.status, body: (err.body ?? {}) as Record<string, unknown> };
+        throw err;
+      }
     }
     if (path === '/sim/admissions') {
       if (!b?.name) return refuse(400, 'PATIENT_REQUIRED', 'name and idNumber or visitCardNo');
@@ -1285,6 +1332,7 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
     admit,
     nextDay,
     revokePrescription,
+    reverseDischarge,
     state,
     summary,
   };
