@@ -17,6 +17,7 @@ const OPERATIONS: IntegrationOperation[] = [
   'his.admissions.push',
   'his.inpatient-charges.push',
   'his.discharge.push',
+  'his.discharge-reversal.push',
   'his.prescriptions.push',
 ];
 
