@@ -101,8 +101,7 @@ describe('staff console: inpatient deposits and credit care accounts', () => {
         interval: 1000,
       })
       .toEqual([['paid', 20_000]]);
-    await page.reload();
-    await page.getByTestId('inpatient-deposits-q').fill(admissionNo);
+    // searching again with the same admission number asks the server again (no reload needed)
     await page.getByTestId('inpatient-deposits-search').click();
     await expect.poll(() => rows.first().innerText(), { timeout: 15_000 }).toMatch(/已回写\s+200\.00/);
     await snap(page, 'console-inpatient-deposit-refunded');

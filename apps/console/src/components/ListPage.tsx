@@ -77,6 +77,13 @@ export function ListPage<T, F = any>(p: ListPageProps<T, F>) {
     setPage(1);
     p.onFiltersChange?.(next);
   };
+  // Searching again with the same filters asks the server again (a finance user re-checks a row
+  // after acting on it elsewhere) instead of showing the cached page.
+  const search = (next: Query) => {
+    const same = page === 1 && JSON.stringify(next) === JSON.stringify(filters);
+    applyFilters(next);
+    if (same) void list.refetch();
+  };
   const setQuick = (next: Query) => applyFilters({ ...filters, ...next });
   const items = list.data && p.transformItems ? p.transformItems(list.data.items) : list.data?.items;
   const sizes = p.sizeChanger === true ? [10, 20, 50, 100] : p.sizeChanger || undefined;
@@ -85,7 +92,7 @@ export function ListPage<T, F = any>(p: ListPageProps<T, F>) {
     <Form<F>
       layout="inline"
       initialValues={p.filterForm.initialValues as any}
-      onFinish={(v) => applyFilters(p.filterForm!.toQuery(v))}
+      onFinish={(v) => search(p.filterForm!.toQuery(v))}
       style={{ marginBottom: 16, rowGap: 8 }}
     >
       {p.filterForm.fields}
