@@ -80,6 +80,8 @@ const eventName = (tr: Tr, k: string) =>
     dispensed: tr('已取药结算', 'Dispensed and settled'),
     revoked: tr('医生撤销', 'Revoked by the doctor'),
     expired: tr('已过期', 'Expired'),
+    centre_reported: tr('本院发药已上报医保电子处方中心', 'Hospital dispensing reported to the centre'),
+    centre_report_refused: tr('医保电子处方中心拒收发药结果', 'The centre refused the dispensing report'),
   })[k] ?? k;
 
 const actorName = (tr: Tr, a: string) =>
