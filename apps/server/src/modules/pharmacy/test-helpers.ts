@@ -1,45 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { eq } from 'drizzle-orm';
-import type { ApiResponse, TestApp } from '../../testing/harness.js';
-import { loginStaff } from '../../testing/staff.js';
-import { signIntegrationRequest } from '../gateway/signing.js';
+import { openChannel, type SignedCall } from '../../testing/channels.js';
+import type { TestApp } from '../../testing/harness.js';
 import { getPatientById } from '../identity/service.js';
 import { newPatient } from '../registration/test-helpers.js';
 import { prescriptions } from './schema.js';
 import { UPLOAD_JOB } from './service.js';
 
 /** A signed call as the HIS makes it: `(path, body) => response`. */
-export type HisCall = (path: string, body: unknown) => Promise<ApiResponse>;
+export type HisCall = SignedCall;
 
 /** Opens an HIS channel allowed to push prescriptions and returns a caller that signs as it. */
-export async function openPrescriptionChannel(t: TestApp): Promise<HisCall> {
-  const admin = await loginStaff(t, 'admin');
-  const res = await t.api.post('/api/v1/admin/channels', {
-    token: admin.token,
-    body: {
-      code: `his-${randomBytes(3).toString('hex')}`,
-      name: '院内 HIS',
-      kind: 'his_counter',
-      allowedOperations: ['his.visits.push', 'his.prescriptions.push'],
-    },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  const { appId, secret } = res.body as { appId: string; secret: string };
-  return (path, body) => {
-    const raw = JSON.stringify(body);
-    const headers = signIntegrationRequest({
-      appId,
-      secret,
-      method: 'POST',
-      path,
-      body: raw,
-      timestamp: Math.floor(t.clock.now().getTime() / 1000),
-      nonce: randomBytes(12).toString('hex'),
-    });
-    return t.api.post(path, { headers, rawBody: raw });
-  };
-}
+export const openPrescriptionChannel = (t: TestApp): Promise<HisCall> =>
+  openChannel(t, ['his.visits.push', 'his.prescriptions.push']);
 
 /** A verified patient ("self") with a visit card, as the HIS knows them. */
 export async function cardHolder(t: TestApp) {
