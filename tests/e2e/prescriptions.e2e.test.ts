@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { api, integrationChannel, patientWithSelf } from './support/api.js';
 import type { IntegrationChannel } from './support/api.js';
-import { desktop, launch, phone, snap } from './support/browser.js';
+import { desktop, launch, phoneAs, snap } from './support/browser.js';
 
 // INS-16 医保电子处方 in the browser: the HIS pushes a doctor's insurance e-prescription with a 双通道
 // drug, the patient chooses a 双通道 retail pharmacy on the phone and shows the pickup code, the
@@ -15,19 +15,6 @@ beforeAll(async () => {
   his = await integrationChannel(['his.prescriptions.push']);
 });
 afterAll(async () => browser?.close());
-
-type Me = Awaited<ReturnType<typeof patientWithSelf>>;
-
-/** Opens the H5 already logged in as the patient (the tokens the login page would have stored). */
-async function openAs(me: Me): Promise<{ page: Page; close: () => Promise<void> }> {
-  const { page, context } = await phone(browser);
-  await page.goto('/');
-  await page.evaluate(
-    (tokens) => localStorage.setItem('qn.patient.tokens', JSON.stringify(tokens)),
-    me.tokens,
-  );
-  return { page, close: () => context.close() };
-}
 
 async function consoleLogin(page: Page, username: string, password: string) {
   await page.goto('/console/login');
@@ -123,7 +110,7 @@ describe('insurance e-prescriptions (INS-16)', () => {
       })
       .toBe('circulating');
 
-    const { page, close } = await openAs(me);
+    const { page, close } = await phoneAs(browser, me.tokens);
     await page.goto('/');
     await page.getByTestId('grid-insurance-prescriptions').click();
     await page.getByTestId('prescriptions-page').waitFor();
@@ -263,7 +250,7 @@ describe('insurance e-prescriptions (INS-16)', () => {
     // no 门慢门特备案 at insurance: the centre refuses it, and the patient reads why
     const refused = await his.push('/api/integration/v1/prescriptions', diabetes(`RXSD${Date.now()}`));
     await expect.poll(() => stateOf(refused.id), { timeout: 90_000, interval: 1000 }).toBe('rejected');
-    const { page, close } = await openAs(me);
+    const { page, close } = await phoneAs(browser, me.tokens);
     await page.goto(`/prescriptions/${refused.id}`);
     await expect.poll(() => page.getByTestId('rx-detail').getAttribute('data-state')).toBe('rejected');
     expect(await page.getByTestId('rx-notice').innerText()).toContain('糖尿病');
