@@ -19,6 +19,7 @@ import { creditModule } from './credit/routes.js';
 import { hisEventsModule } from './registration/his-events.js';
 import { examsModule } from './exams/routes.js';
 import { pharmacyModule } from './pharmacy/routes.js';
+import { visitCardBackfillModule } from './identity/visit-card-backfill.js';
 
 export interface Module {
   name: string;
@@ -46,4 +47,5 @@ export const modules: Module[] = [
   hisEventsModule,
   examsModule,
   pharmacyModule,
+  visitCardBackfillModule,
 ];

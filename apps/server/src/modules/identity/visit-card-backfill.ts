@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'drizzle-orm';
+import type { AppContext } from '../../platform/context.js';
+import type { Module } from '../index.js';
+import { afterVisitCardBound, recordVisitCardBound, type BoundVisitCard } from './visit-card-bound.js';
+
+/**
+ * IDN-12 backfill: visit cards bound before `visit_card.bound` was sent to the HIS have no event, and
+ * reached the HIS only once the patient opened the HIS file. This job (at start and once a day)
+ * records the binding event for every bound card that has none yet, through the same hook a new
+ * binding uses, and queues its delivery; the HIS events sweep sends any whose queued job was lost.
+ */
+export const VISIT_CARD_BACKFILL_JOB = 'identity.visit-card-backfill';
+
+/** Cards per transaction: short transactions, few rows locked at a time. */
+export const VISIT_CARD_BACKFILL_BATCH = 200;
+
+/**
+ * Records the missing events, batch after batch, in patient id order (so a run ends even if no hook
+ * records anything). Rows another instance is working on are skipped (SKIP LOCKED), and the event id
+ * is keyed by patient and card, so two instances at once record each event once. Returns how many
+ * cards were handed to the hook.
+ */
+export async function backfillVisitCardBound(
+  ctx: AppContext,
+  opts: { batchSize?: number; maxBatches?: number } = {},
+): Promise<number> {
+  const batchSize = opts.batchSize ?? VISIT_CARD_BACKFILL_BATCH;
+  const maxBatches = opts.maxBatches ?? 1000;
+  let after = '';
+  let total = 0;
+  for (let i = 0; i < maxBatches; i++) {
+    const cards = await ctx.db.transaction(async (tx) => {
+      // The event id is the one the HIS events module gives a binding:
+      // visit_card.bound:<patient id>:<card number in upper case>.
+      const r = await tx.execute(sql`
+        SELECT p.id AS patient_id, p.visit_card_no
+          FROM patients p
+         WHERE p.visit_card_no IS NOT NULL
+           AND p.deleted_at IS NULL
+           AND p.id > ${after}
+           AND NOT EXISTS (
+                 SELECT 1 FROM his_outbound_events e
+                  WHERE e.event_id = 'visit_card.bound:' || p.id || ':' || upper(p.visit_card_no))
+         ORDER BY p.id
+         LIMIT ${batchSize}
+         FOR UPDATE OF p SKIP LOCKED`);
+      const found: BoundVisitCard[] = (r.rows as { patient_id: string; visit_card_no: string }[]).map(
+        (row) => ({ patientId: row.patient_id, visitCardNo: row.visit_card_no }),
+      );
+      for (const card of found) await recordVisitCardBound(ctx, tx, card);
+      return found;
+    });
+    for (const card of cards) {
+      await afterVisitCardBound(ctx, card).catch((err) =>
+        ctx.log.error({ err, patientId: card.patientId }, 'backfilled card not queued; the sweep sends it'),
+      );
+    }
+    total += cards.length;
+    if (cards.length < batchSize) break;
+    after = cards[cards.length - 1].patientId;
+  }
+  if (total) ctx.log.info({ cards: total }, 'visit_card.bound backfilled for cards bound earlier');
+  return total;
+}
+
+/** Registers the backfill: daily, and once when the server starts listening. */
+export const visitCardBackfillModule: Module = {
+  name: 'visit-card-backfill',
+  async register(fastify: FastifyInstance, ctx: AppContext) {
+    ctx.jobs.register(VISIT_CARD_BACKFILL_JOB, async () => void (await backfillVisitCardBound(ctx)), {
+      cron: '40 3 * * *',
+    });
+    // at start: the jobs have started before the server listens (main.ts); one queued run per key
+    fastify.addHook('onListen', async () => {
+      await ctx.jobs
+        .send(VISIT_CARD_BACKFILL_JOB, {}, { singletonKey: 'start' })
+        .catch((err) => ctx.log.error({ err }, 'visit card backfill not queued at start'));
+    });
+  },
+};
