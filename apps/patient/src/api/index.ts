@@ -419,8 +419,8 @@ export const visits = {
   /** GUIDE-08: one visit's bills, execution status and where to go */
   get: (id: string) => get<Visit>(`/visits/${id}`),
   /** GUIDE-09 用药记录: drugs from paid prescription bills and dispensed e-prescriptions, newest first */
-  medications: async (patientId: string) =>
-    itemsOf(await get<Medication[] | Page<Medication>>(`/patients/${patientId}/medications`)),
+  medications: async (patientId: string, q: { page?: number; pageSize?: number } = {}) =>
+    pageOf(await get<Medication[] | Page<Medication>>(`/patients/${patientId}/medications`, q)),
   /** GUIDE-14: the signed, short-lived code the executing department scans */
   guideCode: (patientId: string) =>
     post<{ code: string; expiresAt: string; visitCardNo: string | null }>(

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import type { PatientRecord } from '../identity/service.js';
 import { personFilter } from '../billing/service.js';
@@ -52,17 +52,33 @@ function usageOf(i: PrescriptionItem): string | null {
 
 /**
  * 用药记录 from e-prescriptions: each drug of a dispensed prescription, with the pharmacy that
- * dispensed it (a retail pharmacy, or the hospital's), newest first.
+ * dispensed it (a retail pharmacy, or the hospital's), newest first: the first `lines` drugs, and
+ * how many there are in all.
  */
-export async function dispensedPrescriptionDrugs(ctx: AppContext, p: PatientRecord) {
-  if (!p.verified) return [];
-  const rows = await ctx.db
-    .select()
-    .from(prescriptions)
-    .where(and(personFilter(ctx, p, personCols), eq(prescriptions.state, 'dispensed')))
-    .orderBy(desc(prescriptions.dispensedAt), desc(prescriptions.id))
-    .limit(200);
-  return rows.flatMap((r) =>
+export async function dispensedPrescriptionDrugs(ctx: AppContext, p: PatientRecord, lines = 200) {
+  if (!p.verified) return { items: [], total: 0 };
+  const dispensed = and(
+    personFilter(ctx, p, personCols),
+    eq(prescriptions.state, 'dispensed'),
+    sql`jsonb_array_length(${prescriptions.items}) > 0`,
+  );
+  // every prescription read has at least one drug: `lines` prescriptions hold at least `lines` drugs
+  const [rows, [count]] = await Promise.all([
+    ctx.db
+      .select()
+      .from(prescriptions)
+      .where(dispensed)
+      .orderBy(
+        desc(sql`coalesce(${prescriptions.dispensedAt}, ${prescriptions.issuedAt})`),
+        desc(prescriptions.id),
+      )
+      .limit(lines),
+    ctx.db
+      .select({ n: sql<number>`coalesce(sum(jsonb_array_length(${prescriptions.items})), 0)::int` })
+      .from(prescriptions)
+      .where(dispensed),
+  ]);
+  const items = rows.flatMap((r) =>
     r.items.map((i) => ({
       source: r.fillWhere === 'retail' ? ('retail_pharmacy' as const) : ('hospital_pharmacy' as const),
       name: i.name,
@@ -78,4 +94,5 @@ export async function dispensedPrescriptionDrugs(ctx: AppContext, p: PatientReco
       billId: null as string | null,
     })),
   );
+  return { items: items.slice(0, lines), total: Number(count?.n ?? 0) };
 }
