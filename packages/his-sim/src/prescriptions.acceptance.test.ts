@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHisSim, type HisSim } from './index.js';
-import { createTestApp, type TestApp } from '../../../apps/server/src/testing/harness.js';
-import { loginStaff } from '../../../apps/server/src/testing/staff.js';
+import type { HisSim } from './index.js';
+import type { TestApp } from '../../../apps/server/src/testing/harness.js';
+import { startPlatformWithHisSim } from '../../../apps/server/src/testing/his-sim.js';
 import { HIS_EVENT_SWEEP_JOB } from '../../../apps/server/src/modules/registration/his-events.js';
 import {
   newPatient,
@@ -22,46 +21,22 @@ import { UPLOAD_JOB } from '../../../apps/server/src/modules/pharmacy/service.js
 let t: TestApp;
 let sim: HisSim;
 let admin: string;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  sim = await createHisSim({
-    seed: 42,
-    // orders at once; the pharmacy dispenses right after the write-back
-    timings: { orderMs: 0, dispenseMs: 0, performMs: null, reportMs: 0, dayMs: null, retryMs: 20 },
-    admissionRate: 0,
-    prescriptionRate: 1,
-  });
-  t = await createTestApp({
-    config: {
-      HIS_PROVIDER: 'http',
-      HIS_URL: sim.url,
-      HIS_TIMEOUT_MS: '5000',
-      ACCESS_TOKEN_TTL_SECONDS: '86400',
+  ({ t, sim, admin, close } = await startPlatformWithHisSim({
+    sim: {
+      seed: 42,
+      // orders at once; the pharmacy dispenses right after the write-back
+      timings: { orderMs: 0, dispenseMs: 0, performMs: null, reportMs: 0, dayMs: null, retryMs: 20 },
+      admissionRate: 0,
+      prescriptionRate: 1,
     },
-  });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  admin = (await loginStaff(t, 'admin')).token;
-  const channel = await t.api.post('/api/v1/admin/channels', {
-    token: admin,
-    body: {
-      code: `his-sim-${randomBytes(3).toString('hex')}`,
-      name: '院内 HIS（模拟器）',
-      kind: 'his_counter',
-      allowedOperations: [
-        'his.visits.push',
-        'his.bills.push',
-        'his.execution.push',
-        'his.prescriptions.push',
-      ],
-    },
-  });
-  expect(channel.status, JSON.stringify(channel.body)).toBe(201);
-  const port = (t.app.server.address() as AddressInfo).port;
-  sim.connect(`http://127.0.0.1:${port}`, { appId: channel.body.appId, secret: channel.body.secret });
+    operations: ['his.visits.push', 'his.bills.push', 'his.execution.push', 'his.prescriptions.push'],
+  }));
 });
 afterAll(async () => {
-  await sim?.close();
-  await t?.close();
+  await close?.();
 });
 
 /** An insured patient (visit card, 门慢门特 filings) booked into this afternoon's clinic and checked in. */

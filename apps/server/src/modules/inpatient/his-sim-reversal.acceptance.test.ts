@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createHisSim, type HisSim } from '../../../../../packages/his-sim/src/index.js';
-import { createTestApp, type TestApp } from '../../testing/harness.js';
-import { loginStaff } from '../../testing/staff.js';
+import type { HisSim } from '../../../../../packages/his-sim/src/index.js';
+import type { TestApp } from '../../testing/harness.js';
+import { startPlatformWithHisSim } from '../../testing/his-sim.js';
 import { SandboxEInvoicePlatform } from '../../integrations/einvoice/sandbox.js';
 import { getPatientById } from '../identity/service.js';
 import { einvoices } from '../invoicing/schema.js';
@@ -21,46 +20,27 @@ import { inpatientAdmissions } from './schema.js';
 let t: TestApp;
 let sim: HisSim;
 const einvoicePlatform = new SandboxEInvoicePlatform();
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  sim = await createHisSim({
-    seed: 7,
-    timings: { orderMs: 0, dispenseMs: 0, performMs: null, reportMs: 0, dayMs: null, retryMs: 20 },
-    admissionRate: 0,
-    stayDays: 1,
-  });
-  t = await createTestApp({
-    config: {
-      HIS_PROVIDER: 'http',
-      HIS_URL: sim.url,
-      HIS_TIMEOUT_MS: '5000',
-      ACCESS_TOKEN_TTL_SECONDS: '86400',
+  ({ t, sim, close } = await startPlatformWithHisSim({
+    sim: {
+      seed: 7,
+      timings: { orderMs: 0, dispenseMs: 0, performMs: null, reportMs: 0, dayMs: null, retryMs: 20 },
+      admissionRate: 0,
+      stayDays: 1,
     },
+    operations: [
+      'his.admissions.push',
+      'his.inpatient-charges.push',
+      'his.discharge.push',
+      'his.discharge-reversal.push',
+    ],
     adapters: { einvoice: einvoicePlatform },
-  });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const admin = (await loginStaff(t, 'admin')).token;
-  const channel = await t.api.post('/api/v1/admin/channels', {
-    token: admin,
-    body: {
-      code: `his-sim-${randomBytes(3).toString('hex')}`,
-      name: '院内 HIS（模拟器）',
-      kind: 'his_counter',
-      allowedOperations: [
-        'his.admissions.push',
-        'his.inpatient-charges.push',
-        'his.discharge.push',
-        'his.discharge-reversal.push',
-      ],
-    },
-  });
-  expect(channel.status, JSON.stringify(channel.body)).toBe(201);
-  const port = (t.app.server.address() as AddressInfo).port;
-  sim.connect(`http://127.0.0.1:${port}`, { appId: channel.body.appId, secret: channel.body.secret });
+  }));
 });
 afterAll(async () => {
-  await sim?.close();
-  await t?.close();
+  await close?.();
 });
 
 const sweep = async () => {
