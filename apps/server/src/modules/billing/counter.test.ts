@@ -1,12 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
-import { loginStaff } from '../../testing/staff.js';
-import { signIntegrationRequest } from '../gateway/signing.js';
-import { getPatientById } from '../identity/service.js';
-import { auditLog } from '../../platform/schema.js';
-import { newPatient, payAtSandbox } from '../registration/test-helpers.js';
 import { bills } from './schema.js';
 import {
   openHisChannel,
@@ -18,24 +12,16 @@ import { refunds } from '../payments/schema.js';
 
 // PAY-09 前台退费: the HIS reports a refund made at the hospital's counter.
 let t: TestApp;
-let nurse: { token: string; id: string };
 let hisCall: HisCall;
 
 beforeAll(async () => {
   t = await createTestApp();
-  nurse = await loginStaff(t, 'nurse');
   hisCall = await openHisChannel(t);
 });
 afterAll(async () => t?.close());
 
 const patientWithVisit = () => sharedPatientWithVisit(t, hisCall);
 const pay = (p: { token: string; patientId: string }, billIds: string[]) => payBills(t, p, billIds);
-
-async function guideCode(p: { token: string; patientId: string }) {
-  const res = await t.api.post(`/api/v1/patients/${p.patientId}/guide-code`, { token: p.token });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body.code as string;
-}
 
 const counterRefund = (billNo: string, body: unknown) =>
   hisCall(`/api/integration/v1/his/bills/${billNo}/counter-refund`, body);

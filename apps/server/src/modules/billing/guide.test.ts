@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
-import { signIntegrationRequest } from '../gateway/signing.js';
 import { getPatientById } from '../identity/service.js';
 import { auditLog } from '../../platform/schema.js';
-import { newPatient, payAtSandbox } from '../registration/test-helpers.js';
+import { newPatient } from '../registration/test-helpers.js';
 import { bills } from './schema.js';
 import {
   openHisChannel,

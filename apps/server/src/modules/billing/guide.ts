@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
-import { DomainError, badRequest, conflict } from '../../platform/errors.js';
+import { DomainError, conflict } from '../../platform/errors.js';
 import { maskName } from '../../platform/pii.js';
 import { getPatientById, getPatientForAccount, type PatientRecord } from '../identity/service.js';
 import { prescriptionCountsByVisit, prescriptionsOfVisit } from '../pharmacy/visits.js';

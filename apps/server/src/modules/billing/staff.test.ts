@@ -3,11 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
-import { signIntegrationRequest } from '../gateway/signing.js';
-import { getPatientById } from '../identity/service.js';
 import { auditLog } from '../../platform/schema.js';
 import { SandboxHis } from '../../integrations/his/index.js';
-import { newPatient, payAtSandbox } from '../registration/test-helpers.js';
+import { payAtSandbox } from '../registration/test-helpers.js';
 import { bills } from './schema.js';
 import {
   openHisChannel,

@@ -26,7 +26,6 @@ import {
 } from '../payments/service.js';
 import {
   attemptWriteBack,
-  billPaymentById,
   billsForSettlement,
   holdBillsForSettlement,
   listBills,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, isPostgres, type TestApp } from '../../testing/harness.js';
+import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { manyPatients, openClinic } from './test-helpers.js';
 

@@ -29,7 +29,7 @@ import {
   type ScheduleView,
 } from '../scheduling/service.js';
 import { freeSlot, markSlotBooked, rowsOf, scheduleForBooking, takeSlot } from '../scheduling/slots.js';
-import { registrationQueueCounters, registrations, type RegistrationState } from './schema.js';
+import { registrations, type RegistrationState } from './schema.js';
 import { COUNTED_STATES, LIVE_STATES, sourcesOf } from './states.js';
 import { readCache } from '../../platform/read-cache.js';
 import { Batcher, batcherOf } from '../../platform/batch.js';

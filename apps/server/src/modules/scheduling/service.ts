@@ -16,7 +16,7 @@ import {
   type SlotBucket,
 } from './schema.js';
 import { rowsOf } from './slots.js';
-import { DOCTOR_TITLES, directoryNames, getDepartment, getDoctor } from '../directory/service.js';
+import { DOCTOR_TITLES, directoryNames } from '../directory/service.js';
 
 type Tx = Db;
 export type Shift = typeof shifts.$inferSelect;
