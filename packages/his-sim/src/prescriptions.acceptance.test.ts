@@ -5,6 +5,7 @@ import type { TestApp } from '../../../apps/server/src/testing/harness.js';
 import { startPlatformWithHisSim } from '../../../apps/server/src/testing/his-sim.js';
 import { HIS_EVENT_SWEEP_JOB } from '../../../apps/server/src/modules/registration/his-events.js';
 import {
+  bookAndCheckIn,
   newPatient,
   openClinic,
   payAtSandbox,
@@ -53,21 +54,7 @@ async function insuredCheckIn() {
     });
     expect(filed.status, JSON.stringify(filed.body)).toBe(200);
   }
-  const booked = await t.api.post('/api/v1/registrations', {
-    token: p.token,
-    body: {
-      patientId: p.patientId,
-      scheduleId: clinic.scheduleId,
-      idempotencyKey: `sim-${randomBytes(6).toString('hex')}`,
-    },
-  });
-  expect(booked.status, JSON.stringify(booked.body)).toBe(201);
-  t.clock.set('2026-11-23T05:30:00Z');
-  const checkIn = await t.api.post(`/api/v1/registrations/${booked.body.id}/check-in`, {
-    token: p.token,
-    body: {},
-  });
-  expect(checkIn.status, JSON.stringify(checkIn.body)).toBe(200);
+  await bookAndCheckIn(t, p, clinic.scheduleId, '2026-11-23T05:30:00Z');
   // the platform tells the HIS; the HIS opens the visit, orders, and signs the e-prescription
   await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
   await sim.idle();

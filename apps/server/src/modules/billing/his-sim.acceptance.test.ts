@@ -13,7 +13,13 @@ import {
   hisEventState,
   registrationPaidEventId,
 } from '../registration/his-events.js';
-import { messagesOf, newPatient, openClinic, payAtSandbox } from '../registration/test-helpers.js';
+import {
+  bookAndCheckIn,
+  messagesOf,
+  newPatient,
+  openClinic,
+  payAtSandbox,
+} from '../registration/test-helpers.js';
 import { billWritebacks, bills } from './schema.js';
 import { WRITEBACK_SWEEP_JOB } from './service.js';
 
@@ -60,23 +66,9 @@ async function checkedInPatient() {
   t.clock.set('2026-11-23T01:00:00Z');
   const clinic = await openClinic(t, admin, { clinicDate: '2026-11-23', feeFen: 0 });
   const p = await newPatient(t);
-  const booked = await t.api.post('/api/v1/registrations', {
-    token: p.token,
-    body: {
-      patientId: p.patientId,
-      scheduleId: clinic.scheduleId,
-      idempotencyKey: `sim-${randomBytes(6).toString('hex')}`,
-    },
-  });
-  expect(booked.status, JSON.stringify(booked.body)).toBe(201);
-  t.clock.set('2026-11-23T05:30:00Z');
-  const checkIn = await t.api.post(`/api/v1/registrations/${booked.body.id}/check-in`, {
-    token: p.token,
-    body: {},
-  });
-  expect(checkIn.status, JSON.stringify(checkIn.body)).toBe(200);
-  expect(checkIn.body.state).toBe('checked_in');
-  return { ...p, registrationId: booked.body.id as string };
+  const { registrationId, checkIn } = await bookAndCheckIn(t, p, clinic.scheduleId, '2026-11-23T05:30:00Z');
+  expect(checkIn.state).toBe('checked_in');
+  return { ...p, registrationId };
 }
 
 /** The event job runs, the HIS opens the visit and places its orders, the bills reach the patient. */

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { HisSim } from '../../../../../packages/his-sim/src/index.js';
 import type { TestApp } from '../../testing/harness.js';
 import { startPlatformWithHisSim } from '../../testing/his-sim.js';
 import { HIS_EVENT_SWEEP_JOB, cardBoundEventId, hisOutboundEvents } from '../registration/his-events.js';
-import { newPatient, openClinic } from '../registration/test-helpers.js';
+import { bookAndCheckIn, newPatient, openClinic } from '../registration/test-helpers.js';
 import { getPatientById } from './service.js';
 
 /**
@@ -149,25 +148,11 @@ describe('a visit card bound on the platform, with the HIS simulator', () => {
     const cardNo = bound.body.visitCardNo as string;
     await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
     const hisPatientId = sim.state.patients.get(cardNo)!.hisPatientId;
-    const booked = await t.api.post('/api/v1/registrations', {
-      token: p.token,
-      body: {
-        patientId: p.patientId,
-        scheduleId: clinic.scheduleId,
-        idempotencyKey: `idn-${randomBytes(6).toString('hex')}`,
-      },
-    });
-    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
-    t.clock.set('2026-11-23T05:30:00Z');
-    const checkIn = await t.api.post(`/api/v1/registrations/${booked.body.id}/check-in`, {
-      token: p.token,
-      body: {},
-    });
-    expect(checkIn.status, JSON.stringify(checkIn.body)).toBe(200);
+    const { registrationId } = await bookAndCheckIn(t, p, clinic.scheduleId, '2026-11-23T05:30:00Z');
     await t.app.ctx.jobs.runNow(HIS_EVENT_SWEEP_JOB, {});
     await sim.idle();
 
-    const visit = [...sim.state.visits.values()].find((v) => v.registrationId === booked.body.id);
+    const visit = [...sim.state.visits.values()].find((v) => v.registrationId === registrationId);
     expect(visit?.patient.visitCardNo).toBe(cardNo);
     expect(sim.state.patients.get(cardNo)?.hisPatientId).toBe(hisPatientId);
     const shown = await hisProfile(p.token, p.patientId);

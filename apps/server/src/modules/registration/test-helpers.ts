@@ -146,3 +146,27 @@ export async function slotStates(t: TestApp, scheduleId: string): Promise<Record
   );
   return Object.fromEntries(r.rows.map((x) => [x.state, Number(x.n)]));
 }
+
+/**
+ * The patient books a free clinic, then checks in at `checkInAt` (the test clock is moved there);
+ * both answers are asserted. Returns the registration id and the check-in answer.
+ */
+export async function bookAndCheckIn(
+  t: TestApp,
+  p: { token: string; patientId: string },
+  scheduleId: string,
+  checkInAt: string,
+): Promise<{ registrationId: string; checkIn: { state: string } & Record<string, unknown> }> {
+  const booked = await t.api.post('/api/v1/registrations', {
+    token: p.token,
+    body: { patientId: p.patientId, scheduleId, idempotencyKey: `ci-${newId()}` },
+  });
+  expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+  t.clock.set(checkInAt);
+  const checkIn = await t.api.post(`/api/v1/registrations/${booked.body.id}/check-in`, {
+    token: p.token,
+    body: {},
+  });
+  expect(checkIn.status, JSON.stringify(checkIn.body)).toBe(200);
+  return { registrationId: booked.body.id as string, checkIn: checkIn.body };
+}
