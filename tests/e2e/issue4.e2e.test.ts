@@ -165,10 +165,12 @@ describe('issue 4 on the patient H5', () => {
     });
     expect(refunded.items.map((b: any) => b.billNo)).toEqual([labNo]);
 
-    // my payments lists it
+    // my payments lists it (the old bill-payment list address opens the one 我的缴费)
     await page.goto('/bill-payments');
-    await expect.poll(() => page.getByTestId('bill-payment-item').count()).toBe(1);
-    expect(await page.getByTestId('bill-payment-item').innerText()).toContain('85.00');
+    await page.getByTestId('my-payments-page').waitFor();
+    const billRows = page.locator('[data-testid="my-payment-item"][data-business="bill"]');
+    await expect.poll(() => billRows.count()).toBe(1);
+    expect(await billRows.innerText()).toContain('85.00');
     await close();
   }, 300_000);
 

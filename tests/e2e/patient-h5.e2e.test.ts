@@ -43,6 +43,8 @@ describe('patient H5', () => {
     await page.goto('/');
     await page.getByTestId('service-grid').waitFor();
     expect(await page.getByTestId('service-grid').locator('[data-testid^="service-"]').count()).toBe(9);
+    // the top grid holds only services a patient can use today
+    expect(await page.getByTestId('service-grid').locator('[data-built="false"]').count()).toBe(0);
     for (const key of [
       'outpatient-payment',
       'reports',
@@ -56,9 +58,12 @@ describe('patient H5', () => {
       ).toBeGreaterThan(0);
     }
     await snap(page, 'patient-home');
-    await page.getByTestId('service-online-consult').click();
+    expect(await page.getByTestId('grid-online-consult').innerText()).toContain('即将上线');
+    await page.getByTestId('grid-online-consult').click();
     await expect.poll(() => page.getByTestId('coming-soon-title').innerText()).toBe('即将上线');
     expect(await page.getByTestId('coming-soon-service').innerText()).toContain('在线问诊');
+    // no internal requirement ID (需求编号 CONSULT-01) reaches a patient
+    expect(await page.getByTestId('coming-soon-page').innerText()).not.toMatch(/需求编号|[A-Z]{2,8}-\d{2}/);
     await snap(page, 'patient-coming-soon');
     await context.close();
   });

@@ -4,7 +4,7 @@ import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { AppOutline, MessageOutline, UnorderedListOutline, UserOutline } from 'antd-mobile-icons';
 import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
-import { BrowserRouter, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { ApiError, messages } from './api';
 import { Loading, RequireLogin, useLoggedIn } from './components/common';
 import { I18nProvider, useI18n } from './i18n';
@@ -35,7 +35,6 @@ function page<M, K extends keyof M>(load: () => Promise<M>, name: K) {
 const bills = () => import('./pages/bills');
 const BillsPage = page(bills, 'BillsPage');
 const BillPage = page(bills, 'BillPage');
-const BillPaymentsPage = page(bills, 'BillPaymentsPage');
 const BillPaymentPage = page(bills, 'BillPaymentPage');
 const MyPaymentsPage = page(() => import('./pages/my-payments'), 'MyPaymentsPage');
 const CreditPage = page(() => import('./pages/credit'), 'CreditPage');
@@ -140,7 +139,8 @@ function AppRoutes() {
       <Route path="/cashier/:orderNo" element={<CashierPage />} />
       <Route path="/bills" element={authed(<BillsPage />)} />
       <Route path="/bills/:id" element={authed(<BillPage />)} />
-      <Route path="/bill-payments" element={authed(<BillPaymentsPage />)} />
+      {/* one 我的缴费: the bill-payment list was a second, partial copy of it */}
+      <Route path="/bill-payments" element={<Navigate to="/my-payments" replace />} />
       <Route path="/bill-payments/:id" element={authed(<BillPaymentPage />)} />
       <Route path="/my-payments" element={authed(<MyPaymentsPage />)} />
       <Route path="/einvoices" element={authed(<EInvoicesPage />)} />

@@ -156,7 +156,7 @@ export const serviceGroups: ServiceGroup[] = [
         ['PAY-06', 'PAY-07', 'PAY-08'],
         <ReceiptOutline />,
         BLUE,
-        '/bill-payments',
+        '/my-payments',
         [
           '查看挂号与缴费记录、支付与退费状态，申请未执行项目退费。',
           'Registration and bill payments with their status; request refunds of unexecuted items.',
@@ -628,17 +628,20 @@ export const serviceGroups: ServiceGroup[] = [
   },
 ];
 
-/** The nine services of the top grid (九宫格). */
+/**
+ * The nine services of the top grid (九宫格): only services a patient can use today. Services not
+ * built yet stay in the full list below, marked 即将上线.
+ */
 export const primaryServiceKeys = [
   'register-today',
   'register-advance',
+  'check-in',
   'outpatient-payment',
+  'payment-records',
   'reports',
   'inpatient',
-  'online-consult',
   'physical-exam',
-  'triage',
-  'emergency',
+  'insurance-credential',
 ];
 
 export const allServices: Service[] = serviceGroups.flatMap((g) => g.services);

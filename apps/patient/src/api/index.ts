@@ -8,7 +8,6 @@ import type {
   Bill,
   BillPayment,
   BillPaymentStarted,
-  BillPaymentSummary,
   BillRefund,
   CreditAccount,
   CreditSettlement,
@@ -240,7 +239,6 @@ export const bills = {
   /** PAY-03/04: several bills of one patient in one payment order */
   startPayment: (body: { patientId: string; billIds: string[]; idempotencyKey: string }) =>
     post<BillPaymentStarted>('/bill-payments', body),
-  payments: async () => itemsOf(await get<BillPaymentSummary[] | Page<BillPaymentSummary>>('/bill-payments')),
   payment: (id: string) => get<BillPayment>(`/bill-payments/${id}`),
   refund: (paymentId: string, billIds: string[]) =>
     post<BillRefund>(`/bill-payments/${paymentId}/refund`, { billIds }),

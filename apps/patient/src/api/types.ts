@@ -400,6 +400,8 @@ export interface PaymentOrder {
   amountFen: number;
   subject?: string;
   state: string;
+  /** the sandbox cashier: the platform order's own state beside the channel's trade state */
+  orderState?: string;
   channel?: string | null;
   businessType?: string;
   businessId?: string;

@@ -3,6 +3,7 @@
  * kept in localStorage and passed to the API client (Accept-Language and error messages).
  */
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { labelOf, type Label } from '@qingnang/contracts';
 import { setApiLanguage, type Lang, type LocalizedText } from '../api/client';
 import { messages, type MessageKey } from './messages';
 
@@ -29,6 +30,8 @@ export interface I18n {
   t: (key: MessageKey, vars?: Vars) => string;
   /** a text that came with its own translations (service names, API messages) */
   l: (text: LocalizedText | undefined | null) => string;
+  /** a state or code through the shared label tables (@qingnang/contracts): never the raw code */
+  code: <K extends string>(table: Record<K, Label>, value: string | null | undefined) => string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -57,6 +60,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setLang,
       t: (key, vars) => format(messages[key]?.[lang] ?? key, vars),
       l: (text) => (text ? text[lang] || text.zh : ''),
+      code: (table, value) => labelOf(table, value, lang),
     }),
     [lang, setLang],
   );

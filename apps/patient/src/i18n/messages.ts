@@ -3,6 +3,7 @@ import { careMessages } from './messages-care';
 import { prescriptionMessages } from './messages-prescriptions';
 import { hisProfileMessages } from './messages-his-profile';
 import { visitRecordMessages } from './messages-visits';
+import { feedbackMessages } from './messages-feedback';
 
 const m = (zh: string, en: string) => ({ zh, en });
 
@@ -50,7 +51,6 @@ export const messages = {
     '「{name}」正在建设中，即将上线，敬请期待。',
     '“{name}” is being built and will be available soon.',
   ),
-  soonFeatures: m('需求编号', 'Feature IDs'),
   soonUnknown: m('该服务', 'This service'),
 
   // login
@@ -319,8 +319,8 @@ export const messages = {
   cashierSubject: m('商品', 'For'),
   cashierOrderNo: m('订单号', 'Order number'),
   cashierSandboxNote: m(
-    '这是沙箱支付环境，不会产生真实扣款。请选择支付结果：',
-    'Sandbox payment: no real money moves. Choose the outcome:',
+    '这是沙箱支付环境，不会产生真实扣款。请选择本次支付的结果：',
+    'Sandbox payment: no real money moves. Choose how this payment ends:',
   ),
   cashierSuccess: m('支付成功', 'Payment succeeds'),
   cashierFailure: m('支付失败', 'Payment fails'),
@@ -338,6 +338,7 @@ export const messages = {
   ...prescriptionMessages,
   ...hisProfileMessages,
   ...visitRecordMessages,
+  ...feedbackMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

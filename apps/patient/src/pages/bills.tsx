@@ -12,10 +12,8 @@ import {
   credit,
   einvoices,
   newIdempotencyKey,
-  patients,
   type Bill,
   type BillPayment,
-  type BillPaymentSummary,
   type Patient,
 } from '../api';
 import { errorText, Page, QueryView, TextInput } from '../components/common';
@@ -153,7 +151,7 @@ function MyPaymentsLink() {
   const navigate = useNavigate();
   return (
     <div className="padded-x small" style={{ paddingTop: 8, textAlign: 'right' }}>
-      <a data-testid="bills-my-payments" onClick={() => navigate('/bill-payments')}>
+      <a data-testid="bills-my-payments" onClick={() => navigate('/my-payments')}>
         {t('billMyPayments')} ›
       </a>
     </div>
@@ -306,46 +304,6 @@ function PendingBills({ patient }: { patient: Patient }) {
         </div>
       ) : null}
     </>
-  );
-}
-
-/** PAY-07: my bill payments, newest first. */
-export function BillPaymentsPage() {
-  const { t } = useI18n();
-  const navigate = useNavigate();
-  const list = useQuery({ queryKey: ['bill-payments'], queryFn: bills.payments });
-  const people = useQuery({ queryKey: ['patients', 'list'], queryFn: patients.list });
-  const nameOf = (id: string) => people.data?.find((p) => p.id === id)?.name ?? '';
-  return (
-    <Page title={t('billPaymentsTitle')} testId="bill-payments-page">
-      <QueryView query={list} empty={(x) => x.length === 0} emptyText={t('billPaymentsEmpty')}>
-        {(rows: BillPaymentSummary[]) => (
-          <div data-testid="bill-payment-list">
-            {rows.map((p) => (
-              <div
-                key={p.id}
-                className="card padded"
-                data-testid="bill-payment-item"
-                data-id={p.id}
-                data-state={p.state}
-                onClick={() => navigate(`/bill-payments/${p.id}`)}
-              >
-                <div className="bill-head">
-                  <span className="strong">
-                    {nameOf(p.patientId)} · {t('billCount', { n: p.billCount })}
-                  </span>
-                  <span className="price">¥{yuan(p.amountFen)}</span>
-                </div>
-                <div className="small muted">
-                  {dateTime(p.paidAt ?? p.createdAt)} ·{' '}
-                  {paymentStateKey[p.state] ? t(paymentStateKey[p.state]) : p.state}
-                </div>
-              </div>
-            ))}
-          </div>
-        )}
-      </QueryView>
-    </Page>
   );
 }
 

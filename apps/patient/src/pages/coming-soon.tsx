@@ -1,4 +1,4 @@
-import { Button, Result, Tag } from 'antd-mobile';
+import { Button, Result } from 'antd-mobile';
 import { ClockCircleOutline } from 'antd-mobile-icons';
 import { useNavigate, useParams } from 'react-router';
 import { Page } from '../components/common';
@@ -20,20 +20,9 @@ export function ComingSoonPage() {
         title={<span data-testid="coming-soon-title">{t('soonTitle')}</span>}
         description={<span data-testid="coming-soon-service">{t('soonBody', { name })}</span>}
       />
-      {service ? (
-        <div className="card soon-card">
-          {l(service.description) ? <p>{l(service.description)}</p> : null}
-          <div className="soon-features">
-            <span>
-              {t('soonFeatures')}
-              {t('colon')}
-            </span>
-            {service.features.map((f) => (
-              <Tag key={f} color="primary" fill="outline" style={{ marginRight: 4 }}>
-                {f}
-              </Tag>
-            ))}
-          </div>
+      {service && l(service.description) ? (
+        <div className="card soon-card" data-testid="coming-soon-description">
+          <p>{l(service.description)}</p>
         </div>
       ) : null}
       <div className="padded">

@@ -139,7 +139,7 @@ function ServiceTile({ service, big, testId }: { service: Service; big?: boolean
         {service.icon}
       </div>
       <div className="service-name">{l(service.name)}</div>
-      {!service.path && !big ? <div className="service-soon">{t('soonShort')}</div> : null}
+      {!service.path ? <div className="service-soon">{t('soonShort')}</div> : null}
     </div>
   );
 }

@@ -5,7 +5,7 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dialog, ErrorBlock, List, NoticeBar, Tag, Toast } from 'antd-mobile';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { inpatient, newIdempotencyKey, type Admission, type Patient } from '../api';
 import { Page, QueryView, TextInput } from '../components/common';
@@ -181,14 +181,22 @@ export function AdmissionPage() {
   const deposits = useQuery({
     queryKey: ['admission', id, 'deposits'],
     queryFn: () => inpatient.deposits(id),
-    refetchInterval: (q) => (q.state.data?.items.some((d) => d.state === 'pending') ? 3000 : false),
+    refetchInterval: (q) => (q.state.data?.items.some((d) => d.state === 'pending') ? 1000 : false),
   });
+  // a top-up that settles changes the balance: read the admission again the moment it does
+  const pendingDeposits = deposits.data?.items.filter((d) => d.state === 'pending').length ?? 0;
+  const pendingBefore = useRef(pendingDeposits);
+  useEffect(() => {
+    if (pendingDeposits < pendingBefore.current)
+      void queryClient.invalidateQueries({ queryKey: ['admission', id], exact: true });
+    pendingBefore.current = pendingDeposits;
+  }, [pendingDeposits, queryClient, id]);
   const discharged = admission.data?.state === 'discharged';
   const settlement = useQuery({
     queryKey: ['admission', id, 'settlement'],
     queryFn: () => inpatient.settlement(id),
     enabled: discharged,
-    refetchInterval: (q) => (q.state.data?.settlementState === 'refunding' ? 3000 : false),
+    refetchInterval: (q) => (q.state.data?.settlementState === 'refunding' ? 1000 : false),
   });
 
   const refresh = async () => {

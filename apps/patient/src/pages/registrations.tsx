@@ -117,7 +117,7 @@ export function RegistrationPage() {
     refetchInterval: (q) => {
       const r = q.state.data;
       if (!r) return false;
-      if (PENDING.includes(r.state)) return 2000;
+      if (PENDING.includes(r.state)) return 1000;
       const refund = r.refundState ?? r.refund?.state;
       if (refund && ['pending', 'requested', 'processing'].includes(refund)) return 3000;
       if (r.state === 'refunding') return 3000;

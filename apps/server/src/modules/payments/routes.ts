@@ -86,6 +86,8 @@ export const paymentsModule: Module = {
           subject: tx.subject,
           amountFen: tx.amountFen,
           state: tx.state,
+          // the platform's own state: a refunded order stays SUCCESS at the channel
+          orderState: order.state,
           expiresAt: tx.expiresAt,
         };
       },
