@@ -60,7 +60,9 @@ describe('durable jobs', () => {
     const url = database.url;
     let app = await startApp(database);
     await insertEndedSession(app, 'ended-1');
-    await app.ctx.jobs.send(PURGE_SESSIONS_JOB, {}, { startAfter: new Date(Date.now() + 3000) });
+    // Due only in an hour, so the first server cannot run it however slowly it stops; after the
+    // restart the hour "passes" by moving the job's due time, as the clock would.
+    await app.ctx.jobs.send(PURGE_SESSIONS_JOB, {}, { startAfter: new Date(Date.now() + 3_600_000) });
     await app.close();
     await app.ctx.jobs.stop();
     expect(await sessionExists(app, 'ended-1')).toBe(true);
@@ -73,8 +75,13 @@ describe('durable jobs', () => {
       await db2.close();
       await drop();
     });
-    expect(await waitFor(async () => !(await sessionExists(app, 'ended-1')), 30_000)).toBe(true);
-  });
+    const due = await app.ctx.database.raw.query(
+      "UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND state = 'created' RETURNING id",
+      [PURGE_SESSIONS_JOB],
+    );
+    expect(due.rows.length).toBeGreaterThan(0);
+    expect(await waitFor(async () => !(await sessionExists(app, 'ended-1')), 60_000)).toBe(true);
+  }, 90_000);
 
   it('keeps firing a scheduled (cron) job after a restart', async () => {
     const { database, drop } = await openTestDatabase(4);
@@ -99,8 +106,8 @@ describe('durable jobs', () => {
     await app.ctx.database.raw.query("UPDATE pgboss.schedule SET cron = '* * * * *' WHERE name = $1", [
       PURGE_SESSIONS_JOB,
     ]);
-    expect(await waitFor(async () => !(await sessionExists(app, 'ended-2')), 75_000)).toBe(true);
-  }, 90_000);
+    expect(await waitFor(async () => !(await sessionExists(app, 'ended-2')), 110_000)).toBe(true);
+  }, 150_000);
 });
 
 describe('job concurrency', () => {
@@ -120,8 +127,9 @@ describe('job concurrency', () => {
         running++;
         most = Math.max(most, running);
         if (running === 3) release();
-        // a job waiting on the network: it ends when all three are in, or after 5 s
-        await Promise.race([gate, new Promise((r) => setTimeout(r, 5000))]);
+        // a job waiting on the network: it ends when all three are in (or, so a broken queue cannot
+        // hang the run, after 30 s: generous, because on a loaded machine the three fetches take a while)
+        await Promise.race([gate, new Promise((r) => setTimeout(r, 30_000))]);
         running--;
         finished++;
       },
@@ -130,7 +138,7 @@ describe('job concurrency', () => {
     await jobs.start();
     cleanups.push(() => jobs.stop());
     for (let i = 0; i < 3; i++) await jobs.send('test.slow-network-call', { i });
-    expect(await waitFor(async () => finished === 3, 20_000)).toBe(true);
+    expect(await waitFor(async () => finished === 3, 60_000)).toBe(true);
     expect(most).toBe(3);
-  });
+  }, 90_000);
 });
