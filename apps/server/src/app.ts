@@ -25,6 +25,7 @@ import { logRedactPaths } from './platform/logging.js';
 import { buildAdapters, type AdapterOverrides } from './integrations/index.js';
 import { modules } from './modules/index.js';
 import { flushReadCacheOnStaffWrites } from './platform/read-cache.js';
+import { hoistAccessGuards, requireOpsToken } from './platform/auth.js';
 
 export interface BuildOptions {
   config: AppConfig;
@@ -58,12 +59,17 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
             },
           },
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the proxies listed in TRUST_PROXY; anyone else could
+    // forge it to escape per-address limits or to write a false address into the audit log.
+    trustProxy: config.TRUST_PROXY.length ? config.TRUST_PROXY : false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { coerceTypes: false } },
+    // Plugins (swagger-ui reads its static files) take more than the default 10 s on a loaded
+    // machine; a slow start is not a broken one.
+    pluginTimeout: 120_000,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -90,11 +96,33 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     reply.status(problem.status).type('application/problem+json').send(toProblem(problem, req.id));
   });
 
-  // PostgreSQL text cannot hold NUL; refuse it at the edge so no route answers a 5xx for it.
-  app.addHook('preValidation', async (req) => {
-    if (containsNul(req.params) || containsNul(req.query) || containsNul(req.body))
-      throw new DomainError('INVALID_CHARACTER', 400, '请求包含无效字符', 'Request contains a NUL character');
+  // A JSON body nested deeper than JSON_MAX_DEPTH is refused before it is parsed.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = String(body);
+    if (jsonNestingExceeds(text, config.JSON_MAX_DEPTH))
+      return done(tooDeep(config.JSON_MAX_DEPTH), undefined);
+    parseJson(req, text, done);
   });
+
+  // PostgreSQL text cannot hold NUL; refuse it at the edge so no route answers a 5xx for it. The walk
+  // also bounds the depth of bodies parsed elsewhere (the signed integration scope keeps its own parser).
+  app.addHook('preValidation', async (req) => {
+    for (const part of [req.params, req.query, req.body]) {
+      const found = inspectInput(part, config.JSON_MAX_DEPTH);
+      if (found === 'nul')
+        throw new DomainError(
+          'INVALID_CHARACTER',
+          400,
+          '请求包含无效字符',
+          'Request contains a NUL character',
+        );
+      if (found === 'too_deep') throw tooDeep(config.JSON_MAX_DEPTH);
+    }
+  });
+
+  hoistAccessGuards(app as unknown as FastifyInstance);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -118,8 +146,15 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (config.exposure.apiDocs !== 'off') {
+    const opsOnly = config.exposure.apiDocs === 'token' ? requireOpsToken(config) : undefined;
+    await app.register(swaggerUi, {
+      routePrefix: '/api/docs',
+      staticCSP: true,
+      uiHooks: opsOnly ? { onRequest: opsOnly } : undefined,
+    });
+    app.get('/api/openapi.json', { schema: { hide: true }, onRequest: opsOnly }, async () => app.swagger());
+  }
 
   flushReadCacheOnStaffWrites(app as unknown as FastifyInstance, ctx);
   for (const m of modules) {
@@ -134,12 +169,56 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   return app as unknown as App;
 }
 
-function containsNul(v: unknown): boolean {
-  if (typeof v === 'string') return v.includes('\u0000');
-  if (Array.isArray(v)) return v.some(containsNul);
-  if (v && typeof v === 'object')
-    return Object.entries(v).some(([k, x]) => k.includes('\u0000') || containsNul(x));
+const tooDeep = (max: number) =>
+  new DomainError(
+    'JSON_TOO_DEEP',
+    400,
+    `请求内容嵌套层数过多（最多 ${max} 层）`,
+    `JSON nested deeper than ${max} levels`,
+    {
+      maxDepth: max,
+    },
+  );
+
+/** Counts bracket nesting outside string literals, without parsing: linear time, constant stack. */
+export function jsonNestingExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > max) return true;
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
   return false;
+}
+
+/**
+ * Walks parsed input with an explicit stack (a recursive walk overflows on hostile nesting) and
+ * reports the first NUL character in a key or string, or nesting deeper than `max`.
+ */
+export function inspectInput(input: unknown, max: number): 'nul' | 'too_deep' | undefined {
+  const stack: Array<[unknown, number]> = [[input, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return 'nul';
+    } else if (v && typeof v === 'object') {
+      if (depth >= max) return 'too_deep';
+      if (Array.isArray(v)) for (const x of v) stack.push([x, depth + 1]);
+      else
+        for (const [k, x] of Object.entries(v)) {
+          if (k.includes('\u0000')) return 'nul';
+          stack.push([x, depth + 1]);
+        }
+    }
+  }
+  return undefined;
 }
 
 function problemFor(err: FastifyError | DomainError): DomainError {

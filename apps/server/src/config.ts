@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -29,6 +30,51 @@ const ConfigSchema = z.object({
   STAFF_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().positive().default(30),
   MAX_PATIENTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(20).default(5),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  /** Deepest nesting of arrays and objects a JSON body may have; deeper bodies are refused with 400 before parsing. */
+  JSON_MAX_DEPTH: z.coerce.number().int().min(8).max(512).default(64),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed: addresses or CIDRs, comma separated (also
+   * `loopback`, `linklocal`, `uniquelocal`). Empty: none, the client address is the socket's.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const entries = v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+      for (const e of entries)
+        if (!isProxyEntry(e)) ctx.addIssue({ code: 'custom', message: `not an address or CIDR: ${e}` });
+      return entries;
+    }),
+  /**
+   * Production only: the sandbox adapters this installation may run (comma separated names from
+   * SANDBOX_ADAPTERS). Any other sandbox in use stops the start; each allowed one is logged at every start.
+   */
+  ALLOW_SANDBOX: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const names = v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+      for (const n of names)
+        if (!(SANDBOX_ADAPTERS as readonly string[]).includes(n))
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown sandbox "${n}" (known: ${SANDBOX_ADAPTERS.join(', ')})`,
+          });
+      return names as SandboxAdapter[];
+    }),
+  /**
+   * /api/metrics and the API docs (/api/docs, /api/openapi.json): open, behind OPS_TOKEN (a bearer
+   * token), or off. Default: open outside production, off in production.
+   */
+  METRICS_EXPOSURE: z.enum(['open', 'token', 'off']).optional(),
+  API_DOCS_EXPOSURE: z.enum(['open', 'token', 'off']).optional(),
+  OPS_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMS_PROVIDER: z.enum(['console']).default('console'),
   /** SMS login and consent codes (identity): lifetime, wrong tries, resend interval, daily limits. */
@@ -38,6 +84,8 @@ const ConfigSchema = z.object({
   SMS_MAX_PER_PHONE_PER_DAY: z.coerce.number().int().positive().default(10),
   SMS_MAX_PER_IP_PER_DAY: z.coerce.number().int().positive().default(100),
   IDENTITY_PROVIDER: z.enum(['sandbox']).default('sandbox'),
+  /** Real-name (name + ID number) verification provider for patients (IDN-05). */
+  IDENTITY_VERIFIER: z.enum(['sandbox']).default('sandbox'),
   /** HIS adapter: sandbox (records calls in the database) or http (the outbound contract in docs/api.md at HIS_URL). */
   HIS_PROVIDER: z.enum(['sandbox', 'http']).default('sandbox'),
   HIS_URL: z.string().url().optional(),
@@ -70,8 +118,11 @@ const ConfigSchema = z.object({
   INSURANCE_SECONDARY_DAYS: z.coerce.number().int().min(1).max(30).default(1),
   /** Payments (FIN): seconds a paying order waits for its notification before the query job asks the channel. */
   PAYMENT_QUERY_DELAY_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
-  /** Sandbox channel: HMAC key of its notifications; where it posts them (default PUBLIC_BASE_URL/api/v1/payments/notify/sandbox). */
-  SANDBOX_PAY_SECRET: z.string().min(16).default('qingnang-sandbox-pay-notify-secret'),
+  /**
+   * Sandbox channel: HMAC key of its notifications (unset: a key generated once per installation and
+   * kept in the database); where it posts them (default PUBLIC_BASE_URL/api/v1/payments/notify/sandbox).
+   */
+  SANDBOX_PAY_SECRET: z.string().min(32).optional(),
   SANDBOX_NOTIFY_URL: z.string().url().optional(),
   /** WeChat Pay API v3 merchant settings (FIN-06). Keys are PEM text (escaped newlines allowed). */
   WECHATPAY_BASE_URL: z.string().url().default('https://api.mch.weixin.qq.com'),
@@ -183,10 +234,16 @@ const DEV_KEY_ENC = 'qingnang-demo-pii-encryption-key-0';
 const DEV_KEY_IDX = 'qingnang-demo-pii-blind-index-key-';
 const DEV_JWT = 'qingnang-demo-jwt-secret-change-me-in-production';
 
+export type Exposure = 'open' | 'token' | 'off';
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & {
   piiEncryptionKey: string;
   piiIndexKey: string;
   jwtSecret: string;
+  /** how /api/metrics and the API docs are served (METRICS_EXPOSURE, API_DOCS_EXPOSURE) */
+  exposure: { metrics: Exposure; apiDocs: Exposure };
+  /** the sandbox adapters this configuration runs */
+  sandboxes: SandboxAdapter[];
 } {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
@@ -194,16 +251,149 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & {
     throw new Error(`Invalid configuration:\n${lines}`);
   }
   const c = parsed.data;
-  if (c.NODE_ENV === 'production' && (!c.PII_ENCRYPTION_KEY || !c.PII_INDEX_KEY || !c.JWT_SECRET)) {
-    throw new Error('Production requires PII_ENCRYPTION_KEY, PII_INDEX_KEY and JWT_SECRET');
-  }
   if (c.HIS_PROVIDER === 'http' && !c.HIS_URL) throw new Error('HIS_PROVIDER=http requires HIS_URL');
+  const production = c.NODE_ENV === 'production';
+  const exposure: { metrics: Exposure; apiDocs: Exposure } = {
+    metrics: c.METRICS_EXPOSURE ?? (production ? 'off' : 'open'),
+    apiDocs: c.API_DOCS_EXPOSURE ?? (production ? 'off' : 'open'),
+  };
+  if ((exposure.metrics === 'token' || exposure.apiDocs === 'token') && !c.OPS_TOKEN)
+    throw new Error('METRICS_EXPOSURE=token or API_DOCS_EXPOSURE=token requires OPS_TOKEN');
+  if (production) {
+    const problems = productionProblems(c, env, exposure);
+    if (problems.length)
+      throw new Error(`Production start refused:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
   return {
     ...c,
     piiEncryptionKey: c.PII_ENCRYPTION_KEY ?? DEV_KEY_ENC,
     piiIndexKey: c.PII_INDEX_KEY ?? DEV_KEY_IDX,
     jwtSecret: c.JWT_SECRET ?? DEV_JWT,
+    exposure,
+    sandboxes: sandboxAdaptersInUse(c),
   };
 }
 
 export type AppConfig = ReturnType<typeof loadConfig>;
+
+/** Sandbox adapters by the name ALLOW_SANDBOX uses for them. */
+export const SANDBOX_ADAPTERS = [
+  'payment',
+  'login',
+  'sms',
+  'insurance',
+  'cards',
+  'einvoice',
+  'credit',
+  'exam',
+  'his',
+  'identity',
+] as const;
+export type SandboxAdapter = (typeof SANDBOX_ADAPTERS)[number];
+
+/** Which sandbox adapters this configuration runs (what ALLOW_SANDBOX must name in production). */
+export function sandboxAdaptersInUse(c: Config): SandboxAdapter[] {
+  const used: SandboxAdapter[] = [];
+  if (c.PAYMENT_CHANNELS.split(',').some((x) => x.trim() === 'sandbox')) used.push('payment');
+  // the sandbox WeChat/Alipay platform accepts any authorisation code as a login
+  if (c.IDENTITY_PROVIDER === 'sandbox') used.push('login');
+  if (c.SMS_PROVIDER === 'console') used.push('sms');
+  if (c.INSURANCE_PROVIDER === 'sandbox') used.push('insurance');
+  // visit and health cards are issued by the sandbox card service whatever the HIS is
+  used.push('cards');
+  if (c.EINVOICE_PROVIDER === 'sandbox') used.push('einvoice');
+  if (c.CREDIT_PROVIDER === 'sandbox') used.push('credit');
+  if (c.EXAM_SYSTEM_PROVIDER === 'sandbox') used.push('exam');
+  if (c.HIS_PROVIDER === 'sandbox') used.push('his');
+  return used;
+}
+
+/**
+ * Secrets written in this file (or known from its history): a production key equal to any of them is
+ * public, whatever its length.
+ */
+const PUBLISHED_SECRETS = new Set([
+  DEV_KEY_ENC,
+  DEV_KEY_IDX,
+  DEV_JWT,
+  'qingnang-demo-his-outbound-secret',
+  'qingnang-demo-his-sim-channel-secret',
+  'qingnang-sandbox-insurance-secret',
+  'qingnang-sandbox-pay-notify-secret',
+  'qingnang-demo-exam-system-secret',
+  'test-encryption-key',
+  'test-index-key',
+  'test-jwt-secret-that-is-long-enough-0123456789',
+]);
+
+/**
+ * Why a production start must stop, one line per reason, each naming its variable: demo or weak
+ * keys (a key must carry at least 32 bytes), sandboxes not named in ALLOW_SANDBOX, demo seeding.
+ */
+function productionProblems(
+  c: Config,
+  env: NodeJS.ProcessEnv,
+  exposure: { metrics: string; apiDocs: string },
+): string[] {
+  const problems: string[] = [];
+  const key = (name: string, required: boolean) => {
+    const value = env[name];
+    if (value === undefined || value === '') {
+      if (required) problems.push(`${name} must be set (a key of at least 32 random bytes)`);
+      return;
+    }
+    const weakness = keyWeakness(value);
+    if (weakness) problems.push(`${name} ${weakness}`);
+  };
+  key('JWT_SECRET', true);
+  key('PII_ENCRYPTION_KEY', true);
+  key('PII_INDEX_KEY', true);
+  key('IMAGING_LINK_KEY', false);
+  // outbound HMAC keys: their defaults are published, so a real HIS or exam system needs its own
+  key('HIS_SECRET', c.HIS_PROVIDER === 'http');
+  key('EXAM_SYSTEM_SECRET', c.EXAM_SYSTEM_PROVIDER === 'http');
+  key('INSURANCE_SANDBOX_SECRET', c.INSURANCE_PROVIDER === 'sandbox');
+  key('SANDBOX_PAY_SECRET', false);
+  key('OPS_TOKEN', exposure.metrics === 'token' || exposure.apiDocs === 'token');
+  if (c.DEMO) problems.push('DEMO must not be true: production never seeds the demo hospital');
+  const allowed = new Set(c.ALLOW_SANDBOX);
+  for (const s of sandboxAdaptersInUse(c))
+    if (!allowed.has(s))
+      problems.push(
+        `ALLOW_SANDBOX does not name "${s}": the ${s} sandbox adapter is in use (configure the real adapter, or add "${s}" to ALLOW_SANDBOX for a test installation)`,
+      );
+  return problems;
+}
+
+/**
+ * Why a key is unfit for production, or undefined. Hex and base64 keys count their decoded bytes,
+ * a passphrase its characters; a key whose characters repeat a small pattern is refused whatever
+ * its length.
+ */
+export function keyWeakness(value: string): string | undefined {
+  if (PUBLISHED_SECRETS.has(value)) return 'equals a default written in the code (a published key)';
+  let bytes: number;
+  if (/^[0-9a-fA-F]+$/.test(value) && value.length % 2 === 0) bytes = value.length / 2;
+  else if (/^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length % 4 === 0 && value.length >= 40)
+    bytes = Buffer.from(value, 'base64').length;
+  else bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes < 32) return `is too short: ${bytes} bytes, at least 32 are needed`;
+  // Shannon estimate over the characters: a random 64-digit hex key carries about 240 bits.
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bitsPerChar = 0;
+  for (const n of counts.values()) bitsPerChar -= (n / value.length) * Math.log2(n / value.length);
+  if (bitsPerChar * value.length < 128) return 'is a repeated pattern, not a random key';
+  return undefined;
+}
+
+function isProxyEntry(e: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(e)) return true;
+  const [address, bits, ...rest] = e.split('/');
+  if (rest.length) return false;
+  const family = isIP(address);
+  if (!family) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}

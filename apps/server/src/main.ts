@@ -1,4 +1,4 @@
-import { loadConfig } from './config.js';
+import { loadConfig, type AppConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { buildApp } from './app.js';
@@ -6,7 +6,14 @@ import { seedDemo } from './db/seed/index.js';
 
 import { HIS_SIM_APP_ID } from './db/seed/his-sim-channel.js';
 
-let config = loadConfig();
+let config: AppConfig;
+try {
+  config = loadConfig();
+} catch (err) {
+  // A refused configuration is the operator's to fix: say which variable, no stack trace, exit non-zero.
+  console.error(`\n青囊 Qingnang did not start.\n${(err as Error).message}\n`);
+  process.exit(1);
+}
 
 // Demo mode runs the reference HIS simulator in this process and uses it as the HIS over HTTP: the
 // platform and his-sim still meet only through the signed HTTP contracts, and one process means one
@@ -34,9 +41,21 @@ if (config.DEMO && config.HIS_SIM && config.HIS_PROVIDER === 'sandbox') {
   config = { ...config, HIS_PROVIDER: 'http', HIS_URL: started.url };
 }
 
+// Every start of a production installation says which sandboxes it runs, where no one can miss it.
+const sandboxWarnings =
+  config.NODE_ENV === 'production'
+    ? config.sandboxes.map(
+        (s) =>
+          `  !! SANDBOX ADAPTER "${s}" IS ENABLED IN PRODUCTION (ALLOW_SANDBOX): not for real patients or money`,
+      )
+    : [];
+if (sandboxWarnings.length) console.error(['', ...sandboxWarnings, ''].join('\n'));
+
 const database = await openDatabase(config);
 await migrate(database);
 const app = await buildApp({ config, database });
+for (const s of config.NODE_ENV === 'production' ? config.sandboxes : [])
+  app.log.warn({ sandbox: s, allowedBy: 'ALLOW_SANDBOX' }, `sandbox adapter ${s} enabled in production`);
 
 if (config.DEMO) {
   const seeded = await seedDemo(app.ctx);
@@ -75,7 +94,7 @@ const banner = [
   '  青囊 Qingnang is running',
   `  Patient H5:    ${base}/`,
   `  Staff console: ${base}/console/`,
-  `  API docs:      ${base}/api/docs`,
+  `  API docs:      ${config.exposure.apiDocs === 'off' ? 'off (API_DOCS_EXPOSURE)' : `${base}/api/docs`}`,
   `  Database:      ${database.kind === 'pglite' ? `PGlite (${config.DATA_DIR})` : 'PostgreSQL'}`,
   `  HIS:           ${sim ? `his-sim (reference simulator) at ${sim.url}` : config.HIS_PROVIDER === 'http' ? config.HIS_URL : 'sandbox'}`,
 ];
@@ -88,4 +107,5 @@ if (config.DEMO) {
     '  Demo patient: any phone number; the sandbox SMS code is shown in the H5 and in the console SMS log',
   );
 }
+banner.push(...sandboxWarnings);
 console.log(banner.join('\n') + '\n');

@@ -1,7 +1,8 @@
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash, randomBytes, timingSafeEqual, webcrypto } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { AppConfig } from '../config.js';
 import { SignJWT, jwtVerify } from 'jose';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { AppContext } from './context.js';
 import { Batcher, batcherOf } from './batch.js';
 import { DomainError, forbidden, unauthenticated } from './errors.js';
@@ -87,23 +88,39 @@ export async function startSession(
 export async function refreshSession(
   ctx: AppContext,
   refreshToken: string,
-  /** when given, a token of the other kind of session is refused (the staff and patient endpoints are separate) */
-  expectedKind?: SubjectKind,
+  /**
+   * The realm of the endpoint: a token of the other kind of session is refused without being
+   * consumed (the staff and patient endpoints are separate, and a patient endpoint must never mint
+   * staff tokens nor burn a staff member's refresh token).
+   */
+  expectedKind: SubjectKind,
 ): Promise<TokenPair> {
   const now = ctx.clock.now();
   const hash = hashToken(refreshToken);
-  const consumed = await ctx.db
-    .update(refreshTokens)
-    .set({ usedAt: now })
-    .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.usedAt)))
-    .returning();
   const invalid = new DomainError(
     'REFRESH_TOKEN_INVALID',
     401,
     '登录已失效，请重新登录',
     'Refresh token is invalid',
   );
+  const consumed = await ctx.db
+    .update(refreshTokens)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(refreshTokens.tokenHash, hash),
+        isNull(refreshTokens.usedAt),
+        sql`exists (select 1 from sessions s where s.id = refresh_tokens.session_id and s.subject_kind = ${expectedKind})`,
+      ),
+    )
+    .returning();
   if (consumed.length === 0) {
+    const [foreign] = await ctx.db
+      .select({ kind: sessions.subjectKind })
+      .from(refreshTokens)
+      .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+      .where(eq(refreshTokens.tokenHash, hash));
+    if (foreign && foreign.kind !== expectedKind) throw invalid;
     const [reused] = await ctx.db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hash));
     if (reused) await revokeSession(ctx, reused.sessionId);
     throw invalid;
@@ -111,7 +128,6 @@ export async function refreshSession(
   const rt = consumed[0];
   const [s] = await ctx.db.select().from(sessions).where(eq(sessions.id, rt.sessionId));
   if (!s || s.revokedAt || s.expiresAt <= now || rt.expiresAt <= now) throw invalid;
-  if (expectedKind && s.subjectKind !== expectedKind) throw invalid;
   // An idle staff session may not be revived by a refresh token either.
   if (s.subjectKind === 'staff' && staffIdle(ctx, s.lastSeenAt, now)) {
     await revokeSession(ctx, s.id);
@@ -256,14 +272,63 @@ const idleTimeout = () =>
     'Session timed out after inactivity',
   );
 
+const ACCESS_GUARD = Symbol('access-guard');
+type Guard = ((req: FastifyRequest, reply: FastifyReply) => Promise<void>) & { [ACCESS_GUARD]?: true };
+const guard = (fn: Guard): Guard => Object.assign(fn, { [ACCESS_GUARD]: true as const });
+
+/**
+ * Routes declare requirePatient/requireStaff as a preHandler; this moves them to onRequest, so who
+ * may call is decided before the body is parsed and validated: a caller without the permission gets
+ * 401/403 and learns nothing of the request's shape from validation details. Register it on the root
+ * instance before the modules.
+ */
+export function hoistAccessGuards(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const pre = route.preHandler;
+    const list = pre === undefined ? [] : Array.isArray(pre) ? pre : [pre];
+    const guards = list.filter((h) => (h as Guard)[ACCESS_GUARD]);
+    if (!guards.length) return;
+    route.preHandler = list.filter((h) => !(h as Guard)[ACCESS_GUARD]);
+    const on =
+      route.onRequest === undefined
+        ? []
+        : Array.isArray(route.onRequest)
+          ? route.onRequest
+          : [route.onRequest];
+    route.onRequest = [...on, ...(guards as unknown as onRequestHookHandler[])];
+  });
+}
+
+/**
+ * onRequest hook for operator endpoints (metrics, API docs) exposed with METRICS_EXPOSURE or
+ * API_DOCS_EXPOSURE = token: the caller presents OPS_TOKEN as a bearer token.
+ */
+export function requireOpsToken(config: AppConfig): onRequestHookHandler {
+  const expected = createHash('sha256')
+    .update(config.OPS_TOKEN ?? randomBytes(32))
+    .digest();
+  return async (req) => {
+    const header = req.headers.authorization;
+    const given = header?.startsWith('Bearer ') ? header.slice(7) : '';
+    const digest = createHash('sha256').update(given).digest();
+    if (!given || !timingSafeEqual(digest, expected))
+      throw new DomainError(
+        'OPS_TOKEN_REQUIRED',
+        401,
+        '需要运维令牌才能访问',
+        'This endpoint needs the operations token (OPS_TOKEN)',
+      );
+  };
+}
+
 /** preHandler: a logged-in patient account. */
 export function requirePatient(ctx: AppContext) {
-  return async (req: FastifyRequest, _reply: FastifyReply) => {
+  return guard(async (req: FastifyRequest, _reply: FastifyReply) => {
     const p = req.principal ?? (await authenticate(ctx, req));
     if (!p) throw unauthenticated();
     if (p.kind !== 'patient') throw forbidden('PATIENT_ONLY');
     req.principal = p;
-  };
+  });
 }
 
 /**
@@ -276,7 +341,7 @@ export function requireStaff(
   permission?: Permission,
   opts: { allowPendingPasswordChange?: boolean } = {},
 ) {
-  return async (req: FastifyRequest, _reply: FastifyReply) => {
+  return guard(async (req: FastifyRequest, _reply: FastifyReply) => {
     const p = req.principal ?? (await authenticate(ctx, req));
     if (!p) throw unauthenticated();
     if (p.kind !== 'staff') throw forbidden('STAFF_ONLY');
@@ -300,7 +365,7 @@ export function requireStaff(
         },
       );
     }
-  };
+  });
 }
 
 /** Use inside a handler after requirePatient/requireStaff. */

@@ -128,7 +128,7 @@ export const identityModule: Module = {
           body: z.object({ refreshToken: z.string().min(1).max(200) }).strict(),
         },
       },
-      async (req) => refreshSession(ctx, req.body.refreshToken),
+      async (req) => refreshSession(ctx, req.body.refreshToken, 'patient'),
     );
     app.post(
       '/v1/auth/logout',

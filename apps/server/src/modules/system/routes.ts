@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import client from 'prom-client';
 import type { AppContext } from '../../platform/context.js';
 import { DomainError } from '../../platform/errors.js';
+import { requireOpsToken } from '../../platform/auth.js';
 import { pendingMigrations } from '../../db/migrate.js';
 import type { Module } from '../index.js';
 import { PURGE_SESSIONS_JOB, purgeExpiredSessions } from '../../platform/session-cleanup.js';
@@ -37,9 +38,13 @@ export const systemModule: Module = {
         });
       return { status: 'ready', database: ctx.database.kind, jobs: ctx.jobs.running };
     });
-    r.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
-      reply.type(registry.contentType);
-      return registry.metrics();
-    });
+    // Metrics tell an outsider the load and the versions running: off in production unless configured.
+    if (ctx.config.exposure.metrics !== 'off') {
+      const onRequest = ctx.config.exposure.metrics === 'token' ? requireOpsToken(ctx.config) : undefined;
+      r.get('/metrics', { schema: { hide: true }, onRequest }, async (_req, reply) => {
+        reply.type(registry.contentType);
+        return registry.metrics();
+      });
+    }
   },
 };
