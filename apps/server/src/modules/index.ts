@@ -20,6 +20,7 @@ import { hisEventsModule } from './registration/his-events.js';
 import { examsModule } from './exams/routes.js';
 import { pharmacyModule } from './pharmacy/routes.js';
 import { visitCardBackfillModule } from './identity/visit-card-backfill.js';
+import { accessLogModule } from './access-log/routes.js';
 
 export interface Module {
   name: string;
@@ -48,4 +49,5 @@ export const modules: Module[] = [
   examsModule,
   pharmacyModule,
   visitCardBackfillModule,
+  accessLogModule,
 ];

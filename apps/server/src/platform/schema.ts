@@ -1,4 +1,5 @@
 import {
+  bigint,
   bigserial,
   boolean,
   integer,
@@ -37,8 +38,6 @@ export const staffUsers = pgTable('staff_users', {
   displayName: text('display_name').notNull(),
   passwordHash: text('password_hash').notNull(),
   mustChangePassword: boolean('must_change_password').notNull().default(true),
-  failedLogins: integer('failed_logins').notNull().default(0),
-  lockedUntil: tz('locked_until'),
   enabled: boolean('enabled').notNull().default(true),
   doctorId: text('doctor_id'),
   departmentId: text('department_id'),
@@ -88,4 +87,22 @@ export const outbox = pgTable('outbox', {
   dispatchedAt: tz('dispatched_at'),
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
+});
+
+// Mirrors migrations/1040_patient_access_log.sql: the patient-data reads among audit_log rows.
+export const auditPatientAccess = pgTable('audit_patient_access', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  auditId: bigint('audit_id', { mode: 'number' }).notNull(),
+  at: tz('at').notNull(),
+  subjectPatientId: text('subject_patient_id'),
+  subjectPersonIdx: text('subject_person_idx'),
+  recordKind: text('record_kind').notNull(),
+  ground: text('ground').notNull(),
+  actorKind: text('actor_kind').$type<'staff' | 'patient'>().notNull(),
+  actorId: text('actor_id').notNull(),
+  actorRoles: text('actor_roles').array().notNull(),
+  actorDepartmentId: text('actor_department_id'),
+  actorRelation: text('actor_relation'),
+  objectType: text('object_type').notNull(),
+  objectId: text('object_id'),
 });

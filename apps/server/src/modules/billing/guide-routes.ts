@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
-import { audit } from '../../platform/audit.js';
+import { audit, auditPatientAccess } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { executeAtDepartment, getVisit, issueGuideCode, listVisits, scanForExecution } from './guide.js';
 
@@ -61,10 +61,13 @@ export async function registerGuideRoutes(fastify: FastifyInstance, ctx: AppCont
     },
     async (req) => {
       const result = await scanForExecution(ctx, req.body);
-      await audit(ctx, req, {
+      await auditPatientAccess(ctx, req, {
         action: 'execution.patient.scan',
         objectType: 'patient',
         objectId: result.patient.id,
+        recordKind: 'bill',
+        ground: 'treatment',
+        subjects: { patientId: result.patient.id },
         detail: { department: req.body.department, bills: result.bills.length },
       });
       return result;

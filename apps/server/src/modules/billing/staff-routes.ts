@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { and, asc, count, desc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
-import { audit } from '../../platform/audit.js';
+import { audit, auditPatientAccess, subjectOf } from '../../platform/audit.js';
 import { paging } from '../../platform/zod.js';
 import { requireStaff } from '../../platform/auth.js';
 import { badRequest, notFound } from '../../platform/errors.js';
@@ -153,7 +153,14 @@ export async function registerBillingStaffRoutes(fastify: FastifyInstance, ctx: 
             .where(inArray(refunds.orderId, orderIds))
             .orderBy(asc(refunds.createdAt))
         : [];
-      await audit(ctx, req, { action: 'billing.bills.read', objectType: 'bill', objectId: b.id });
+      await auditPatientAccess(ctx, req, {
+        action: 'billing.bills.read',
+        objectType: 'bill',
+        objectId: b.id,
+        recordKind: 'bill',
+        ground: 'finance',
+        subjects: subjectOf({ personIdx: b.patientIdx }),
+      });
       return {
         ...billSummary(b, v),
         execDepartment: b.execDepartment,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
-import { audit } from '../../platform/audit.js';
+import { audit, auditPatientAccess } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import type { Module } from '../index.js';
 import { registerBusinessHandler } from '../payments/service.js';
@@ -336,10 +336,13 @@ export const insuranceModule: Module = {
       },
       async (req) => {
         const s = await getSettlementForStaff(ctx, req.params.id);
-        await audit(ctx, req, {
+        await auditPatientAccess(ctx, req, {
           action: 'insurance.settlement.read',
           objectType: 'insurance_settlement',
           objectId: s.id,
+          recordKind: 'insurance',
+          ground: 'finance',
+          subjects: { patientId: s.patientId },
         });
         return s;
       },

@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, gte, inArray, lte, or, type SQL } from 'driz
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../platform/context.js';
-import { audit } from '../../platform/audit.js';
+import { audit, auditPatientAccess, subjectOf } from '../../platform/audit.js';
 import { principalOf, requireStaff } from '../../platform/auth.js';
 import { DomainError, badRequest, conflict, notFound } from '../../platform/errors.js';
 import { ChannelError } from '../../integrations/payments/index.js';
@@ -122,7 +122,14 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
           .where(eq(abnormalOrders.orderId, o.id))
           .orderBy(asc(abnormalOrders.createdAt)),
       ]);
-      await audit(ctx, req, { action: 'payments.orders.read', objectType: 'payment_order', objectId: o.id });
+      await auditPatientAccess(ctx, req, {
+        action: 'payments.orders.read',
+        objectType: 'payment_order',
+        objectId: o.id,
+        recordKind: 'payment',
+        ground: 'finance',
+        subjects: subjectOf(o),
+      });
       return {
         ...orderItem(o),
         refunds: rs.map((x) => refundItem(x, o.orderNo)),

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
-import { audit } from '../../platform/audit.js';
+import { audit, auditPatientAccess } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { DomainError } from '../../platform/errors.js';
 import { InsuranceError } from '../../integrations/insurance/index.js';
@@ -281,7 +281,14 @@ export const pharmacyModule: Module = {
       },
       async (req) => {
         const out = await staffDetail(ctx, req.params.id);
-        await audit(ctx, req, { action: 'prescriptions.read', objectType: 'prescription', objectId: out.id });
+        await auditPatientAccess(ctx, req, {
+          action: 'prescriptions.read',
+          objectType: 'prescription',
+          objectId: out.id,
+          recordKind: 'prescription',
+          ground: 'treatment',
+          subjects: { patientId: out.patientId },
+        });
         return out;
       },
     );

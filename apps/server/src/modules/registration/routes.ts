@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
-import { audit } from '../../platform/audit.js';
+import { audit, auditPatientAccess, subjectOf } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { dayjs } from '../../platform/clock.js';
 import { DomainError, badRequest } from '../../platform/errors.js';
@@ -238,7 +238,14 @@ export const registrationModule: Module = {
       },
       async (req) => {
         const r = await loadRegistration(ctx.db, req.params.id);
-        await audit(ctx, req, { action: 'registration.read', objectType: 'registration', objectId: r.id });
+        await auditPatientAccess(ctx, req, {
+          action: 'registration.read',
+          objectType: 'registration',
+          objectId: r.id,
+          recordKind: 'registration',
+          ground: 'service',
+          subjects: subjectOf(r),
+        });
         return registrationDetail(ctx, r);
       },
     );

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
-import { audit } from '../../platform/audit.js';
+import { auditPatientAccess, clinicalOrServiceGround, subjectOf } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { DomainError } from '../../platform/errors.js';
 import { maskName } from '../../platform/pii.js';
@@ -412,7 +412,14 @@ export const reportsModule: Module = {
       },
       async (req) => {
         const report = await getReportById(ctx, req.params.id);
-        await audit(ctx, req, { action: 'report.read', objectType: 'report', objectId: report.id });
+        await auditPatientAccess(ctx, req, {
+          action: 'report.read',
+          objectType: 'report',
+          objectId: report.id,
+          recordKind: 'report',
+          ground: clinicalOrServiceGround(req),
+          subjects: subjectOf(report),
+        });
         return { ...detailView(await reportDetail(ctx, report)), patientId: report.patientId };
       },
     );
