@@ -487,7 +487,8 @@ describe('停诊 (clinic stop)', () => {
     );
     expect(slots.rows.map((r) => [r.state, Number(r.n)])).toEqual([['stopped', 3]]);
     const view = await t.api.get(`/api/v1/schedules?doctorId=${clinic.doctorId}&date=2026-11-24`);
-    expect(view.body.items[0].segments[0]).toMatchObject({ state: 'stopped', remaining: 0, full: true });
+    // a stopped segment is not "full" (约满): it is stopped, and says so
+    expect(view.body.items[0].segments[0]).toMatchObject({ state: 'stopped', remaining: 0, full: false });
     expect(view.body.items[0].segments[1]).toMatchObject({ state: 'open', remaining: 2 });
     const newcomer = await newPatient(t);
     const intoStopped = await book(newcomer, clinic.scheduleId, { segmentId: seg1.id });

@@ -23,12 +23,14 @@ import {
   browseSchedules,
   getReleaseRule,
   getSchedule,
+  getSegments,
   isUniqueViolation,
   markStopped,
   openSchedulesBetween,
   type ScheduleView,
 } from '../scheduling/service.js';
 import { freeSlot, markSlotBooked, rowsOf, scheduleForBooking, takeSlot } from '../scheduling/slots.js';
+import { checkInWindowOf, earliestBookableStart } from '../scheduling/check-in-window.js';
 import { registrations, type RegistrationState } from './schema.js';
 import { COUNTED_STATES, LIVE_STATES, sourcesOf } from './states.js';
 import { readCache } from '../../platform/read-cache.js';
@@ -173,13 +175,15 @@ async function takeAndRecord(
   patientLookup?: Promise<{ id: string; name: string }>,
 ): Promise<{ reg: Registration; order?: PaymentOrderView }> {
   const now = ctx.clock.now();
+  // a slot is sold only while its check-in can still be reached (REG-17 window)
+  const bookableFrom = earliestBookableStart(ctx.config, now);
   // The reads before the transaction do not depend on each other: run them together (a booking's
   // round trips are what limit how fast a release sells out) and judge them in the usual order:
   // patient, clinic state, release, sold out, blacklist.
   const [who, found, rule, ban] = await Promise.all([
     patientLookup ? settle(patientLookup) : undefined,
     // the schedule and whether a slot is left, in one statement
-    settle(scheduleForBooking(ctx.db, { ...base, now })),
+    settle(scheduleForBooking(ctx.db, { ...base, now, bookableFrom })),
     settle(releaseRuleOf(ctx, base.channel)),
     base.patientId ? settle(assertNotBlacklisted(ctx, base.patientId)) : undefined,
   ]);
@@ -193,6 +197,9 @@ async function takeAndRecord(
     throw conflict('SCHEDULE_ENDED', '该出诊时段已结束', 'This clinic session is over');
   if (!rule.ok) throw rule.error;
   assertReleased(ctx, rule.value, schedule);
+  // (a clinic starting later cannot have closed check-in: the release peak never pays this read)
+  if (freeSlots === 0 && schedule.startAt < bookableFrom)
+    await throwIfCheckInClosed(ctx, schedule.id, input.segmentId, bookableFrom);
   // only a request that goes on to take a slot tells the queue how many are free: before the
   // release time nobody ahead claims one, so nobody may be told "claimed ahead"
   observe(freeSlots);
@@ -226,6 +233,8 @@ async function takeAndRecord(
         state: free ? 'booked' : 'locked',
         lockExpiresAt,
         now,
+        bookableFrom,
+        checkInClosesMinutes: ctx.config.CHECKIN_CLOSES_MINUTES_AFTER,
       });
       if (!slot) {
         readCache(ctx).mark(soldOutKey(input));
@@ -255,7 +264,7 @@ async function takeAndRecord(
           level: schedule.level,
           feeFen: schedule.feeFen,
           state: free ? 'booked' : 'locked',
-          lockExpiresAt,
+          lockExpiresAt: slot.lockExpiresAt,
           bookedAt: free ? now : null,
           createdAt: now,
           updatedAt: now,
@@ -275,7 +284,11 @@ async function takeAndRecord(
   if (reg.state === 'locked') {
     // The durable timer (the minute sweep releases the lock as well if this job is lost) and the
     // payment order do not wait for each other.
-    const timer = ctx.jobs.send(EXPIRE_LOCK_JOB, { registrationId: reg.id }, { startAfter: lockExpiresAt! });
+    const timer = ctx.jobs.send(
+      EXPIRE_LOCK_JOB,
+      { registrationId: reg.id },
+      { startAfter: reg.lockExpiresAt! },
+    );
     if (reg.channel !== 'online') {
       await timer;
       return { reg };
@@ -296,6 +309,31 @@ const claimedAhead = (input: LockSlotInput) => () =>
     'Every remaining slot is being booked by patients ahead of you',
     { scheduleId: input.scheduleId, segmentId: input.segmentId ?? null, claimedAhead: true },
   );
+
+/**
+ * No slot can be taken: when the reason is time (every segment asked for has closed its check-in),
+ * say so rather than "sold out", with the check-in close that passed.
+ */
+async function throwIfCheckInClosed(
+  ctx: AppContext,
+  scheduleId: string,
+  segmentId: string | undefined,
+  bookableFrom: Date,
+): Promise<void> {
+  const segs = (await getSegments(ctx.db, scheduleId)).filter(
+    (g) => g.state === 'open' && (!segmentId || g.id === segmentId),
+  );
+  if (segs.length === 0 || segs.some((g) => g.startAt >= bookableFrom)) return;
+  const last = segs[segs.length - 1];
+  const { closesAt } = checkInWindowOf(ctx.config, last.startAt);
+  const hm = dayjs(closesAt).tz(ctx.config.HOSPITAL_TIMEZONE).format('HH:mm');
+  throw conflict(
+    'BOOKING_CHECKIN_CLOSED',
+    `该时段已过取号时间（${hm} 截止），无法预约，请选择其他时段`,
+    `Check-in for this time slot closed at ${hm}; it can no longer be booked. Choose another time`,
+    { scheduleId, segmentId: segmentId ?? null, checkInClosedAt: closesAt.toISOString() },
+  );
+}
 
 const soldOut = (scheduleId: string, segmentId?: string) =>
   conflict('SLOTS_SOLD_OUT', '号源已约满，请选择其他时段或医生', 'No slots are left for this clinic', {
@@ -486,6 +524,8 @@ export async function confirmPaidRegistration(ctx: AppContext, order: PaymentOrd
           eq(registrations.id, order.businessId),
           eq(registrations.state, 'locked'),
           gte(registrations.lockExpiresAt, paidAt),
+          // a notification arriving after check-in closed books nothing the patient could use
+          checkInStillOpen(ctx, now),
           or(isNull(registrations.paymentOrderId), eq(registrations.paymentOrderId, order.id)),
         ),
       )
@@ -508,6 +548,18 @@ export async function confirmPaidRegistration(ctx: AppContext, order: PaymentOrd
     ['booked', 'checked_in', 'completed'].includes(current.state)
   )
     return; // already confirmed by an earlier delivery
+  if (
+    current &&
+    current.state === 'locked' &&
+    checkInWindowOf(ctx.config, current.segmentStartAt).closesAt < now
+  )
+    throw new DomainError(
+      'REGISTRATION_CHECKIN_CLOSED',
+      409,
+      '付款到账时该号源已过取号时间，挂号未成功，款项将原路退回',
+      'The payment arrived after check-in for this slot had closed; nothing was booked and the payment will be refunded',
+      { registrationId: order.businessId, state: current.state },
+    );
   throw new DomainError(
     'REGISTRATION_LOCK_EXPIRED',
     409,
@@ -516,6 +568,10 @@ export async function confirmPaidRegistration(ctx: AppContext, order: PaymentOrd
     { registrationId: order.businessId, state: current?.state ?? null },
   );
 }
+
+/** SQL: the registration's segment can still be checked in at `now`. */
+const checkInStillOpen = (ctx: AppContext, now: Date) =>
+  sql`${registrations.segmentStartAt} + make_interval(mins => ${ctx.config.CHECKIN_CLOSES_MINUTES_AFTER}::int) >= ${now}`;
 
 /**
  * Channel-neutral confirmation for channels that collect the fee themselves (counter, third party):
@@ -1054,20 +1110,21 @@ export async function checkIn(
         clinicDate: reg.clinicDate,
       },
     );
-  const opensAt = new Date(reg.segmentStartAt.getTime() - c.CHECKIN_OPENS_MINUTES_BEFORE * 60_000);
-  const closesAt = new Date(reg.segmentStartAt.getTime() + c.CHECKIN_CLOSES_MINUTES_AFTER * 60_000);
+  const { opensAt, closesAt } = checkInWindowOf(c, reg.segmentStartAt);
+  const hm = (d: Date) => dayjs(d).tz(c.HOSPITAL_TIMEZONE).format('HH:mm');
   if (now < opensAt)
-    throw conflict('CHECKIN_NOT_OPEN', '尚未到取号时间', 'Check-in has not opened yet', {
-      opensAt: opensAt.toISOString(),
-    });
+    throw conflict(
+      'CHECKIN_NOT_OPEN',
+      `尚未到取号时间，请于 ${hm(opensAt)} 至 ${hm(closesAt)} 取号`,
+      `Check-in has not opened yet; check in between ${hm(opensAt)} and ${hm(closesAt)}`,
+      { opensAt: opensAt.toISOString(), closesAt: closesAt.toISOString() },
+    );
   if (now > closesAt)
     throw conflict(
       'CHECKIN_CLOSED',
-      '已过取号时间，请到窗口办理',
-      'Check-in has closed; please go to a counter',
-      {
-        closesAt: closesAt.toISOString(),
-      },
+      `已过取号时间（${hm(closesAt)} 截止），请到窗口办理`,
+      `Check-in closed at ${hm(closesAt)}; please go to a counter`,
+      { opensAt: opensAt.toISOString(), closesAt: closesAt.toISOString() },
     );
   if (
     c.CHECKIN_GEOFENCE_LAT !== undefined &&
@@ -1230,21 +1287,41 @@ function distanceMetres(lat1: number, lng1: number, lat2: number, lng2: number):
 
 /**
  * After each session ends, booked registrations never checked in become no-shows; each patient is
- * warned and the blacklist rules are evaluated for them.
+ * warned and the blacklist rules are evaluated for them. Only a booking the patient could have
+ * checked in is a no-show: one booked after its segment's check-in had closed (a payment confirmed
+ * late) is cancelled by the system and refunded in full instead, without a mark.
  */
-export async function markNoShows(ctx: AppContext): Promise<{ marked: number }> {
+export async function markNoShows(ctx: AppContext): Promise<{ marked: number; cancelled: number }> {
   const now = ctx.clock.now();
+  const ended = and(inArray(registrations.state, sourcesOf('no_show')), lte(registrations.sessionEndAt, now));
+  const reachable = sql`(${registrations.bookedAt} IS NULL OR ${registrations.bookedAt} <= ${registrations.segmentStartAt} + make_interval(mins => ${ctx.config.CHECKIN_CLOSES_MINUTES_AFTER}::int))`;
+  const unreachable = await ctx.db
+    .select({ id: registrations.id })
+    .from(registrations)
+    .where(and(ended, sql`NOT ${reachable}`));
+  let cancelled = 0;
+  for (const { id } of unreachable) {
+    const r = await cancelRegistration(ctx, {
+      registrationId: id,
+      by: 'system:checkin_unreachable',
+      reason: '预约确认时已过取号时间，系统自动退号',
+    }).catch((err) => {
+      ctx.log.error({ err, registrationId: id }, 'cancelling an unreachable booking failed');
+      return undefined;
+    });
+    if (r?.state === 'cancelled') cancelled++;
+  }
   const due = await ctx.db
     .select({ doctorId: registrations.doctorId, departmentId: registrations.departmentId })
     .from(registrations)
-    .where(and(inArray(registrations.state, sourcesOf('no_show')), lte(registrations.sessionEndAt, now)));
-  if (due.length === 0) return { marked: 0 };
+    .where(and(ended, reachable));
+  if (due.length === 0) return { marked: 0, cancelled };
   const labels = await labelsFor(ctx, due);
   const marked = await ctx.db.transaction(async (tx) => {
     const rows = await tx
       .update(registrations)
       .set({ state: 'no_show', noShowAt: now, updatedAt: now })
-      .where(and(inArray(registrations.state, sourcesOf('no_show')), lte(registrations.sessionEndAt, now)))
+      .where(and(ended, reachable))
       .returning();
     for (const row of rows)
       if (row.accountId) await notifyRegistration(ctx, tx, row, 'registration.no-show', {}, labels);
@@ -1255,7 +1332,7 @@ export async function markNoShows(ctx: AppContext): Promise<{ marked: number }> 
     await evaluateBlacklistRules(ctx, p).catch((err) =>
       ctx.log.error({ err }, 'blacklist evaluation failed'),
     );
-  return { marked: marked.length };
+  return { marked: marked.length, cancelled };
 }
 
 /** 就诊提醒: each booked registration of tomorrow is reminded once (the job runs at the configured time). */
@@ -1367,13 +1444,16 @@ export async function listOwnRegistrations(
   return rows.map((r) => registrationSummary(ctx, r, names));
 }
 
-/** Doctors this account registered with before, with their next bookable clinics (REG-06). */
+/**
+ * Doctors this account registered with before, with their next bookable clinics (REG-06): doctors
+ * of bookings that stood or were seen; a no-show, a cancellation or an expired lock is no visit.
+ */
 export async function recentDoctors(ctx: AppContext, accountId: string) {
   const rows = rowsOf(
     await ctx.db.execute(sql`
       SELECT doctor_id, department_id, max(clinic_date)::text AS last_date, max(created_at) AS last_at
         FROM registrations
-       WHERE account_id = ${accountId} AND state IN ('booked', 'checked_in', 'completed', 'no_show')
+       WHERE account_id = ${accountId} AND state IN ('booked', 'checked_in', 'completed')
        GROUP BY doctor_id, department_id
        ORDER BY last_at DESC
        LIMIT 10`),
@@ -1451,6 +1531,9 @@ export function registrationSummary(ctx: AppContext, r: Registration, names: Nam
     paymentOrderId: r.paymentOrderId,
     paidAt: r.paidAt,
     queueNumber: r.queueNumber,
+    // REG-17: when 取号 opens and closes for this booking
+    checkInOpensAt: checkInWindowOf(ctx.config, r.segmentStartAt).opensAt,
+    checkInClosesAt: checkInWindowOf(ctx.config, r.segmentStartAt).closesAt,
     checkedInAt: r.checkedInAt,
     cancelledAt: r.cancelledAt,
     cancelReason: r.cancelReason,
@@ -1471,14 +1554,19 @@ async function guidanceOf(ctx: AppContext, r: Registration, names: Names) {
   const department = names.departments.get(r.departmentId) ?? dept?.name ?? '';
   const location = dept?.location?.trim() || null;
   const where = location ? `${location} ${department}` : department;
-  const time = dayjs(r.segmentStartAt).tz(ctx.config.HOSPITAL_TIMEZONE).format('HH:mm');
+  const tz = ctx.config.HOSPITAL_TIMEZONE;
+  const { opensAt, closesAt } = checkInWindowOf(ctx.config, r.segmentStartAt);
+  const from = dayjs(opensAt).tz(tz).format('HH:mm');
+  const until = dayjs(closesAt).tz(tz).format('HH:mm');
   if (r.state === 'booked')
     return {
       step: 'check_in' as const,
       department,
       location,
-      zh: `请于 ${r.clinicDate} ${time} 前取号（手机或自助机），然后到 ${where} 候诊`,
-      en: `Check in (on the phone or at a kiosk) before ${time} on ${r.clinicDate}, then wait at ${where}`,
+      checkInOpensAt: opensAt,
+      checkInClosesAt: closesAt,
+      zh: `请于 ${r.clinicDate} ${from}-${until} 取号（手机或自助机），然后到 ${where} 候诊`,
+      en: `Check in (on the phone or at a kiosk) between ${from} and ${until} on ${r.clinicDate}, then wait at ${where}`,
     };
   return {
     step: 'wait' as const,

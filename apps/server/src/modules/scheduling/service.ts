@@ -16,6 +16,7 @@ import {
   type SlotBucket,
 } from './schema.js';
 import { rowsOf } from './slots.js';
+import { earliestBookableStart } from './check-in-window.js';
 import { DOCTOR_TITLES, directoryNames } from '../directory/service.js';
 
 type Tx = Db;
@@ -410,14 +411,23 @@ export function assertReleased(ctx: AppContext, rule: ReleaseRule, s: Schedule):
 
 // ---------------------------------------------------------------- browsing (REG-03/04/05)
 
+/**
+ * A segment as a channel sees it: 'open' while it can be booked, 'closed' once its check-in has
+ * closed but it has not ended (nothing can be sold: see check-in-window.ts), 'past' once it ended,
+ * 'stopped' when withdrawn (停诊). `full` is only ever true for an open segment with nothing left;
+ * `booked` counts the slots held by registrations (locked or booked), whatever the state.
+ */
+export type SegmentViewState = 'open' | 'closed' | 'past' | 'stopped';
+
 export interface SegmentView {
   id: string;
   seq: number;
   startAt: Date;
   endAt: Date;
-  state: 'open' | 'stopped';
+  state: SegmentViewState;
   total: number;
   remaining: number;
+  booked: number;
   full: boolean;
 }
 
@@ -431,12 +441,17 @@ export interface ScheduleView {
   endAt: Date;
   level: RegistrationLevel;
   feeFen: number;
-  state: 'open' | 'stopped';
+  /** 'past' once the session ended (已结束); 'stopped' when withdrawn */
+  state: 'open' | 'stopped' | 'past';
+  /** no segment can be booked any more because of the time (check-in closed or ended) */
+  bookingClosed: boolean;
   stopReason: string | null;
   releaseAt: Date;
   released: boolean;
   total: number;
   remaining: number;
+  booked: number;
+  /** sold out while still bookable by time */
   full: boolean;
   segments: SegmentView[];
 }
@@ -473,6 +488,7 @@ export async function browseSchedules(
         segmentId: slots.segmentId,
         total: sql<number>`count(*) FILTER (WHERE ${slots.channel} IN ('shared', ${channel}))`,
         remaining: sql<number>`count(*) FILTER (WHERE ${slots.state} = 'available' AND ${slots.channel} IN ('shared', ${channel}))`,
+        booked: sql<number>`count(*) FILTER (WHERE ${slots.state} IN ('locked', 'booked'))`,
       })
       .from(slots)
       .where(inArray(slots.scheduleId, ids))
@@ -481,25 +497,35 @@ export async function browseSchedules(
   ]);
   const countBySeg = new Map(counts.map((c) => [c.segmentId, c]));
   const now = ctx.clock.now();
+  const bookableFrom = earliestBookableStart(ctx.config, now);
   return list.map((s) => {
     const segments: SegmentView[] = segs
       .filter((g) => g.scheduleId === s.id)
       .map((g) => {
         const c = countBySeg.get(g.id);
-        const open = g.state === 'open' && s.state === 'open' && g.endAt > now;
-        const remaining = open ? Number(c?.remaining ?? 0) : 0;
+        const state: SegmentViewState =
+          g.state !== 'open' || s.state !== 'open'
+            ? 'stopped'
+            : g.endAt <= now
+              ? 'past'
+              : g.startAt < bookableFrom
+                ? 'closed'
+                : 'open';
+        const remaining = state === 'open' ? Number(c?.remaining ?? 0) : 0;
         return {
           id: g.id,
           seq: g.seq,
           startAt: g.startAt,
           endAt: g.endAt,
-          state: g.state === 'open' && s.state === 'open' ? 'open' : 'stopped',
+          state,
           total: Number(c?.total ?? 0),
           remaining,
-          full: remaining === 0,
+          booked: Number(c?.booked ?? 0),
+          full: state === 'open' && remaining === 0,
         };
       });
     const remaining = segments.reduce((a, g) => a + g.remaining, 0);
+    const bookableByTime = segments.some((g) => g.state === 'open');
     const at = releaseAt(ctx, rule, s);
     return {
       id: s.id,
@@ -511,13 +537,15 @@ export async function browseSchedules(
       endAt: s.endAt,
       level: s.level,
       feeFen: s.feeFen,
-      state: s.state,
+      state: s.state === 'open' && s.endAt <= now ? 'past' : s.state,
+      bookingClosed: s.state === 'open' && !bookableByTime,
       stopReason: s.stopReason,
       releaseAt: at,
       released: now >= at,
       total: segments.reduce((a, g) => a + g.total, 0),
       remaining,
-      full: remaining === 0,
+      booked: segments.reduce((a, g) => a + g.booked, 0),
+      full: bookableByTime && remaining === 0,
       segments,
     };
   });

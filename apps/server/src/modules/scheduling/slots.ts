@@ -17,14 +17,18 @@ export interface TakenSlot {
   number: number;
   segmentStartAt: Date;
   segmentEndAt: Date;
+  /** the lock's deadline as taken: the requested one, or the segment's check-in close if earlier */
+  lockExpiresAt: Date | null;
 }
 
 type Tx = Pick<Db, 'execute'>;
 
 /**
  * Takes the lowest free slot of a schedule (optionally of one segment) for `channel`: slots in the
- * channel's own reserved bucket or in the shared bucket, in open segments that have not ended.
- * `state` is 'locked' (waiting for payment until `lockExpiresAt`) or 'booked' (zero fee, paid elsewhere).
+ * channel's own reserved bucket or in the shared bucket, in open segments whose check-in has not
+ * closed (segments starting at or after `bookableFrom`, see check-in-window.ts). `state` is 'locked'
+ * (waiting for payment until `lockExpiresAt`, but never past the segment's check-in close) or
+ * 'booked' (zero fee, paid elsewhere).
  */
 export async function takeSlot(
   tx: Tx,
@@ -36,13 +40,23 @@ export async function takeSlot(
     state: 'locked' | 'booked';
     lockExpiresAt: Date | null;
     now: Date;
+    /** segments starting earlier have closed their check-in and are not sold */
+    bookableFrom: Date;
+    /** how long after its start a segment can still be checked in: a lock ends by then */
+    checkInClosesMinutes: number;
   },
 ): Promise<TakenSlot | undefined> {
   const segmentFilter = input.segmentId ? sql`AND s.segment_id = ${input.segmentId}` : sql``;
+  // a payment landing after check-in closed could buy nothing usable: the lock (and with it the
+  // payment order's expiry) ends at the segment's check-in close when that comes first
+  const lockExpiry =
+    input.lockExpiresAt === null
+      ? sql`NULL::timestamptz`
+      : sql`LEAST(${input.lockExpiresAt}::timestamptz, g.start_at + make_interval(mins => ${input.checkInClosesMinutes}::int))`;
   const result = await tx.execute(sql`
     UPDATE slots AS t
        SET state = ${input.state}, registration_id = ${input.registrationId},
-           lock_expires_at = ${input.lockExpiresAt}, updated_at = ${input.now}
+           lock_expires_at = ${lockExpiry}, updated_at = ${input.now}
       FROM schedule_segments AS g
      WHERE g.id = t.segment_id
        AND t.state = 'available'
@@ -54,11 +68,12 @@ export async function takeSlot(
             AND s.channel IN ('shared', ${input.channel})
             AND sg.state = 'open'
             AND sg.end_at > ${input.now}
+            AND sg.start_at >= ${input.bookableFrom}
             ${segmentFilter}
           ORDER BY sg.seq, s.number
           LIMIT 1
           FOR UPDATE OF s SKIP LOCKED)
-    RETURNING t.id, t.schedule_id, t.segment_id, t.number, g.start_at, g.end_at`);
+    RETURNING t.id, t.schedule_id, t.segment_id, t.number, g.start_at, g.end_at, t.lock_expires_at`);
   const row = (result as unknown as { rows: Record<string, unknown>[] }).rows[0];
   if (!row) return undefined;
   return {
@@ -68,6 +83,7 @@ export async function takeSlot(
     number: Number(row.number),
     segmentStartAt: new Date(row.start_at as string),
     segmentEndAt: new Date(row.end_at as string),
+    lockExpiresAt: row.lock_expires_at ? new Date(row.lock_expires_at as string) : null,
   };
 }
 
@@ -80,7 +96,7 @@ export async function takeSlot(
  */
 export async function scheduleForBooking(
   db: Db,
-  input: { scheduleId: string; segmentId?: string; channel: BookingChannel; now: Date },
+  input: { scheduleId: string; segmentId?: string; channel: BookingChannel; now: Date; bookableFrom: Date },
 ): Promise<{ schedule: typeof schedules.$inferSelect; free: number }> {
   const segmentFilter = input.segmentId ? sql`AND s.segment_id = ${input.segmentId}` : sql``;
   const [row] = await db
@@ -94,6 +110,7 @@ export async function scheduleForBooking(
            AND s.channel IN ('shared', ${input.channel})
            AND sg.state = 'open'
            AND sg.end_at > ${input.now}
+           AND sg.start_at >= ${input.bookableFrom}
            ${segmentFilter}
          LIMIT 10000) AS f)`,
     })
