@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { startSession } from '../../platform/auth.js';
@@ -167,6 +168,110 @@ describe('finance console', () => {
       (await t.api.get('/api/v1/admin/payment-bills?channel=sandbox&date=yesterday', { token: financeToken }))
         .status,
     ).toBe(400);
+  });
+
+  it('finance exports the orders the list filters find to Excel, and the export is audited', async () => {
+    const a = await paidOrder(1234);
+    const b = await paidOrder(5000);
+    const url = (query: string) => `/api/v1/admin/payment-orders/export?${query}`;
+    const file = await t.api.get(url(`q=${a.orderNo}&state=paid&channel=sandbox`), { token: financeToken });
+    expect(file.status).toBe(200);
+    expect(file.headers['content-type']).toContain('spreadsheetml');
+    expect(file.headers['content-disposition']).toMatch(
+      /^attachment; filename="payment-orders-\d{8}-\d{6}\.xlsx"$/,
+    );
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(file.raw.rawPayload as never);
+    const sheet = book.worksheets[0];
+    expect(sheet.name).toBe('支付订单');
+    expect(sheet.rowCount).toBe(2);
+    const headings = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(headings).toEqual([
+      '订单号',
+      '业务',
+      '业务单号',
+      '摘要',
+      '金额(元)',
+      '已退(元)',
+      '状态',
+      '支付渠道',
+      '渠道交易号',
+      '异常',
+      '创建时间',
+      '支付时间',
+      '关闭时间',
+    ]);
+    const [paidRow] = await ctx.db.select().from(paymentOrders).where(eq(paymentOrders.id, a.id));
+    expect((sheet.getRow(2).values as unknown[]).slice(1, 10)).toEqual([
+      a.orderNo,
+      'finance-test',
+      a.businessId,
+      '门诊缴费',
+      '12.34',
+      '0.00',
+      '已支付',
+      '沙箱',
+      paidRow.channelTradeNo,
+    ]);
+    // times in the hospital's zone (the test clock stands at 01:00 UTC)
+    expect(sheet.getRow(2).getCell(11).value).toBe('2026-11-23 09:00:00');
+
+    // the same filters as the list: both orders of this test in the window, nothing in another
+    const now = t.clock.now().toISOString();
+    const both = await t.api.get(
+      url(
+        `state=paid&from=${encodeURIComponent(now)}&to=${encodeURIComponent(now)}&businessType=finance-test`,
+      ),
+      { token: financeToken },
+    );
+    const book2 = new ExcelJS.Workbook();
+    await book2.xlsx.load(both.raw.rawPayload as never);
+    const exported = book2.worksheets[0].getColumn(1).values.slice(2);
+    expect(exported).toEqual(expect.arrayContaining([a.orderNo, b.orderNo]));
+    const list = await t.api.get(
+      `/api/v1/admin/payment-orders?state=paid&from=${encodeURIComponent(now)}&to=${encodeURIComponent(now)}&businessType=finance-test&pageSize=200`,
+      { token: financeToken },
+    );
+    expect(exported).toEqual(list.body.items.map((o: { orderNo: string }) => o.orderNo));
+
+    const audits = await ctx.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'payments.orders.export'), eq(auditLog.actorId, financeId)));
+    expect(audits).toHaveLength(2);
+    expect(audits[0].detail).toMatchObject({ q: a.orderNo, state: 'paid', channel: 'sandbox', count: 1 });
+
+    // without the permission, or with a filter the list would refuse, nothing is exported
+    const refused = await t.api.get(url(`q=${a.orderNo}`), { token: operatorToken });
+    expect(refused.status).toBe(403);
+    const badFilter = await t.api.get(url('state=lost'), { token: financeToken });
+    expect(badFilter.status).toBe(400);
+    expect(
+      await ctx.db.select().from(auditLog).where(eq(auditLog.action, 'payments.orders.export')),
+    ).toHaveLength(2);
+  });
+
+  it('an export larger than one spreadsheet holds is refused with the way out', async () => {
+    await t.database.raw.query(
+      `INSERT INTO payment_orders (id, order_no, business_type, business_id, account_id, subject, amount_fen,
+         state, expires_at, idempotency_key, created_at, updated_at)
+       SELECT 'bulk-' || n, 'PBULK' || n, 'bulk-export', 'b' || n, 'acct-bulk', '挂号费', 100,
+         'created', now(), 'bulk-' || n, now(), now()
+       FROM generate_series(1, 50001) AS n`,
+    );
+    const res = await t.api.get('/api/v1/admin/payment-orders/export?businessType=bulk-export', {
+      token: financeToken,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      code: 'EXPORT_TOO_LARGE',
+      message: {
+        zh: '符合条件的订单有 50001 笔，单次最多导出 50000 笔，请缩小时间范围或增加筛选条件',
+        en: '50001 orders match; at most 50000 can be exported at once: narrow the filters',
+      },
+      details: { total: 50001, max: 50000 },
+    });
+    await t.database.raw.query("DELETE FROM payment_orders WHERE business_type = 'bulk-export'");
   });
 
   it('staff without the permission and patients are refused', async () => {

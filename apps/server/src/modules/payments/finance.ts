@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { and, asc, count, desc, eq, gte, inArray, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../platform/context.js';
@@ -7,10 +7,12 @@ import { audit, auditPatientAccess, subjectOf } from '../../platform/audit.js';
 import { principalOf, requireStaff } from '../../platform/auth.js';
 import { DomainError, badRequest, conflict, notFound } from '../../platform/errors.js';
 import { ChannelError } from '../../integrations/payments/index.js';
+import { dayjs } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { id, paging } from '../../platform/zod.js';
 import { abnormalOrders, paymentNotifications, paymentOrders, refunds } from './schema.js';
 import { attemptRefund, requestRefund } from './service.js';
+import type { ChannelCode } from './contract.js';
 
 type OrderRow = typeof paymentOrders.$inferSelect;
 type RefundRow = typeof refunds.$inferSelect;
@@ -27,10 +29,9 @@ const ORDER_STATES = [
 const Paging = paging(200);
 const IdParams = z.object({ id });
 
-const OrderQuery = z
+const OrderFilter = z
   .object({
-    ...Paging,
-    /** order number (exact or prefix) or channel transaction number */
+    /** order number, channel transaction number or business id (exact) */
     q: z.string().trim().max(64).optional(),
     state: z.enum(ORDER_STATES).optional(),
     channel: z.enum(['sandbox', 'wechat', 'alipay']).optional(),
@@ -40,6 +41,14 @@ const OrderQuery = z
     to: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();
+const OrderQuery = OrderFilter.extend(Paging).strict();
+type OrderFilter = z.infer<typeof OrderFilter>;
+
+/** The list and the export in one order; the id breaks ties, so pages neither repeat nor skip a row. */
+const NEWEST_ORDERS_FIRST = sql`${paymentOrders.createdAt} DESC, ${paymentOrders.id} DESC`;
+
+/** One spreadsheet holds at most this many orders; more must be narrowed down by the filters. */
+const EXPORT_MAX_ROWS = 50_000;
 
 const RefundQuery = z
   .object({
@@ -79,28 +88,49 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
     { schema: { tags, querystring: OrderQuery }, preHandler: read },
     async (req) => {
       const q = req.query;
-      const where = and(
-        q.q
-          ? or(
-              eq(paymentOrders.orderNo, q.q),
-              eq(paymentOrders.channelTradeNo, q.q),
-              eq(paymentOrders.businessId, q.q),
-            )
-          : undefined,
-        q.state ? eq(paymentOrders.state, q.state) : undefined,
-        q.channel ? eq(paymentOrders.channel, q.channel) : undefined,
-        q.businessType ? eq(paymentOrders.businessType, q.businessType) : undefined,
-        q.abnormal ? eq(paymentOrders.abnormal, q.abnormal === 'true') : undefined,
-        q.from ? gte(paymentOrders.createdAt, new Date(q.from)) : undefined,
-        q.to ? lte(paymentOrders.createdAt, new Date(q.to)) : undefined,
-      );
-      const page = await pageOf(ctx, paymentOrders, where, desc(paymentOrders.createdAt), q.page, q.pageSize);
+      const where = orderWhere(q);
+      const page = await pageOf(ctx, paymentOrders, where, NEWEST_ORDERS_FIRST, q.page, q.pageSize);
       await audit(ctx, req, {
         action: 'payments.orders.list',
         objectType: 'payment_order',
         detail: { count: page.items.length },
       });
       return { ...page, items: page.items.map(orderItem) };
+    },
+  );
+
+  r.get(
+    '/v1/admin/payment-orders/export',
+    {
+      schema: {
+        tags,
+        summary:
+          'Export the payment orders matching the list filters to Excel (.xlsx), newest first; audited (console: 导出 on 支付订单)',
+        querystring: OrderFilter,
+      },
+      preHandler: read,
+    },
+    async (req, reply) => {
+      const where = orderWhere(req.query);
+      const [{ total }] = await ctx.db.select({ total: count() }).from(paymentOrders).where(where);
+      if (Number(total) > EXPORT_MAX_ROWS)
+        throw badRequest(
+          'EXPORT_TOO_LARGE',
+          `符合条件的订单有 ${total} 笔，单次最多导出 ${EXPORT_MAX_ROWS} 笔，请缩小时间范围或增加筛选条件`,
+          `${total} orders match; at most ${EXPORT_MAX_ROWS} can be exported at once: narrow the filters`,
+          { total: Number(total), max: EXPORT_MAX_ROWS },
+        );
+      const file = await exportPaymentOrders(ctx, where);
+      await audit(ctx, req, {
+        action: 'payments.orders.export',
+        objectType: 'payment_order',
+        detail: { ...req.query, count: Number(total) },
+      });
+      const stamp = dayjs(ctx.clock.now()).tz(ctx.config.HOSPITAL_TIMEZONE).format('YYYYMMDD-HHmmss');
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="payment-orders-${stamp}.xlsx"`)
+        .send(file);
     },
   );
 
@@ -258,7 +288,7 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
         q.page,
         q.pageSize,
       );
-      const ids = [...new Set(page.items.map((a) => a.orderId))];
+      const ids = [...new Set(page.items.flatMap((a) => (a.orderId ? [a.orderId] : [])))];
       const orders = ids.length
         ? await ctx.db.select().from(paymentOrders).where(inArray(paymentOrders.id, ids))
         : [];
@@ -268,11 +298,13 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
         objectType: 'abnormal_order',
         detail: { count: page.items.length },
       });
-      // Each item is the order (id = order id, as the order drawer expects) with its abnormal record.
+      // Each item is the order (id = order id, as the order drawer expects) with its abnormal record;
+      // a trade a channel reported for no order of ours has no order: id is null and the item says
+      // what the channel reported.
       return {
         ...page,
         items: page.items.map((a) => ({
-          ...orderItem(byId.get(a.orderId)!),
+          ...(a.orderId ? orderItem(byId.get(a.orderId)!) : unmatchedItem(a)),
           abnormalId: a.id,
           abnormalReason: a.reason,
           abnormalDetail: a.detail,
@@ -357,6 +389,94 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
       return abnormalItem(resolved);
     },
   );
+}
+
+function orderWhere(q: OrderFilter): SQL | undefined {
+  return and(
+    q.q
+      ? or(
+          eq(paymentOrders.orderNo, q.q),
+          eq(paymentOrders.channelTradeNo, q.q),
+          eq(paymentOrders.businessId, q.q),
+        )
+      : undefined,
+    q.state ? eq(paymentOrders.state, q.state) : undefined,
+    q.channel ? eq(paymentOrders.channel, q.channel) : undefined,
+    q.businessType ? eq(paymentOrders.businessType, q.businessType) : undefined,
+    q.abnormal ? eq(paymentOrders.abnormal, q.abnormal === 'true') : undefined,
+    q.from ? gte(paymentOrders.createdAt, new Date(q.from)) : undefined,
+    q.to ? lte(paymentOrders.createdAt, new Date(q.to)) : undefined,
+  );
+}
+
+const ORDER_STATE_ZH: Record<(typeof ORDER_STATES)[number], string> = {
+  created: '待支付',
+  paying: '支付中',
+  paid: '已支付',
+  closed: '已关闭',
+  refunding: '退款中',
+  partially_refunded: '部分退款',
+  refunded: '已退款',
+};
+const CHANNEL_ZH: Record<ChannelCode, string> = { sandbox: '沙箱', wechat: '微信支付', alipay: '支付宝' };
+/** the paying modules' business types; one a module adds later is written as it is */
+const BUSINESS_ZH: Record<string, string> = {
+  registration: '挂号',
+  bill: '门诊缴费',
+  deposit: '住院预交金',
+  'inpatient-settlement': '出院结算',
+  insurance: '医保结算（现金部分）',
+  exam: '体检预约',
+  'credit-settlement': '信用就医结算',
+};
+
+/** The orders as finance reads them in Excel: Chinese headings and states, yuan with two decimals. */
+async function exportPaymentOrders(ctx: AppContext, where: SQL | undefined): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
+  const rows = await ctx.db
+    .select()
+    .from(paymentOrders)
+    .where(where)
+    .orderBy(NEWEST_ORDERS_FIRST)
+    .limit(EXPORT_MAX_ROWS);
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('支付订单');
+  sheet.columns = [
+    { header: '订单号', key: 'orderNo', width: 24 },
+    { header: '业务', key: 'business', width: 14 },
+    { header: '业务单号', key: 'businessId', width: 38 },
+    { header: '摘要', key: 'subject', width: 28 },
+    { header: '金额(元)', key: 'amount', width: 11 },
+    { header: '已退(元)', key: 'refunded', width: 11 },
+    { header: '状态', key: 'state', width: 10 },
+    { header: '支付渠道', key: 'channel', width: 10 },
+    { header: '渠道交易号', key: 'channelTradeNo', width: 34 },
+    { header: '异常', key: 'abnormal', width: 8 },
+    { header: '创建时间', key: 'created', width: 20 },
+    { header: '支付时间', key: 'paid', width: 20 },
+    { header: '关闭时间', key: 'closed', width: 20 },
+  ];
+  const tz = ctx.config.HOSPITAL_TIMEZONE;
+  const time = (d: Date | null) => (d ? dayjs(d).tz(tz).format('YYYY-MM-DD HH:mm:ss') : '');
+  const yuan = (fen: number) => (fen / 100).toFixed(2);
+  for (const o of rows)
+    sheet.addRow({
+      orderNo: o.orderNo,
+      business: BUSINESS_ZH[o.businessType] ?? o.businessType,
+      businessId: o.businessId,
+      subject: o.subject,
+      amount: yuan(o.amountFen),
+      refunded: yuan(o.refundedFen),
+      state: ORDER_STATE_ZH[o.state],
+      channel: o.channel ? CHANNEL_ZH[o.channel] : '',
+      channelTradeNo: o.channelTradeNo ?? '',
+      abnormal: o.abnormal ? '是' : '',
+      created: time(o.createdAt),
+      paid: time(o.paidAt),
+      closed: time(o.closedAt),
+    });
+  sheet.getRow(1).font = { bold: true };
+  return Buffer.from(await book.xlsx.writeBuffer());
 }
 
 async function pageOf<T extends typeof paymentOrders | typeof refunds | typeof abnormalOrders>(
@@ -444,10 +564,41 @@ function refundItem(r: RefundRow, orderNo?: string) {
   };
 }
 
+/** The order-shaped fields of a trade reported for no order of ours. */
+function unmatchedItem(a: typeof abnormalOrders.$inferSelect) {
+  return {
+    id: null,
+    orderNo: a.orderNo,
+    businessType: null,
+    businessId: null,
+    accountId: null,
+    patientId: null,
+    subject: null,
+    amountFen: a.amountFen,
+    refundedFen: 0,
+    refundableFen: 0,
+    state: null,
+    channel: a.channel,
+    channelTradeNo: a.channelTradeNo,
+    abnormal: true,
+    abnormalReason: a.reason,
+    businessState: null,
+    expiresAt: null,
+    paidAt: null,
+    closedAt: null,
+    closeReason: null,
+    createdAt: a.createdAt,
+  };
+}
+
 function abnormalItem(a: typeof abnormalOrders.$inferSelect) {
   return {
     id: a.id,
     orderId: a.orderId,
+    channel: a.channel,
+    orderNo: a.orderNo,
+    channelTradeNo: a.channelTradeNo,
+    amountFen: a.amountFen,
     reason: a.reason,
     detail: a.detail,
     status: a.status,

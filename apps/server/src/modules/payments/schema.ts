@@ -1,7 +1,7 @@
 import { boolean, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { ChannelCode, PaymentOrderState, RefundState } from './contract.js';
 
-// Mirrors migrations/0500_payments.sql.
+// Mirrors migrations/0500_payments.sql and 1020_payments_notification_abnormal.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export type BusinessStepState = 'pending' | 'running' | 'done' | 'failed';
@@ -68,7 +68,12 @@ export const refunds = pgTable('refunds', {
 
 export const abnormalOrders = pgTable('abnormal_orders', {
   id: text('id').primaryKey(),
-  orderId: text('order_id').notNull(),
+  /** null when a channel reported a trade for no order of ours: the columns below say what it reported */
+  orderId: text('order_id'),
+  channel: text('channel').$type<ChannelCode>(),
+  orderNo: text('order_no'),
+  channelTradeNo: text('channel_trade_no'),
+  amountFen: integer('amount_fen'),
   reason: text('reason').notNull(),
   detail: text('detail'),
   status: text('status').$type<'open' | 'resolved'>().notNull().default('open'),
@@ -108,4 +113,11 @@ export const sandboxNotifications = pgTable('sandbox_notifications', {
   createdAt: tz('created_at').notNull(),
   deliveredAt: tz('delivered_at'),
   attempts: integer('attempts').notNull().default(0),
+});
+
+/** Keys the platform generates once per installation for its own channels (the sandbox's notification key). */
+export const paymentChannelSecrets = pgTable('payment_channel_secrets', {
+  channel: text('channel').$type<ChannelCode>().primaryKey(),
+  secret: text('secret').notNull(),
+  createdAt: tz('created_at').notNull(),
 });

@@ -11,6 +11,7 @@ import {
   type IncomingNotification,
   type NotificationReply,
   type PaymentChannel,
+  type VerifiedPaymentNotification,
 } from '../../integrations/payments/index.js';
 import type {
   ChannelCode,
@@ -306,11 +307,19 @@ export type PaymentOutcome =
   | 'amount_mismatch'
   | 'unknown_order'
   | 'duplicate_payment'
+  | 'trade_no_conflict'
+  | 'incomplete'
   | 'not_paid';
 
 /**
  * A payment notification: verified, then applied by compare-and-set keyed by the channel's
  * transaction number. A duplicate gets the same success answer and changes nothing.
+ *
+ * A signed notification is the channel speaking, and sending it again will not change what it says:
+ * when it cannot be applied (a field missing, a transaction that pays another order, a wrong amount,
+ * an order that is not ours) it is kept as an abnormal record for finance and acknowledged, so the
+ * channel stops repeating it. Only a notification that fails verification, or a failure on our side
+ * (the channel's retry will then succeed), gets the channel's failure answer. Never a 5xx.
  */
 export async function handlePaymentNotification(
   ctx: AppContext,
@@ -319,31 +328,35 @@ export async function handlePaymentNotification(
 ): Promise<NotificationReply> {
   const channel = ctx.adapters.paymentChannels[code];
   if (!channel) return { status: 404, contentType: 'text/plain', body: 'channel not enabled' };
-  let trade;
   try {
-    trade = await channel.verifyNotification(ctx, incoming);
+    let trade;
+    try {
+      trade = await channel.verifyNotification(ctx, incoming);
+    } catch (err) {
+      if (!(err instanceof NotificationRejected)) throw err;
+      await logNotification(ctx, { channel: code, kind: 'payment', verified: false, outcome: err.reason });
+      return { ...channel.reply(false, err.reason), status: 401 };
+    }
+    const reported = reportedTrade(trade);
+    const outcome = trade.state === 'paid' ? await applyNotifiedPayment(ctx, code, reported) : 'not_paid';
+    await logNotification(ctx, {
+      channel: code,
+      kind: 'payment',
+      verified: true,
+      outcome,
+      channelNotificationId: reported.notificationId,
+      orderNo: reported.orderNo || null,
+      channelTradeNo: reported.channelTradeNo,
+      amountFen: reported.amountFen,
+    });
+    return channel.reply(true);
   } catch (err) {
-    if (!(err instanceof NotificationRejected)) throw err;
-    await logNotification(ctx, { channel: code, kind: 'payment', verified: false, outcome: err.reason });
-    return { ...channel.reply(false, err.reason), status: 401 };
+    ctx.log.error({ err, channel: code }, 'payment notification not applied; the channel will repeat it');
+    return channel.reply(false, 'SYSTEM_ERROR');
   }
-  const outcome = trade.state === 'paid' ? await applyChannelPayment(ctx, code, trade) : 'not_paid';
-  await logNotification(ctx, {
-    channel: code,
-    kind: 'payment',
-    verified: true,
-    outcome,
-    channelNotificationId: trade.notificationId,
-    orderNo: trade.orderNo,
-    channelTradeNo: trade.channelTradeNo,
-    amountFen: trade.amountFen,
-  });
-  if (outcome === 'amount_mismatch') return channel.reply(false, 'AMOUNT_MISMATCH');
-  if (outcome === 'unknown_order') return { ...channel.reply(false, 'ORDER_NOT_FOUND'), status: 404 };
-  return channel.reply(true);
 }
 
-/** A refund notification (WeChat Pay): finishes the refund it reports, once. */
+/** A refund notification (WeChat Pay): finishes the refund it reports, once. Never a 5xx either. */
 export async function handleRefundNotification(
   ctx: AppContext,
   code: ChannelCode,
@@ -352,29 +365,90 @@ export async function handleRefundNotification(
   const channel = ctx.adapters.paymentChannels[code];
   if (!channel?.parseRefundNotification)
     return { status: 404, contentType: 'text/plain', body: 'channel not enabled' };
-  let result;
   try {
-    result = await channel.parseRefundNotification(ctx, incoming);
+    let result;
+    try {
+      result = await channel.parseRefundNotification(ctx, incoming);
+    } catch (err) {
+      if (!(err instanceof NotificationRejected)) throw err;
+      await logNotification(ctx, { channel: code, kind: 'refund', verified: false, outcome: err.reason });
+      return { ...channel.reply(false, err.reason), status: 401 };
+    }
+    let outcome = 'ignored';
+    if (typeof result.refundNo !== 'string' || !result.refundNo) outcome = 'incomplete';
+    else if (result.state === 'succeeded' || result.state === 'failed') {
+      outcome = (await finishRefund(ctx, result.refundNo, result)) ? result.state : 'duplicate';
+    }
+    await logNotification(ctx, {
+      channel: code,
+      kind: 'refund',
+      verified: true,
+      outcome,
+      channelNotificationId: textField(result.notificationId),
+      orderNo: textField(result.orderNo),
+      refundNo: textField(result.refundNo),
+      amountFen: storableFen(result.amountFen),
+    });
+    return channel.reply(true);
   } catch (err) {
-    if (!(err instanceof NotificationRejected)) throw err;
-    await logNotification(ctx, { channel: code, kind: 'refund', verified: false, outcome: err.reason });
-    return { ...channel.reply(false, err.reason), status: 401 };
+    ctx.log.error({ err, channel: code }, 'refund notification not applied; the channel will repeat it');
+    return channel.reply(false, 'SYSTEM_ERROR');
   }
-  let outcome = 'ignored';
-  if (result.state === 'succeeded' || result.state === 'failed') {
-    outcome = (await finishRefund(ctx, result.refundNo, result)) ? result.state : 'duplicate';
-  }
-  await logNotification(ctx, {
-    channel: code,
-    kind: 'refund',
-    verified: true,
-    outcome,
-    channelNotificationId: result.notificationId,
-    orderNo: result.orderNo,
-    refundNo: result.refundNo,
-    amountFen: result.amountFen,
-  });
-  return channel.reply(true);
+}
+
+/** The fields of a signed notification as the platform may store them (anything odd becomes missing). */
+function reportedTrade(t: VerifiedPaymentNotification): VerifiedPaymentNotification {
+  return {
+    ...t,
+    notificationId: textField(t.notificationId),
+    orderNo: textField(t.orderNo) ?? '',
+    channelTradeNo: textField(t.channelTradeNo),
+    amountFen: storableFen(t.amountFen),
+    paidAt: t.paidAt && !Number.isNaN(t.paidAt.getTime()) ? t.paidAt : undefined,
+  };
+}
+
+function textField(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v.slice(0, 128) : undefined;
+}
+
+/** A positive amount that fits the integer columns (2^31 - 1 fen is ¥21,474,836.47). */
+function storableFen(v: unknown): number | undefined {
+  return Number.isSafeInteger(v) && (v as number) > 0 && (v as number) <= 2_147_483_647
+    ? (v as number)
+    : undefined;
+}
+
+/**
+ * A paid notification from the channel. Incomplete ones (no order number, transaction number,
+ * amount or success time) are not applied: they are recorded for finance, and the order, if there
+ * is one, is asked about at once; the channel's answer to a query is complete.
+ */
+async function applyNotifiedPayment(
+  ctx: AppContext,
+  code: ChannelCode,
+  trade: VerifiedPaymentNotification,
+): Promise<PaymentOutcome> {
+  const missing = [
+    !trade.orderNo && 'order number',
+    !trade.channelTradeNo && 'transaction number',
+    trade.amountFen === undefined && 'amount',
+    !trade.paidAt && 'success time',
+  ].filter((x): x is string => Boolean(x));
+  if (!missing.length) return applyChannelPayment(ctx, code, trade);
+  const now = ctx.clock.now();
+  const detail = `channel ${code} notified a payment without ${missing.join(', ')}`;
+  const [o] = trade.orderNo
+    ? await ctx.db.select().from(paymentOrders).where(eq(paymentOrders.orderNo, trade.orderNo))
+    : [];
+  await ctx.db.transaction((tx) =>
+    o
+      ? openAbnormal(tx, now, o.id, 'NOTIFICATION_INCOMPLETE', detail)
+      : openUnmatchedAbnormal(tx, now, code, trade, 'NOTIFICATION_INCOMPLETE', detail),
+  );
+  if (o && UNPAID_STATES.includes(o.state) && o.channel === code)
+    await ctx.jobs.send(CHECK_ORDER_JOB, { orderId: o.id });
+  return 'incomplete';
 }
 
 /**
@@ -393,7 +467,35 @@ export async function applyChannelPayment(
       .from(paymentOrders)
       .where(eq(paymentOrders.orderNo, trade.orderNo))
       .for('update');
-    if (!o) return { outcome: 'unknown_order' as const };
+    if (!o) {
+      await openUnmatchedAbnormal(
+        tx,
+        now,
+        code,
+        trade,
+        'UNKNOWN_ORDER',
+        `channel ${code} reported a payment of ${trade.amountFen} fen for an order that is not ours`,
+      );
+      return { outcome: 'unknown_order' as const };
+    }
+    if (trade.channelTradeNo && trade.channelTradeNo !== o.channelTradeNo) {
+      // The transaction already pays another order: never move this one (the unique index would
+      // refuse it anyway); finance looks at both.
+      const [owner] = await tx
+        .select({ orderNo: paymentOrders.orderNo })
+        .from(paymentOrders)
+        .where(and(eq(paymentOrders.channel, code), eq(paymentOrders.channelTradeNo, trade.channelTradeNo)));
+      if (owner) {
+        await openAbnormal(
+          tx,
+          now,
+          o.id,
+          'TRADE_NO_CONFLICT',
+          `channel ${code} transaction ${trade.channelTradeNo} already pays order ${owner.orderNo}`,
+        );
+        return { outcome: 'trade_no_conflict' as const };
+      }
+    }
     if (trade.amountFen !== o.amountFen) {
       await openAbnormal(tx, now, o.id, 'AMOUNT_MISMATCH', `channel ${code} reported ${trade.amountFen} fen`);
       return { outcome: 'amount_mismatch' as const };
@@ -414,7 +516,7 @@ export async function applyChannelPayment(
     const paidFields = {
       channel: code,
       channelTradeNo: trade.channelTradeNo ?? null,
-      paidAt: trade.paidAt ?? now,
+      paidAt: trade.paidAt && !Number.isNaN(trade.paidAt.getTime()) ? trade.paidAt : now,
       updatedAt: now,
     };
     if (UNPAID_STATES.includes(o.state)) {
@@ -820,6 +922,32 @@ export async function openAbnormal(tx: Tx, now: Date, orderId: string, reason: s
   await tx
     .insert(abnormalOrders)
     .values({ id: newId(), orderId, reason, detail: detail.slice(0, 1000), status: 'open', createdAt: now })
+    .onConflictDoNothing();
+}
+
+/** A trade the channel reported for no order of ours: kept with what it said, once per trade. */
+async function openUnmatchedAbnormal(
+  tx: Tx,
+  now: Date,
+  code: ChannelCode,
+  trade: ChannelTrade,
+  reason: string,
+  detail: string,
+) {
+  await tx
+    .insert(abnormalOrders)
+    .values({
+      id: newId(),
+      orderId: null,
+      channel: code,
+      orderNo: trade.orderNo || null,
+      channelTradeNo: trade.channelTradeNo ?? null,
+      amountFen: storableFen(trade.amountFen) ?? null,
+      reason,
+      detail: detail.slice(0, 1000),
+      status: 'open',
+      createdAt: now,
+    })
     .onConflictDoNothing();
 }
 

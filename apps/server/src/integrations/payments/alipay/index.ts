@@ -180,16 +180,23 @@ export class AlipayChannel implements PaymentChannel {
     }
     if (!ok) throw new NotificationRejected('SIGNATURE_INVALID');
     if (params.app_id !== this.cfg.appId) throw new NotificationRejected('APP_ID_MISMATCH');
-    if (!params.out_trade_no || !params.total_amount) throw new NotificationRejected('MALFORMED_BODY');
+    // Signed by Alipay: a missing or unreadable field is for the platform to judge, not a forgery.
     const paid = params.trade_status === 'TRADE_SUCCESS' || params.trade_status === 'TRADE_FINISHED';
     return {
       notificationId: params.notify_id,
       state: paid ? 'paid' : params.trade_status === 'TRADE_CLOSED' ? 'closed' : 'unpaid',
-      orderNo: params.out_trade_no,
-      channelTradeNo: params.trade_no,
-      amountFen: yuanToFen(params.total_amount),
-      paidAt: params.gmt_payment ? dayjs.tz(params.gmt_payment, this.cfg.timezone).toDate() : undefined,
+      orderNo: params.out_trade_no ?? '',
+      channelTradeNo: params.trade_no || undefined,
+      amountFen: amountOrUndefined(params.total_amount),
+      paidAt: this.localTime(params.gmt_payment),
     };
+  }
+
+  /** Alipay's "yyyy-MM-dd HH:mm:ss" in the hospital's zone; anything else is treated as missing. */
+  private localTime(v: string | undefined): Date | undefined {
+    if (!v || !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(v)) return undefined;
+    const d = dayjs.tz(v, this.cfg.timezone);
+    return d.isValid() ? d.toDate() : undefined;
   }
 
   reply(ok: boolean): NotificationReply {
@@ -215,6 +222,15 @@ export class AlipayChannel implements PaymentChannel {
       `${r.msg ?? ''} ${r.subMsg ?? ''}`.trim(),
       RETRYABLE.has(code) || r.code === '20000',
     );
+  }
+}
+
+function amountOrUndefined(yuan: string | undefined): number | undefined {
+  if (!yuan) return undefined;
+  try {
+    return yuanToFen(yuan);
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,6 +5,7 @@ import type { AppContext } from '../../../platform/context.js';
 import { dayjs } from '../../../platform/clock.js';
 import { newId } from '../../../platform/ids.js';
 import {
+  paymentChannelSecrets,
   sandboxNotifications,
   sandboxRefunds,
   sandboxTransactions,
@@ -58,6 +59,7 @@ export class SandboxChannel implements PaymentChannel {
   readonly code = 'sandbox' as const;
   /** Fault injection for tests: the next N refunds fail before or after the channel applies them. */
   readonly faults = { refundUnavailable: 0, refundResponseLost: 0, refundRejected: 0 };
+  private installationKey?: Promise<string>;
 
   constructor(private readonly config: AppConfig) {}
 
@@ -293,27 +295,29 @@ export class SandboxChannel implements PaymentChannel {
     const signature = header(n.headers, SIGNATURE_HEADER);
     const timestamp = header(n.headers, TIMESTAMP_HEADER);
     if (!signature || !timestamp) throw new NotificationRejected('SIGNATURE_MISSING');
-    const expected = this.sign(timestamp, n.rawBody);
+    const expected = await this.sign(ctx, timestamp, n.rawBody);
     const a = Buffer.from(signature, 'hex');
     const b = Buffer.from(expected, 'hex');
     if (a.length !== b.length || !timingSafeEqual(a, b)) throw new NotificationRejected('SIGNATURE_INVALID');
     if (Math.abs(ctx.clock.now().getTime() - Number(timestamp) * 1000) > MAX_SKEW_MS)
       throw new NotificationRejected('TIMESTAMP_SKEW');
-    let body: SandboxNotificationBody;
+    let body: Partial<Record<keyof SandboxNotificationBody, unknown>>;
     try {
-      body = JSON.parse(n.rawBody) as SandboxNotificationBody;
+      body = JSON.parse(n.rawBody) as typeof body;
     } catch {
       throw new NotificationRejected('MALFORMED_BODY');
     }
-    if (typeof body.out_trade_no !== 'string' || !Number.isSafeInteger(body.amount_fen))
-      throw new NotificationRejected('MALFORMED_BODY');
+    if (!body || typeof body !== 'object') throw new NotificationRejected('MALFORMED_BODY');
+    // Signed, so the channel said it: what is missing is for the platform to judge, not a forgery.
+    const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+    const paidAt = text(body.success_time) ? new Date(body.success_time as string) : undefined;
     return {
-      notificationId: body.id,
+      notificationId: text(body.id),
       state: body.trade_state === 'SUCCESS' ? 'paid' : 'unpaid',
-      orderNo: body.out_trade_no,
-      channelTradeNo: body.transaction_id,
-      amountFen: body.amount_fen,
-      paidAt: new Date(body.success_time),
+      orderNo: text(body.out_trade_no) ?? '',
+      channelTradeNo: text(body.transaction_id),
+      amountFen: typeof body.amount_fen === 'number' ? body.amount_fen : undefined,
+      paidAt: paidAt && !Number.isNaN(paidAt.getTime()) ? paidAt : undefined,
     };
   }
 
@@ -328,10 +332,10 @@ export class SandboxChannel implements PaymentChannel {
   }
 
   /** Signs a stored notification at delivery time, as a channel does on each (re)delivery. */
-  signedNotification(
+  async signedNotification(
     ctx: AppContext,
     row: { id: string; outTradeNo: string; body: string },
-  ): OutgoingSandboxNotification {
+  ): Promise<OutgoingSandboxNotification> {
     const timestamp = String(Math.floor(ctx.clock.now().getTime() / 1000));
     return {
       id: row.id,
@@ -340,7 +344,7 @@ export class SandboxChannel implements PaymentChannel {
       headers: {
         'content-type': 'application/json',
         [TIMESTAMP_HEADER]: timestamp,
-        [SIGNATURE_HEADER]: this.sign(timestamp, row.body),
+        [SIGNATURE_HEADER]: await this.sign(ctx, timestamp, row.body),
       },
     };
   }
@@ -352,7 +356,7 @@ export class SandboxChannel implements PaymentChannel {
       .from(sandboxNotifications)
       .where(orderNo ? eq(sandboxNotifications.outTradeNo, orderNo) : undefined)
       .orderBy(asc(sandboxNotifications.createdAt));
-    return rows.map((r) => this.signedNotification(ctx, r));
+    return Promise.all(rows.map((r) => this.signedNotification(ctx, r)));
   }
 
   /** The delivery job: posts one queued notification to the notify URL; throws so the job retries. */
@@ -362,7 +366,7 @@ export class SandboxChannel implements PaymentChannel {
       .from(sandboxNotifications)
       .where(and(eq(sandboxNotifications.id, id), isNull(sandboxNotifications.deliveredAt)));
     if (!row) return;
-    const n = this.signedNotification(ctx, row);
+    const n = await this.signedNotification(ctx, row);
     await ctx.db
       .update(sandboxNotifications)
       .set({ attempts: row.attempts + 1 })
@@ -409,8 +413,34 @@ export class SandboxChannel implements PaymentChannel {
     return done;
   }
 
-  private sign(timestamp: string, body: string): string {
-    return createHmac('sha256', this.config.SANDBOX_PAY_SECRET).update(`${timestamp}\n${body}`).digest('hex');
+  private async sign(ctx: AppContext, timestamp: string, body: string): Promise<string> {
+    const key = await this.notificationKey(ctx);
+    return createHmac('sha256', key).update(`${timestamp}\n${body}`).digest('hex');
+  }
+
+  /**
+   * SANDBOX_PAY_SECRET when configured; otherwise a key generated on first use and kept in the
+   * database, so every installation (and every server process on it) signs with its own key.
+   * Concurrent first uses agree through the primary key: the first insert wins, all read it back.
+   */
+  private notificationKey(ctx: AppContext): Promise<string> {
+    if (this.config.SANDBOX_PAY_SECRET) return Promise.resolve(this.config.SANDBOX_PAY_SECRET);
+    this.installationKey ??= (async () => {
+      await ctx.db
+        .insert(paymentChannelSecrets)
+        .values({ channel: 'sandbox', secret: randomBytes(32).toString('hex'), createdAt: ctx.clock.now() })
+        .onConflictDoNothing();
+      const [row] = await ctx.db
+        .select()
+        .from(paymentChannelSecrets)
+        .where(eq(paymentChannelSecrets.channel, 'sandbox'));
+      return row.secret;
+    })().catch((err: unknown) => {
+      // a failed read (database down) is not remembered: the next notification tries again
+      this.installationKey = undefined;
+      throw err;
+    });
+    return this.installationKey;
   }
 }
 

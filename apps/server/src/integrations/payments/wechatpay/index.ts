@@ -426,8 +426,13 @@ function tradeOf(t: WechatTransaction): ChannelTrade {
     orderNo: t.out_trade_no,
     channelTradeNo: t.transaction_id,
     amountFen: t.amount?.total,
-    paidAt: t.success_time ? new Date(t.success_time) : undefined,
+    paidAt: validDate(t.success_time ? new Date(t.success_time) : undefined),
   };
+}
+
+/** A time the channel sent that does not parse is treated as missing. */
+function validDate(d: Date | undefined): Date | undefined {
+  return d && !Number.isNaN(d.getTime()) ? d : undefined;
 }
 
 function refundResultOf(r: WechatRefund, refundNo: string): ChannelRefundResult {
