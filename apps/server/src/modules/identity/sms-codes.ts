@@ -109,6 +109,7 @@ export async function sendCode(
       phone: input.phone,
       template: `auth.${input.purpose}_code`,
       content: input.text(code),
+      secret: code,
       at: now,
     });
   });
