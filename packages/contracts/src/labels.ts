@@ -595,3 +595,467 @@ export function labelOf<K extends string>(
       : undefined;
   return entry ? entry[lang] : lang === 'zh' ? '未知状态' : 'Unknown';
 }
+
+// ---- staff console: logs and back-office codes ----
+
+/** platform/audit.ts: how an audited act ended */
+export type AuditOutcome = 'success' | 'denied' | 'failed';
+export const auditOutcomeLabels: Record<AuditOutcome, Label> = {
+  success: l('成功', 'Succeeded'),
+  denied: l('拒绝', 'Denied'),
+  failed: l('失败', 'Failed'),
+};
+
+/** platform/audit.ts: who acted (the request's principal, or the platform itself) */
+export type AuditActorKind = 'staff' | 'patient' | 'system';
+export const auditActorKindLabels: Record<AuditActorKind, Label> = {
+  staff: l('工作人员', 'Staff'),
+  patient: l('患者', 'Patient'),
+  system: l('系统', 'System'),
+};
+
+/**
+ * Every audit action the server writes (`audit(...)` / `auditPatientAccess(...)` calls); the staff
+ * module's test reads the server's sources and fails on an action missing here.
+ */
+export const AUDIT_ACTIONS = [
+  'billing.bills.list',
+  'billing.bills.read',
+  'billing.writeback_failures.list',
+  'blacklist.add',
+  'blacklist.lift',
+  'blacklist.list',
+  'blacklist.rule.create',
+  'blacklist.rule.delete',
+  'blacklist.rule.update',
+  'care-messages.send',
+  'channel.create',
+  'channel.delete',
+  'channel.rotate-secret',
+  'channel.update',
+  'content.article.create',
+  'content.article.delete',
+  'content.article.update',
+  'content.category.create',
+  'content.category.delete',
+  'content.category.update',
+  'credit.accounts.list',
+  'directory.building.create',
+  'directory.building.delete',
+  'directory.building.update',
+  'directory.campus.create',
+  'directory.campus.delete',
+  'directory.campus.update',
+  'directory.department.create',
+  'directory.department.delete',
+  'directory.department.update',
+  'directory.doctor.create',
+  'directory.doctor.delete',
+  'directory.doctor.update',
+  'directory.featured.create',
+  'directory.featured.delete',
+  'directory.featured.update',
+  'directory.floor.create',
+  'directory.floor.delete',
+  'directory.floor.update',
+  'directory.hospital.update',
+  'directory.recommended.create',
+  'directory.recommended.delete',
+  'directory.recommended.update',
+  'einvoices.list',
+  'einvoices.reissue',
+  'exam.authorisation.grant',
+  'exam.booking.cancel',
+  'exam.booking.list',
+  'exam.capacity.set',
+  'exam.package.create',
+  'exam.package.update',
+  'execution.bill.execute',
+  'execution.patient.scan',
+  'health_record.read',
+  'indicator.create',
+  'indicator.update',
+  'inpatient.deposits.his-retry',
+  'inpatient.deposits.list',
+  'insurance.settlement.cancel',
+  'insurance.settlement.read',
+  'insurance.settlements.list',
+  'notification-deliveries.retry',
+  'patients.counter_link',
+  'patients.read',
+  'patients.search',
+  'payments.abnormal.list',
+  'payments.abnormal.resolve',
+  'payments.bill.download',
+  'payments.orders.export',
+  'payments.orders.list',
+  'payments.orders.read',
+  'payments.refund.manual',
+  'payments.refund.retry',
+  'payments.refunds.list',
+  'prescriptions.list',
+  'prescriptions.read',
+  'prescriptions.retry-upload',
+  'prescriptions.sandbox.special-disease-filing',
+  'prices.item.create',
+  'prices.item.delete',
+  'prices.item.update',
+  'registration.cancel',
+  'registration.export',
+  'registration.read',
+  'registration.search',
+  'report.list',
+  'report.read',
+  'scheduling.extra-slots',
+  'scheduling.generate',
+  'scheduling.holiday-stop',
+  'scheduling.release-rule.update',
+  'scheduling.schedule.create',
+  'scheduling.schedule.update',
+  'scheduling.shift.save',
+  'scheduling.stop-clinic',
+  'scheduling.template.create',
+  'scheduling.template.delete',
+  'scheduling.template.update',
+  'sms-messages.read',
+  'staff.account_locked',
+  'staff.change_password',
+  'staff.login',
+  'staff.logout',
+  'staff.role.create',
+  'staff.role.delete',
+  'staff.role.update',
+  'staff.user.create',
+  'staff.user.reset_password',
+  'staff.user.unlock',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const auditActionLabels: Record<AuditAction, Label> = {
+  'billing.bills.list': l('查询门诊缴费单据', 'Searched outpatient bills'),
+  'billing.bills.read': l('查看门诊缴费单据', 'Opened an outpatient bill'),
+  'billing.writeback_failures.list': l('查询 HIS 回写失败', 'Searched HIS write-back failures'),
+  'blacklist.add': l('加入黑名单', 'Added to the blacklist'),
+  'blacklist.lift': l('解除黑名单', 'Lifted a blacklisting'),
+  'blacklist.list': l('查询黑名单', 'Searched the blacklist'),
+  'blacklist.rule.create': l('新建黑名单规则', 'Created a blacklist rule'),
+  'blacklist.rule.delete': l('删除黑名单规则', 'Deleted a blacklist rule'),
+  'blacklist.rule.update': l('修改黑名单规则', 'Changed a blacklist rule'),
+  'care-messages.send': l('推送关怀消息', 'Sent a care message'),
+  'channel.create': l('新建外联渠道', 'Created a channel'),
+  'channel.delete': l('删除外联渠道', 'Deleted a channel'),
+  'channel.rotate-secret': l('重置渠道密钥', 'Rotated a channel secret'),
+  'channel.update': l('修改外联渠道', 'Changed a channel'),
+  'content.article.create': l('新建资讯', 'Created an article'),
+  'content.article.delete': l('删除资讯', 'Deleted an article'),
+  'content.article.update': l('修改资讯', 'Changed an article'),
+  'content.category.create': l('新建资讯栏目', 'Created an article category'),
+  'content.category.delete': l('删除资讯栏目', 'Deleted an article category'),
+  'content.category.update': l('修改资讯栏目', 'Changed an article category'),
+  'credit.accounts.list': l('查询信用就医账户', 'Searched credit care accounts'),
+  'directory.building.create': l('新建楼宇', 'Created a building'),
+  'directory.building.delete': l('删除楼宇', 'Deleted a building'),
+  'directory.building.update': l('修改楼宇', 'Changed a building'),
+  'directory.campus.create': l('新建院区', 'Created a campus'),
+  'directory.campus.delete': l('删除院区', 'Deleted a campus'),
+  'directory.campus.update': l('修改院区', 'Changed a campus'),
+  'directory.department.create': l('新建科室', 'Created a department'),
+  'directory.department.delete': l('删除科室', 'Deleted a department'),
+  'directory.department.update': l('修改科室', 'Changed a department'),
+  'directory.doctor.create': l('新建医生', 'Created a doctor'),
+  'directory.doctor.delete': l('删除医生', 'Deleted a doctor'),
+  'directory.doctor.update': l('修改医生', 'Changed a doctor'),
+  'directory.featured.create': l('新建特色专科', 'Created a featured discipline'),
+  'directory.featured.delete': l('删除特色专科', 'Deleted a featured discipline'),
+  'directory.featured.update': l('修改特色专科', 'Changed a featured discipline'),
+  'directory.floor.create': l('新建楼层', 'Created a floor'),
+  'directory.floor.delete': l('删除楼层', 'Deleted a floor'),
+  'directory.floor.update': l('修改楼层', 'Changed a floor'),
+  'directory.hospital.update': l('修改医院信息', 'Changed the hospital profile'),
+  'directory.recommended.create': l('新建推荐医生', 'Recommended a doctor'),
+  'directory.recommended.delete': l('删除推荐医生', 'Removed a recommended doctor'),
+  'directory.recommended.update': l('修改推荐医生', 'Changed a recommended doctor'),
+  'einvoices.list': l('查询电子票据', 'Searched e-invoices'),
+  'einvoices.reissue': l('重开电子票据', 'Re-issued an e-invoice'),
+  'exam.authorisation.grant': l('体检报告授权', 'Granted access to an exam report'),
+  'exam.booking.cancel': l('取消体检预约', 'Cancelled an exam booking'),
+  'exam.booking.list': l('查询体检预约', 'Searched exam bookings'),
+  'exam.capacity.set': l('设置体检每日名额', 'Set exam capacity'),
+  'exam.package.create': l('新建体检套餐', 'Created an exam package'),
+  'exam.package.update': l('修改体检套餐', 'Changed an exam package'),
+  'execution.bill.execute': l('执行登记', 'Registered an execution'),
+  'execution.patient.scan': l('扫码识别患者', 'Scanned a patient'),
+  'health_record.read': l('查看健康档案', 'Opened a health record'),
+  'indicator.create': l('新建指标解读', 'Created an indicator'),
+  'indicator.update': l('修改指标解读', 'Changed an indicator'),
+  'inpatient.deposits.his-retry': l('预交金重新回写 HIS', 'Retried a deposit write-back'),
+  'inpatient.deposits.list': l('查询住院预交金', 'Searched inpatient deposits'),
+  'insurance.settlement.cancel': l('撤销医保结算', 'Reversed an insurance settlement'),
+  'insurance.settlement.read': l('查看医保结算', 'Opened an insurance settlement'),
+  'insurance.settlements.list': l('查询医保结算', 'Searched insurance settlements'),
+  'notification-deliveries.retry': l('重发消息', 'Resent a notification'),
+  'patients.counter_link': l('窗口关联就诊人', 'Linked a patient at the counter'),
+  'patients.read': l('查看患者信息', 'Opened a patient'),
+  'patients.search': l('查询患者', 'Searched patients'),
+  'payments.abnormal.list': l('查询异常订单', 'Searched abnormal orders'),
+  'payments.abnormal.resolve': l('处理异常订单', 'Resolved an abnormal order'),
+  'payments.bill.download': l('下载对账单', 'Downloaded a statement'),
+  'payments.orders.export': l('导出支付订单', 'Exported payment orders'),
+  'payments.orders.list': l('查询支付订单', 'Searched payment orders'),
+  'payments.orders.read': l('查看支付订单', 'Opened a payment order'),
+  'payments.refund.manual': l('人工退款', 'Manual refund'),
+  'payments.refund.retry': l('重试退款', 'Retried a refund'),
+  'payments.refunds.list': l('查询退款', 'Searched refunds'),
+  'prescriptions.list': l('查询医保电子处方', 'Searched e-prescriptions'),
+  'prescriptions.read': l('查看医保电子处方', 'Opened an e-prescription'),
+  'prescriptions.retry-upload': l('重新上传电子处方', 'Re-uploaded an e-prescription'),
+  'prescriptions.sandbox.special-disease-filing': l('模拟门特备案', 'Sandbox special-disease filing'),
+  'prices.item.create': l('新建收费项目', 'Created a fee item'),
+  'prices.item.delete': l('删除收费项目', 'Deleted a fee item'),
+  'prices.item.update': l('修改收费项目', 'Changed a fee item'),
+  'registration.cancel': l('代患者退号', 'Cancelled a registration'),
+  'registration.export': l('导出挂号记录', 'Exported registrations'),
+  'registration.read': l('查看挂号记录', 'Opened a registration'),
+  'registration.search': l('查询挂号记录', 'Searched registrations'),
+  'report.list': l('查询报告', 'Searched reports'),
+  'report.read': l('查看报告', 'Opened a report'),
+  'scheduling.extra-slots': l('加号', 'Added extra slots'),
+  'scheduling.generate': l('按模板生成排班', 'Generated schedules'),
+  'scheduling.holiday-stop': l('节假日停诊', 'Holiday closure'),
+  'scheduling.release-rule.update': l('修改放号规则', 'Changed a release rule'),
+  'scheduling.schedule.create': l('新建排班', 'Created a clinic'),
+  'scheduling.schedule.update': l('修改排班', 'Changed a clinic'),
+  'scheduling.shift.save': l('保存班次', 'Saved a shift'),
+  'scheduling.stop-clinic': l('停诊', 'Stopped a clinic'),
+  'scheduling.template.create': l('新建排班模板', 'Created a schedule template'),
+  'scheduling.template.delete': l('删除排班模板', 'Deleted a schedule template'),
+  'scheduling.template.update': l('修改排班模板', 'Changed a schedule template'),
+  'sms-messages.read': l('查看短信记录', 'Read the SMS log'),
+  'staff.account_locked': l('账号被锁定', 'Account locked'),
+  'staff.change_password': l('修改密码', 'Changed the password'),
+  'staff.login': l('登录', 'Signed in'),
+  'staff.logout': l('退出登录', 'Signed out'),
+  'staff.role.create': l('新建角色', 'Created a role'),
+  'staff.role.delete': l('删除角色', 'Deleted a role'),
+  'staff.role.update': l('修改角色', 'Changed a role'),
+  'staff.user.create': l('新建用户', 'Created a user'),
+  'staff.user.reset_password': l('重置密码', 'Reset a password'),
+  'staff.user.unlock': l('解锁账号', 'Unlocked an account'),
+};
+
+/** The kinds of object an audit row names (`objectType`). */
+export const AUDIT_OBJECT_TYPES = [
+  'abnormal_order',
+  'article',
+  'article_category',
+  'bill',
+  'bill_payment',
+  'blacklist_entry',
+  'blacklist_rule',
+  'building',
+  'campus',
+  'care_message',
+  'credit_account',
+  'department',
+  'doctor',
+  'einvoice',
+  'exam_booking',
+  'exam_package',
+  'featured_discipline',
+  'floor',
+  'hospital',
+  'indicator',
+  'inpatient_deposit',
+  'insurance_settlement',
+  'integration_channel',
+  'notification_delivery',
+  'patient',
+  'payment_bill',
+  'payment_order',
+  'prescription',
+  'price_item',
+  'recommended_doctor',
+  'refund',
+  'registration',
+  'release_rule',
+  'report',
+  'role',
+  'schedule',
+  'schedule_template',
+  'shift',
+  'sms_message',
+  'staff_user',
+] as const;
+export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];
+
+export const auditObjectTypeLabels: Record<AuditObjectType, Label> = {
+  abnormal_order: l('异常订单', 'Abnormal order'),
+  article: l('资讯', 'Article'),
+  article_category: l('资讯栏目', 'Article category'),
+  bill: l('门诊缴费单', 'Outpatient bill'),
+  bill_payment: l('缴费记录', 'Bill payment'),
+  blacklist_entry: l('黑名单记录', 'Blacklist entry'),
+  blacklist_rule: l('黑名单规则', 'Blacklist rule'),
+  building: l('楼宇', 'Building'),
+  campus: l('院区', 'Campus'),
+  care_message: l('关怀消息', 'Care message'),
+  credit_account: l('信用就医账户', 'Credit care account'),
+  department: l('科室', 'Department'),
+  doctor: l('医生', 'Doctor'),
+  einvoice: l('电子票据', 'E-invoice'),
+  exam_booking: l('体检预约', 'Exam booking'),
+  exam_package: l('体检套餐', 'Exam package'),
+  featured_discipline: l('特色专科', 'Featured discipline'),
+  floor: l('楼层', 'Floor'),
+  hospital: l('医院', 'Hospital'),
+  indicator: l('指标', 'Indicator'),
+  inpatient_deposit: l('住院预交金', 'Inpatient deposit'),
+  insurance_settlement: l('医保结算', 'Insurance settlement'),
+  integration_channel: l('外联渠道', 'Channel'),
+  notification_delivery: l('消息推送', 'Notification'),
+  patient: l('就诊人', 'Patient'),
+  payment_bill: l('对账单', 'Statement'),
+  payment_order: l('支付订单', 'Payment order'),
+  prescription: l('电子处方', 'E-prescription'),
+  price_item: l('收费项目', 'Fee item'),
+  recommended_doctor: l('推荐医生', 'Recommended doctor'),
+  refund: l('退款', 'Refund'),
+  registration: l('挂号', 'Registration'),
+  release_rule: l('放号规则', 'Release rule'),
+  report: l('报告', 'Report'),
+  role: l('角色', 'Role'),
+  schedule: l('排班', 'Clinic'),
+  schedule_template: l('排班模板', 'Schedule template'),
+  shift: l('班次', 'Shift'),
+  sms_message: l('短信', 'SMS'),
+  staff_user: l('工作人员账号', 'Staff account'),
+};
+
+/**
+ * Who asked for a refund: a refund's `requestedBy` is `patient`, `system`, `staff:<id>` or
+ * `his:<channel id>`; the console shows the kind, never the id.
+ */
+export type RefundInitiator = 'patient' | 'system' | 'staff' | 'his';
+export const refundInitiatorLabels: Record<RefundInitiator, Label> = {
+  patient: l('患者', 'Patient'),
+  system: l('系统自动', 'System'),
+  staff: l('工作人员', 'Staff'),
+  his: l('医院 HIS', 'Hospital HIS'),
+};
+export const refundInitiatorOf = (requestedBy: string | null | undefined): string =>
+  (requestedBy ?? '').split(':')[0];
+
+/** Why finance sees an order among the abnormal ones (payments: abnormalReason). */
+export type AbnormalReason =
+  | 'PAID_AFTER_CLOSE'
+  | 'BUSINESS_FAILED'
+  | 'AMOUNT_MISMATCH'
+  | 'DUPLICATE_PAYMENT'
+  | 'REFUND_FAILED'
+  | 'REFUND_STUCK'
+  | 'HIS_WRITEBACK_FAILED'
+  | 'NOTIFICATION_INCOMPLETE'
+  | 'TRADE_NO_CONFLICT'
+  | 'UNKNOWN_ORDER';
+export const abnormalReasonLabels: Record<AbnormalReason, Label> = {
+  PAID_AFTER_CLOSE: l('关单后到账', 'Paid after the order closed'),
+  BUSINESS_FAILED: l('业务处理失败', 'Business step failed'),
+  AMOUNT_MISMATCH: l('金额不符', 'Amount mismatch'),
+  DUPLICATE_PAYMENT: l('重复支付', 'Duplicate payment'),
+  REFUND_FAILED: l('退款失败', 'Refund failed'),
+  REFUND_STUCK: l('退款长时间未完成', 'Refund stuck'),
+  HIS_WRITEBACK_FAILED: l('HIS 回写失败', 'HIS write-back failed'),
+  NOTIFICATION_INCOMPLETE: l('支付通知内容不全', 'Incomplete payment notice'),
+  TRADE_NO_CONFLICT: l('渠道交易号已属另一订单', 'Transaction pays another order'),
+  UNKNOWN_ORDER: l('非本院订单的支付', 'Payment for no order of ours'),
+};
+
+/** A payment channel's notification as the order's panel lists it (payments: payment_notifications). */
+export type PaymentNotificationKind = 'payment' | 'refund';
+export const paymentNotificationKindLabels: Record<PaymentNotificationKind, Label> = {
+  payment: l('支付通知', 'Payment notice'),
+  refund: l('退款通知', 'Refund notice'),
+};
+export type PaymentNotificationOutcome =
+  | 'paid'
+  | 'not_paid'
+  | 'paid_after_close'
+  | 'duplicate'
+  | 'duplicate_payment'
+  | 'amount_mismatch'
+  | 'trade_no_conflict'
+  | 'unknown_order'
+  | 'ignored'
+  | 'incomplete'
+  | 'succeeded'
+  | 'processing'
+  | 'failed';
+export const paymentNotificationOutcomeLabels: Record<PaymentNotificationOutcome, Label> = {
+  paid: l('已确认支付', 'Payment confirmed'),
+  not_paid: l('未支付', 'Not paid'),
+  paid_after_close: l('关单后到账，已退回', 'Paid after close, refunded'),
+  duplicate: l('重复通知', 'Repeated notice'),
+  duplicate_payment: l('重复支付', 'Duplicate payment'),
+  amount_mismatch: l('金额不符', 'Amount mismatch'),
+  trade_no_conflict: l('渠道交易号冲突', 'Trade number conflict'),
+  unknown_order: l('订单不存在', 'Unknown order'),
+  ignored: l('已忽略', 'Ignored'),
+  incomplete: l('通知内容不全', 'Incomplete notice'),
+  succeeded: l('退款成功', 'Refunded'),
+  processing: l('退款处理中', 'Refund processing'),
+  failed: l('处理失败', 'Failed'),
+};
+
+/** notifications: the SMS sender that carried a message */
+export type SmsProvider = 'console';
+export const smsProviderLabels: Record<SmsProvider, Label> = {
+  console: l('沙箱（不实际发送）', 'Sandbox (not sent)'),
+};
+
+/** gateway/schema.ts: what an outside system may call */
+export type IntegrationOperation =
+  | 'slots.query'
+  | 'slots.lock'
+  | 'registrations.confirm'
+  | 'registrations.cancel'
+  | 'his.admissions.push'
+  | 'his.inpatient-charges.push'
+  | 'his.discharge.push'
+  | 'his.discharge-reversal.push'
+  | 'lis.reports.push'
+  | 'pacs.reports.push'
+  | 'his.visits.push'
+  | 'his.bills.push'
+  | 'his.execution.push'
+  | 'einvoice.printed.push'
+  | 'einvoice.query'
+  | 'exam.bookings.push'
+  | 'his.prescriptions.push';
+export const integrationOperationLabels: Record<IntegrationOperation, Label> = {
+  'slots.query': l('查询号源', 'Query slots'),
+  'slots.lock': l('锁号', 'Lock a slot'),
+  'registrations.confirm': l('确认挂号', 'Confirm a registration'),
+  'registrations.cancel': l('退号', 'Cancel a registration'),
+  'his.admissions.push': l('推送入院登记', 'Push admissions'),
+  'his.inpatient-charges.push': l('推送住院费用', 'Push inpatient charges'),
+  'his.discharge.push': l('推送出院结算', 'Push discharges'),
+  'his.discharge-reversal.push': l('推送出院结算撤销', 'Push discharge reversals'),
+  'lis.reports.push': l('推送检验报告', 'Push lab reports'),
+  'pacs.reports.push': l('推送检查报告', 'Push imaging reports'),
+  'his.visits.push': l('推送门诊就诊', 'Push visits'),
+  'his.bills.push': l('推送门诊缴费单', 'Push bills'),
+  'his.execution.push': l('推送执行记录', 'Push executions'),
+  'einvoice.printed.push': l('推送纸质票据打印', 'Push invoice printing'),
+  'einvoice.query': l('查询电子票据', 'Query e-invoices'),
+  'exam.bookings.push': l('推送体检预约', 'Push exam bookings'),
+  'his.prescriptions.push': l('推送电子处方', 'Push e-prescriptions'),
+};
+
+/** gateway/schema.ts: what kind of outside system a channel is */
+export type IntegrationChannelKind = 'his_counter' | 'booking_platform' | 'pharmacy' | 'other';
+export const integrationChannelKindLabels: Record<IntegrationChannelKind, Label> = {
+  his_counter: l('HIS 窗口', 'HIS counter'),
+  booking_platform: l('第三方预约平台', 'Booking platform'),
+  pharmacy: l('药房', 'Pharmacy'),
+  other: l('其他', 'Other'),
+};

@@ -67,6 +67,8 @@ export interface AuditEntry {
   action: string;
   objectType: string | null;
   objectId: string | null;
+  /** a patient's masked name, a user's or a doctor's name, when the server knows the object */
+  objectName?: string | null;
   outcome: string;
   ip: string | null;
   requestId: string | null;

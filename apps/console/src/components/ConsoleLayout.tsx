@@ -62,6 +62,7 @@ export function ConsoleLayout() {
           {!collapsed && <span>{tr('青囊管理台', 'Qingnang')}</span>}
         </div>
         <Menu
+          className="console-menu"
           mode="inline"
           items={items}
           selectedKeys={[selected]}

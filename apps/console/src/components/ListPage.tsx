@@ -153,7 +153,7 @@ export function ListPage<T, F = any>(p: ListPageProps<T, F>) {
               setPageSize(ps);
             },
           }}
-          columns={p.columns}
+          columns={keepLastColumnInView(p.columns)}
           {...p.tableProps}
         />
       </div>
@@ -167,4 +167,15 @@ export function ListPage<T, F = any>(p: ListPageProps<T, F>) {
       {body}
     </Card>
   );
+}
+
+/**
+ * A table wider than the page scrolls sideways; its last column (the row's actions, or its state)
+ * stays pinned on the right so it is never cut off at 1440 px.
+ */
+export function keepLastColumnInView<T>(columns: ColumnsType<T>): ColumnsType<T> {
+  if (columns.length < 2) return columns;
+  const last = columns[columns.length - 1];
+  if (last.fixed !== undefined) return columns;
+  return [...columns.slice(0, -1), { ...last, fixed: 'right' }];
 }

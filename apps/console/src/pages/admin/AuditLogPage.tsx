@@ -1,9 +1,21 @@
-import { DatePicker, Form, Input, Select, Tag, Typography } from 'antd';
+import { Button, DatePicker, Form, Input, Popover, Select, Tooltip, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
+import {
+  AUDIT_ACTIONS,
+  AUDIT_OBJECT_TYPES,
+  auditActionLabels,
+  auditActorKindLabels,
+  auditObjectTypeLabels,
+  auditOutcomeLabels,
+  type AuditOutcome,
+} from '@qingnang/contracts';
 import { listAuditLogs, type AuditEntry } from '../../api/staff';
 import { ListPage } from '../../components/ListPage';
 import { dateTime } from '../../format';
 import { useTr } from '../../i18n';
+import { CodeTag, codeLabel } from '../../labels';
+
+const OUTCOME_COLORS: Record<AuditOutcome, string> = { success: 'green', denied: 'orange', failed: 'red' };
 
 interface AuditFilters {
   actorId?: string;
@@ -40,25 +52,33 @@ export function AuditLogPage() {
               <Input allowClear style={{ width: 180 }} />
             </Form.Item>
             <Form.Item name="action" label={tr('操作', 'Action')}>
-              <Input
+              <Select
                 allowClear
-                style={{ width: 180 }}
-                placeholder="directory.department.update"
+                showSearch={{ optionFilterProp: 'label' }}
+                style={{ width: 200 }}
                 data-testid="audit-action"
+                options={AUDIT_ACTIONS.map((a) => ({ value: a, label: codeLabel(tr, auditActionLabels, a) }))}
               />
             </Form.Item>
             <Form.Item name="objectType" label={tr('对象类型', 'Object type')}>
-              <Input allowClear style={{ width: 140 }} />
+              <Select
+                allowClear
+                showSearch={{ optionFilterProp: 'label' }}
+                style={{ width: 150 }}
+                options={AUDIT_OBJECT_TYPES.map((o) => ({
+                  value: o,
+                  label: codeLabel(tr, auditObjectTypeLabels, o),
+                }))}
+              />
             </Form.Item>
             <Form.Item name="outcome" label={tr('结果', 'Outcome')}>
               <Select
                 allowClear
                 style={{ width: 110 }}
-                options={[
-                  { value: 'success', label: tr('成功', 'Success') },
-                  { value: 'failed', label: tr('失败', 'Failed') },
-                  { value: 'denied', label: tr('拒绝', 'Denied') },
-                ]}
+                options={(['success', 'failed', 'denied'] as const).map((o) => ({
+                  value: o,
+                  label: codeLabel(tr, auditOutcomeLabels, o),
+                }))}
               />
             </Form.Item>
             <Form.Item name="range" label={tr('时间', 'Time')}>
@@ -74,35 +94,65 @@ export function AuditLogPage() {
           key: 'actor',
           render: (_, r) => (
             <>
-              {r.actorName ?? r.actorUsername ?? r.actorId ?? '-'}{' '}
-              <Typography.Text type="secondary">({r.actorKind})</Typography.Text>
+              {r.actorName ?? r.actorUsername ?? codeLabel(tr, auditActorKindLabels, r.actorKind)}{' '}
+              {(r.actorName || r.actorUsername) && (
+                <Typography.Text type="secondary">
+                  （{codeLabel(tr, auditActorKindLabels, r.actorKind)}）
+                </Typography.Text>
+              )}
             </>
           ),
         },
-        { title: tr('操作', 'Action'), dataIndex: 'action' },
+        {
+          title: tr('操作', 'Action'),
+          dataIndex: 'action',
+          render: (a: string) => codeLabel(tr, auditActionLabels, a),
+        },
         {
           title: tr('对象', 'Object'),
           key: 'object',
-          render: (_, r) => [r.objectType, r.objectId].filter(Boolean).join(' · '),
+          // the id stays one hover away for an investigation; the row reads in words
+          render: (_, r) =>
+            r.objectType ? (
+              <Tooltip title={r.objectId ?? undefined}>
+                <span data-testid="audit-object">
+                  {[codeLabel(tr, auditObjectTypeLabels, r.objectType), r.objectName]
+                    .filter(Boolean)
+                    .join(' · ')}
+                </span>
+              </Tooltip>
+            ) : null,
         },
         {
           title: tr('结果', 'Outcome'),
           dataIndex: 'outcome',
-          render: (o: string) => <Tag color={o === 'success' ? 'green' : 'red'}>{o}</Tag>,
+          render: (o: string) => (
+            <CodeTag tr={tr} table={auditOutcomeLabels} code={o} colors={OUTCOME_COLORS} />
+          ),
         },
         { title: 'IP', dataIndex: 'ip' },
         {
           title: tr('详情', 'Detail'),
-          dataIndex: 'detail',
-          render: (d: unknown) =>
-            d ? (
-              <Typography.Text
-                code
-                style={{ maxWidth: 360, display: 'inline-block' }}
-                ellipsis={{ tooltip: JSON.stringify(d) }}
+          key: 'detail',
+          render: (_, r) =>
+            r.detail || r.objectId || r.requestId ? (
+              <Popover
+                trigger="click"
+                title={tr('原始记录', 'Raw record')}
+                content={
+                  <pre style={{ maxWidth: 480, maxHeight: 360, overflow: 'auto', margin: 0, fontSize: 12 }}>
+                    {JSON.stringify(
+                      { objectId: r.objectId, actorId: r.actorId, requestId: r.requestId, detail: r.detail },
+                      null,
+                      2,
+                    )}
+                  </pre>
+                }
               >
-                {JSON.stringify(d)}
-              </Typography.Text>
+                <Button size="small" type="link">
+                  {tr('查看', 'View')}
+                </Button>
+              </Popover>
             ) : null,
         },
       ]}

@@ -1,5 +1,12 @@
-import { App, Button, Input, Select, Tabs, Tag } from 'antd';
+import { App, Button, Input, Select, Tabs } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  deliveryStateLabels,
+  notificationChannelLabels,
+  notificationTemplateLabels,
+  smsProviderLabels,
+  type DeliveryState,
+} from '@qingnang/contracts';
 import { listSmsMessages, type SmsMessage } from '../../api/staff';
 import { listDeliveries, retryDelivery, type Delivery } from '../../api/notifications';
 import { useMe } from '../../auth';
@@ -7,6 +14,9 @@ import { ListPage } from '../../components/ListPage';
 import { holds } from '../../menu';
 import { dateTime } from '../../format';
 import { useTr } from '../../i18n';
+import { CodeTag, codeLabel } from '../../labels';
+
+const DELIVERY_COLORS: Partial<Record<DeliveryState, string>> = { sent: 'green', failed: 'red' };
 
 function SmsMessages() {
   const tr = useTr();
@@ -29,18 +39,23 @@ function SmsMessages() {
       columns={[
         { title: tr('时间', 'Time'), dataIndex: 'createdAt', render: dateTime, width: 170 },
         { title: tr('手机号', 'Phone'), dataIndex: 'phoneMasked' },
-        { title: tr('用途', 'Purpose'), key: 'purpose', render: (_, m) => m.purpose ?? m.template },
-        { title: tr('内容', 'Content'), dataIndex: 'content' },
-        { title: tr('通道', 'Provider'), dataIndex: 'provider' },
+        {
+          title: tr('用途', 'Purpose'),
+          key: 'purpose',
+          render: (_, m) => codeLabel(tr, notificationTemplateLabels, m.template ?? m.purpose),
+        },
+        { title: tr('内容', 'Content'), dataIndex: 'content', width: 420 },
+        {
+          title: tr('通道', 'Provider'),
+          dataIndex: 'provider',
+          render: (p?: string) => (p ? codeLabel(tr, smsProviderLabels, p) : ''),
+        },
         {
           title: tr('状态', 'Status'),
           dataIndex: 'status',
-          render: (s?: string) =>
-            s ? (
-              <Tag color={s === 'sent' || s === 'delivered' ? 'green' : s === 'failed' ? 'red' : 'default'}>
-                {s}
-              </Tag>
-            ) : null,
+          render: (s?: string) => (
+            <CodeTag tr={tr} table={deliveryStateLabels} code={s} colors={DELIVERY_COLORS} />
+          ),
         },
       ]}
     />
@@ -76,11 +91,10 @@ function Deliveries() {
             style={{ width: 120 }}
             value={q.channel as string | undefined}
             onChange={(v) => set({ channel: v })}
-            options={[
-              { value: 'sms', label: tr('短信', 'SMS') },
-              { value: 'wechat', label: tr('微信', 'WeChat') },
-              { value: 'alipay', label: tr('支付宝', 'Alipay') },
-            ]}
+            options={(['sms', 'wechat', 'alipay'] as const).map((c) => ({
+              value: c,
+              label: codeLabel(tr, notificationChannelLabels, c),
+            }))}
           />
           <Select
             allowClear
@@ -88,19 +102,30 @@ function Deliveries() {
             style={{ width: 120 }}
             value={q.state as string | undefined}
             onChange={(v) => set({ state: v })}
-            options={['pending', 'sent', 'failed', 'skipped'].map((s) => ({ value: s, label: s }))}
+            options={(['pending', 'sent', 'failed', 'skipped'] as const).map((s) => ({
+              value: s,
+              label: codeLabel(tr, deliveryStateLabels, s),
+            }))}
           />
         </>
       )}
       columns={[
         { title: tr('时间', 'Time'), dataIndex: 'createdAt', render: dateTime },
-        { title: tr('渠道', 'Channel'), dataIndex: 'channel' },
-        { title: tr('模板', 'Template'), dataIndex: 'template' },
+        {
+          title: tr('渠道', 'Channel'),
+          dataIndex: 'channel',
+          render: (c: string) => codeLabel(tr, notificationChannelLabels, c),
+        },
+        {
+          title: tr('模板', 'Template'),
+          dataIndex: 'template',
+          render: (t: string) => codeLabel(tr, notificationTemplateLabels, t),
+        },
         {
           title: tr('状态', 'State'),
           dataIndex: 'state',
           render: (s: string) => (
-            <Tag color={s === 'sent' ? 'green' : s === 'failed' ? 'red' : 'default'}>{s}</Tag>
+            <CodeTag tr={tr} table={deliveryStateLabels} code={s} colors={DELIVERY_COLORS} />
           ),
         },
         { title: tr('尝试次数', 'Attempts'), dataIndex: 'attempts' },

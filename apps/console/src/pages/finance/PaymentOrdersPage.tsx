@@ -2,13 +2,22 @@ import { useState } from 'react';
 import { Button, DatePicker, Descriptions, Drawer, Form, Input, Select, Table, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import type { Dayjs } from 'dayjs';
+import { paymentNotificationKindLabels, paymentNotificationOutcomeLabels } from '@qingnang/contracts';
 import { getPaymentOrder, listPaymentOrders, type PaymentOrder, type Refund } from '../../api/payments';
 import { useMe } from '../../auth';
 import { ListPage } from '../../components/ListPage';
 import { dateTime, yuan } from '../../format';
-import { useTr } from '../../i18n';
+import { useTr, type Tr } from '../../i18n';
 import { holds } from '../../menu';
-import { BUSINESS_TYPES, businessName, channelName, orderStateTag, refundStateTag } from './labels';
+import { codeLabel, inLanguage } from '../../labels';
+import {
+  BUSINESS_TYPES,
+  abnormalReasonName,
+  businessName,
+  channelName,
+  orderStateTag,
+  refundStateTag,
+} from './labels';
 import { RefundDialog } from './RefundDialog';
 
 export function canRefund(o: PaymentOrder) {
@@ -32,7 +41,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
               <Typography.Text copyable>{o.orderNo}</Typography.Text>
             </Descriptions.Item>
             <Descriptions.Item label={tr('业务', 'Business')}>
-              {businessName(tr, o.businessType)} · {o.businessId}
+              {businessName(tr, o.businessType)}
             </Descriptions.Item>
             <Descriptions.Item label={tr('说明', 'Subject')}>{o.subject}</Descriptions.Item>
             <Descriptions.Item label={tr('金额', 'Amount')}>¥{yuan(o.amountFen)}</Descriptions.Item>
@@ -45,7 +54,9 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
             <Descriptions.Item label={tr('支付时间', 'Paid at')}>{dateTime(o.paidAt)}</Descriptions.Item>
             <Descriptions.Item label={tr('过期时间', 'Expires')}>{dateTime(o.expiresAt)}</Descriptions.Item>
             {o.abnormal && (
-              <Descriptions.Item label={tr('异常', 'Abnormal')}>{o.abnormalReason}</Descriptions.Item>
+              <Descriptions.Item label={tr('异常', 'Abnormal')}>
+                {abnormalReasonName(tr, o.abnormalReason)}
+              </Descriptions.Item>
             )}
           </Descriptions>
           <Typography.Title level={5} style={{ marginTop: 16 }}>
@@ -64,7 +75,7 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
                 dataIndex: 'state',
                 render: (s: string) => refundStateTag(tr, s),
               },
-              { title: tr('原因', 'Reason'), dataIndex: 'reason' },
+              { title: tr('原因', 'Reason'), dataIndex: 'reason', render: (r: string) => inLanguage(tr, r) },
               { title: tr('时间', 'Time'), dataIndex: 'createdAt', render: dateTime },
             ]}
           />
@@ -78,7 +89,11 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
             dataSource={o.notifications ?? []}
             columns={[
               { title: tr('时间', 'Time'), dataIndex: 'receivedAt', render: dateTime },
-              { title: tr('类型', 'Kind'), dataIndex: 'kind' },
+              {
+                title: tr('类型', 'Kind'),
+                dataIndex: 'kind',
+                render: (k: string) => codeLabel(tr, paymentNotificationKindLabels, k),
+              },
               {
                 title: tr('金额', 'Amount'),
                 dataIndex: 'amountFen',
@@ -89,7 +104,11 @@ export function OrderDrawer({ orderId, onClose }: { orderId: string | null; onCl
                 dataIndex: 'verified',
                 render: (v: boolean) => (v ? '✓' : '✗'),
               },
-              { title: tr('处理结果', 'Outcome'), dataIndex: 'outcome' },
+              {
+                title: tr('处理结果', 'Outcome'),
+                dataIndex: 'outcome',
+                render: (o: string) => notificationOutcome(tr, o),
+              },
             ]}
           />
         </>
@@ -227,4 +246,11 @@ export function PaymentOrdersPage() {
       <OrderDrawer orderId={detail} onClose={() => setDetail(null)} />
     </ListPage>
   );
+}
+
+/** A notification's outcome in words; `query:<outcome>` is the same outcome learnt by asking the channel. */
+function notificationOutcome(tr: Tr, outcome: string) {
+  const queried = outcome.startsWith('query:');
+  const label = codeLabel(tr, paymentNotificationOutcomeLabels, queried ? outcome.slice(6) : outcome);
+  return queried ? `${label}${tr('（主动查询）', ' (by query)')}` : label;
 }

@@ -1,9 +1,11 @@
 import { App, Button, Input, Select } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { refundInitiatorLabels, refundInitiatorOf } from '@qingnang/contracts';
 import { listRefunds, retryRefund, type Refund } from '../../api/payments';
 import { ListPage } from '../../components/ListPage';
 import { dateTime, yuan } from '../../format';
 import { useTr } from '../../i18n';
+import { codeLabel, inLanguage } from '../../labels';
 import { refundStateTag } from './labels';
 
 export function RefundsPage() {
@@ -57,8 +59,12 @@ export function RefundsPage() {
         },
         { title: tr('金额（元）', 'Amount'), dataIndex: 'amountFen', align: 'right', render: yuan },
         { title: tr('状态', 'State'), dataIndex: 'state', render: (s: string) => refundStateTag(tr, s) },
-        { title: tr('原因', 'Reason'), dataIndex: 'reason' },
-        { title: tr('发起方', 'Requested by'), dataIndex: 'requestedBy' },
+        { title: tr('原因', 'Reason'), dataIndex: 'reason', render: (r: string) => inLanguage(tr, r) },
+        {
+          title: tr('发起方', 'Requested by'),
+          dataIndex: 'requestedBy',
+          render: (by: string) => codeLabel(tr, refundInitiatorLabels, refundInitiatorOf(by)),
+        },
         { title: tr('失败原因', 'Failure'), dataIndex: 'failureReason' },
         { title: tr('申请时间', 'Requested'), dataIndex: 'createdAt', render: dateTime },
         { title: tr('完成时间', 'Completed'), dataIndex: 'completedAt', render: dateTime },

@@ -1,6 +1,10 @@
-import { and, desc, eq, gte, lt, count, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, count, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
+import { maskName } from '../../platform/pii.js';
 import { auditLog, staffUsers } from '../../platform/schema.js';
+import { departments, doctors } from '../directory/schema.js';
+import { patients } from '../identity/schema.js';
+import { registrations } from '../registration/schema.js';
 
 export interface AuditLogQuery {
   actorId?: string;
@@ -37,6 +41,10 @@ export async function searchAuditLog(ctx: AppContext, q: AuditLogQuery) {
     .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize);
+  const names = await objectNames(
+    ctx,
+    rows.map(({ log }) => log),
+  );
   return {
     items: rows.map(({ log, username, displayName }) => ({
       id: log.id,
@@ -48,6 +56,8 @@ export async function searchAuditLog(ctx: AppContext, q: AuditLogQuery) {
       action: log.action,
       objectType: log.objectType,
       objectId: log.objectId,
+      /** what a person reads instead of the id: a patient's masked name, a user's or a doctor's name */
+      objectName: (log.objectType && log.objectId && names.get(`${log.objectType}:${log.objectId}`)) || null,
       outcome: log.outcome,
       ip: log.ip,
       requestId: log.requestId,
@@ -57,4 +67,72 @@ export async function searchAuditLog(ctx: AppContext, q: AuditLogQuery) {
     page: q.page,
     pageSize: q.pageSize,
   };
+}
+
+type Named = { id: string; name: string };
+
+/**
+ * The display names of the objects a page of the log names, one query per kind: a patient (and a
+ * registration's patient) by masked name, as staff lists show them; staff users, doctors and
+ * departments by name. Other kinds show their type only.
+ */
+async function objectNames(
+  ctx: AppContext,
+  logs: { objectType: string | null; objectId: string | null }[],
+): Promise<Map<string, string>> {
+  const idsOf = (type: string) => [
+    ...new Set(logs.filter((l) => l.objectType === type && l.objectId).map((l) => l.objectId!)),
+  ];
+  const lookups: [string, (ids: string[]) => Promise<Named[]>][] = [
+    [
+      'patient',
+      async (ids) =>
+        (
+          await ctx.db
+            .select({ id: patients.id, name: patients.name })
+            .from(patients)
+            .where(inArray(patients.id, ids))
+        ).map((r) => ({ id: r.id, name: maskName(r.name) })),
+    ],
+    [
+      'registration',
+      async (ids) =>
+        (
+          await ctx.db
+            .select({ id: registrations.id, name: registrations.patientName })
+            .from(registrations)
+            .where(inArray(registrations.id, ids))
+        ).map((r) => ({ id: r.id, name: maskName(r.name) })),
+    ],
+    [
+      'staff_user',
+      async (ids) =>
+        (
+          await ctx.db
+            .select({ id: staffUsers.id, name: staffUsers.displayName, username: staffUsers.username })
+            .from(staffUsers)
+            .where(inArray(staffUsers.id, ids))
+        ).map((r) => ({ id: r.id, name: r.name || r.username })),
+    ],
+    [
+      'doctor',
+      (ids) =>
+        ctx.db.select({ id: doctors.id, name: doctors.name }).from(doctors).where(inArray(doctors.id, ids)),
+    ],
+    [
+      'department',
+      (ids) =>
+        ctx.db
+          .select({ id: departments.id, name: departments.name })
+          .from(departments)
+          .where(inArray(departments.id, ids)),
+    ],
+  ];
+  const names = new Map<string, string>();
+  for (const [type, lookup] of lookups) {
+    const ids = idsOf(type);
+    if (!ids.length) continue;
+    for (const r of await lookup(ids)) names.set(`${type}:${r.id}`, r.name);
+  }
+  return names;
 }
