@@ -16,6 +16,7 @@ import {
 } from '../../platform/schema.js';
 import { departments } from '../directory/schema.js';
 import { blindIndexOf, getPatientById } from '../identity/service.js';
+import { patients } from '../identity/schema.js';
 import { recordPatientAccess } from './service.js';
 
 let t: TestApp;
@@ -201,6 +202,38 @@ describe('patients see who looked at their records (PIPL Art. 45)', () => {
       ground: 'consent',
       actor: { kind: 'account', relation: 'spouse', relationZh: '配偶', phoneMasked: '137****9901' },
     });
+  });
+
+  it('a family account that opens a report with consent appears in the person’s own log', async () => {
+    const me = await newPatient();
+    const reportId = await pushReport(me.idNumber);
+    const family = await loginPatient(t, '13700029903');
+    const held = await addPatient(t, family.token, {
+      name: '李四',
+      idNumber: me.idNumber,
+      phone: '13700029904',
+      relation: 'spouse',
+    });
+    // the person confirmed the consent code sent to their phone (IDN-10)
+    await t.app.ctx.db
+      .update(patients)
+      .set({ consentState: 'granted', consentAt: t.clock.now() })
+      .where(eq(patients.id, held.id));
+    const read = await t.api.get(`/api/v1/reports/${reportId}`, { token: family.token });
+    expect(read.status, JSON.stringify(read.body)).toBe(200);
+    // the holder reading their own report is not "another account"
+    expect((await t.api.get(`/api/v1/reports/${reportId}`, { token: me.token })).status).toBe(200);
+
+    const log = await accessLogOf(me.patientId, me.token);
+    expect(log.body.total).toBe(1);
+    expect(log.body.items[0]).toMatchObject({
+      recordKind: 'report',
+      ground: 'consent',
+      objectId: reportId,
+      actor: { kind: 'account', relation: 'spouse', phoneMasked: '137****9903' },
+    });
+    // the family account's own view of that member leaves out its own reads
+    expect((await accessLogOf(held.id, family.token)).body.total).toBe(0);
   });
 
   it('a read without a ground cannot be written: not by the type, not by the database', async () => {

@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
-import { audit } from '../../platform/audit.js';
+import { audit, auditPatientAccess, clinicalOrServiceGround } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { maskIdNumber, maskName } from '../../platform/pii.js';
@@ -235,13 +235,23 @@ export function registerHealthProfileRoutes(fastify: FastifyInstance, ctx: AppCo
     },
     async (req) => {
       const r = await healthProfileForStaff(ctx, req.params.patientId);
-      await audit(ctx, req, {
+      if (!r) {
+        await audit(ctx, req, {
+          action: 'health_record.read',
+          objectType: 'patient',
+          objectId: req.params.patientId,
+          outcome: 'failed',
+        });
+        throw notFound('patient', '就诊人');
+      }
+      await auditPatientAccess(ctx, req, {
         action: 'health_record.read',
         objectType: 'patient',
         objectId: req.params.patientId,
-        outcome: r ? 'success' : 'failed',
+        recordKind: 'health_record',
+        ground: clinicalOrServiceGround(req),
+        subjects: { patientId: req.params.patientId },
       });
-      if (!r) throw notFound('patient', '就诊人');
       return r;
     },
   );

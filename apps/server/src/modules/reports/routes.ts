@@ -11,6 +11,7 @@ import { registerHealthProfileRoutes } from './health-profile.js';
 import { registerIntegrationApi } from '../gateway/integration-api.js';
 import type { Channel } from '../gateway/service.js';
 import type { Module } from '../index.js';
+import { recordPatientAccess } from '../access-log/service.js';
 import { FLAGS, REPORT_KINDS, REPORT_SETTINGS, REPORT_STATUSES, type ReportKind } from './schema.js';
 import {
   adminListReports,
@@ -203,7 +204,13 @@ export const reportsModule: Module = {
         schema: { tags, summary: '报告详情：指标、参考范围、高低标记与解读', params: z.object({ id: uuid }) },
       },
       async (req) => {
-        const { report } = await getReportForAccount(ctx, principalOf(req).id, req.params.id);
+        const { report, patient } = await getReportForAccount(ctx, principalOf(req).id, req.params.id);
+        await recordPatientAccess(ctx, req, {
+          patient,
+          recordKind: 'report',
+          objectType: 'report',
+          objectId: report.id,
+        });
         return detailView(await reportDetail(ctx, report));
       },
     );
