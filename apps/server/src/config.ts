@@ -28,6 +28,14 @@ const ConfigSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().positive().default(30),
   STAFF_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().positive().default(30),
+  /**
+   * Staff login throttling: wrong passwords in a row for one username from one address before that
+   * address may not log in to it; wrong passwords from one address (any usernames) before the address
+   * is paused; how long either lasts (an administrator can lift it sooner).
+   */
+  STAFF_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  STAFF_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
+  STAFF_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   MAX_PATIENTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(20).default(5),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   /** Deepest nesting of arrays and objects a JSON body may have; deeper bodies are refused with 400 before parsing. */
@@ -305,6 +313,8 @@ export function sandboxAdaptersInUse(c: Config): SandboxAdapter[] {
   if (c.CREDIT_PROVIDER === 'sandbox') used.push('credit');
   if (c.EXAM_SYSTEM_PROVIDER === 'sandbox') used.push('exam');
   if (c.HIS_PROVIDER === 'sandbox') used.push('his');
+  // the sandbox real-name provider confirms anyone in its made-up population
+  if (c.IDENTITY_VERIFIER === 'sandbox') used.push('identity');
   return used;
 }
 

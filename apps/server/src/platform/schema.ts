@@ -38,8 +38,6 @@ export const staffUsers = pgTable('staff_users', {
   displayName: text('display_name').notNull(),
   passwordHash: text('password_hash').notNull(),
   mustChangePassword: boolean('must_change_password').notNull().default(true),
-  failedLogins: integer('failed_logins').notNull().default(0),
-  lockedUntil: tz('locked_until'),
   enabled: boolean('enabled').notNull().default(true),
   doctorId: text('doctor_id'),
   departmentId: text('department_id'),

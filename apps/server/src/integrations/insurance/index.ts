@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import type { AppConfig } from '../../config.js';
 import type { AppContext } from '../../platform/context.js';
 import { sql } from 'drizzle-orm';
@@ -148,8 +148,9 @@ const TOKEN_HOURS = 24;
 const FUND_RATIO: Record<InsuranceType, number> = { employee: 0.7, resident: 0.5 };
 
 /**
- * The sandbox insurance platform: authorisation codes and payment tokens are signed, self-contained
- * strings; the personal accounts, settlements and consumption records live in its own tables
+ * The sandbox insurance platform: authorisation codes and payment tokens are sealed, self-contained
+ * strings (AES-256-GCM under the sandbox key: whoever sees one, in a URL, a log or a browser's
+ * history, reads neither the name nor the ID number in it, and cannot forge one); the personal accounts, settlements and consumption records live in its own tables
  * (insurance_sandbox_*), as a provincial platform's books would. Tests make any step fail.
  */
 export class SandboxInsurance implements InsurancePlatform {
@@ -361,21 +362,31 @@ export class SandboxInsurance implements InsurancePlatform {
   }
 
   private sign(kind: string, claims: Record<string, unknown>): string {
-    const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
-    return `${kind}.${body}.${this.mac(`${kind}.${body}`)}`;
+    const iv = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.sealKey(), iv);
+    c.setAAD(Buffer.from(kind));
+    const data = Buffer.concat([c.update(JSON.stringify(claims), 'utf8'), c.final()]);
+    return `${kind}.${Buffer.concat([iv, c.getAuthTag(), data]).toString('base64url')}`;
   }
 
   private verify(token: string, kind: string): Record<string, unknown> | undefined {
-    const [k, body, mac] = token.split('.');
-    if (k !== kind || !body || !mac) return undefined;
-    const want = Buffer.from(this.mac(`${k}.${body}`));
-    const got = Buffer.from(mac);
-    if (want.length !== got.length || !timingSafeEqual(want, got)) return undefined;
+    const [k, sealed, ...rest] = token.split('.');
+    if (k !== kind || !sealed || rest.length) return undefined;
+    const buf = Buffer.from(sealed, 'base64url');
+    if (buf.length < 29) return undefined;
     try {
-      return JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+      const d = createDecipheriv('aes-256-gcm', this.sealKey(), buf.subarray(0, 12));
+      d.setAAD(Buffer.from(kind));
+      d.setAuthTag(buf.subarray(12, 28));
+      const plain = Buffer.concat([d.update(buf.subarray(28)), d.final()]).toString('utf8');
+      return JSON.parse(plain) as Record<string, unknown>;
     } catch {
       return undefined;
     }
+  }
+
+  private sealKey() {
+    return createHash('sha256').update(`sandbox-insurance-seal:${this.secret}`).digest();
   }
 
   private mac(text: string) {

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import { audit, type AuditEntry } from '../../platform/audit.js';
 import {
@@ -11,15 +11,18 @@ import {
   type TokenPair,
 } from '../../platform/auth.js';
 import { DomainError, unauthenticated } from '../../platform/errors.js';
-import { ALL_PERMISSIONS, PERMISSIONS } from '../../platform/permissions.js';
+import { ALL_PERMISSIONS, PERMISSIONS, holds } from '../../platform/permissions.js';
 import { roles, staffUserRoles, staffUsers } from '../../platform/schema.js';
 import { menusFor } from './menus.js';
 import { assertPasswordPolicy, hashPassword, passwordMatches, unknownUserHash } from './password.js';
 import { toStaffUserView, type StaffUserView } from './views.js';
-
-/** Consecutive failed logins that lock an account, and for how long. */
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MINUTES = 15;
+import {
+  assertLoginAllowed,
+  clearLoginFailures,
+  countOpenAlerts,
+  liveLocks,
+  recordLoginFailure,
+} from './login-throttle.js';
 
 export interface StaffLoginResult extends TokenPair {
   mustChangePassword: boolean;
@@ -28,8 +31,9 @@ export interface StaffLoginResult extends TokenPair {
 
 /**
  * Password login for staff. An unknown username and a wrong password get the same answer (and take
- * the same time); five consecutive failures lock the account for 15 minutes, during which even the
- * right password is refused. Every failure and every lockout is audited (never the password).
+ * the same time). Wrong passwords are throttled per (username, address) and per address (see
+ * login-throttle.ts): a lock holds for the address that earned it, never for the account everywhere.
+ * Every failure and every lock is audited (never the password).
  */
 export async function loginStaffUser(
   ctx: AppContext,
@@ -38,27 +42,36 @@ export async function loginStaffUser(
 ): Promise<StaffLoginResult> {
   const now = ctx.clock.now();
   const [user] = await ctx.db.select().from(staffUsers).where(eq(staffUsers.username, input.username));
-  if (!user) {
-    await passwordMatches(await unknownUserHash(), input.password);
-    await auditAsStaff(ctx, req, null, {
+  try {
+    await assertLoginAllowed(ctx, input.username, req.ip);
+  } catch (refusal) {
+    await auditAsStaff(ctx, req, user?.id ?? null, {
       action: 'staff.login',
-      outcome: 'failed',
-      detail: { reason: 'invalid_credentials', username: input.username.slice(0, 64) },
-    });
-    throw invalidCredentials();
-  }
-  if (user.lockedUntil && user.lockedUntil > now) {
-    await auditAsStaff(ctx, req, user.id, {
-      action: 'staff.login',
-      objectType: 'staff_user',
-      objectId: user.id,
+      objectType: user ? 'staff_user' : undefined,
+      objectId: user?.id,
       outcome: 'denied',
-      detail: { reason: 'locked', lockedUntil: user.lockedUntil.toISOString() },
+      detail: {
+        reason: (refusal as DomainError).code,
+        ...(user ? {} : { username: input.username.slice(0, 64) }),
+      },
     });
-    throw accountLocked(user.lockedUntil);
+    throw refusal;
   }
-  if (!(await passwordMatches(user.passwordHash, input.password))) {
-    await recordFailedLogin(ctx, req, user.id, now);
+  if (!user || !(await passwordMatches(user.passwordHash, input.password))) {
+    if (!user) await passwordMatches(await unknownUserHash(), input.password);
+    await auditAsStaff(ctx, req, user?.id ?? null, {
+      action: 'staff.login',
+      objectType: user ? 'staff_user' : undefined,
+      objectId: user?.id,
+      outcome: 'failed',
+      detail: { reason: 'invalid_credentials', ...(user ? {} : { username: input.username.slice(0, 64) }) },
+    });
+    return recordLoginFailure(
+      ctx,
+      req,
+      { username: input.username, ip: req.ip, staffId: user?.id ?? null },
+      invalidCredentials,
+    );
   }
   if (!user.enabled) {
     await auditAsStaff(ctx, req, user.id, {
@@ -70,11 +83,7 @@ export async function loginStaffUser(
     });
     throw new DomainError('ACCOUNT_DISABLED', 403, '账号已停用，请联系管理员', 'This account is disabled');
   }
-  const [fresh] = await ctx.db
-    .update(staffUsers)
-    .set({ failedLogins: 0, lockedUntil: null })
-    .where(eq(staffUsers.id, user.id))
-    .returning();
+  await clearLoginFailures(ctx, user.username, req.ip);
   const tokens = await startSession(ctx, 'staff', user.id, {
     ip: req.ip,
     userAgent: req.headers['user-agent'],
@@ -86,57 +95,12 @@ export async function loginStaffUser(
     outcome: 'success',
   });
   const roleCodes = await rolesOf(ctx, user.id);
+  const locks = await liveLocks(ctx, [user.username]);
   return {
     ...tokens,
-    mustChangePassword: fresh.mustChangePassword,
-    user: toStaffUserView(fresh, roleCodes, now),
+    mustChangePassword: user.mustChangePassword,
+    user: toStaffUserView(user, roleCodes, now, locks.get(user.username)),
   };
-}
-
-/**
- * Counts one failure by a single conditional UPDATE (so concurrent failures are all counted) and
- * locks the account when the count reaches the limit; the counter restarts after a lockout.
- */
-async function recordFailedLogin(
-  ctx: AppContext,
-  req: FastifyRequest,
-  userId: string,
-  now: Date,
-): Promise<never> {
-  const lockUntil = new Date(now.getTime() + LOCKOUT_MINUTES * 60_000);
-  const reaches = sql`${staffUsers.failedLogins} + 1 >= ${MAX_FAILED_LOGINS}`;
-  const [after] = await ctx.db
-    .update(staffUsers)
-    .set({
-      failedLogins: sql`CASE WHEN ${reaches} THEN 0 ELSE ${staffUsers.failedLogins} + 1 END`,
-      lockedUntil: sql`CASE WHEN ${reaches} THEN ${lockUntil.toISOString()}::timestamptz ELSE ${staffUsers.lockedUntil} END`,
-    })
-    .where(
-      and(eq(staffUsers.id, userId), or(isNull(staffUsers.lockedUntil), lte(staffUsers.lockedUntil, now))),
-    )
-    .returning({ lockedUntil: staffUsers.lockedUntil });
-  const base = { objectType: 'staff_user', objectId: userId } as const;
-  if (!after) {
-    // A concurrent failure locked the account between our read and this update.
-    const [u] = await ctx.db.select().from(staffUsers).where(eq(staffUsers.id, userId));
-    throw accountLocked(u?.lockedUntil ?? lockUntil);
-  }
-  await auditAsStaff(ctx, req, userId, {
-    ...base,
-    action: 'staff.login',
-    outcome: 'failed',
-    detail: { reason: 'invalid_credentials' },
-  });
-  if (after.lockedUntil && after.lockedUntil > now) {
-    await auditAsStaff(ctx, req, userId, {
-      ...base,
-      action: 'staff.account_locked',
-      outcome: 'success',
-      detail: { lockedUntil: after.lockedUntil.toISOString(), failures: MAX_FAILED_LOGINS },
-    });
-    throw accountLocked(after.lockedUntil);
-  }
-  throw invalidCredentials();
 }
 
 export async function changeOwnPassword(
@@ -197,11 +161,14 @@ export async function describeMe(ctx: AppContext, req: FastifyRequest) {
   const permissions = me.permissions.has(ALL_PERMISSIONS)
     ? [ALL_PERMISSIONS, ...Object.keys(PERMISSIONS)]
     : [...me.permissions].sort();
+  const locks = await liveLocks(ctx, [user.username]);
   return {
-    user: toStaffUserView(user, me.roles, ctx.clock.now()),
+    user: toStaffUserView(user, me.roles, ctx.clock.now(), locks.get(user.username)),
     roles: roleRows.map((r) => ({ code: r.code, nameZh: r.nameZh, nameEn: r.nameEn })),
     permissions,
     menus: menusFor(me.permissions),
+    // administrators see at once that logins were locked (the alert list is /v1/admin/security-alerts)
+    ...(holds(me.permissions, 'staff.manage') ? { openSecurityAlerts: await countOpenAlerts(ctx) } : {}),
   };
 }
 
@@ -230,12 +197,3 @@ function auditAsStaff(
 
 const invalidCredentials = () =>
   new DomainError('INVALID_CREDENTIALS', 401, '用户名或密码错误', 'Wrong username or password');
-
-const accountLocked = (until: Date) =>
-  new DomainError(
-    'ACCOUNT_LOCKED',
-    423,
-    `连续登录失败次数过多，账号已锁定至 ${until.toISOString()}`,
-    `Too many failed logins: the account is locked until ${until.toISOString()}`,
-    { lockedUntil: until.toISOString() },
-  );

@@ -43,6 +43,12 @@ async function changeInitialPassword(
 const login = (username: string, password: string) =>
   t.api.post('/api/v1/staff/auth/login', { body: { username, password } });
 
+const loginFrom = (ip: string, username: string, password: string) =>
+  t.api.post('/api/v1/staff/auth/login', {
+    body: { username, password },
+    headers: { 'x-forwarded-for': ip },
+  });
+
 const withoutRequestId = (b: Record<string, unknown>) => ({ ...b, requestId: undefined });
 
 describe('staff login', () => {
@@ -76,57 +82,85 @@ describe('staff login', () => {
     expect((await login('operator', 'Oper@2026')).status).toBe(200);
   });
 
-  it('locks an account after five consecutive failures, even against the right password, until 15 minutes pass', async () => {
+  it('five wrong passwords from one address lock the account for that address only, for 15 minutes', async () => {
     const a = await newAccount();
+    const attacker = '203.0.113.7';
     const start = t.clock.now().getTime();
     for (let i = 1; i <= 4; i++) {
-      const res = await login(a.username, 'Wrong#Pass1');
+      const res = await loginFrom(attacker, a.username, 'Wrong#Pass1');
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('INVALID_CREDENTIALS');
     }
-    const fifth = await login(a.username, 'Wrong#Pass1');
+    const fifth = await loginFrom(attacker, a.username, 'Wrong#Pass1');
     expect(fifth.status).toBe(423);
     expect(fifth.body.code).toBe('ACCOUNT_LOCKED');
     const until = new Date(start + 15 * 60_000).toISOString();
-    expect(fifth.body.details.lockedUntil).toBe(until);
-    expect(fifth.body.message.zh).toContain('锁定');
+    expect(fifth.body.details).toEqual({ lockedUntil: until, scope: 'address' });
+    expect(fifth.body.message.zh).toContain('本地址的登录已锁定');
+    expect(fifth.body.message.en).toContain('from this address');
 
-    const sixth = await login(a.username, a.password);
-    expect(sixth.status).toBe(423);
-    expect(sixth.body.details.lockedUntil).toBe(until);
+    // the right password from the attacker's address is refused too ...
+    expect((await loginFrom(attacker, a.username, a.password)).status).toBe(423);
+    // ... but the account's owner, elsewhere, logs in as usual
+    const owner = await loginFrom('198.51.100.20', a.username, a.password);
+    expect(owner.status).toBe(200);
+    expect(owner.body.user).toMatchObject({ locked: true, lockedUntil: until });
 
     t.clock.advance(14 * 60_000);
-    expect((await login(a.username, a.password)).status).toBe(423);
+    expect((await loginFrom(attacker, a.username, a.password)).status).toBe(423);
     t.clock.advance(60_000);
-    const after = await login(a.username, a.password);
+    const after = await loginFrom(attacker, a.username, a.password);
     expect(after.status).toBe(200);
-    expect(after.body.mustChangePassword).toBe(true);
+    expect(after.body.user.locked).toBe(false);
 
-    // the failure count started again: four more failures do not lock
-    for (let i = 0; i < 4; i++) expect((await login(a.username, 'Wrong#Pass1')).status).toBe(401);
-    expect((await login(a.username, a.password)).status).toBe(200);
+    // a successful login started the count again: four more failures do not lock
+    for (let i = 0; i < 4; i++)
+      expect((await loginFrom(attacker, a.username, 'Wrong#Pass1')).status).toBe(401);
+    expect((await loginFrom(attacker, a.username, a.password)).status).toBe(200);
   });
 
-  it('an administrator can lift a lockout before it expires', async () => {
+  it('an administrator is alerted to a lock and lifts it before it expires, audited', async () => {
     const a = await newAccount();
-    for (let i = 0; i < 5; i++) await login(a.username, 'Wrong#Pass1');
-    expect((await login(a.username, a.password)).status).toBe(423);
-    const list = await t.api.get(`/api/v1/admin/users/${a.id}`, { token: admin.token });
-    expect(list.body.locked).toBe(true);
+    const from = '203.0.113.8';
+    for (let i = 0; i < 5; i++) await loginFrom(from, a.username, 'Wrong#Pass1');
+    expect((await loginFrom(from, a.username, a.password)).status).toBe(423);
+    const user = await t.api.get(`/api/v1/admin/users/${a.id}`, { token: admin.token });
+    expect(user.body.locked).toBe(true);
+
+    const me = await t.api.get('/api/v1/staff/me', { token: admin.token });
+    expect(me.body.openSecurityAlerts).toBeGreaterThanOrEqual(1);
+    const alerts = await t.api.get('/api/v1/admin/security-alerts?open=true', { token: admin.token });
+    expect(alerts.status).toBe(200);
+    const alert = alerts.body.items.find((x: { staffId: string }) => x.staffId === a.id);
+    expect(alert).toMatchObject({ kind: 'login_locked', username: a.username, ip: from, failures: 5 });
 
     const unlock = await t.api.post(`/api/v1/admin/users/${a.id}/unlock`, { token: admin.token });
     expect(unlock.status).toBe(200);
     expect(unlock.body.locked).toBe(false);
     expect(unlock.body.lockedUntil).toBeNull();
-    expect((await login(a.username, a.password)).status).toBe(200);
+    expect((await loginFrom(from, a.username, a.password)).status).toBe(200);
+
+    const closed = await t.api.get('/api/v1/admin/security-alerts', { token: admin.token });
+    const same = closed.body.items.find((x: { id: string }) => x.id === alert.id);
+    expect(same).toMatchObject({ acknowledgedBy: admin.id });
+    expect(same.acknowledgedAt).not.toBeNull();
+    const audited = await t.api.get(`/api/v1/admin/audit-logs?action=staff.user.unlock&objectId=${a.id}`, {
+      token: admin.token,
+    });
+    expect(audited.body.items[0]).toMatchObject({ actorId: admin.id, detail: { wasLocked: true } });
   });
 
   it('counts failures that arrive at the same time without losing any', async () => {
     const a = await newAccount();
-    const answers = await Promise.all(Array.from({ length: 7 }, () => login(a.username, 'Wrong#Pass1')));
+    const from = '203.0.113.9';
+    const answers = await Promise.all(
+      Array.from({ length: 7 }, () => loginFrom(from, a.username, 'Wrong#Pass1')),
+    );
     expect(answers.every((r) => r.status === 401 || r.status === 423)).toBe(true);
     expect(answers.some((r) => r.body.code === 'ACCOUNT_LOCKED')).toBe(true);
-    expect((await login(a.username, a.password)).status).toBe(423);
+    expect((await loginFrom(from, a.username, a.password)).status).toBe(423);
+    const alerts = await t.api.get('/api/v1/admin/security-alerts', { token: admin.token });
+    expect(alerts.body.items.filter((x: { staffId: string }) => x.staffId === a.id)).toHaveLength(1);
   });
 
   it('refuses a disabled account and ends its sessions at once', async () => {

@@ -13,6 +13,7 @@ import {
   refreshStaffSession,
 } from './auth-service.js';
 import { searchAuditLog } from './audit-logs.js';
+import { acknowledgeSecurityAlert, listSecurityAlerts } from './login-throttle.js';
 import { CONSOLE_MENUS } from './menus.js';
 import { PASSWORD_MAX_LENGTH } from './password.js';
 import { createRole, deleteRole, getRole, listRoles, updateRole } from './roles.js';
@@ -195,8 +196,43 @@ export const staffModule: Module = {
 
     r.post(
       '/v1/admin/users/:id/unlock',
-      { schema: { tags: tags.admin, params: userIdParams, summary: 'Lift a lockout' }, ...manage },
+      {
+        schema: {
+          tags: tags.admin,
+          params: userIdParams,
+          summary: 'Lift the login locks of an account from every address and close its alerts',
+        },
+        ...manage,
+      },
       async (req) => unlockStaffUser(ctx, req, req.params.id),
+    );
+
+    r.get(
+      '/v1/admin/security-alerts',
+      {
+        schema: {
+          tags: tags.admin,
+          summary: 'Logins locked by wrong passwords and addresses paused, newest first',
+          querystring: z
+            .object({
+              open: z.enum(['true', 'false']).optional(),
+              limit: z.coerce.number().int().min(1).max(200).default(50),
+            })
+            .strict(),
+        },
+        ...manage,
+      },
+      async (req) =>
+        listSecurityAlerts(ctx, {
+          open: req.query.open === undefined ? undefined : req.query.open === 'true',
+          limit: req.query.limit,
+        }),
+    );
+
+    r.post(
+      '/v1/admin/security-alerts/:id/acknowledge',
+      { schema: { tags: tags.admin, params: z.object({ id: z.uuid() }) }, ...manage },
+      async (req) => acknowledgeSecurityAlert(ctx, req, req.params.id),
     );
 
     r.post(

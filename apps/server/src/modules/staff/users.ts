@@ -10,6 +10,7 @@ import { ALL_PERMISSIONS } from '../../platform/permissions.js';
 import { rolePermissions, roles, staffUserRoles, staffUsers } from '../../platform/schema.js';
 import { assertPasswordPolicy, hashPassword } from './password.js';
 import { toStaffUserView, type StaffUserView } from './views.js';
+import { liftLoginLocks, liveLocks } from './login-throttle.js';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -53,8 +54,12 @@ export async function listStaffUsers(ctx: AppContext, query: StaffUserQuery) {
     rows.map((r) => r.id),
   );
   const now = ctx.clock.now();
+  const locks = await liveLocks(
+    ctx,
+    rows.map((r) => r.username),
+  );
   return {
-    items: rows.map((u) => toStaffUserView(u, roleMap.get(u.id) ?? [], now)),
+    items: rows.map((u) => toStaffUserView(u, roleMap.get(u.id) ?? [], now, locks.get(u.username))),
     total,
     page: query.page,
     pageSize: query.pageSize,
@@ -65,7 +70,8 @@ export async function getStaffUser(ctx: AppContext, id: string): Promise<StaffUs
   const [u] = await ctx.db.select().from(staffUsers).where(eq(staffUsers.id, id));
   if (!u) throw staffUserNotFound();
   const roleMap = await rolesByUser(ctx.db, [id]);
-  return toStaffUserView(u, roleMap.get(id) ?? [], ctx.clock.now());
+  const locks = await liveLocks(ctx, [u.username]);
+  return toStaffUserView(u, roleMap.get(id) ?? [], ctx.clock.now(), locks.get(u.username));
 }
 
 export interface NewStaffUser {
@@ -167,14 +173,22 @@ export async function updateStaffUser(
   return getStaffUser(ctx, id);
 }
 
+/** Lifts the account's login locks from every address and closes its alerts (audited). */
 export async function unlockStaffUser(ctx: AppContext, req: FastifyRequest, id: string) {
-  const updated = await ctx.db
+  const [user] = await ctx.db
     .update(staffUsers)
-    .set({ failedLogins: 0, lockedUntil: null, updatedAt: ctx.clock.now() })
+    .set({ updatedAt: ctx.clock.now() })
     .where(eq(staffUsers.id, id))
-    .returning({ id: staffUsers.id });
-  if (!updated.length) throw staffUserNotFound();
-  await audit(ctx, req, { action: 'staff.user.unlock', objectType: 'staff_user', objectId: id });
+    .returning({ id: staffUsers.id, username: staffUsers.username });
+  if (!user) throw staffUserNotFound();
+  const wasLocked = (await liveLocks(ctx, [user.username])).has(user.username);
+  await liftLoginLocks(ctx, user, principalOf(req).id);
+  await audit(ctx, req, {
+    action: 'staff.user.unlock',
+    objectType: 'staff_user',
+    objectId: id,
+    detail: { wasLocked },
+  });
   return getStaffUser(ctx, id);
 }
 
@@ -195,13 +209,12 @@ export async function resetStaffPassword(
     .set({
       passwordHash,
       mustChangePassword: true,
-      failedLogins: 0,
-      lockedUntil: null,
       updatedAt: ctx.clock.now(),
     })
     .where(eq(staffUsers.id, id))
-    .returning({ id: staffUsers.id });
+    .returning({ id: staffUsers.id, username: staffUsers.username });
   if (!updated.length) throw staffUserNotFound();
+  await liftLoginLocks(ctx, updated[0], principalOf(req).id);
   await revokeAllSessions(ctx, 'staff', id);
   await audit(ctx, req, { action: 'staff.user.reset_password', objectType: 'staff_user', objectId: id });
   return getStaffUser(ctx, id);

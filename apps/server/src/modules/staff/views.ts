@@ -8,8 +8,9 @@ export interface StaffUserView {
   displayName: string;
   enabled: boolean;
   mustChangePassword: boolean;
-  /** locked by failed logins right now */
+  /** logins from some address are locked by wrong passwords right now (other addresses still log in) */
   locked: boolean;
+  /** when the latest of those locks ends */
   lockedUntil: string | null;
   roles: string[];
   departmentId: string | null;
@@ -19,8 +20,14 @@ export interface StaffUserView {
 }
 
 /** What the API shows of a staff account: never the password hash. */
-export function toStaffUserView(u: StaffUserRow, roles: string[], now: Date): StaffUserView {
-  const locked = Boolean(u.lockedUntil && u.lockedUntil > now);
+export function toStaffUserView(
+  u: StaffUserRow,
+  roles: string[],
+  now: Date,
+  /** the latest live login lock of the account (login-throttle.ts liveLocks) */
+  lockedUntil?: Date,
+): StaffUserView {
+  const locked = Boolean(lockedUntil && lockedUntil > now);
   return {
     id: u.id,
     username: u.username,
@@ -28,7 +35,7 @@ export function toStaffUserView(u: StaffUserRow, roles: string[], now: Date): St
     enabled: u.enabled,
     mustChangePassword: u.mustChangePassword,
     locked,
-    lockedUntil: locked ? u.lockedUntil!.toISOString() : null,
+    lockedUntil: locked ? lockedUntil!.toISOString() : null,
     roles,
     departmentId: u.departmentId,
     doctorId: u.doctorId,
