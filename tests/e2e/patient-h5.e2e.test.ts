@@ -23,6 +23,12 @@ async function loginWithSandboxCode(page: Page, phoneNumber: string) {
   // the resend button counts down from 60 s
   await expect.poll(() => page.getByTestId('login-send-code').innerText()).toMatch(/\d+\s*秒后重发/);
   await page.getByTestId('login-code').fill(code!);
+  // first login: without ticking 《用户协议》/《隐私政策》 the login is refused
+  await page.getByTestId('login-submit').click();
+  await expect.poll(() => page.getByTestId('login-error').innerText()).toContain('请先阅读并勾选同意');
+  expect(await page.getByTestId('legal-terms-link').getAttribute('href')).toBe('/legal/terms');
+  expect(await page.getByTestId('legal-privacy-link').getAttribute('href')).toBe('/legal/privacy');
+  await page.getByTestId('legal-consent-box').click();
   await page.getByTestId('login-submit').click();
   await page.getByTestId('me-page').waitFor();
 }

@@ -3,8 +3,17 @@ import { ConfigProvider, TabBar } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { AppOutline, MessageOutline, UnorderedListOutline, UserOutline } from 'antd-mobile-icons';
-import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
-import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { lazy, Suspense, useLayoutEffect, useRef, type ComponentType, type ReactNode } from 'react';
+import {
+  BrowserRouter,
+  Navigate,
+  Outlet,
+  Route,
+  Routes,
+  useLocation,
+  useNavigate,
+  useNavigationType,
+} from 'react-router';
 import { ApiError, messages } from './api';
 import { Loading, RequireLogin, useLoggedIn } from './components/common';
 import { I18nProvider, useI18n } from './i18n';
@@ -16,6 +25,7 @@ import { DepartmentPage, DepartmentsPage } from './pages/departments';
 import { DoctorPage, DoctorsPage, FollowedDoctorsPage } from './pages/doctors';
 import { HomePage } from './pages/home';
 import { HospitalPage } from './pages/hospital';
+import { PrivacyPage, TermsPage } from './pages/legal';
 import { LoginPage } from './pages/login';
 import { CardsPage, ChangePasswordPage, MePage, MessagesPage } from './pages/me';
 import { AddPatientPage, PatientPage, PatientsPage } from './pages/patients';
@@ -87,6 +97,7 @@ export function App() {
       <LocalizedShell>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>
+            <ScrollByHistory />
             <Suspense fallback={<Loading />}>
               <AppRoutes />
             </Suspense>
@@ -102,6 +113,42 @@ function LocalizedShell({ children }: { children: ReactNode }) {
   return <ConfigProvider locale={lang === 'zh' ? zhCN : enUS}>{children}</ConfigProvider>;
 }
 
+/**
+ * Each page opens at its top; going back returns to where the patient left the earlier page
+ * (react-router's ScrollRestoration needs a data router, this app uses BrowserRouter).
+ */
+function ScrollByHistory() {
+  const location = useLocation();
+  const navigationType = useNavigationType();
+  const positions = useRef(new Map<string, number>());
+  useLayoutEffect(() => {
+    if ('scrollRestoration' in window.history) window.history.scrollRestoration = 'manual';
+  }, []);
+  useLayoutEffect(() => {
+    const key = location.key;
+    const saved = positions.current.get(key);
+    let frame = 0;
+    if (navigationType === 'POP' && saved !== undefined) {
+      // the page's content may still be loading: try for a few frames until it is tall enough
+      let tries = 0;
+      const restore = () => {
+        window.scrollTo(0, saved);
+        if (Math.abs(window.scrollY - saved) > 1 && tries++ < 120) frame = requestAnimationFrame(restore);
+      };
+      restore();
+    } else {
+      window.scrollTo(0, 0);
+    }
+    const remember = () => positions.current.set(key, window.scrollY);
+    window.addEventListener('scroll', remember, { passive: true });
+    return () => {
+      cancelAnimationFrame(frame);
+      window.removeEventListener('scroll', remember);
+    };
+  }, [location.key, navigationType]);
+  return null;
+}
+
 const authed = (node: ReactNode) => <RequireLogin>{node}</RequireLogin>;
 
 function AppRoutes() {
@@ -114,6 +161,8 @@ function AppRoutes() {
         <Route path="/me" element={<MePage />} />
       </Route>
       <Route path="/login" element={<LoginPage />} />
+      <Route path="/legal/terms" element={<TermsPage />} />
+      <Route path="/legal/privacy" element={<PrivacyPage />} />
       <Route path="/soon/:key" element={<ComingSoonPage />} />
       <Route path="/hospital" element={<HospitalPage />} />
       <Route path="/departments" element={<DepartmentsPage />} />

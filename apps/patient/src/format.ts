@@ -133,3 +133,12 @@ export function stateColor(state: string): 'primary' | 'success' | 'warning' | '
   if (['no_show', 'stopped'].includes(state)) return 'danger';
   return 'default';
 }
+
+/**
+ * A value the page has no label for: shown when it already reads as words (a doctor's title typed
+ * in by the hospital, 上午), replaced by `unknown` when it looks like a code (`no_show`, `NOTPAY`).
+ */
+export function wordsOr(value: string | null | undefined, unknown: string): string {
+  if (!value) return '';
+  return /^[A-Za-z0-9_.:-]+$/.test(value) ? unknown : value;
+}

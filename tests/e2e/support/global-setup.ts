@@ -49,7 +49,13 @@ export default async function setup(project: TestProject) {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
-  await waitReady(`${base}/api/ready`, server, 120_000);
+  // generous: on a loaded machine the first start (migrations, demo seed) can take minutes
+  try {
+    await waitReady(`${base}/api/ready`, server, 360_000);
+  } catch (err) {
+    server.kill('SIGTERM'); // never leave a half-started server behind
+    throw err;
+  }
   project.provide('baseUrl', base);
   return async () => {
     server.kill('SIGTERM');

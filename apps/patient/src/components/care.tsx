@@ -7,7 +7,7 @@ import { Button, ErrorBlock } from 'antd-mobile';
 import { Fragment, type ReactNode } from 'react';
 import { useNavigate, useSearchParams, type NavigateFunction } from 'react-router';
 import { patients, payments, type Patient } from '../api';
-import { relationKey } from '../format';
+import { relationKey, wordsOr } from '../format';
 import { useI18n } from '../i18n';
 import { rememberCashierReturn } from '../pages/registrations';
 import { Loading } from './common';
@@ -58,7 +58,7 @@ export function PatientSwitcher(props: {
         >
           <span className="strong">{p.name}</span>
           <span className="small muted">
-            {relationKey[p.relation] ? t(relationKey[p.relation]) : p.relation}
+            {relationKey[p.relation] ? t(relationKey[p.relation]) : wordsOr(p.relation, t('codeUnknown'))}
           </span>
         </button>
       ))}

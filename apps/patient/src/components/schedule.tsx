@@ -1,6 +1,7 @@
 import { Button, Tag } from 'antd-mobile';
 import type { Schedule, TimeSegment } from '../api';
-import { doctorTitleKey, hhmm, levelKey, shiftKey, yuan } from '../format';
+import { doctorTitleKey, hhmm, levelKey, shiftKey, yuan, wordsOr } from '../format';
+import { useNavigate } from 'react-router';
 import { useI18n } from '../i18n';
 import { DoctorAvatar } from '../pages/home';
 
@@ -33,7 +34,11 @@ export function ScheduleCard(props: {
   onBook: (schedule: Schedule, segment?: TimeSegment) => void;
 }) {
   const { t } = useI18n();
+  const navigate = useNavigate();
   const s = props.schedule;
+  const doctorId = s.doctor?.id ?? s.doctorId;
+  // the doctor's name and photo open the doctor's profile (introduction, specialities, other clinics)
+  const openDoctor = doctorId ? () => navigate(`/doctors/${encodeURIComponent(doctorId)}`) : undefined;
   const stopped = scheduleStopped(s);
   const unreleased = notReleased(s);
   const doctorName = props.doctor?.name ?? s.doctor?.name ?? s.doctorName ?? '';
@@ -42,18 +47,27 @@ export function ScheduleCard(props: {
   const departmentName = props.departmentName ?? s.department?.name ?? s.departmentName;
   const segments = s.segments ?? [];
   const shiftCode = s.shiftCode ?? s.shift;
-  const shift = s.shiftName ?? (shiftCode && shiftKey[shiftCode] ? t(shiftKey[shiftCode]) : shiftCode);
-  const level = s.levelName ?? (s.level && levelKey[s.level] ? t(levelKey[s.level]) : s.level);
+  const shift =
+    s.shiftName ??
+    (shiftCode && shiftKey[shiftCode] ? t(shiftKey[shiftCode]) : wordsOr(shiftCode, t('codeUnknown')));
+  const level =
+    s.levelName ?? (s.level && levelKey[s.level] ? t(levelKey[s.level]) : wordsOr(s.level, t('codeUnknown')));
   return (
     <div className={`schedule-card ${stopped ? 'stopped' : ''}`} data-testid="schedule-item" data-id={s.id}>
       <div className="schedule-head">
-        {props.showDoctor ? <DoctorAvatar name={doctorName} photoUrl={photoUrl} size={40} /> : null}
+        {props.showDoctor ? (
+          <div onClick={openDoctor} className={openDoctor ? 'clickable' : undefined}>
+            <DoctorAvatar name={doctorName} photoUrl={photoUrl} size={40} />
+          </div>
+        ) : null}
         <div className="schedule-main">
           {props.showDoctor ? (
             <div className="schedule-doctor">
-              <span className="strong">{doctorName}</span>{' '}
+              <a className="strong doctor-link" onClick={openDoctor} data-testid="schedule-doctor-link">
+                {doctorName}
+              </a>{' '}
               <span className="muted small">
-                {title && doctorTitleKey[title] ? t(doctorTitleKey[title]) : title}
+                {title && doctorTitleKey[title] ? t(doctorTitleKey[title]) : wordsOr(title, t('codeUnknown'))}
               </span>
             </div>
           ) : null}

@@ -31,6 +31,7 @@ export const feedbackMessages = {
   legalTermsTitle: m('用户协议', 'Terms of Service'),
   legalPrivacyTitle: m('隐私政策', 'Privacy Policy'),
   legalAnd: m('和', 'and'),
+  codeUnknown: m('未知状态', 'Unknown'),
   reportPanelOther: m('其他项目', 'Other items'),
   reportRange: m('参考范围', 'Reference range'),
 };

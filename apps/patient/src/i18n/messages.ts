@@ -73,10 +73,6 @@ export const messages = {
   loginSuccess: m('登录成功', 'Logged in'),
   loginRequired: m('请先登录', 'Please log in first'),
   loginToContinue: m('登录后使用', 'Log in to continue'),
-  agreement: m(
-    '登录即表示同意《用户协议》和《隐私政策》',
-    'By logging in you agree to the Terms and the Privacy Policy',
-  ),
 
   // me
   meTitle: m('个人中心', 'My account'),

@@ -19,7 +19,7 @@ import {
 import { errorText, Page, QueryView, TextInput } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
 import { ActionError, usePatientAction } from '../components/action';
-import { dateTime, yuan } from '../format';
+import { dateTime, yuan, wordsOr } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
 const kindKey: Record<string, MessageKey> = {
@@ -97,17 +97,25 @@ function BillCard(props: {
             data-testid="bill-select"
           />
         ) : null}
-        <div style={{ flex: 1 }}>
+        <div style={{ flex: 1, minWidth: 0 }}>
           <div className="strong">
-            {b.title} <span className="small muted">{kindKey[b.kind] ? t(kindKey[b.kind]) : b.kind}</span>
+            {b.title}{' '}
+            <span className="small muted">
+              {kindKey[b.kind] ? t(kindKey[b.kind]) : wordsOr(b.kind, t('codeUnknown'))}
+            </span>
           </div>
-          <div className="small muted">
-            {b.billNo}
-            {b.departmentName ? ` · ${b.departmentName}` : ''}
-            {b.doctorName ? ` · ${b.doctorName}` : ''}
+          <div className="small muted bill-meta">
+            <span>{b.billNo}</span>
+            {b.departmentName ? <span className="nowrap"> · {b.departmentName}</span> : null}
+            {b.doctorName ? (
+              <span className="nowrap" data-testid="bill-doctor">
+                {' '}
+                · {b.doctorName}
+              </span>
+            ) : null}
           </div>
         </div>
-        <div style={{ textAlign: 'right' }}>
+        <div style={{ textAlign: 'right', flexShrink: 0 }}>
           <div className="price" data-testid="bill-amount">
             ¥{yuan(b.amountFen)}
           </div>
@@ -251,7 +259,10 @@ function PendingBills({ patient }: { patient: Patient }) {
         ) : null}
         {scanned && scanned.state !== 'pending' ? (
           <div className="small" data-testid="bill-scan-result" data-state={scanned.state}>
-            {scanned.title} · {billStateKey[scanned.state] ? t(billStateKey[scanned.state]) : scanned.state}
+            {scanned.title} ·{' '}
+            {billStateKey[scanned.state]
+              ? t(billStateKey[scanned.state])
+              : wordsOr(scanned.state, t('codeUnknown'))}
           </div>
         ) : null}
       </div>
@@ -390,7 +401,9 @@ export function BillPaymentPage() {
                   data-testid="bill-payment-state"
                   data-state={p.state}
                 >
-                  {paymentStateKey[p.state] ? t(paymentStateKey[p.state]) : p.state}
+                  {paymentStateKey[p.state]
+                    ? t(paymentStateKey[p.state])
+                    : wordsOr(p.state, t('codeUnknown'))}
                 </div>
                 <div className="price big" data-testid="bill-payment-amount">
                   ¥{yuan(p.amountFen)}

@@ -10,7 +10,7 @@ import { ApiError, credit, type Patient } from '../api';
 import { errorText, Loading, Page } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
 import { ActionError, usePatientAction } from '../components/action';
-import { dateTime, isoDate, yuan } from '../format';
+import { dateTime, isoDate, yuan, wordsOr } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
 const accountStateKey: Record<string, MessageKey> = {
@@ -109,7 +109,7 @@ function CreditBody({ patient }: { patient: Patient }) {
         <div className="small">
           {t('creditAvailable')} ·{' '}
           <Tag color={a.state === 'active' ? 'success' : 'danger'}>
-            {accountStateKey[a.state] ? t(accountStateKey[a.state]) : a.state}
+            {accountStateKey[a.state] ? t(accountStateKey[a.state]) : wordsOr(a.state, t('codeUnknown'))}
           </Tag>
         </div>
         <div className="big-money" data-testid="credit-available">
@@ -203,7 +203,8 @@ function CreditBody({ patient }: { patient: Patient }) {
               description={`${dateTime(c.createdAt)} · ${t('creditDue', { date: isoDate(new Date(c.dueAt)) })}`}
               extra={
                 <span className={c.overdue ? 'danger-text' : ''}>
-                  ¥{yuan(c.amountFen)} · {chargeStateKey[c.state] ? t(chargeStateKey[c.state]) : c.state}
+                  ¥{yuan(c.amountFen)} ·{' '}
+                  {chargeStateKey[c.state] ? t(chargeStateKey[c.state]) : wordsOr(c.state, t('codeUnknown'))}
                 </span>
               }
             >

@@ -9,7 +9,7 @@ import { einvoices, type EInvoice } from '../api';
 import { Page, QueryView } from '../components/common';
 import { ForPatient } from '../components/care';
 import { usePatientAction } from '../components/action';
-import { dateTime, yuan } from '../format';
+import { dateTime, yuan, wordsOr } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
 const statusKey: Record<string, MessageKey> = {
@@ -39,7 +39,7 @@ function StatusTag({ inv }: { inv: EInvoice }) {
   return (
     <Tag color={color} data-testid="einvoice-status" data-status={inv.status}>
       {inv.kind === 'red' ? `${t('einvoiceRed')} · ` : ''}
-      {statusKey[inv.status] ? t(statusKey[inv.status]) : inv.status}
+      {statusKey[inv.status] ? t(statusKey[inv.status]) : wordsOr(inv.status, t('codeUnknown'))}
     </Tag>
   );
 }
@@ -82,8 +82,10 @@ function EInvoiceList({ patientId }: { patientId: string }) {
               </div>
               <div className="bill-head small muted">
                 <span>
-                  {categoryKey[inv.category] ? t(categoryKey[inv.category]) : inv.category} ·{' '}
-                  {dateTime(inv.issuedAt ?? inv.paidAt)}
+                  {categoryKey[inv.category]
+                    ? t(categoryKey[inv.category])
+                    : wordsOr(inv.category, t('codeUnknown'))}{' '}
+                  · {dateTime(inv.issuedAt ?? inv.paidAt)}
                 </span>
                 <StatusTag inv={inv} />
               </div>

@@ -11,7 +11,7 @@ import { ApiError, exams, newIdempotencyKey, type ExamBooking, type ExamDate, ty
 import { Page, QueryView } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
 import { ActionError, usePatientAction } from '../components/action';
-import { dateTime, refundStateKey, weekday, yuan } from '../format';
+import { dateTime, refundStateKey, weekday, yuan, wordsOr } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
 const bookingStateKey: Record<string, MessageKey> = {
@@ -43,7 +43,7 @@ function BookingStateTag({ b }: { b: ExamBooking }) {
           : 'default';
   return (
     <Tag color={color} data-testid="exam-booking-state" data-state={b.state}>
-      {bookingStateKey[b.state] ? t(bookingStateKey[b.state]) : b.state}
+      {bookingStateKey[b.state] ? t(bookingStateKey[b.state]) : wordsOr(b.state, t('codeUnknown'))}
     </Tag>
   );
 }
@@ -143,7 +143,11 @@ function ExamHome({ patient }: { patient: Patient }) {
                     key={r.examNo}
                     data-testid="exam-record"
                     description={r.summary ?? undefined}
-                    extra={recordStatusKey[r.status] ? t(recordStatusKey[r.status]) : r.status}
+                    extra={
+                      recordStatusKey[r.status]
+                        ? t(recordStatusKey[r.status])
+                        : wordsOr(r.status, t('codeUnknown'))
+                    }
                   >
                     {r.examDate} · {r.packageName}
                   </List.Item>
@@ -188,10 +192,11 @@ function ExamHome({ patient }: { patient: Patient }) {
 function DateStrip(props: { dates: ExamDate[]; value: string; onChange: (d: string) => void }) {
   const { t } = useI18n();
   return (
-    <div className="amount-chips" data-testid="exam-dates">
+    <div className="exam-date-grid" data-testid="exam-dates">
       {props.dates.map((d) => (
         <Button
           key={d.date}
+          block
           size="small"
           disabled={!d.bookable}
           color={props.value === d.date ? 'primary' : 'default'}
@@ -441,7 +446,9 @@ export function ExamBookingPage() {
                 <List.Item
                   extra={
                     <span data-testid="exam-refund-state" data-state={b.refundState}>
-                      {refundStateKey[b.refundState] ? t(refundStateKey[b.refundState]) : b.refundState}
+                      {refundStateKey[b.refundState]
+                        ? t(refundStateKey[b.refundState])
+                        : wordsOr(b.refundState, t('codeUnknown'))}
                     </span>
                   }
                 >

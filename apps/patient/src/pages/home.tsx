@@ -3,7 +3,7 @@ import { Grid, Image, List, SearchBar } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 import { directory } from '../api';
 import { LanguageSwitch, Section } from '../components/common';
-import { doctorTitleKey } from '../format';
+import { doctorTitleKey, wordsOr } from '../format';
 import { useI18n } from '../i18n';
 import { allServices, primaryServiceKeys, serviceGroups, serviceLink, type Service } from '../services';
 
@@ -94,7 +94,9 @@ export function HomePage() {
                   <DoctorAvatar name={d.name ?? ''} photoUrl={d.photoUrl} />
                   <div className="doctor-card-name">{d.name}</div>
                   <div className="doctor-card-title">
-                    {d.title && doctorTitleKey[d.title] ? t(doctorTitleKey[d.title]) : d.title}
+                    {d.title && doctorTitleKey[d.title]
+                      ? t(doctorTitleKey[d.title])
+                      : wordsOr(d.title, t('codeUnknown'))}
                   </div>
                   <div className="doctor-card-dept ellipsis">
                     {d.departments?.[0]?.name ?? d.departmentName}

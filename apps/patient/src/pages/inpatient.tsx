@@ -11,7 +11,7 @@ import { inpatient, newIdempotencyKey, type Admission, type Patient } from '../a
 import { Page, QueryView, TextInput } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
 import { ActionError, usePatientAction } from '../components/action';
-import { addDays, dateTime, hospitalToday, isoDate, refundStateKey, yuan } from '../format';
+import { addDays, dateTime, hospitalToday, isoDate, refundStateKey, yuan, wordsOr } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
 const settlementKey: Record<string, MessageKey> = {
@@ -391,7 +391,9 @@ export function AdmissionPage() {
                         {s.refunds.map((r) => (
                           <div key={r.depositId}>
                             ¥{yuan(r.amountFen)} ·{' '}
-                            {refundStateKey[r.state] ? t(refundStateKey[r.state]) : r.state}
+                            {refundStateKey[r.state]
+                              ? t(refundStateKey[r.state])
+                              : wordsOr(r.state, t('codeUnknown'))}
                           </div>
                         ))}
                       </div>
@@ -414,7 +416,9 @@ export function AdmissionPage() {
                       description={dateTime(x.paidAt ?? x.createdAt)}
                       extra={<span className="price">¥{yuan(x.amountFen)}</span>}
                     >
-                      {depositStateKey[x.state] ? t(depositStateKey[x.state]) : x.state}
+                      {depositStateKey[x.state]
+                        ? t(depositStateKey[x.state])
+                        : wordsOr(x.state, t('codeUnknown'))}
                       {x.refundedFen > 0 ? (
                         <span className="small muted">
                           {' '}

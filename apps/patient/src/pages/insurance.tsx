@@ -10,10 +10,11 @@ import { QRCodeSVG } from 'qrcode.react';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { ApiError, insurance, patients, type InsuranceSettlement, type Patient } from '../api';
+import { insuranceTypeLabels } from '@qingnang/contracts';
 import { errorText, Loading, Page, QueryView, TextInput } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
 import { ActionError, usePatientAction } from '../components/action';
-import { dateTime, yuan } from '../format';
+import { dateTime, yuan, wordsOr } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
 const settlementStateKey: Record<string, MessageKey> = {
@@ -71,7 +72,7 @@ function StateTag({ s }: { s: InsuranceSettlement }) {
     s.state === 'settled' ? 'success' : ['failed', 'expired'].includes(s.state) ? 'danger' : 'primary';
   return (
     <Tag color={color} data-testid="ins-settlement-state" data-state={s.state}>
-      {settlementStateKey[s.state] ? t(settlementStateKey[s.state]) : s.state}
+      {settlementStateKey[s.state] ? t(settlementStateKey[s.state]) : wordsOr(s.state, t('codeUnknown'))}
     </Tag>
   );
 }
@@ -87,7 +88,7 @@ export function InsurancePage() {
 }
 
 function Credential({ patient }: { patient: Patient }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { busy, error, run } = usePatientAction();
@@ -156,7 +157,10 @@ function Credential({ patient }: { patient: Patient }) {
               {cred.data.holderName} · <span data-testid="ins-insured-no">{cred.data.insuredNo}</span>
             </div>
             <div className="small">
-              {cred.data.insuranceType} · {t('insAccountBalance')}{' '}
+              <span data-testid="ins-type" data-type={cred.data.insuranceType}>
+                {code(insuranceTypeLabels, cred.data.insuranceType)}
+              </span>{' '}
+              · {t('insAccountBalance')}{' '}
               <span className="strong" data-testid="ins-balance">
                 {balance.data ? `¥${yuan(balance.data.balanceFen)}` : '…'}
               </span>
@@ -622,7 +626,9 @@ function Secondary({ patient }: { patient: Patient }) {
                       </div>
                       {!b.eligible && b.reason ? (
                         <div className="small danger-text" data-testid="ins-secondary-reason">
-                          {secondaryReasonKey[b.reason] ? t(secondaryReasonKey[b.reason]) : b.reason}
+                          {secondaryReasonKey[b.reason]
+                            ? t(secondaryReasonKey[b.reason])
+                            : wordsOr(b.reason, t('codeUnknown'))}
                         </div>
                       ) : null}
                     </div>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Button, NoticeBar, Toast } from 'antd-mobile';
+import { LegalConsent, legalAccepted, rememberLegalAccepted } from './legal';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router';
 import { auth } from '../api';
@@ -20,6 +21,8 @@ export function LoginPage() {
   const [sending, setSending] = useState(false);
   const [loggingIn, setLoggingIn] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // first login: the patient ticks the box after (optionally) reading both texts; remembered after
+  const [accepted, setAccepted] = useState(legalAccepted);
 
   useEffect(() => {
     if (countdown <= 0) return;
@@ -47,9 +50,11 @@ export function LoginPage() {
     setError(null);
     if (!PHONE.test(phone)) return setError(t('phoneInvalid'));
     if (!/^\d{4,8}$/.test(code)) return setError(t('smsCodeInvalid'));
+    if (!accepted) return setError(t('legalConsentRequired'));
     setLoggingIn(true);
     try {
       await auth.smsLogin(phone, code);
+      rememberLegalAccepted();
       queryClient.clear();
       Toast.show({ icon: 'success', content: t('loginSuccess') });
       const redirect = params.get('redirect');
@@ -124,7 +129,7 @@ export function LoginPage() {
         >
           {t('login')}
         </Button>
-        <p className="muted small center">{t('agreement')}</p>
+        <LegalConsent checked={accepted} onChange={setAccepted} />
       </div>
     </Page>
   );

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Dialog, InfiniteScroll, List, Toast } from 'antd-mobile';
 import {
@@ -15,6 +15,7 @@ import {
   ContentOutline,
   AppOutline,
 } from 'antd-mobile-icons';
+import { QRCodeSVG } from 'qrcode.react';
 import { useNavigate } from 'react-router';
 import { auth, messages, patients, type Message } from '../api';
 import { errorText, LanguageSwitch, Page, QueryView, TextInput, useLoggedIn } from '../components/common';
@@ -190,6 +191,14 @@ export function CardsPage() {
                   <span className="muted small">{p.idNumberMasked}</span>
                   <PatientTags patient={p} />
                 </div>
+                {p.visitCardNo ? (
+                  // the electronic visit card: the code the hospital's kiosks and counters scan
+                  <div className="qr center padded" data-testid="visit-card-qr" data-card-no={p.visitCardNo}>
+                    <QRCodeSVG value={p.visitCardNo} size={148} level="M" />
+                    <div className="strong">{p.visitCardNo}</div>
+                    <div className="small muted">{t('visitCardBarcodeHint')}</div>
+                  </div>
+                ) : null}
                 <CardsSection
                   patient={p}
                   onChanged={() => queryClient.invalidateQueries({ queryKey: ['patients'] })}
@@ -227,14 +236,46 @@ export function MessagesPage() {
     mutationFn: (id: string) => messages.markRead(id),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['messages'] }),
   });
+  const unread = useQuery({ queryKey: ['messages', 'unread'], queryFn: messages.unreadCount });
+  const readAll = useMutation({
+    mutationFn: () => messages.markAllRead(),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['messages'] }),
+  });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  // Opening the centre is reading it: what was unread is marked read on the server (the tab badge
+  // goes down) and keeps its dot for this visit, so the patient still sees what was new.
+  const [newThisVisit, setNewThisVisit] = useState<Set<string> | null>(null);
+  const firstPageLoaded = list.isSuccess;
+  useEffect(() => {
+    if (!firstPageLoaded || newThisVisit) return;
+    const fresh = new Set(items.filter((m) => !m.read).map((m) => m.id));
+    setNewThisVisit(fresh);
+    if (fresh.size > 0) readAll.mutate();
+  }, [firstPageLoaded, newThisVisit, items, readAll]);
   const text = (x: Message['title']) => (typeof x === 'string' ? x : l(x));
   const open = (m: Message) => {
     if (!m.read) read.mutate(m.id);
     if (m.link && m.link.startsWith('/')) navigate(m.link);
   };
+  const unreadNow = unread.data?.unread ?? 0;
   return (
-    <Page title={t('messagesTitle')} back={false} testId="messages-page">
+    <Page
+      title={t('messagesTitle')}
+      back={false}
+      testId="messages-page"
+      right={
+        <Button
+          size="mini"
+          fill="none"
+          disabled={unreadNow === 0 || readAll.isPending}
+          onClick={() => readAll.mutate()}
+          data-testid="messages-read-all"
+          data-unread={unreadNow}
+        >
+          {t('messagesMarkAllRead')}
+        </Button>
+      }
+    >
       <QueryView query={list} empty={() => items.length === 0} emptyText={t('messagesEmpty')}>
         {() => (
           <>
@@ -253,7 +294,9 @@ export function MessagesPage() {
                     </>
                   }
                 >
-                  {!m.read ? <Badge content={Badge.dot} style={{ marginRight: 6 }} /> : null}
+                  {!m.read || newThisVisit?.has(m.id) ? (
+                    <Badge content={Badge.dot} style={{ marginRight: 6 }} data-testid="message-new" />
+                  ) : null}
                   <span className="strong">{text(m.title)}</span>
                 </List.Item>
               ))}

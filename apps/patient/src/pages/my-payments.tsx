@@ -3,7 +3,7 @@ import { Button, Tabs, Tag } from 'antd-mobile';
 import { useNavigate, useSearchParams } from 'react-router';
 import { myPayments, type MyPayment, type MyPaymentFilter } from '../api';
 import { Page, QueryView } from '../components/common';
-import { dateTime, refundStateKey, yuan } from '../format';
+import { dateTime, refundStateKey, yuan, wordsOr } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
 const TABS: { key: MyPaymentFilter; label: MessageKey }[] = [
@@ -108,7 +108,9 @@ export function MyPaymentsPage() {
                   </div>
                   <div style={{ marginTop: 6, display: 'flex', gap: 8, alignItems: 'center' }}>
                     <Tag color={stateColor(p.state)} fill="outline" data-testid="my-payment-state">
-                      {orderStateKey[p.state] ? t(orderStateKey[p.state]) : p.state}
+                      {orderStateKey[p.state]
+                        ? t(orderStateKey[p.state])
+                        : wordsOr(p.state, t('codeUnknown'))}
                     </Tag>
                     {p.refundedFen > 0 && (
                       <span className="small muted" data-testid="my-payment-refunded">
@@ -132,8 +134,10 @@ export function MyPaymentsPage() {
                   {p.refunds.map((r) => (
                     <div key={r.refundNo} className="small muted" data-testid="my-payment-refund">
                       {t('myPaymentsRefund', { no: r.refundNo, amount: yuan(r.amountFen) })} ·{' '}
-                      {refundStateKey[r.state] ? t(refundStateKey[r.state]) : r.state} ·{' '}
-                      {dateTime(r.createdAt)}
+                      {refundStateKey[r.state]
+                        ? t(refundStateKey[r.state])
+                        : wordsOr(r.state, t('codeUnknown'))}{' '}
+                      · {dateTime(r.createdAt)}
                     </div>
                   ))}
                 </div>

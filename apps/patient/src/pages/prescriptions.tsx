@@ -19,7 +19,7 @@ import {
 } from '../api';
 import { errorText, Page, QueryView } from '../components/common';
 import { ForPatient } from '../components/care';
-import { dateTime, yuan } from '../format';
+import { dateTime, yuan, wordsOr } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
 const stateKey: Record<string, MessageKey> = {
@@ -46,7 +46,7 @@ function StateTag({ rx }: { rx: PrescriptionSummary }) {
   const { t } = useI18n();
   return (
     <Tag color={stateColor(rx.state)} data-testid="rx-state" data-state={rx.state}>
-      {stateKey[rx.state] ? t(stateKey[rx.state]) : rx.state}
+      {stateKey[rx.state] ? t(stateKey[rx.state]) : wordsOr(rx.state, t('codeUnknown'))}
     </Tag>
   );
 }

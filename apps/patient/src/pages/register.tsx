@@ -16,7 +16,17 @@ import {
 import { errorText, Page, QueryView, Section, useLoggedIn } from '../components/common';
 import { DepartmentPicker } from '../components/department-picker';
 import { ScheduleCard, scheduleDate } from '../components/schedule';
-import { addDays, doctorTitleKey, hhmm, hospitalToday, levelKey, shiftKey, weekday, yuan } from '../format';
+import {
+  addDays,
+  doctorTitleKey,
+  hhmm,
+  hospitalToday,
+  levelKey,
+  shiftKey,
+  weekday,
+  yuan,
+  wordsOr,
+} from '../format';
 import { useI18n } from '../i18n';
 import { DoctorAvatar } from './home';
 
@@ -131,7 +141,9 @@ export function RegisterPage() {
                       <DoctorAvatar name={name} photoUrl={r.doctor?.photoUrl ?? r.photoUrl} />
                       <div className="doctor-card-name">{name}</div>
                       <div className="doctor-card-title">
-                        {title && doctorTitleKey[title] ? t(doctorTitleKey[title]) : title}
+                        {title && doctorTitleKey[title]
+                          ? t(doctorTitleKey[title])
+                          : wordsOr(title, t('codeUnknown'))}
                       </div>
                       <div className="doctor-card-dept ellipsis">{r.departmentName}</div>
                       {r.upcoming && r.upcoming.some((u) => u.remaining > 0) ? (
@@ -238,7 +250,9 @@ function DoctorPick({ doctor, onClick }: { doctor: Doctor; onClick: () => void }
     >
       {doctor.name}{' '}
       <span className="muted small">
-        {doctorTitleKey[doctor.title] ? t(doctorTitleKey[doctor.title]) : doctor.title}
+        {doctorTitleKey[doctor.title]
+          ? t(doctorTitleKey[doctor.title])
+          : wordsOr(doctor.title, t('codeUnknown'))}
       </span>
     </List.Item>
   );
@@ -377,7 +391,9 @@ export function DoctorSchedulesPage() {
           <DoctorAvatar name={d.name} photoUrl={d.photoUrl} size={56} />
           <div className="doctor-hero-main">
             <div className="doctor-hero-name">{d.name}</div>
-            <div className="small">{doctorTitleKey[d.title] ? t(doctorTitleKey[d.title]) : d.title}</div>
+            <div className="small">
+              {doctorTitleKey[d.title] ? t(doctorTitleKey[d.title]) : wordsOr(d.title, t('codeUnknown'))}
+            </div>
             {d.specialties?.length ? (
               <div className="small muted ellipsis2">
                 {t('doctorSpecialties')}
@@ -533,7 +549,11 @@ export function ConfirmRegistrationPage() {
           {t('regTime')}
         </List.Item>
         <List.Item
-          extra={schedule.level && levelKey[schedule.level] ? t(levelKey[schedule.level]) : schedule.level}
+          extra={
+            schedule.level && levelKey[schedule.level]
+              ? t(levelKey[schedule.level])
+              : wordsOr(schedule.level, t('codeUnknown'))
+          }
         >
           {t('regLevel')}
         </List.Item>

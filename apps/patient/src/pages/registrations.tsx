@@ -15,6 +15,7 @@ import {
   shiftKey,
   stateColor,
   yuan,
+  wordsOr,
 } from '../format';
 import { useI18n } from '../i18n';
 
@@ -313,7 +314,9 @@ export function RegistrationPage() {
                   <List.Item extra={r.slotNumber ?? r.sequenceNo ?? r.slotNo}>{t('regSlotNo')}</List.Item>
                 ) : null}
                 {r.level ? (
-                  <List.Item extra={levelKey[r.level] ? t(levelKey[r.level]) : r.level}>
+                  <List.Item
+                    extra={levelKey[r.level] ? t(levelKey[r.level]) : wordsOr(r.level, t('codeUnknown'))}
+                  >
                     {t('regLevel')}
                   </List.Item>
                 ) : null}
@@ -358,7 +361,9 @@ export function RegistrationPage() {
                   </Steps>
                   <div className="small">
                     <span data-testid="refund-state-text">
-                      {refundStateKey[refund.state] ? t(refundStateKey[refund.state]) : refund.state}
+                      {refundStateKey[refund.state]
+                        ? t(refundStateKey[refund.state])
+                        : wordsOr(refund.state, t('codeUnknown'))}
                     </span>{' '}
                     <span className="muted">¥{yuan(refund.amountFen)}</span>
                   </div>

@@ -20,7 +20,7 @@ import {
 import { errorText, Page, QueryView, TextInput } from '../components/common';
 import { ForPatient } from '../components/care';
 import { HealthProfileSection } from './health-profile';
-import { dateTime, isoDate } from '../format';
+import { dateTime, isoDate, wordsOr } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
 export const reportKindKey: Record<string, MessageKey> = {
@@ -51,7 +51,7 @@ function StatusTag({ status }: { status: string }) {
       data-testid="report-status"
       data-status={status}
     >
-      {statusKey[status] ? t(statusKey[status]) : status}
+      {statusKey[status] ? t(statusKey[status]) : wordsOr(status, t('codeUnknown'))}
     </Tag>
   );
 }
@@ -117,7 +117,7 @@ function ReportList({ patientId }: { patientId: string }) {
                   <StatusTag status={r.status} />
                 </div>
                 <div className="small muted">
-                  {reportKindKey[r.kind] ? t(reportKindKey[r.kind]) : r.kind}
+                  {reportKindKey[r.kind] ? t(reportKindKey[r.kind]) : wordsOr(r.kind, t('codeUnknown'))}
                   {r.department ? ` · ${r.department}` : ''} · {dateTime(r.reportedAt ?? r.orderedAt)}
                   {r.hasImages ? ` · ${t('reportHasImages')}` : ''}
                 </div>
@@ -128,6 +128,33 @@ function ReportList({ patientId }: { patientId: string }) {
       </QueryView>
     </>
   );
+}
+
+const OTHER_PANEL = '\u0000other';
+
+/**
+ * A lab report's panels (肾功能, 血常规 ...) each with its own results, in the report's order; results
+ * of no named panel come last under 其他项目 (or alone, without a heading, when there are no panels).
+ */
+function panelsOf(r: ReportDetail) {
+  type Panel = {
+    name: string | null;
+    conclusion: string | null;
+    observations: { o: Observation; n: number }[];
+  };
+  const panels = new Map<string | null, Panel>();
+  for (const s of r.sections)
+    panels.set(s.name, { name: s.name, conclusion: s.conclusion, observations: [] });
+  r.observations.forEach((o, n) => {
+    const name = o.section && o.section.trim() ? o.section : null;
+    if (!panels.has(name)) panels.set(name, { name, conclusion: null, observations: [] });
+    panels.get(name)!.observations.push({ o, n });
+  });
+  const loose = panels.get(null);
+  panels.delete(null);
+  const named = [...panels.values()];
+  if (loose && loose.observations.length) named.push({ ...loose, name: named.length ? OTHER_PANEL : null });
+  return named;
 }
 
 function refRange(o: Observation): string {
@@ -161,7 +188,8 @@ export function ReportBody(props: { report: ReportDetail; onTrend?: (code: strin
           <StatusTag status={r.status} />
         </div>
         <div className="small muted">
-          {r.reportNo} · {reportKindKey[r.kind] ? t(reportKindKey[r.kind]) : r.kind}
+          {r.reportNo} ·{' '}
+          {reportKindKey[r.kind] ? t(reportKindKey[r.kind]) : wordsOr(r.kind, t('codeUnknown'))}
           {r.department ? ` · ${r.department}` : ''}
         </div>
         <div className="small muted">
@@ -182,86 +210,95 @@ export function ReportBody(props: { report: ReportDetail; onTrend?: (code: strin
           <div className="plain-text">{r.conclusion}</div>
         </div>
       ) : null}
-      {r.sections.map((s) => (
-        <div className="card padded" key={s.name} data-testid="report-section">
-          <div className="strong">{s.name}</div>
-          {s.conclusion ? <div className="plain-text">{s.conclusion}</div> : null}
-        </div>
-      ))}
-      {r.observations.length ? (
-        <div className="card" data-testid="observation-list">
-          {r.observations.map((o, n) => {
-            const key = `${o.code}-${n}`;
-            const numeric = typeof o.value === 'number';
-            return (
-              <div
-                key={key}
-                className={`obs-row flag-${o.flag ?? 'none'}`}
-                data-testid="observation-item"
-                data-code={o.code}
-                data-flag={o.flag ?? ''}
-                onClick={() => setOpen(open === key ? null : key)}
-              >
-                <div className="obs-main">
-                  <span>
-                    {o.name} <span className="small muted">{o.code}</span>
-                  </span>
-                  <span className="obs-value" data-testid="observation-value">
-                    {o.value} {o.unit ?? ''} {flagArrow(o.flag)}
-                  </span>
-                </div>
-                <div className="small muted obs-main">
-                  <span>
-                    {t('reportRefRange')}
-                    {t('colon')}
-                    <span data-testid="observation-range">{refRange(o)}</span>
-                  </span>
-                  {o.flag && o.flag !== 'N' ? (
-                    <Tag color={o.flag === 'L' ? 'primary' : 'danger'} data-testid="observation-flag">
-                      {flagKey[o.flag] ? t(flagKey[o.flag]) : o.flag}
-                    </Tag>
-                  ) : null}
-                </div>
-                {open === key ? (
-                  <div className="obs-explain" data-testid="observation-interpretation">
-                    {o.interpretation ? (
-                      <>
-                        <div>{o.interpretation.meaning}</div>
-                        {o.interpretation.explanation ? (
-                          <div className="strong" style={{ marginTop: 4 }}>
-                            {o.interpretation.explanation}
-                          </div>
+      {panelsOf(r).map((panel) => (
+        <div
+          className="card"
+          key={panel.name ?? '-'}
+          data-testid="report-section"
+          data-section={panel.name ?? ''}
+        >
+          {panel.name ? (
+            <div className="strong padded" data-testid="report-section-name">
+              {panel.name === OTHER_PANEL ? t('reportPanelOther') : panel.name}
+            </div>
+          ) : null}
+          {panel.conclusion ? <div className="plain-text padded-x">{panel.conclusion}</div> : null}
+          {panel.observations.length ? (
+            <div data-testid="observation-list">
+              {panel.observations.map(({ o, n }) => {
+                const key = `${o.code}-${n}`;
+                const numeric = typeof o.value === 'number';
+                return (
+                  <div
+                    key={key}
+                    className={`obs-row flag-${o.flag ?? 'none'}`}
+                    data-testid="observation-item"
+                    data-code={o.code}
+                    data-flag={o.flag ?? ''}
+                    onClick={() => setOpen(open === key ? null : key)}
+                  >
+                    <div className="obs-main">
+                      <span>
+                        {o.name} <span className="small muted">{o.code}</span>
+                      </span>
+                      <span className="obs-value" data-testid="observation-value">
+                        {o.value} {o.unit ?? ''} {flagArrow(o.flag)}
+                      </span>
+                    </div>
+                    <div className="small muted obs-main">
+                      <span>
+                        {t('reportRefRange')}
+                        {t('colon')}
+                        <span data-testid="observation-range">{refRange(o)}</span>
+                      </span>
+                      {o.flag && o.flag !== 'N' ? (
+                        <Tag color={o.flag === 'L' ? 'primary' : 'danger'} data-testid="observation-flag">
+                          {flagKey[o.flag] ? t(flagKey[o.flag]) : wordsOr(o.flag, t('codeUnknown'))}
+                        </Tag>
+                      ) : null}
+                    </div>
+                    {open === key ? (
+                      <div className="obs-explain" data-testid="observation-interpretation">
+                        {o.interpretation ? (
+                          <>
+                            <div>{o.interpretation.meaning}</div>
+                            {o.interpretation.explanation ? (
+                              <div className="strong" style={{ marginTop: 4 }}>
+                                {o.interpretation.explanation}
+                              </div>
+                            ) : null}
+                            {o.interpretation.advice ? (
+                              <div style={{ marginTop: 4 }}>
+                                {t('reportAdvice')}
+                                {t('colon')}
+                                {o.interpretation.advice}
+                              </div>
+                            ) : null}
+                          </>
+                        ) : (
+                          <div>{t('reportNoInterpretation')}</div>
+                        )}
+                        {numeric && props.onTrend ? (
+                          <a
+                            style={{ display: 'inline-block', marginTop: 6 }}
+                            data-testid="observation-trend"
+                            onClick={(e) => {
+                              e.stopPropagation();
+                              props.onTrend?.(o.code);
+                            }}
+                          >
+                            {t('reportTrend')} ›
+                          </a>
                         ) : null}
-                        {o.interpretation.advice ? (
-                          <div style={{ marginTop: 4 }}>
-                            {t('reportAdvice')}
-                            {t('colon')}
-                            {o.interpretation.advice}
-                          </div>
-                        ) : null}
-                      </>
-                    ) : (
-                      <div>{t('reportNoInterpretation')}</div>
-                    )}
-                    {numeric && props.onTrend ? (
-                      <a
-                        style={{ display: 'inline-block', marginTop: 6 }}
-                        data-testid="observation-trend"
-                        onClick={(e) => {
-                          e.stopPropagation();
-                          props.onTrend?.(o.code);
-                        }}
-                      >
-                        {t('reportTrend')} ›
-                      </a>
+                      </div>
                     ) : null}
                   </div>
-                ) : null}
-              </div>
-            );
-          })}
+                );
+              })}
+            </div>
+          ) : null}
         </div>
-      ) : null}
+      ))}
       {r.observations.length ? <div className="small muted padded-x">{t('reportTapHint')}</div> : null}
     </>
   );
@@ -366,7 +403,10 @@ function HealthRecordBody({ patientId }: { patientId: string }) {
               <div className="strong">{h.patient.name}</div>
               <div className="small muted">
                 {[...counts]
-                  .map(([k, n]) => `${reportKindKey[k] ? t(reportKindKey[k]) : k} ${n}`)
+                  .map(
+                    ([k, n]) =>
+                      `${reportKindKey[k] ? t(reportKindKey[k]) : wordsOr(k, t('codeUnknown'))} ${n}`,
+                  )
                   .join(' · ') || t('reportsEmpty')}
               </div>
             </div>

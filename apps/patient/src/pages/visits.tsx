@@ -11,7 +11,7 @@ import { useNavigate, useParams } from 'react-router';
 import { visits, type NextStep, type Patient } from '../api';
 import { errorText, Page, QueryView } from '../components/common';
 import { ForPatient } from '../components/care';
-import { dateTime, yuan } from '../format';
+import { dateTime, yuan, wordsOr } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
 const executionKey: Record<string, MessageKey> = {
@@ -176,7 +176,11 @@ export function VisitPage() {
                       extra={
                         <div style={{ textAlign: 'right' }}>
                           <div>¥{yuan(rx.totalFen)}</div>
-                          <Tag>{rxStateKey[rx.state] ? t(rxStateKey[rx.state]) : rx.state}</Tag>
+                          <Tag>
+                            {rxStateKey[rx.state]
+                              ? t(rxStateKey[rx.state])
+                              : wordsOr(rx.state, t('codeUnknown'))}
+                          </Tag>
                         </div>
                       }
                       arrow
@@ -198,7 +202,13 @@ export function VisitPage() {
                       data-id={r.id}
                       onClick={() => navigate(`/reports/${r.id}`)}
                       description={`${r.department ?? ''} ${r.reportedAt ? dateTime(r.reportedAt) : ''}`}
-                      extra={<Tag>{reportKindKey[r.kind] ? t(reportKindKey[r.kind]) : r.kind}</Tag>}
+                      extra={
+                        <Tag>
+                          {reportKindKey[r.kind]
+                            ? t(reportKindKey[r.kind])
+                            : wordsOr(r.kind, t('codeUnknown'))}
+                        </Tag>
+                      }
                       arrow
                     >
                       {r.title}
@@ -222,7 +232,9 @@ export function VisitPage() {
                     <div style={{ textAlign: 'right' }}>
                       <div>¥{yuan(b.amountFen)}</div>
                       <Tag color={b.state === 'pending' ? 'warning' : 'default'}>
-                        {billStateKey[b.state] ? t(billStateKey[b.state]) : b.state}
+                        {billStateKey[b.state]
+                          ? t(billStateKey[b.state])
+                          : wordsOr(b.state, t('codeUnknown'))}
                       </Tag>{' '}
                       {b.state !== 'pending' && b.state !== 'refunded' ? (
                         <Tag color={b.executionStatus === 'none' ? 'primary' : 'success'}>
@@ -300,13 +312,14 @@ function GuideCode({ patient }: { patient: Patient }) {
     <>
       {code.isError ? <NoticeBar color="alert" wrap content={errorText(code.error)} /> : null}
       {code.data ? (
-        <div className="card padded center" data-testid="guide-code">
+        <div className="card padded center" data-testid="guide-code" data-code={code.data.code}>
           <div className="strong">{patient.name}</div>
           <div className="qr">
             <QRCodeSVG value={code.data.code} size={200} level="M" />
           </div>
-          <div className="small muted" data-testid="guide-code-text" style={{ wordBreak: 'break-all' }}>
-            {code.data.code}
+          {/* the code is a signed token for the triage desk's scanner, not something to read */}
+          <div className="small muted" data-testid="guide-code-hint">
+            {t('guideSheetQrHint')}
           </div>
           {code.data.visitCardNo ? (
             <div className="small">
