@@ -21,6 +21,7 @@ import { examsModule } from './exams/routes.js';
 import { pharmacyModule } from './pharmacy/routes.js';
 import { visitCardBackfillModule } from './identity/visit-card-backfill.js';
 import { accessLogModule } from './access-log/routes.js';
+import { workbenchModule } from './workbench/routes.js';
 
 export interface Module {
   name: string;
@@ -50,4 +51,5 @@ export const modules: Module[] = [
   pharmacyModule,
   visitCardBackfillModule,
   accessLogModule,
+  workbenchModule,
 ];

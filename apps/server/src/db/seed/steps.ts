@@ -1,5 +1,5 @@
 import type { AppContext } from '../../platform/context.js';
-import { staffSeed } from '../../modules/staff/seed.js';
+import { staffLinksSeed, staffSeed } from '../../modules/staff/seed.js';
 import { directorySeed } from '../../modules/directory/seed.js';
 import { schedulingSeed } from '../../modules/scheduling/seed.js';
 import { reportsSeed } from '../../modules/reports/seed.js';
@@ -13,6 +13,13 @@ export interface SeedStep {
 }
 
 // Order matters: scheduling needs doctors and departments.
-export const seedSteps: SeedStep[] = [staffSeed, directorySeed, schedulingSeed, reportsSeed, examsSeed];
+export const seedSteps: SeedStep[] = [
+  staffSeed,
+  directorySeed,
+  staffLinksSeed, // the demo doctor and nurse belong to a department of the directory
+  schedulingSeed,
+  reportsSeed,
+  examsSeed,
+];
 // Demo only: the reference HIS simulator's integration channel.
 seedSteps.push(hisSimChannelSeed);

@@ -23,6 +23,7 @@ import { listPriceCategories, searchPrices } from './prices.js';
 import { floorPlanSvg } from './floor-plan.js';
 import { doctorTitleSchema, id, idParams, pageQuery, priceCategorySchema, searchText } from './schemas.js';
 import { registerDirectoryAdminRoutes } from './admin-routes.js';
+import { registerDirectoryLookupRoutes } from './lookup.js';
 import { readCache } from '../../platform/read-cache.js';
 
 export const directoryModule: Module = {
@@ -30,6 +31,7 @@ export const directoryModule: Module = {
   async register(app: FastifyInstance, ctx: AppContext) {
     registerPublicRoutes(app, ctx);
     registerDirectoryAdminRoutes(app, ctx);
+    registerDirectoryLookupRoutes(app, ctx);
   },
 };
 

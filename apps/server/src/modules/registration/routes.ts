@@ -41,6 +41,7 @@ import {
   stopClinicsForHoliday,
 } from './service.js';
 import { registerRegistrationTemplates } from './templates.js';
+import { assertWithinScope, clinicalScopeOf, withinScope } from './staff-scope.js';
 
 const id = z.string().min(1).max(64);
 const stateEnum = z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']);
@@ -190,7 +191,10 @@ export const registrationModule: Module = {
         preHandler: requireStaff(ctx, 'registrations.read'),
       },
       async (req) => {
-        const result = await searchRegistrations(ctx, req.query);
+        // doctors see their own clinics, nurses their department's (least privilege)
+        const scope = await clinicalScopeOf(ctx, principalOf(req));
+        assertWithinScope(scope, req.query);
+        const result = await searchRegistrations(ctx, { ...req.query, scope });
         await audit(ctx, req, {
           action: 'registration.search',
           objectType: 'registration',
@@ -215,7 +219,9 @@ export const registrationModule: Module = {
           );
         if (q.from && q.to && dayjs(q.to).diff(dayjs(q.from), 'day') > 92)
           throw badRequest('DATE_RANGE_INVALID', '导出范围最多92天', 'Export at most 92 days');
-        const file = await exportRegistrations(ctx, q);
+        const scope = await clinicalScopeOf(ctx, principalOf(req));
+        assertWithinScope(scope, q);
+        const file = await exportRegistrations(ctx, { ...q, scope });
         await audit(ctx, req, {
           action: 'registration.export',
           objectType: 'registration',
@@ -238,6 +244,9 @@ export const registrationModule: Module = {
       },
       async (req) => {
         const r = await loadRegistration(ctx.db, req.params.id);
+        // outside a clinical account's scope a registration reads as not found
+        if (!withinScope(await clinicalScopeOf(ctx, principalOf(req)), r))
+          throw new DomainError('REGISTRATION_NOT_FOUND', 404, '挂号记录不存在', 'Registration not found');
         await auditPatientAccess(ctx, req, {
           action: 'registration.read',
           objectType: 'registration',

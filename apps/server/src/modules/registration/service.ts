@@ -33,6 +33,7 @@ import { freeSlot, markSlotBooked, rowsOf, scheduleForBooking, takeSlot } from '
 import { checkInWindowOf, earliestBookableStart } from '../scheduling/check-in-window.js';
 import { registrations, type RegistrationState } from './schema.js';
 import { COUNTED_STATES, LIVE_STATES, sourcesOf } from './states.js';
+import type { ClinicalScope } from './staff-scope.js';
 import { readCache } from '../../platform/read-cache.js';
 import { Batcher, batcherOf } from '../../platform/batch.js';
 import { admitted } from './admission.js';
@@ -1635,6 +1636,8 @@ export interface AdminFilter {
   channel?: BookingChannel;
   page?: number;
   pageSize?: number;
+  /** clinical staff: only these doctors' or departments' registrations (staff-scope.ts) */
+  scope?: ClinicalScope;
 }
 
 export async function searchRegistrations(ctx: AppContext, f: AdminFilter) {
@@ -1718,6 +1721,15 @@ export async function exportRegistrations(ctx: AppContext, f: AdminFilter): Prom
 
 function adminWhere(f: AdminFilter): SQL | undefined {
   return and(
+    f.scope
+      ? or(
+          f.scope.doctorIds.length ? inArray(registrations.doctorId, f.scope.doctorIds) : undefined,
+          f.scope.departmentIds.length
+            ? inArray(registrations.departmentId, f.scope.departmentIds)
+            : undefined,
+          sql`false`,
+        )
+      : undefined,
     f.date ? eq(registrations.clinicDate, f.date) : undefined,
     f.from ? gte(registrations.clinicDate, f.from) : undefined,
     f.to ? lte(registrations.clinicDate, f.to) : undefined,

@@ -1,9 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { SeedStep } from '../../db/seed/steps.js';
 import type { AppContext } from '../../platform/context.js';
 import { newId } from '../../platform/ids.js';
 import { staffUserRoles, staffUsers } from '../../platform/schema.js';
 import { hashPassword } from './password.js';
+import { getDepartmentTree, listDoctorsOfDepartment } from '../directory/service.js';
 
 /**
  * One demo account per builtin role. The passwords are documented (README, demo banner) and do not
@@ -46,6 +47,44 @@ export const staffSeed: SeedStep = {
       });
       wrote = true;
     }
+    return wrote;
+  },
+};
+
+/** The demo department of the clinical accounts: the doctor is one of its doctors, the nurse works there. */
+export const DEMO_CLINICAL_DEPARTMENT = '心血管内科';
+
+/**
+ * Links the demo doctor and nurse to the directory (after it is seeded), so their homes and lists show
+ * their own clinics: the doctor account to the first doctor of the demo department, the nurse account
+ * to the department. An account an administrator has already linked is left as it is.
+ */
+export const staffLinksSeed: SeedStep = {
+  name: 'staff-links',
+  async run(ctx: AppContext) {
+    const dept = (await getDepartmentTree(ctx))
+      .flatMap((p) => p.children)
+      .find((d) => d.name === DEMO_CLINICAL_DEPARTMENT);
+    if (!dept) return false;
+    const [doctor] = await listDoctorsOfDepartment(ctx, dept.id);
+    const now = ctx.clock.now();
+    let wrote = false;
+    const link = async (username: string, set: { doctorId?: string; departmentId: string }) => {
+      const r = await ctx.db
+        .update(staffUsers)
+        .set({ ...set, updatedAt: now })
+        .where(
+          and(
+            eq(staffUsers.username, username),
+            isNull(staffUsers.doctorId),
+            isNull(staffUsers.departmentId),
+          ),
+        )
+        .returning({ id: staffUsers.id });
+      if (r.length > 0) wrote = true;
+    };
+    if (doctor) await link('doctor', { doctorId: doctor.id, departmentId: dept.id });
+    await link('nurse', { departmentId: dept.id });
     return wrote;
   },
 };
