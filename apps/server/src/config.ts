@@ -126,6 +126,8 @@ const ConfigSchema = z.object({
   INSURANCE_SECONDARY_DAYS: z.coerce.number().int().min(1).max(30).default(1),
   /** Payments (FIN): seconds a paying order waits for its notification before the query job asks the channel. */
   PAYMENT_QUERY_DELAY_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** Finance: most payment orders one Excel export holds; beyond it the filters must be narrowed. */
+  PAYMENT_EXPORT_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
   /**
    * Sandbox channel: HMAC key of its notifications (unset: a key generated once per installation and
    * kept in the database); where it posts them (default PUBLIC_BASE_URL/api/v1/payments/notify/sandbox).

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
+import { loginStaff } from '../../testing/staff.js';
 import { startSession } from '../../platform/auth.js';
 import { newId } from '../../platform/ids.js';
 import { auditLog, staffUserRoles, staffUsers } from '../../platform/schema.js';
@@ -34,20 +35,24 @@ async function staff(role: string) {
 }
 
 /** A patient's order paid through the sandbox cashier and its notification. */
-async function paidOrder(amountFen: number) {
-  const o = await createPaymentOrder(ctx, {
+const paidOrder = (amountFen: number) => paidOrderOn(t, amountFen);
+
+async function paidOrderOn(app: TestApp, amountFen: number) {
+  const c = app.app.ctx;
+  const channel = c.adapters.paymentChannels.sandbox as SandboxChannel;
+  const o = await createPaymentOrder(c, {
     businessType: 'finance-test',
     businessId: newId(),
     accountId: 'acct-fin',
     amountFen,
     subject: '门诊缴费',
-    expiresAt: new Date(ctx.clock.now().getTime() + 15 * 60_000),
+    expiresAt: new Date(c.clock.now().getTime() + 15 * 60_000),
     idempotencyKey: newId(),
   });
-  await startPayment(ctx, 'acct-fin', o.id, { channel: 'sandbox' });
-  await sandbox.completeCashier(ctx, o.orderNo, 'success');
-  const [n] = await sandbox.notifications(ctx, o.orderNo);
-  await t.api.post('/api/v1/payments/notify/sandbox', { headers: n.headers, rawBody: n.rawBody });
+  await startPayment(c, 'acct-fin', o.id, { channel: 'sandbox' });
+  await channel.completeCashier(c, o.orderNo, 'success');
+  const [n] = await channel.notifications(c, o.orderNo);
+  await app.api.post('/api/v1/payments/notify/sandbox', { headers: n.headers, rawBody: n.rawBody });
   return o;
 }
 
@@ -252,26 +257,32 @@ describe('finance console', () => {
   });
 
   it('an export larger than one spreadsheet holds is refused with the way out', async () => {
-    await t.database.raw.query(
-      `INSERT INTO payment_orders (id, order_no, business_type, business_id, account_id, subject, amount_fen,
-         state, expires_at, idempotency_key, created_at, updated_at)
-       SELECT 'bulk-' || n, 'PBULK' || n, 'bulk-export', 'b' || n, 'acct-bulk', '挂号费', 100,
-         'created', now(), 'bulk-' || n, now(), now()
-       FROM generate_series(1, 50001) AS n`,
-    );
-    const res = await t.api.get('/api/v1/admin/payment-orders/export?businessType=bulk-export', {
-      token: financeToken,
-    });
-    expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({
-      code: 'EXPORT_TOO_LARGE',
-      message: {
-        zh: '符合条件的订单有 50001 笔，单次最多导出 50000 笔，请缩小时间范围或增加筛选条件',
-        en: '50001 orders match; at most 50000 can be exported at once: narrow the filters',
-      },
-      details: { total: 50001, max: 50000 },
-    });
-    await t.database.raw.query("DELETE FROM payment_orders WHERE business_type = 'bulk-export'");
+    // a hospital that holds exports to two orders (PAYMENT_EXPORT_MAX_ROWS)
+    const small = await createTestApp({ config: { PAYMENT_EXPORT_MAX_ROWS: '2' } });
+    try {
+      const orders = [];
+      for (let i = 0; i < 3; i++) orders.push(await paidOrderOn(small, 300 + i));
+      const { token } = await loginStaff(small, 'finance');
+      const url = '/api/v1/admin/payment-orders/export?businessType=finance-test';
+      const res = await small.api.get(url, { token });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        code: 'EXPORT_TOO_LARGE',
+        message: {
+          zh: '符合条件的订单有 3 笔，单次最多导出 2 笔，请缩小时间范围或增加筛选条件',
+          en: '3 orders match; at most 2 can be exported at once: narrow the filters',
+        },
+        details: { total: 3, max: 2 },
+      });
+      // narrowed by the filters to what fits, the export goes through
+      const narrowed = await small.api.get(`${url}&q=${orders[0].orderNo}`, { token });
+      expect(narrowed.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(narrowed.raw.rawPayload as never);
+      expect(book.worksheets[0].rowCount).toBe(2);
+    } finally {
+      await small.close();
+    }
   });
 
   it('staff without the permission and patients are refused', async () => {

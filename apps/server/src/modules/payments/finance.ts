@@ -47,9 +47,6 @@ type OrderFilter = z.infer<typeof OrderFilter>;
 /** The list and the export in one order; the id breaks ties, so pages neither repeat nor skip a row. */
 const NEWEST_ORDERS_FIRST = sql`${paymentOrders.createdAt} DESC, ${paymentOrders.id} DESC`;
 
-/** One spreadsheet holds at most this many orders; more must be narrowed down by the filters. */
-const EXPORT_MAX_ROWS = 50_000;
-
 const RefundQuery = z
   .object({
     ...Paging,
@@ -112,13 +109,14 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
     },
     async (req, reply) => {
       const where = orderWhere(req.query);
+      const max = ctx.config.PAYMENT_EXPORT_MAX_ROWS;
       const [{ total }] = await ctx.db.select({ total: count() }).from(paymentOrders).where(where);
-      if (Number(total) > EXPORT_MAX_ROWS)
+      if (Number(total) > max)
         throw badRequest(
           'EXPORT_TOO_LARGE',
-          `符合条件的订单有 ${total} 笔，单次最多导出 ${EXPORT_MAX_ROWS} 笔，请缩小时间范围或增加筛选条件`,
-          `${total} orders match; at most ${EXPORT_MAX_ROWS} can be exported at once: narrow the filters`,
-          { total: Number(total), max: EXPORT_MAX_ROWS },
+          `符合条件的订单有 ${total} 笔，单次最多导出 ${max} 笔，请缩小时间范围或增加筛选条件`,
+          `${total} orders match; at most ${max} can be exported at once: narrow the filters`,
+          { total: Number(total), max },
         );
       const file = await exportPaymentOrders(ctx, where);
       await audit(ctx, req, {
@@ -438,7 +436,7 @@ async function exportPaymentOrders(ctx: AppContext, where: SQL | undefined): Pro
     .from(paymentOrders)
     .where(where)
     .orderBy(NEWEST_ORDERS_FIRST)
-    .limit(EXPORT_MAX_ROWS);
+    .limit(ctx.config.PAYMENT_EXPORT_MAX_ROWS);
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('支付订单');
   sheet.columns = [

@@ -838,7 +838,8 @@ async function recoverFromChannel(ctx: AppContext, o: OrderRow): Promise<boolean
     channelTradeNo: trade.channelTradeNo,
     amountFen: trade.amountFen,
   });
-  return outcome !== 'amount_mismatch';
+  // the order is paid now (or was already); a wrong amount or another order's transaction leaves it unpaid
+  return ['paid', 'duplicate', 'paid_after_close', 'duplicate_payment'].includes(outcome);
 }
 
 async function reserveRefund(tx: Tx, now: Date, input: RefundRequestInput): Promise<RefundRow> {
