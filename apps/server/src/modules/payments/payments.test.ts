@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -276,6 +276,27 @@ describe('paying through the sandbox channel', () => {
     expect(calls.paid).toEqual([]);
     const abnormal = await ctx.db.select().from(abnormalOrders).where(eq(abnormalOrders.orderId, order.id));
     expect(abnormal.map((a) => a.reason)).toEqual(['AMOUNT_MISMATCH']);
+  });
+
+  it('a failure on the platform side answers the channel with its failure body, never a 5xx, and the repeat pays the order', async () => {
+    const order = await newOrder();
+    await payAtCashier(order);
+    const [n] = await sandbox.notifications(ctx, order.orderNo);
+    const broken = vi
+      .spyOn(sandbox, 'verifyNotification')
+      .mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    try {
+      const res = await deliver(n);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ code: 'FAIL', message: 'SYSTEM_ERROR' });
+      expect((await orderRow(order.id)).state).toBe('paying');
+    } finally {
+      broken.mockRestore();
+    }
+    // the channel repeats the notification, as it does after a failure answer
+    expect((await deliver(n)).status).toBe(200);
+    expect((await orderRow(order.id)).state).toBe('paid');
+    expect(timesCalled(calls.paid, order.id)).toBe(1);
   });
 
   it('a notification with a bad signature is refused and logged as unverified', async () => {
