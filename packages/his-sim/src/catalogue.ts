@@ -1,7 +1,8 @@
 /**
  * What the simulated hospital prescribes, tests and charges: a small but realistic catalogue of a
- * Chinese general hospital's outpatient drugs, lab panels (with their indicators and adult
- * reference ranges) and imaging exams, with typical prices in fen.
+ * Chinese general hospital's outpatient drugs, lab panels (with their indicators and reference
+ * ranges by sex and age, after the national standards WS/T 404 (biochemistry), WS/T 405 (blood
+ * count), WS/T 779 and 780 (children)) and imaging exams, with typical prices in fen.
  */
 
 export interface Drug {
@@ -26,13 +27,39 @@ export const DRUGS: Drug[] = [
   { code: 'Y0801', name: '氯雷他定片', spec: '10mg*6片', unit: '盒', priceFen: 2150 },
 ];
 
-/** One indicator: numeric with a reference range (`low`/`high`, either may be absent) or qualitative. */
+export type Sex = 'male' | 'female';
+
+/** Who a result belongs to, as far as the reference range cares. */
+export interface Subject {
+  sex?: Sex | null;
+  /** completed years at the time of the test */
+  ageYears?: number | null;
+}
+
+/**
+ * A reference range for part of the population: a rule applies when its sex (if given) is the
+ * subject's and the subject's age lies in [minAge, maxAge) (either bound may be absent).
+ */
+export interface ReferenceRange {
+  sex?: Sex;
+  minAge?: number;
+  maxAge?: number;
+  low?: number;
+  high?: number;
+}
+
+/**
+ * One indicator: numeric with a reference range or qualitative. `low`/`high` (either may be absent)
+ * is the range when nothing more specific is known of the subject; `ranges` lists the sex- and
+ * age-specific ones, the first that applies wins.
+ */
 export interface Indicator {
   code: string;
   name: string;
   unit?: string;
   low?: number;
   high?: number;
+  ranges?: ReferenceRange[];
   /** decimals shown */
   digits?: number;
   /** qualitative result: normal text and abnormal texts */
@@ -54,10 +81,67 @@ export const LAB_PANELS: LabPanel[] = [
     priceFen: 2000,
     specimen: '静脉血',
     indicators: [
-      { code: 'WBC', name: '白细胞计数', unit: '10^9/L', low: 3.5, high: 9.5, digits: 2 },
-      { code: 'RBC', name: '红细胞计数', unit: '10^12/L', low: 4.3, high: 5.8, digits: 2 },
-      { code: 'HGB', name: '血红蛋白', unit: 'g/L', low: 130, high: 175, digits: 0 },
-      { code: 'HCT', name: '红细胞压积', unit: '%', low: 40, high: 50, digits: 1 },
+      {
+        code: 'WBC',
+        name: '白细胞计数',
+        unit: '10^9/L',
+        low: 3.5,
+        high: 9.5,
+        digits: 2,
+        ranges: [
+          { maxAge: 2, low: 5.1, high: 14.1 },
+          { minAge: 2, maxAge: 6, low: 4.4, high: 11.9 },
+          { minAge: 6, maxAge: 13, low: 4.3, high: 11.3 },
+          { minAge: 13, maxAge: 18, low: 4.1, high: 11.0 },
+        ],
+      },
+      {
+        code: 'RBC',
+        name: '红细胞计数',
+        unit: '10^12/L',
+        low: 4.3,
+        high: 5.8,
+        digits: 2,
+        ranges: [
+          { maxAge: 2, low: 3.9, high: 5.1 },
+          { minAge: 2, maxAge: 13, low: 4.0, high: 5.5 },
+          { sex: 'male', minAge: 13, maxAge: 18, low: 4.2, high: 5.7 },
+          { sex: 'female', minAge: 13, maxAge: 18, low: 3.8, high: 5.1 },
+          { sex: 'male', low: 4.3, high: 5.8 },
+          { sex: 'female', low: 3.8, high: 5.1 },
+        ],
+      },
+      {
+        code: 'HGB',
+        name: '血红蛋白',
+        unit: 'g/L',
+        low: 130,
+        high: 175,
+        digits: 0,
+        ranges: [
+          { maxAge: 2, low: 107, high: 141 },
+          { minAge: 2, maxAge: 6, low: 112, high: 149 },
+          { minAge: 6, maxAge: 13, low: 118, high: 156 },
+          { sex: 'male', minAge: 13, maxAge: 18, low: 129, high: 172 },
+          { sex: 'female', minAge: 13, maxAge: 18, low: 114, high: 154 },
+          { sex: 'male', low: 130, high: 175 },
+          { sex: 'female', low: 115, high: 150 },
+        ],
+      },
+      {
+        code: 'HCT',
+        name: '红细胞压积',
+        unit: '%',
+        low: 40,
+        high: 50,
+        digits: 1,
+        ranges: [
+          { maxAge: 6, low: 32, high: 42 },
+          { minAge: 6, maxAge: 13, low: 36, high: 46 },
+          { sex: 'male', low: 40, high: 50 },
+          { sex: 'female', low: 35, high: 45 },
+        ],
+      },
       { code: 'MCV', name: '平均红细胞体积', unit: 'fL', low: 82, high: 100, digits: 1 },
       { code: 'PLT', name: '血小板计数', unit: '10^9/L', low: 125, high: 350, digits: 0 },
       { code: 'NEUT%', name: '中性粒细胞百分比', unit: '%', low: 40, high: 75, digits: 1 },
@@ -70,14 +154,63 @@ export const LAB_PANELS: LabPanel[] = [
     priceFen: 6000,
     specimen: '静脉血',
     indicators: [
-      { code: 'ALT', name: '丙氨酸氨基转移酶', unit: 'U/L', low: 9, high: 50, digits: 0 },
-      { code: 'AST', name: '天门冬氨酸氨基转移酶', unit: 'U/L', low: 15, high: 40, digits: 0 },
+      {
+        code: 'ALT',
+        name: '丙氨酸氨基转移酶',
+        unit: 'U/L',
+        low: 9,
+        high: 50,
+        digits: 0,
+        ranges: [
+          { sex: 'male', low: 9, high: 50 },
+          { sex: 'female', low: 7, high: 40 },
+        ],
+      },
+      {
+        code: 'AST',
+        name: '天门冬氨酸氨基转移酶',
+        unit: 'U/L',
+        low: 15,
+        high: 40,
+        digits: 0,
+        ranges: [
+          { sex: 'male', low: 15, high: 40 },
+          { sex: 'female', low: 13, high: 35 },
+        ],
+      },
       { code: 'TBIL', name: '总胆红素', unit: 'μmol/L', low: 3.4, high: 20.5, digits: 1 },
       { code: 'DBIL', name: '直接胆红素', unit: 'μmol/L', low: 0, high: 6.8, digits: 1 },
       { code: 'TP', name: '总蛋白', unit: 'g/L', low: 65, high: 85, digits: 1 },
       { code: 'ALB', name: '白蛋白', unit: 'g/L', low: 40, high: 55, digits: 1 },
-      { code: 'GGT', name: 'γ-谷氨酰转移酶', unit: 'U/L', low: 10, high: 60, digits: 0 },
-      { code: 'ALP', name: '碱性磷酸酶', unit: 'U/L', low: 45, high: 125, digits: 0 },
+      {
+        code: 'GGT',
+        name: 'γ-谷氨酰转移酶',
+        unit: 'U/L',
+        low: 10,
+        high: 60,
+        digits: 0,
+        ranges: [
+          { sex: 'male', low: 10, high: 60 },
+          { sex: 'female', low: 7, high: 45 },
+        ],
+      },
+      {
+        code: 'ALP',
+        name: '碱性磷酸酶',
+        unit: 'U/L',
+        low: 45,
+        high: 125,
+        digits: 0,
+        ranges: [
+          // children's bones grow: their ALP runs far higher
+          { maxAge: 13, low: 143, high: 406 },
+          { sex: 'male', minAge: 13, maxAge: 18, low: 129, high: 439 },
+          { sex: 'female', minAge: 13, maxAge: 18, low: 57, high: 266 },
+          { sex: 'male', low: 45, high: 125 },
+          { sex: 'female', maxAge: 50, low: 35, high: 100 },
+          { sex: 'female', low: 50, high: 135 },
+        ],
+      },
     ],
   },
   {
@@ -86,9 +219,51 @@ export const LAB_PANELS: LabPanel[] = [
     priceFen: 3000,
     specimen: '静脉血',
     indicators: [
-      { code: 'CREA', name: '肌酐', unit: 'μmol/L', low: 57, high: 111, digits: 0 },
-      { code: 'BUN', name: '尿素氮', unit: 'mmol/L', low: 3.1, high: 8.0, digits: 2 },
-      { code: 'UA', name: '尿酸', unit: 'μmol/L', low: 208, high: 428, digits: 0 },
+      {
+        code: 'CREA',
+        name: '肌酐',
+        unit: 'μmol/L',
+        low: 57,
+        high: 111,
+        digits: 0,
+        ranges: [
+          { maxAge: 2, low: 13, high: 33 },
+          { minAge: 2, maxAge: 6, low: 19, high: 44 },
+          { minAge: 6, maxAge: 13, low: 27, high: 66 },
+          { sex: 'male', minAge: 13, maxAge: 18, low: 37, high: 93 },
+          { sex: 'female', minAge: 13, maxAge: 18, low: 33, high: 75 },
+          { sex: 'male', low: 57, high: 111 },
+          { sex: 'female', low: 41, high: 81 },
+        ],
+      },
+      {
+        code: 'BUN',
+        name: '尿素氮',
+        unit: 'mmol/L',
+        low: 3.1,
+        high: 8.0,
+        digits: 2,
+        ranges: [
+          { maxAge: 18, low: 2.5, high: 6.5 },
+          { sex: 'male', maxAge: 60, low: 3.1, high: 8.0 },
+          { sex: 'male', low: 3.6, high: 9.5 },
+          { sex: 'female', maxAge: 60, low: 2.6, high: 7.5 },
+          { sex: 'female', low: 3.1, high: 8.8 },
+        ],
+      },
+      {
+        code: 'UA',
+        name: '尿酸',
+        unit: 'μmol/L',
+        low: 208,
+        high: 428,
+        digits: 0,
+        ranges: [
+          { maxAge: 13, low: 120, high: 330 },
+          { sex: 'male', low: 208, high: 428 },
+          { sex: 'female', low: 155, high: 357 },
+        ],
+      },
     ],
   },
   {
@@ -279,3 +454,43 @@ export const RX_PLANS: RxPlan[] = [
     drugs: [rx('Y0503', '阿托伐他汀钙片', '20mg*7片', '盒', 3560, '片剂', '20mg', '每晚一次', '口服')],
   },
 ];
+
+/** The range that applies to a subject: the first matching rule, or the indicator's own. */
+export function referenceRangeFor(ind: Indicator, who: Subject = {}): { low?: number; high?: number } {
+  const age = who.ageYears ?? null;
+  for (const rule of ind.ranges ?? []) {
+    if (rule.sex && rule.sex !== who.sex) continue;
+    if ((rule.minAge !== undefined || rule.maxAge !== undefined) && age === null) continue;
+    if (rule.minAge !== undefined && age! < rule.minAge) continue;
+    if (rule.maxAge !== undefined && age! >= rule.maxAge) continue;
+    return { low: rule.low, high: rule.high };
+  }
+  return { low: ind.low, high: ind.high };
+}
+
+/**
+ * Sex and age of a patient as the HIS knows them: from its file when it has them, else from the
+ * resident ID number (GB 11643: birth date in digits 7-14, the 17th digit odd for men, even for women).
+ */
+export function subjectOf(
+  p: { gender?: string | null; birthDate?: string | null; idNumber?: string | null },
+  on: Date,
+): Subject {
+  const id = p.idNumber && /^\d{17}[\dXx]$/.test(p.idNumber) ? p.idNumber : null;
+  const sex: Sex | null =
+    p.gender === 'male' || p.gender === 'female'
+      ? p.gender
+      : id
+        ? Number(id[16]) % 2 === 1
+          ? 'male'
+          : 'female'
+        : null;
+  const birth = p.birthDate ?? (id ? `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}` : null);
+  let ageYears: number | null = null;
+  if (birth && /^\d{4}-\d{2}-\d{2}$/.test(birth)) {
+    const [y, m, d] = birth.split('-').map(Number);
+    const today = on.toISOString().slice(0, 10).split('-').map(Number);
+    ageYears = today[0] - y - (today[1] < m || (today[1] === m && today[2] < d) ? 1 : 0);
+  }
+  return { sex, ageYears };
+}

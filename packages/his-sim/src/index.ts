@@ -15,5 +15,15 @@ export {
   type SimReport,
   type SimVisit,
 } from './sim.js';
-export { DRUGS, IMAGING, LAB_PANELS, RX_PLANS, WARD_DAILY } from './catalogue.js';
+export {
+  DRUGS,
+  IMAGING,
+  LAB_PANELS,
+  RX_PLANS,
+  WARD_DAILY,
+  referenceRangeFor,
+  subjectOf,
+  type ReferenceRange,
+  type Subject,
+} from './catalogue.js';
 export { sign, signedHeaders } from './signing.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LAB_PANELS } from './catalogue.js';
+import { LAB_PANELS, referenceRangeFor, subjectOf } from './catalogue.js';
 import { createHisSim, DEFAULT_PLATFORM_SECRET, observe, rngFor, type HisSim } from './sim.js';
 import { sign, signedHeaders } from './signing.js';
 
@@ -563,5 +563,105 @@ describe('inpatient discharge settlement reversal (撤销出院结算)', () => {
     expect(second.reversalNo).toBe(`CX${a.admissionNo}-2`);
     expect(second.reversalNo).not.toBe(repeat.reversalNo);
     expect(a.reversals).toHaveLength(2);
+  });
+});
+
+describe('reference ranges follow sex and age (WS/T 404, 405, 779, 780)', () => {
+  const ind = (code: string) => LAB_PANELS.flatMap((p) => p.indicators).find((i) => i.code === code)!;
+  const adultWoman = { sex: 'female' as const, ageYears: 41 };
+  const adultMan = { sex: 'male' as const, ageYears: 41 };
+
+  it("a woman's haemoglobin and creatinine ranges are a woman's, a man's a man's, a child's a child's", () => {
+    expect(referenceRangeFor(ind('HGB'), adultWoman)).toEqual({ low: 115, high: 150 });
+    expect(referenceRangeFor(ind('HGB'), adultMan)).toEqual({ low: 130, high: 175 });
+    expect(referenceRangeFor(ind('CREA'), adultWoman)).toEqual({ low: 41, high: 81 });
+    expect(referenceRangeFor(ind('CREA'), adultMan)).toEqual({ low: 57, high: 111 });
+    expect(referenceRangeFor(ind('UA'), adultWoman)).toEqual({ low: 155, high: 357 });
+    expect(referenceRangeFor(ind('HGB'), { sex: 'male', ageYears: 5 })).toEqual({ low: 112, high: 149 });
+    expect(referenceRangeFor(ind('CREA'), { sex: 'female', ageYears: 8 })).toEqual({ low: 27, high: 66 });
+    expect(referenceRangeFor(ind('BUN'), { sex: 'male', ageYears: 70 })).toEqual({ low: 3.6, high: 9.5 });
+    // nothing known of the patient: the indicator's own range
+    expect(referenceRangeFor(ind('HGB'))).toEqual({ low: 130, high: 175 });
+  });
+
+  it('sex and age come from the HIS file, else from the resident ID number', () => {
+    const on = new Date('2026-11-23T05:00:00Z');
+    expect(subjectOf({ idNumber: '310104198508230422' }, on)).toEqual({ sex: 'female', ageYears: 41 });
+    expect(subjectOf({ idNumber: '110101198005120313' }, on)).toEqual({ sex: 'male', ageYears: 46 });
+    expect(subjectOf({ idNumber: '110101201806050153', gender: 'male' }, on)).toEqual({
+      sex: 'male',
+      ageYears: 8,
+    });
+    expect(subjectOf({ gender: 'female', birthDate: '2000-11-24' }, on)).toEqual({
+      sex: 'female',
+      ageYears: 25,
+    });
+    expect(subjectOf({}, on)).toEqual({ sex: null, ageYears: null });
+  });
+
+  it("a woman's results are flagged against her range: a haemoglobin of 120 is normal for her, low for a man", () => {
+    const r = rngFor(5, 'female');
+    for (let k = 0; k < 300; k++) {
+      const o = observe(r, ind('HGB'), 0.3, adultWoman);
+      expect(o).toMatchObject({ refLow: 115, refHigh: 150 });
+      if (o.flag === 'N') expect(o.value).toBeGreaterThanOrEqual(115);
+      if (o.flag === 'N') expect(o.value).toBeLessThanOrEqual(150);
+      if (o.flag === 'H') expect(o.value).toBeGreaterThan(150);
+      if (o.flag === 'L') expect(o.value).toBeLessThan(115);
+    }
+    const man = observe(rngFor(5, 'male'), ind('HGB'), 0, adultMan);
+    expect(man).toMatchObject({ refLow: 130, refHigh: 175, flag: 'N' });
+  });
+
+  it('a lab report pushed for a woman carries her ranges, a man’s his, each result under its panel', async () => {
+    const platform = await fakePlatform();
+    const sim = await startSim(platform.url, 11);
+    const event = (n: number, patient: Record<string, unknown>) => ({
+      ...checkedIn(n),
+      patient: { id: `p-${n}`, visitCardNo: null, ...patient },
+    });
+    await platformCall(
+      sim,
+      '/qingnang/v1/events',
+      event(1, { name: '李娜', idNumber: '310104198508230422', gender: 'female', birthDate: '1985-08-23' }),
+    );
+    await platformCall(
+      sim,
+      '/qingnang/v1/events',
+      event(2, { name: '张伟', idNumber: '110101198005120313', gender: 'male', birthDate: '1980-05-12' }),
+    );
+    await sim.idle();
+    const labs = [...sim.state.bills.values()].filter((b) => b.kind === 'lab');
+    expect(labs).toHaveLength(2);
+    for (const b of labs) {
+      // the doctor ordered a blood count and a kidney panel
+      b.panels = ['J1001', 'J2002'];
+      b.state = 'paid';
+      await sim.execute(b.billNo);
+    }
+    await sim.idle();
+    const reports = platform.pushes.filter((p) => p.path === '/api/integration/v1/his/lis/reports');
+    expect(reports).toHaveLength(2);
+    const of = (name: string) => reports.find((p) => p.body.patient.name === name)!.body;
+    const obs = (body: any, code: string) => body.observations.find((o: any) => o.code === code);
+    const woman = of('李娜');
+    const man = of('张伟');
+    expect(obs(woman, 'HGB')).toMatchObject({ refLow: 115, refHigh: 150, section: '血常规（五分类）' });
+    expect(obs(woman, 'CREA')).toMatchObject({ refLow: 41, refHigh: 81, section: '肾功能' });
+    expect(obs(man, 'HGB')).toMatchObject({ refLow: 130, refHigh: 175 });
+    expect(obs(man, 'CREA')).toMatchObject({ refLow: 57, refHigh: 111 });
+    for (const body of [woman, man]) {
+      expect(body.sections.map((x: any) => x.name)).toEqual(['血常规（五分类）', '肾功能']);
+      for (const o of body.observations) {
+        if (typeof o.value !== 'number') continue;
+        const expected =
+          o.refHigh !== undefined && o.value > o.refHigh
+            ? 'H'
+            : o.refLow !== undefined && o.value < o.refLow
+              ? 'L'
+              : 'N';
+        expect(o.flag, o.code).toBe(expected);
+      }
+    }
   });
 });

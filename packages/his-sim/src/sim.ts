@@ -11,8 +11,11 @@ import {
   RX_PLANS,
   WARD_DAILY,
   WARDS,
+  referenceRangeFor,
+  subjectOf,
   type Indicator,
   type LabPanel,
+  type Subject,
 } from './catalogue.js';
 import { sameSignature, sign, signedHeaders } from './signing.js';
 
@@ -92,6 +95,8 @@ export interface SimPatient {
   idNumber?: string;
   visitCardNo?: string | null;
   gender?: string;
+  /** YYYY-MM-DD, when the platform sent it */
+  birthDate?: string;
 }
 
 export interface SimBill {
@@ -289,8 +294,12 @@ function pickSome<T>(r: () => number, xs: T[], min: number, max: number): T[] {
   return out;
 }
 
-/** One indicator's result: inside its range, or (with probability `abnormal`) outside it. */
-export function observe(r: () => number, ind: Indicator, abnormal: number) {
+/**
+ * One indicator's result for a subject: inside the reference range that applies to their sex and
+ * age, or (with probability `abnormal`) outside it; the flag and the range reported are that range's.
+ */
+export function observe(r: () => number, indicator: Indicator, abnormal: number, who: Subject = {}) {
+  const ind = { ...indicator, ...referenceRangeFor(indicator, who) };
   if (ind.qualitative) {
     const bad = r() < abnormal;
     return {
@@ -497,6 +506,7 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
       idNumber: ev.patient.idNumber ?? undefined,
       visitCardNo: ev.patient.visitCardNo ?? null,
       gender: ev.patient.gender,
+      ...(ev.patient.birthDate ? { birthDate: ev.patient.birthDate } : {}),
     };
     const visit: SimVisit = {
       visitNo,
@@ -826,9 +836,11 @@ export async function createHisSim(opts: HisSimOptions = {}): Promise<HisSim> {
       const panels = (b.panels ?? [])
         .map((c) => LAB_PANELS.find((p) => p.code === c))
         .filter(Boolean) as LabPanel[];
+      // the ranges (and so the flags) of the patient's sex and age
+      const who = subjectOf(visit.patient, now());
       const observations = panels.flatMap((p) =>
         p.indicators.map((ind) => {
-          const o = observe(r, ind, abnormalRate);
+          const o = observe(r, ind, abnormalRate, who);
           return {
             code: ind.code,
             name: ind.name,
