@@ -416,7 +416,12 @@ const ORDER_STATE_ZH: Record<(typeof ORDER_STATES)[number], string> = {
   partially_refunded: '部分退款',
   refunded: '已退款',
 };
-const CHANNEL_ZH: Record<ChannelCode, string> = { sandbox: '沙箱', wechat: '微信支付', alipay: '支付宝' };
+const CHANNEL_ZH: Record<ChannelCode, string> = {
+  sandbox: '沙箱',
+  wechat: '微信支付',
+  alipay: '支付宝',
+  credit: '信用就医',
+};
 /** the paying modules' business types; one a module adds later is written as it is */
 const BUSINESS_ZH: Record<string, string> = {
   registration: '挂号',
