@@ -77,6 +77,7 @@ const VisitsPage = page(visits, 'VisitsPage');
 const VisitPage = page(visits, 'VisitPage');
 const GuideSheetPage = page(visits, 'GuideSheetPage');
 const MedicationsPage = page(() => import('./pages/medications'), 'MedicationsPage');
+const AccessLogPage = page(() => import('./pages/access-log'), 'AccessLogPage');
 const prescriptionPages = () => import('./pages/prescriptions');
 const PrescriptionsPage = page(prescriptionPages, 'PrescriptionsPage');
 const PrescriptionPage = page(prescriptionPages, 'PrescriptionPage');
@@ -177,6 +178,7 @@ function AppRoutes() {
       <Route path="/patients" element={authed(<PatientsPage />)} />
       <Route path="/patients/new" element={authed(<AddPatientPage />)} />
       <Route path="/patients/:id" element={authed(<PatientPage />)} />
+      <Route path="/access-log" element={authed(<AccessLogPage />)} />
       <Route path="/cards" element={authed(<CardsPage />)} />
       <Route path="/followed-doctors" element={authed(<FollowedDoctorsPage />)} />
       <Route path="/password" element={authed(<ChangePasswordPage />)} />

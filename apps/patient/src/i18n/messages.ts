@@ -4,6 +4,7 @@ import { prescriptionMessages } from './messages-prescriptions';
 import { hisProfileMessages } from './messages-his-profile';
 import { visitRecordMessages } from './messages-visits';
 import { feedbackMessages } from './messages-feedback';
+import { accessLogMessages } from './messages-access-log';
 
 const m = (zh: string, en: string) => ({ zh, en });
 
@@ -335,6 +336,7 @@ export const messages = {
   ...hisProfileMessages,
   ...visitRecordMessages,
   ...feedbackMessages,
+  ...accessLogMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -86,6 +86,14 @@ export function MePage() {
           {t('meCards')}
         </List.Item>
         <List.Item
+          prefix={<LockOutline />}
+          arrowIcon
+          onClick={() => go('/access-log')}
+          data-testid="me-access-log"
+        >
+          {t('accessLogEntry')}
+        </List.Item>
+        <List.Item
           prefix={<UnorderedListOutline />}
           arrowIcon
           onClick={() => go('/registrations')}
