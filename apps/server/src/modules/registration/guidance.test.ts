@@ -40,7 +40,8 @@ describe('where to go after booking and after check-in (GUIDE-04, GUIDE-05)', ()
     const detail = await t.api.get(`/api/v1/registrations/${booked.body.id}`, { token: p.token });
     expect(detail.body.state).toBe('booked');
     expect(detail.body.guidance).toMatchObject({ step: 'check_in', location: '门诊楼3层 B区' });
-    expect(detail.body.guidance.zh).toContain('14:00');
+    // the check-in window of the 14:00 segment: from an hour before until 30 minutes after its start
+    expect(detail.body.guidance.zh).toContain('请于 2026-11-23 13:00-14:30 取号');
     expect(detail.body.guidance.zh).toContain('门诊楼3层 B区');
     expect(detail.body.guidance.zh).toContain(detail.body.departmentName);
 
