@@ -217,9 +217,12 @@ async function waitUntilSettled(orderId: string): Promise<boolean> {
   return false;
 }
 
-/** Every page read before paying (the booking, the balance, the lists) is stale now: read again. */
+/**
+ * Every page read before paying (the booking, the balance, the lists) is out of date now: drop it,
+ * so the page the patient returns to shows what the server says, never the old 待支付 first.
+ */
 async function refreshEverything(queryClient: QueryClient) {
-  await queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'cashier' });
+  await queryClient.resetQueries({ predicate: (q) => q.queryKey[0] !== 'cashier' });
 }
 
 /** Back to the page that started the payment; else to the business object of the order. */
