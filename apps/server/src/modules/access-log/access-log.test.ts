@@ -127,12 +127,18 @@ describe('patients see who looked at their records (PIPL Art. 45)', () => {
     const doctorRead = await t.api.get(`/api/v1/admin/reports/${reportId}`, { token: doctor.token });
     expect(doctorRead.status, JSON.stringify(doctorRead.body)).toBe(200);
 
+    // the demo doctor belongs to a department: the entry names it
+    const [doctorRow] = await t.app.ctx.db
+      .select({ department: departments.name })
+      .from(staffUsers)
+      .leftJoin(departments, eq(departments.id, staffUsers.departmentId))
+      .where(eq(staffUsers.username, 'doctor'));
     const first = await accessLogOf(me.patientId, me.token, '?pageSize=1');
     expect(first.body).toMatchObject({ total: 2, page: 1, pageSize: 1 });
     expect(first.body.items).toHaveLength(1);
     expect(first.body.items[0]).toMatchObject({
       ground: 'treatment',
-      actor: { kind: 'staff', roles: [{ code: 'doctor' }], department: null },
+      actor: { kind: 'staff', roles: [{ code: 'doctor' }], department: doctorRow.department },
     });
     const second = await accessLogOf(me.patientId, me.token, '?pageSize=1&page=2');
     expect(second.body.items[0]).toMatchObject({
