@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PERMISSIONS } from '../../server/src/platform/permissions';
 import { CONSOLE_MENUS, menusFor } from '../../server/src/modules/staff/menus';
-import { GROUPS, ROUTE_PERMISSIONS, holds, visibleMenu } from './menu';
+import { GROUPS, HOME_SECTIONS, ROUTE_PERMISSIONS, holds, visibleMenu } from './menu';
 
 // The server's catalogue is the menu: what GET /staff/me sends a user holding these permissions.
 const served = (perms: string[]) => menusFor(new Set(perms));
@@ -41,3 +44,40 @@ describe('console menu', () => {
     expect(holds(['*'], ROUTE_PERMISSIONS['exam-packages'].permission)).toBe(true);
   });
 });
+
+describe('no menu item or permission points at nothing', () => {
+  it('every workbench permission is a section of the 工作台 home, which every staff member opens', () => {
+    const workbench = Object.keys(PERMISSIONS).filter((p) => p.endsWith('.workbench'));
+    expect(Object.keys(HOME_SECTIONS).sort()).toEqual(workbench.sort());
+    const home = CONSOLE_MENUS.find((m) => m.path === '/');
+    expect(home?.key).toBe('dashboard');
+    expect(home?.permission).toBeUndefined();
+    // the server's home answers a section for each of them
+    const answers = readFileSync(
+      new URL('../../server/src/modules/workbench/service.ts', import.meta.url),
+      'utf8',
+    );
+    const scope = readFileSync(
+      new URL('../../server/src/modules/registration/staff-scope.ts', import.meta.url),
+      'utf8',
+    );
+    for (const p of workbench) expect(answers + scope, p).toContain(`'${p}'`);
+  });
+
+  it('every permission opens a menu page, a home section, or is checked by the server', () => {
+    const server = sources(new URL('../../server/src/modules', import.meta.url).pathname)
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    const used = (p: string) =>
+      CONSOLE_MENUS.some((m) => m.permission === p) || p in HOME_SECTIONS || server.includes(`'${p}'`);
+    expect(Object.keys(PERMISSIONS).filter((p) => !used(p))).toEqual([]);
+  });
+});
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : [];
+  });
+}

@@ -67,6 +67,17 @@ export const ROUTE_PERMISSIONS: Record<string, { path: string; permission?: stri
   prescriptions: { path: '/pharmacy/prescriptions', permission: 'prescription.read' },
 };
 
+/**
+ * The permissions that give a staff member a section of the 工作台 home page (GET /admin/workbench
+ * answers the same sections): a workbench permission names that section, not a page of its own.
+ */
+export const HOME_SECTIONS = {
+  'doctor.workbench': { zh: '我的今日门诊', en: 'My clinics today' },
+  'nurse.workbench': { zh: '本科室今日门诊', en: "Department's clinics today" },
+  'pharmacy.workbench': { zh: '待处理处方', en: 'Prescriptions to handle' },
+  'emergency.workbench': { zh: '急救任务', en: 'Emergency tasks' },
+} as const;
+
 export function holds(permissions: string[], p?: string): boolean {
   return !p || permissions.includes('*') || permissions.includes(p);
 }

@@ -730,6 +730,8 @@ export const AUDIT_ACTIONS = [
   'staff.user.create',
   'staff.user.reset_password',
   'staff.user.unlock',
+  'workbench.clinics',
+  'workbench.read',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -845,6 +847,8 @@ export const auditActionLabels: Record<AuditAction, Label> = {
   'staff.user.create': l('新建用户', 'Created a user'),
   'staff.user.reset_password': l('重置密码', 'Reset a password'),
   'staff.user.unlock': l('解锁账号', 'Unlocked an account'),
+  'workbench.clinics': l('查看门诊患者列表', 'Opened a clinic list'),
+  'workbench.read': l('打开工作台', 'Opened the home page'),
 };
 
 /** The kinds of object an audit row names (`objectType`). */
@@ -890,6 +894,7 @@ export const AUDIT_OBJECT_TYPES = [
   'shift',
   'sms_message',
   'staff_user',
+  'workbench',
 ] as const;
 export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];
 
@@ -935,6 +940,25 @@ export const auditObjectTypeLabels: Record<AuditObjectType, Label> = {
   shift: l('班次', 'Shift'),
   sms_message: l('短信', 'SMS'),
   staff_user: l('工作人员账号', 'Staff account'),
+  workbench: l('工作台', 'Home page'),
+};
+
+/**
+ * A clinic (half-day) and its segments as the schedule shows them (scheduling: browseSchedules):
+ * 'closed' once check-in has closed for a segment that has not ended, 'past' once it ended.
+ */
+export type ScheduleViewState = 'open' | 'stopped' | 'past';
+export const scheduleViewStateLabels: Record<ScheduleViewState, Label> = {
+  open: l('出诊', 'Open'),
+  stopped: l('已停诊', 'Clinic stopped'),
+  past: l('已结束', 'Ended'),
+};
+export type SegmentViewState = 'open' | 'closed' | 'past' | 'stopped';
+export const segmentViewStateLabels: Record<SegmentViewState, Label> = {
+  open: l('可预约', 'Bookable'),
+  closed: l('已停止预约', 'Booking closed'),
+  past: l('已结束', 'Ended'),
+  stopped: l('已停诊', 'Clinic stopped'),
 };
 
 /**

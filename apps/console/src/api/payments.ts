@@ -1,4 +1,4 @@
-import { api, request, toPage, type Page, type Query } from './client';
+import { api, download, request, toPage, type Page, type Query } from './client';
 
 export type PaymentOrderState =
   'created' | 'paying' | 'paid' | 'closed' | 'refunding' | 'partially_refunded' | 'refunded';
@@ -60,6 +60,9 @@ export interface Refund {
   createdAt: string;
   completedAt: string | null;
 }
+
+/** The orders matching the list's filters as an Excel file (finance: 导出). */
+export const exportPaymentOrders = (query: Query) => download('/admin/payment-orders/export', query);
 
 export const listPaymentOrders = async (query: Query): Promise<Page<PaymentOrder>> =>
   toPage<PaymentOrder>(await api.get('/admin/payment-orders', query));

@@ -30,10 +30,14 @@ export interface SegmentView {
   seq: number;
   startAt: string;
   endAt: string;
-  state: 'open' | 'stopped';
+  /** 'closed': check-in has closed, nothing can be sold; 'past': the segment has ended */
+  state: 'open' | 'closed' | 'past' | 'stopped';
   stopReason?: string | null;
   total: number;
   remaining: number;
+  /** slots held by bookings (locked or paid) */
+  booked?: number;
+  /** sold out while still bookable by time */
   full: boolean;
 }
 
@@ -49,12 +53,16 @@ export interface ScheduleView {
   endAt: string;
   level: RegistrationLevel;
   feeFen: number;
-  state: 'open' | 'stopped';
+  /** 'past' once the session ended (已结束) */
+  state: 'open' | 'stopped' | 'past';
+  /** no segment can be booked any more because of the time */
+  bookingClosed?: boolean;
   stopReason: string | null;
   releaseAt: string;
   released: boolean;
   total: number;
   remaining: number;
+  booked?: number;
   full: boolean;
   segments: SegmentView[];
 }

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { api } from '../api/client';
 import {
   campuses,
   departments,
@@ -56,6 +57,43 @@ export function useDoctors() {
       return all;
     },
     staleTime: 30_000,
+  });
+}
+
+/** A department as every staff member may read it (GET /admin/lookup/departments). */
+export interface DepartmentName {
+  id: string;
+  name: string;
+  parentId: string | null;
+}
+
+/** A doctor as every staff member may read it (GET /admin/lookup/doctors). */
+export interface DoctorName {
+  id: string;
+  name: string;
+  title: string;
+  titleZh: string;
+  departmentIds: string[];
+}
+
+/**
+ * Department names for filters and charts, readable by any staff role (finance, doctors and nurses
+ * do not hold directory.manage, which guards the full records).
+ */
+export function useDepartmentNames() {
+  return useQuery({
+    queryKey: ['lookup', 'department-names'],
+    queryFn: async () => (await api.get<{ items: DepartmentName[] }>('/admin/lookup/departments')).items,
+    staleTime: 60_000,
+  });
+}
+
+/** Doctor names for filters, readable by any staff role. */
+export function useDoctorNames() {
+  return useQuery({
+    queryKey: ['lookup', 'doctor-names'],
+    queryFn: async () => (await api.get<{ items: DoctorName[] }>('/admin/lookup/doctors')).items,
+    staleTime: 60_000,
   });
 }
 

@@ -29,22 +29,12 @@ import { CrudPage } from '../../components/CrudPage';
 import { ListPage } from '../../components/ListPage';
 import { dateTime } from '../../format';
 import { useTr, type Tr } from '../../i18n';
+import { codeLabel } from '../../labels';
+import { integrationChannelKindLabels, integrationOperationLabels } from '@qingnang/contracts';
 
-const kindLabel = (tr: Tr, k: string) =>
-  ({
-    his_counter: tr('HIS 窗口', 'HIS counter'),
-    booking_platform: tr('第三方预约平台', 'Booking platform'),
-    pharmacy: tr('药房', 'Pharmacy'),
-    other: tr('其他', 'Other'),
-  })[k] ?? k;
+const kindLabel = (tr: Tr, k: string) => codeLabel(tr, integrationChannelKindLabels, k);
 
-const opLabel = (tr: Tr, o: string) =>
-  ({
-    'slots.query': tr('查询号源', 'Query slots'),
-    'slots.lock': tr('锁号', 'Lock a slot'),
-    'registrations.confirm': tr('确认挂号', 'Confirm'),
-    'registrations.cancel': tr('退号', 'Cancel'),
-  })[o] ?? o;
+const opLabel = (tr: Tr, o: string) => codeLabel(tr, integrationOperationLabels, o);
 
 function SecretNotice({ channel, onClose }: { channel: ChannelWithSecret | null; onClose: () => void }) {
   const tr = useTr();
@@ -236,7 +226,12 @@ function CallLog() {
         {
           title: tr('结果', 'Outcome'),
           dataIndex: 'outcome',
-          render: (o: string) => <Tag color={o === 'ok' || o === 'success' ? 'green' : 'red'}>{o}</Tag>,
+          render: (o: string) =>
+            o === 'ok' || o === 'success' ? (
+              <Tag color="green">{tr('成功', 'Succeeded')}</Tag>
+            ) : (
+              <Tag color="red">{tr('被拒绝', 'Refused')}</Tag>
+            ),
         },
         { title: 'HTTP', dataIndex: 'status' },
         { title: tr('耗时 ms', 'ms'), dataIndex: 'durationMs' },

@@ -29,24 +29,23 @@ import { applyServerErrors } from '../../components/serverErrors';
 import { dateTime, yuan } from '../../format';
 import { useTr, type Tr } from '../../i18n';
 import { holds } from '../../menu';
+import { CodeTag, codeLabel } from '../../labels';
+import { insuranceSettlementStateLabels, type InsuranceSettlementState } from '@qingnang/contracts';
 
-const STATES = (tr: Tr): Record<string, [string, string?]> => ({
-  pre_settled: [tr('预结算', 'Pre-settled')],
-  settling: [tr('结算中', 'Settling'), 'processing'],
-  cash_pending: [tr('待付现金', 'Cash pending'), 'orange'],
-  settled: [tr('已结算', 'Settled'), 'green'],
-  expired: [tr('已过期', 'Expired')],
-  failed: [tr('结算失败', 'Failed'), 'red'],
-  reversing: [tr('冲正中', 'Reversing'), 'orange'],
-  reversed: [tr('已冲正', 'Reversed'), 'blue'],
-  refunding: [tr('退费中', 'Refunding'), 'orange'],
-  refunded: [tr('已退费', 'Refunded'), 'blue'],
-});
-
-const stateTag = (tr: Tr, s: string) => {
-  const v = STATES(tr)[s];
-  return <Tag color={v?.[1]}>{v?.[0] ?? s}</Tag>;
+const STATE_COLORS: Partial<Record<InsuranceSettlementState, string>> = {
+  settling: 'processing',
+  cash_pending: 'orange',
+  settled: 'green',
+  failed: 'red',
+  reversing: 'orange',
+  reversed: 'blue',
+  refunding: 'orange',
+  refunded: 'blue',
 };
+
+const stateTag = (tr: Tr, s: string) => (
+  <CodeTag tr={tr} table={insuranceSettlementStateLabels} code={s} colors={STATE_COLORS} />
+);
 
 const kindName = (tr: Tr, k: string) =>
   k === 'secondary'
@@ -117,9 +116,9 @@ export function InsuranceSettlementsPage() {
               <Select
                 allowClear
                 style={{ width: 130 }}
-                options={Object.entries(STATES(tr))
-                  .filter(([s]) => s !== 'pre_settled' && s !== 'expired')
-                  .map(([value, v]) => ({ value, label: v[0] }))}
+                options={(Object.keys(insuranceSettlementStateLabels) as InsuranceSettlementState[])
+                  .filter((s) => s !== 'pre_settled' && s !== 'expired')
+                  .map((value) => ({ value, label: codeLabel(tr, insuranceSettlementStateLabels, value) }))}
               />
             </Form.Item>
             <Form.Item name="kind" label={tr('类型', 'Kind')}>

@@ -1,9 +1,18 @@
 import { useState } from 'react';
-import { Button, DatePicker, Descriptions, Drawer, Form, Input, Select, Table, Typography } from 'antd';
-import { useQuery } from '@tanstack/react-query';
+import { App, Button, DatePicker, Descriptions, Drawer, Form, Input, Select, Table, Typography } from 'antd';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { DownloadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { paymentNotificationKindLabels, paymentNotificationOutcomeLabels } from '@qingnang/contracts';
-import { getPaymentOrder, listPaymentOrders, type PaymentOrder, type Refund } from '../../api/payments';
+import {
+  exportPaymentOrders,
+  getPaymentOrder,
+  listPaymentOrders,
+  type PaymentOrder,
+  type Refund,
+} from '../../api/payments';
+import type { Query } from '../../api/client';
+import { downloadBlob } from '../../components/download';
 import { useMe } from '../../auth';
 import { ListPage } from '../../components/ListPage';
 import { dateTime, yuan } from '../../format';
@@ -131,6 +140,14 @@ export function PaymentOrdersPage() {
   const [refunding, setRefunding] = useState<PaymentOrder | null>(null);
   const [detail, setDetail] = useState<string | null>(null);
   const mayRefund = holds(me?.permissions ?? [], 'refunds.manage');
+  const { message } = App.useApp();
+  // the export takes the filters the list shows
+  const [filters, setFilters] = useState<Query>({});
+  const exporter = useMutation({
+    mutationFn: () => exportPaymentOrders(filters),
+    onSuccess: ({ blob, filename }) => downloadBlob(blob, filename),
+    onError: (e) => message.error((e as Error).message),
+  });
 
   return (
     <ListPage<PaymentOrder, OrderFilters>
@@ -139,6 +156,17 @@ export function PaymentOrdersPage() {
       fetch={listPaymentOrders}
       testId="payment-orders"
       sizeChanger
+      onFiltersChange={setFilters}
+      extra={
+        <Button
+          icon={<DownloadOutlined />}
+          loading={exporter.isPending}
+          onClick={() => exporter.mutate()}
+          data-testid="payment-orders-export"
+        >
+          {tr('导出 Excel', 'Export to Excel')}
+        </Button>
+      }
       filterForm={{
         submitTestId: 'payment-orders-search',
         toQuery: (v) => ({

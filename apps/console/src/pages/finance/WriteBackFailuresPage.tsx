@@ -30,8 +30,8 @@ export function WriteBackFailuresPage() {
           showIcon
           style={{ marginBottom: 12 }}
           title={tr(
-            '门诊缴费成功后需回写 HIS；系统按退避间隔自动重试，达到最大次数仍失败时自动全额原路退款，并生成异常订单（HIS_WRITEBACK_FAILED）。请在“异常订单”中核对退款并标记已处理。',
-            'After a bill is paid the HIS is told; failed write-backs are retried with backoff, and after the last attempt the payment is refunded in full and an abnormal order (HIS_WRITEBACK_FAILED) is opened. Check the refund under Abnormal orders and mark it resolved.',
+            '门诊缴费成功后需回写 HIS；系统按退避间隔自动重试，达到最大次数仍失败时自动全额原路退款，并生成异常订单（HIS 回写失败）。请在“异常订单”中核对退款并标记已处理。',
+            'After a bill is paid the HIS is told; failed write-backs are retried with backoff, and after the last attempt the payment is refunded in full and an abnormal order (HIS write-back failed) is opened. Check the refund under Abnormal orders and mark it resolved.',
           )}
         />
       }

@@ -1,8 +1,16 @@
 import { useState } from 'react';
-import { App, Button, DatePicker, Form, Input, Modal, Select, Tag, Typography } from 'antd';
+import { App, Button, DatePicker, Form, Input, Modal, Select, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
+import { REGISTRATION_REFUND_COLORS, REGISTRATION_STATE_COLORS } from './colors';
+import {
+  bookingChannelLabels,
+  businessRefundStateLabels,
+  levelLabels,
+  registrationStateLabels,
+  type RegistrationState,
+} from '@qingnang/contracts';
 import type { Query } from '../../api/client';
 import {
   cancelRegistration,
@@ -12,21 +20,12 @@ import {
 } from '../../api/registration';
 import { useMe } from '../../auth';
 import { ListPage } from '../../components/ListPage';
-import { useDepartments, useDoctors } from '../../components/lookups';
+import { downloadBlob } from '../../components/download';
+import { useDepartmentNames, useDoctorNames } from '../../components/lookups';
 import { date, dateTime, hhmm, hospitalToday, yuan } from '../../format';
-import { useTr, type Tr } from '../../i18n';
+import { useTr } from '../../i18n';
+import { CodeTag, codeLabel } from '../../labels';
 import { holds } from '../../menu';
-import { levelLabel, channelLabel } from '../scheduling/labels';
-
-export const registrationStates = (tr: Tr): Record<string, { label: string; color?: string }> => ({
-  locked: { label: tr('锁号待支付', 'Locked, awaiting payment'), color: 'orange' },
-  booked: { label: tr('已预约', 'Booked'), color: 'green' },
-  checked_in: { label: tr('已取号', 'Checked in'), color: 'blue' },
-  completed: { label: tr('已就诊', 'Completed'), color: 'cyan' },
-  cancelled: { label: tr('已取消', 'Cancelled') },
-  expired: { label: tr('超时未付', 'Expired') },
-  no_show: { label: tr('爽约', 'No-show'), color: 'red' },
-});
 
 interface RegistrationFilters {
   range?: [Dayjs, Dayjs];
@@ -36,25 +35,13 @@ interface RegistrationFilters {
   channel?: string;
 }
 
-function downloadBlob(blob: Blob, filename: string) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 export function RegistrationsPage() {
   const tr = useTr();
   const me = useMe();
   const { message } = App.useApp();
   const qc = useQueryClient();
-  const depts = useDepartments();
-  const doctors = useDoctors();
-  const states = registrationStates(tr);
+  const depts = useDepartmentNames();
+  const doctors = useDoctorNames();
   // the export takes the filters the list shows
   const [filters, setFilters] = useState<Query>(() => ({
     from: hospitalToday(),
@@ -121,7 +108,10 @@ export function RegistrationsPage() {
               <Select
                 allowClear
                 style={{ width: 130 }}
-                options={Object.entries(states).map(([value, s]) => ({ value, label: s.label }))}
+                options={(Object.keys(registrationStateLabels) as RegistrationState[]).map((value) => ({
+                  value,
+                  label: codeLabel(tr, registrationStateLabels, value),
+                }))}
               />
             </Form.Item>
             <Form.Item name="departmentId" label={tr('科室', 'Department')}>
@@ -146,9 +136,9 @@ export function RegistrationsPage() {
               <Select
                 allowClear
                 style={{ width: 120 }}
-                options={['online', 'counter', 'third_party'].map((c) => ({
+                options={(['online', 'counter', 'third_party'] as const).map((c) => ({
                   value: c,
-                  label: channelLabel(tr, c),
+                  label: codeLabel(tr, bookingChannelLabels, c),
                 }))}
               />
             </Form.Item>
@@ -189,33 +179,32 @@ export function RegistrationsPage() {
         {
           title: tr('号别', 'Level'),
           dataIndex: 'level',
-          render: (l?: string) => (l ? levelLabel(tr, l) : ''),
+          render: (l?: string) => (l ? codeLabel(tr, levelLabels, l) : ''),
         },
         { title: tr('费用（元）', 'Fee'), dataIndex: 'feeFen', align: 'right', render: yuan },
         {
           title: tr('渠道', 'Channel'),
           dataIndex: 'channel',
-          render: (c?: string) => (c ? channelLabel(tr, c) : ''),
+          render: (c?: string) => (c ? codeLabel(tr, bookingChannelLabels, c) : ''),
         },
         {
           title: tr('状态', 'State'),
           dataIndex: 'state',
-          render: (s: string) => <Tag color={states[s]?.color}>{states[s]?.label ?? s}</Tag>,
+          render: (s: string) => (
+            <CodeTag tr={tr} table={registrationStateLabels} code={s} colors={REGISTRATION_STATE_COLORS} />
+          ),
         },
         {
           title: tr('退款', 'Refund'),
           dataIndex: 'refundState',
           render: (s?: string) =>
             !s || s === 'none' ? null : (
-              <Tag color={s === 'succeeded' ? 'blue' : s === 'failed' ? 'red' : 'orange'}>
-                {(
-                  {
-                    pending: tr('退款中', 'Pending'),
-                    succeeded: tr('已退款', 'Refunded'),
-                    failed: tr('退款失败', 'Failed'),
-                  } as Record<string, string>
-                )[s] ?? s}
-              </Tag>
+              <CodeTag
+                tr={tr}
+                table={businessRefundStateLabels}
+                code={s}
+                colors={REGISTRATION_REFUND_COLORS}
+              />
             ),
         },
         { title: tr('取消原因', 'Cancel reason'), dataIndex: 'cancelReason', ellipsis: true },

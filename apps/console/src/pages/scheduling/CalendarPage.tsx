@@ -39,6 +39,10 @@ import { hhmm, hospitalToday, inHospital, toFen, yuan } from '../../format';
 import { applyServerErrors } from '../../components/serverErrors';
 import { useLang, useTr } from '../../i18n';
 import { channelLabel, levelLabel } from './labels';
+import { scheduleViewStateLabels, segmentViewStateLabels, type SegmentViewState } from '@qingnang/contracts';
+import { CodeTag, codeLabel } from '../../labels';
+
+const SEGMENT_COLORS: Partial<Record<SegmentViewState, string>> = { open: 'green', stopped: 'red' };
 
 const fmtTime = hhmm;
 
@@ -188,6 +192,14 @@ export function CalendarPage() {
                             <div>
                               {s.state === 'stopped' ? (
                                 <Tag color="red">{tr('停诊', 'Stopped')}</Tag>
+                              ) : s.state === 'past' ? (
+                                // an ended half-day: what was booked, never "余号 0 约满"
+                                <span data-testid={`schedule-past-${s.id}`}>
+                                  <Tag style={{ marginInlineEnd: 4 }}>
+                                    {codeLabel(tr, scheduleViewStateLabels, 'past')}
+                                  </Tag>
+                                  {tr('已约', 'Booked')} {s.booked ?? s.total - s.remaining}/{s.total}
+                                </span>
                               ) : (
                                 <span>
                                   {tr('余号', 'Left')} {s.remaining}/{s.total}
@@ -195,6 +207,9 @@ export function CalendarPage() {
                                     <Tag color="orange" style={{ marginLeft: 4 }}>
                                       {tr('约满', 'Full')}
                                     </Tag>
+                                  )}
+                                  {!s.full && s.bookingClosed && (
+                                    <Tag style={{ marginLeft: 4 }}>{tr('已停止预约', 'Booking closed')}</Tag>
                                   )}
                                   {stoppedSegments > 0 && (
                                     <Tag color="red" style={{ marginLeft: 4 }}>
@@ -312,8 +327,12 @@ function ScheduleDrawer({
             <Descriptions.Item label={tr('出诊时间', 'Hours')}>
               {fmtTime(schedule.startAt)}–{fmtTime(schedule.endAt)}
             </Descriptions.Item>
-            <Descriptions.Item label={tr('余号', 'Remaining')}>
-              {schedule.remaining}/{schedule.total}
+            <Descriptions.Item
+              label={schedule.state === 'past' ? tr('已约', 'Booked') : tr('余号', 'Remaining')}
+            >
+              {schedule.state === 'past'
+                ? `${schedule.booked ?? schedule.total - schedule.remaining}/${schedule.total}`
+                : `${schedule.remaining}/${schedule.total}`}
             </Descriptions.Item>
             <Descriptions.Item label={tr('放号时间', 'Release')}>
               {inHospital(schedule.releaseAt).format('YYYY-MM-DD HH:mm')}{' '}
@@ -329,6 +348,8 @@ function ScheduleDrawer({
                   {tr('停诊', 'Stopped')}
                   {schedule.stopReason ? `：${schedule.stopReason}` : ''}
                 </Tag>
+              ) : schedule.state === 'past' ? (
+                <Tag>{codeLabel(tr, scheduleViewStateLabels, 'past')}</Tag>
               ) : (
                 <Tag color="green">{tr('正常', 'Open')}</Tag>
               )}
@@ -367,20 +388,18 @@ function ScheduleDrawer({
                 render: (_, g) => `${fmtTime(g.startAt)}–${fmtTime(g.endAt)}`,
               },
               {
-                title: tr('余号/总数', 'Left/total'),
+                title: tr('余号/已约/总数', 'Left/booked/total'),
                 key: 'n',
-                render: (_, g) => `${g.remaining}/${g.total}`,
+                render: (_, g) => `${g.remaining}/${g.booked ?? g.total - g.remaining}/${g.total}`,
               },
               {
                 title: tr('状态', 'State'),
                 key: 's',
                 render: (_, g) =>
-                  g.state === 'stopped' ? (
-                    <Tag color="red">{tr('停诊', 'Stopped')}</Tag>
-                  ) : g.full ? (
+                  g.state === 'open' && g.full ? (
                     <Tag color="orange">{tr('约满', 'Full')}</Tag>
                   ) : (
-                    <Tag color="green">{tr('可约', 'Open')}</Tag>
+                    <CodeTag tr={tr} table={segmentViewStateLabels} code={g.state} colors={SEGMENT_COLORS} />
                   ),
               },
               {
@@ -391,7 +410,7 @@ function ScheduleDrawer({
                     <Button
                       size="small"
                       danger
-                      disabled={g.state === 'stopped' || schedule.state === 'stopped'}
+                      disabled={g.state === 'stopped' || g.state === 'past' || schedule.state === 'stopped'}
                       onClick={() => openStop({ schedule, segment: g })}
                       data-testid={`stop-segment-${g.seq}`}
                       data-segment-id={g.id}
@@ -400,7 +419,7 @@ function ScheduleDrawer({
                     </Button>
                     <Button
                       size="small"
-                      disabled={g.state === 'stopped' || schedule.state === 'stopped'}
+                      disabled={g.state !== 'open' || schedule.state !== 'open'}
                       onClick={() => {
                         extraForm.setFieldsValue({ count: 1, channel: 'shared' });
                         setExtraFor(g);
