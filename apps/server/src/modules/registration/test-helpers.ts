@@ -85,6 +85,12 @@ export async function manyPatients(
     ]);
     const seq = String(100 + (i % 900)).padStart(3, '0');
     const region = String(110101 + Math.floor(i / 900));
+    // the real-name sandbox knows the people the tests invent, as a population register would
+    // (read loosely: the provider is optional in this helper's view of the adapters)
+    (ctx.adapters as unknown as Record<string, { enrol?: (x: unknown) => void }>).identityVerifier?.enrol?.({
+      name: '张三',
+      idNumber: makeResidentId('19800101', region, seq),
+    });
     const p = await addPatientDirect(ctx, accountId, {
       name: '张三',
       idType: 'resident_id',
