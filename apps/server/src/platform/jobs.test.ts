@@ -138,7 +138,7 @@ describe('job concurrency', () => {
     await jobs.start();
     cleanups.push(() => jobs.stop());
     for (let i = 0; i < 3; i++) await jobs.send('test.slow-network-call', { i });
-    expect(await waitFor(async () => finished === 3, 60_000)).toBe(true);
+    expect(await waitFor(async () => finished === 3, 120_000)).toBe(true);
     expect(most).toBe(3);
-  }, 90_000);
+  }, 150_000);
 });
