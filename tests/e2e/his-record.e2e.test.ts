@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launch, phoneAs, snap } from './support/browser.js';
-import { api, uniquePhone } from './support/api.js';
-import { makeResidentId } from '../../apps/server/src/testing/id-numbers.js';
+import { api, enrolSandboxPerson, freshResidentId, uniquePhone } from './support/api.js';
 
 // IDN-07 医院档案: after a visit card is created in the H5, the family member's page shows the
 // hospital's own file of the patient (the demo server's HIS is the in-process his-sim, which files
@@ -21,7 +20,8 @@ describe('patient H5: the HIS record of a family member', () => {
     const login = await api('POST', '/api/v1/auth/sms-login', {
       body: { phone: accountPhone, code: sent.sandboxCode },
     });
-    const idNumber = makeResidentId('19820915', '110101', String(100 + Math.floor(Math.random() * 800)));
+    const idNumber = freshResidentId('19820915');
+    await enrolSandboxPerson({ name: '褚文静', idNumber });
     const memberPhone = uniquePhone();
     const member = await api('POST', '/api/v1/patients', {
       token: login.accessToken,

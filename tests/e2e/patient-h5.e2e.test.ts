@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeResidentId } from '../../apps/server/src/testing/id-numbers.js';
 import { launch, phone, snap } from './support/browser.js';
+import { enrolSandboxPerson } from './support/api.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -34,6 +35,7 @@ async function loginWithSandboxCode(page: Page, phoneNumber: string) {
 }
 
 async function addFamilyMember(page: Page, name: string, idNumber: string, relation = 'self') {
+  await enrolSandboxPerson({ name, idNumber });
   await page.goto('/patients/new');
   await page.getByTestId('patient-name').fill(name);
   await page.getByTestId('patient-id-type').selectOption('resident_id');
@@ -92,6 +94,7 @@ describe('patient H5', () => {
     // a wrong check digit is refused with a clear message, nothing is added
     const good = makeResidentId('19850612', '110101', '357');
     const bad = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
+    await enrolSandboxPerson({ name: '张晓明', idNumber: good });
     await addFamilyMember(page, '张晓明', bad);
     await page.getByTestId('patient-form-error').waitFor();
     expect(await page.getByTestId('patient-form-error').innerText()).not.toBe('');

@@ -34,17 +34,31 @@ export async function patientSession(phone = uniquePhone()) {
   return { phone, token: login.accessToken as string };
 }
 
+/**
+ * A fresh resident ID number for a test person: one identity is the "self" of one account only, so
+ * browser tests sharing a server never draw the same number (region and sequence vary).
+ */
+export function freshResidentId(birth: string): string {
+  const region = `1101${String(10 + Math.floor(Math.random() * 90))}`;
+  return makeResidentId(birth, region, String(100 + Math.floor(Math.random() * 900)));
+}
+
+let sandboxStaffToken: string | undefined;
+
+/** Adds a person the test invents to the sandbox real-name provider's population (as admin). */
+export async function enrolSandboxPerson(person: { name: string; idNumber: string }) {
+  sandboxStaffToken ??= (
+    await api('POST', '/api/v1/staff/auth/login', { body: { username: 'admin', password: 'Admin@2026' } })
+  ).accessToken as string;
+  await api('POST', '/api/v1/sandbox/identity/people', { token: sandboxStaffToken, body: person });
+}
+
 export async function addSelf(token: string, name = '王小明') {
-  const seq = String(100 + Math.floor(Math.random() * 800));
+  const idNumber = freshResidentId('19850312');
+  await enrolSandboxPerson({ name, idNumber });
   return api('POST', '/api/v1/patients', {
     token,
-    body: {
-      name,
-      idType: 'resident_id',
-      idNumber: makeResidentId('19850312', '110101', seq),
-      phone: uniquePhone(),
-      relation: 'self',
-    },
+    body: { name, idType: 'resident_id', idNumber, phone: uniquePhone(), relation: 'self' },
   });
 }
 
@@ -185,7 +199,8 @@ export async function patientWithSelf(name = '赵建国') {
   const phone = uniquePhone();
   const sent = await api('POST', '/api/v1/auth/sms-codes', { body: { phone } });
   const login = await api('POST', '/api/v1/auth/sms-login', { body: { phone, code: sent.sandboxCode } });
-  const idNumber = makeResidentId('19760418', '110101', String(100 + Math.floor(Math.random() * 800)));
+  const idNumber = freshResidentId('19760418');
+  await enrolSandboxPerson({ name, idNumber });
   const patient = await api('POST', '/api/v1/patients', {
     token: login.accessToken,
     body: { name, idType: 'resident_id', idNumber, phone: uniquePhone(), relation: 'self' },

@@ -5,6 +5,7 @@ import { hisProfileMessages } from './messages-his-profile';
 import { visitRecordMessages } from './messages-visits';
 import { feedbackMessages } from './messages-feedback';
 import { accessLogMessages } from './messages-access-log';
+import { identityMessages } from './messages-identity';
 
 const m = (zh: string, en: string) => ({ zh, en });
 
@@ -337,6 +338,7 @@ export const messages = {
   ...visitRecordMessages,
   ...feedbackMessages,
   ...accessLogMessages,
+  ...identityMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

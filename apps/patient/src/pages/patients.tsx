@@ -12,12 +12,28 @@ import {
   type Patient,
   type Relation,
 } from '../api';
+import { del, get } from '../api/client';
 import { errorText, Page, QueryView, Section, TextInput } from '../components/common';
 import { idTypeKey, relationKey } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
+/**
+ * Whether the hospital's records of this person reach the account, and if not what is missing (the
+ * server's recordsAccess): an ID number alone opens nothing.
+ */
+type RecordsAccess = 'open' | 'unverified' | 'consent_pending' | 'guardian_pending';
+const recordsAccessOf = (p: Patient): RecordsAccess =>
+  (p as Patient & { recordsAccess?: RecordsAccess }).recordsAccess ??
+  (!p.verified ? 'unverified' : p.consent === 'pending' ? 'consent_pending' : 'open');
+const RECORDS_ACCESS_LABELS: Record<Exclude<RecordsAccess, 'open'>, MessageKey> = {
+  unverified: 'recordsUnverified',
+  consent_pending: 'recordsConsentPending',
+  guardian_pending: 'recordsGuardianPending',
+};
+
 export function PatientTags({ patient: p }: { patient: Patient }) {
   const { t } = useI18n();
+  const access = recordsAccessOf(p);
   return (
     <span className="tags-inline">
       {p.isDefault ? (
@@ -28,9 +44,9 @@ export function PatientTags({ patient: p }: { patient: Patient }) {
       <Tag color={p.verified ? 'success' : 'warning'} fill="outline">
         {p.verified ? t('patientVerified') : t('patientUnverified')}
       </Tag>
-      {p.consent === 'pending' ? (
-        <Tag color="warning" fill="outline">
-          {t('consentRequired')}
+      {access !== 'open' && access !== 'unverified' ? (
+        <Tag color="warning" fill="outline" data-testid="patient-records-access">
+          {t(RECORDS_ACCESS_LABELS[access])}
         </Tag>
       ) : null}
     </span>
@@ -112,6 +128,7 @@ export function AddPatientPage() {
   const [phone, setPhone] = useState('');
   const [relation, setRelation] = useState<Relation>('self');
   const [error, setError] = useState<string | null>(null);
+  const [claimed, setClaimed] = useState(false);
   const add = useMutation({
     mutationFn: () =>
       patients.add({
@@ -126,10 +143,15 @@ export function AddPatientPage() {
       Toast.show({ icon: 'success', content: t('patientAdded') });
       navigate(p?.id ? `/patients/${p.id}` : '/patients', { replace: true });
     },
-    onError: (err) => setError(errorText(err)),
+    onError: (err) => {
+      // IDENTITY_CLAIMED: another account holds this identity as "self"; the notice shows the way out
+      setClaimed(err instanceof ApiError && err.code === 'IDENTITY_CLAIMED');
+      setError(errorText(err));
+    },
   });
   const submit = () => {
     setError(null);
+    setClaimed(false);
     if (!name.trim()) return setError(t('patientNameRequired'));
     if (!idNumber.trim()) return setError(t('patientIdRequired'));
     if (!/^1[3-9]\d{9}$/.test(phone.trim())) return setError(t('phoneInvalid'));
@@ -204,6 +226,19 @@ export function AddPatientPage() {
       {error ? (
         <div className="form-error padded-x" role="alert" data-testid="patient-form-error">
           {error}
+        </div>
+      ) : null}
+      {claimed ? (
+        <div className="padded-x" data-testid="patient-identity-claimed">
+          <NoticeBar
+            color="alert"
+            wrap
+            content={
+              <span>
+                <strong>{t('identityClaimedTitle')}</strong> {t('identityClaimedWayOut')}
+              </span>
+            }
+          />
         </div>
       ) : null}
       <div className="padded">
@@ -285,6 +320,7 @@ export function PatientPage() {
             </List>
             <ChangeSection patient={p} onChanged={refresh} />
             <ConsentSection patient={p} onChanged={refresh} />
+            {p.relation === 'self' && p.verified ? <RecordSharingSection patient={p} /> : null}
             <CardsSection patient={p} onChanged={refresh} />
             <HisRecordSection patient={p} />
             <div className="padded stack">
@@ -419,7 +455,9 @@ function ConsentSection({ patient: p, onChanged }: { patient: Patient; onChanged
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [sentNote, setSentNote] = useState<string | null>(null);
   const state = p.consent;
+  const access = recordsAccessOf(p);
   const label =
     state === 'granted'
       ? t('consentGranted')
@@ -431,9 +469,15 @@ function ConsentSection({ patient: p, onChanged }: { patient: Patient; onChanged
     setError(null);
     setBusy(true);
     try {
-      const sent = await patients.requestConsent(p.id);
+      const sent = (await patients.requestConsent(p.id)) as
+        { sandboxCode?: string; phoneMasked?: string; sentTo?: 'own_account' | 'entered' } | undefined;
       setRequested(true);
       setSandboxCode(sent?.sandboxCode ?? null);
+      setSentNote(
+        t(sent?.sentTo === 'own_account' ? 'consentSentToOwnAccount' : 'consentSentToEntered', {
+          phone: sent?.phoneMasked ?? '',
+        }),
+      );
       Toast.show({ content: t('consentCodeSent') });
     } catch (err) {
       setError(errorText(err));
@@ -462,9 +506,23 @@ function ConsentSection({ patient: p, onChanged }: { patient: Patient; onChanged
       className="card"
       extra={<span data-testid="patient-consent-state">{label}</span>}
     >
-      {state === 'pending' ? (
+      {access === 'unverified' ? (
+        <NoticeBar color="alert" wrap content={t('recordsUnverifiedExplain')} />
+      ) : access === 'guardian_pending' ? (
+        <NoticeBar
+          color="info"
+          wrap
+          content={<span data-testid="consent-guardian-counter">{t('guardianAtCounter')}</span>}
+        />
+      ) : state === 'pending' ? (
         <div className="stack">
           <p className="small muted">{t('consentExplain')}</p>
+          <p className="small muted">{t('recordsLockedExplain')}</p>
+          {sentNote ? (
+            <p className="small" data-testid="consent-sent-to">
+              {sentNote}
+            </p>
+          ) : null}
           {sandboxCode ? (
             <NoticeBar
               color="info"
@@ -511,6 +569,72 @@ function ConsentSection({ patient: p, onChanged }: { patient: Patient; onChanged
           ) : null}
         </div>
       ) : null}
+    </Section>
+  );
+}
+
+interface RecordSharing {
+  id: string;
+  relation: Relation;
+  accountPhoneMasked: string | null;
+  consent: 'not_required' | 'pending' | 'granted';
+  consentAt: string | null;
+}
+
+/** The person's side of consent: which other accounts added them, and withdrawing one at once. */
+function RecordSharingSection({ patient: p }: { patient: Patient }) {
+  const { t } = useI18n();
+  const queryClient = useQueryClient();
+  const key = ['patients', p.id, 'record-sharing'];
+  const sharing = useQuery({
+    queryKey: key,
+    queryFn: () => get<{ items: RecordSharing[] }>(`/patients/${p.id}/record-sharing`),
+  });
+  const revoke = useMutation({
+    mutationFn: (sharingId: string) =>
+      del<{ items: RecordSharing[] }>(`/patients/${p.id}/record-sharing/${sharingId}`),
+    onSuccess: async () => {
+      Toast.show({ content: t('recordSharingRevoked') });
+      await queryClient.invalidateQueries({ queryKey: key });
+    },
+    onError: (err) => Toast.show({ content: errorText(err) }),
+  });
+  const items = sharing.data?.items ?? [];
+  return (
+    <Section title={t('recordSharingTitle')} className="card">
+      {items.length === 0 ? (
+        <p className="small muted" data-testid="record-sharing-empty">
+          {t('recordSharingEmpty')}
+        </p>
+      ) : (
+        <List>
+          {items.map((s) => (
+            <List.Item
+              key={s.id}
+              data-testid="record-sharing-item"
+              description={t(relationKey[s.relation])}
+              extra={
+                s.consent === 'granted' ? (
+                  <Button
+                    size="mini"
+                    color="danger"
+                    fill="outline"
+                    loading={revoke.isPending}
+                    onClick={() => revoke.mutate(s.id)}
+                    data-testid="record-sharing-revoke"
+                  >
+                    {t('recordSharingRevoke')}
+                  </Button>
+                ) : (
+                  <span className="small muted">{t('recordsConsentPending')}</span>
+                )
+              }
+            >
+              {t('recordSharingAccount', { phone: s.accountPhoneMasked ?? '—' })}
+            </List.Item>
+          ))}
+        </List>
+      )}
     </Section>
   );
 }

@@ -16,6 +16,10 @@ export const PERMISSIONS = {
   'prices.manage': { zh: '价格公示维护', en: 'Maintain the price list' },
   // patients
   'patients.read': { zh: '查看患者信息', en: 'Read patient data' },
+  'patients.link': {
+    zh: '窗口核验身份、关联未成年人与申诉',
+    en: 'Link patients at the counter (identity documents, minors, appeals)',
+  },
   // scheduling and registration
   'scheduling.manage': { zh: '排班管理', en: 'Manage schedules' },
   'registrations.read': { zh: '查看挂号记录', en: 'Read registrations' },
@@ -59,6 +63,7 @@ export const BUILTIN_ROLES: Record<string, { zh: string; en: string; permissions
       'registrations.read',
       'registrations.manage',
       'patients.read',
+      'patients.link',
       'sms.read',
       'notifications.read',
       'notifications.send',

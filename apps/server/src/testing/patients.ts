@@ -1,6 +1,18 @@
 import { expect } from 'vitest';
 import type { TestApp } from './harness.js';
 import { makeResidentId } from './id-numbers.js';
+import { SandboxIdentityVerifier } from '../integrations/identity/index.js';
+import { loginStaff } from './staff.js';
+
+/**
+ * Makes the sandbox real-name provider know this person (as the population register knows every
+ * resident): tests invent people, the demo uses SANDBOX_PEOPLE. The first name enrolled for a number
+ * stays, so adding the number later under another name is refused like a wrong name.
+ */
+export function enrolPerson(t: TestApp, person: { name: string; idNumber: string }): void {
+  const verifier = t.app.ctx.adapters.identityVerifier;
+  if (verifier instanceof SandboxIdentityVerifier) verifier.enrol(person);
+}
 
 /**
  * Logs a patient account in through the real endpoints (POST /v1/auth/sms-codes, /sms-login), reading
@@ -42,9 +54,10 @@ export interface PatientOverrides {
 
 /**
  * Adds a verified patient through POST /v1/patients: by default the account holder themself
- * ("self", an adult born 1990-03-07, so no consent is needed) with a fresh valid ID number. An
- * account has only one "self": pass { relation: 'child', idNumber: makeResidentId('20180101') } etc.
- * for further family members (an adult non-self patient starts with consent pending).
+ * ("self", an adult born 1990-03-07) with a fresh valid ID number, enrolled with the sandbox
+ * real-name provider first. An account has only one "self": pass { relation: 'child', idNumber:
+ * makeResidentId('20180101') } etc. for further family members, whose records stay closed until
+ * they consent (from 14) or the counter links them (under 14).
  */
 export async function addPatient(
   t: TestApp,
@@ -60,7 +73,25 @@ export async function addPatient(
     relation: 'self',
     ...overrides,
   };
+  enrolPerson(t, body);
   const res = await t.api.post('/api/v1/patients', { token, body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return { id: res.body.id, body: res.body };
+}
+
+/**
+ * The counter links a patient whose records need documents seen in person (a child under 14 with the
+ * guardian's household register): as the demo operator, through POST /v1/admin/patients/:id/counter-link.
+ */
+export async function linkAtCounter(
+  t: TestApp,
+  patientId: string,
+  document: 'resident_id_card' | 'household_register' | 'birth_certificate' = 'household_register',
+): Promise<void> {
+  const { token } = await loginStaff(t, 'operator');
+  const res = await t.api.post(`/api/v1/admin/patients/${patientId}/counter-link`, {
+    token,
+    body: { document },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
 }

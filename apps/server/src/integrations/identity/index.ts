@@ -2,6 +2,15 @@ import { createHash } from 'node:crypto';
 import type { AppConfig } from '../../config.js';
 import { DomainError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { buildIdentityVerifier, type IdentityVerifier } from './verifier.js';
+
+export {
+  IdentityProviderUnavailable,
+  SandboxIdentityVerifier,
+  type IdentityVerifier,
+  type RealNameOutcome,
+} from './verifier.js';
+export { SANDBOX_PEOPLE } from './sandbox-registry.js';
 
 export type PlatformProvider = 'wechat' | 'alipay';
 
@@ -27,12 +36,18 @@ export interface UserPlatform {
 export interface IdentityAdapters {
   wechatPlatform: UserPlatform;
   alipayPlatform: UserPlatform;
+  /** real-name verification (IDN-05), chosen by IDENTITY_VERIFIER */
+  identityVerifier: IdentityVerifier;
 }
 
 export function buildIdentityAdapters(config: AppConfig): IdentityAdapters {
   switch (config.IDENTITY_PROVIDER) {
     case 'sandbox':
-      return { wechatPlatform: sandboxPlatform('wechat'), alipayPlatform: sandboxPlatform('alipay') };
+      return {
+        wechatPlatform: sandboxPlatform('wechat'),
+        alipayPlatform: sandboxPlatform('alipay'),
+        identityVerifier: buildIdentityVerifier(config),
+      };
   }
 }
 

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import { DomainError, conflict } from '../../platform/errors.js';
 import { maskName } from '../../platform/pii.js';
-import { getPatientById, getPatientForAccount, type PatientRecord } from '../identity/service.js';
+import { getPatientById, getPatientForRecords, type PatientRecord } from '../identity/service.js';
 import { prescriptionCountsByVisit, prescriptionsOfVisit } from '../pharmacy/visits.js';
 import { reportCountsByDay, reportsOfVisit } from '../reports/visits.js';
 import { ownerOfRecord, personFilter } from './service.js';
@@ -96,7 +96,7 @@ function visitSummary(v: VisitRow, rows: BillRow[], overview: { prescriptions: n
 
 /** GUIDE-09: a patient's outpatient visits, newest first, each with its fees and next step. */
 export async function listVisits(ctx: AppContext, accountId: string, patientId: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   if (!p.verified) return [];
   const visits = await ctx.db
     .select()
@@ -204,7 +204,7 @@ function sign(ctx: AppContext, payload: string) {
  * forged or altered, and a screenshot stops working after ten minutes.
  */
 export async function issueGuideCode(ctx: AppContext, accountId: string, patientId: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   if (!p.verified)
     throw conflict('PATIENT_NOT_VERIFIED', '就诊人尚未实名认证', 'The patient is not verified yet');
   const exp = Math.floor((ctx.clock.now().getTime() + GUIDE_CODE_TTL_MS) / 1000);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { principalOf, requirePatient } from '../../platform/auth.js';
 import { paging } from '../../platform/zod.js';
-import { getPatientForAccount } from '../identity/service.js';
+import { getPatientForRecords } from '../identity/service.js';
 import { dispensedPrescriptionDrugs } from '../pharmacy/visits.js';
 import { personFilter } from './service.js';
 import { billItems, bills, hisVisits } from './schema.js';
@@ -28,7 +28,7 @@ export async function listMedications(
   patientId: string,
   q: { page: number; pageSize: number } = { page: 1, pageSize: 20 },
 ) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   const { page, pageSize } = q;
   if (!p.verified) return { items: [], total: 0, page, pageSize };
   const upTo = page * pageSize;

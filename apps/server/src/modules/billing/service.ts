@@ -8,7 +8,7 @@ import type { Channel } from '../gateway/service.js';
 import {
   blindIndexOf,
   getPatientById,
-  getPatientForAccount,
+  getPatientForRecords,
   type PatientRecord,
   findPatientsByVisitCard,
   findAccountPatientsByPerson,
@@ -305,7 +305,7 @@ export async function ownerOfRecord(
     visitCardNo: r.visitCardNo,
   });
   for (const id of candidates) {
-    const p = await getPatientForAccount(ctx, accountId, id, { requireConsent: true }).catch(() => undefined);
+    const p = await getPatientForRecords(ctx, accountId, id).catch(() => undefined);
     if (p && belongsTo(ctx, r, p)) return p;
   }
   throw notFound();
@@ -317,7 +317,7 @@ const ownerOfBill = (ctx: AppContext, accountId: string, b: BillRow) =>
 export type BillFilter = 'pending' | 'paid' | 'refunded' | 'all';
 
 export async function listBills(ctx: AppContext, accountId: string, patientId: string, filter: BillFilter) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   if (!p.verified) return [];
   const states =
     filter === 'pending'
@@ -416,7 +416,7 @@ export async function createBillPayment(
   accountId: string,
   input: { patientId: string; billIds: string[]; idempotencyKey: string },
 ) {
-  const p = await getPatientForAccount(ctx, accountId, input.patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, input.patientId);
   const billIds = [...new Set(input.billIds)].sort();
   const [prior] = await ctx.db
     .select()
@@ -578,7 +578,7 @@ export async function listBillPayments(ctx: AppContext, accountId: string) {
 async function ownPayment(ctx: AppContext, accountId: string, paymentId: string) {
   const [p] = await ctx.db.select().from(billPayments).where(eq(billPayments.id, paymentId));
   if (!p || p.accountId !== accountId) throw paymentNotFound();
-  await getPatientForAccount(ctx, accountId, p.patientId, { requireConsent: true }).catch(() => {
+  await getPatientForRecords(ctx, accountId, p.patientId).catch(() => {
     throw paymentNotFound();
   });
   return p;

@@ -258,7 +258,12 @@ describe('manual blacklist entries', () => {
     const first = await loginPatient(t, '13700000011');
     const banned = await addPatient(t, first.token, { idNumber, phone: '13700000011' });
     const second = await loginPatient(t, '13700000012');
-    const samePerson = await addPatient(t, second.token, { idNumber, phone: '13700000012' });
+    // one person is "self" of one account only: another account holds them as family
+    const samePerson = await addPatient(t, second.token, {
+      idNumber,
+      phone: '13700000012',
+      relation: 'spouse',
+    });
     const stranger = await newPatient('13700000013');
 
     const added = await t.api.post('/api/v1/admin/blacklist', {

@@ -10,7 +10,7 @@ import { getPatientById } from '../identity/service.js';
 import { paymentOrders, refunds } from '../payments/schema.js';
 import { bills } from '../billing/schema.js';
 import { messagesOf, newPatient, openClinic, payAtSandbox } from '../registration/test-helpers.js';
-import { addPatient } from '../../testing/patients.js';
+import { addPatient, linkAtCounter } from '../../testing/patients.js';
 import { makeResidentId } from '../../testing/id-numbers.js';
 import { creditAccounts, creditCharges } from './schema.js';
 import { FRICTIONLESS_JOB, OVERDUE_JOB } from './service.js';
@@ -125,6 +125,8 @@ describe('activating credit care (PAY-12)', () => {
       name: '张小宝',
       idNumber: makeResidentId('20180101'),
     });
+    // the guardian linked the child at the counter: the child's records are the account's, credit is not
+    await linkAtCounter(t, child.id);
     const minor = await activate({ ...p, patientId: child.id });
     expect(minor.status).toBe(409);
     expect(minor.body).toMatchObject({

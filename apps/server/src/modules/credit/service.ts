@@ -4,7 +4,7 @@ import { DomainError, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hospitalDay } from '../../platform/clock.js';
 import { CreditPlatformError, type CreditApplicant } from '../../integrations/credit/index.js';
-import { getPatientById, getPatientForAccount, type PatientRecord } from '../identity/service.js';
+import { getPatientById, getPatientForRecords, type PatientRecord } from '../identity/service.js';
 import { maskPersonName } from '../registration/service.js';
 import { notify } from '../notifications/service.js';
 import type { PaymentOrderView } from '../payments/contract.js';
@@ -171,7 +171,7 @@ export async function setFrictionless(
 }
 
 export async function getCredit(ctx: AppContext, accountId: string, patientId: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   return creditView(ctx, await accountOf(ctx, p.id));
 }
 
@@ -819,7 +819,7 @@ async function verifiedPatient(
   accountId: string,
   patientId: string,
 ): Promise<PatientRecord> {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   if (!p.verified)
     throw conflict('PATIENT_NOT_VERIFIED', '请先完成实名认证', 'The patient must be verified first');
   return p;

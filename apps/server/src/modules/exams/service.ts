@@ -9,7 +9,12 @@ import { newBusinessNumber, newId } from '../../platform/ids.js';
 import { formatYuan } from '../../platform/money.js';
 import { maskName } from '../../platform/pii.js';
 import { ExamSystemError, type ExamBookingSnapshot } from '../../integrations/exam-system/index.js';
-import { getPatientById, getPatientForAccount, type PatientRecord } from '../identity/service.js';
+import {
+  getPatientById,
+  getPatientForAccount,
+  getPatientForRecords,
+  type PatientRecord,
+} from '../identity/service.js';
 import { notify, registerTemplates } from '../notifications/service.js';
 import type { PaymentOrderView, RefundView } from '../payments/contract.js';
 import {
@@ -308,7 +313,7 @@ async function capacityRefusal(tx: Tx, packageId: string, examDate: string): Pro
 // =============================================================================================
 
 export async function getAuthorisation(ctx: AppContext, accountId: string, patientId: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   const [a] = await ctx.db.select().from(examAuthorisations).where(eq(examAuthorisations.patientId, p.id));
   return authorisationView(p.id, a);
 }
@@ -331,7 +336,7 @@ export async function setAuthorisation(
   accountId: string,
   input: { patientId: string; authorised: boolean },
 ) {
-  const p = await getPatientForAccount(ctx, accountId, input.patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, input.patientId);
   const now = ctx.clock.now();
   if (input.authorised) {
     await ctx.db
@@ -380,7 +385,7 @@ const examSystemUnavailable = () =>
 
 /** EXAM-02: what the exam system holds about one of my patients (only after the authorisation). */
 export async function examRecords(ctx: AppContext, accountId: string, patientId: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   await assertAuthorised(ctx, p.id);
   try {
     const items = await ctx.adapters.examSystem.listRecords({ idNumber: p.idNumber, name: p.name });
@@ -410,7 +415,7 @@ export interface BookInput {
 export async function bookExam(ctx: AppContext, accountId: string, input: BookInput) {
   const again = await byIdempotencyKey(ctx.db, accountId, input);
   if (again) return bookingDetail(ctx, accountId, await ensurePaymentOrder(ctx, again));
-  const patient = await getPatientForAccount(ctx, accountId, input.patientId, { requireConsent: true });
+  const patient = await getPatientForRecords(ctx, accountId, input.patientId);
   if (!patient.verified)
     throw new DomainError(
       'PATIENT_NOT_VERIFIED',
@@ -1069,9 +1074,7 @@ async function ownBooking(ctx: AppContext, accountId: string, id: string) {
     .from(examBookings)
     .where(and(eq(examBookings.id, id), eq(examBookings.accountId, accountId)));
   if (!booking) throw bookingNotFound();
-  const patient = await getPatientForAccount(ctx, accountId, booking.patientId, {
-    requireConsent: true,
-  }).catch(() => {
+  const patient = await getPatientForRecords(ctx, accountId, booking.patientId).catch(() => {
     throw bookingNotFound();
   });
   return { booking, patient };
@@ -1156,8 +1159,7 @@ export async function listBookings(
   accountId: string,
   filter: { patientId?: string; state?: BookingState },
 ) {
-  if (filter.patientId)
-    await getPatientForAccount(ctx, accountId, filter.patientId, { requireConsent: true });
+  if (filter.patientId) await getPatientForRecords(ctx, accountId, filter.patientId);
   const rows = await ctx.db
     .select()
     .from(examBookings)
@@ -1172,7 +1174,7 @@ export async function listBookings(
   // a family member this account may no longer see drops out of the list
   const names = new Map<string, string | null>();
   for (const id of new Set(rows.map((r) => r.patientId))) {
-    const p = await getPatientForAccount(ctx, accountId, id, { requireConsent: true }).catch(() => undefined);
+    const p = await getPatientForRecords(ctx, accountId, id).catch(() => undefined);
     names.set(id, p?.name ?? null);
   }
   const items = rows

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, isPostgres, type TestApp } from '../../testing/harness.js';
-import { loginPatient } from '../../testing/patients.js';
+import { enrolPerson, loginPatient } from '../../testing/patients.js';
 import { makeResidentId } from '../../testing/id-numbers.js';
+import { blindIndexOf } from './service.js';
 
 // Races need several connections: PostgreSQL only (PGlite has one connection and serialises anyway).
 describe.skipIf(!isPostgres())('identity under concurrency', () => {
@@ -13,16 +14,16 @@ describe.skipIf(!isPostgres())('identity under concurrency', () => {
 
   it('ten parallel additions to one account never exceed the family limit', async () => {
     const { token } = await loginPatient(t, '13300000001');
+    const people = Array.from({ length: 10 }, (_, i) => ({
+      name: `家人${'一二三四五六七八九十'[i]}`,
+      idNumber: makeResidentId('20100101', '110101', String(300 + i)),
+    }));
+    people.forEach((p) => enrolPerson(t, p));
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
+      people.map((p) =>
         t.api.post('/api/v1/patients', {
           token,
-          body: {
-            name: `家人${'一二三四五六七八九十'[i]}`,
-            idNumber: makeResidentId('20100101', '110101', String(300 + i)),
-            phone: '13812340000',
-            relation: 'child',
-          },
+          body: { ...p, phone: '13812340000', relation: 'child' },
         }),
       ),
     );
@@ -39,6 +40,7 @@ describe.skipIf(!isPostgres())('identity under concurrency', () => {
   it('the same person added twice at once is bound once', async () => {
     const { token } = await loginPatient(t, '13300000002');
     const idNumber = makeResidentId('20120202');
+    enrolPerson(t, { name: '小同', idNumber });
     const results = await Promise.all(
       [1, 2, 3].map(() =>
         t.api.post('/api/v1/patients', {
@@ -51,6 +53,31 @@ describe.skipIf(!isPostgres())('identity under concurrency', () => {
     expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'PATIENT_DUPLICATE')).toBe(
       true,
     );
+  });
+
+  it('one identity claimed as "self" by several accounts at once is held by exactly one', async () => {
+    const person = { name: '岳明', idNumber: makeResidentId('19810808', '110101', '777') };
+    enrolPerson(t, person);
+    const accounts = await Promise.all(
+      ['13300000011', '13300000012', '13300000013', '13300000014'].map((p) => loginPatient(t, p)),
+    );
+    const results = await Promise.all(
+      accounts.map((a) =>
+        t.api.post('/api/v1/patients', {
+          token: a.token,
+          body: { ...person, phone: '13812340000', relation: 'self' },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    expect(results.filter((r) => r.status === 409).map((r) => r.body.code)).toEqual(
+      Array(3).fill('IDENTITY_CLAIMED'),
+    );
+    const held = await t.database.raw.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM patients WHERE relation = 'self' AND verified_at IS NOT NULL AND deleted_at IS NULL AND id_number_idx = $1",
+      [blindIndexOf(t.app.ctx, person.idNumber)],
+    );
+    expect(held.rows[0].n).toBe(1);
   });
 
   it('one code logs in once even when submitted in parallel; the first login creates one account', async () => {

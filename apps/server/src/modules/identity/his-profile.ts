@@ -5,7 +5,7 @@ import type { AppContext } from '../../platform/context.js';
 import { principalOf, requirePatient } from '../../platform/auth.js';
 import { conflict, DomainError } from '../../platform/errors.js';
 import type { HisPatientInfo } from '../../integrations/his/index.js';
-import { getPatientForAccount } from './service.js';
+import { getPatientForRecords } from './service.js';
 import { visitCardUnknownToHis } from './visit-card-bound.js';
 
 /**
@@ -19,7 +19,7 @@ export async function getHisPatientFile(
   accountId: string,
   patientId: string,
 ): Promise<HisPatientFile> {
-  const patient = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const patient = await getPatientForRecords(ctx, accountId, patientId);
   if (!patient.visitCardNo) {
     throw conflict('VISIT_CARD_NOT_BOUND', '请先绑定或办理就诊卡', 'Bind or create a visit card first');
   }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
-import { addPatient, loginPatient } from '../../testing/patients.js';
+import { addPatient, enrolPerson, loginPatient } from '../../testing/patients.js';
 import { loginStaff } from '../../testing/staff.js';
 import { makeResidentId, withWrongCheckChar } from '../../testing/id-numbers.js';
-import { getPatientForAccount } from './service.js';
+import { getPatientForAccount, getPatientForRecords } from './service.js';
 import { dayjs } from '../../platform/clock.js';
 
 let t: TestApp;
@@ -25,6 +25,7 @@ const messagesOf = async (accountId: string) =>
 describe('real-name verification when adding a patient (IDN-05)', () => {
   it('adds the account holder with a valid resident ID; numbers are masked and facts derived', async () => {
     const { token, accountId } = await loginPatient(t, '13500000001');
+    enrolPerson(t, { name: '李四', idNumber: '11010119900318123X' });
     const res = await post('/patients', token, {
       name: '李四',
       idType: 'resident_id',
@@ -218,6 +219,7 @@ describe('family members (IDN-06)', () => {
       phone: '13812340013',
       relation: 'other',
     };
+    enrolPerson(t, body);
     const eleventh = await post('/patients', token, body);
     expect(eleventh.status).toBe(429);
     expect(eleventh.body.code).toBe('PATIENT_BIND_LIMITED');
@@ -320,9 +322,7 @@ describe('consent of an adult family member (IDN-10)', () => {
     });
     expect(spouse.body.consent).toBe('pending');
     const ctx = t.app.ctx;
-    await expect(
-      getPatientForAccount(ctx, accountId, spouse.id, { requireConsent: true }),
-    ).rejects.toMatchObject({
+    await expect(getPatientForRecords(ctx, accountId, spouse.id)).rejects.toMatchObject({
       code: 'PATIENT_NOT_FOUND',
     });
     // identity actions still work without consent
@@ -337,7 +337,9 @@ describe('consent of an adult family member (IDN-10)', () => {
     );
     expect(sms.rows).toHaveLength(1);
     expect(sms.rows[0].phone_masked).toBe('136****0030');
-    expect(sms.rows[0].content).toContain(sent.body.sandboxCode);
+    // the SMS log keeps the message with its code masked
+    expect(sms.rows[0].content).toContain('******');
+    expect(sms.rows[0].content).not.toContain(sent.body.sandboxCode);
 
     const wrong = await post(`/patients/${spouse.id}/consent/confirm`, token, {
       code: sent.body.sandboxCode === '000000' ? '111111' : '000000',
@@ -354,38 +356,76 @@ describe('consent of an adult family member (IDN-10)', () => {
     const ok = await post(`/patients/${spouse.id}/consent/confirm`, token, { code: sent.body.sandboxCode });
     expect(ok.status).toBe(200);
     expect(ok.body.consent).toBe('granted');
-    expect((await getPatientForAccount(ctx, accountId, spouse.id, { requireConsent: true })).id).toBe(
-      spouse.id,
-    );
+    expect((await getPatientForRecords(ctx, accountId, spouse.id)).id).toBe(spouse.id);
     const again = await post(`/patients/${spouse.id}/consent/request`, token);
     expect(again.body.code).toBe('CONSENT_NOT_PENDING');
     expect((await messagesOf(accountId)).map((m) => m.template)).toContain('patient.consent_granted');
   });
 
-  it('needs no consent for children under 18 or for oneself', async () => {
+  it('a child under 14 is linked only at the counter; from 14 the child consents by SMS; oneself needs none', async () => {
     const { token, accountId } = await loginPatient(t, '13500000031');
     const self = await addPatient(t, token);
-    // one turns 18 tomorrow, the other turned 18 today (hospital time)
+    // one turns 14 tomorrow, the other turned 14 today (hospital time)
     const today = dayjs(t.clock.now()).tz('Asia/Shanghai');
-    const eighteenYearsAgo = (d: typeof today) => d.subtract(18, 'year').format('YYYYMMDD');
+    const fourteenYearsAgo = (d: typeof today) => d.subtract(14, 'year').format('YYYYMMDD');
     const child = await addPatient(t, token, {
       relation: 'child',
       name: '小航',
-      idNumber: makeResidentId(eighteenYearsAgo(today.add(1, 'day'))),
+      idNumber: makeResidentId(fourteenYearsAgo(today.add(1, 'day'))),
     });
-    const adultChild = await addPatient(t, token, {
+    const teen = await addPatient(t, token, {
       relation: 'child',
       name: '大航',
-      idNumber: makeResidentId(eighteenYearsAgo(today)),
+      idNumber: makeResidentId(fourteenYearsAgo(today)),
+      phone: '13600000031',
     });
-    expect(self.body.consent).toBe('not_required');
-    expect(child.body.consent).toBe('not_required');
-    expect(adultChild.body.consent).toBe('pending');
-    expect((await getPatientForAccount(t.app.ctx, accountId, child.id, { requireConsent: true })).id).toBe(
-      child.id,
+    expect(self.body).toMatchObject({ consent: 'not_required', recordsAccess: 'open' });
+    expect(child.body).toMatchObject({ consent: 'pending', recordsAccess: 'guardian_pending' });
+    expect(teen.body).toMatchObject({ consent: 'pending', recordsAccess: 'consent_pending' });
+    await expect(getPatientForRecords(t.app.ctx, accountId, child.id)).rejects.toMatchObject({
+      code: 'PATIENT_NOT_FOUND',
+    });
+    const bySms = await post(`/patients/${child.id}/consent/request`, token);
+    expect(bySms.status).toBe(409);
+    expect(bySms.body).toMatchObject({
+      code: 'CONSENT_GUARDIAN_AT_COUNTER',
+      message: { zh: expect.stringContaining('监护人'), en: expect.stringContaining('guardian') },
+    });
+    // at the counter the guardian shows the household register: staff link the child (audited)
+    const { token: operator } = await loginStaff(t, 'operator');
+    const linked = await t.api.post(`/api/v1/admin/patients/${child.id}/counter-link`, {
+      token: operator,
+      body: { document: 'household_register' },
+    });
+    expect(linked.status).toBe(200);
+    expect(linked.body).toMatchObject({ consent: 'granted', recordsAccess: 'open', accountId });
+    expect((await getPatientForRecords(t.app.ctx, accountId, child.id)).id).toBe(child.id);
+    const audited = await t.database.raw.query<{ detail: { document: string } }>(
+      "SELECT detail FROM audit_log WHERE action = 'patients.counter_link' AND object_id = $1",
+      [child.id],
     );
-    expect((await post(`/patients/${child.id}/consent/request`, token)).body.code).toBe(
-      'CONSENT_NOT_PENDING',
+    expect(audited.rows.map((r) => r.detail.document)).toEqual(['household_register']);
+    // the 14-year-old confirms a code sent to their own phone
+    const sent = await post(`/patients/${teen.id}/consent/request`, token);
+    expect(sent.body).toMatchObject({ phoneMasked: '136****0031', sentTo: 'entered' });
+    const ok = await post(`/patients/${teen.id}/consent/confirm`, token, { code: sent.body.sandboxCode });
+    expect(ok.body).toMatchObject({ consent: 'granted', recordsAccess: 'open' });
+  });
+
+  it('a patient without patients.link cannot link at the counter', async () => {
+    const { token } = await loginPatient(t, '13500000033');
+    const child = await addPatient(t, token, {
+      relation: 'child',
+      name: '小柯',
+      idNumber: makeResidentId('20200303', '110101', '331'),
+    });
+    const refused = await t.api.post(`/api/v1/admin/patients/${child.id}/counter-link`, {
+      token,
+      body: { document: 'birth_certificate' },
+    });
+    expect(refused.status).toBe(403);
+    expect((await t.api.get(`/api/v1/patients/${child.id}`, { token })).body.recordsAccess).toBe(
+      'guardian_pending',
     );
   });
 
@@ -400,12 +440,18 @@ describe('consent of an adult family member (IDN-10)', () => {
     const own = await post(`/patients/${mother.id}/consent/request`, token);
     expect(own.status).toBe(409);
     expect(own.body.code).toBe('CONSENT_PHONE_IS_ACCOUNT_PHONE');
+    // calling her "self" would claim her identity and open her records: only adding oneself does that
     const relabelled = await t.api.patch(`/api/v1/patients/${mother.id}`, {
       token,
       body: { relation: 'self' },
     });
-    expect(relabelled.status).toBe(200);
-    expect(relabelled.body).toMatchObject({ relation: 'self', consent: 'pending' });
+    expect(relabelled.status).toBe(409);
+    expect(relabelled.body.code).toBe('PATIENT_SELF_NOT_RELABELLED');
+    expect((await t.api.get(`/api/v1/patients/${mother.id}`, { token })).body).toMatchObject({
+      relation: 'parent',
+      consent: 'pending',
+      recordsAccess: 'consent_pending',
+    });
   });
 });
 
@@ -436,11 +482,13 @@ describe('identity data cannot be changed freely (IDN-09)', () => {
     const p = await addPatient(t, token, {
       relation: 'child',
       name: '小文',
-      idNumber: makeResidentId('20150505'),
+      idNumber: makeResidentId('20150505', '110101', '125'),
     });
     await post(`/patients/${p.id}/visit-card`, token, {});
-    const change = (name: string, idNumber: string) =>
-      post(`/patients/${p.id}/identity-change`, token, { name, idNumber });
+    const change = (name: string, idNumber: string) => {
+      enrolPerson(t, { name, idNumber });
+      return post(`/patients/${p.id}/identity-change`, token, { name, idNumber });
+    };
     // a month later the access token has long expired: log in again
     const monthLater = async () => {
       t.clock.advance(31 * 86400_000);
@@ -449,8 +497,17 @@ describe('identity data cannot be changed freely (IDN-09)', () => {
 
     const invalid = await change('小武', withWrongCheckChar(makeResidentId('20160606')));
     expect(invalid.body.code).toBe('ID_NUMBER_CHECKSUM_INVALID');
-    const unchanged = await change('小文', makeResidentId('20150505'));
+    const unchanged = await change('小文', makeResidentId('20150505', '110101', '125'));
     expect(unchanged.body.code).toBe('IDENTITY_UNCHANGED');
+    // the new identity is checked with the provider like a new patient: a wrong name changes nothing
+    enrolPerson(t, { name: '刘成', idNumber: makeResidentId('19800101', '440101', '333') });
+    const wrongName = await post(`/patients/${p.id}/identity-change`, token, {
+      name: '刘晨',
+      idNumber: makeResidentId('19800101', '440101', '333'),
+    });
+    expect(wrongName.status).toBe(422);
+    expect(wrongName.body.code).toBe('IDENTITY_NOT_CONFIRMED');
+    expect((await t.api.get(`/api/v1/patients/${p.id}`, { token })).body.name).toBe('小文');
 
     const first = await change('刘成', makeResidentId('19800101', '440101', '333'));
     expect(first.status).toBe(200);
@@ -499,7 +556,7 @@ describe('visit card and health card (IDN-11, IDN-12)', () => {
     expect(second.body.code).toBe('VISIT_CARD_ALREADY_BOUND');
 
     // the same person bound by another account binds the same card number
-    const pb = await addPatient(t, b.token, { idNumber, name: '郑和' });
+    const pb = await addPatient(t, b.token, { idNumber, name: '郑和', relation: 'spouse' });
     const other = await addPatient(t, b.token, {
       relation: 'child',
       name: '郑小',
@@ -542,7 +599,7 @@ describe('staff reads of patients', () => {
     expect(JSON.stringify([found.body, one.body])).not.toContain('13612345678');
 
     const audits = await t.database.raw.query<{ action: string; object_id: string | null; detail: unknown }>(
-      "SELECT action, object_id, detail FROM audit_log WHERE action LIKE 'patients.%' ORDER BY id",
+      "SELECT action, object_id, detail FROM audit_log WHERE action IN ('patients.search', 'patients.read') ORDER BY id",
     );
     expect(audits.rows.map((r) => r.action)).toEqual(['patients.search', 'patients.read']);
     expect(audits.rows[1].object_id).toBe(p.id);

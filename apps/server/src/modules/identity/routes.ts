@@ -11,6 +11,7 @@ import {
 } from '../../platform/auth.js';
 import { DomainError } from '../../platform/errors.js';
 import type { Module } from '../index.js';
+import { SandboxIdentityVerifier } from '../../integrations/identity/index.js';
 import {
   accountView,
   changePassword,
@@ -28,11 +29,14 @@ import {
   changePatientIdentity,
   confirmConsent,
   getPatientView,
+  linkPatientAtCounter,
   listPatients,
+  listRecordSharing,
   makeDefaultPatient,
   readPatientForStaff,
   removePatient,
   requestConsent,
+  revokeRecordSharing,
   searchPatientsForStaff,
   unbindCard,
   updatePatient,
@@ -274,6 +278,32 @@ export const identityModule: Module = {
       },
       async (req) => confirmConsent(ctx, principalOf(req).id, req.params.id, req.body.code),
     );
+    app.get(
+      '/v1/patients/:id/record-sharing',
+      {
+        schema: {
+          ...pt,
+          summary: 'Your own identity: which other accounts bound you and whether you consented',
+          params: PatientParams,
+        },
+        preHandler: patient,
+      },
+      async (req) => ({ items: await listRecordSharing(ctx, principalOf(req).id, req.params.id) }),
+    );
+    app.delete(
+      '/v1/patients/:id/record-sharing/:sharingId',
+      {
+        schema: {
+          ...pt,
+          summary: "Withdraw another account's access to your records (at once)",
+          params: z.object({ id: z.string().uuid(), sharingId: z.string().uuid() }),
+        },
+        preHandler: patient,
+      },
+      async (req) => ({
+        items: await revokeRecordSharing(ctx, principalOf(req).id, req.params.id, req.params.sharingId),
+      }),
+    );
     for (const kind of ['visit', 'health'] as const) {
       app.post(
         `/v1/patients/:id/${kind}-card`,
@@ -305,6 +335,35 @@ export const identityModule: Module = {
 
     registerHisProfileRoutes(app, ctx);
 
+    // The demo and the browser tests add the people they invent to the sandbox real-name provider's
+    // population (a real provider knows every resident); the first name given for a number stays.
+    const verifier = ctx.adapters.identityVerifier;
+    if (verifier instanceof SandboxIdentityVerifier) {
+      app.post(
+        '/v1/sandbox/identity/people',
+        {
+          schema: {
+            tags: ['identity (sandbox)'],
+            security: [{ bearer: [] }],
+            summary: '沙箱：在实名核验沙箱的人口库中登记一个人（姓名 + 证件号码）',
+            body: z.object({ name: Name, idNumber: IdNumber }).strict(),
+          },
+          preHandler: requireStaff(ctx, 'patients.link'),
+        },
+        async (req) => {
+          if (!verifier.enrol(req.body)) {
+            throw new DomainError(
+              'SANDBOX_PERSON_EXISTS',
+              409,
+              '沙箱人口库中该证件号码已登记为另一姓名',
+              'The sandbox population holds this ID number under another name',
+            );
+          }
+          return { enrolled: true };
+        },
+      );
+    }
+
     // ---- staff (audited) ----
     const admin = { tags: ['admin: patients'], security: [{ bearer: [] }] };
     app.get(
@@ -318,6 +377,24 @@ export const identityModule: Module = {
         preHandler: requireStaff(ctx, 'patients.read'),
       },
       async (req) => ({ items: await searchPatientsForStaff(ctx, req, req.query) }),
+    );
+    app.post(
+      '/v1/admin/patients/:id/counter-link',
+      {
+        schema: {
+          ...admin,
+          summary:
+            'Counter: documents seen in person; verify the identity, link a child under 14 to the guardian, settle a "self" appeal',
+          params: PatientParams,
+          body: z
+            .object({
+              document: z.enum(['resident_id_card', 'household_register', 'birth_certificate', 'other_id']),
+            })
+            .strict(),
+        },
+        preHandler: requireStaff(ctx, 'patients.link'),
+      },
+      async (req) => linkPatientAtCounter(ctx, req, req.params.id, req.body),
     );
     app.get(
       '/v1/admin/patients/:id',

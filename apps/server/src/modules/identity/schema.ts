@@ -1,12 +1,16 @@
 import { boolean, date, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
-// Mirrors migrations/0100_identity.sql.
+// Mirrors migrations/0100_identity.sql and 1000_identity_claims.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export type IdType = 'resident_id' | 'hk_macao_tw_residence' | 'foreign_permanent_residence';
 export type Relation = 'self' | 'spouse' | 'parent' | 'child' | 'other';
 export type Gender = 'male' | 'female';
 export type ConsentState = 'not_required' | 'pending' | 'granted';
+/** Who confirmed that the name and the ID number belong together (1000_identity_claims.sql). */
+export type VerifiedBy = 'sandbox' | 'counter' | 'legacy';
+/** How a family member's hospital records were opened to the account. */
+export type ConsentBy = 'sms' | 'counter' | 'legacy';
 export type OAuthProvider = 'wechat' | 'alipay';
 
 export const accounts = pgTable('accounts', {
@@ -62,8 +66,10 @@ export const patients = pgTable('patients', {
   relation: text('relation').$type<Relation>().notNull(),
   isDefault: boolean('is_default').notNull().default(false),
   verifiedAt: tz('verified_at'),
+  verifiedBy: text('verified_by').$type<VerifiedBy>(),
   consentState: text('consent_state').$type<ConsentState>().notNull(),
   consentAt: tz('consent_at'),
+  consentBy: text('consent_by').$type<ConsentBy>(),
   visitCardNo: text('visit_card_no'),
   healthCardNo: text('health_card_no'),
   createdAt: tz('created_at').notNull(),

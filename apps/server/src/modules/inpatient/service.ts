@@ -11,7 +11,7 @@ import {
   blindIndexOf,
   findPatientsByIdNumber,
   findPatientsByVisitCard,
-  getPatientForAccount,
+  getPatientForRecords,
 } from '../identity/service.js';
 import { notify, registerTemplates } from '../notifications/service.js';
 import type { PaymentOrderView, RefundView } from '../payments/contract.js';
@@ -285,7 +285,7 @@ export async function bindAdmission(
   accountId: string,
   input: { patientId: string; admissionNo: string; name: string },
 ) {
-  const patient = await getPatientForAccount(ctx, accountId, input.patientId, { requireConsent: true });
+  const patient = await getPatientForRecords(ctx, accountId, input.patientId);
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - ctx.config.INPATIENT_BIND_FAILURE_WINDOW_MINUTES * 60_000);
   const [{ n }] = await ctx.db
@@ -336,11 +336,9 @@ async function ownAdmission(ctx: AppContext, accountId: string, admissionId: str
     .from(inpatientBindings)
     .where(and(eq(inpatientBindings.accountId, accountId), eq(inpatientBindings.admissionId, admissionId)));
   if (!b) throw admissionNotFound();
-  const patient = await getPatientForAccount(ctx, accountId, b.patientId, { requireConsent: true }).catch(
-    () => {
-      throw admissionNotFound();
-    },
-  );
+  const patient = await getPatientForRecords(ctx, accountId, b.patientId).catch(() => {
+    throw admissionNotFound();
+  });
   const [adm] = await ctx.db
     .select()
     .from(inpatientAdmissions)
@@ -371,7 +369,7 @@ function admissionView(a: AdmissionRow, patientName: string) {
 
 /** INP-07: current and past admissions of one of my patients. */
 export async function listAdmissions(ctx: AppContext, accountId: string, patientId: string) {
-  const patient = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const patient = await getPatientForRecords(ctx, accountId, patientId);
   const rows = await ctx.db
     .select({ a: inpatientAdmissions })
     .from(inpatientBindings)

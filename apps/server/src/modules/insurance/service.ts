@@ -12,7 +12,7 @@ import {
 import {
   blindIndexOf,
   getPatientById,
-  getPatientForAccount,
+  getPatientForRecords,
   type PatientRecord,
 } from '../identity/service.js';
 import { piiCipher } from '../identity/pii.js';
@@ -121,7 +121,7 @@ export async function authoriseCredential(
   accountId: string,
   input: { patientId: string; authCode: string },
 ) {
-  const p = await getPatientForAccount(ctx, accountId, input.patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, input.patientId);
   if (!p.verified)
     throw conflict('PATIENT_NOT_VERIFIED', '就诊人尚未实名认证', 'The patient is not real-name verified');
   let cred;
@@ -168,13 +168,13 @@ export async function authoriseCredential(
 
 /** INS-02: the electronic insurance card's information (numbers masked). */
 export async function getCredential(ctx: AppContext, accountId: string, patientId: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   return credentialView(ctx, await credentialOf(ctx, p));
 }
 
 /** INS-03: the dynamic QR payload shown for offline settlement in the hospital. */
 export async function credentialQr(ctx: AppContext, accountId: string, patientId: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   const c = await credentialOf(ctx, p);
   const qr = await platformCall(() => ctx.adapters.insurance.credentialQr(ctx, tokenOf(ctx, c)));
   return { payload: qr.payload, expiresAt: qr.expiresAt.toISOString() };
@@ -182,7 +182,7 @@ export async function credentialQr(ctx: AppContext, accountId: string, patientId
 
 /** INS-05: a social-security card is bound only when it is the credential holder's own card. */
 export async function bindSocialCard(ctx: AppContext, accountId: string, patientId: string, cardNo: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   const c = await credentialOf(ctx, p);
   const number = cardNo.trim().toUpperCase();
   const own = await platformCall(() =>
@@ -210,7 +210,7 @@ export async function bindSocialCard(ctx: AppContext, accountId: string, patient
 
 /** INS-13: the personal account balance at the insurance platform. */
 export async function accountBalance(ctx: AppContext, accountId: string, patientId: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   const c = await credentialOf(ctx, p);
   const b = await platformCall(() => ctx.adapters.insurance.balance(ctx, tokenOf(ctx, c)));
   return { balanceFen: b.balanceFen, at: ctx.clock.now().toISOString() };
@@ -218,7 +218,7 @@ export async function accountBalance(ctx: AppContext, accountId: string, patient
 
 /** INS-14: the personal account's consumption records, newest first. */
 export async function consumptionRecords(ctx: AppContext, accountId: string, patientId: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   const c = await credentialOf(ctx, p);
   const rows = await platformCall(() => ctx.adapters.insurance.consumption(ctx, tokenOf(ctx, c)));
   return rows.map((r) => ({
@@ -284,7 +284,7 @@ async function platformCall<T>(fn: () => Promise<T>): Promise<T> {
 
 /** INS-06: the pending bills insurance can settle (not in a live payment), and whether the patient is authorised. */
 export async function insurableBills(ctx: AppContext, accountId: string, patientId: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   const authorised = await credentialOf(ctx, p).then(
     () => true,
     () => false,
@@ -302,7 +302,7 @@ export async function preSettle(
   accountId: string,
   input: { patientId: string; billIds: string[]; useAccount: boolean },
 ) {
-  const p = await getPatientForAccount(ctx, accountId, input.patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, input.patientId);
   const c = await credentialOf(ctx, p).catch(() => {
     throw notAuthorised();
   });
@@ -821,7 +821,7 @@ export type SecondaryIneligibility =
  * invoice, not refunded, and paid within INSURANCE_SECONDARY_DAYS hospital days qualify.
  */
 export async function secondaryEligibility(ctx: AppContext, accountId: string, patientId: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   const insured = await credentialOf(ctx, p).then(
     () => true,
     () => false,
@@ -859,7 +859,7 @@ export async function secondarySettle(
   accountId: string,
   input: { patientId: string; billIds: string[]; useAccount: boolean },
 ) {
-  const p = await getPatientForAccount(ctx, accountId, input.patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, input.patientId);
   const c = await credentialOf(ctx, p).catch(() => {
     throw notAuthorised();
   });
@@ -1043,7 +1043,7 @@ const REGISTRATION_FEE_ITEM = { code: 'GHF', name: '挂号费' };
 export async function payRegistrationFromAccount(ctx: AppContext, accountId: string, registrationId: string) {
   const reg = await ownRegistration(ctx, accountId, registrationId);
   if (!reg.patientId) throw settlementNotFound();
-  const p = await getPatientForAccount(ctx, accountId, reg.patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, reg.patientId);
   const prior = await liveRegistrationSettlement(ctx, reg.id);
   if (prior) return settlementView(ctx, prior);
   const now = ctx.clock.now();
@@ -1202,10 +1202,7 @@ export async function listMySettlements(ctx: AppContext, accountId: string) {
     .limit(200);
   const visible: SettlementRow[] = [];
   for (const r of rows)
-    if (
-      await getPatientForAccount(ctx, accountId, r.patientId, { requireConsent: true }).catch(() => undefined)
-    )
-      visible.push(r);
+    if (await getPatientForRecords(ctx, accountId, r.patientId).catch(() => undefined)) visible.push(r);
   return Promise.all(visible.map((r) => settlementView(ctx, r, { withBills: false })));
 }
 
@@ -1300,7 +1297,7 @@ export async function staffCancelSettlement(
 
 /** The sandbox credential page: an authorisation code for the patient's own identity (demo only). */
 export async function sandboxAuthCode(ctx: AppContext, accountId: string, patientId: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   const sandbox = ctx.adapters.insurance as {
     issueAuthCode?: (x: { name: string; idNumber: string }) => string;
   };
@@ -1365,7 +1362,7 @@ async function settlementRow(ctx: AppContext, id: string): Promise<SettlementRow
 async function ownSettlement(ctx: AppContext, accountId: string, id: string): Promise<SettlementRow> {
   const [s] = await ctx.db.select().from(insuranceSettlements).where(eq(insuranceSettlements.id, id));
   if (!s || s.accountId !== accountId) throw settlementNotFound();
-  await getPatientForAccount(ctx, accountId, s.patientId, { requireConsent: true }).catch(() => {
+  await getPatientForRecords(ctx, accountId, s.patientId).catch(() => {
     throw settlementNotFound();
   });
   return s;

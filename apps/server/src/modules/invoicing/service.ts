@@ -9,7 +9,7 @@ import {
   findAccountPatientsByPerson,
   findPatientsByVisitCard,
   getPatientById,
-  getPatientForAccount,
+  getPatientForRecords,
 } from '../identity/service.js';
 import { notify } from '../notifications/service.js';
 import { maskPersonName } from '../registration/service.js';
@@ -324,7 +324,7 @@ async function reverseOne(ctx: AppContext, source: InvoiceSource, inv: InvoiceRo
 
 /** PAY-10: the e-invoices of one of my patients (or a family member who consented), newest first. */
 export async function listPatientInvoices(ctx: AppContext, accountId: string, patientId: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   if (!p.verified) return [];
   const rows = await ctx.db
     .select()
@@ -367,7 +367,7 @@ async function ownInvoice(ctx: AppContext, accountId: string, invoiceId: string)
   if (!inv || inv.state === 'cancelled') throw einvoiceNotFound();
   const candidates = await findAccountPatientsByPerson(ctx, accountId, { idNumberIdx: inv.patientIdx });
   for (const id of candidates) {
-    const p = await getPatientForAccount(ctx, accountId, id, { requireConsent: true }).catch(() => undefined);
+    const p = await getPatientForRecords(ctx, accountId, id).catch(() => undefined);
     if (p?.verified) return inv;
   }
   throw einvoiceNotFound();

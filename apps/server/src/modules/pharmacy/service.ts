@@ -19,7 +19,7 @@ import {
   blindIndexOf,
   findPatientsByVisitCard,
   getPatientById,
-  getPatientForAccount,
+  getPatientForRecords,
   type PatientRecord,
 } from '../identity/service.js';
 import { ownerOfRecord, personFilter } from '../billing/service.js';
@@ -537,7 +537,7 @@ export async function listPrescriptions(
   patientId: string,
   state?: PrescriptionState,
 ) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   if (!p.verified) return [];
   const rows = await ctx.db
     .select()

@@ -8,7 +8,7 @@ import { audit, auditPatientAccess, clinicalOrServiceGround } from '../../platfo
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { maskIdNumber, maskName } from '../../platform/pii.js';
-import { getPatientById, getPatientForAccount } from '../identity/service.js';
+import { getPatientById, getPatientForRecords } from '../identity/service.js';
 import { listVisits } from '../billing/guide.js';
 import { listAdmissions } from '../inpatient/service.js';
 
@@ -99,7 +99,7 @@ async function profileOf(ctx: AppContext, patientId: string) {
 }
 
 export async function getHealthProfile(ctx: AppContext, accountId: string, patientId: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   const [visits, stays] = await Promise.all([
     listVisits(ctx, accountId, p.id),
     listAdmissions(ctx, accountId, p.id),
@@ -135,7 +135,7 @@ export async function saveHealthProfile(
   patientId: string,
   input: z.infer<typeof ProfileBody>,
 ) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   const now = ctx.clock.now();
   const { version, ...fields } = input;
   const current = profileView(await profileOf(ctx, p.id));

@@ -20,7 +20,7 @@ import {
   blindIndexOf,
   findPatientsByIdNumber,
   getPatientById,
-  getPatientForAccount,
+  getPatientForRecords,
   listPatients,
   type PatientRecord,
   findPatientsByVisitCard,
@@ -280,7 +280,7 @@ export async function listReports(
   patientId: string,
   kind?: ReportKind,
 ): Promise<Report[]> {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   return ctx.db
     .select()
     .from(reports)
@@ -301,7 +301,7 @@ export async function getReportForAccount(ctx: AppContext, accountId: string, re
   for (const v of await listPatients(ctx, accountId)) {
     let p: PatientRecord;
     try {
-      p = await getPatientForAccount(ctx, accountId, v.id, { requireConsent: true });
+      p = await getPatientForRecords(ctx, accountId, v.id);
     } catch (err) {
       if (err instanceof DomainError && err.status === 404) continue; // not consented: not theirs to read
       throw err;
@@ -386,7 +386,7 @@ export async function setImagingAuthorisation(
   patientId: string,
   granted: boolean,
 ): Promise<{ patientId: string; authorised: boolean; grantedAt: Date | null }> {
-  await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  await getPatientForRecords(ctx, accountId, patientId);
   const now = ctx.clock.now();
   if (granted) {
     const [row] = await ctx.db
@@ -415,7 +415,7 @@ export async function imagingAuthorised(ctx: AppContext, patientId: string): Pro
 }
 
 export async function getImagingAuthorisation(ctx: AppContext, accountId: string, patientId: string) {
-  await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  await getPatientForRecords(ctx, accountId, patientId);
   const [row] = await ctx.db
     .select()
     .from(imagingAuthorisations)
@@ -499,7 +499,7 @@ async function numericObservations(ctx: AppContext, p: PatientRecord, code?: str
 }
 
 export async function healthRecord(ctx: AppContext, accountId: string, patientId: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   const rows = await numericObservations(ctx, p);
   const byCode = new Map<
     string,
@@ -541,7 +541,7 @@ export async function healthRecord(ctx: AppContext, accountId: string, patientId
 }
 
 export async function indicatorTrend(ctx: AppContext, accountId: string, patientId: string, code: string) {
-  const p = await getPatientForAccount(ctx, accountId, patientId, { requireConsent: true });
+  const p = await getPatientForRecords(ctx, accountId, patientId);
   const rows = await numericObservations(ctx, p, code);
   const kb = (await kbFor(ctx, [code])).get(code) ?? null;
   const last = rows[rows.length - 1];
