@@ -8,7 +8,7 @@ export function RecommendedDoctorsPage() {
   const tr = useTr();
   const doctors = useDoctors();
   const name = (r: RecommendedDoctor) =>
-    r.doctorName ?? r.doctor?.name ?? doctors.data?.find((d) => d.id === r.doctorId)?.name ?? r.doctorId;
+    r.doctorName ?? r.doctor?.name ?? doctors.data?.find((d) => d.id === r.doctorId)?.name ?? '';
   return (
     <CrudPage<RecommendedDoctor>
       title={tr('推荐医生', 'Recommended doctors')}

@@ -78,7 +78,7 @@ export function CalendarPage() {
     enabled: !!departmentId,
   });
   const doctorName = (s: ScheduleView) =>
-    s.doctorName ?? doctors.data?.find((d) => d.id === s.doctorId)?.name ?? s.doctorId;
+    s.doctorName ?? doctors.data?.find((d) => d.id === s.doctorId)?.name ?? '';
   const shiftName = (code: string) => {
     const s = shifts.data?.find((x) => x.code === code);
     return s ? (lang === 'en' ? s.nameEn : s.nameZh) : code;

@@ -41,8 +41,9 @@ export function TemplatesPage() {
     queryKey: ['schedule-templates', departmentId],
     queryFn: () => templates.list({ departmentId }),
   });
-  const doctorName = (id: string) => doctors.data?.find((d) => d.id === id)?.name ?? id;
-  const deptName = (id: string) => depts.data?.find((d) => d.id === id)?.name ?? id;
+  // a name, never the id: blank until the look-up has answered
+  const doctorName = (id: string) => doctors.data?.find((d) => d.id === id)?.name ?? '';
+  const deptName = (id: string) => depts.data?.find((d) => d.id === id)?.name ?? '';
   const shiftName = (code: string) => {
     const s = shifts.data?.find((x) => x.code === code);
     return s ? (lang === 'en' ? s.nameEn : s.nameZh) : code;
