@@ -651,6 +651,7 @@ export async function requestExamAccess(ctx: AppContext, input: { reportNo: stri
       phone: owner.phone,
       template: 'reports.exam_code',
       content: `【青囊医院】您的体检报告提取码为 ${code}，${Math.round(cfg.EXAM_ACCESS_CODE_TTL_SECONDS / 60)} 分钟内有效。请勿告诉他人。`,
+      secret: code,
       at: now,
     });
   });
