@@ -72,6 +72,25 @@ const accessLogOf = (patientId: string, token: string, query = '') =>
   t.api.get(`/api/v1/patients/${patientId}/access-log${query}`, { token });
 
 describe('patients see who looked at their records (PIPL Art. 45)', () => {
+  it('the patient service opening a patient file in the console appears in that person’s log, on the ground of service', async () => {
+    const me = await newPatient();
+    const op = await loginStaff(t, 'operator');
+    t.clock.advance(60_000);
+    expect((await t.api.get(`/api/v1/admin/patients/${me.patientId}`, { token: op.token })).status).toBe(200);
+
+    const log = await accessLogOf(me.patientId, me.token);
+    expect(log.body.total).toBe(1);
+    expect(log.body.items[0]).toMatchObject({
+      recordKind: 'patient_profile',
+      ground: 'service',
+      actor: { kind: 'staff', roles: [{ code: 'operator' }] },
+    });
+    // an id that names nobody is audited as a failed read and reaches no patient's log
+    const missing = await t.api.get(`/api/v1/admin/patients/${randomUUID()}`, { token: op.token });
+    expect(missing.status).toBe(404);
+    expect((await accessLogOf(me.patientId, me.token)).body.total).toBe(1);
+  });
+
   it('a staff member who opens a report appears in the patient’s log by role and department, never by name', async () => {
     const me = await newPatient();
     const reportId = await pushReport(me.idNumber);

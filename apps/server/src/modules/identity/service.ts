@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gte, isNotNull, isNull, ne, or, sql, type SQ
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
-import { audit } from '../../platform/audit.js';
+import { audit, auditPatientAccess } from '../../platform/audit.js';
 import { hospitalDay } from '../../platform/clock.js';
 import { conflict, DomainError } from '../../platform/errors.js';
 import { IdentityProviderUnavailable } from '../../integrations/identity/index.js';
@@ -918,13 +918,24 @@ export async function readPatientForStaff(
   patientId: string,
 ): Promise<PatientView & { accountId: string; removed: boolean }> {
   const [row] = await ctx.db.select().from(patients).where(eq(patients.id, patientId));
-  await audit(ctx, req, {
+  if (!row) {
+    await audit(ctx, req, {
+      action: 'patients.read',
+      objectType: 'patient',
+      objectId: patientId,
+      outcome: 'failed',
+    });
+    throw patientNotFound();
+  }
+  // The patient service reading a file is in the person's own access log (PIPL Art. 45).
+  await auditPatientAccess(ctx, req, {
     action: 'patients.read',
     objectType: 'patient',
     objectId: patientId,
-    outcome: row ? 'success' : 'failed',
+    recordKind: 'patient_profile',
+    ground: 'service',
+    subjects: { patientId: row.id, personIdx: row.idNumberIdx },
   });
-  if (!row) throw patientNotFound();
   return { ...patientView(ctx, row), accountId: row.accountId, removed: row.deletedAt !== null };
 }
 
