@@ -77,7 +77,7 @@ describe('staff console: inpatient deposits and credit care accounts', () => {
     const row = await rows.first().innerText();
     expect(row).toContain(admissionNo);
     expect(row).toContain('650.00');
-    expect(row).toContain('沙箱');
+    expect(row).toContain('模拟支付');
     expect(row).toContain(dep.paymentOrder.orderNo);
     expect(row).toContain('已缴纳');
     expect(row).toContain('骨科一病区');

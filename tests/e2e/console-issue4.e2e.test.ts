@@ -375,7 +375,7 @@ describe('staff console: reports knowledge base and finance lists (issue 4)', ()
     const abnormal = page.getByTestId(`abnormal-order-${late.orderNo}`);
     await abnormal.waitFor({ timeout: 30_000 });
     const abnormalRow = page.locator('tr.ant-table-row', { has: abnormal });
-    expect(await abnormalRow.innerText()).toContain('BUSINESS_FAILED');
+    expect(await abnormalRow.innerText()).toContain('业务处理失败');
     expect(await abnormalRow.innerText()).toContain('100.00');
     await snap(page, 'console-abnormal-order');
     // the order drawer shows the automatic full refund
@@ -580,7 +580,7 @@ describe('staff console: reports knowledge base and finance lists (issue 4)', ()
       .toBe('refunded');
     const after = await api<any>('GET', `/api/v1/insurance/settlements/${s.id}`, { token: me.token });
     expect(after.insuranceState).toBe('refunded');
-    await expect.poll(() => row.innerText(), { timeout: 30_000 }).toMatch(/已退费|退费中/);
+    await expect.poll(() => row.innerText(), { timeout: 30_000 }).toMatch(/已退款|退款中/);
     expect(await page.getByTestId(`insurance-cancel-${s.settlementNo}`).count()).toBe(0);
     await context.close();
   }, 300_000);
