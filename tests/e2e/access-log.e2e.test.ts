@@ -76,6 +76,11 @@ describe('patient H5: who viewed my records', () => {
     expect(await page.locator('body').innerText()).not.toContain('运营专员');
     await snap(page, 'patient-access-log');
 
+    // the family member's own page leads to the same log
+    await page.goto(`/patients/${member.id}`);
+    await page.getByTestId('patient-access-log').click();
+    await page.locator(`[data-testid="access-log-item"][data-object="${report.reportId}"]`).waitFor();
+
     // the same entry through the API, and no other account may ask for it
     const log = await api('GET', `/api/v1/patients/${member.id}/access-log`, { token });
     expect(log.items.find((e: any) => e.objectId === report.reportId)).toMatchObject({

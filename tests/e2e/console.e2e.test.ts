@@ -26,6 +26,8 @@ async function h5Login(page: Page, phoneNumber: string) {
   await notice.waitFor();
   const code = (await notice.innerText()).match(/\d{6}/)![0];
   await page.getByTestId('login-code').fill(code);
+  // first login on this browser: the patient agrees to 《用户协议》 and 《隐私政策》
+  await page.getByTestId('legal-consent-box').click();
   await page.getByTestId('login-submit').click();
   await page.getByTestId('me-page').waitFor();
 }

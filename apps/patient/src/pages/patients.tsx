@@ -323,6 +323,15 @@ export function PatientPage() {
             {p.relation === 'self' && p.verified ? <RecordSharingSection patient={p} /> : null}
             <CardsSection patient={p} onChanged={refresh} />
             <HisRecordSection patient={p} />
+            <List className="card">
+              <List.Item
+                clickable
+                onClick={() => navigate(`/access-log?patient=${encodeURIComponent(p.id)}`)}
+                data-testid="patient-access-log"
+              >
+                {t('accessLogEntry')}
+              </List.Item>
+            </List>
             <div className="padded stack">
               {!p.isDefault ? (
                 <Button
