@@ -5,6 +5,8 @@ import { examPackages, listExamBookings, type ExamBooking } from '../../api/exam
 import { ListPage } from '../../components/ListPage';
 import { dateTime, yuan } from '../../format';
 import { useTr, type Tr } from '../../i18n';
+import { CodeTag } from '../../labels';
+import { businessRefundStateLabels } from '@qingnang/contracts';
 
 export const examBookingStates = (tr: Tr): Record<string, { label: string; color?: string }> => ({
   locked: { label: tr('待支付', 'Awaiting payment'), color: 'orange' },
@@ -84,7 +86,8 @@ export function ExamBookingsPage() {
         {
           title: tr('退款', 'Refund'),
           dataIndex: 'refundState',
-          render: (s: string) => (s && s !== 'none' ? <Tag>{s}</Tag> : null),
+          render: (s: string) =>
+            s && s !== 'none' ? <CodeTag tr={tr} table={businessRefundStateLabels} code={s} /> : null,
         },
         { title: tr('改期次数', 'Reschedules'), dataIndex: 'rescheduleCount', align: 'right' },
         {
