@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
-import { addPatient, loginPatient } from '../../testing/patients.js';
+import { addPatient, linkAtCounter, loginPatient } from '../../testing/patients.js';
 import { makeResidentId } from '../../testing/id-numbers.js';
 import { SandboxExamSystem } from '../../integrations/exam-system/index.js';
 import type { AdapterOverrides } from '../../integrations/index.js';
@@ -467,6 +467,35 @@ describe('booking and paying (EXAM-04, EXAM-05)', () => {
       [q.patientId],
     );
     expect(Number(rows.rows[0].n)).toBe(1);
+  });
+
+  it('REG-09: a patient whose real-name identity is not confirmed cannot book, taking no place; the counter lifts it', async () => {
+    const id = await newPackage({ dates: { '2026-11-28': 2 } });
+    const p = await authorisedPatient();
+    // the losing side of a doubly-claimed identity (migration 1000, a counter appeal): unverified
+    await t.app.ctx.database.raw.query(
+      'UPDATE patients SET verified_at = NULL, verified_by = NULL WHERE id = $1',
+      [p.patientId],
+    );
+    const refused = await book(p, id, '2026-11-28');
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({
+      code: 'PATIENT_NOT_VERIFIED',
+      message: {
+        zh: '就诊人未完成实名认证，不能预约体检。请携身份证件到医院窗口核验身份',
+        en: 'The patient must be real-name verified to book; bring the ID document to a hospital counter',
+      },
+    });
+    expect(await capacityOf(id, '2026-11-28')).toMatchObject({ taken: 0 });
+    const rows = await t.app.ctx.database.raw.query<{ n: string }>(
+      'SELECT count(*) AS n FROM exam_bookings WHERE patient_id = $1',
+      [p.patientId],
+    );
+    expect(Number(rows.rows[0].n)).toBe(0);
+
+    await linkAtCounter(t, p.patientId, 'resident_id_card');
+    expect((await book(p, id, '2026-11-28')).status).toBe(201);
+    expect(await capacityOf(id, '2026-11-28')).toMatchObject({ taken: 1 });
   });
 
   it('an unpaid booking expires at its deadline and gives its place back; a late sweep changes nothing', async () => {

@@ -415,14 +415,15 @@ export interface BookInput {
 export async function bookExam(ctx: AppContext, accountId: string, input: BookInput) {
   const again = await byIdempotencyKey(ctx.db, accountId, input);
   if (again) return bookingDetail(ctx, accountId, await ensurePaymentOrder(ctx, again));
-  const patient = await getPatientForRecords(ctx, accountId, input.patientId);
-  if (!patient.verified)
+  // REG-09: the account's own patient without a confirmed identity is told why, not "not found"
+  if (!(await getPatientForAccount(ctx, accountId, input.patientId)).verified)
     throw new DomainError(
       'PATIENT_NOT_VERIFIED',
       403,
-      '就诊人未完成实名认证，不能预约体检',
-      'The patient must be real-name verified to book',
+      '就诊人未完成实名认证，不能预约体检。请携身份证件到医院窗口核验身份',
+      'The patient must be real-name verified to book; bring the ID document to a hospital counter',
     );
+  const patient = await getPatientForRecords(ctx, accountId, input.patientId);
   await assertAuthorised(ctx, patient.id);
   const pkg = await activePackage(ctx.db, input.packageId);
   assertBookableDate(ctx, input.examDate);

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
+import { linkAtCounter } from '../../testing/patients.js';
 import type { SandboxHis } from '../../integrations/his/index.js';
 import { addTestDoctor } from '../scheduling/test-fixtures.js';
 import {
@@ -308,7 +309,55 @@ describe('rules at booking time', () => {
     expect(res.body.details.endsOn).toBe('2026-12-23');
     expect(await slotStates(t, clinic.scheduleId)).toEqual({ available: 12 });
   });
+
+  it('REG-09: a patient whose real-name identity is not confirmed cannot book; once the counter verifies them they can', async () => {
+    const clinic = await openClinic(t, admin, { clinicDate: TODAY });
+    const ivy = await newPatient(t);
+    // what migration 1000 leaves when two accounts held one identity as "self", and what the counter
+    // leaves on the losing side of an appeal: the patient stays, unverified
+    await unverify(ivy.patientId);
+    const res = await book(ivy, clinic.scheduleId);
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({
+      code: 'PATIENT_NOT_VERIFIED',
+      message: {
+        zh: '就诊人未完成实名认证，不能挂号。请携身份证件到医院窗口核验身份',
+        en: 'The patient must be real-name verified to book; bring the ID document to a hospital counter',
+      },
+    });
+    // nothing written: no slot taken, no registration, no payment order
+    expect(await slotStates(t, clinic.scheduleId)).toEqual({ available: 12 });
+    expect(await countRows('registrations', ivy.patientId)).toBe(0);
+    expect(await countOrders(ivy.accountId)).toBe(0);
+
+    await linkAtCounter(t, ivy.patientId, 'resident_id_card');
+    expect((await book(ivy, clinic.scheduleId)).status).toBe(201);
+    expect(await countRows('registrations', ivy.patientId)).toBe(1);
+  });
 });
+
+async function unverify(patientId: string): Promise<void> {
+  await t.app.ctx.database.raw.query(
+    'UPDATE patients SET verified_at = NULL, verified_by = NULL WHERE id = $1',
+    [patientId],
+  );
+}
+
+async function countRows(table: 'registrations', patientId: string): Promise<number> {
+  const r = await t.app.ctx.database.raw.query<{ n: string }>(
+    `SELECT count(*) AS n FROM ${table} WHERE patient_id = $1`,
+    [patientId],
+  );
+  return Number(r.rows[0].n);
+}
+
+async function countOrders(accountId: string): Promise<number> {
+  const r = await t.app.ctx.database.raw.query<{ n: string }>(
+    'SELECT count(*) AS n FROM payment_orders WHERE account_id = $1',
+    [accountId],
+  );
+  return Number(r.rows[0].n);
+}
 
 describe('cancelling (退号)', () => {
   it('a paid registration cancelled inside the window frees the slot and refunds the fee', async () => {

@@ -103,8 +103,8 @@ export async function bookForPatient(ctx: AppContext, accountId: string, input: 
           throw new DomainError(
             'PATIENT_NOT_VERIFIED',
             403,
-            '就诊人未完成实名认证，不能挂号',
-            'The patient must be real-name verified to book',
+            '就诊人未完成实名认证，不能挂号。请携身份证件到医院窗口核验身份',
+            'The patient must be real-name verified to book; bring the ID document to a hospital counter',
           );
         return p;
       });
