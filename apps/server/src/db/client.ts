@@ -13,6 +13,12 @@ export interface QueryResultHKT extends PgQueryResultHKT {
 
 export type Db = PgDatabase<QueryResultHKT, typeof schema>;
 
+/** The handle `db.transaction(fn)` passes to fn: for work that must run inside a caller's transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** The database or an open transaction: for queries that may join a caller's transaction or run alone (inside a transaction pass only tx). */
+export type DbOrTx = Db | Tx;
+
 /** Runs raw SQL on whichever engine is underneath (used by migrations and pg-boss). */
 export interface RawSql {
   /** One statement with parameters. */

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql, type AnyColumn } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -256,9 +257,7 @@ export async function pushInvoiced(ctx: AppContext, channel: Channel, billNo: st
   return { billNo: u.billNo, invoiced: true };
 }
 
-type Tx = Parameters<Parameters<AppContext['db']['transaction']>[0]>[0];
-
-async function livePayment(db: Tx | AppContext['db'], paymentId: string, now: Date) {
+async function livePayment(db: DbOrTx, paymentId: string, now: Date) {
   const [p] = await db.select().from(billPayments).where(eq(billPayments.id, paymentId));
   return !!p && p.state === 'open' && p.expiresAt > now ? p : undefined;
 }
@@ -703,7 +702,7 @@ export async function onBillPaymentClosed(ctx: AppContext, order: PaymentOrderVi
 }
 
 /** Message placeholders of a payment (never ID or phone numbers). */
-async function messageData(ctx: AppContext, p: PaymentRow, db: Tx | AppContext['db'] = ctx.db) {
+async function messageData(ctx: AppContext, p: PaymentRow, db: DbOrTx = ctx.db) {
   const patient = await getPatientById(ctx, p.patientId, db).catch(() => undefined);
   return {
     paymentId: p.id,

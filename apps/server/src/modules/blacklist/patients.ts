@@ -1,3 +1,4 @@
+import type { DbOrTx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { hospitalDay } from '../../platform/clock.js';
 import { maskName } from '../../platform/pii.js';
@@ -6,7 +7,6 @@ import { blindIndexOf, getPatientById, type PatientRecord } from '../identity/se
 export { blindIndexOf };
 import { notify, registerTemplates } from '../notifications/service.js';
 import type { blacklistEntries } from './schema.js';
-import type { DbOrTx } from './service.js';
 
 // The blacklist's needs from other modules: the patient (existence, name, account) and telling them.
 

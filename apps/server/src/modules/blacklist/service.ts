@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { and, count, desc, eq, gt, isNull, isNotNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { DomainError, conflict, notFound } from '../../platform/errors.js';
@@ -19,9 +19,6 @@ import {
 } from './patients.js';
 import type { PatientRecord } from '../identity/service.js';
 import { countCancellations, countNoShows } from '../registration/service.js';
-
-/** A query runner: the app's database or an open transaction (inside a transaction use only tx). */
-export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 
 const DAY_MS = 86_400_000;
 

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { DomainError, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -31,7 +32,6 @@ export const CREDIT_CHANNEL = 'credit' as const;
 
 type AccountRow = typeof creditAccounts.$inferSelect;
 type ChargeRow = typeof creditCharges.$inferSelect;
-type Tx = Parameters<Parameters<AppContext['db']['transaction']>[0]>[0];
 
 const DAY_MS = 86_400_000;
 const accountNotFound = () =>

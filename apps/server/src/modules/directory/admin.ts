@@ -2,6 +2,7 @@
 // is reached through requireStaff(directory.manage); every successful write is audited.
 import type { FastifyRequest } from 'fastify';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';
@@ -27,7 +28,7 @@ import type {
   HospitalInput,
   RecommendedDoctorInput,
 } from './schemas.js';
-import { mapDbError, requireText, type Tx } from './errors.js';
+import { mapDbError, requireText } from './errors.js';
 import { sanitizeHtml } from './html.js';
 import { pinyinInitials } from './pinyin.js';
 import { campusView, getDoctor } from './service.js';

@@ -1,7 +1,4 @@
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
-import type { Db } from '../../db/client.js';
-
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** A text field that must not be blank: `DEPARTMENT_NAME_REQUIRED` and the like. */
 export function requireText(

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { dayjs, hospitalDay } from '../../platform/clock.js';
@@ -262,8 +262,6 @@ function assertBookableDate(ctx: AppContext, examDate: string): void {
 // =============================================================================================
 // Capacity: one conditional statement takes or gives back a place
 // =============================================================================================
-
-type Tx = Pick<Db, 'execute'>;
 
 function rowsOf(result: unknown): Record<string, unknown>[] {
   return (result as { rows: Record<string, unknown>[] }).rows;

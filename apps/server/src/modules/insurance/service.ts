@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, inArray, isNotNull, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
 import { newBusinessNumber, newId } from '../../platform/ids.js';
@@ -993,7 +994,7 @@ async function finishSecondary(ctx: AppContext, settlementId: string) {
 async function ineligibility(
   ctx: AppContext,
   bills: Awaited<ReturnType<typeof billsForSettlement>>,
-  db: Parameters<Parameters<AppContext['db']['transaction']>[0]>[0] | AppContext['db'] = ctx.db,
+  db: DbOrTx = ctx.db,
 ) {
   const ids = bills.map((b) => b.bill.id);
   const live = ids.length

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { DomainError, badRequest, conflict, notFound } from '../../platform/errors.js';
 import { newBusinessNumber, newId } from '../../platform/ids.js';
@@ -30,7 +31,6 @@ export const RETRY_REFUNDS_JOB = 'payments.retry-refunds';
 
 type OrderRow = typeof paymentOrders.$inferSelect;
 type RefundRow = typeof refunds.$inferSelect;
-type Tx = Parameters<Parameters<AppContext['db']['transaction']>[0]>[0];
 
 const PAID_STATES: PaymentOrderState[] = ['paid', 'refunding', 'partially_refunded', 'refunded'];
 const REFUNDABLE_STATES: PaymentOrderState[] = ['paid', 'refunding', 'partially_refunded'];

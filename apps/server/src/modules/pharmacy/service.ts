@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, asc, count, desc, eq, gt, gte, inArray, lte, or, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -59,7 +59,6 @@ const EXPIRABLE_STATES: PrescriptionState[] = [...OPEN_STATES, 'pending_upload',
 type RxRow = typeof prescriptions.$inferSelect;
 /** What a dispensing recorded: the centre's report, or the HIS's for the hospital pharmacy (no settlement number). */
 type Dispensing = Omit<CentreDispensing, 'settlementNo'> & { settlementNo: string | null };
-type Tx = Db;
 
 export const prescriptionNotFound = () =>
   new DomainError('PRESCRIPTION_NOT_FOUND', 404, '处方不存在', 'Prescription not found');

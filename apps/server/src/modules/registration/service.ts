@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { dayjs, hospitalDay } from '../../platform/clock.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
@@ -46,7 +46,6 @@ import {
 } from './his-events.js';
 
 export type Registration = typeof registrations.$inferSelect;
-type Tx = Db;
 
 export const BUSINESS_TYPE = 'registration';
 export const EXPIRE_LOCK_JOB = 'registration.expire-lock';

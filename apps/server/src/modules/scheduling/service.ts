@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { dayjs, hospitalDay, hospitalTime } from '../../platform/clock.js';
 import { DomainError, badRequest, conflict, notFound } from '../../platform/errors.js';
@@ -19,7 +19,6 @@ import { rowsOf } from './slots.js';
 import { earliestBookableStart } from './check-in-window.js';
 import { DOCTOR_TITLES, directoryNames } from '../directory/service.js';
 
-type Tx = Db;
 export type Shift = typeof shifts.$inferSelect;
 export type ScheduleTemplate = typeof scheduleTemplates.$inferSelect;
 export type Schedule = typeof schedules.$inferSelect;

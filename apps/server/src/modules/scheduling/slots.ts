@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import { notFound } from '../../platform/errors.js';
 import { schedules, type BookingChannel, type SlotState } from './schema.js';
 
@@ -20,8 +20,6 @@ export interface TakenSlot {
   /** the lock's deadline as taken: the requested one, or the segment's check-in close if earlier */
   lockExpiresAt: Date | null;
 }
-
-type Tx = Pick<Db, 'execute'>;
 
 /**
  * Takes the lowest free slot of a schedule (optionally of one segment) for `channel`: slots in the

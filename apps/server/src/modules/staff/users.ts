@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
-import type { Db } from '../../db/client.js';
+import type { Db, Tx } from '../../db/client.js';
 import { audit } from '../../platform/audit.js';
 import { principalOf, revokeAllSessions } from '../../platform/auth.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';
@@ -11,8 +11,6 @@ import { rolePermissions, roles, staffUserRoles, staffUsers } from '../../platfo
 import { assertPasswordPolicy, hashPassword } from './password.js';
 import { toStaffUserView, type StaffUserView } from './views.js';
 import { liftLoginLocks, liveLocks } from './login-throttle.js';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface StaffUserQuery {
   q?: string;
