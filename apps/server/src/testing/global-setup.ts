@@ -12,8 +12,36 @@ import { testConfig } from './config.js';
 /**
  * Migrates and seeds one template database per run; every test file then gets a copy:
  * a PGlite data-directory dump, or a PostgreSQL database created from the template.
+ * The `module` and `acceptance` projects both name this file; they share one template, made by
+ * whichever starts first and dropped when the last one ends.
  */
 export default async function setup(project: TestProject) {
+  const holder = globalThis as { qnTemplate?: SharedTemplate };
+  const shared = (holder.qnTemplate ??= { users: 0, ready: makeTemplate() });
+  shared.users += 1;
+  const template = await shared.ready;
+  for (const [key, value] of Object.entries(template.provided)) {
+    project.provide(key as keyof Provided, value);
+  }
+  return async () => {
+    shared.users -= 1;
+    if (shared.users > 0) return;
+    delete holder.qnTemplate;
+    await template.drop();
+  };
+}
+
+type Provided = { pgTemplate?: string; pgliteTemplate?: string };
+interface Template {
+  provided: Provided;
+  drop: () => Promise<void>;
+}
+interface SharedTemplate {
+  users: number;
+  ready: Promise<Template>;
+}
+
+async function makeTemplate(): Promise<Template> {
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     const template = `qn_template_${process.pid}`;
@@ -24,10 +52,12 @@ export default async function setup(project: TestProject) {
     const database = await openPostgres(withDatabase(url, template), 4);
     await prepare(database);
     await database.close();
-    project.provide('pgTemplate', template);
-    return async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
-      await admin.end();
+    return {
+      provided: { pgTemplate: template },
+      drop: async () => {
+        await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+        await admin.end();
+      },
     };
   }
   const database = await openPglite();
@@ -37,7 +67,7 @@ export default async function setup(project: TestProject) {
   const file = join(dir, 'template.tar');
   writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
   await database.close();
-  project.provide('pgliteTemplate', file);
+  return { provided: { pgliteTemplate: file }, drop: async () => {} };
 }
 
 async function prepare(database: Awaited<ReturnType<typeof openPglite>>) {
