@@ -31,7 +31,7 @@ import { seedDemo } from '../apps/server/src/db/seed/index.js';
 import { startSession } from '../apps/server/src/platform/auth.js';
 import { newId } from '../apps/server/src/platform/ids.js';
 import { hospitalDay, dayjs } from '../apps/server/src/platform/clock.js';
-import { addPatient } from '../apps/server/src/modules/identity/service.js';
+import { addPatient } from '../apps/server/src/modules/identity/index.js';
 import { makeResidentId } from '../apps/server/src/testing/id-numbers.js';
 import { createHisSim, type HisSim } from '../packages/his-sim/src/index.js';
 

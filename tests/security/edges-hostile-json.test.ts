@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIntegrationRequest } from '../../apps/server/src/modules/gateway/signing.js';
+import { signIntegrationRequest } from '../../apps/server/src/modules/gateway/index.js';
 import { createTestApp, type ApiResponse, type TestApp } from '../../apps/server/src/testing/harness.js';
 import { loginStaff } from '../../apps/server/src/testing/staff.js';
 

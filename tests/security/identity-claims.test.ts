@@ -3,9 +3,9 @@ import { createTestApp, type TestApp } from '../../apps/server/src/testing/harne
 import { addPatient, loginPatient } from '../../apps/server/src/testing/patients.js';
 import { loginStaff } from '../../apps/server/src/testing/staff.js';
 import { openChannel, type SignedCall } from '../../apps/server/src/testing/channels.js';
-import { blindIndexOf } from '../../apps/server/src/modules/identity/service.js';
-import { openHisChannel, type HisCall } from '../../apps/server/src/modules/billing/test-helpers.js';
-import { circulating, openPrescriptionChannel } from '../../apps/server/src/modules/pharmacy/test-helpers.js';
+import { blindIndexOf } from '../../apps/server/src/modules/identity/index.js';
+import { openHisChannel, type HisCall } from '../../apps/server/src/modules/billing/testing.js';
+import { circulating, openPrescriptionChannel } from '../../apps/server/src/modules/pharmacy/testing.js';
 import {
   SANDBOX_PEOPLE,
   SandboxIdentityVerifier,

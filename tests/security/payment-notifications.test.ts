@@ -8,18 +8,18 @@ import { dayjs } from '../../apps/server/src/platform/clock.js';
 import { newId } from '../../apps/server/src/platform/ids.js';
 import type { SandboxChannel } from '../../apps/server/src/integrations/payments/sandbox/index.js';
 import { FakeWechatPay } from '../../apps/server/src/integrations/payments/wechatpay/fake-wechatpay.js';
-import type { ChannelCode, PaymentOrderView } from '../../apps/server/src/modules/payments/contract.js';
+import type { ChannelCode, PaymentOrderView } from '../../apps/server/src/modules/payments/index.js';
 import {
   CHECK_ORDER_JOB,
   createPaymentOrder,
   registerBusinessHandler,
-} from '../../apps/server/src/modules/payments/service.js';
+} from '../../apps/server/src/modules/payments/index.js';
 import {
   abnormalOrders,
   paymentChannelSecrets,
   paymentNotifications,
   paymentOrders,
-} from '../../apps/server/src/modules/payments/schema.js';
+} from '../../apps/server/src/modules/payments/index.js';
 
 /**
  * Issue 9, finding 7: a correctly signed payment notification without a success time, or naming a

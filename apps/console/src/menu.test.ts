@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../server/src/platform/permissions';
-import { CONSOLE_MENUS, menusFor } from '../../server/src/modules/staff/menus';
+import { CONSOLE_MENUS, menusFor } from '../../server/src/modules/staff/index';
 import { GROUPS, HOME_SECTIONS, ROUTE_PERMISSIONS, holds, visibleMenu } from './menu';
 
 // The server's catalogue is the menu: what GET /staff/me sends a user holding these permissions.

@@ -1,26 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import type { RegistrationState as ServerRegistrationState } from '../../../apps/server/src/modules/registration/schema.js';
+import type { RegistrationState as ServerRegistrationState } from '../../../apps/server/src/modules/registration/index.js';
 import type {
   ChannelCode,
   PaymentOrderState as ServerPaymentOrderState,
   RefundState as ServerRefundState,
-} from '../../../apps/server/src/modules/payments/contract.js';
-import type { BillState as ServerBillState } from '../../../apps/server/src/modules/billing/schema.js';
-import { BOOKING_STATES } from '../../../apps/server/src/modules/exams/schema.js';
-import { PRESCRIPTION_STATES } from '../../../apps/server/src/modules/pharmacy/schema.js';
+} from '../../../apps/server/src/modules/payments/index.js';
+import type { BillState as ServerBillState } from '../../../apps/server/src/modules/billing/index.js';
+import { BOOKING_STATES } from '../../../apps/server/src/modules/exams/index.js';
+import { PRESCRIPTION_STATES } from '../../../apps/server/src/modules/pharmacy/index.js';
 import {
   FLAGS,
   REPORT_KINDS,
   REPORT_SETTINGS,
   REPORT_STATUSES,
-} from '../../../apps/server/src/modules/reports/schema.js';
+} from '../../../apps/server/src/modules/reports/index.js';
 import type {
   DepositState as ServerDepositState,
   SettlementState as ServerSettlementState,
-} from '../../../apps/server/src/modules/inpatient/schema.js';
-import type { InsuranceSettlementState as ServerInsuranceState } from '../../../apps/server/src/modules/insurance/schema.js';
-import type { DeliveryState as ServerDeliveryState } from '../../../apps/server/src/modules/notifications/schema.js';
-import { templateNames } from '../../../apps/server/src/modules/notifications/templates.js';
+} from '../../../apps/server/src/modules/inpatient/index.js';
+import type { InsuranceSettlementState as ServerInsuranceState } from '../../../apps/server/src/modules/insurance/index.js';
+import type { DeliveryState as ServerDeliveryState } from '../../../apps/server/src/modules/notifications/index.js';
+import { templateNames } from '../../../apps/server/src/modules/notifications/index.js';
 import {
   billStateLabels,
   deliveryStateLabels,
@@ -58,16 +58,16 @@ const serverStatesHaveLabels: Array<Record<string, Label>> = [
 /** Registers every module's templates, as the app does when it starts. */
 async function registerAllTemplates() {
   const modules = await Promise.all([
-    import('../../../apps/server/src/modules/registration/templates.js'),
-    import('../../../apps/server/src/modules/insurance/templates.js'),
-    import('../../../apps/server/src/modules/inpatient/service.js'),
-    import('../../../apps/server/src/modules/invoicing/templates.js'),
-    import('../../../apps/server/src/modules/credit/templates.js'),
-    import('../../../apps/server/src/modules/billing/templates.js'),
-    import('../../../apps/server/src/modules/exams/service.js'),
-    import('../../../apps/server/src/modules/blacklist/patients.js'),
-    import('../../../apps/server/src/modules/reports/service.js'),
-    import('../../../apps/server/src/modules/pharmacy/templates.js'),
+    import('../../../apps/server/src/modules/registration/index.js'),
+    import('../../../apps/server/src/modules/insurance/index.js'),
+    import('../../../apps/server/src/modules/inpatient/index.js'),
+    import('../../../apps/server/src/modules/invoicing/index.js'),
+    import('../../../apps/server/src/modules/credit/index.js'),
+    import('../../../apps/server/src/modules/billing/index.js'),
+    import('../../../apps/server/src/modules/exams/index.js'),
+    import('../../../apps/server/src/modules/blacklist/index.js'),
+    import('../../../apps/server/src/modules/reports/index.js'),
+    import('../../../apps/server/src/modules/pharmacy/index.js'),
   ]);
   for (const m of modules)
     for (const [name, fn] of Object.entries(m as Record<string, unknown>))

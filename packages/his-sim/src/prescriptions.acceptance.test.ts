@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HisSim } from './index.js';
 import type { TestApp } from '../../../apps/server/src/testing/harness.js';
 import { startPlatformWithHisSim } from '../../../apps/server/src/testing/his-sim.js';
-import { HIS_EVENT_SWEEP_JOB } from '../../../apps/server/src/modules/registration/his-events.js';
+import { HIS_EVENT_SWEEP_JOB } from '../../../apps/server/src/modules/registration/index.js';
 import {
   bookAndCheckIn,
   newPatient,
   openClinic,
   payAtSandbox,
-} from '../../../apps/server/src/modules/registration/test-helpers.js';
-import { UPLOAD_JOB } from '../../../apps/server/src/modules/pharmacy/service.js';
+} from '../../../apps/server/src/modules/registration/testing.js';
+import { UPLOAD_JOB } from '../../../apps/server/src/modules/pharmacy/index.js';
 
 /**
  * INS-16 with his-sim as the hospital's HIS, against the real platform (over HTTP both ways): the

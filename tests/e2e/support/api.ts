@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { baseUrl } from './browser.js';
 import { makeResidentId } from '../../../apps/server/src/testing/id-numbers.js';
-import { signIntegrationRequest } from '../../../apps/server/src/modules/gateway/signing.js';
+import { signIntegrationRequest } from '../../../apps/server/src/modules/gateway/index.js';
 
 /** Calls the running server's API, failing the test with the problem body on an error answer. */
 export async function api<T = any>(

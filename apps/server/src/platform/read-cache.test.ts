@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/harness.js';
 import { loginStaff } from '../testing/staff.js';
-import { newPatient, openClinic } from '../modules/registration/test-helpers.js';
+import { newPatient, openClinic } from '../modules/registration/testing.js';
 
 // With the read cache on (as in production), the reads a release peak hammers are served from
 // memory, and a staff change shows at once.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import { signIntegrationRequest } from '../modules/gateway/signing.js';
+import { signIntegrationRequest } from '../modules/gateway/index.js';
 import type { ApiResponse, TestApp } from './harness.js';
 import { loginStaff } from './staff.js';
 

@@ -1,4 +1,4 @@
-import { gb11643CheckChar } from '../modules/identity/id-documents.js';
+import { gb11643CheckChar } from '../modules/identity/index.js';
 
 /**
  * A GB 11643-valid resident ID number for tests: region + birth date + 3-digit sequence (odd = male,

@@ -1,4 +1,4 @@
-import { DEMO_STAFF } from '../modules/staff/seed.js';
+import { DEMO_STAFF } from '../modules/staff/index.js';
 import type { TestApp } from './harness.js';
 
 /**

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import { newId } from '../../platform/ids.js';
-import { piiCipher } from '../../modules/identity/pii.js';
-import { integrationChannels, type IntegrationOperation } from '../../modules/gateway/schema.js';
+import { piiCipher } from '../../modules/identity/index.js';
+import { integrationChannels, type IntegrationOperation } from '../../modules/gateway/index.js';
 import type { SeedStep } from './steps.js';
 
 /** The demo integration channel his-sim signs its pushes with (its secret is HIS_SIM_CHANNEL_SECRET). */

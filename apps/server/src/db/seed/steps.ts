@@ -1,9 +1,9 @@
 import type { AppContext } from '../../platform/context.js';
-import { staffLinksSeed, staffSeed } from '../../modules/staff/seed.js';
-import { directorySeed } from '../../modules/directory/seed.js';
-import { schedulingSeed } from '../../modules/scheduling/seed.js';
-import { reportsSeed } from '../../modules/reports/seed.js';
-import { examsSeed } from '../../modules/exams/seed.js';
+import { staffLinksSeed, staffSeed } from '../../modules/staff/index.js';
+import { directorySeed } from '../../modules/directory/index.js';
+import { schedulingSeed } from '../../modules/scheduling/index.js';
+import { reportsSeed } from '../../modules/reports/index.js';
+import { examsSeed } from '../../modules/exams/index.js';
 import { hisSimChannelSeed } from './his-sim-channel.js';
 
 export interface SeedStep {

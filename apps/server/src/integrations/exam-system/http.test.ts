@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
-import { integrationSignature, signatureMatches } from '../../modules/gateway/signing.js';
-import { newPatient, payAtSandbox } from '../../modules/registration/test-helpers.js';
+import { integrationSignature, signatureMatches } from '../../modules/gateway/index.js';
+import { newPatient, payAtSandbox } from '../../modules/registration/testing.js';
 import { EXAM_SYSTEM_PATHS, PLATFORM_APP_ID } from './http.js';
 
 /**

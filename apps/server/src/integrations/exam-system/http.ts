@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../../config.js';
-import { signIntegrationRequest } from '../../modules/gateway/signing.js';
+import { signIntegrationRequest } from '../../modules/gateway/index.js';
 import { ExamSystemError, type ExamBookingSnapshot, type ExamRecord, type ExamSystem } from './index.js';
 
 /** The app id the platform signs its calls to the exam system with. */

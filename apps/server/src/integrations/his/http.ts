@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../../config.js';
-import { signIntegrationRequest } from '../../modules/gateway/signing.js';
+import { signIntegrationRequest } from '../../modules/gateway/index.js';
 import { HisError } from './errors.js';
 
 /** The app id the platform signs its calls to the HIS with (the HIS knows the platform by it). */

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../../config.js';
 import type { AppContext } from '../../platform/context.js';
-import type { ChannelCode } from '../../modules/payments/contract.js';
+import type { ChannelCode } from '../../modules/payments/index.js';
 import { SandboxChannel } from './sandbox/index.js';
 import { WechatPayChannel, wechatPayConfigFrom } from './wechatpay/index.js';
 import { AlipayChannel, alipayConfigFrom } from './alipay/index.js';

@@ -2,7 +2,7 @@ import type { AppConfig } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { newId } from '../../platform/ids.js';
 import { maskPhone, PiiCipher } from '../../platform/pii.js';
-import { smsMessages } from '../../modules/notifications/schema.js';
+import { smsMessages } from '../../modules/notifications/index.js';
 
 export interface SmsMessage {
   phone: string;

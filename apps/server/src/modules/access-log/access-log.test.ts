@@ -14,9 +14,9 @@ import {
   rolePermissions,
   staffUsers,
 } from '../../platform/schema.js';
-import { departments } from '../directory/schema.js';
-import { blindIndexOf, getPatientById } from '../identity/service.js';
-import { patients } from '../identity/schema.js';
+import { departments } from '../directory/index.js';
+import { blindIndexOf, getPatientById } from '../identity/index.js';
+import { patients } from '../identity/index.js';
 import { recordPatientAccess } from './service.js';
 
 let t: TestApp;

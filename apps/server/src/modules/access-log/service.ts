@@ -4,7 +4,7 @@ import type { AppContext } from '../../platform/context.js';
 import { auditPatientAccess, type AccessGround, type PatientRecordKind } from '../../platform/audit.js';
 import { maskPhone } from '../../platform/pii.js';
 import { auditPatientAccess as accessRows, roles } from '../../platform/schema.js';
-import { directoryNames } from '../directory/service.js';
+import { directoryNames } from '../directory/index.js';
 import {
   accountContacts,
   blindIndexOf,
@@ -12,8 +12,8 @@ import {
   getPatientForRecords,
   RELATION_LABELS,
   type PatientRecord,
-} from '../identity/service.js';
-import type { Relation } from '../identity/schema.js';
+} from '../identity/index.js';
+import type { Relation } from '../identity/index.js';
 
 /** One read of a person's records, as the person (or the account holding them) sees it. */
 export interface AccessLogEntry {

@@ -5,15 +5,15 @@ import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { startSession } from '../../platform/auth.js';
 import { loginStaff } from '../../testing/staff.js';
 import { SandboxHis } from '../../integrations/his/index.js';
-import { signIntegrationRequest } from '../gateway/signing.js';
-import { getPatientById } from '../identity/service.js';
-import { abnormalOrders, paymentOrders, refunds } from '../payments/schema.js';
+import { signIntegrationRequest } from '../gateway/index.js';
+import { getPatientById } from '../identity/index.js';
+import { abnormalOrders, paymentOrders, refunds } from '../payments/index.js';
 import {
   deliverSandboxNotifications,
   messagesOf,
   newPatient,
   payAtSandbox,
-} from '../registration/test-helpers.js';
+} from '../registration/testing.js';
 import { billPayments, bills, billWritebacks } from './schema.js';
 import { WRITEBACK_SWEEP_JOB } from './service.js';
 

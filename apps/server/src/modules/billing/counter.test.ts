@@ -8,7 +8,7 @@ import {
   payBills,
   type HisCall,
 } from './test-helpers.js';
-import { refunds } from '../payments/schema.js';
+import { refunds } from '../payments/index.js';
 
 // PAY-09 前台退费: the HIS reports a refund made at the hospital's counter.
 let t: TestApp;

@@ -1,10 +1,10 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import { DomainError, conflict } from '../../platform/errors.js';
-import type { Channel } from '../gateway/service.js';
-import { getPatientById } from '../identity/service.js';
-import { notify } from '../notifications/service.js';
-import { getPaymentOrder, requestRefund } from '../payments/service.js';
+import type { Channel } from '../gateway/index.js';
+import { getPatientById } from '../identity/index.js';
+import { notify } from '../notifications/index.js';
+import { getPaymentOrder, requestRefund } from '../payments/index.js';
 import { billPayments, bills } from './schema.js';
 
 /**

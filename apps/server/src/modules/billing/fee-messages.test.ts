@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { addPatient } from '../../testing/patients.js';
-import { getPatientById } from '../identity/service.js';
-import { messagesOf, newPatient } from '../registration/test-helpers.js';
+import { getPatientById } from '../identity/index.js';
+import { messagesOf, newPatient } from '../registration/testing.js';
 import { openHisChannel, payBills, type HisCall } from './test-helpers.js';
 import { PAY_REMINDER_JOB } from './fee-messages.js';
 

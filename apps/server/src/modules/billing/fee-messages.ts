@@ -3,8 +3,8 @@ import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { dayjs, hospitalDay } from '../../platform/clock.js';
 import { formatYuan } from '../../platform/money.js';
-import { blindIndexOf, findPatientsByPerson } from '../identity/service.js';
-import { notify } from '../notifications/service.js';
+import { blindIndexOf, findPatientsByPerson } from '../identity/index.js';
+import { notify } from '../notifications/index.js';
 import { billFeeMessages, bills } from './schema.js';
 
 export const PAY_REMINDER_JOB = 'billing.pay-reminder';

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
-import { getPatientById } from '../identity/service.js';
+import { getPatientById } from '../identity/index.js';
 import { auditLog } from '../../platform/schema.js';
-import { newPatient } from '../registration/test-helpers.js';
+import { newPatient } from '../registration/testing.js';
 import { bills } from './schema.js';
 import {
   openHisChannel,

@@ -3,9 +3,9 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import { DomainError, conflict } from '../../platform/errors.js';
 import { maskName } from '../../platform/pii.js';
-import { getPatientById, getPatientForRecords, type PatientRecord } from '../identity/service.js';
-import { prescriptionCountsByVisit, prescriptionsOfVisit } from '../pharmacy/visits.js';
-import { reportCountsByDay, reportsOfVisit } from '../reports/visits.js';
+import { getPatientById, getPatientForRecords, type PatientRecord } from '../identity/index.js';
+import { prescriptionCountsByVisit, prescriptionsOfVisit } from '../pharmacy/index.js';
+import { reportCountsByDay, reportsOfVisit } from '../reports/index.js';
 import { ownerOfRecord, personFilter } from './service.js';
 import { billItems, bills, hisVisits, type BillKind, type ExecutionStatus } from './schema.js';
 

@@ -5,21 +5,21 @@ import { signedHeaders, type HisSim } from '../../../../../packages/his-sim/src/
 import type { TestApp } from '../../testing/harness.js';
 import { startPlatformWithHisSim } from '../../testing/his-sim.js';
 import { loginStaff } from '../../testing/staff.js';
-import { getPatientById } from '../identity/service.js';
-import { abnormalOrders, paymentOrders, refunds } from '../payments/schema.js';
+import { getPatientById } from '../identity/index.js';
+import { abnormalOrders, paymentOrders, refunds } from '../payments/index.js';
 import {
   HIS_EVENT_SWEEP_JOB,
   checkedInEventId,
   hisEventState,
   registrationPaidEventId,
-} from '../registration/his-events.js';
+} from '../registration/index.js';
 import {
   bookAndCheckIn,
   messagesOf,
   newPatient,
   openClinic,
   payAtSandbox,
-} from '../registration/test-helpers.js';
+} from '../registration/testing.js';
 import { billWritebacks, bills } from './schema.js';
 import { WRITEBACK_SWEEP_JOB } from './service.js';
 

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import type { SandboxInsurance } from '../../integrations/insurance/index.js';
-import { getPatientById } from '../identity/service.js';
-import { POLL_JOB } from '../pharmacy/service.js';
-import { circulating, openPrescriptionChannel, type Holder } from '../pharmacy/test-helpers.js';
+import { getPatientById } from '../identity/index.js';
+import { POLL_JOB } from '../pharmacy/index.js';
+import { circulating, openPrescriptionChannel, type Holder } from '../pharmacy/testing.js';
 import { openHisChannel, patientWithVisit, payBills, type HisCall } from './test-helpers.js';
 
 // GUIDE-09 用药记录, paged: drug lines of paid prescription bills and of dispensed e-prescriptions,

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { principalOf, requirePatient } from '../../platform/auth.js';
 import { paging } from '../../platform/zod.js';
-import { getPatientForRecords } from '../identity/service.js';
-import { dispensedPrescriptionDrugs } from '../pharmacy/visits.js';
+import { getPatientForRecords } from '../identity/index.js';
+import { dispensedPrescriptionDrugs } from '../pharmacy/index.js';
 import { personFilter } from './service.js';
 import { billItems, bills, hisVisits } from './schema.js';
 

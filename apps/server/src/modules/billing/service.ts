@@ -5,7 +5,7 @@ import { DomainError, badRequest, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hospitalDay } from '../../platform/clock.js';
 import { HisError } from '../../integrations/his/index.js';
-import type { Channel } from '../gateway/service.js';
+import type { Channel } from '../gateway/index.js';
 import {
   blindIndexOf,
   getPatientById,
@@ -13,13 +13,13 @@ import {
   type PatientRecord,
   findPatientsByVisitCard,
   findAccountPatientsByPerson,
-} from '../identity/service.js';
-import { notify } from '../notifications/service.js';
+} from '../identity/index.js';
+import { notify } from '../notifications/index.js';
 import { announceNewBills } from './fee-messages.js';
-import { paymentSettled } from '../invoicing/settled.js';
-import type { PaymentOrderView, RefundView } from '../payments/contract.js';
-import { createPaymentOrder, getPaymentOrder, openAbnormal, requestRefund } from '../payments/service.js';
-import { paymentOrders } from '../payments/schema.js';
+import { paymentSettled } from '../invoicing/index.js';
+import type { PaymentOrderView, RefundView } from '../payments/index.js';
+import { createPaymentOrder, getPaymentOrder, openAbnormal, requestRefund } from '../payments/index.js';
+import { paymentOrders } from '../payments/index.js';
 import {
   billItems,
   billPayments,

@@ -8,7 +8,7 @@ import { paging } from '../../platform/zod.js';
 import { requireStaff } from '../../platform/auth.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { maskName } from '../../platform/pii.js';
-import { paymentOrders, refunds } from '../payments/schema.js';
+import { paymentOrders, refunds } from '../payments/index.js';
 import { billItems, billPayments, bills, billWritebacks, hisVisits } from './schema.js';
 
 const BillQuery = z

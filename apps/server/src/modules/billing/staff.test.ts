@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { auditLog } from '../../platform/schema.js';
 import { SandboxHis } from '../../integrations/his/index.js';
-import { payAtSandbox } from '../registration/test-helpers.js';
+import { payAtSandbox } from '../registration/testing.js';
 import { bills } from './schema.js';
 import {
   openHisChannel,

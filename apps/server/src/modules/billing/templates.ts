@@ -1,5 +1,5 @@
-import { registerTemplates } from '../notifications/service.js';
-import type { Channel } from '../notifications/schema.js';
+import { registerTemplates } from '../notifications/index.js';
+import type { Channel } from '../notifications/index.js';
 
 const ALL: Channel[] = ['inapp', 'wechat', 'alipay', 'sms'];
 const link = '/bill-payments/{paymentId}';

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import type { TestApp } from '../../testing/harness.js';
 import { openChannel, type SignedCall } from '../../testing/channels.js';
-import { getPatientById } from '../identity/service.js';
-import { newPatient, payAtSandbox } from '../registration/test-helpers.js';
+import { getPatientById } from '../identity/index.js';
+import { newPatient, payAtSandbox } from '../registration/testing.js';
 
 /** A signed call as the HIS makes it: `(path, body) => response`. */
 export type HisCall = SignedCall;

@@ -5,10 +5,10 @@ import { loginStaff } from '../../testing/staff.js';
 import { addPatient } from '../../testing/patients.js';
 import { openChannel, type SignedCall } from '../../testing/channels.js';
 import type { SandboxInsurance } from '../../integrations/insurance/index.js';
-import { getPatientById } from '../identity/service.js';
-import { newPatient } from '../registration/test-helpers.js';
-import { POLL_JOB } from '../pharmacy/service.js';
-import { circulating, metformin, openPrescriptionChannel, type Holder } from '../pharmacy/test-helpers.js';
+import { getPatientById } from '../identity/index.js';
+import { newPatient } from '../registration/testing.js';
+import { POLL_JOB } from '../pharmacy/index.js';
+import { circulating, metformin, openPrescriptionChannel, type Holder } from '../pharmacy/testing.js';
 import { bills } from './schema.js';
 import { openHisChannel, patientWithVisit, payBills, type HisCall } from './test-helpers.js';
 

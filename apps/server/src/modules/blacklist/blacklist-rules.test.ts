@@ -3,8 +3,8 @@ import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { startSession } from '../../platform/auth.js';
-import { NO_SHOW_JOB } from '../registration/service.js';
-import { messagesOf, newPatient, openClinic } from '../registration/test-helpers.js';
+import { NO_SHOW_JOB } from '../registration/index.js';
+import { messagesOf, newPatient, openClinic } from '../registration/testing.js';
 import { blacklistEntries } from './schema.js';
 import { evaluateBlacklistRules } from './service.js';
 

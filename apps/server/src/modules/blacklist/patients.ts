@@ -2,10 +2,10 @@ import type { DbOrTx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { hospitalDay } from '../../platform/clock.js';
 import { maskName } from '../../platform/pii.js';
-import { blindIndexOf, getPatientById, type PatientRecord } from '../identity/service.js';
+import { blindIndexOf, getPatientById, type PatientRecord } from '../identity/index.js';
 
 export { blindIndexOf };
-import { notify, registerTemplates } from '../notifications/service.js';
+import { notify, registerTemplates } from '../notifications/index.js';
 import type { blacklistEntries } from './schema.js';
 
 // The blacklist's needs from other modules: the patient (existence, name, account) and telling them.

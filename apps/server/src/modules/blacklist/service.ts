@@ -17,8 +17,8 @@ import {
   patientOf,
   personIdxOf,
 } from './patients.js';
-import type { PatientRecord } from '../identity/service.js';
-import { countCancellations, countNoShows } from '../registration/service.js';
+import type { PatientRecord } from '../identity/index.js';
+import { countCancellations, countNoShows } from '../registration/index.js';
 
 const DAY_MS = 86_400_000;
 

@@ -5,11 +5,11 @@ import { createTestApp, isPostgres, type TestApp } from '../../testing/harness.j
 import { startSession } from '../../platform/auth.js';
 import { loginStaff } from '../../testing/staff.js';
 import { SandboxCreditPlatform } from '../../integrations/credit/index.js';
-import { openHisChannel, type HisCall } from '../billing/test-helpers.js';
-import { getPatientById } from '../identity/service.js';
-import { paymentOrders, refunds } from '../payments/schema.js';
-import { bills } from '../billing/schema.js';
-import { messagesOf, newPatient, openClinic, payAtSandbox } from '../registration/test-helpers.js';
+import { openHisChannel, type HisCall } from '../billing/testing.js';
+import { getPatientById } from '../identity/index.js';
+import { paymentOrders, refunds } from '../payments/index.js';
+import { bills } from '../billing/index.js';
+import { messagesOf, newPatient, openClinic, payAtSandbox } from '../registration/testing.js';
 import { addPatient, linkAtCounter } from '../../testing/patients.js';
 import { makeResidentId } from '../../testing/id-numbers.js';
 import { creditAccounts, creditCharges } from './schema.js';

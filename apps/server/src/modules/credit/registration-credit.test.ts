@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { SandboxCreditPlatform } from '../../integrations/credit/index.js';
-import { newPatient, openClinic, slotStates } from '../registration/test-helpers.js';
+import { newPatient, openClinic, slotStates } from '../registration/testing.js';
 import { creditAccounts } from './schema.js';
 
 // REG-07 with credit care (信用就医): the registration fee is paid on credit like a bill, and a

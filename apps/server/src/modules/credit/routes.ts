@@ -5,7 +5,7 @@ import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import type { Module } from '../index.js';
-import { registerBusinessHandler } from '../payments/service.js';
+import { registerBusinessHandler } from '../payments/index.js';
 import { creditChannel } from './channel.js';
 import { registerCreditTemplates } from './templates.js';
 import { registerCreditStaffRoutes } from './staff-routes.js';

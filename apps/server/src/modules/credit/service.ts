@@ -5,18 +5,18 @@ import { DomainError, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hospitalDay } from '../../platform/clock.js';
 import { CreditPlatformError, type CreditApplicant } from '../../integrations/credit/index.js';
-import { getPatientById, getPatientForRecords, type PatientRecord } from '../identity/service.js';
-import { maskPersonName } from '../registration/service.js';
-import { notify } from '../notifications/service.js';
-import type { PaymentOrderView } from '../payments/contract.js';
+import { getPatientById, getPatientForRecords, type PatientRecord } from '../identity/index.js';
+import { maskPersonName } from '../registration/index.js';
+import { notify } from '../notifications/index.js';
+import type { PaymentOrderView } from '../payments/index.js';
 import {
   applyChannelPayment,
   createPaymentOrder,
   getPaymentOrder,
   requestRefund,
-} from '../payments/service.js';
-import { paymentOrders } from '../payments/schema.js';
-import { createBillPayment, listBills } from '../billing/service.js';
+} from '../payments/index.js';
+import { paymentOrders } from '../payments/index.js';
+import { createBillPayment, listBills } from '../billing/index.js';
 import {
   creditAccounts,
   creditCharges,

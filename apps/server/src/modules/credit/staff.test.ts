@@ -5,9 +5,9 @@ import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { auditLog } from '../../platform/schema.js';
 import { SandboxCreditPlatform } from '../../integrations/credit/index.js';
-import { openHisChannel, type HisCall } from '../billing/test-helpers.js';
-import { getPatientById } from '../identity/service.js';
-import { messagesOf, newPatient } from '../registration/test-helpers.js';
+import { openHisChannel, type HisCall } from '../billing/testing.js';
+import { getPatientById } from '../identity/index.js';
+import { messagesOf, newPatient } from '../registration/testing.js';
 import { creditAccounts } from './schema.js';
 import { OVERDUE_JOB } from './service.js';
 

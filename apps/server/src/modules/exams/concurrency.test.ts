@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, isPostgres, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
-import { manyPatients, payAtSandbox } from '../registration/test-helpers.js';
+import { manyPatients, payAtSandbox } from '../registration/testing.js';
 
 /**
  * Exam places under load: a place is taken by one conditional UPDATE (taken < capacity), each

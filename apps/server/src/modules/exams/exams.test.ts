@@ -9,10 +9,10 @@ import { SandboxExamSystem } from '../../integrations/exam-system/index.js';
 import type { AdapterOverrides } from '../../integrations/index.js';
 import { openChannel, type SignedCall } from '../../testing/channels.js';
 import { startSession } from '../../platform/auth.js';
-import { getPatientById } from '../identity/service.js';
-import { refunds } from '../payments/schema.js';
-import { RETRY_REFUNDS_JOB as PAYMENTS_RETRY_REFUNDS_JOB, getPaymentOrder } from '../payments/service.js';
-import { messagesOf, newPatient, payAtSandbox, sandboxOf } from '../registration/test-helpers.js';
+import { getPatientById } from '../identity/index.js';
+import { refunds } from '../payments/index.js';
+import { RETRY_REFUNDS_JOB as PAYMENTS_RETRY_REFUNDS_JOB, getPaymentOrder } from '../payments/index.js';
+import { messagesOf, newPatient, payAtSandbox, sandboxOf } from '../registration/testing.js';
 import { examBookings } from './schema.js';
 import { EXPIRE_LOCK_JOB, MAX_SYNC_ATTEMPTS, RELEASE_EXPIRED_LOCKS_JOB, SYNC_JOB } from './service.js';
 

@@ -4,7 +4,7 @@ import { ControlledClock } from '../../platform/clock.js';
 import { testConfig } from '../../testing/config.js';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
-import { newPatient } from '../registration/test-helpers.js';
+import { newPatient } from '../registration/testing.js';
 import { RELEASE_EXPIRED_LOCKS_JOB } from './service.js';
 
 /**

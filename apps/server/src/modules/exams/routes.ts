@@ -5,8 +5,8 @@ import type { AppContext } from '../../platform/context.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { calendarDate, paging, text } from '../../platform/zod.js';
 import type { Module } from '../index.js';
-import { registerIntegrationApi } from '../gateway/integration-api.js';
-import { registerBusinessHandler } from '../payments/service.js';
+import { registerIntegrationApi } from '../gateway/index.js';
+import { registerBusinessHandler } from '../payments/index.js';
 import { BOOKING_STATES } from './schema.js';
 import {
   BUSINESS_TYPE,

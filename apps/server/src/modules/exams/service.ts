@@ -14,16 +14,16 @@ import {
   getPatientForAccount,
   getPatientForRecords,
   type PatientRecord,
-} from '../identity/service.js';
-import { notify, registerTemplates } from '../notifications/service.js';
-import type { PaymentOrderView, RefundView } from '../payments/contract.js';
+} from '../identity/index.js';
+import { notify, registerTemplates } from '../notifications/index.js';
+import type { PaymentOrderView, RefundView } from '../payments/index.js';
 import {
   closePaymentOrder,
   createPaymentOrder,
   getPaymentOrder,
   requestRefund,
-} from '../payments/service.js';
-import { getReportForAccount, listReports, reportDetail } from '../reports/service.js';
+} from '../payments/index.js';
+import { getReportForAccount, listReports, reportDetail } from '../reports/index.js';
 import {
   examAuthorisations,
   examBookings,

@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { addPatient, loginPatient } from '../../testing/patients.js';
 import { makeResidentId } from '../../testing/id-numbers.js';
-import { newPatient, openClinic, slotStates } from '../registration/test-helpers.js';
+import { newPatient, openClinic, slotStates } from '../registration/testing.js';
 import { auditLog } from '../../platform/schema.js';
 import { integrationCalls, integrationChannels, integrationNonces } from './schema.js';
 import { signIntegrationRequest } from './signing.js';

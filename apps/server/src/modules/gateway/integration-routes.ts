@@ -5,16 +5,16 @@ import dayjs from 'dayjs';
 import type { AppContext } from '../../platform/context.js';
 import { badRequest } from '../../platform/errors.js';
 import { externalNo, isoDate, text } from '../../platform/zod.js';
-import { assertIdNumberNotBlacklisted } from '../blacklist/service.js';
-import { findPatientsByIdNumber } from '../identity/service.js';
+import { assertIdNumberNotBlacklisted } from '../blacklist/index.js';
+import { findPatientsByIdNumber } from '../identity/index.js';
 import {
   cancelRegistration,
   confirmRegistration,
   lockSlot,
   type Registration,
-} from '../registration/service.js';
-import type { BookingChannel } from '../scheduling/schema.js';
-import { browseSchedules } from '../scheduling/service.js';
+} from '../registration/index.js';
+import type { BookingChannel } from '../scheduling/index.js';
+import { browseSchedules } from '../scheduling/index.js';
 import { claimChannelRegistration, recordChannelRegistration, type Channel } from './service.js';
 
 const tags = ['integration'];

@@ -7,7 +7,7 @@ import { audit } from '../../platform/audit.js';
 import { principalOf } from '../../platform/auth.js';
 import { DomainError, conflict, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { piiCipher } from '../identity/pii.js';
+import { piiCipher } from '../identity/index.js';
 import {
   integrationCalls,
   integrationChannels,

@@ -9,7 +9,7 @@ import {
   deliverHisEvent,
   hisEventState,
   hisOutboundEvents,
-} from '../registration/his-events.js';
+} from '../registration/index.js';
 
 /**
  * IDN-07 with the default sandbox HIS: a patient binds a visit card, the HIS is told once

@@ -3,8 +3,8 @@ import { eq } from 'drizzle-orm';
 import type { HisSim } from '../../../../../packages/his-sim/src/index.js';
 import type { TestApp } from '../../testing/harness.js';
 import { startPlatformWithHisSim } from '../../testing/his-sim.js';
-import { HIS_EVENT_SWEEP_JOB, cardBoundEventId, hisOutboundEvents } from '../registration/his-events.js';
-import { bookAndCheckIn, newPatient, openClinic } from '../registration/test-helpers.js';
+import { HIS_EVENT_SWEEP_JOB, cardBoundEventId, hisOutboundEvents } from '../registration/index.js';
+import { bookAndCheckIn, newPatient, openClinic } from '../registration/testing.js';
 import { getPatientById } from './service.js';
 
 /**

@@ -8,7 +8,7 @@ import { conflict, DomainError } from '../../platform/errors.js';
 import { IdentityProviderUnavailable } from '../../integrations/identity/index.js';
 import { newId } from '../../platform/ids.js';
 import { maskIdNumber, maskPhone } from '../../platform/pii.js';
-import { notify } from '../notifications/service.js';
+import { notify } from '../notifications/index.js';
 import { ageOn, normaliseName, verifyIdNumber, type VerifiedIdentity } from './id-documents.js';
 import { piiCipher } from './pii.js';
 import { afterVisitCardBound, recordVisitCardBound } from './visit-card-bound.js';

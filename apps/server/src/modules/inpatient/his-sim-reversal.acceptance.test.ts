@@ -5,10 +5,10 @@ import type { HisSim } from '../../../../../packages/his-sim/src/index.js';
 import type { TestApp } from '../../testing/harness.js';
 import { startPlatformWithHisSim } from '../../testing/his-sim.js';
 import { SandboxEInvoicePlatform } from '../../integrations/einvoice/sandbox.js';
-import { getPatientById } from '../identity/service.js';
-import { einvoices } from '../invoicing/schema.js';
-import { SWEEP_JOB as EINVOICE_SWEEP_JOB } from '../invoicing/service.js';
-import { messagesOf, newPatient, payAtSandbox } from '../registration/test-helpers.js';
+import { getPatientById } from '../identity/index.js';
+import { einvoices } from '../invoicing/index.js';
+import { SWEEP_JOB as EINVOICE_SWEEP_JOB } from '../invoicing/index.js';
+import { messagesOf, newPatient, payAtSandbox } from '../registration/testing.js';
 import { inpatientAdmissions } from './schema.js';
 
 /**

@@ -7,16 +7,16 @@ import { makeResidentId } from '../../testing/id-numbers.js';
 import { startSession } from '../../platform/auth.js';
 import { SandboxInpatientHis } from '../../integrations/his/inpatient.js';
 import type { AdapterOverrides } from '../../integrations/index.js';
-import { openHisChannel, type HisCall } from '../billing/test-helpers.js';
-import { getPatientById } from '../identity/service.js';
-import { refunds } from '../payments/schema.js';
-import { getPaymentOrder } from '../payments/service.js';
+import { openHisChannel, type HisCall } from '../billing/testing.js';
+import { getPatientById } from '../identity/index.js';
+import { refunds } from '../payments/index.js';
+import { getPaymentOrder } from '../payments/index.js';
 import {
   deliverSandboxNotifications,
   messagesOf,
   newPatient,
   payAtSandbox,
-} from '../registration/test-helpers.js';
+} from '../registration/testing.js';
 import { inpatientAdmissions, inpatientDailyListSends } from './schema.js';
 import { DAILY_LIST_JOB, HIS_DEPOSIT_RETRY_JOB, LOW_BALANCE_JOB } from './service.js';
 

@@ -5,8 +5,8 @@ import type { AppContext } from '../../platform/context.js';
 import { principalOf, requirePatient } from '../../platform/auth.js';
 import { dayjs } from '../../platform/clock.js';
 import type { Module } from '../index.js';
-import { registerIntegrationApi } from '../gateway/integration-api.js';
-import { registerBusinessHandler } from '../payments/service.js';
+import { registerIntegrationApi } from '../gateway/index.js';
+import { registerBusinessHandler } from '../payments/index.js';
 import { registerInpatientStaffRoutes } from './staff-routes.js';
 import {
   DAILY_LIST_JOB,

@@ -12,10 +12,10 @@ import {
   findPatientsByIdNumber,
   findPatientsByVisitCard,
   getPatientForRecords,
-} from '../identity/service.js';
-import { notify, registerTemplates } from '../notifications/service.js';
-import type { PaymentOrderView, RefundView } from '../payments/contract.js';
-import { createPaymentOrder, getPaymentOrder, requestRefund } from '../payments/service.js';
+} from '../identity/index.js';
+import { notify, registerTemplates } from '../notifications/index.js';
+import type { PaymentOrderView, RefundView } from '../payments/index.js';
+import { createPaymentOrder, getPaymentOrder, requestRefund } from '../payments/index.js';
 import {
   inpatientAdmissions,
   inpatientBindFailures,

@@ -6,7 +6,7 @@ import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { requireStaff } from '../../platform/auth.js';
 import { DomainError, badRequest } from '../../platform/errors.js';
-import { paymentOrders } from '../payments/schema.js';
+import { paymentOrders } from '../payments/index.js';
 import { inpatientAdmissions, inpatientDeposits, inpatientSettlementRefunds } from './schema.js';
 import { retryDepositWriteBack } from './service.js';
 

@@ -8,22 +8,22 @@ import { addPatient, loginPatient } from '../../testing/patients.js';
 import { makeResidentId } from '../../testing/id-numbers.js';
 import { SandboxHis } from '../../integrations/his/index.js';
 import { SandboxInsurance } from '../../integrations/insurance/index.js';
-import { getPatientById } from '../identity/service.js';
-import { paymentOrders, refunds } from '../payments/schema.js';
-import { RECONCILE_JOB } from '../payments/service.js';
+import { getPatientById } from '../identity/index.js';
+import { paymentOrders, refunds } from '../payments/index.js';
+import { RECONCILE_JOB } from '../payments/index.js';
 import {
   deliverSandboxNotifications,
   messagesOf,
   newPatient,
   payAtSandbox,
-} from '../registration/test-helpers.js';
-import { billPayments, bills } from '../billing/schema.js';
-import { WRITEBACK_SWEEP_JOB } from '../billing/service.js';
+} from '../registration/testing.js';
+import { billPayments, bills } from '../billing/index.js';
+import { WRITEBACK_SWEEP_JOB } from '../billing/index.js';
 import { insuranceCredentials, insuranceSettlements } from './schema.js';
 import { INSURANCE_SWEEP_JOB } from './service.js';
-import { openHisChannel, type HisCall } from '../billing/test-helpers.js';
-import { einvoices } from '../invoicing/schema.js';
-import { ISSUE_JOB as EINVOICE_ISSUE_JOB, SWEEP_JOB as EINVOICE_SWEEP_JOB } from '../invoicing/service.js';
+import { openHisChannel, type HisCall } from '../billing/testing.js';
+import { einvoices } from '../invoicing/index.js';
+import { ISSUE_JOB as EINVOICE_ISSUE_JOB, SWEEP_JOB as EINVOICE_SWEEP_JOB } from '../invoicing/index.js';
 
 // The test clock starts at 2026-11-23 09:00 in Shanghai.
 let t: TestApp;

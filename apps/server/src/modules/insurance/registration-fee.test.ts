@@ -3,10 +3,10 @@ import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { SandboxInsurance } from '../../integrations/insurance/index.js';
-import { getPatientById } from '../identity/service.js';
-import { paymentOrders } from '../payments/schema.js';
-import { registrations } from '../registration/schema.js';
-import { newPatient, openClinic, payAtSandbox, slotStates } from '../registration/test-helpers.js';
+import { getPatientById } from '../identity/index.js';
+import { paymentOrders } from '../payments/index.js';
+import { registrations } from '../registration/index.js';
+import { newPatient, openClinic, payAtSandbox, slotStates } from '../registration/testing.js';
 import { insuranceSettlements } from './schema.js';
 
 // INS-09: the registration fee paid from the insurance personal account, refunded back to it.

@@ -5,9 +5,9 @@ import type { AppContext } from '../../platform/context.js';
 import { audit, auditPatientAccess } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import type { Module } from '../index.js';
-import { registerBusinessHandler } from '../payments/service.js';
-import { registerBillSettlementHooks } from '../billing/service.js';
-import { registerInsuredFeeRefunder } from '../registration/service.js';
+import { registerBusinessHandler } from '../payments/index.js';
+import { registerBillSettlementHooks } from '../billing/index.js';
+import { registerInsuredFeeRefunder } from '../registration/index.js';
 import { registerInsuranceTemplates } from './templates.js';
 import {
   BUSINESS_TYPE,

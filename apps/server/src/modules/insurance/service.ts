@@ -15,16 +15,16 @@ import {
   getPatientById,
   getPatientForRecords,
   type PatientRecord,
-} from '../identity/service.js';
-import { piiCipher } from '../identity/pii.js';
-import { notify } from '../notifications/service.js';
-import type { PaymentOrderView } from '../payments/contract.js';
+} from '../identity/index.js';
+import { piiCipher } from '../identity/index.js';
+import { notify } from '../notifications/index.js';
+import type { PaymentOrderView } from '../payments/index.js';
 import {
   closePaymentOrder,
   createPaymentOrder,
   getPaymentOrder,
   requestRefund,
-} from '../payments/service.js';
+} from '../payments/index.js';
 import {
   attemptWriteBack,
   billsForSettlement,
@@ -35,13 +35,13 @@ import {
   refundSettlementBills,
   refusedAtCounter,
   releaseBillHold,
-} from '../billing/service.js';
+} from '../billing/index.js';
 import {
   confirmRegistrationPaidByInsurance,
   loadRegistration,
   ownRegistration,
   type Registration,
-} from '../registration/service.js';
+} from '../registration/index.js';
 import {
   insuranceCredentials,
   insuranceSettlementBills,

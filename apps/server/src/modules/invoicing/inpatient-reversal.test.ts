@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { SandboxEInvoicePlatform } from '../../integrations/einvoice/sandbox.js';
-import { openHisChannel, type HisCall } from '../billing/test-helpers.js';
-import { getPatientById } from '../identity/service.js';
-import { inpatientAdmissions } from '../inpatient/schema.js';
-import { messagesOf, newPatient, payAtSandbox } from '../registration/test-helpers.js';
+import { openHisChannel, type HisCall } from '../billing/testing.js';
+import { getPatientById } from '../identity/index.js';
+import { inpatientAdmissions } from '../inpatient/index.js';
+import { messagesOf, newPatient, payAtSandbox } from '../registration/testing.js';
 import { einvoices } from './schema.js';
 import { SWEEP_JOB } from './service.js';
 

@@ -7,15 +7,15 @@ import { loginStaff } from '../../testing/staff.js';
 import { SandboxEInvoicePlatform } from '../../integrations/einvoice/sandbox.js';
 import { capitalYuan, resolveCjkFont } from '../../integrations/einvoice/pdf.js';
 import { openChannel, type SignedCall } from '../../testing/channels.js';
-import { openHisChannel } from '../billing/test-helpers.js';
-import { getPatientById } from '../identity/service.js';
+import { openHisChannel } from '../billing/testing.js';
+import { getPatientById } from '../identity/index.js';
 import {
   openClinic,
   messagesOf,
   newPatient,
   payAtSandbox,
   deliverSandboxNotifications,
-} from '../registration/test-helpers.js';
+} from '../registration/testing.js';
 import { einvoices } from './schema.js';
 import { ISSUE_JOB, SWEEP_JOB } from './service.js';
 

@@ -5,7 +5,7 @@ import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import type { Module } from '../index.js';
-import { registerIntegrationApi } from '../gateway/integration-api.js';
+import { registerIntegrationApi } from '../gateway/index.js';
 import { registerInvoicingTemplates } from './templates.js';
 import { onPaymentSettled } from './settled.js';
 import { SOURCES } from './sources.js';

@@ -3,16 +3,16 @@ import type { AppContext } from '../../platform/context.js';
 import { DomainError, conflict } from '../../platform/errors.js';
 import { newBusinessNumber, newId } from '../../platform/ids.js';
 import { EInvoiceError, type EInvoiceKind } from '../../integrations/einvoice/index.js';
-import type { Channel } from '../gateway/service.js';
+import type { Channel } from '../gateway/index.js';
 import {
   blindIndexOf,
   findAccountPatientsByPerson,
   findPatientsByVisitCard,
   getPatientById,
   getPatientForRecords,
-} from '../identity/service.js';
-import { notify } from '../notifications/service.js';
-import { maskPersonName } from '../registration/service.js';
+} from '../identity/index.js';
+import { notify } from '../notifications/index.js';
+import { maskPersonName } from '../registration/index.js';
 import { einvoices, type EInvoiceState } from './schema.js';
 import { SOURCES, type InvoiceSource } from './sources.js';
 

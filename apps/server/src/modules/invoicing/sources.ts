@@ -1,18 +1,18 @@
 import { and, arrayOverlaps, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import type { EInvoiceCategory } from '../../integrations/einvoice/index.js';
-import { billItems, billPayments, bills } from '../billing/schema.js';
-import { pushInvoiced } from '../billing/service.js';
-import type { Channel } from '../gateway/service.js';
-import { getPaymentOrder } from '../payments/service.js';
-import { loadRegistration, namesFor } from '../registration/service.js';
-import { registrations } from '../registration/schema.js';
-import { inpatientAdmissions, inpatientCharges } from '../inpatient/schema.js';
-import { insuranceSettlements } from '../insurance/schema.js';
-import { getPatientById } from '../identity/service.js';
+import { billItems, billPayments, bills } from '../billing/index.js';
+import { pushInvoiced } from '../billing/index.js';
+import type { Channel } from '../gateway/index.js';
+import { getPaymentOrder } from '../payments/index.js';
+import { loadRegistration, namesFor } from '../registration/index.js';
+import { registrations } from '../registration/index.js';
+import { inpatientAdmissions, inpatientCharges } from '../inpatient/index.js';
+import { insuranceSettlements } from '../insurance/index.js';
+import { getPatientById } from '../identity/index.js';
 import type { StoredItem } from './schema.js';
 import type { InsuranceSplit } from '../../integrations/einvoice/index.js';
-import { insuranceSplitOf } from '../insurance/service.js';
+import { insuranceSplitOf } from '../insurance/index.js';
 
 /** What a blue invoice of a source covers now: the parts still kept (a refunded bill drops out). */
 export interface InvoiceSnapshot {

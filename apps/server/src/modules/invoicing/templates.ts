@@ -1,5 +1,5 @@
-import { registerTemplates } from '../notifications/service.js';
-import type { Channel } from '../notifications/schema.js';
+import { registerTemplates } from '../notifications/index.js';
+import type { Channel } from '../notifications/index.js';
 
 const CHANNELS: Channel[] = ['inapp', 'wechat', 'alipay'];
 const link = '/einvoices/{invoiceId}';

@@ -6,8 +6,8 @@ import { audit } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { paging } from '../../platform/zod.js';
 import type { Module } from '../index.js';
-import { blindIndexOf } from '../identity/service.js';
-import { normalisePhone } from '../identity/pii.js';
+import { blindIndexOf } from '../identity/index.js';
+import { normalisePhone } from '../identity/index.js';
 import {
   DELIVER_JOB,
   deliverDueNotifications,

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { DomainError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { accountContacts, accountIdsIn, accountIdsPage } from '../identity/accounts.js';
+import { accountContacts, accountIdsIn, accountIdsPage } from '../identity/index.js';
 import {
   messages,
   notificationDeliveries,

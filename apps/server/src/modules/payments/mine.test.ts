@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
-import { newPatient, openClinic, payAtSandbox } from '../registration/test-helpers.js';
+import { newPatient, openClinic, payAtSandbox } from '../registration/testing.js';
 
 // PAY-07 我的缴费: one list of everything the account paid, with status and refunds.
 let t: TestApp;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, isPostgres, type TestApp } from '../../testing/harness.js';
 import type { SandboxPrescriptionCentre } from '../../integrations/insurance/prescriptions.js';
-import { messagesOf } from '../registration/test-helpers.js';
+import { messagesOf } from '../registration/testing.js';
 import { POLL_JOB } from './service.js';
 import {
   cardHolder,

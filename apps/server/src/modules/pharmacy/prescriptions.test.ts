@@ -6,8 +6,8 @@ import { addPatient, loginPatient } from '../../testing/patients.js';
 import { SandboxHis } from '../../integrations/his/index.js';
 import type { SandboxInsurance } from '../../integrations/insurance/index.js';
 import type { SandboxPrescriptionCentre } from '../../integrations/insurance/prescriptions.js';
-import { deliverHisEvent, hisEventState } from '../registration/his-events.js';
-import { messagesOf, newPatient } from '../registration/test-helpers.js';
+import { deliverHisEvent, hisEventState } from '../registration/index.js';
+import { messagesOf, newPatient } from '../registration/testing.js';
 import {
   cardHolder as holder,
   circulating as makeCirculating,

@@ -14,22 +14,22 @@ import {
   type DesignatedPharmacy,
 } from '../../integrations/insurance/prescriptions.js';
 import type { HisEvent } from '../../integrations/his/index.js';
-import type { Channel } from '../gateway/service.js';
+import type { Channel } from '../gateway/index.js';
 import {
   blindIndexOf,
   findPatientsByVisitCard,
   getPatientById,
   getPatientForRecords,
   type PatientRecord,
-} from '../identity/service.js';
-import { ownerOfRecord, personFilter } from '../billing/service.js';
-import { notify } from '../notifications/service.js';
+} from '../identity/index.js';
+import { ownerOfRecord, personFilter } from '../billing/index.js';
+import { notify } from '../notifications/index.js';
 import {
   dispatchHisEvent,
   patientRef,
   recordHisEvent,
   type hisOutboundEvents,
-} from '../registration/his-events.js';
+} from '../registration/index.js';
 import {
   prescriptionEvents,
   prescriptions,

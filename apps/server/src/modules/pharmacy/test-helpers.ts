@@ -2,8 +2,8 @@ import { expect } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { openChannel, type SignedCall } from '../../testing/channels.js';
 import type { TestApp } from '../../testing/harness.js';
-import { getPatientById } from '../identity/service.js';
-import { newPatient } from '../registration/test-helpers.js';
+import { getPatientById } from '../identity/index.js';
+import { newPatient } from '../registration/testing.js';
 import { prescriptions } from './schema.js';
 import { UPLOAD_JOB } from './service.js';
 

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import { conflict } from '../../platform/errors.js';
-import type { PatientRecord } from '../identity/service.js';
+import type { PatientRecord } from '../identity/index.js';
 import { registrations } from './schema.js';
 import { LIVE_STATES } from './states.js';
 

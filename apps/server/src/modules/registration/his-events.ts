@@ -10,10 +10,10 @@ import {
   type HisEventType,
   type HisPatientRef,
 } from '../../integrations/his/index.js';
-import { directoryNames } from '../directory/service.js';
-import { getPaymentOrder } from '../payments/service.js';
-import { getPatientById, type PatientRecord } from '../identity/service.js';
-import { onVisitCardBound, type VisitCardBoundHook } from '../identity/visit-card-bound.js';
+import { directoryNames } from '../directory/index.js';
+import { getPaymentOrder } from '../payments/index.js';
+import { getPatientById, type PatientRecord } from '../identity/index.js';
+import { onVisitCardBound, type VisitCardBoundHook } from '../identity/index.js';
 import type { Module } from '../index.js';
 import { registrations } from './schema.js';
 

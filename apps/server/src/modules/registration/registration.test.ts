@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { linkAtCounter } from '../../testing/patients.js';
 import type { SandboxHis } from '../../integrations/his/index.js';
-import { addTestDoctor } from '../scheduling/test-fixtures.js';
+import { addTestDoctor } from '../scheduling/testing.js';
 import {
   EXPIRE_LOCK_JOB,
   NO_SHOW_JOB,

@@ -7,9 +7,9 @@ import { principalOf, requirePatient, requireStaff } from '../../platform/auth.j
 import { dayjs } from '../../platform/clock.js';
 import { DomainError, badRequest } from '../../platform/errors.js';
 import type { Module } from '../index.js';
-import { registerPatientRemovalGuard } from '../identity/service.js';
-import { registerBusinessHandler } from '../payments/service.js';
-import { dateString } from '../scheduling/routes.js';
+import { registerPatientRemovalGuard } from '../identity/index.js';
+import { registerBusinessHandler } from '../payments/index.js';
+import { dateString } from '../scheduling/index.js';
 import { registrationRemovalGuard } from './guards.js';
 import {
   BUSINESS_TYPE,

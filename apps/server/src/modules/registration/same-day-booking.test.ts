@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
-import { addTestDoctor } from '../scheduling/test-fixtures.js';
+import { addTestDoctor } from '../scheduling/testing.js';
 import { EXPIRE_LOCK_JOB, NO_SHOW_JOB, RELEASE_EXPIRED_LOCKS_JOB, countNoShows } from './service.js';
 import {
   deliverSandboxNotifications,

@@ -1,5 +1,5 @@
 import { boolean, date, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import type { BookingChannel, RegistrationLevel } from '../scheduling/schema.js';
+import type { BookingChannel, RegistrationLevel } from '../scheduling/index.js';
 
 // Mirrors migrations/0450_registration.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });

@@ -5,19 +5,19 @@ import type { AppContext } from '../../platform/context.js';
 import { dayjs, hospitalDay } from '../../platform/clock.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { assertNotBlacklisted, evaluateBlacklistRules } from '../blacklist/service.js';
-import { directoryNames, getDepartment, getDoctor } from '../directory/service.js';
-import { getPatientForAccount } from '../identity/service.js';
-import { notify } from '../notifications/service.js';
-import { paymentSettled } from '../invoicing/settled.js';
-import type { PaymentOrderView, RefundView } from '../payments/contract.js';
+import { assertNotBlacklisted, evaluateBlacklistRules } from '../blacklist/index.js';
+import { directoryNames, getDepartment, getDoctor } from '../directory/index.js';
+import { getPatientForAccount } from '../identity/index.js';
+import { notify } from '../notifications/index.js';
+import { paymentSettled } from '../invoicing/index.js';
+import type { PaymentOrderView, RefundView } from '../payments/index.js';
 import {
   closePaymentOrder,
   createPaymentOrder,
   getPaymentOrder,
   requestRefund,
-} from '../payments/service.js';
-import { schedules, scheduleSegments, type BookingChannel } from '../scheduling/schema.js';
+} from '../payments/index.js';
+import { schedules, scheduleSegments, type BookingChannel } from '../scheduling/index.js';
 import {
   assertReleased,
   browseSchedules,
@@ -28,9 +28,9 @@ import {
   markStopped,
   openSchedulesBetween,
   type ScheduleView,
-} from '../scheduling/service.js';
-import { freeSlot, markSlotBooked, rowsOf, scheduleForBooking, takeSlot } from '../scheduling/slots.js';
-import { checkInWindowOf, earliestBookableStart } from '../scheduling/check-in-window.js';
+} from '../scheduling/index.js';
+import { freeSlot, markSlotBooked, rowsOf, scheduleForBooking, takeSlot } from '../scheduling/index.js';
+import { checkInWindowOf, earliestBookableStart } from '../scheduling/index.js';
 import { registrations, type RegistrationState } from './schema.js';
 import { COUNTED_STATES, LIVE_STATES, sourcesOf } from './states.js';
 import type { ClinicalScope } from './staff-scope.js';

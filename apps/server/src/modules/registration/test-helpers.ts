@@ -3,9 +3,9 @@ import { startSession } from '../../platform/auth.js';
 import { newId } from '../../platform/ids.js';
 import type { TestApp } from '../../testing/harness.js';
 import { makeResidentId } from '../../testing/id-numbers.js';
-import { addPatient as addPatientDirect } from '../identity/service.js';
+import { addPatient as addPatientDirect } from '../identity/index.js';
 import type { SandboxChannel } from '../../integrations/payments/sandbox/index.js';
-import { addTestDoctor } from '../scheduling/test-fixtures.js';
+import { addTestDoctor } from '../scheduling/testing.js';
 
 export interface Clinic {
   scheduleId: string;

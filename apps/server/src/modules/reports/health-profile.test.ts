@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { auditLog } from '../../platform/schema.js';
-import { newPatient } from '../registration/test-helpers.js';
+import { newPatient } from '../registration/testing.js';
 import { healthProfiles } from './health-profile.js';
 
 // RPT-12 患者健康档案: the patient's own health information, family history and lifestyle, with

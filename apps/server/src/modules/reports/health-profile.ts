@@ -8,9 +8,9 @@ import { audit, auditPatientAccess, clinicalOrServiceGround } from '../../platfo
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { maskIdNumber, maskName } from '../../platform/pii.js';
-import { getPatientById, getPatientForRecords } from '../identity/service.js';
-import { listVisits } from '../billing/guide.js';
-import { listAdmissions } from '../inpatient/service.js';
+import { getPatientById, getPatientForRecords } from '../identity/index.js';
+import { listVisits } from '../billing/index.js';
+import { listAdmissions } from '../inpatient/index.js';
 
 /**
  * RPT-12 患者健康档案: basic information (from the patient record), health information, family

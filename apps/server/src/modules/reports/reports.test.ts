@@ -5,7 +5,7 @@ import { addPatient, loginPatient } from '../../testing/patients.js';
 import { loginStaff } from '../../testing/staff.js';
 import { makeResidentId } from '../../testing/id-numbers.js';
 import { openChannel, type SignedCall } from '../../testing/channels.js';
-import { messages } from '../notifications/schema.js';
+import { messages } from '../notifications/index.js';
 import { auditLog } from '../../platform/schema.js';
 import { openImagingLink } from './service.js';
 import { examAccessCodes, reports } from './schema.js';

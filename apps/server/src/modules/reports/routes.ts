@@ -8,10 +8,10 @@ import { DomainError } from '../../platform/errors.js';
 import { maskName } from '../../platform/pii.js';
 import { externalNo, paging, text } from '../../platform/zod.js';
 import { registerHealthProfileRoutes } from './health-profile.js';
-import { registerIntegrationApi } from '../gateway/integration-api.js';
-import type { Channel } from '../gateway/service.js';
+import { registerIntegrationApi } from '../gateway/index.js';
+import type { Channel } from '../gateway/index.js';
 import type { Module } from '../index.js';
-import { recordPatientAccess } from '../access-log/service.js';
+import { recordPatientAccess } from '../access-log/index.js';
 import { FLAGS, REPORT_KINDS, REPORT_SETTINGS, REPORT_STATUSES, type ReportKind } from './schema.js';
 import {
   adminListReports,

@@ -15,7 +15,7 @@ import { dayjs } from '../../platform/clock.js';
 import { DomainError, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { maskName, maskPhone } from '../../platform/pii.js';
-import { notify, registerTemplates } from '../notifications/service.js';
+import { notify, registerTemplates } from '../notifications/index.js';
 import {
   blindIndexOf,
   findPatientsByIdNumber,
@@ -24,7 +24,7 @@ import {
   listPatients,
   type PatientRecord,
   findPatientsByVisitCard,
-} from '../identity/service.js';
+} from '../identity/index.js';
 import {
   examAccessCodes,
   imagingAuthorisations,

@@ -1,7 +1,7 @@
 import { and, inArray, or, type SQL, eq } from 'drizzle-orm';
 import { hospitalDay } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
-import { blindIndexOf, type PatientRecord } from '../identity/service.js';
+import { blindIndexOf, type PatientRecord } from '../identity/index.js';
 import { reports } from './schema.js';
 import type { Report } from './service.js';
 

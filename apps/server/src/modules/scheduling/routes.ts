@@ -7,7 +7,7 @@ import { requireStaff } from '../../platform/auth.js';
 import { dayjs, hospitalDay } from '../../platform/clock.js';
 import { badRequest } from '../../platform/errors.js';
 import type { Module } from '../index.js';
-import { getDepartment } from '../directory/service.js';
+import { getDepartment } from '../directory/index.js';
 import { readCache } from '../../platform/read-cache.js';
 import {
   addExtraSlots,

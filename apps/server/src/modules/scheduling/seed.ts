@@ -1,6 +1,6 @@
 import type { SeedStep } from '../../db/seed/steps.js';
 import type { AppContext } from '../../platform/context.js';
-import { getDepartmentTree, listDoctorsOfDepartment } from '../directory/service.js';
+import { getDepartmentTree, listDoctorsOfDepartment } from '../directory/index.js';
 import { scheduleTemplates } from './schema.js';
 import { generateSchedules, type TemplateInput } from './service.js';
 

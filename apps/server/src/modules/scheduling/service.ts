@@ -17,7 +17,7 @@ import {
 } from './schema.js';
 import { rowsOf } from './slots.js';
 import { earliestBookableStart } from './check-in-window.js';
-import { DOCTOR_TITLES, directoryNames } from '../directory/service.js';
+import { DOCTOR_TITLES, directoryNames } from '../directory/index.js';
 
 export type Shift = typeof shifts.$inferSelect;
 export type ScheduleTemplate = typeof scheduleTemplates.$inferSelect;

@@ -2,9 +2,9 @@ import { and, desc, eq, gte, inArray, lt, count, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import { maskName } from '../../platform/pii.js';
 import { auditLog, staffUsers } from '../../platform/schema.js';
-import { departments, doctors } from '../directory/schema.js';
-import { patients } from '../identity/schema.js';
-import { registrations } from '../registration/schema.js';
+import { departments, doctors } from '../directory/index.js';
+import { patients } from '../identity/index.js';
+import { registrations } from '../registration/index.js';
 
 export interface AuditLogQuery {
   actorId?: string;

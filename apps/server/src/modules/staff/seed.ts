@@ -4,7 +4,7 @@ import type { AppContext } from '../../platform/context.js';
 import { newId } from '../../platform/ids.js';
 import { staffUserRoles, staffUsers } from '../../platform/schema.js';
 import { hashPassword } from './password.js';
-import { getDepartmentTree, listDoctorsOfDepartment } from '../directory/service.js';
+import { getDepartmentTree, listDoctorsOfDepartment } from '../directory/index.js';
 
 /**
  * One demo account per builtin role. The passwords are documented (README, demo banner) and do not

@@ -6,8 +6,8 @@ import { audit } from '../../platform/audit.js';
 import { principalOf, requireStaff } from '../../platform/auth.js';
 import { hospitalDay } from '../../platform/clock.js';
 import type { Module } from '../index.js';
-import { dateString } from '../scheduling/routes.js';
-import { clinicalScopeOf } from '../registration/staff-scope.js';
+import { dateString } from '../scheduling/index.js';
+import { clinicalScopeOf } from '../registration/index.js';
 import { clinicsOf, workbenchOf } from './service.js';
 
 const id = z.string().min(1).max(64);

@@ -2,9 +2,9 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import type { Principal } from '../../platform/auth.js';
 import { hospitalDay } from '../../platform/clock.js';
-import { directoryNames } from '../directory/service.js';
-import { maskPersonName } from '../registration/service.js';
-import { registrations } from '../registration/schema.js';
+import { directoryNames } from '../directory/index.js';
+import { maskPersonName } from '../registration/index.js';
+import { registrations } from '../registration/index.js';
 import {
   assertWithinScope,
   clinicalScopeOf,
@@ -12,9 +12,9 @@ import {
   isNurseDesk,
   staffLinkOf,
   type ClinicalScope,
-} from '../registration/staff-scope.js';
-import { browseSchedules, type ScheduleView } from '../scheduling/service.js';
-import { staffList } from '../pharmacy/service.js';
+} from '../registration/index.js';
+import { browseSchedules, type ScheduleView } from '../scheduling/index.js';
+import { staffList } from '../pharmacy/index.js';
 
 /**
  * Each staff role's home (issue 15, defect 13): what is theirs today. A section is present when the

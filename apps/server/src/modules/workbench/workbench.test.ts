@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
-import { addTestDoctor } from '../scheduling/test-fixtures.js';
-import { bookAndCheckIn, newPatient, openClinic, type Clinic } from '../registration/test-helpers.js';
+import { addTestDoctor } from '../scheduling/testing.js';
+import { bookAndCheckIn, newPatient, openClinic, type Clinic } from '../registration/testing.js';
 
 // Issue 15, defects 12 and 13: every role's home shows what is theirs today; doctors and nurses see
 // their own clinics and their department's, not the hospital's; every role can fill the console's

@@ -11,8 +11,8 @@ import {
   RETRY_REFUNDS_JOB,
   createPaymentOrder,
   requestRefund,
-} from '../../../modules/payments/service.js';
-import { paymentOrders, refunds } from '../../../modules/payments/schema.js';
+} from '../../../modules/payments/index.js';
+import { paymentOrders, refunds } from '../../../modules/payments/index.js';
 import { yuanToFen } from './index.js';
 
 const pem = (k: KeyObject, type: 'pkcs8' | 'spki') => String(k.export({ type, format: 'pem' }));

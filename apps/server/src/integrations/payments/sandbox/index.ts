@@ -9,7 +9,7 @@ import {
   sandboxNotifications,
   sandboxRefunds,
   sandboxTransactions,
-} from '../../../modules/payments/schema.js';
+} from '../../../modules/payments/index.js';
 import {
   ChannelError,
   NotificationRejected,

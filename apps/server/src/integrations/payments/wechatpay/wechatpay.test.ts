@@ -14,8 +14,8 @@ import {
   createPaymentOrder,
   registerBusinessHandler,
   requestRefund,
-} from '../../../modules/payments/service.js';
-import { paymentOrders, refunds } from '../../../modules/payments/schema.js';
+} from '../../../modules/payments/index.js';
+import { paymentOrders, refunds } from '../../../modules/payments/index.js';
 import { staffUserRoles, staffUsers } from '../../../platform/schema.js';
 import type { WechatPayChannel } from './index.js';
 import { FakeWechatPay } from './fake-wechatpay.js';

@@ -1,0 +1,3 @@
+// The directory module's wiring (routes, jobs), registered by modules/index.ts.
+
+export { directoryModule } from './routes.js';

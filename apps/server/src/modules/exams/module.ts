@@ -1,0 +1,3 @@
+// The exams module's wiring (routes, jobs), registered by modules/index.ts.
+
+export { examsModule } from './routes.js';

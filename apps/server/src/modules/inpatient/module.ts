@@ -1,0 +1,3 @@
+// The inpatient module's wiring (routes, jobs), registered by modules/index.ts.
+
+export { inpatientModule } from './routes.js';

@@ -1,0 +1,3 @@
+// The invoicing module's wiring (routes, jobs), registered by modules/index.ts.
+
+export { invoicingModule } from './routes.js';

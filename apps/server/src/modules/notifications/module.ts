@@ -1,0 +1,3 @@
+// The notifications module's wiring (routes, jobs), registered by modules/index.ts.
+
+export { notificationsModule } from './routes.js';

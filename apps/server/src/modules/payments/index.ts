@@ -1,0 +1,32 @@
+// Public surface of the payments module: the only file other modules, the app, tools and tests may import.
+// Everything not exported here is internal to the module.
+
+export type {
+  ChannelCode,
+  PaymentOrderState,
+  PaymentOrderView,
+  RefundState,
+  RefundView,
+} from './contract.js';
+export {
+  abnormalOrders,
+  paymentChannelSecrets,
+  paymentNotifications,
+  paymentOrders,
+  refunds,
+  sandboxNotifications,
+  sandboxRefunds,
+  sandboxTransactions,
+} from './schema.js';
+export {
+  CHECK_ORDER_JOB,
+  RECONCILE_JOB,
+  RETRY_REFUNDS_JOB,
+  applyChannelPayment,
+  closePaymentOrder,
+  createPaymentOrder,
+  getPaymentOrder,
+  openAbnormal,
+  registerBusinessHandler,
+  requestRefund,
+} from './service.js';

@@ -1,0 +1,3 @@
+// The payments module's wiring (routes, jobs), registered by modules/index.ts.
+
+export { paymentsModule } from './routes.js';

@@ -1,0 +1,3 @@
+// The pharmacy module's wiring (routes, jobs), registered by modules/index.ts.
+
+export { pharmacyModule } from './routes.js';

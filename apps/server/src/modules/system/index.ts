@@ -1,0 +1,4 @@
+// Public surface of the system module: the only file other modules, the app, tools and tests may import.
+// Everything not exported here is internal to the module.
+
+export {};
