@@ -1,3 +1,4 @@
+import { pgErrorOf } from '../../platform/db-errors.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
 
 /** A text field that must not be blank: `DEPARTMENT_NAME_REQUIRED` and the like. */
@@ -54,7 +55,7 @@ const UNIQUE_CODES: Record<string, DomainError> = {
  */
 export function mapDbError(entity: string, zhEntity: string) {
   return (e: unknown): never => {
-    const pg = pgError(e);
+    const pg = pgErrorOf(e);
     if (pg?.code === '23505') {
       throw (
         UNIQUE_CODES[pg.constraint ?? ''] ??
@@ -70,13 +71,4 @@ export function mapDbError(entity: string, zhEntity: string) {
     }
     throw e;
   };
-}
-
-function pgError(e: unknown): { code?: string; constraint?: string } | undefined {
-  let cur = e as { code?: unknown; constraint?: string; cause?: unknown } | undefined;
-  for (let i = 0; cur && i < 5; i++) {
-    if (typeof cur.code === 'string' && /^\d{2}[0-9A-Z]{3}$/.test(cur.code)) return cur as never;
-    cur = cur.cause as typeof cur;
-  }
-  return undefined;
 }

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
+import { isUniqueViolation } from '../../platform/db-errors.js';
 import { DomainError, badRequest, conflict, notFound } from '../../platform/errors.js';
 import { newBusinessNumber, newId } from '../../platform/ids.js';
 import {
@@ -1004,11 +1005,6 @@ async function callChannel<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 const alreadyPaid = () => conflict('PAYMENT_ORDER_ALREADY_PAID', '订单已支付', 'The order is already paid');
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === '23505' || e?.cause?.code === '23505';
-}
 
 function errorText(err: unknown): string {
   if (err instanceof DomainError) return `${err.code} ${err.en}`;
