@@ -29,3 +29,5 @@ export type RegistrationLevel = 'general' | 'expert' | 'special';
 /** Money on the wire is integer fen; this is the one formatter for display. */
 export const formatYuan = (fen: number): string => `¥${(fen / 100).toFixed(2)}`;
 export * from './labels.js';
+export * from './api/common.js';
+export * from './api/directory.js';

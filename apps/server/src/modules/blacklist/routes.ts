@@ -16,6 +16,7 @@ import {
   updateRule,
 } from './service.js';
 import type { blacklistEntries, blacklistRules } from './schema.js';
+import { NoContent } from '@qingnang/contracts';
 
 const tags = ['blacklist'];
 
@@ -115,7 +116,10 @@ export const blacklistModule: Module = {
 
     app.delete(
       '/v1/admin/blacklist-rules/:id',
-      { preHandler: manage, schema: { tags, summary: '删除黑名单规则', params: IdParams } },
+      {
+        preHandler: manage,
+        schema: { tags, summary: '删除黑名单规则', params: IdParams, response: { 204: NoContent } },
+      },
       async (req, reply) => {
         await deleteRule(ctx, req, req.params.id);
         return reply.status(204).send();

@@ -11,6 +11,7 @@ import { requireStaff } from '../../platform/auth.js';
 import { departments, doctorDepartments, doctors } from './schema.js';
 import { DOCTOR_TITLES } from './service.js';
 import { id } from './schemas.js';
+import { AdminLookupDepartmentsListResponse, AdminLookupDoctorsListResponse } from '@qingnang/contracts';
 
 export interface DepartmentLookup {
   id: string;
@@ -75,7 +76,12 @@ export function registerDirectoryLookupRoutes(fastify: FastifyInstance, ctx: App
     '/v1/admin/lookup/departments',
     {
       preHandler: anyStaff,
-      schema: { tags, security, summary: 'Departments for console filters (any staff member)' },
+      schema: {
+        tags,
+        security,
+        summary: 'Departments for console filters (any staff member)',
+        response: { 200: AdminLookupDepartmentsListResponse },
+      },
     },
     async () => ({ items: await lookupDepartments(ctx) }),
   );
@@ -88,6 +94,7 @@ export function registerDirectoryLookupRoutes(fastify: FastifyInstance, ctx: App
         security,
         summary: 'Doctors for console filters, optionally of one department (any staff member)',
         querystring: z.object({ departmentId: id.optional() }).strict(),
+        response: { 200: AdminLookupDoctorsListResponse },
       },
     },
     async (req) => ({ items: await lookupDoctors(ctx, req.query.departmentId) }),

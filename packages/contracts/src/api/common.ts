@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/**
+ * A point in time on the wire: an ISO-8601 string. The server may hold it as a Date (a database
+ * timestamp) or already as a string; either is answered as the string, exactly as JSON would write it.
+ */
+export const Timestamp = z.codec(z.union([z.date(), z.string()]), z.string(), {
+  decode: (v) => (v instanceof Date ? v.toISOString() : v),
+  encode: (v) => v,
+});
+
+/** The answer of a route that answers 204 with no body. */
+export const NoContent = z.undefined().describe('No content');
