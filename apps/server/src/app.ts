@@ -21,6 +21,8 @@ import { systemClock, type Clock } from './platform/clock.js';
 import type { AppContext } from './platform/context.js';
 import { DomainError, toProblem } from './platform/errors.js';
 import { Jobs } from './platform/jobs.js';
+import { EventBus } from './platform/events.js';
+import { eventRoutes } from './platform/event-routes.js';
 import { logRedactPaths } from './platform/logging.js';
 import { buildAdapters, type AdapterOverrides } from './integrations/index.js';
 import { modules } from './modules/index.js';
@@ -36,6 +38,8 @@ export interface BuildOptions {
   logger?: boolean;
   /** pg-boss polling and cron-check intervals (tests shorten them) */
   jobOptions?: ConstructorParameters<typeof Jobs>[3];
+  /** event dispatcher poll interval, lease and backoff (tests shorten them) */
+  eventOptions?: ConstructorParameters<typeof EventBus>[1];
   /** where the built web apps live; defaults to apps/<name>/dist */
   webRoot?: string;
 }
@@ -82,9 +86,12 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     clock: opts.clock ?? systemClock,
     log: app.log,
     jobs: new Jobs(database, app.log, config.HOSPITAL_TIMEZONE, opts.jobOptions),
+    events: new EventBus(() => ctx, opts.eventOptions),
     adapters: buildAdapters(config, opts.adapters),
   };
   app.decorate('ctx', ctx);
+  // The dispatcher (started by main.ts, or by a test) stops with the app.
+  app.addHook('onClose', async () => ctx.events.stop());
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -157,6 +164,9 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   }
 
   flushReadCacheOnStaffWrites(app as unknown as FastifyInstance, ctx);
+  await app.register(async (scope) => eventRoutes(scope as unknown as FastifyInstance, ctx), {
+    prefix: '/api',
+  });
   for (const m of modules) {
     await app.register(async (scope) => m.register(scope as unknown as FastifyInstance, ctx), {
       prefix: '/api',

@@ -62,6 +62,8 @@ if (config.DEMO) {
   if (seeded) app.log.info('demo hospital seeded');
 }
 if (config.JOBS_ENABLED) await app.ctx.jobs.start();
+// Event deliveries and cross-process notices (read-cache flushes) run whether or not jobs do.
+await app.ctx.events.start();
 
 let closing = false;
 async function shutdown(signal: string) {

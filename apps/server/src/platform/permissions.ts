@@ -10,6 +10,10 @@ export const PERMISSIONS = {
   'sms.read': { zh: '查看短信发送记录', en: 'Read the SMS delivery log' },
   'notifications.read': { zh: '查看消息推送记录', en: 'Read the notification delivery log' },
   'notifications.send': { zh: '推送关怀消息', en: 'Send care messages to patients' },
+  'events.manage': {
+    zh: '查看失败的事件投递并重新投递',
+    en: 'Read dead event deliveries and retry them',
+  },
   // content and directory
   'directory.manage': { zh: '医院信息维护', en: 'Maintain hospital directory' },
   'content.manage': { zh: '资讯内容维护', en: 'Maintain articles' },

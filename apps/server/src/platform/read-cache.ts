@@ -7,7 +7,9 @@ import type { AppContext } from './context.js';
  * (the department tree, doctor lists, schedules with remaining numbers at a release). Entries live
  * `READ_CACHE_MS` of real time (0 turns the cache off); concurrent misses of one key share one load;
  * any successful staff write (a non-GET under /api/v1/admin or /api/v1/staff) empties the cache, so
- * a change made in the console shows at once on this process and within `READ_CACHE_MS` on others.
+ * a change made in the console shows at once on this process, and on the other server processes of
+ * the same PostgreSQL database as soon as the flush notice reaches them (ctx.events.notice); a
+ * notice lost while a listener reconnects still ends with the entries' lifetime.
  * Remaining numbers may lag a booking by that long; the booking itself always reads the database.
  */
 export class ReadCache {
@@ -77,6 +79,9 @@ export function readCache(ctx: AppContext): ReadCache {
   return c;
 }
 
+/** The notice other server processes act on by emptying their read cache. */
+export const READ_CACHE_FLUSH = 'read-cache.flush';
+
 const STAFF_WRITE = /^\/api\/v1\/(admin|staff)\//;
 
 /** Values the cache hands out to many requests (never changed after they were loaded). */
@@ -91,6 +96,7 @@ const json = new WeakMap<object, string>();
  * was the largest single cost of browsing.
  */
 export function flushReadCacheOnStaffWrites(app: FastifyInstance, ctx: AppContext): void {
+  ctx.events.onNotice(READ_CACHE_FLUSH, () => readCache(ctx).clear());
   app.addHook('preSerialization', (req, reply, payload, done) => {
     if (
       payload !== null &&
@@ -110,6 +116,10 @@ export function flushReadCacheOnStaffWrites(app: FastifyInstance, ctx: AppContex
   });
   app.addHook('onResponse', async (req, reply) => {
     if (req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400) return;
-    if (STAFF_WRITE.test(req.url)) readCache(ctx).clear();
+    if (!STAFF_WRITE.test(req.url)) return;
+    readCache(ctx).clear();
+    await ctx.events
+      .notice(READ_CACHE_FLUSH)
+      .catch((err) => ctx.log.warn({ err }, 'read-cache flush notice not sent'));
   });
 }

@@ -79,15 +79,30 @@ export const auditLog = pgTable('audit_log', {
   detail: jsonb('detail'),
 });
 
+// Mirrors migrations/1100_event_bus.sql: one row per published event (platform/events.ts) ...
 export const outbox = pgTable('outbox', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
-  topic: text('topic').notNull(),
+  name: text('name').notNull(),
   payload: jsonb('payload').notNull(),
-  createdAt: tz('created_at').notNull(),
-  dispatchedAt: tz('dispatched_at'),
-  attempts: integer('attempts').notNull().default(0),
-  lastError: text('last_error'),
+  publishedAt: tz('published_at').notNull(),
 });
+
+// ... and one per after-commit subscriber of it: the dispatcher's work list and its dead letters.
+export const outboxDeliveries = pgTable(
+  'outbox_deliveries',
+  {
+    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+    subscriber: text('subscriber').notNull(),
+    state: text('state').$type<'pending' | 'delivered' | 'dead'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: tz('next_attempt_at').notNull(),
+    lastAttemptAt: tz('last_attempt_at'),
+    lastError: text('last_error'),
+    deliveredAt: tz('delivered_at'),
+    deadAt: tz('dead_at'),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.subscriber] })],
+);
 
 // Mirrors migrations/1040_patient_access_log.sql: the patient-data reads among audit_log rows.
 export const auditPatientAccess = pgTable('audit_patient_access', {

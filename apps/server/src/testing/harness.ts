@@ -94,7 +94,8 @@ export type Api = {
   ) => Promise<ApiResponse<T>>;
 };
 
-function makeApi(app: App): Api {
+/** Calls an app through inject, as a client would (one per app when a test builds several). */
+export function makeApi(app: App): Api {
   const call =
     (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE') =>
     async (
