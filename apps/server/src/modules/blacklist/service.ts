@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { and, count, desc, eq, gt, isNull, isNotNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
+import { isUniqueViolation } from '../../platform/db-errors.js';
 import { audit } from '../../platform/audit.js';
 import { DomainError, conflict, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -285,13 +286,6 @@ async function uniqueName<T>(write: Promise<T>): Promise<T> {
 
 const ruleNotFound = () =>
   new DomainError('BLACKLIST_RULE_NOT_FOUND', 404, '黑名单规则不存在', 'Blacklist rule not found');
-
-function isUniqueViolation(e: unknown): boolean {
-  for (let c: unknown = e; c && typeof c === 'object'; c = (c as { cause?: unknown }).cause) {
-    if ((c as { code?: string }).code === '23505') return true;
-  }
-  return false;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Console: entries (manual add, lift, listing)

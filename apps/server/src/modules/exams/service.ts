@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, gte, inArray, isNull, lte, ne, or, sql, type
 import type { FastifyRequest } from 'fastify';
 import type { Db, Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
+import { isUniqueViolation } from '../../platform/db-errors.js';
 import { audit } from '../../platform/audit.js';
 import { dayjs, hospitalDay } from '../../platform/clock.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
@@ -17,12 +18,7 @@ import {
 } from '../identity/index.js';
 import { notify, registerTemplates } from '../notifications/index.js';
 import type { PaymentOrderView, RefundView } from '../payments/index.js';
-import {
-  closePaymentOrder,
-  createPaymentOrder,
-  getPaymentOrder,
-  requestRefund,
-} from '../payments/index.js';
+import { closePaymentOrder, createPaymentOrder, getPaymentOrder, requestRefund } from '../payments/index.js';
 import { getReportForAccount, listReports, reportDetail } from '../reports/index.js';
 import {
   examAuthorisations,
@@ -519,11 +515,6 @@ async function byIdempotencyKey(db: Db, accountId: string, input: BookInput) {
       'This idempotency key was used for a different exam booking',
     );
   return row;
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; cause?: { code?: string } };
-  return err?.code === '23505' || err?.cause?.code === '23505';
 }
 
 /**

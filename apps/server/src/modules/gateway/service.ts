@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import dayjs from 'dayjs';
 import { and, count, desc, eq, gte, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
+import { isUniqueViolation } from '../../platform/db-errors.js';
 import { audit } from '../../platform/audit.js';
 import { principalOf } from '../../platform/auth.js';
 import { DomainError, conflict, notFound } from '../../platform/errors.js';
@@ -400,11 +401,8 @@ async function uniqueCode<T>(write: Promise<T>): Promise<T> {
   try {
     return await write;
   } catch (e) {
-    for (let c: unknown = e; c && typeof c === 'object'; c = (c as { cause?: unknown }).cause) {
-      if ((c as { code?: string }).code === '23505') {
-        throw conflict('CHANNEL_CODE_TAKEN', '渠道编码已存在', 'A channel with this code already exists');
-      }
-    }
+    if (isUniqueViolation(e))
+      throw conflict('CHANNEL_CODE_TAKEN', '渠道编码已存在', 'A channel with this code already exists');
     throw e;
   }
 }

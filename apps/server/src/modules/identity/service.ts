@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, gte, isNotNull, isNull, ne, or, sql, type SQ
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
+import { isUniqueViolation } from '../../platform/db-errors.js';
 import { audit, auditPatientAccess } from '../../platform/audit.js';
 import { hospitalDay } from '../../platform/clock.js';
 import { conflict, DomainError } from '../../platform/errors.js';
@@ -1059,10 +1060,7 @@ async function claimingIdentity<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (err) {
-    const e = err as { code?: string; constraint?: string; message?: string; cause?: typeof e };
-    const pg = e?.code === '23505' ? e : e?.cause?.code === '23505' ? e.cause : undefined;
-    if (pg && `${pg.constraint ?? ''} ${pg.message ?? ''}`.includes('patients_self_claim_uq'))
-      throw identityClaimed();
+    if (isUniqueViolation(err, 'patients_self_claim_uq')) throw identityClaimed();
     throw err;
   }
 }

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
+import { isUniqueViolation } from '../../platform/db-errors.js';
 import { dayjs, hospitalDay } from '../../platform/clock.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -11,12 +12,7 @@ import { getPatientForAccount } from '../identity/index.js';
 import { notify } from '../notifications/index.js';
 import { paymentSettled } from '../invoicing/index.js';
 import type { PaymentOrderView, RefundView } from '../payments/index.js';
-import {
-  closePaymentOrder,
-  createPaymentOrder,
-  getPaymentOrder,
-  requestRefund,
-} from '../payments/index.js';
+import { closePaymentOrder, createPaymentOrder, getPaymentOrder, requestRefund } from '../payments/index.js';
 import { schedules, scheduleSegments, type BookingChannel } from '../scheduling/index.js';
 import {
   assertReleased,
@@ -24,7 +20,6 @@ import {
   getReleaseRule,
   getSchedule,
   getSegments,
-  isUniqueViolation,
   markStopped,
   openSchedulesBetween,
   type ScheduleView,
