@@ -187,7 +187,7 @@ describe('patient H5', () => {
     await page.goto('/registrations');
     const item = page.getByTestId('registration-item').first();
     await item.waitFor();
-    expect(await item.innerText()).toContain('退款成功');
+    expect(await item.innerText()).toContain('已退款');
     await context.close();
   });
 

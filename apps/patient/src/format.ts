@@ -1,12 +1,8 @@
 /** Display helpers shared by the pages: money, dates, code → label maps. */
 import type { MessageKey } from './i18n';
 
-export function yuan(fen: number | undefined | null): string {
-  if (fen === undefined || fen === null || Number.isNaN(fen)) return '';
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(Math.round(fen));
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
+/** Integer fen → "12.50": the one formatter, shared with the console and the server's messages. */
+export { formatYuan as yuan } from '@qingnang/contracts';
 
 /**
  * Clinic days and times are the hospital's (Asia/Shanghai, the server's default HOSPITAL_TIMEZONE),
@@ -63,67 +59,11 @@ export function hhmm(value: string | undefined | null): string {
   return timeFormat.format(d);
 }
 
-export const doctorTitleKey: Record<string, MessageKey> = {
-  chief_physician: 'titleChief',
-  associate_chief: 'titleAssociate',
-  attending: 'titleAttending',
-  resident: 'titleResident',
-};
-
-export const levelKey: Record<string, MessageKey> = {
-  general: 'levelGeneral',
-  expert: 'levelExpert',
-  special: 'levelSpecial',
-};
-
 export const shiftKey: Record<string, MessageKey> = {
   morning: 'shiftMorning',
   afternoon: 'shiftAfternoon',
   night: 'shiftNight',
   evening: 'shiftNight',
-};
-
-export const relationKey: Record<string, MessageKey> = {
-  self: 'relSelf',
-  spouse: 'relSpouse',
-  parent: 'relParent',
-  child: 'relChild',
-  other: 'relOther',
-};
-
-export const idTypeKey: Record<string, MessageKey> = {
-  resident_id: 'idResident',
-  hk_macao_tw_residence: 'idHkMacaoTw',
-  foreign_permanent_residence: 'idForeign',
-};
-
-export const registrationStateKey: Record<string, MessageKey> = {
-  locked: 'stateLocked',
-  pending_payment: 'stateLocked',
-  awaiting_payment: 'stateLocked',
-  created: 'stateLocked',
-  paid: 'statePaid',
-  confirmed: 'stateConfirmed',
-  booked: 'stateConfirmed',
-  checked_in: 'stateCheckedIn',
-  visited: 'stateVisited',
-  completed: 'stateVisited',
-  cancelled: 'stateCancelled',
-  canceled: 'stateCancelled',
-  expired: 'stateExpired',
-  released: 'stateExpired',
-  no_show: 'stateNoShow',
-  refunding: 'stateRefunding',
-  refunded: 'stateRefunded',
-  stopped: 'stateStopped',
-};
-
-export const refundStateKey: Record<string, MessageKey> = {
-  pending: 'refundRequested',
-  requested: 'refundRequested',
-  processing: 'refundProcessing',
-  succeeded: 'refundSucceeded',
-  failed: 'refundFailed',
 };
 
 export function stateColor(state: string): 'primary' | 'success' | 'warning' | 'danger' | 'default' {

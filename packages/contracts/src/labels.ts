@@ -229,7 +229,7 @@ export const billPaymentStateLabels: Record<BillPaymentState, Label> = {
   open: l('待支付', 'Awaiting payment'),
   paid: l('已支付', 'Paid'),
   closed: l('已关闭', 'Closed'),
-  writeback_failed: l('医院入账失败', 'Hospital write-back failed'),
+  writeback_failed: l('医院入账失败，已原路退款', 'Hospital write-back failed; refunded'),
 };
 
 export const refundMethodLabels: Record<RefundMethod, Label> = {
@@ -244,7 +244,7 @@ export const prescriptionStateLabels: Record<PrescriptionState, Label> = {
   dispatched: l('已配送', 'Dispatched'),
   at_hospital: l('院内取药', 'Collect at hospital'),
   dispensed: l('已取药', 'Dispensed'),
-  rejected: l('已驳回', 'Rejected'),
+  rejected: l('医保拒绝', 'Rejected by insurance'),
   upload_failed: l('流转失败', 'Upload failed'),
   revoked: l('已撤销', 'Revoked'),
   expired: l('已过期', 'Expired'),
@@ -296,9 +296,9 @@ export const depositStateLabels: Record<DepositState, Label> = {
 };
 
 export const hisWriteStateLabels: Record<HisWriteState, Label> = {
-  pending: l('待入账', 'Pending'),
-  confirmed: l('已入账', 'Recorded'),
-  failed: l('入账失败', 'Failed'),
+  pending: l('待回写', 'Pending'),
+  confirmed: l('已回写', 'Written back'),
+  failed: l('回写失败', 'Failed'),
 };
 
 export const insuranceTypeLabels: Record<InsuranceType, Label> = {
@@ -349,7 +349,7 @@ export const einvoiceCategoryLabels: Record<EInvoiceCategory, Label> = {
 };
 
 export const creditAccountStateLabels: Record<CreditAccountState, Label> = {
-  active: l('已开通', 'Active'),
+  active: l('正常', 'Active'),
   suspended: l('已暂停', 'Suspended'),
   closed: l('已关闭', 'Closed'),
 };
@@ -456,7 +456,7 @@ export const notificationCategoryLabels: Record<NotificationCategory, Label> = {
 };
 
 export const paymentBusinessTypeLabels: Record<PaymentBusinessType, Label> = {
-  registration: l('挂号费', 'Registration fee'),
+  registration: l('挂号', 'Registration'),
   bill: l('门诊缴费', 'Outpatient bill'),
   exam: l('体检费', 'Health-check fee'),
   deposit: l('住院预交金', 'Inpatient deposit'),
@@ -502,6 +502,7 @@ export const NOTIFICATION_TEMPLATES = [
   'noshow.warning',
   'patient.bound',
   'patient.consent_granted',
+  'patient.consent_withdrawn',
   'patient.identity_changed',
   'patient.unbound',
   'prescription.available',
@@ -558,6 +559,7 @@ export const notificationTemplateLabels: Record<NotificationTemplate, Label> = {
   'noshow.warning': l('爽约提醒', 'Missed appointment'),
   'patient.bound': l('就诊人绑定成功', 'Patient added'),
   'patient.consent_granted': l('家人授权成功', 'Consent granted'),
+  'patient.consent_withdrawn': l('家人已撤回授权', 'Consent withdrawn'),
   'patient.identity_changed': l('就诊人身份信息变更', 'Patient identity changed'),
   'patient.unbound': l('就诊人已解除绑定', 'Patient removed'),
   'prescription.available': l('医保电子处方可取药', 'Insurance e-prescription ready'),
@@ -1088,4 +1090,182 @@ export const integrationChannelKindLabels: Record<IntegrationChannelKind, Label>
   booking_platform: l('第三方预约平台', 'Booking platform'),
   pharmacy: l('药房', 'Pharmacy'),
   other: l('其他', 'Other'),
+};
+
+// ---- patient records, refusals and back-office codes shown by both apps ----
+
+/** platform/audit.ts: the kinds of record a patient's access log names (查询记录). */
+export type PatientRecordKind =
+  | 'patient_profile'
+  | 'his_profile'
+  | 'registration'
+  | 'visit'
+  | 'report'
+  | 'health_record'
+  | 'bill'
+  | 'payment'
+  | 'prescription'
+  | 'inpatient'
+  | 'einvoice'
+  | 'insurance'
+  | 'credit'
+  | 'exam';
+export const patientRecordKindLabels: Record<PatientRecordKind, Label> = {
+  patient_profile: l('就诊人信息', 'patient details'),
+  his_profile: l('医院档案', 'HIS record'),
+  registration: l('挂号记录', 'appointment'),
+  visit: l('就诊记录', 'visit'),
+  report: l('检查检验报告', 'report'),
+  health_record: l('健康档案', 'health record'),
+  bill: l('缴费单据', 'bill'),
+  payment: l('支付订单', 'payment'),
+  prescription: l('处方', 'prescription'),
+  inpatient: l('住院记录', 'inpatient stay'),
+  einvoice: l('电子票据', 'e-invoice'),
+  insurance: l('医保结算', 'insurance settlement'),
+  credit: l('信用就医', 'credit care'),
+  exam: l('体检记录', 'physical exam'),
+};
+
+/**
+ * platform/audit.ts: why a person's records were read (PIPL Art. 13 and 28: processing health
+ * data needs a ground).
+ */
+export type AccessGround = 'consent' | 'guardian' | 'treatment' | 'finance' | 'service';
+export const accessGroundLabels: Record<AccessGround, Label> = {
+  consent: l('您的授权', 'your consent'),
+  guardian: l('监护', 'guardianship'),
+  treatment: l('诊疗需要', 'treatment'),
+  finance: l('收费结算', 'billing and settlement'),
+  service: l('患者服务', 'patient service'),
+};
+
+/** invoicing: an e-invoice as a patient sees it (its state, reversal and paper print folded in). */
+export type InvoiceStatus = 'issuing' | 'issued' | 'failed' | 'reversed' | 'printed';
+export const invoiceStatusLabels: Record<InvoiceStatus, Label> = {
+  issuing: l('开具中', 'Being issued'),
+  issued: l('已开具', 'Issued'),
+  failed: l('开具失败', 'Not issued'),
+  reversed: l('已冲红', 'Reversed'),
+  printed: l('已打印纸质票据', 'Printed'),
+};
+
+/** billing: why a paid bill can only be refunded at the counter. */
+export type CounterRefundReason = 'EXECUTED' | 'INVOICE_PRINTED' | 'WINDOW_PASSED';
+export const counterRefundReasonLabels: Record<CounterRefundReason, Label> = {
+  EXECUTED: l('药品已发放或项目已执行', 'the drugs were dispensed or the item performed'),
+  INVOICE_PRINTED: l('已打印纸质发票', 'a paper invoice was printed'),
+  WINDOW_PASSED: l('已超过线上退费期限', 'the online refund period has passed'),
+};
+
+/** insurance: why a bill cannot be settled with insurance afterwards (二次结算). */
+export type SecondaryIneligibility =
+  | 'NOT_PAID'
+  | 'NOT_MOBILE_PAID'
+  | 'NOT_CONFIRMED'
+  | 'INVOICE_PRINTED'
+  | 'REFUNDED'
+  | 'WINDOW_PASSED'
+  | 'ALREADY_SETTLED';
+export const secondaryIneligibilityLabels: Record<SecondaryIneligibility, Label> = {
+  NOT_PAID: l('尚未缴费', 'Not paid'),
+  NOT_MOBILE_PAID: l('非手机现金缴费', 'Not paid in cash on the phone'),
+  NOT_CONFIRMED: l('医院尚未确认缴费', 'Not confirmed by the hospital yet'),
+  INVOICE_PRINTED: l('已打印纸质发票', 'Paper invoice printed'),
+  REFUNDED: l('已退费', 'Refunded'),
+  WINDOW_PASSED: l('已超过二次结算期限', 'The claim period has passed'),
+  ALREADY_SETTLED: l('已医保结算', 'Already settled with insurance'),
+};
+
+/** integrations/exam-system: a booking as the physical-exam system records it. */
+export type ExamRecordStatus = 'booked' | 'checked_in' | 'completed' | 'cancelled';
+export const examRecordStatusLabels: Record<ExamRecordStatus, Label> = {
+  booked: l('已预约', 'Booked'),
+  checked_in: l('已签到', 'Checked in'),
+  completed: l('已完成', 'Completed'),
+  cancelled: l('已取消', 'Cancelled'),
+};
+
+/** blacklist: an entry's standing, what triggers a rule, and how an entry came about. */
+export type BlacklistEntryStatus = 'active' | 'scheduled' | 'expired' | 'lifted';
+export const blacklistEntryStatusLabels: Record<BlacklistEntryStatus, Label> = {
+  active: l('生效中', 'Active'),
+  scheduled: l('待生效', 'Scheduled'),
+  expired: l('已到期', 'Expired'),
+  lifted: l('已解除', 'Lifted'),
+};
+export type BlacklistTrigger = 'no_shows' | 'cancellations';
+export const blacklistTriggerLabels: Record<BlacklistTrigger, Label> = {
+  no_shows: l('爽约', 'No-shows'),
+  cancellations: l('频繁退号', 'Cancellations'),
+};
+export type BlacklistSource = 'rule' | 'manual';
+export const blacklistSourceLabels: Record<BlacklistSource, Label> = {
+  rule: l('规则触发', 'By rule'),
+  manual: l('手动加入', 'Manual'),
+};
+
+/** directory/schema.ts: articles (资讯) */
+export type ArticleKind = 'announcement' | 'guide' | 'education' | 'knowledge' | 'encyclopedia' | 'news';
+export const articleKindLabels: Record<ArticleKind, Label> = {
+  announcement: l('通知公告', 'Announcements'),
+  guide: l('就诊指引', 'Visit guides'),
+  education: l('健康宣教', 'Health education'),
+  knowledge: l('医学知识', 'Medical knowledge'),
+  encyclopedia: l('医学百科', 'Encyclopedia'),
+  news: l('医院新闻', 'News'),
+};
+export type ArticleStatus = 'draft' | 'published';
+export const articleStatusLabels: Record<ArticleStatus, Label> = {
+  draft: l('草稿', 'Draft'),
+  published: l('已发布', 'Published'),
+};
+export type ArticleSource = 'original' | 'reprint';
+export const articleSourceLabels: Record<ArticleSource, Label> = {
+  original: l('原创', 'Original'),
+  reprint: l('转载', 'Reprint'),
+};
+
+/** scheduling/schema.ts: which pool a slot is kept for (the booking channels plus the shared pool). */
+export type SlotBucket = 'shared' | BookingChannel;
+export const slotBucketLabels: Record<SlotBucket, Label> = {
+  online: l('线上（微信/支付宝）', 'Online'),
+  counter: l('窗口', 'Counter'),
+  third_party: l('第三方平台', 'Third party'),
+  shared: l('共享号池', 'Shared pool'),
+};
+
+/** pharmacy: what happened to an e-prescription (its event log). */
+export type PrescriptionEventKind =
+  | 'received'
+  | 'upload_attempt'
+  | 'uploaded'
+  | 'upload_error'
+  | 'upload_failed'
+  | 'rejected'
+  | 'retry_requested'
+  | 'filled_retail'
+  | 'pharmacy_changed'
+  | 'filled_hospital'
+  | 'dispensed'
+  | 'revoked'
+  | 'expired'
+  | 'centre_reported'
+  | 'centre_report_refused';
+export const prescriptionEventKindLabels: Record<PrescriptionEventKind, Label> = {
+  received: l('HIS 推送处方', 'Pushed by the HIS'),
+  upload_attempt: l('上传医保电子处方中心', 'Upload attempt'),
+  uploaded: l('已上传医保电子处方中心', 'Uploaded to the e-prescription centre'),
+  upload_error: l('上传出错，稍后重试', 'Upload error, will retry'),
+  upload_failed: l('多次上传失败', 'Upload failed'),
+  rejected: l('医保拒绝', 'Rejected by insurance'),
+  retry_requested: l('药师重新上传', 'Upload retried by a pharmacist'),
+  filled_retail: l('患者选择零售药店', 'Retail pharmacy chosen'),
+  pharmacy_changed: l('患者更换药店', 'Pharmacy changed'),
+  filled_hospital: l('患者选择本院药房', 'Hospital pharmacy chosen'),
+  dispensed: l('已取药结算', 'Dispensed and settled'),
+  revoked: l('医生撤销', 'Revoked by the doctor'),
+  expired: l('已过期', 'Expired'),
+  centre_reported: l('本院发药已上报医保电子处方中心', 'Hospital dispensing reported to the centre'),
+  centre_report_refused: l('医保电子处方中心拒收发药结果', 'The centre refused the dispensing report'),
 };

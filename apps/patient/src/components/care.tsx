@@ -2,12 +2,12 @@
  * Pieces shared by the care pages (bills, reports, inpatient): the family-member switcher and the
  * way to the sandbox cashier for a payment order.
  */
+import { relationLabels } from '@qingnang/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { Button, ErrorBlock } from 'antd-mobile';
 import { Fragment, type ReactNode } from 'react';
 import { useNavigate, useSearchParams, type NavigateFunction } from 'react-router';
 import { patients, payments, type Patient } from '../api';
-import { relationKey, wordsOr } from '../format';
 import { useI18n } from '../i18n';
 import { rememberCashierReturn } from '../pages/registrations';
 import { Loading } from './common';
@@ -43,7 +43,7 @@ export function PatientSwitcher(props: {
   chosen?: Patient;
   onChoose: (id: string) => void;
 }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   return (
     <div className="patient-switcher" data-testid="patient-switcher">
       {props.list.map((p) => (
@@ -57,9 +57,7 @@ export function PatientSwitcher(props: {
           onClick={() => props.onChoose(p.id)}
         >
           <span className="strong">{p.name}</span>
-          <span className="small muted">
-            {relationKey[p.relation] ? t(relationKey[p.relation]) : wordsOr(p.relation, t('codeUnknown'))}
-          </span>
+          <span className="small muted">{code(relationLabels, p.relation)}</span>
         </button>
       ))}
     </div>

@@ -1,6 +1,7 @@
+import { doctorTitleLabels, levelLabels } from '@qingnang/contracts';
 import { Button, Tag } from 'antd-mobile';
 import type { Schedule, TimeSegment } from '../api';
-import { doctorTitleKey, hhmm, levelKey, shiftKey, yuan, wordsOr } from '../format';
+import { hhmm, shiftKey, yuan, wordsOr } from '../format';
 import { useNavigate } from 'react-router';
 import { useI18n } from '../i18n';
 import { DoctorAvatar } from '../pages/home';
@@ -33,7 +34,7 @@ export function ScheduleCard(props: {
   showDate?: boolean;
   onBook: (schedule: Schedule, segment?: TimeSegment) => void;
 }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const s = props.schedule;
   const doctorId = s.doctor?.id ?? s.doctorId;
@@ -50,8 +51,7 @@ export function ScheduleCard(props: {
   const shift =
     s.shiftName ??
     (shiftCode && shiftKey[shiftCode] ? t(shiftKey[shiftCode]) : wordsOr(shiftCode, t('codeUnknown')));
-  const level =
-    s.levelName ?? (s.level && levelKey[s.level] ? t(levelKey[s.level]) : wordsOr(s.level, t('codeUnknown')));
+  const level = s.levelName ?? code(levelLabels, s.level);
   return (
     <div className={`schedule-card ${stopped ? 'stopped' : ''}`} data-testid="schedule-item" data-id={s.id}>
       <div className="schedule-head">
@@ -66,9 +66,7 @@ export function ScheduleCard(props: {
               <a className="strong doctor-link" onClick={openDoctor} data-testid="schedule-doctor-link">
                 {doctorName}
               </a>{' '}
-              <span className="muted small">
-                {title && doctorTitleKey[title] ? t(doctorTitleKey[title]) : wordsOr(title, t('codeUnknown'))}
-              </span>
+              <span className="muted small">{code(doctorTitleLabels, title)}</span>
             </div>
           ) : null}
           <div className="small">

@@ -5,37 +5,26 @@
  */
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { ErrorBlock, InfiniteScroll, Tag } from 'antd-mobile';
+import {
+  accessGroundLabels,
+  patientRecordKindLabels,
+  type AccessGround,
+  type PatientRecordKind,
+} from '@qingnang/contracts';
 import { ApiError, type Patient } from '../api';
 import { get } from '../api/client';
 import { Page, QueryView } from '../components/common';
 import { ForPatient } from '../components/care';
 import { dateTime } from '../format';
-import { useI18n, type MessageKey } from '../i18n';
+import { useI18n } from '../i18n';
 
 const PAGE_SIZE = 20;
-
-type RecordKind =
-  | 'patient_profile'
-  | 'his_profile'
-  | 'registration'
-  | 'visit'
-  | 'report'
-  | 'health_record'
-  | 'bill'
-  | 'payment'
-  | 'prescription'
-  | 'inpatient'
-  | 'einvoice'
-  | 'insurance'
-  | 'credit'
-  | 'exam';
-type Ground = 'consent' | 'guardian' | 'treatment' | 'finance' | 'service';
 
 interface AccessLogEntry {
   id: string;
   at: string;
-  recordKind: RecordKind;
-  ground: Ground;
+  recordKind: PatientRecordKind;
+  ground: AccessGround;
   objectType: string;
   objectId: string | null;
   actor:
@@ -69,7 +58,7 @@ export function AccessLogPage() {
 }
 
 function AccessLogList({ patient }: { patient: Patient }) {
-  const { t, lang } = useI18n();
+  const { t, lang, code } = useI18n();
   const list = useInfiniteQuery({
     queryKey: ['access-log', patient.id],
     initialPageParam: 1,
@@ -120,11 +109,11 @@ function AccessLogList({ patient }: { patient: Patient }) {
                       : accountLabel(e.actor, lang, t)}
                   </span>
                   <Tag color={e.ground === 'consent' || e.ground === 'guardian' ? 'primary' : 'default'}>
-                    {t(`accessGround_${e.ground}` as MessageKey)}
+                    {t('accessLogGround', { ground: code(accessGroundLabels, e.ground) })}
                   </Tag>
                 </div>
                 <div className="small" data-testid="access-log-what">
-                  {t('accessLogViewed', { kind: t(`accessKind_${e.recordKind}` as MessageKey) })}
+                  {t('accessLogViewed', { kind: code(patientRecordKindLabels, e.recordKind) })}
                 </div>
                 <div className="small muted">
                   {dateTime(e.at)} · {t('accessLogRef', { id: e.id })}

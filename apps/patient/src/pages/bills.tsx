@@ -6,6 +6,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Checkbox, Dialog, ErrorBlock, NoticeBar, Tag, Toast } from 'antd-mobile';
 import { useRef, useState } from 'react';
+import {
+  billKindLabels,
+  billPaymentStateLabels,
+  billStateLabels,
+  counterRefundReasonLabels,
+} from '@qingnang/contracts';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import {
   bills,
@@ -19,36 +25,8 @@ import {
 import { errorText, Page, QueryView, TextInput } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
 import { ActionError, usePatientAction } from '../components/action';
-import { dateTime, yuan, wordsOr } from '../format';
-import { useI18n, type MessageKey } from '../i18n';
-
-const kindKey: Record<string, MessageKey> = {
-  prescription: 'billKindPrescription',
-  lab: 'billKindLab',
-  exam: 'billKindExam',
-  treatment: 'billKindTreatment',
-  other: 'billKindOther',
-};
-
-const billStateKey: Record<string, MessageKey> = {
-  pending: 'billStatePending',
-  paid: 'billStatePaid',
-  confirmed: 'billStateConfirmed',
-  refunded: 'billStateRefunded',
-};
-
-const paymentStateKey: Record<string, MessageKey> = {
-  open: 'billPayStateOpen',
-  paid: 'billPayStatePaid',
-  closed: 'billPayStateClosed',
-  writeback_failed: 'billPayStateFailed',
-};
-
-const counterReasonKey: Record<string, MessageKey> = {
-  EXECUTED: 'refundReasonExecuted',
-  INVOICE_PRINTED: 'refundReasonInvoiced',
-  WINDOW_PASSED: 'refundReasonWindow',
-};
+import { dateTime, yuan } from '../format';
+import { useI18n } from '../i18n';
 
 function billStateColor(state: string): 'warning' | 'success' | 'primary' | 'default' {
   if (state === 'pending') return 'warning';
@@ -58,14 +36,10 @@ function billStateColor(state: string): 'warning' | 'success' | 'primary' | 'def
 }
 
 export function BillStateTag({ bill }: { bill: Bill }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   return (
     <Tag color={billStateColor(bill.state)} data-testid="bill-state" data-state={bill.state}>
-      {bill.inPayment
-        ? t('billInPayment')
-        : billStateKey[bill.state]
-          ? t(billStateKey[bill.state])
-          : bill.state}
+      {bill.inPayment ? t('billInPayment') : code(billStateLabels, bill.state)}
     </Tag>
   );
 }
@@ -78,7 +52,7 @@ function BillCard(props: {
   onCheck?: (checked: boolean) => void;
   highlight?: boolean;
 }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const b = props.bill;
   return (
     <div
@@ -99,10 +73,7 @@ function BillCard(props: {
         ) : null}
         <div style={{ flex: 1, minWidth: 0 }}>
           <div className="strong">
-            {b.title}{' '}
-            <span className="small muted">
-              {kindKey[b.kind] ? t(kindKey[b.kind]) : wordsOr(b.kind, t('codeUnknown'))}
-            </span>
+            {b.title} <span className="small muted">{code(billKindLabels, b.kind)}</span>
           </div>
           <div className="small muted bill-meta">
             <span>{b.billNo}</span>
@@ -167,7 +138,7 @@ function MyPaymentsLink() {
 }
 
 function PendingBills({ patient }: { patient: Patient }) {
-  const { t } = useI18n();
+  const { t, code: label } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
@@ -259,10 +230,7 @@ function PendingBills({ patient }: { patient: Patient }) {
         ) : null}
         {scanned && scanned.state !== 'pending' ? (
           <div className="small" data-testid="bill-scan-result" data-state={scanned.state}>
-            {scanned.title} ·{' '}
-            {billStateKey[scanned.state]
-              ? t(billStateKey[scanned.state])
-              : wordsOr(scanned.state, t('codeUnknown'))}
+            {scanned.title} · {label(billStateLabels, scanned.state)}
           </div>
         ) : null}
       </div>
@@ -324,7 +292,7 @@ function PendingBills({ patient }: { patient: Patient }) {
  */
 export function BillPaymentPage() {
   const { id = '' } = useParams();
-  const { t, l } = useI18n();
+  const { t, l, code } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [refundIds, setRefundIds] = useState<string[]>([]);
@@ -401,9 +369,7 @@ export function BillPaymentPage() {
                   data-testid="bill-payment-state"
                   data-state={p.state}
                 >
-                  {paymentStateKey[p.state]
-                    ? t(paymentStateKey[p.state])
-                    : wordsOr(p.state, t('codeUnknown'))}
+                  {code(billPaymentStateLabels, p.state)}
                 </div>
                 <div className="price big" data-testid="bill-payment-amount">
                   ¥{yuan(p.amountFen)}
@@ -482,8 +448,10 @@ export function BillPaymentPage() {
                   {refundError.code === 'GO_TO_COUNTER' ? (
                     <div className="strong danger-text">{t('billGoToCounter')}</div>
                   ) : null}
-                  {refundReason && counterReasonKey[refundReason] ? (
-                    <div data-testid="bill-refund-reason">{t(counterReasonKey[refundReason])}</div>
+                  {refundReason && refundReason in counterRefundReasonLabels ? (
+                    <div data-testid="bill-refund-reason">
+                      {t('refundReason', { reason: code(counterRefundReasonLabels, refundReason) })}
+                    </div>
                   ) : null}
                   <div className="small muted">{refundError.text}</div>
                 </div>

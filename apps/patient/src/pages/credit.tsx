@@ -3,6 +3,7 @@
  * when it is due, settle everything in one payment through the cashier, sign the withholding
  * agreement and switch frictionless payment on or off, close the account once settled.
  */
+import { creditAccountStateLabels, creditChargeStateLabels } from '@qingnang/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dialog, List, NoticeBar, Switch, Tag, Toast } from 'antd-mobile';
 import { useNavigate } from 'react-router';
@@ -10,20 +11,8 @@ import { ApiError, credit, type Patient } from '../api';
 import { errorText, Loading, Page } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
 import { ActionError, usePatientAction } from '../components/action';
-import { dateTime, isoDate, yuan, wordsOr } from '../format';
-import { useI18n, type MessageKey } from '../i18n';
-
-const accountStateKey: Record<string, MessageKey> = {
-  active: 'creditActive',
-  suspended: 'creditSuspended',
-  closed: 'creditClosed',
-};
-
-const chargeStateKey: Record<string, MessageKey> = {
-  owed: 'creditOwed',
-  settling: 'creditSettling',
-  settled: 'creditSettled',
-};
+import { dateTime, isoDate, yuan } from '../format';
+import { useI18n } from '../i18n';
 
 export function CreditPage() {
   const { t } = useI18n();
@@ -35,7 +24,7 @@ export function CreditPage() {
 }
 
 function CreditBody({ patient }: { patient: Patient }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { busy, error, run } = usePatientAction({
@@ -109,7 +98,7 @@ function CreditBody({ patient }: { patient: Patient }) {
         <div className="small">
           {t('creditAvailable')} ·{' '}
           <Tag color={a.state === 'active' ? 'success' : 'danger'}>
-            {accountStateKey[a.state] ? t(accountStateKey[a.state]) : wordsOr(a.state, t('codeUnknown'))}
+            {code(creditAccountStateLabels, a.state)}
           </Tag>
         </div>
         <div className="big-money" data-testid="credit-available">
@@ -203,8 +192,7 @@ function CreditBody({ patient }: { patient: Patient }) {
               description={`${dateTime(c.createdAt)} · ${t('creditDue', { date: isoDate(new Date(c.dueAt)) })}`}
               extra={
                 <span className={c.overdue ? 'danger-text' : ''}>
-                  ¥{yuan(c.amountFen)} ·{' '}
-                  {chargeStateKey[c.state] ? t(chargeStateKey[c.state]) : wordsOr(c.state, t('codeUnknown'))}
+                  ¥{yuan(c.amountFen)} · {code(creditChargeStateLabels, c.state)}
                 </span>
               }
             >

@@ -1,3 +1,4 @@
+import { doctorTitleLabels } from '@qingnang/contracts';
 import { useState } from 'react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, InfiniteScroll, List, SearchBar, Tag, Toast } from 'antd-mobile';
@@ -5,7 +6,6 @@ import { useNavigate, useParams } from 'react-router';
 import { directory, scheduling, type Doctor, type Schedule, type TimeSegment } from '../api';
 import { errorText, Page, QueryView, RichText, Section, useLoggedIn } from '../components/common';
 import { ScheduleCard } from '../components/schedule';
-import { doctorTitleKey } from '../format';
 import { useI18n } from '../i18n';
 import { DoctorAvatar } from './home';
 import { useBook } from './register';
@@ -13,11 +13,9 @@ import { useBook } from './register';
 const PAGE_SIZE = 20;
 
 export function DoctorRow({ doctor, onClick }: { doctor: Doctor; onClick?: () => void }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
-  const title = doctorTitleKey[doctor.title]
-    ? t(doctorTitleKey[doctor.title])
-    : (doctor.titleName ?? doctor.title);
+  const title = code(doctorTitleLabels, doctor.title);
   const dept = doctor.departments?.map((d) => d.name).join('、') ?? doctor.departmentName;
   return (
     <List.Item
@@ -88,7 +86,7 @@ export function DoctorsPage() {
 
 export function DoctorPage() {
   const { id = '' } = useParams();
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const loggedIn = useLoggedIn();
   const queryClient = useQueryClient();
@@ -131,9 +129,7 @@ export function DoctorPage() {
                 <div className="doctor-hero-name" data-testid="doctor-name">
                   {d.name}
                 </div>
-                <div className="small">
-                  {doctorTitleKey[d.title] ? t(doctorTitleKey[d.title]) : (d.titleName ?? d.title)}
-                </div>
+                <div className="small">{code(doctorTitleLabels, d.title)}</div>
                 <div className="small muted">
                   {d.departments?.map((x) => x.name).join('、') ?? d.departmentName}
                 </div>

@@ -2,6 +2,7 @@
  * E-invoices (PAY-10/11): each payment's electronic invoice, its red-letter reversal after a refund,
  * the details and the PDF to open or save.
  */
+import { einvoiceCategoryLabels, invoiceStatusLabels } from '@qingnang/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { Button, List, NoticeBar, Tag } from 'antd-mobile';
 import { useNavigate, useParams } from 'react-router';
@@ -9,25 +10,11 @@ import { einvoices, type EInvoice } from '../api';
 import { Page, QueryView } from '../components/common';
 import { ForPatient } from '../components/care';
 import { usePatientAction } from '../components/action';
-import { dateTime, yuan, wordsOr } from '../format';
-import { useI18n, type MessageKey } from '../i18n';
-
-const statusKey: Record<string, MessageKey> = {
-  issuing: 'einvoiceIssuing',
-  issued: 'einvoiceIssued',
-  failed: 'einvoiceFailed',
-  reversed: 'einvoiceReversed',
-  printed: 'einvoicePrinted',
-};
-
-const categoryKey: Record<string, MessageKey> = {
-  outpatient: 'einvoiceOutpatient',
-  registration: 'einvoiceRegistration',
-  inpatient: 'einvoiceInpatient',
-};
+import { dateTime, yuan } from '../format';
+import { useI18n } from '../i18n';
 
 function StatusTag({ inv }: { inv: EInvoice }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const color =
     inv.status === 'issued'
       ? 'success'
@@ -39,7 +26,7 @@ function StatusTag({ inv }: { inv: EInvoice }) {
   return (
     <Tag color={color} data-testid="einvoice-status" data-status={inv.status}>
       {inv.kind === 'red' ? `${t('einvoiceRed')} · ` : ''}
-      {statusKey[inv.status] ? t(statusKey[inv.status]) : wordsOr(inv.status, t('codeUnknown'))}
+      {code(invoiceStatusLabels, inv.status)}
     </Tag>
   );
 }
@@ -54,7 +41,7 @@ export function EInvoicesPage() {
 }
 
 function EInvoiceList({ patientId }: { patientId: string }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const list = useQuery({
     queryKey: ['einvoices', patientId],
@@ -82,10 +69,7 @@ function EInvoiceList({ patientId }: { patientId: string }) {
               </div>
               <div className="bill-head small muted">
                 <span>
-                  {categoryKey[inv.category]
-                    ? t(categoryKey[inv.category])
-                    : wordsOr(inv.category, t('codeUnknown'))}{' '}
-                  · {dateTime(inv.issuedAt ?? inv.paidAt)}
+                  {code(einvoiceCategoryLabels, inv.category)} · {dateTime(inv.issuedAt ?? inv.paidAt)}
                 </span>
                 <StatusTag inv={inv} />
               </div>

@@ -3,6 +3,11 @@
  * a package suited to the family member, book a date with places left, pay through the cashier,
  * reschedule or cancel (refunded), and open the report once the exam is done.
  */
+import {
+  businessRefundStateLabels,
+  examBookingStateLabels,
+  examRecordStatusLabels,
+} from '@qingnang/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dialog, List, NoticeBar, Tag, Toast } from 'antd-mobile';
 import { useRef, useState } from 'react';
@@ -11,28 +16,11 @@ import { ApiError, exams, newIdempotencyKey, type ExamBooking, type ExamDate, ty
 import { Page, QueryView } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
 import { ActionError, usePatientAction } from '../components/action';
-import { dateTime, refundStateKey, weekday, yuan, wordsOr } from '../format';
-import { useI18n, type MessageKey } from '../i18n';
-
-const bookingStateKey: Record<string, MessageKey> = {
-  locked: 'examStateLocked',
-  paid: 'examStatePaid',
-  confirmed: 'examStateConfirmed',
-  checked_in: 'examStateCheckedIn',
-  completed: 'examStateCompleted',
-  cancelled: 'examStateCancelled',
-  expired: 'examStateExpired',
-};
-
-const recordStatusKey: Record<string, MessageKey> = {
-  booked: 'examStateConfirmed',
-  checked_in: 'examStateCheckedIn',
-  completed: 'examStateCompleted',
-  cancelled: 'examStateCancelled',
-};
+import { dateTime, weekday, yuan } from '../format';
+import { useI18n } from '../i18n';
 
 function BookingStateTag({ b }: { b: ExamBooking }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const color =
     b.state === 'locked'
       ? 'warning'
@@ -43,7 +31,7 @@ function BookingStateTag({ b }: { b: ExamBooking }) {
           : 'default';
   return (
     <Tag color={color} data-testid="exam-booking-state" data-state={b.state}>
-      {bookingStateKey[b.state] ? t(bookingStateKey[b.state]) : wordsOr(b.state, t('codeUnknown'))}
+      {code(examBookingStateLabels, b.state)}
     </Tag>
   );
 }
@@ -71,7 +59,7 @@ export function ExamsPage() {
 }
 
 function ExamHome({ patient }: { patient: Patient }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const gender = patient.gender === 'male' || patient.gender === 'female' ? patient.gender : undefined;
@@ -143,11 +131,7 @@ function ExamHome({ patient }: { patient: Patient }) {
                     key={r.examNo}
                     data-testid="exam-record"
                     description={r.summary ?? undefined}
-                    extra={
-                      recordStatusKey[r.status]
-                        ? t(recordStatusKey[r.status])
-                        : wordsOr(r.status, t('codeUnknown'))
-                    }
+                    extra={code(examRecordStatusLabels, r.status)}
                   >
                     {r.examDate} · {r.packageName}
                   </List.Item>
@@ -355,7 +339,7 @@ function BookingList({ patientId }: { patientId: string }) {
 /** EXAM-05…07: one booking: pay, reschedule, cancel with refund, the report when ready. */
 export function ExamBookingPage() {
   const { id = '' } = useParams();
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [moving, setMoving] = useState(false);
@@ -446,9 +430,7 @@ export function ExamBookingPage() {
                 <List.Item
                   extra={
                     <span data-testid="exam-refund-state" data-state={b.refundState}>
-                      {refundStateKey[b.refundState]
-                        ? t(refundStateKey[b.refundState])
-                        : wordsOr(b.refundState, t('codeUnknown'))}
+                      {code(businessRefundStateLabels, b.refundState)}
                     </span>
                   }
                 >

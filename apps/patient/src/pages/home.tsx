@@ -1,14 +1,14 @@
+import { doctorTitleLabels } from '@qingnang/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { Grid, Image, List, SearchBar } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 import { directory } from '../api';
 import { LanguageSwitch, Section } from '../components/common';
-import { doctorTitleKey, wordsOr } from '../format';
 import { useI18n } from '../i18n';
 import { allServices, primaryServiceKeys, serviceGroups, serviceLink, type Service } from '../services';
 
 export function HomePage() {
-  const { t, l } = useI18n();
+  const { t, l, code } = useI18n();
   const navigate = useNavigate();
   const hospital = useQuery({ queryKey: ['hospital'], queryFn: directory.hospital });
   const notices = useQuery({
@@ -93,11 +93,7 @@ export function HomePage() {
                 <div key={id} className="doctor-card" onClick={() => navigate(`/doctors/${id}`)}>
                   <DoctorAvatar name={d.name ?? ''} photoUrl={d.photoUrl} />
                   <div className="doctor-card-name">{d.name}</div>
-                  <div className="doctor-card-title">
-                    {d.title && doctorTitleKey[d.title]
-                      ? t(doctorTitleKey[d.title])
-                      : wordsOr(d.title, t('codeUnknown'))}
-                  </div>
+                  <div className="doctor-card-title">{code(doctorTitleLabels, d.title)}</div>
                   <div className="doctor-card-dept ellipsis">
                     {d.departments?.[0]?.name ?? d.departmentName}
                   </div>

@@ -3,6 +3,7 @@
  * admission profile; the deposit balance and top-ups through the cashier; the deposit history; the
  * daily fee list; discharge settlement (pay the remainder or get the surplus back); past admissions.
  */
+import { depositStateLabels, dischargeSettlementStateLabels, refundStateLabels } from '@qingnang/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dialog, ErrorBlock, List, NoticeBar, Tag, Toast } from 'antd-mobile';
 import { useEffect, useRef, useState } from 'react';
@@ -11,21 +12,8 @@ import { inpatient, newIdempotencyKey, type Admission, type Patient } from '../a
 import { Page, QueryView, TextInput } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
 import { ActionError, usePatientAction } from '../components/action';
-import { addDays, dateTime, hospitalToday, isoDate, refundStateKey, yuan, wordsOr } from '../format';
-import { useI18n, type MessageKey } from '../i18n';
-
-const settlementKey: Record<string, MessageKey> = {
-  open: 'settlementOpen',
-  settled: 'settlementSettled',
-  refunding: 'settlementRefunding',
-  refunded: 'settlementRefunded',
-};
-
-const depositStateKey: Record<string, MessageKey> = {
-  pending: 'depositPending',
-  paid: 'depositPaid',
-  closed: 'depositClosed',
-};
+import { addDays, dateTime, hospitalToday, isoDate, yuan } from '../format';
+import { useI18n } from '../i18n';
 
 function AdmissionCard({ a, onClick }: { a: Admission; onClick?: () => void }) {
   const { t } = useI18n();
@@ -171,7 +159,7 @@ const QUICK_AMOUNTS = [100_000, 200_000, 500_000];
 /** INP-02…04, INP-08: one admission: profile, balance, top-up, deposits, settlement. */
 export function AdmissionPage() {
   const { id = '' } = useParams();
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [amount, setAmount] = useState('');
@@ -354,9 +342,7 @@ export function AdmissionPage() {
                     <div className="bill-head">
                       <span className="strong">{t('settlementTitle')}</span>
                       <Tag data-testid="settlement-state">
-                        {settlementKey[s.settlementState]
-                          ? t(settlementKey[s.settlementState])
-                          : s.settlementState}
+                        {code(dischargeSettlementStateLabels, s.settlementState)}
                       </Tag>
                     </div>
                     <div className="small">
@@ -390,10 +376,7 @@ export function AdmissionPage() {
                       <div className="small muted" style={{ marginTop: 8 }} data-testid="settlement-refunds">
                         {s.refunds.map((r) => (
                           <div key={r.depositId}>
-                            ¥{yuan(r.amountFen)} ·{' '}
-                            {refundStateKey[r.state]
-                              ? t(refundStateKey[r.state])
-                              : wordsOr(r.state, t('codeUnknown'))}
+                            ¥{yuan(r.amountFen)} · {code(refundStateLabels, r.state)}
                           </div>
                         ))}
                       </div>
@@ -416,9 +399,7 @@ export function AdmissionPage() {
                       description={dateTime(x.paidAt ?? x.createdAt)}
                       extra={<span className="price">¥{yuan(x.amountFen)}</span>}
                     >
-                      {depositStateKey[x.state]
-                        ? t(depositStateKey[x.state])
-                        : wordsOr(x.state, t('codeUnknown'))}
+                      {code(depositStateLabels, x.state)}
                       {x.refundedFen > 0 ? (
                         <span className="small muted">
                           {' '}

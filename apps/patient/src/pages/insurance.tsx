@@ -4,6 +4,7 @@
  * (pre-settlement split into pooled fund, personal account and cash, the cash part through the
  * cashier), cancel or refund a settlement, and settle bills already paid in cash (二次结算).
  */
+import { insuranceSettlementStateLabels, secondaryIneligibilityLabels } from '@qingnang/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Checkbox, Dialog, ErrorBlock, List, NoticeBar, Switch, Tag, Toast } from 'antd-mobile';
 import { QRCodeSVG } from 'qrcode.react';
@@ -14,31 +15,8 @@ import { insuranceTypeLabels } from '@qingnang/contracts';
 import { errorText, Loading, Page, QueryView, TextInput } from '../components/common';
 import { ForPatient, openCashier } from '../components/care';
 import { ActionError, usePatientAction } from '../components/action';
-import { dateTime, yuan, wordsOr } from '../format';
-import { useI18n, type MessageKey } from '../i18n';
-
-const settlementStateKey: Record<string, MessageKey> = {
-  pre_settled: 'insStatePreSettled',
-  settling: 'insStateSettling',
-  cash_pending: 'insStateCashPending',
-  settled: 'insStateSettled',
-  expired: 'insStateExpired',
-  failed: 'insStateFailed',
-  reversing: 'insStateReversing',
-  reversed: 'insStateReversed',
-  refunding: 'insStateRefunding',
-  refunded: 'insStateRefunded',
-};
-
-const secondaryReasonKey: Record<string, MessageKey> = {
-  NOT_PAID: 'insWhyNotPaid',
-  NOT_MOBILE_PAID: 'insWhyNotMobile',
-  NOT_CONFIRMED: 'insWhyNotConfirmed',
-  ALREADY_SETTLED: 'insWhyAlreadySettled',
-  REFUNDED: 'insWhyRefunded',
-  INVOICE_PRINTED: 'insWhyInvoiced',
-  WINDOW_PASSED: 'insWhyWindow',
-};
+import { dateTime, yuan } from '../format';
+import { useI18n } from '../i18n';
 
 const notActivated = (err: unknown) =>
   err instanceof ApiError && (err.code === 'INSURANCE_CREDENTIAL_NOT_FOUND' || err.status === 404);
@@ -67,12 +45,12 @@ function Split({ s }: { s: InsuranceSettlement }) {
 }
 
 function StateTag({ s }: { s: InsuranceSettlement }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const color =
     s.state === 'settled' ? 'success' : ['failed', 'expired'].includes(s.state) ? 'danger' : 'primary';
   return (
     <Tag color={color} data-testid="ins-settlement-state" data-state={s.state}>
-      {settlementStateKey[s.state] ? t(settlementStateKey[s.state]) : wordsOr(s.state, t('codeUnknown'))}
+      {code(insuranceSettlementStateLabels, s.state)}
     </Tag>
   );
 }
@@ -577,7 +555,7 @@ export function SecondarySettlementPage() {
 }
 
 function Secondary({ patient }: { patient: Patient }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const [selected, setSelected] = useState<string[]>([]);
   const { busy, error, run } = usePatientAction();
@@ -626,9 +604,7 @@ function Secondary({ patient }: { patient: Patient }) {
                       </div>
                       {!b.eligible && b.reason ? (
                         <div className="small danger-text" data-testid="ins-secondary-reason">
-                          {secondaryReasonKey[b.reason]
-                            ? t(secondaryReasonKey[b.reason])
-                            : wordsOr(b.reason, t('codeUnknown'))}
+                          {code(secondaryIneligibilityLabels, b.reason)}
                         </div>
                       ) : null}
                     </div>

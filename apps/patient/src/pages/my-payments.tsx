@@ -1,9 +1,10 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
+import { paymentBusinessTypeLabels, paymentOrderStateLabels, refundStateLabels } from '@qingnang/contracts';
 import { Button, Tabs, Tag } from 'antd-mobile';
 import { useNavigate, useSearchParams } from 'react-router';
 import { myPayments, type MyPayment, type MyPaymentFilter } from '../api';
 import { Page, QueryView } from '../components/common';
-import { dateTime, refundStateKey, yuan, wordsOr } from '../format';
+import { dateTime, yuan } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
 const TABS: { key: MyPaymentFilter; label: MessageKey }[] = [
@@ -13,26 +14,6 @@ const TABS: { key: MyPaymentFilter; label: MessageKey }[] = [
   { key: 'refunded', label: 'myPaymentsTabRefunded' },
   { key: 'closed', label: 'myPaymentsTabClosed' },
 ];
-
-export const businessTypeKey: Record<string, MessageKey> = {
-  registration: 'businessRegistration',
-  bill: 'businessBill',
-  deposit: 'businessDeposit',
-  'inpatient-settlement': 'businessInpatientSettlement',
-  exam: 'businessExam',
-  insurance: 'businessInsurance',
-  'credit-settlement': 'businessCredit',
-};
-
-const orderStateKey: Record<string, MessageKey> = {
-  created: 'orderStateCreated',
-  paying: 'orderStatePaying',
-  paid: 'orderStatePaid',
-  closed: 'orderStateClosed',
-  refunding: 'orderStateRefunding',
-  partially_refunded: 'orderStatePartlyRefunded',
-  refunded: 'orderStateRefunded',
-};
 
 const stateColor = (s: string) =>
   s === 'paid'
@@ -58,7 +39,7 @@ function detailPath(p: MyPayment): string | null {
  * settlements) newest first, by state, with its refunds; more pages load by cursor.
  */
 export function MyPaymentsPage() {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const raw = params.get('state');
@@ -96,7 +77,7 @@ export function MyPaymentsPage() {
                 >
                   <div className="bill-head">
                     <span className="strong" data-testid="my-payment-business">
-                      {t(businessTypeKey[p.businessType] ?? 'businessOther')}
+                      {code(paymentBusinessTypeLabels, p.businessType)}
                     </span>
                     <span className="price" data-testid="my-payment-amount">
                       ¥{yuan(p.amountFen)}
@@ -108,9 +89,7 @@ export function MyPaymentsPage() {
                   </div>
                   <div style={{ marginTop: 6, display: 'flex', gap: 8, alignItems: 'center' }}>
                     <Tag color={stateColor(p.state)} fill="outline" data-testid="my-payment-state">
-                      {orderStateKey[p.state]
-                        ? t(orderStateKey[p.state])
-                        : wordsOr(p.state, t('codeUnknown'))}
+                      {code(paymentOrderStateLabels, p.state)}
                     </Tag>
                     {p.refundedFen > 0 && (
                       <span className="small muted" data-testid="my-payment-refunded">
@@ -134,10 +113,7 @@ export function MyPaymentsPage() {
                   {p.refunds.map((r) => (
                     <div key={r.refundNo} className="small muted" data-testid="my-payment-refund">
                       {t('myPaymentsRefund', { no: r.refundNo, amount: yuan(r.amountFen) })} ·{' '}
-                      {refundStateKey[r.state]
-                        ? t(refundStateKey[r.state])
-                        : wordsOr(r.state, t('codeUnknown'))}{' '}
-                      · {dateTime(r.createdAt)}
+                      {code(refundStateLabels, r.state)} · {dateTime(r.createdAt)}
                     </div>
                   ))}
                 </div>

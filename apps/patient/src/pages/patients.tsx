@@ -1,3 +1,4 @@
+import { idTypeLabels, relationLabels } from '@qingnang/contracts';
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dialog, List, NoticeBar, Tag, Toast } from 'antd-mobile';
@@ -14,7 +15,6 @@ import {
 } from '../api';
 import { del, get } from '../api/client';
 import { errorText, Page, QueryView, Section, TextInput } from '../components/common';
-import { idTypeKey, relationKey } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 
 /**
@@ -54,7 +54,7 @@ export function PatientTags({ patient: p }: { patient: Patient }) {
 }
 
 export function PatientsPage() {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const list = useQuery({ queryKey: ['patients', 'page'], queryFn: patients.page });
   const max = list.data?.max;
@@ -88,13 +88,11 @@ export function PatientsPage() {
               >
                 <div className="patient-card-head">
                   <span className="strong">{p.name}</span>
-                  <span className="muted small">
-                    {relationKey[p.relation] ? t(relationKey[p.relation]) : p.relation}
-                  </span>
+                  <span className="muted small">{code(relationLabels, p.relation)}</span>
                   <PatientTags patient={p} />
                 </div>
                 <div className="small muted">
-                  {idTypeKey[p.idType] ? t(idTypeKey[p.idType]) : p.idType}
+                  {code(idTypeLabels, p.idType)}
                   {t('colon')}
                   <span data-testid="patient-id-masked">{p.idNumberMasked}</span>
                 </div>
@@ -119,7 +117,7 @@ const ID_TYPES: IdType[] = ['resident_id', 'hk_macao_tw_residence', 'foreign_per
 const RELATIONS: Relation[] = ['self', 'spouse', 'parent', 'child', 'other'];
 
 export function AddPatientPage() {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
@@ -180,7 +178,7 @@ export function AddPatientPage() {
           >
             {ID_TYPES.map((x) => (
               <option key={x} value={x}>
-                {t(idTypeKey[x])}
+                {code(idTypeLabels, x)}
               </option>
             ))}
           </select>
@@ -217,7 +215,7 @@ export function AddPatientPage() {
           >
             {RELATIONS.map((x) => (
               <option key={x} value={x}>
-                {t(relationKey[x])}
+                {code(relationLabels, x)}
               </option>
             ))}
           </select>
@@ -259,7 +257,7 @@ export function AddPatientPage() {
 
 export function PatientPage() {
   const { id = '' } = useParams();
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const patient = useQuery({ queryKey: ['patients', id], queryFn: () => patients.get(id) });
@@ -297,12 +295,8 @@ export function PatientPage() {
               <List.Item extra={<span data-testid="patient-detail-name">{p.name}</span>}>
                 {t('patientName')}
               </List.Item>
-              <List.Item extra={relationKey[p.relation] ? t(relationKey[p.relation]) : p.relation}>
-                {t('patientRelation')}
-              </List.Item>
-              <List.Item extra={idTypeKey[p.idType] ? t(idTypeKey[p.idType]) : p.idType}>
-                {t('patientIdType')}
-              </List.Item>
+              <List.Item extra={code(relationLabels, p.relation)}>{t('patientRelation')}</List.Item>
+              <List.Item extra={code(idTypeLabels, p.idType)}>{t('patientIdType')}</List.Item>
               <List.Item extra={<span data-testid="patient-id-masked">{p.idNumberMasked}</span>}>
                 {t('patientIdNumber')}
               </List.Item>
@@ -592,7 +586,7 @@ interface RecordSharing {
 
 /** The person's side of consent: which other accounts added them, and withdrawing one at once. */
 function RecordSharingSection({ patient: p }: { patient: Patient }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const queryClient = useQueryClient();
   const key = ['patients', p.id, 'record-sharing'];
   const sharing = useQuery({
@@ -621,7 +615,7 @@ function RecordSharingSection({ patient: p }: { patient: Patient }) {
             <List.Item
               key={s.id}
               data-testid="record-sharing-item"
-              description={t(relationKey[s.relation])}
+              description={code(relationLabels, s.relation)}
               extra={
                 s.consent === 'granted' ? (
                   <Button
@@ -764,7 +758,7 @@ function CardNumberField({ onValue, placeholder }: { onValue: (v: string) => voi
 
 /** Phone and relation are edited freely; name and ID number only through identity change (IDN-09). */
 function ChangeSection({ patient: p, onChanged }: { patient: Patient; onChanged: () => Promise<unknown> }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const editContact = async () => {
     const form = { phone: '', relation: p.relation as Relation };
     const ok = await Dialog.confirm({
@@ -774,7 +768,7 @@ function ChangeSection({ patient: p, onChanged }: { patient: Patient; onChanged:
         <ContactFields
           initial={p.relation}
           phonePlaceholder={t('patientNewPhone')}
-          relations={RELATIONS.map((x) => ({ value: x, label: t(relationKey[x]) }))}
+          relations={RELATIONS.map((x) => ({ value: x, label: code(relationLabels, x) }))}
           onChange={(v) => Object.assign(form, v)}
         />
       ),

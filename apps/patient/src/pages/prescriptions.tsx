@@ -4,6 +4,7 @@
  * pharmacy or a designated retail pharmacy; 双通道 drugs only at 双通道 pharmacies), shows the pickup
  * code there, and sees the dispensing with its fund / personal-account / cash split afterwards.
  */
+import { prescriptionStateLabels } from '@qingnang/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dialog, List, NoticeBar, Tag, Toast } from 'antd-mobile';
 import { QRCodeSVG } from 'qrcode.react';
@@ -19,20 +20,8 @@ import {
 } from '../api';
 import { errorText, Page, QueryView } from '../components/common';
 import { ForPatient } from '../components/care';
-import { dateTime, yuan, wordsOr } from '../format';
-import { useI18n, type MessageKey } from '../i18n';
-
-const stateKey: Record<string, MessageKey> = {
-  pending_upload: 'rxStatePendingUpload',
-  circulating: 'rxStateCirculating',
-  dispatched: 'rxStateDispatched',
-  at_hospital: 'rxStateAtHospital',
-  dispensed: 'rxStateDispensed',
-  rejected: 'rxStateRejected',
-  upload_failed: 'rxStateUploadFailed',
-  revoked: 'rxStateRevoked',
-  expired: 'rxStateExpired',
-};
+import { dateTime, yuan } from '../format';
+import { useI18n } from '../i18n';
 
 function stateColor(state: string): 'primary' | 'success' | 'warning' | 'danger' | 'default' {
   if (state === 'circulating' || state === 'dispatched' || state === 'at_hospital') return 'warning';
@@ -43,10 +32,10 @@ function stateColor(state: string): 'primary' | 'success' | 'warning' | 'danger'
 }
 
 function StateTag({ rx }: { rx: PrescriptionSummary }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   return (
     <Tag color={stateColor(rx.state)} data-testid="rx-state" data-state={rx.state}>
-      {stateKey[rx.state] ? t(stateKey[rx.state]) : wordsOr(rx.state, t('codeUnknown'))}
+      {code(prescriptionStateLabels, rx.state)}
     </Tag>
   );
 }

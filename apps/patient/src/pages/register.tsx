@@ -1,3 +1,4 @@
+import { doctorTitleLabels, levelLabels } from '@qingnang/contracts';
 import { useMemo, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Button, List, NoticeBar, Radio, SearchBar, Tabs } from 'antd-mobile';
@@ -16,17 +17,7 @@ import {
 import { errorText, Page, QueryView, Section, useLoggedIn } from '../components/common';
 import { DepartmentPicker } from '../components/department-picker';
 import { ScheduleCard, scheduleDate } from '../components/schedule';
-import {
-  addDays,
-  doctorTitleKey,
-  hhmm,
-  hospitalToday,
-  levelKey,
-  shiftKey,
-  weekday,
-  yuan,
-  wordsOr,
-} from '../format';
+import { addDays, hhmm, hospitalToday, shiftKey, weekday, yuan } from '../format';
 import { useI18n } from '../i18n';
 import { DoctorAvatar } from './home';
 
@@ -81,7 +72,7 @@ export function useDepartmentNames(): Map<string, string> {
 
 export function RegisterPage() {
   const mode = useMode();
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const loggedIn = useLoggedIn();
   const recent = useQuery({
@@ -140,11 +131,7 @@ export function RegisterPage() {
                     >
                       <DoctorAvatar name={name} photoUrl={r.doctor?.photoUrl ?? r.photoUrl} />
                       <div className="doctor-card-name">{name}</div>
-                      <div className="doctor-card-title">
-                        {title && doctorTitleKey[title]
-                          ? t(doctorTitleKey[title])
-                          : wordsOr(title, t('codeUnknown'))}
-                      </div>
+                      <div className="doctor-card-title">{code(doctorTitleLabels, title)}</div>
                       <div className="doctor-card-dept ellipsis">{r.departmentName}</div>
                       {r.upcoming && r.upcoming.some((u) => u.remaining > 0) ? (
                         <div className="doctor-card-next">{t('regHasSlots')}</div>
@@ -239,7 +226,7 @@ function DateFirst({ onPick }: { onPick: (departmentId: string, date: string) =>
 }
 
 function DoctorPick({ doctor, onClick }: { doctor: Doctor; onClick: () => void }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   return (
     <List.Item
       data-testid="doctor-item"
@@ -248,12 +235,7 @@ function DoctorPick({ doctor, onClick }: { doctor: Doctor; onClick: () => void }
       arrowIcon
       onClick={onClick}
     >
-      {doctor.name}{' '}
-      <span className="muted small">
-        {doctorTitleKey[doctor.title]
-          ? t(doctorTitleKey[doctor.title])
-          : wordsOr(doctor.title, t('codeUnknown'))}
-      </span>
+      {doctor.name} <span className="muted small">{code(doctorTitleLabels, doctor.title)}</span>
     </List.Item>
   );
 }
@@ -372,7 +354,7 @@ function DateStrip(props: {
 export function DoctorSchedulesPage() {
   const mode = useMode();
   const { doctorId = '' } = useParams();
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const book = useBook();
   const names = useDepartmentNames();
   const doctor = useQuery({ queryKey: ['doctor', doctorId], queryFn: () => directory.doctor(doctorId) });
@@ -391,9 +373,7 @@ export function DoctorSchedulesPage() {
           <DoctorAvatar name={d.name} photoUrl={d.photoUrl} size={56} />
           <div className="doctor-hero-main">
             <div className="doctor-hero-name">{d.name}</div>
-            <div className="small">
-              {doctorTitleKey[d.title] ? t(doctorTitleKey[d.title]) : wordsOr(d.title, t('codeUnknown'))}
-            </div>
+            <div className="small">{code(doctorTitleLabels, d.title)}</div>
             {d.specialties?.length ? (
               <div className="small muted ellipsis2">
                 {t('doctorSpecialties')}
@@ -438,7 +418,7 @@ export function ConfirmRegistrationPage() {
   const [params] = useSearchParams();
   const location = useLocation();
   const navigate = useNavigate();
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const names = useDepartmentNames();
   const passed = location.state as BookingState | null;
   const segmentId = params.get('segmentId') ?? passed?.segmentId ?? undefined;
@@ -527,11 +507,7 @@ export function ConfirmRegistrationPage() {
     >
       <List className="card" data-testid="registration-summary">
         <List.Item
-          extra={
-            doctor
-              ? `${doctor.name} ${doctor.title && doctorTitleKey[doctor.title] ? t(doctorTitleKey[doctor.title]) : ''}`
-              : ''
-          }
+          extra={doctor ? `${doctor.name} ${doctor.title ? code(doctorTitleLabels, doctor.title) : ''}` : ''}
         >
           {t('regDoctor')}
         </List.Item>
@@ -548,15 +524,7 @@ export function ConfirmRegistrationPage() {
         >
           {t('regTime')}
         </List.Item>
-        <List.Item
-          extra={
-            schedule.level && levelKey[schedule.level]
-              ? t(levelKey[schedule.level])
-              : wordsOr(schedule.level, t('codeUnknown'))
-          }
-        >
-          {t('regLevel')}
-        </List.Item>
+        <List.Item extra={code(levelLabels, schedule.level)}>{t('regLevel')}</List.Item>
         <List.Item extra={<span className="price">¥{yuan(schedule.feeFen)}</span>}>{t('regFee')}</List.Item>
       </List>
       <Section

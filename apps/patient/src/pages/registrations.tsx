@@ -1,22 +1,17 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  businessRefundStateLabels,
+  levelLabels,
+  refundStateLabels,
+  registrationStateLabels,
+} from '@qingnang/contracts';
 import { Button, Dialog, List, NoticeBar, Steps, Tabs, Tag, Toast } from 'antd-mobile';
 import { QRCodeSVG } from 'qrcode.react';
 import { useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, credit, directory, insurance, payments, registrations, type Registration } from '../api';
 import { errorText, Page, QueryView } from '../components/common';
-import {
-  dateTime,
-  hhmm,
-  hospitalToday,
-  levelKey,
-  refundStateKey,
-  registrationStateKey,
-  shiftKey,
-  stateColor,
-  yuan,
-  wordsOr,
-} from '../format';
+import { dateTime, hhmm, hospitalToday, shiftKey, stateColor, yuan } from '../format';
 import { useI18n } from '../i18n';
 
 const PENDING = ['locked', 'pending_payment', 'awaiting_payment', 'created'];
@@ -39,17 +34,16 @@ function timeText(r: Registration, t: ReturnType<typeof useI18n>['t']) {
 }
 
 export function RegistrationStateTag({ r }: { r: Registration }) {
-  const { t } = useI18n();
-  const key = registrationStateKey[r.state];
+  const { code } = useI18n();
   return (
     <Tag color={stateColor(r.state)} data-testid="registration-state" data-state={r.state}>
-      {key ? t(key) : r.state}
+      {code(registrationStateLabels, r.state)}
     </Tag>
   );
 }
 
 export function RegistrationsPage() {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') === 'today' ? 'today' : 'all';
@@ -91,8 +85,8 @@ export function RegistrationsPage() {
                     {t('regPatient')}
                     {t('colon')}
                     {r.patientName ?? r.patient?.name} · ¥{yuan(r.feeFen)}
-                    {r.refundState && r.refundState !== 'none' && refundStateKey[r.refundState] ? (
-                      <span> · {t(refundStateKey[r.refundState])}</span>
+                    {r.refundState && r.refundState !== 'none' ? (
+                      <span> · {code(businessRefundStateLabels, r.refundState)}</span>
                     ) : null}
                   </div>
                 </div>
@@ -108,7 +102,7 @@ export function RegistrationsPage() {
 /** After the cashier, the detail page polls until the payment notification has been applied. */
 export function RegistrationPage() {
   const { id = '' } = useParams();
-  const { t, l } = useI18n();
+  const { t, l, code } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [busy, setBusy] = useState<string | null>(null);
@@ -313,13 +307,7 @@ export function RegistrationPage() {
                 {(r.slotNumber ?? r.sequenceNo ?? r.slotNo) ? (
                   <List.Item extra={r.slotNumber ?? r.sequenceNo ?? r.slotNo}>{t('regSlotNo')}</List.Item>
                 ) : null}
-                {r.level ? (
-                  <List.Item
-                    extra={levelKey[r.level] ? t(levelKey[r.level]) : wordsOr(r.level, t('codeUnknown'))}
-                  >
-                    {t('regLevel')}
-                  </List.Item>
-                ) : null}
+                {r.level ? <List.Item extra={code(levelLabels, r.level)}>{t('regLevel')}</List.Item> : null}
                 <List.Item extra={<span className="price">¥{yuan(r.feeFen)}</span>}>{t('regFee')}</List.Item>
                 {location ? (
                   <List.Item
@@ -360,11 +348,7 @@ export function RegistrationPage() {
                     />
                   </Steps>
                   <div className="small">
-                    <span data-testid="refund-state-text">
-                      {refundStateKey[refund.state]
-                        ? t(refundStateKey[refund.state])
-                        : wordsOr(refund.state, t('codeUnknown'))}
-                    </span>{' '}
+                    <span data-testid="refund-state-text">{code(refundStateLabels, refund.state)}</span>{' '}
                     <span className="muted">¥{yuan(refund.amountFen)}</span>
                   </div>
                 </div>

@@ -4,6 +4,7 @@
  * of one indicator; the health record; the cloud-imaging link; a physical-exam report opened with
  * its extraction code.
  */
+import { reportKindLabels, reportStatusLabels, resultFlagLabels } from '@qingnang/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { Button, CapsuleTabs, Dialog, ErrorBlock, List, NoticeBar, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
@@ -20,38 +21,18 @@ import {
 import { errorText, Page, QueryView, TextInput } from '../components/common';
 import { ForPatient } from '../components/care';
 import { HealthProfileSection } from './health-profile';
-import { dateTime, isoDate, wordsOr } from '../format';
-import { useI18n, type MessageKey } from '../i18n';
-
-export const reportKindKey: Record<string, MessageKey> = {
-  lab: 'reportKindLab',
-  exam: 'reportKindExam',
-  pathology: 'reportKindPathology',
-  physical: 'reportKindPhysical',
-};
-
-const statusKey: Record<string, MessageKey> = {
-  pending: 'reportStatusPending',
-  partial: 'reportStatusPartial',
-  final: 'reportStatusFinal',
-};
-
-const flagKey: Record<string, MessageKey> = {
-  H: 'flagHigh',
-  L: 'flagLow',
-  N: 'flagNormal',
-  critical: 'flagCritical',
-};
+import { dateTime, isoDate } from '../format';
+import { useI18n } from '../i18n';
 
 function StatusTag({ status }: { status: string }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   return (
     <Tag
       color={status === 'final' ? 'success' : status === 'partial' ? 'primary' : 'warning'}
       data-testid="report-status"
       data-status={status}
     >
-      {statusKey[status] ? t(statusKey[status]) : wordsOr(status, t('codeUnknown'))}
+      {code(reportStatusLabels, status)}
     </Tag>
   );
 }
@@ -67,7 +48,7 @@ export function ReportsPage() {
 }
 
 function ReportList({ patientId }: { patientId: string }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const kind = (params.get('kind') ?? '') as ReportKind | '';
@@ -88,7 +69,7 @@ function ReportList({ patientId }: { patientId: string }) {
         {(['lab', 'exam', 'pathology'] as const).map((k) => (
           <CapsuleTabs.Tab
             key={k}
-            title={<span data-testid={`report-tab-${k}`}>{t(reportKindKey[k])}</span>}
+            title={<span data-testid={`report-tab-${k}`}>{code(reportKindLabels, k)}</span>}
           />
         ))}
       </CapsuleTabs>
@@ -117,7 +98,7 @@ function ReportList({ patientId }: { patientId: string }) {
                   <StatusTag status={r.status} />
                 </div>
                 <div className="small muted">
-                  {reportKindKey[r.kind] ? t(reportKindKey[r.kind]) : wordsOr(r.kind, t('codeUnknown'))}
+                  {code(reportKindLabels, r.kind)}
                   {r.department ? ` · ${r.department}` : ''} · {dateTime(r.reportedAt ?? r.orderedAt)}
                   {r.hasImages ? ` · ${t('reportHasImages')}` : ''}
                 </div>
@@ -174,7 +155,7 @@ function flagArrow(flag: string | null) {
 
 /** The body of a report: conclusion, sections, indicators with flags and explanations. */
 export function ReportBody(props: { report: ReportDetail; onTrend?: (code: string) => void }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const r = props.report;
   const [open, setOpen] = useState<string | null>(null);
   const abnormal = r.observations.filter((o) => o.flag && o.flag !== 'N').length;
@@ -188,8 +169,7 @@ export function ReportBody(props: { report: ReportDetail; onTrend?: (code: strin
           <StatusTag status={r.status} />
         </div>
         <div className="small muted">
-          {r.reportNo} ·{' '}
-          {reportKindKey[r.kind] ? t(reportKindKey[r.kind]) : wordsOr(r.kind, t('codeUnknown'))}
+          {r.reportNo} · {code(reportKindLabels, r.kind)}
           {r.department ? ` · ${r.department}` : ''}
         </div>
         <div className="small muted">
@@ -253,7 +233,7 @@ export function ReportBody(props: { report: ReportDetail; onTrend?: (code: strin
                       </span>
                       {o.flag && o.flag !== 'N' ? (
                         <Tag color={o.flag === 'L' ? 'primary' : 'danger'} data-testid="observation-flag">
-                          {flagKey[o.flag] ? t(flagKey[o.flag]) : wordsOr(o.flag, t('codeUnknown'))}
+                          {code(resultFlagLabels, o.flag)}
                         </Tag>
                       ) : null}
                     </div>
@@ -386,7 +366,7 @@ export function HealthRecordPage() {
 }
 
 function HealthRecordBody({ patientId }: { patientId: string }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const record = useQuery({
     queryKey: ['health-record', patientId],
@@ -402,12 +382,8 @@ function HealthRecordBody({ patientId }: { patientId: string }) {
             <div className="card padded" data-testid="health-record-counts">
               <div className="strong">{h.patient.name}</div>
               <div className="small muted">
-                {[...counts]
-                  .map(
-                    ([k, n]) =>
-                      `${reportKindKey[k] ? t(reportKindKey[k]) : wordsOr(k, t('codeUnknown'))} ${n}`,
-                  )
-                  .join(' · ') || t('reportsEmpty')}
+                {[...counts].map(([k, n]) => `${code(reportKindLabels, k)} ${n}`).join(' · ') ||
+                  t('reportsEmpty')}
               </div>
             </div>
             {h.indicators.length ? (

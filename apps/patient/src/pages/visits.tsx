@@ -4,6 +4,12 @@
  * electronic guide sheet: a signed code the executing department scans. A visit's detail also shows
  * its e-prescriptions, lab / exam reports and each bill's cost lines (GUIDE-09).
  */
+import {
+  billStateLabels,
+  executionStatusLabels,
+  prescriptionStateLabels,
+  reportKindLabels,
+} from '@qingnang/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { Button, List, NoticeBar, Tag } from 'antd-mobile';
 import { QRCodeSVG } from 'qrcode.react';
@@ -11,39 +17,8 @@ import { useNavigate, useParams } from 'react-router';
 import { visits, type NextStep, type Patient } from '../api';
 import { errorText, Page, QueryView } from '../components/common';
 import { ForPatient } from '../components/care';
-import { dateTime, yuan, wordsOr } from '../format';
-import { useI18n, type MessageKey } from '../i18n';
-
-const executionKey: Record<string, MessageKey> = {
-  none: 'visitNotExecuted',
-  dispensed: 'visitDispensed',
-  performed: 'visitPerformed',
-};
-
-const rxStateKey: Record<string, MessageKey> = {
-  pending_upload: 'rxStatePendingUpload',
-  circulating: 'rxStateCirculating',
-  dispatched: 'rxStateDispatched',
-  at_hospital: 'rxStateAtHospital',
-  dispensed: 'rxStateDispensed',
-  rejected: 'rxStateRejected',
-  upload_failed: 'rxStateUploadFailed',
-  revoked: 'rxStateRevoked',
-  expired: 'rxStateExpired',
-};
-
-const reportKindKey: Record<string, MessageKey> = {
-  lab: 'reportKindLab',
-  exam: 'reportKindExam',
-  pathology: 'reportKindPathology',
-};
-
-const billStateKey: Record<string, MessageKey> = {
-  pending: 'billStatePending',
-  paid: 'billStatePaid',
-  confirmed: 'billStateConfirmed',
-  refunded: 'billStateRefunded',
-};
+import { dateTime, yuan } from '../format';
+import { useI18n } from '../i18n';
 
 /** One next step in words. */
 function StepText({ step }: { step: NextStep }) {
@@ -134,7 +109,7 @@ function VisitList({ patient }: { patient: Patient }) {
 /** GUIDE-08: one visit: its bills, what was done, and every next step. */
 export function VisitPage() {
   const { id = '' } = useParams();
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const navigate = useNavigate();
   const visit = useQuery({ queryKey: ['visit', id], queryFn: () => visits.get(id) });
   return (
@@ -176,11 +151,7 @@ export function VisitPage() {
                       extra={
                         <div style={{ textAlign: 'right' }}>
                           <div>¥{yuan(rx.totalFen)}</div>
-                          <Tag>
-                            {rxStateKey[rx.state]
-                              ? t(rxStateKey[rx.state])
-                              : wordsOr(rx.state, t('codeUnknown'))}
-                          </Tag>
+                          <Tag>{code(prescriptionStateLabels, rx.state)}</Tag>
                         </div>
                       }
                       arrow
@@ -202,13 +173,7 @@ export function VisitPage() {
                       data-id={r.id}
                       onClick={() => navigate(`/reports/${r.id}`)}
                       description={`${r.department ?? ''} ${r.reportedAt ? dateTime(r.reportedAt) : ''}`}
-                      extra={
-                        <Tag>
-                          {reportKindKey[r.kind]
-                            ? t(reportKindKey[r.kind])
-                            : wordsOr(r.kind, t('codeUnknown'))}
-                        </Tag>
-                      }
+                      extra={<Tag>{code(reportKindLabels, r.kind)}</Tag>}
                       arrow
                     >
                       {r.title}
@@ -232,15 +197,11 @@ export function VisitPage() {
                     <div style={{ textAlign: 'right' }}>
                       <div>¥{yuan(b.amountFen)}</div>
                       <Tag color={b.state === 'pending' ? 'warning' : 'default'}>
-                        {billStateKey[b.state]
-                          ? t(billStateKey[b.state])
-                          : wordsOr(b.state, t('codeUnknown'))}
+                        {code(billStateLabels, b.state)}
                       </Tag>{' '}
                       {b.state !== 'pending' && b.state !== 'refunded' ? (
                         <Tag color={b.executionStatus === 'none' ? 'primary' : 'success'}>
-                          {executionKey[b.executionStatus]
-                            ? t(executionKey[b.executionStatus])
-                            : b.executionStatus}
+                          {code(executionStatusLabels, b.executionStatus)}
                         </Tag>
                       ) : null}
                     </div>

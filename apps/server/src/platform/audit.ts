@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
+import type { AccessGround, PatientRecordKind } from '@qingnang/contracts';
 import type { AppContext } from './context.js';
 import { auditLog, auditPatientAccess as auditPatientAccessTable, staffUsers } from './schema.js';
 
@@ -24,31 +25,15 @@ export async function audit(
   await ctx.db.insert(auditLog).values(auditRow(ctx, req, entry));
 }
 
-/** The kinds of record a patient's access log names (H5: 报告, 账单, 处方 ...). */
-export type PatientRecordKind =
-  | 'patient_profile'
-  | 'his_profile'
-  | 'registration'
-  | 'visit'
-  | 'report'
-  | 'health_record'
-  | 'bill'
-  | 'payment'
-  | 'prescription'
-  | 'inpatient'
-  | 'einvoice'
-  | 'insurance'
-  | 'credit'
-  | 'exam';
-
 /**
- * Why a person's records were read (PIPL Art. 13 and 28: processing health data needs a ground):
- * consent (another account the person authorised), guardian (the account of a minor's guardian,
- * PIPL Art. 31), treatment (clinical staff caring for them),
- * finance (payment, refund, invoice, insurance settlement), service (the hospital's patient
- * service answering or acting for them).
+ * The kinds of record a patient's access log names (H5: 报告, 账单, 处方 ...) and why a person's
+ * records were read (PIPL Art. 13 and 28: processing health data needs a ground): consent (another
+ * account the person authorised), guardian (the account of a minor's guardian, PIPL Art. 31),
+ * treatment (clinical staff caring for them), finance (payment, refund, invoice, insurance
+ * settlement), service (the hospital's patient service answering or acting for them). Both lists
+ * and their words are shared with the H5 through the contracts.
  */
-export type AccessGround = 'consent' | 'guardian' | 'treatment' | 'finance' | 'service';
+export type { AccessGround, PatientRecordKind } from '@qingnang/contracts';
 
 /**
  * Whose records: the platform patient the record names and/or the blind index of the person's ID
