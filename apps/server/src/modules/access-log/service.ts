@@ -52,20 +52,25 @@ export interface AccountActorView {
  * Records a read of a family member's records by the account holding them (PIPL Art. 45): the person
  * sees that this account looked, on the ground of their consent (or guardianship for a minor). An
  * account reading its holder's own records ("self") is not another account and is not recorded.
+ * A route that holds only the patient's id passes the id: the account's patient is looked up (after
+ * the read itself passed the same access decision, so a refusal here means nothing was shown).
  */
 export async function recordPatientAccess(
   ctx: AppContext,
   by: FastifyRequest | { accountId: string },
   access: {
-    patient: PatientRecord;
+    patient: PatientRecord | string;
     recordKind: PatientRecordKind;
     objectType: string;
     objectId?: string;
     action?: string;
   },
 ): Promise<void> {
-  const { patient } = access;
-  if (patient.relation === 'self') return;
+  const patient =
+    typeof access.patient === 'string'
+      ? await getPatientForRecords(ctx, readerOf(by), access.patient).catch(() => undefined)
+      : access.patient;
+  if (!patient || patient.relation === 'self') return;
   await auditPatientAccess(ctx, by, {
     action: access.action ?? `${access.recordKind}.read_by_account`,
     objectType: access.objectType,
@@ -79,6 +84,12 @@ export async function recordPatientAccess(
       objectId: access.objectId,
     },
   });
+}
+
+function readerOf(by: FastifyRequest | { accountId: string }): string {
+  if ('accountId' in by) return by.accountId;
+  if (by.principal?.kind !== 'patient') throw new Error('an account read without a patient principal');
+  return by.principal.id;
 }
 
 /**

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit, auditPatientAccess } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
+import { recordPatientAccess } from '../access-log/index.js';
 import { executeAtDepartment, getVisit, issueGuideCode, listVisits, scanForExecution } from './guide.js';
 
 const id = z.string().min(1).max(64);
@@ -25,7 +26,16 @@ export async function registerGuideRoutes(fastify: FastifyInstance, ctx: AppCont
       },
       preHandler: patient,
     },
-    async (req) => ({ items: await listVisits(ctx, principalOf(req).id, req.query.patientId) }),
+    async (req) => {
+      const items = await listVisits(ctx, principalOf(req).id, req.query.patientId);
+      if (items.length)
+        await recordPatientAccess(ctx, req, {
+          patient: req.query.patientId,
+          recordKind: 'visit',
+          objectType: 'visit',
+        });
+      return { items };
+    },
   );
   app.get(
     '/v1/visits/:id',
@@ -33,7 +43,16 @@ export async function registerGuideRoutes(fastify: FastifyInstance, ctx: AppCont
       schema: { tags, summary: '就诊详情：单据、执行状态与下一步去哪里', params: z.object({ id }) },
       preHandler: patient,
     },
-    async (req) => getVisit(ctx, principalOf(req).id, req.params.id),
+    async (req) => {
+      const visit = await getVisit(ctx, principalOf(req).id, req.params.id);
+      await recordPatientAccess(ctx, req, {
+        patient: visit.patientId,
+        recordKind: 'visit',
+        objectType: 'visit',
+        objectId: visit.id,
+      });
+      return visit;
+    },
   );
   app.post(
     '/v1/patients/:id/guide-code',

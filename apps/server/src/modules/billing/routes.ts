@@ -5,6 +5,7 @@ import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { externalNo, id, isoDate, text } from '../../platform/zod.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
+import { recordPatientAccess } from '../access-log/index.js';
 import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/index.js';
 import { registerBusinessHandler } from '../payments/index.js';
@@ -199,9 +200,17 @@ export const billingModule: Module = {
         },
         preHandler: patient,
       },
-      async (req) => ({
-        items: await listBills(ctx, principalOf(req).id, req.query.patientId, req.query.state),
-      }),
+      async (req) => {
+        const items = await listBills(ctx, principalOf(req).id, req.query.patientId, req.query.state);
+        // a family member's bills shown to the account holding them are in that person's access log
+        if (items.length)
+          await recordPatientAccess(ctx, req, {
+            patient: req.query.patientId,
+            recordKind: 'bill',
+            objectType: 'bill',
+          });
+        return { items };
+      },
     );
     app.get(
       '/v1/bills/scan',
@@ -213,12 +222,30 @@ export const billingModule: Module = {
         },
         preHandler: patient,
       },
-      async (req) => scanBill(ctx, principalOf(req).id, req.query.code),
+      async (req) => {
+        const bill = await scanBill(ctx, principalOf(req).id, req.query.code);
+        await recordPatientAccess(ctx, req, {
+          patient: bill.patientId,
+          recordKind: 'bill',
+          objectType: 'bill',
+          objectId: bill.id,
+        });
+        return bill;
+      },
     );
     app.get(
       '/v1/bills/:id',
       { schema: { tags, summary: '单据详情及明细', params: z.object({ id }) }, preHandler: patient },
-      async (req) => getBill(ctx, principalOf(req).id, req.params.id),
+      async (req) => {
+        const bill = await getBill(ctx, principalOf(req).id, req.params.id);
+        await recordPatientAccess(ctx, req, {
+          patient: bill.patientId,
+          recordKind: 'bill',
+          objectType: 'bill',
+          objectId: bill.id,
+        });
+        return bill;
+      },
     );
     app.post(
       '/v1/bill-payments',

@@ -1,11 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { principalOf, requirePatient } from '../../platform/auth.js';
+import { auditPatientAccess } from '../../platform/audit.js';
 import { conflict, DomainError } from '../../platform/errors.js';
 import type { HisPatientInfo } from '../../integrations/his/index.js';
-import { getPatientForRecords } from './service.js';
+import { blindIndexOf, getPatientForRecords, type PatientRecord } from './service.js';
 import { visitCardUnknownToHis } from './visit-card-bound.js';
 
 /**
@@ -85,6 +86,28 @@ export function registerHisProfileRoutes(scope: FastifyInstance, ctx: AppContext
       },
       preHandler: requirePatient(ctx),
     },
-    async (req) => getHisPatientFile(ctx, principalOf(req).id, req.params.id),
+    async (req) => {
+      const file = await getHisPatientFile(ctx, principalOf(req).id, req.params.id);
+      await recordFamilyRead(ctx, req, await getPatientForRecords(ctx, principalOf(req).id, req.params.id));
+      return file;
+    },
   );
+}
+
+/**
+ * A family member's HIS file read by the account holding them is in that person's access log; the
+ * holder's own file is not. The rule of access-log's recordPatientAccess, written out here because
+ * the access log depends on identity, not the reverse.
+ */
+async function recordFamilyRead(ctx: AppContext, req: FastifyRequest, patient: PatientRecord): Promise<void> {
+  if (patient.relation === 'self') return;
+  await auditPatientAccess(ctx, req, {
+    action: 'his_profile.read_by_account',
+    objectType: 'his_profile',
+    objectId: patient.id,
+    recordKind: 'his_profile',
+    ground: patient.consentState === 'granted' ? 'consent' : 'guardian',
+    relation: patient.relation,
+    subjects: { patientId: patient.id, personIdx: blindIndexOf(ctx, patient.idNumber) },
+  });
 }

@@ -1,8 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { principalOf, requirePatient } from '../../platform/auth.js';
+import { recordPatientAccess } from '../access-log/index.js';
 import { dayjs } from '../../platform/clock.js';
 import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/index.js';
@@ -12,6 +13,7 @@ import {
   DAILY_LIST_JOB,
   DEPOSIT_BUSINESS,
   HIS_DEPOSIT_RETRY_JOB,
+  admissionPatientId,
   LOW_BALANCE_JOB,
   SETTLEMENT_BUSINESS,
   bindAdmission,
@@ -111,6 +113,17 @@ export const inpatientModule: Module = {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const tags = ['inpatient'];
     const patient = requirePatient(ctx);
+    // a family member's stay read by the account holding them is in that person's access log
+    const recordAdmissionRead = async (req: FastifyRequest, admissionId: string, objectType: string) => {
+      const patientId = await admissionPatientId(ctx, principalOf(req).id, admissionId);
+      if (patientId)
+        await recordPatientAccess(ctx, req, {
+          patient: patientId,
+          recordKind: 'inpatient',
+          objectType,
+          objectId: admissionId,
+        });
+    };
 
     registerInpatientTemplates();
     await registerInpatientStaffRoutes(fastify, ctx);
@@ -220,12 +233,25 @@ export const inpatientModule: Module = {
         },
         preHandler: patient,
       },
-      async (req) => listAdmissions(ctx, principalOf(req).id, req.query.patientId),
+      async (req) => {
+        const list = await listAdmissions(ctx, principalOf(req).id, req.query.patientId);
+        if (list.current.length || list.past.length)
+          await recordPatientAccess(ctx, req, {
+            patient: req.query.patientId,
+            recordKind: 'inpatient',
+            objectType: 'admission',
+          });
+        return list;
+      },
     );
     app.get(
       '/v1/admissions/:id',
       { schema: { tags, summary: '住院信息', params: AdmissionParams }, preHandler: patient },
-      async (req) => getAdmission(ctx, principalOf(req).id, req.params.id),
+      async (req) => {
+        const admission = await getAdmission(ctx, principalOf(req).id, req.params.id);
+        await recordAdmissionRead(req, req.params.id, 'admission');
+        return admission;
+      },
     );
     app.post(
       '/v1/admissions/:id/deposits',
@@ -249,7 +275,11 @@ export const inpatientModule: Module = {
     app.get(
       '/v1/admissions/:id/deposits',
       { schema: { tags, summary: '预交金缴纳记录', params: AdmissionParams }, preHandler: patient },
-      async (req) => listDeposits(ctx, principalOf(req).id, req.params.id),
+      async (req) => {
+        const deposits = await listDeposits(ctx, principalOf(req).id, req.params.id);
+        await recordAdmissionRead(req, req.params.id, 'inpatient_deposits');
+        return deposits;
+      },
     );
     app.get(
       '/v1/admissions/:id/daily-lists',
@@ -262,7 +292,11 @@ export const inpatientModule: Module = {
         },
         preHandler: patient,
       },
-      async (req) => dailyList(ctx, principalOf(req).id, req.params.id, req.query.date),
+      async (req) => {
+        const list = await dailyList(ctx, principalOf(req).id, req.params.id, req.query.date);
+        await recordAdmissionRead(req, req.params.id, 'daily_list');
+        return list;
+      },
     );
     app.get(
       '/v1/admissions/:id/settlement',
@@ -270,7 +304,11 @@ export const inpatientModule: Module = {
         schema: { tags, summary: '出院结算：预交金、费用与差额', params: AdmissionParams },
         preHandler: patient,
       },
-      async (req) => getSettlement(ctx, principalOf(req).id, req.params.id),
+      async (req) => {
+        const settlement = await getSettlement(ctx, principalOf(req).id, req.params.id);
+        await recordAdmissionRead(req, req.params.id, 'inpatient_settlement');
+        return settlement;
+      },
     );
     app.post(
       '/v1/admissions/:id/settlement/pay',

@@ -346,6 +346,19 @@ async function ownAdmission(ctx: AppContext, accountId: string, admissionId: str
   return { adm, patient };
 }
 
+/** Which of my patients an admission is bound to (the person whose access log names a read of it). */
+export async function admissionPatientId(
+  ctx: AppContext,
+  accountId: string,
+  admissionId: string,
+): Promise<string | undefined> {
+  const [b] = await ctx.db
+    .select({ patientId: inpatientBindings.patientId })
+    .from(inpatientBindings)
+    .where(and(eq(inpatientBindings.accountId, accountId), eq(inpatientBindings.admissionId, admissionId)));
+  return b?.patientId;
+}
+
 function admissionView(a: AdmissionRow, patientName: string) {
   return {
     id: a.id,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit, auditPatientAccess } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
+import { recordPatientAccess } from '../access-log/index.js';
 import type { Module } from '../index.js';
 import { registerBusinessHandler } from '../payments/index.js';
 import { registerBillSettlementHooks } from '../billing/index.js';
@@ -213,7 +214,17 @@ export const insuranceModule: Module = {
     app.get(
       '/v1/insurance/settlements',
       { schema: { tags, summary: '我的医保结算记录' }, preHandler: patient },
-      async (req) => ({ items: await listMySettlements(ctx, principalOf(req).id) }),
+      async (req) => {
+        const items = await listMySettlements(ctx, principalOf(req).id);
+        // one entry per family member whose settlements the list showed
+        for (const patientId of new Set(items.map((s) => s.patientId)))
+          await recordPatientAccess(ctx, req, {
+            patient: patientId,
+            recordKind: 'insurance',
+            objectType: 'insurance_settlement',
+          });
+        return { items };
+      },
     );
     app.get(
       '/v1/insurance/settlements/:id',
@@ -221,7 +232,16 @@ export const insuranceModule: Module = {
         schema: { tags, summary: '医保支付结果：总额、统筹、个账、现金及单据分项', params: z.object({ id }) },
         preHandler: patient,
       },
-      async (req) => getMySettlement(ctx, principalOf(req).id, req.params.id),
+      async (req) => {
+        const settlement = await getMySettlement(ctx, principalOf(req).id, req.params.id);
+        await recordPatientAccess(ctx, req, {
+          patient: settlement.patientId,
+          recordKind: 'insurance',
+          objectType: 'insurance_settlement',
+          objectId: settlement.id,
+        });
+        return settlement;
+      },
     );
     app.post(
       '/v1/insurance/settlements/:id/cancel',

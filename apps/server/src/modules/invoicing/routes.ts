@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
+import { recordPatientAccess } from '../access-log/index.js';
 import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/index.js';
 import { registerInvoicingTemplates } from './templates.js';
@@ -136,18 +137,42 @@ export const invoicingModule: Module = {
         },
         preHandler: patient,
       },
-      async (req) => ({ items: await listPatientInvoices(ctx, principalOf(req).id, req.query.patientId) }),
+      async (req) => {
+        const items = await listPatientInvoices(ctx, principalOf(req).id, req.query.patientId);
+        if (items.length)
+          await recordPatientAccess(ctx, req, {
+            patient: req.query.patientId,
+            recordKind: 'einvoice',
+            objectType: 'einvoice',
+          });
+        return { items };
+      },
     );
     app.get(
       '/v1/einvoices/:id',
       { schema: { tags, summary: '电子票据详情及明细', params: z.object({ id }) }, preHandler: patient },
-      async (req) => getPatientInvoice(ctx, principalOf(req).id, req.params.id),
+      async (req) => {
+        const invoice = await getPatientInvoice(ctx, principalOf(req).id, req.params.id);
+        await recordPatientAccess(ctx, req, {
+          patient: invoice.patientId,
+          recordKind: 'einvoice',
+          objectType: 'einvoice',
+          objectId: invoice.id,
+        });
+        return invoice;
+      },
     );
     app.get(
       '/v1/einvoices/:id/pdf',
       { schema: { tags, summary: '下载电子票据 PDF', params: z.object({ id }) }, preHandler: patient },
       async (req, reply) => {
-        const { pdf, filename } = await patientInvoicePdf(ctx, principalOf(req).id, req.params.id);
+        const { pdf, filename, patientId } = await patientInvoicePdf(ctx, principalOf(req).id, req.params.id);
+        await recordPatientAccess(ctx, req, {
+          patient: patientId,
+          recordKind: 'einvoice',
+          objectType: 'einvoice_pdf',
+          objectId: req.params.id,
+        });
         return reply
           .header('content-type', 'application/pdf')
           .header('content-disposition', `attachment; filename="${filename}"`)

@@ -342,14 +342,14 @@ export async function listPatientInvoices(ctx: AppContext, accountId: string, pa
 
 /** One e-invoice, answered exactly like a missing one unless it belongs to one of my (consenting) patients. */
 export async function getPatientInvoice(ctx: AppContext, accountId: string, invoiceId: string) {
-  const inv = await ownInvoice(ctx, accountId, invoiceId);
+  const { inv, patientId } = await ownInvoice(ctx, accountId, invoiceId);
   const [view] = await invoiceViews(ctx, [inv]);
-  return { ...view, items: inv.items.map(({ part: _part, ...i }) => i) };
+  return { ...view, patientId, items: inv.items.map(({ part: _part, ...i }) => i) };
 }
 
 /** The PDF as the e-invoice platform issued it. */
 export async function patientInvoicePdf(ctx: AppContext, accountId: string, invoiceId: string) {
-  const inv = await ownInvoice(ctx, accountId, invoiceId);
+  const { inv, patientId } = await ownInvoice(ctx, accountId, invoiceId);
   if (inv.state !== 'issued' || !inv.pdf)
     throw conflict(
       'EINVOICE_NOT_ISSUED',
@@ -359,16 +359,21 @@ export async function patientInvoicePdf(ctx: AppContext, accountId: string, invo
         state: inv.state,
       },
     );
-  return { pdf: inv.pdf, filename: `einvoice-${inv.invoiceCode}-${inv.invoiceNo}.pdf` };
+  return { pdf: inv.pdf, filename: `einvoice-${inv.invoiceCode}-${inv.invoiceNo}.pdf`, patientId };
 }
 
-async function ownInvoice(ctx: AppContext, accountId: string, invoiceId: string): Promise<InvoiceRow> {
+/** The invoice and which of my patients it is for (the first whose records are open to me). */
+async function ownInvoice(
+  ctx: AppContext,
+  accountId: string,
+  invoiceId: string,
+): Promise<{ inv: InvoiceRow; patientId: string }> {
   const [inv] = await ctx.db.select().from(einvoices).where(eq(einvoices.id, invoiceId));
   if (!inv || inv.state === 'cancelled') throw einvoiceNotFound();
   const candidates = await findAccountPatientsByPerson(ctx, accountId, { idNumberIdx: inv.patientIdx });
   for (const id of candidates) {
     const p = await getPatientForRecords(ctx, accountId, id).catch(() => undefined);
-    if (p?.verified) return inv;
+    if (p?.verified) return { inv, patientId: p.id };
   }
   throw einvoiceNotFound();
 }

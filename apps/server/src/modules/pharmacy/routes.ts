@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit, auditPatientAccess } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
+import { recordPatientAccess } from '../access-log/index.js';
 import { DomainError } from '../../platform/errors.js';
 import { InsuranceError } from '../../integrations/insurance/index.js';
 import { SandboxPrescriptionCentre } from '../../integrations/insurance/prescriptions.js';
@@ -212,14 +213,30 @@ export const pharmacyModule: Module = {
         },
         preHandler: patient,
       },
-      async (req) => ({
-        items: await listPrescriptions(ctx, principalOf(req).id, req.query.patientId, req.query.state),
-      }),
+      async (req) => {
+        const items = await listPrescriptions(ctx, principalOf(req).id, req.query.patientId, req.query.state);
+        if (items.length)
+          await recordPatientAccess(ctx, req, {
+            patient: req.query.patientId,
+            recordKind: 'prescription',
+            objectType: 'prescription',
+          });
+        return { items };
+      },
     );
     app.get(
       '/v1/prescriptions/:id',
       { schema: { tags, summary: '医保电子处方详情', params: Params }, preHandler: patient },
-      async (req) => getPrescription(ctx, principalOf(req).id, req.params.id),
+      async (req) => {
+        const rx = await getPrescription(ctx, principalOf(req).id, req.params.id);
+        await recordPatientAccess(ctx, req, {
+          patient: rx.patientId,
+          recordKind: 'prescription',
+          objectType: 'prescription',
+          objectId: rx.id,
+        });
+        return rx;
+      },
     );
     app.get(
       '/v1/prescriptions/:id/pharmacies',
