@@ -362,6 +362,56 @@ describe('consent of an adult family member (IDN-10)', () => {
     expect((await messagesOf(accountId)).map((m) => m.template)).toContain('patient.consent_granted');
   });
 
+  it('when the person withdraws consent, the family account is told in its message centre and reads nothing from then on', async () => {
+    const person = { name: '钟慧', idNumber: makeResidentId('19790415', '310101', '318') };
+    const own = await loginPatient(t, '13500000041');
+    const self = await addPatient(t, own.token, { ...person, phone: '13500000041' });
+    const family = await loginPatient(t, '13500000042');
+    const held = await addPatient(t, family.token, { ...person, phone: '13600000042', relation: 'parent' });
+    const sent = await post(`/patients/${held.id}/consent/request`, family.token);
+    expect(sent.body.sentTo).toBe('own_account');
+    expect(
+      (await post(`/patients/${held.id}/consent/confirm`, family.token, { code: sent.body.sandboxCode }))
+        .status,
+    ).toBe(200);
+    const bills = () => t.api.get(`/api/v1/bills?patientId=${held.id}`, { token: family.token });
+    expect((await bills()).status).toBe(200);
+
+    const withdrawn = await t.api.delete(`/api/v1/patients/${self.id}/record-sharing/${held.id}`, {
+      token: own.token,
+    });
+    expect(withdrawn.status).toBe(200);
+    // at once: the family account reads nothing of the person's records
+    expect((await bills()).status).toBe(404);
+    expect((await t.api.get(`/api/v1/patients/${held.id}`, { token: family.token })).body.recordsAccess).toBe(
+      'consent_pending',
+    );
+    // and its message centre says so, in words, with the way back
+    const inbox = await t.api.get('/api/v1/messages', { token: family.token });
+    const told = inbox.body.items.filter(
+      (m: { template: string }) => m.template === 'patient.consent_withdrawn',
+    );
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({
+      title: { zh: '家人已撤回授权', en: 'Consent withdrawn' },
+      body: { zh: '钟慧 已撤回对您查看其就诊记录和报告的授权，您已不能再查看。如需查看，请重新申请授权。' },
+    });
+    // the person's own account is not told about its own action
+    expect((await messagesOf(own.accountId)).map((m) => m.template)).not.toContain(
+      'patient.consent_withdrawn',
+    );
+
+    // withdrawing again finds nothing to withdraw and tells nobody twice
+    const again = await t.api.delete(`/api/v1/patients/${self.id}/record-sharing/${held.id}`, {
+      token: own.token,
+    });
+    expect(again.status).toBe(404);
+    expect(again.body.code).toBe('RECORD_SHARING_NOT_FOUND');
+    expect(
+      (await messagesOf(family.accountId)).filter((m) => m.template === 'patient.consent_withdrawn'),
+    ).toHaveLength(1);
+  });
+
   it('a child under 14 is linked only at the counter; from 14 the child consents by SMS; oneself needs none', async () => {
     const { token, accountId } = await loginPatient(t, '13500000031');
     const self = await addPatient(t, token);

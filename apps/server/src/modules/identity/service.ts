@@ -763,20 +763,30 @@ export async function revokeRecordSharing(
 ): Promise<RecordSharingView[]> {
   const self = await ownIdentity(ctx, accountId, patientId);
   const now = ctx.clock.now();
-  const [revoked] = await ctx.db
-    .update(patients)
-    .set({ consentState: 'pending', consentAt: null, consentBy: null, updatedAt: now })
-    .where(
-      and(
-        eq(patients.id, sharingId),
-        eq(patients.idNumberIdx, blindIndexOf(ctx, self.idNumber)),
-        ne(patients.accountId, accountId),
-        ne(patients.relation, 'self'),
-        eq(patients.consentState, 'granted'),
-        isNull(patients.deletedAt),
-      ),
-    )
-    .returning({ id: patients.id });
+  // the withdrawal and the message to the account that loses access are one change
+  const revoked = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(patients)
+      .set({ consentState: 'pending', consentAt: null, consentBy: null, updatedAt: now })
+      .where(
+        and(
+          eq(patients.id, sharingId),
+          eq(patients.idNumberIdx, blindIndexOf(ctx, self.idNumber)),
+          ne(patients.accountId, accountId),
+          ne(patients.relation, 'self'),
+          eq(patients.consentState, 'granted'),
+          isNull(patients.deletedAt),
+        ),
+      )
+      .returning();
+    if (row)
+      await notify(
+        ctx,
+        { accountId: row.accountId, template: 'patient.consent_withdrawn', data: bindingData(row) },
+        tx,
+      );
+    return row;
+  });
   if (!revoked) {
     throw new DomainError(
       'RECORD_SHARING_NOT_FOUND',

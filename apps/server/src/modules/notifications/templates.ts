@@ -85,6 +85,16 @@ registerTemplates({
     },
     channels: ['inapp', 'wechat', 'alipay'],
   },
+  'patient.consent_withdrawn': {
+    category: 'account',
+    title: { zh: '家人已撤回授权', en: 'Consent withdrawn' },
+    body: {
+      zh: '{patientName} 已撤回对您查看其就诊记录和报告的授权，您已不能再查看。如需查看，请重新申请授权。',
+      en: '{patientName} has withdrawn consent to you viewing their records and reports; you can no longer see them. Ask for consent again if needed.',
+    },
+    channels: ['inapp', 'wechat', 'alipay'],
+    link: '/patients/{patientId}',
+  },
   'registration.booked': {
     category: 'registration',
     title: { zh: '预约挂号成功', en: 'Appointment booked' },
