@@ -18,13 +18,8 @@ export const hospitalToday = () => dayjs().tz(HOSPITAL_TZ).format('YYYY-MM-DD');
 
 export const hhmm = (v: string | Date | null | undefined) => (v ? inHospital(v).format('HH:mm') : '');
 
-/** Integer fen → "12.50" (display only; the API always carries fen). */
-export function yuan(fen: number | null | undefined): string {
-  if (fen == null) return '';
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
+/** Integer fen → "12.50" (display only; the API always carries fen): the one formatter, shared with the patient app and the server. */
+export { formatYuan as yuan } from '@qingnang/contracts';
 
 /** Form value in yuan (number or string, at most 2 decimals) → integer fen, exactly. */
 export function toFen(v: number | string | null | undefined): number {

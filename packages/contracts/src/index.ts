@@ -26,8 +26,7 @@ export type IdType = 'resident_id' | 'hk_macao_tw_residence' | 'foreign_permanen
 export type Relation = 'self' | 'spouse' | 'parent' | 'child' | 'other';
 export type RegistrationLevel = 'general' | 'expert' | 'special';
 
-/** Money on the wire is integer fen; this is the one formatter for display. */
-export const formatYuan = (fen: number): string => `¥${(fen / 100).toFixed(2)}`;
+export * from './money.js';
 export * from './labels.js';
 export * from './api/common.js';
 export * from './api/directory.js';

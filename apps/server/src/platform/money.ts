@@ -6,6 +6,7 @@ export function assertFen(v: number): Fen {
   return v;
 }
 
-export const formatYuan = (fen: Fen) => (fen / 100).toFixed(2);
+/** Fen → "12.50": the formatter the web apps use too, so an amount reads the same everywhere. */
+export { formatYuan } from '@qingnang/contracts';
 
 export const sumFen = (xs: Fen[]) => xs.reduce((a, b) => a + b, 0);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { formatYuan } from '../../platform/money.js';
 import { EInvoiceError, type EInvoiceIssueRequest } from './index.js';
 
 /**
@@ -168,8 +169,8 @@ export async function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> 
         it.spec ?? '',
         String(sign * it.quantity),
         it.unit ?? '',
-        yuan(it.unitPriceFen),
-        yuan(sign * it.amountFen),
+        formatYuan(it.unitPriceFen),
+        formatYuan(sign * it.amountFen),
       ],
       y,
     );
@@ -177,7 +178,7 @@ export async function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> 
   }
   if (r.items.length > maxRows) {
     const rest = r.items.slice(maxRows).reduce((s, i) => s + i.amountFen, 0);
-    drawRow([`其他 ${r.items.length - maxRows} 项`, '', '', '', '', yuan(sign * rest)], y);
+    drawRow([`其他 ${r.items.length - maxRows} 项`, '', '', '', '', formatYuan(sign * rest)], y);
     y += 13;
   }
   doc
@@ -188,14 +189,14 @@ export async function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> 
   doc
     .fontSize(10)
     .text(`金额合计（大写）：${capitalYuan(sign * r.amountFen)}`, left, y)
-    .text(`（小写）¥${yuan(sign * r.amountFen)}`, left, y, { width, align: 'right' });
+    .text(`（小写）¥${formatYuan(sign * r.amountFen)}`, left, y, { width, align: 'right' });
   y += 18;
   if (r.insurance) {
     const i = r.insurance;
     doc
       .fontSize(9)
       .text(
-        `医保统筹基金支付：${yuan(sign * i.fundFen)}    个人账户支付：${yuan(sign * i.accountFen)}    个人现金支付：${yuan(sign * i.cashFen)}`,
+        `医保统筹基金支付：${formatYuan(sign * i.fundFen)}    个人账户支付：${formatYuan(sign * i.accountFen)}    个人现金支付：${formatYuan(sign * i.cashFen)}`,
         left,
         y,
         { width },
@@ -218,8 +219,6 @@ export async function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> 
   doc.end();
   return finished;
 }
-
-const yuan = (fen: number) => (fen < 0 ? '-' : '') + (Math.abs(fen) / 100).toFixed(2);
 
 const DIGITS = '零壹贰叁肆伍陆柒捌玖';
 const UNITS = ['', '拾', '佰', '仟'];

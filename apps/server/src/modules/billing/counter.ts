@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
+import { formatYuan } from '../../platform/money.js';
 import { DomainError, conflict } from '../../platform/errors.js';
 import type { Channel } from '../gateway/index.js';
 import { getPatientById } from '../identity/index.js';
@@ -68,7 +69,7 @@ export async function pushCounterRefund(
       data: {
         paymentId: p.id,
         patientName: patient?.name ?? '',
-        amount: (b.amountFen / 100).toFixed(2),
+        amount: formatYuan(b.amountFen),
         billCount: 1,
       },
     });

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql, type AnyColumn } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
+import { formatYuan } from '../../platform/money.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hospitalDay } from '../../platform/clock.js';
@@ -707,7 +708,7 @@ async function messageData(ctx: AppContext, p: PaymentRow, db: DbOrTx = ctx.db) 
   return {
     paymentId: p.id,
     patientName: patient?.name ?? '',
-    amount: (p.amountFen / 100).toFixed(2),
+    amount: formatYuan(p.amountFen),
     billCount: p.billIds.length,
   };
 }
@@ -963,7 +964,7 @@ export async function refundBillsOnline(
   await notify(ctx, {
     accountId: p.accountId,
     template: 'bill.refunded',
-    data: { ...(await messageData(ctx, p)), amount: (amountFen / 100).toFixed(2), billCount: billIds.length },
+    data: { ...(await messageData(ctx, p)), amount: formatYuan(amountFen), billCount: billIds.length },
   });
   return {
     refundId: refund!.id,

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
+import { formatYuan } from '../../platform/money.js';
 import { DomainError, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hospitalDay } from '../../platform/clock.js';
@@ -481,7 +482,7 @@ export async function onSettlementPaid(ctx: AppContext, order: PaymentOrderView)
       {
         accountId: s.accountId,
         template: 'credit.settled',
-        data: { amount: (s.amountFen / 100).toFixed(2) },
+        data: { amount: formatYuan(s.amountFen) },
       },
       tx,
     );
@@ -624,7 +625,7 @@ export async function overdueSweep(ctx: AppContext): Promise<{ reminded: number;
             {
               accountId: r.accountId,
               template: 'credit.suspended',
-              data: { amount: (Number(r.owed) / 100).toFixed(2), days: daysOverdue },
+              data: { amount: formatYuan(Number(r.owed)), days: daysOverdue },
             },
             tx,
           );
@@ -642,7 +643,7 @@ export async function overdueSweep(ctx: AppContext): Promise<{ reminded: number;
           {
             accountId: r.accountId,
             template: 'credit.overdue',
-            data: { amount: (Number(r.owed) / 100).toFixed(2), days: daysOverdue },
+            data: { amount: formatYuan(Number(r.owed)), days: daysOverdue },
           },
           tx,
         );
@@ -680,7 +681,7 @@ export async function frictionlessSweep(ctx: AppContext): Promise<{ charged: num
         await notify(ctx, {
           accountId: a.accountId,
           template: 'credit.charged',
-          data: { amount: (b.amountFen / 100).toFixed(2), title: b.title, billId: b.id },
+          data: { amount: formatYuan(b.amountFen), title: b.title, billId: b.id },
         });
       } catch (err) {
         ctx.log.warn({ err, billId: b.id }, 'frictionless payment not made');

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, inArray, isNotNull, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
+import { formatYuan } from '../../platform/money.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
 import { newBusinessNumber, newId } from '../../platform/ids.js';
 import { hospitalDay, hospitalTime } from '../../platform/clock.js';
@@ -10,21 +11,11 @@ import {
   type InsuranceItem,
   type SettlementSplit,
 } from '../../integrations/insurance/index.js';
-import {
-  blindIndexOf,
-  getPatientById,
-  getPatientForRecords,
-  type PatientRecord,
-} from '../identity/index.js';
+import { blindIndexOf, getPatientById, getPatientForRecords, type PatientRecord } from '../identity/index.js';
 import { piiCipher } from '../identity/index.js';
 import { notify } from '../notifications/index.js';
 import type { PaymentOrderView } from '../payments/index.js';
-import {
-  closePaymentOrder,
-  createPaymentOrder,
-  getPaymentOrder,
-  requestRefund,
-} from '../payments/index.js';
+import { closePaymentOrder, createPaymentOrder, getPaymentOrder, requestRefund } from '../payments/index.js';
 import {
   attemptWriteBack,
   billsForSettlement,
@@ -1399,7 +1390,6 @@ async function patch(
 
 /** A message to the account (never ID or phone numbers); a failed message never fails the money path. */
 async function tell(ctx: AppContext, s: SettlementRow, template: string) {
-  const yuan = (fen: number) => (fen / 100).toFixed(2);
   try {
     const patient = await getPatientById(ctx, s.patientId).catch(() => undefined);
     await notify(ctx, {
@@ -1409,10 +1399,10 @@ async function tell(ctx: AppContext, s: SettlementRow, template: string) {
         settlementId: s.id,
         settlementNo: s.settlementNo,
         patientName: patient?.name ?? '',
-        total: yuan(s.totalFen),
-        fund: yuan(s.fundFen),
-        account: yuan(s.accountFen),
-        cash: yuan(s.cashFen),
+        total: formatYuan(s.totalFen),
+        fund: formatYuan(s.fundFen),
+        account: formatYuan(s.accountFen),
+        cash: formatYuan(s.cashFen),
       },
     });
   } catch (err) {

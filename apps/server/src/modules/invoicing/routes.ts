@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
+import { formatYuan } from '../../platform/money.js';
 import { audit } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { recordPatientAccess } from '../access-log/index.js';
@@ -245,7 +246,7 @@ function verificationPage(
         ['票据号码', r.invoiceNo],
         ['收款单位', r.payeeName],
         ['交款人', r.payerName],
-        ['金额（元）', (r.amountFen / 100).toFixed(2)],
+        ['金额（元）', formatYuan(r.amountFen)],
         ['开票时间', r.issuedAt],
       ]
     : [

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
+import { formatYuan } from '../../platform/money.js';
 import { DomainError, conflict } from '../../platform/errors.js';
 import { newBusinessNumber, newId } from '../../platform/ids.js';
 import { EInvoiceError, type EInvoiceKind } from '../../integrations/einvoice/index.js';
@@ -167,7 +168,7 @@ export async function attemptIssue(ctx: AppContext, invoiceId: string): Promise<
           data: {
             invoiceId: inv.id,
             patientName: inv.payerName,
-            amount: (inv.amountFen / 100).toFixed(2),
+            amount: formatYuan(inv.amountFen),
             invoiceNo: issued.invoiceNo,
           },
         },

@@ -3,6 +3,7 @@ import { and, asc, count, desc, eq, gte, inArray, lte, or, sql, type SQL } from 
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../platform/context.js';
+import { formatYuan } from '../../platform/money.js';
 import { audit, auditPatientAccess, subjectOf } from '../../platform/audit.js';
 import { principalOf, requireStaff } from '../../platform/auth.js';
 import { DomainError, badRequest, conflict, notFound } from '../../platform/errors.js';
@@ -461,15 +462,14 @@ async function exportPaymentOrders(ctx: AppContext, where: SQL | undefined): Pro
   ];
   const tz = ctx.config.HOSPITAL_TIMEZONE;
   const time = (d: Date | null) => (d ? dayjs(d).tz(tz).format('YYYY-MM-DD HH:mm:ss') : '');
-  const yuan = (fen: number) => (fen / 100).toFixed(2);
   for (const o of rows)
     sheet.addRow({
       orderNo: o.orderNo,
       business: BUSINESS_ZH[o.businessType] ?? o.businessType,
       businessId: o.businessId,
       subject: o.subject,
-      amount: yuan(o.amountFen),
-      refunded: yuan(o.refundedFen),
+      amount: formatYuan(o.amountFen),
+      refunded: formatYuan(o.refundedFen),
       state: ORDER_STATE_ZH[o.state],
       channel: o.channel ? CHANNEL_ZH[o.channel] : '',
       channelTradeNo: o.channelTradeNo ?? '',

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
+import { formatYuan } from '../../platform/money.js';
 import { isUniqueViolation } from '../../platform/db-errors.js';
 import { dayjs, hospitalDay } from '../../platform/clock.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
@@ -1704,7 +1705,7 @@ export async function exportRegistrations(ctx: AppContext, f: AdminFilter): Prom
       patient: maskPersonName(r.patientName),
       channel: CHANNEL_ZH[r.channel],
       level: LEVEL_ZH[r.level],
-      fee: (r.feeFen / 100).toFixed(2),
+      fee: formatYuan(r.feeFen),
       state: STATE_ZH[r.state],
       refund: REFUND_ZH[r.refundState],
       created: dayjs(r.createdAt).tz(tz).format('YYYY-MM-DD HH:mm:ss'),
@@ -1804,7 +1805,7 @@ async function notifyRegistration(
         clinicDate: r.clinicDate,
         time: `${dayjs(r.segmentStartAt).tz(tz).format('HH:mm')}-${dayjs(r.segmentEndAt).tz(tz).format('HH:mm')}`,
         slotNumber: r.slotNumber,
-        fee: (r.feeFen / 100).toFixed(2),
+        fee: formatYuan(r.feeFen),
         doctorName: label?.doctorName ?? '',
         departmentName: label?.departmentName ?? '',
         ...extra,
