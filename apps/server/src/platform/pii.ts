@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import type { AppConfig } from '../config.js';
 
 /**
  * Personal data at rest: AES-256-GCM ciphertext ("v1:" + base64(iv | tag | data)) plus an HMAC-SHA256
@@ -59,4 +60,21 @@ export function maskName(name: string): string {
   if (chars.length <= 1) return name;
   if (chars.length === 2) return chars[0] + '*';
   return chars[0] + '*'.repeat(chars.length - 2) + chars[chars.length - 1];
+}
+
+const ciphers = new WeakMap<AppConfig, PiiCipher>();
+
+/** The PII cipher for this app's keys (config piiEncryptionKey / piiIndexKey), built once. */
+export function piiCipher(config: AppConfig): PiiCipher {
+  let c = ciphers.get(config);
+  if (!c) {
+    c = new PiiCipher(config.piiEncryptionKey, config.piiIndexKey);
+    ciphers.set(config, c);
+  }
+  return c;
+}
+
+/** Mainland mobile numbers: 11 digits starting with 1. */
+export function normalisePhone(raw: string): string {
+  return raw.replace(/[\s-]/g, '').replace(/^\+?86/, '');
 }

@@ -5,8 +5,9 @@ import { DomainError, conflict } from '../../platform/errors.js';
 import { maskName } from '../../platform/pii.js';
 import { getPatientById, getPatientForRecords, type PatientRecord } from '../identity/index.js';
 import { prescriptionCountsByVisit, prescriptionsOfVisit } from '../pharmacy/index.js';
-import { reportCountsByDay, reportsOfVisit } from '../reports/index.js';
-import { ownerOfRecord, personFilter } from './service.js';
+import { ownerOfRecord } from '../identity/index.js';
+import { personFilter } from './service.js';
+import { visitReports } from './visit-reports.js';
 import { billItems, bills, hisVisits, type BillKind, type ExecutionStatus } from './schema.js';
 
 /**
@@ -120,7 +121,7 @@ export async function listVisits(ctx: AppContext, accountId: string, patientId: 
     p,
     visits.map((v) => v.visitNo),
   );
-  const reportCounts = await reportCountsByDay(ctx, p, [...new Set(visits.map((v) => v.visitDate))]);
+  const reportCounts = await visitReports().countsByDay(ctx, p, [...new Set(visits.map((v) => v.visitDate))]);
   return visits.map((v) =>
     visitSummary(
       v,
@@ -157,7 +158,7 @@ export async function getVisit(ctx: AppContext, accountId: string, visitId: stri
         .orderBy(asc(billItems.billId), asc(billItems.seq))
     : [];
   const rx = await prescriptionsOfVisit(ctx, owner, v.visitNo);
-  const reports = await reportsOfVisit(ctx, owner, v.visitDate);
+  const reports = await visitReports().ofVisit(ctx, owner, v.visitDate);
   return {
     ...visitSummary(v, rows, { prescriptions: rx.length, reports: reports.length }),
     patientId: owner.id,

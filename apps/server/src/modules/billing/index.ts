@@ -12,9 +12,7 @@ export {
   holdBillsForSettlement,
   listBills,
   markBillPaymentPaid,
-  ownerOfRecord,
   pendingBillsOf,
-  personFilter,
   pushInvoiced,
   refundSettlementBills,
   refusedAtCounter,
@@ -22,3 +20,5 @@ export {
   releaseBillHold,
 } from './service.js';
 export { registerBillingTemplates } from './templates.js';
+export { provideVisitReports } from './visit-reports.js';
+export type { VisitReport, VisitReports } from './visit-reports.js';

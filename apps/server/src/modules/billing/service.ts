@@ -13,8 +13,8 @@ import {
   getPatientForRecords,
   type PatientRecord,
   findPatientsByVisitCard,
-  findAccountPatientsByPerson,
 } from '../identity/index.js';
+import { belongsTo, ownerOfRecord, personFilter as personRows } from '../identity/index.js';
 import { notify } from '../notifications/index.js';
 import { announceNewBills } from './fee-messages.js';
 import { paymentSettled } from '../invoicing/index.js';
@@ -267,48 +267,13 @@ async function livePayment(db: DbOrTx, paymentId: string, now: Date) {
 // Patient side
 // ---------------------------------------------------------------------------------------------
 
-/** An HIS record (a bill or a visit) names its person by the ID number's blind index or the visit card. */
-type PersonRef = { patientIdx: string | null; visitCardNo: string | null };
-
-/**
- * The rows of one person in a table of HIS records (bills, visits): by the ID number's blind
- * index, or by the bound visit card.
- */
+/** The rows of one person in a table of HIS records (bills unless named): identity's person filter. */
 export function personFilter(
   ctx: AppContext,
   p: PatientRecord,
   cols: { patientIdx: AnyColumn; visitCardNo: AnyColumn } = bills,
 ) {
-  const idx = eq(cols.patientIdx, blindIndexOf(ctx, p.idNumber));
-  return p.visitCardNo ? or(idx, eq(cols.visitCardNo, p.visitCardNo)) : idx;
-}
-
-function belongsTo(ctx: AppContext, r: PersonRef, p: PatientRecord) {
-  return (
-    p.verified &&
-    (r.patientIdx === blindIndexOf(ctx, p.idNumber) || (!!p.visitCardNo && r.visitCardNo === p.visitCardNo))
-  );
-}
-
-/**
- * Which of my patients (with consent) an HIS record belongs to; anything else is `notFound` (the
- * same 404 as a record that does not exist).
- */
-export async function ownerOfRecord(
-  ctx: AppContext,
-  accountId: string,
-  r: PersonRef,
-  notFound: () => Error,
-): Promise<PatientRecord> {
-  const candidates = await findAccountPatientsByPerson(ctx, accountId, {
-    idNumberIdx: r.patientIdx,
-    visitCardNo: r.visitCardNo,
-  });
-  for (const id of candidates) {
-    const p = await getPatientForRecords(ctx, accountId, id).catch(() => undefined);
-    if (p && belongsTo(ctx, r, p)) return p;
-  }
-  throw notFound();
+  return personRows(ctx, p, cols);
 }
 
 const ownerOfBill = (ctx: AppContext, accountId: string, b: BillRow) =>

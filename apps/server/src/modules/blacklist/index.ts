@@ -2,3 +2,5 @@
 // Everything not exported here is internal to the module.
 
 export { assertIdNumberNotBlacklisted, assertNotBlacklisted, evaluateBlacklistRules } from './service.js';
+export { provideIncidentCounts } from './incidents.js';
+export type { IncidentCounts } from './incidents.js';

@@ -19,7 +19,7 @@ import {
   personIdxOf,
 } from './patients.js';
 import type { PatientRecord } from '../identity/index.js';
-import { countCancellations, countNoShows } from '../registration/index.js';
+import { incidentCounts } from './incidents.js';
 
 const DAY_MS = 86_400_000;
 
@@ -131,7 +131,7 @@ async function applyRule(
   // Incidents up to the previous ban's start (inclusive) were punished by it; count only later ones.
   const afterLast = last ? new Date(last.startsAt.getTime() + 1) : undefined;
   const since = afterLast && afterLast > windowStart ? afterLast : windowStart;
-  // Counted outside the transaction: registration's counters read through ctx.db.
+  // Counted outside the transaction: registration's counters (the incident port) read through ctx.db.
   const incidents = await countIncidents(ctx, rule.triggerKind, patientId, since);
   if (incidents < rule.threshold) return undefined;
 
@@ -166,8 +166,8 @@ async function countIncidents(
   since: Date,
 ): Promise<number> {
   return kind === 'no_shows'
-    ? countNoShows(ctx, patientId, since)
-    : countCancellations(ctx, patientId, since);
+    ? incidentCounts().noShows(ctx, patientId, since)
+    : incidentCounts().cancellations(ctx, patientId, since);
 }
 
 function ruleReason(rule: typeof blacklistRules.$inferSelect, incidents: number): string {

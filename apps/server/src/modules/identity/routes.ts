@@ -12,7 +12,11 @@ import {
 import { DomainError } from '../../platform/errors.js';
 import type { Module } from '../index.js';
 import { SandboxIdentityVerifier } from '../../integrations/identity/index.js';
+import { provideRecipients } from '../notifications/index.js';
 import {
+  accountContacts,
+  accountIdsIn,
+  accountIdsPage,
   accountView,
   changePassword,
   loginWithPassword,
@@ -62,6 +66,8 @@ const meta = (req: { ip: string; headers: Record<string, unknown> }) => ({
 export const identityModule: Module = {
   name: 'identity',
   async register(scope: FastifyInstance, ctx: AppContext) {
+    // Notifications reach accounts through this port (it never reads accounts itself).
+    provideRecipients({ contacts: accountContacts, accountIdsPage, accountIdsIn });
     const app = scope.withTypeProvider<ZodTypeProvider>();
     const patient = requirePatient(ctx);
     const auth = { tags: ['identity: auth'] };

@@ -4,4 +4,6 @@
 export { messages, smsMessages } from './schema.js';
 export type { Channel, DeliveryState } from './schema.js';
 export { notify, registerTemplates } from './service.js';
+export { provideRecipients } from './recipients.js';
+export type { RecipientDirectory } from './recipients.js';
 export { templateNames } from './templates.js';

@@ -6,8 +6,7 @@ import { audit } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { paging } from '../../platform/zod.js';
 import type { Module } from '../index.js';
-import { blindIndexOf } from '../identity/index.js';
-import { normalisePhone } from '../identity/index.js';
+import { normalisePhone, piiCipher } from '../../platform/pii.js';
 import {
   DELIVER_JOB,
   deliverDueNotifications,
@@ -105,7 +104,7 @@ export const notificationsModule: Module = {
         const { phone, ...rest } = req.query;
         const result = await listSmsMessages(ctx, {
           ...rest,
-          phoneIdx: phone ? blindIndexOf(ctx, normalisePhone(phone)) : undefined,
+          phoneIdx: phone ? piiCipher(ctx.config).blindIndex(normalisePhone(phone)) : undefined,
         });
         await audit(ctx, req, {
           action: 'sms-messages.read',

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { DomainError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { accountContacts, accountIdsIn, accountIdsPage } from '../identity/index.js';
+import { recipients as recipientDirectory } from './recipients.js';
 import {
   messages,
   notificationDeliveries,
@@ -143,7 +143,7 @@ async function attemptDelivery(
 ): Promise<Outcome> {
   const [m] = await ctx.db.select().from(messages).where(eq(messages.id, d.messageId));
   if (!m) return { kind: 'skipped', reason: 'message missing' };
-  const to = await accountContacts(ctx, d.accountId);
+  const to = await recipientDirectory().contacts(ctx, d.accountId);
   try {
     switch (d.channel) {
       case 'sms': {
@@ -375,7 +375,7 @@ export async function sendCareMessage(ctx: AppContext, m: CareMessage): Promise<
   let recipients = 0;
   let after: string | null = null;
   for (;;) {
-    const ids = await accountIdsPage(ctx, after, 500);
+    const ids = await recipientDirectory().accountIdsPage(ctx, after, 500);
     if (ids.length === 0) break;
     await send(ids);
     recipients += ids.length;
@@ -387,7 +387,7 @@ export async function sendCareMessage(ctx: AppContext, m: CareMessage): Promise<
 async function existingAccounts(ctx: AppContext, ids: string[]): Promise<string[]> {
   const found = new Set<string>();
   for (let i = 0; i < ids.length; i += 500) {
-    for (const id of await accountIdsIn(ctx, ids.slice(i, i + 500))) found.add(id);
+    for (const id of await recipientDirectory().accountIdsIn(ctx, ids.slice(i, i + 500))) found.add(id);
   }
   return ids.filter((id) => found.has(id));
 }

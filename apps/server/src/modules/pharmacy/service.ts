@@ -22,14 +22,14 @@ import {
   getPatientForRecords,
   type PatientRecord,
 } from '../identity/index.js';
-import { ownerOfRecord, personFilter } from '../billing/index.js';
+import { ownerOfRecord, personFilter } from '../identity/index.js';
 import { notify } from '../notifications/index.js';
 import {
   dispatchHisEvent,
   patientRef,
   recordHisEvent,
   type hisOutboundEvents,
-} from '../registration/index.js';
+} from '../../integrations/his/outbound.js';
 import {
   prescriptionEvents,
   prescriptions,

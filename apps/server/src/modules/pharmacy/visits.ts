@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import type { PatientRecord } from '../identity/index.js';
-import { personFilter } from '../billing/index.js';
+import { personFilter } from '../identity/index.js';
 import { prescriptions, type PrescriptionItem } from './schema.js';
 
 /**

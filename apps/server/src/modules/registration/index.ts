@@ -1,19 +1,8 @@
 // Public surface of the registration module: the only file other modules, the app, tools and tests may import.
 // Everything not exported here is internal to the module.
 
-export {
-  HIS_EVENT_SWEEP_JOB,
-  cardBoundEventId,
-  checkedInEventId,
-  deliverHisEvent,
-  dispatchHisEvent,
-  hisEventState,
-  hisOutboundEvents,
-  patientRef,
-  recordHisEvent,
-  registerHisEventBuilder,
-  registrationPaidEventId,
-} from './his-events.js';
+export { RegistrationCheckedIn, RegistrationPaid } from './events.js';
+export { checkedInEventId, registrationPaidEventId } from './his-events.js';
 export { registrations } from './schema.js';
 export type { RegistrationState } from './schema.js';
 export {
@@ -21,8 +10,6 @@ export {
   cancelRegistration,
   confirmRegistration,
   confirmRegistrationPaidByInsurance,
-  countCancellations,
-  countNoShows,
   loadRegistration,
   lockSlot,
   maskPersonName,
@@ -34,3 +21,5 @@ export type { Registration } from './service.js';
 export { assertWithinScope, clinicalScopeOf, isDoctorDesk, isNurseDesk, staffLinkOf } from './staff-scope.js';
 export type { ClinicalScope } from './staff-scope.js';
 export { registerRegistrationTemplates } from './templates.js';
+export { registrationPatientNames } from './names.js';
+export { clinicDayCounts, registrationsOfClinics } from './clinic-day.js';

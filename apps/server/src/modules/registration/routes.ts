@@ -7,6 +7,7 @@ import { principalOf, requirePatient, requireStaff } from '../../platform/auth.j
 import { dayjs } from '../../platform/clock.js';
 import { DomainError, badRequest } from '../../platform/errors.js';
 import type { Module } from '../index.js';
+import { provideIncidentCounts } from '../blacklist/index.js';
 import { registerPatientRemovalGuard } from '../identity/index.js';
 import { registerBusinessHandler } from '../payments/index.js';
 import { dateString } from '../scheduling/index.js';
@@ -23,6 +24,8 @@ import {
   cancelRegistration,
   checkIn,
   confirmPaidRegistration,
+  countCancellations,
+  countNoShows,
   expireLock,
   exportRegistrations,
   listOwnRegistrations,
@@ -68,6 +71,8 @@ export const registrationModule: Module = {
     const patient = requirePatient(ctx);
 
     registerRegistrationTemplates();
+    // The blacklist rules count no-shows and cancellations through this port.
+    provideIncidentCounts({ noShows: countNoShows, cancellations: countCancellations });
     registerBusinessHandler(BUSINESS_TYPE, {
       onPaid: (c, order) => confirmPaidRegistration(c, order),
       onClosed: (c, order) => onPaymentClosed(c, order),

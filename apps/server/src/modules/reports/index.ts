@@ -4,4 +4,3 @@
 export { FLAGS, REPORT_KINDS, REPORT_SETTINGS, REPORT_STATUSES } from './schema.js';
 export { reportsSeed } from './seed.js';
 export { getReportForAccount, listReports, reportDetail } from './service.js';
-export { reportCountsByDay, reportsOfVisit } from './visits.js';

@@ -12,6 +12,8 @@ import { registerIntegrationApi } from '../gateway/index.js';
 import type { Channel } from '../gateway/index.js';
 import type { Module } from '../index.js';
 import { recordPatientAccess } from '../access-log/index.js';
+import { provideVisitReports } from '../billing/index.js';
+import { reportCountsByDay, reportsOfVisit } from './visits.js';
 import { FLAGS, REPORT_KINDS, REPORT_SETTINGS, REPORT_STATUSES, type ReportKind } from './schema.js';
 import {
   adminListReports,
@@ -169,6 +171,8 @@ export const reportsModule: Module = {
   async register(scope: FastifyInstance, ctx: AppContext) {
     const app = scope.withTypeProvider<ZodTypeProvider>();
     const patient = requirePatient(ctx);
+    // The visit guide (billing) lists a visit's reports through this port.
+    provideVisitReports({ countsByDay: reportCountsByDay, ofVisit: reportsOfVisit });
 
     // ---- inbound pushes from the LIS and PACS (signed integration API) ----
     await scope.register(async (child) =>
