@@ -79,15 +79,16 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  const clock = opts.clock ?? systemClock;
   const ctx: AppContext = {
     config,
     database,
     db: database.db,
-    clock: opts.clock ?? systemClock,
+    clock,
     log: app.log,
     jobs: new Jobs(database, app.log, config.HOSPITAL_TIMEZONE, opts.jobOptions),
     events: new EventBus(() => ctx, opts.eventOptions),
-    adapters: buildAdapters(config, opts.adapters),
+    adapters: buildAdapters(config, clock, opts.adapters),
   };
   app.decorate('ctx', ctx);
   // The dispatcher (started by main.ts, or by a test) stops with the app.

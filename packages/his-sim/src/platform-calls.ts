@@ -202,10 +202,12 @@ export function platformCalls(
     if (!appId || !ts || !nonce || !signature)
       return refuse(401, 'SIGNATURE_MISSING', 'signed headers required');
     if (appId !== platformAppId) return refuse(401, 'APP_UNKNOWN', 'unknown app id');
-    if (Math.abs(Date.now() / 1000 - Number(ts)) > 300)
+    const platformNow = (opts.platformClock ?? now)().getTime();
+    if (Math.abs(platformNow / 1000 - Number(ts)) > 300)
       return refuse(401, 'TIMESTAMP_STALE', 'timestamp out of range');
     if (!sameSignature(sign(platformSecret, req.method ?? 'POST', req.url ?? '', ts, nonce, raw), signature))
       return refuse(401, 'SIGNATURE_INVALID', 'signature does not match');
+    // the replay cache is the simulator's own bookkeeping, kept for ten minutes of its process's time
     const cutoff = Date.now() - 600_000;
     for (const [k, at] of seenNonces) if (at < cutoff) seenNonces.delete(k);
     if (seenNonces.has(nonce)) return refuse(401, 'NONCE_REPLAYED', 'nonce already used');

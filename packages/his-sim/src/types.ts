@@ -50,6 +50,12 @@ export interface HisSimOptions {
   abnormalRate?: number;
   /** the simulator's clock (default: the wall clock corrected by the platform's answers) */
   now?: () => Date;
+  /**
+   * The platform's clock, when the platform runs in the same process (tests with a controlled clock):
+   * the timestamps of the platform's signed calls are checked against it. Default: the simulator's
+   * clock, which follows the platform's.
+   */
+  platformClock?: () => Date;
   log?: (msg: string, detail?: Record<string, unknown>) => void;
 }
 

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config.js';
+import type { Clock } from '../platform/clock.js';
 import { buildSmsAdapters, type SmsAdapters } from './sms/index.js';
 import { buildIdentityAdapters, type IdentityAdapters } from './identity/index.js';
 import { buildCardAdapters, type CardAdapters } from './cards/index.js';
@@ -27,18 +28,18 @@ export type Adapters = SmsAdapters &
 
 export type AdapterOverrides = Partial<Adapters>;
 
-export function buildAdapters(config: AppConfig, overrides: AdapterOverrides = {}): Adapters {
+export function buildAdapters(config: AppConfig, clock: Clock, overrides: AdapterOverrides = {}): Adapters {
   return {
     ...buildSmsAdapters(config),
     ...buildIdentityAdapters(config),
     ...buildCardAdapters(config),
     ...buildPaymentAdapters(config),
-    ...buildHisAdapters(config),
-    ...buildInpatientHisAdapters(config),
+    ...buildHisAdapters(config, clock),
+    ...buildInpatientHisAdapters(config, clock),
     ...buildEInvoiceAdapters(config),
     ...buildCreditAdapters(config),
     ...buildInsuranceAdapters(config),
-    ...buildExamSystemAdapters(config),
+    ...buildExamSystemAdapters(config, clock),
     ...overrides,
   } as Adapters;
 }

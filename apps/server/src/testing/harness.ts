@@ -54,9 +54,12 @@ export async function openTestDatabase(
   return { database, drop: async () => undefined };
 }
 
+/** Where a test app's clock starts unless the test brings its own. */
+export const TEST_CLOCK_START = '2026-11-23T01:00:00Z';
+
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const { database, drop } = await openTestDatabase(opts.poolSize);
-  const clock = opts.clock ?? new ControlledClock('2026-11-23T01:00:00Z');
+  const clock = opts.clock ?? new ControlledClock(TEST_CLOCK_START);
   const app = await buildApp({
     config: testConfig(opts.config),
     database,

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { createHisSim, type HisSim, type HisSimOptions } from '../../../../packages/his-sim/src/index.js';
-import { createTestApp, type TestApp, type TestAppOptions } from './harness.js';
+import { ControlledClock } from '../platform/clock.js';
+import { createTestApp, TEST_CLOCK_START, type TestApp, type TestAppOptions } from './harness.js';
 import { loginStaff } from './staff.js';
 
 export interface PlatformWithHisSim {
@@ -26,7 +27,9 @@ export async function startPlatformWithHisSim(opts: {
   config?: Record<string, string>;
   adapters?: TestAppOptions['adapters'];
 }): Promise<PlatformWithHisSim> {
-  const sim = await createHisSim(opts.sim);
+  // the platform signs its calls with the test's clock; the simulator checks them against it
+  const clock = new ControlledClock(TEST_CLOCK_START);
+  const sim = await createHisSim({ platformClock: () => clock.now(), ...opts.sim });
   let t: TestApp | undefined;
   const close = async () => {
     await sim.close();
@@ -42,6 +45,7 @@ export async function startPlatformWithHisSim(opts: {
         ...opts.config,
       },
       adapters: opts.adapters,
+      clock,
     });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const admin = (await loginStaff(t, 'admin')).token;

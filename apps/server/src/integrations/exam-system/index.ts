@@ -1,4 +1,5 @@
 import type { AppConfig } from '../../config.js';
+import type { Clock } from '../../platform/clock.js';
 import { HttpExamSystem } from './http.js';
 
 /**
@@ -64,12 +65,12 @@ export interface ExamSystemAdapters {
   examSystem: ExamSystem;
 }
 
-export function buildExamSystemAdapters(config: AppConfig): ExamSystemAdapters {
+export function buildExamSystemAdapters(config: AppConfig, clock: Clock): ExamSystemAdapters {
   switch (config.EXAM_SYSTEM_PROVIDER) {
     case 'sandbox':
       return { examSystem: new SandboxExamSystem() };
     case 'http':
-      return { examSystem: new HttpExamSystem(config) };
+      return { examSystem: new HttpExamSystem(config, clock) };
   }
 }
 

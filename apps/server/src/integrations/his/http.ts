@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../../config.js';
-import { signIntegrationRequest } from '../../modules/gateway/index.js';
+import type { Clock } from '../../platform/clock.js';
+import { SignedJsonClient } from '../http/signed-client.js';
 import { HisError } from './errors.js';
 
-/** The app id the platform signs its calls to the HIS with (the HIS knows the platform by it). */
-export const PLATFORM_APP_ID = 'qingnang';
+export { PLATFORM_APP_ID } from '../http/signed-client.js';
 
 /** Paths of the outbound contract (docs/api.md, "Outbound HIS contract"), relative to HIS_URL. */
 export const HIS_PATHS = {
@@ -18,59 +17,27 @@ export const HIS_PATHS = {
 } as const;
 
 /**
- * A signed JSON POST to the HIS. The signature is the integration API's own scheme
- * (modules/gateway/signing.ts) keyed with HIS_SECRET, so an integrator implements one scheme for
- * both directions. Network errors, timeouts, 5xx, 408 and 429 are retryable; any other 4xx is the
- * HIS refusing the call, with its `code` when the body carries one.
+ * A signed JSON POST to the HIS, keyed with HIS_SECRET (integrations/http/signed-client.ts). Network
+ * errors, timeouts, 5xx, 408 and 429 are retryable; any other 4xx is the HIS refusing the call, with
+ * its `code` when the body carries one.
  */
 export class HisHttpTransport {
-  private readonly base: string;
+  private readonly client: SignedJsonClient;
 
-  constructor(private readonly config: Pick<AppConfig, 'HIS_URL' | 'HIS_SECRET' | 'HIS_TIMEOUT_MS'>) {
+  constructor(config: Pick<AppConfig, 'HIS_URL' | 'HIS_SECRET' | 'HIS_TIMEOUT_MS'>, clock: Clock) {
     if (!config.HIS_URL) throw new Error('HIS_PROVIDER=http requires HIS_URL');
-    this.base = config.HIS_URL.replace(/\/$/, '');
+    this.client = new SignedJsonClient({
+      baseUrl: config.HIS_URL,
+      secret: config.HIS_SECRET,
+      timeoutMs: config.HIS_TIMEOUT_MS,
+      clock,
+      label: 'HIS',
+      codePrefix: 'HIS',
+      fail: (code, message, retryable) => new HisError(code, message, retryable),
+    });
   }
 
-  async post<T = Record<string, unknown>>(path: string, body: unknown): Promise<T> {
-    const url = new URL(this.base + path);
-    const raw = JSON.stringify(body);
-    const headers = signIntegrationRequest({
-      appId: PLATFORM_APP_ID,
-      secret: this.config.HIS_SECRET,
-      method: 'POST',
-      path: url.pathname + url.search,
-      body: raw,
-      timestamp: Math.floor(Date.now() / 1000),
-      nonce: randomBytes(12).toString('hex'),
-    });
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json' },
-        body: raw,
-        signal: AbortSignal.timeout(this.config.HIS_TIMEOUT_MS),
-      });
-    } catch (err) {
-      const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      throw new HisError(
-        timeout ? 'HIS_TIMEOUT' : 'HIS_UNAVAILABLE',
-        `HIS ${path}: ${timeout ? 'no answer in time' : (err as Error).message}`,
-        true,
-      );
-    }
-    const text = await res.text();
-    let parsed: Record<string, unknown> = {};
-    try {
-      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      parsed = {};
-    }
-    if (res.ok) return parsed as T;
-    const retryable = res.status >= 500 || res.status === 408 || res.status === 429;
-    const code =
-      typeof parsed.code === 'string' ? parsed.code : retryable ? 'HIS_UNAVAILABLE' : 'HIS_REFUSED';
-    const message = typeof parsed.message === 'string' ? parsed.message : `HTTP ${res.status}`;
-    throw new HisError(code, `HIS ${path}: ${message}`.slice(0, 400), retryable);
+  post<T = Record<string, unknown>>(path: string, body: unknown): Promise<T> {
+    return this.client.post<T>(path, body);
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AppConfig } from '../../config.js';
+import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
 import { newId } from '../../platform/ids.js';
 import { maskIdNumber, maskPhone } from '../../platform/pii.js';
@@ -187,12 +188,12 @@ export interface HisAdapters {
   his: HisClient;
 }
 
-export function buildHisAdapters(config: AppConfig): HisAdapters {
+export function buildHisAdapters(config: AppConfig, clock: Clock): HisAdapters {
   switch (config.HIS_PROVIDER) {
     case 'sandbox':
       return { his: new SandboxHis() };
     case 'http':
-      return { his: new HttpHis(new HisHttpTransport(config)) };
+      return { his: new HttpHis(new HisHttpTransport(config, clock)) };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../../config.js';
+import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
 import { HIS_PATHS, HisHttpTransport } from './http.js';
 
@@ -82,10 +83,10 @@ export class HttpInpatientHis implements InpatientHis {
   }
 }
 
-export function buildInpatientHisAdapters(config: AppConfig): InpatientHisAdapters {
+export function buildInpatientHisAdapters(config: AppConfig, clock: Clock): InpatientHisAdapters {
   switch (config.HIS_PROVIDER) {
     case 'http':
-      return { inpatientHis: new HttpInpatientHis(new HisHttpTransport(config)) };
+      return { inpatientHis: new HttpInpatientHis(new HisHttpTransport(config, clock)) };
     case 'sandbox':
     default:
       return { inpatientHis: new SandboxInpatientHis() };

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../platform/context.js';
 import { HisError, HttpHis } from './index.js';
 import { HIS_PATHS, HisHttpTransport } from './http.js';
+import { systemClock } from '../../platform/clock.js';
 
 /**
  * The HIS patient query (IDN-07) over HTTP, against a stand-in HIS that answers what each test
@@ -29,7 +30,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   his = new HttpHis(
-    new HisHttpTransport({ HIS_URL: url, HIS_SECRET: 'test-his-secret', HIS_TIMEOUT_MS: 2000 }),
+    new HisHttpTransport({ HIS_URL: url, HIS_SECRET: 'test-his-secret', HIS_TIMEOUT_MS: 2000 }, systemClock),
   );
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
