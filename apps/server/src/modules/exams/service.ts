@@ -4,10 +4,16 @@ import type { Db, Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { isUniqueViolation } from '../../platform/db-errors.js';
 import { audit } from '../../platform/audit.js';
-import { dayjs, hospitalDay } from '../../platform/clock.js';
+import { dayjs } from '../../platform/clock.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
 import { newBusinessNumber, newId } from '../../platform/ids.js';
 import { formatYuan } from '../../platform/money.js';
+import {
+  REFUND_IN_FLIGHT,
+  refundRequester,
+  runCompensations,
+  scheduleHoldExpiry,
+} from '../../platform/paid-hold.js';
 import { maskName } from '../../platform/pii.js';
 import { ExamSystemError, type ExamBookingSnapshot } from '../../integrations/exam-system/index.js';
 import {
@@ -30,17 +36,18 @@ import {
   type PackageGender,
   type PackageState,
 } from './schema.js';
-import { ACTIVE_STATES, CHANGEABLE_STATES, sourcesOf } from './states.js';
+import { ACTIVE_STATES, CHANGEABLE_STATES, examHold, sourcesOf } from './states.js';
 
 export type ExamPackage = typeof examPackages.$inferSelect;
 export type ExamPackageItem = typeof examPackageItems.$inferSelect;
 export type ExamBooking = typeof examBookings.$inferSelect;
 
 export const BUSINESS_TYPE = 'exam';
-export const EXPIRE_LOCK_JOB = 'exams.expire-lock';
-export const RELEASE_EXPIRED_LOCKS_JOB = 'exams.release-expired-locks';
+// the paid-hold workflow's sweep jobs (platform/paid-hold.ts)
+export const EXPIRE_LOCK_JOB = examHold.jobs.expireLock;
+export const RELEASE_EXPIRED_LOCKS_JOB = examHold.jobs.releaseExpiredLocks;
 export const SYNC_JOB = 'exams.sync-bookings';
-export const RETRY_REFUNDS_JOB = 'exams.retry-refunds';
+export const RETRY_REFUNDS_JOB = examHold.jobs.retryRefunds;
 /** The wording of the data-exchange consent the patient accepts (EXAM-01); bump when it changes. */
 export const CONSENT_VERSION = '2026-11';
 /** A paid booking the exam system has not accepted after this many tries is cancelled and refunded. */
@@ -181,7 +188,7 @@ export async function getPackage(ctx: AppContext, id: string) {
 
 /** The first and last date a booking may be made for today (hospital days). */
 export function bookingWindow(ctx: AppContext): { earliest: string; latest: string; today: string } {
-  const today = hospitalDay(ctx.clock.now(), ctx.config.HOSPITAL_TIMEZONE);
+  const today = ctx.clock.today();
   return {
     today,
     earliest: dayjs(today).add(ctx.config.EXAM_BOOKING_MIN_DAYS_AHEAD, 'day').format('YYYY-MM-DD'),
@@ -466,7 +473,7 @@ export async function bookExam(ctx: AppContext, accountId: string, input: BookIn
     throw err;
   }
   // the durable timer; the minute sweep releases the place as well if this job is lost
-  await ctx.jobs.send(EXPIRE_LOCK_JOB, { bookingId: booking.id }, { startAfter: lockExpiresAt });
+  await scheduleHoldExpiry(ctx, examHold, booking.id, lockExpiresAt);
   return bookingDetail(ctx, accountId, await ensurePaymentOrder(ctx, booking), patient);
 }
 
@@ -541,7 +548,10 @@ async function ensurePaymentOrder(ctx: AppContext, b: ExamBooking): Promise<Exam
       .returning();
     return row ?? (await loadBooking(ctx.db, b.id));
   } catch (err) {
-    await endLock(ctx, b.id, { force: true });
+    // the order step failed: undo the hold (the place goes back, the booking expires)
+    await runCompensations(examHold.compensationsOnFailure('openPayment'), {
+      release: async () => void (await endLock(ctx, b.id, { force: true })),
+    });
     throw err;
   }
 }
@@ -569,7 +579,7 @@ export async function bookingPaid(ctx: AppContext, order: PaymentOrderView): Pro
       .where(
         and(
           eq(examBookings.id, order.businessId),
-          eq(examBookings.state, 'locked'),
+          inArray(examBookings.state, sourcesOf('paid')),
           gte(examBookings.lockExpiresAt, paidAt),
           or(isNull(examBookings.paymentOrderId), eq(examBookings.paymentOrderId, order.id)),
         ),
@@ -617,8 +627,10 @@ export async function bookingOrderClosed(ctx: AppContext, order: PaymentOrderVie
   await endLock(ctx, order.businessId, { force: true });
 }
 
+/** Ends an unpaid hold: the booking expires, its place goes back, then its order is closed. */
 async function endLock(ctx: AppContext, bookingId: string, opts: { force?: boolean } = {}) {
   const now = ctx.clock.now();
+  const undo = examHold.compensationsOnEnd(false);
   const ended = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(examBookings)
@@ -631,11 +643,19 @@ async function endLock(ctx: AppContext, bookingId: string, opts: { force?: boole
         ),
       )
       .returning();
-    if (row) await freeCapacity(tx, row.packageId, row.examDate, now);
+    if (row)
+      await runCompensations(undo.inTransaction, {
+        release: () => freeCapacity(tx, row.packageId, row.examDate, now),
+      });
     return row;
   });
   if (!ended) return false;
-  if (ended.paymentOrderId) await closeOrderQuietly(ctx, ended.paymentOrderId, 'exam booking lock expired');
+  await runCompensations(undo.afterCommit, {
+    closeOrder: async () => {
+      if (ended.paymentOrderId)
+        await closeOrderQuietly(ctx, ended.paymentOrderId, 'exam booking lock expired');
+    },
+  });
   return true;
 }
 
@@ -797,7 +817,9 @@ export async function cancelBooking(
       .where(and(eq(examBookings.id, input.bookingId), inArray(examBookings.state, sourcesOf('cancelled'))))
       .returning();
     if (!row) return undefined;
-    await freeCapacity(tx, row.packageId, row.examDate, now);
+    await runCompensations(examHold.compensationsOnEnd(!!row.paidAt).inTransaction, {
+      release: () => freeCapacity(tx, row.packageId, row.examDate, now),
+    });
     await notifyBooking(ctx, tx as unknown as Db, row, 'exam.booking-cancelled', {
       reason: input.reason,
       refundNote: row.paidAt ? `已付 ¥${formatYuan(row.priceFen)} 将原路退回。` : '',
@@ -817,9 +839,14 @@ export async function cancelBooking(
       { state: current.state },
     );
   }
-  if (cancelled.refundState === 'pending') await issueRefund(ctx, cancelled);
-  else if (cancelled.paymentOrderId)
-    await closeOrderQuietly(ctx, cancelled.paymentOrderId, 'exam booking cancelled');
+  // paid: the refund owed ('pending' since the transaction) is requested; unpaid: the order is closed
+  await runCompensations(examHold.compensationsOnEnd(!!cancelled.paidAt).afterCommit, {
+    refund: () => issueRefund(ctx, cancelled),
+    closeOrder: async () => {
+      if (cancelled.paymentOrderId)
+        await closeOrderQuietly(ctx, cancelled.paymentOrderId, 'exam booking cancelled');
+    },
+  });
   if (cancelled.paidAt)
     await syncBooking(ctx, cancelled.id).catch((err) =>
       ctx.log.warn({ err, bookingId: cancelled.id }, 'telling the exam system of a cancellation failed'),
@@ -833,22 +860,13 @@ async function issueRefund(ctx: AppContext, b: ExamBooking): Promise<void> {
       orderId: b.paymentOrderId!,
       amountFen: b.priceFen,
       reason: `体检预约取消退费：${b.cancelReason ?? ''}`.slice(0, 200),
-      refundKey: `exam-booking:${b.id}`,
-      requestedBy: b.cancelledBy?.startsWith('staff:')
-        ? b.cancelledBy
-        : b.cancelledBy === 'patient'
-          ? 'patient'
-          : 'system',
+      refundKey: examHold.refundKey(b.id),
+      requestedBy: refundRequester(b.cancelledBy),
     });
     await ctx.db
       .update(examBookings)
       .set({ refundState: refund.state, refundId: refund.id, updatedAt: ctx.clock.now() })
-      .where(
-        and(
-          eq(examBookings.id, b.id),
-          inArray(examBookings.refundState, ['pending', 'requested', 'processing']),
-        ),
-      );
+      .where(and(eq(examBookings.id, b.id), inArray(examBookings.refundState, REFUND_IN_FLIGHT)));
   } catch (err) {
     // left 'pending': the retry job asks again with the same refund key
     ctx.log.error({ err, bookingId: b.id }, 'refund request for a cancelled exam booking failed');

@@ -1,3 +1,4 @@
+import { definePaidHold } from '../../platform/paid-hold.js';
 import type { BookingState } from './schema.js';
 
 /**
@@ -12,19 +13,28 @@ import type { BookingState } from './schema.js';
  *
  * The exam system may report a check-in or completion of a booking it holds before its acceptance
  * reached us, so those pushes also start from 'paid'.
+ *
+ * The lock → pay → expire / cancel → refund part is the platform's paid-hold workflow
+ * (platform/paid-hold.ts): its table, its sweep jobs and its compensations (give the place back,
+ * close the order, refund keyed by the booking).
  */
-export const TRANSITIONS: Record<BookingState, readonly BookingState[]> = {
-  locked: ['paid', 'expired', 'cancelled'],
-  paid: ['confirmed', 'checked_in', 'completed', 'cancelled'],
-  confirmed: ['checked_in', 'completed', 'cancelled'],
-  checked_in: ['completed'],
-  completed: [],
-  cancelled: [],
-  expired: [],
-};
+export const examHold = definePaidHold<BookingState>({
+  module: 'exams',
+  states: { held: 'locked', paid: 'paid', expired: 'expired', cancelled: 'cancelled' },
+  fulfilment: {
+    paid: ['confirmed', 'checked_in', 'completed'],
+    confirmed: ['checked_in', 'completed'],
+    checked_in: ['completed'],
+  },
+  cancellableWhenPaid: ['paid', 'confirmed'],
+  idField: 'bookingId',
+  refundKey: (bookingId) => `exam-booking:${bookingId}`,
+});
+
+export const TRANSITIONS: Readonly<Record<BookingState, readonly BookingState[]>> = examHold.transitions;
 
 export function sourcesOf(to: BookingState): BookingState[] {
-  return (Object.keys(TRANSITIONS) as BookingState[]).filter((from) => TRANSITIONS[from].includes(to));
+  return examHold.sourcesOf(to);
 }
 
 /** States in which a booking holds a place on its date (the unique index in 0900 names the same). */
