@@ -11,3 +11,8 @@ export const Timestamp = z.codec(z.union([z.date(), z.string()]), z.string(), {
 
 /** The answer of a route that answers 204 with no body. */
 export const NoContent = z.undefined().describe('No content');
+
+/** A file answered as bytes (a PDF, a spreadsheet): documented as a binary string. */
+export const Binary = z
+  .custom<Uint8Array>((v) => v instanceof Uint8Array)
+  .meta({ type: 'string', format: 'binary' });

@@ -1,0 +1,564 @@
+/** Response schemas of the exams module's routes (derived from what the handlers return). */
+import { z } from 'zod';
+
+export const ExamRecord = z.object({
+  examNo: z.string(),
+  examDate: z.string(),
+  packageName: z.string(),
+  status: z.enum(['checked_in', 'completed', 'cancelled', 'booked']),
+  reportNo: z.string().nullable(),
+  summary: z.string().nullable(),
+});
+export type ExamRecord = z.infer<typeof ExamRecord>;
+
+export const ExamInterpretation = z.object({
+  code: z.string(),
+  name: z.string(),
+  meaning: z.string(),
+  explanation: z.string().nullable(),
+  advice: z.string().nullable(),
+});
+export type ExamInterpretation = z.infer<typeof ExamInterpretation>;
+
+export const IntegrationV1ExamBookingsStatusPostResponse = z.object({
+  bookingNo: z.string(),
+  state: z.enum(['checked_in', 'completed', 'locked', 'paid', 'confirmed', 'cancelled', 'expired']),
+  reportNo: z.string().nullable(),
+});
+export type IntegrationV1ExamBookingsStatusPostResponse = z.infer<
+  typeof IntegrationV1ExamBookingsStatusPostResponse
+>;
+
+export const ExamPackagesListResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      code: z.string(),
+      name: z.string(),
+      description: z.string(),
+      priceFen: z.number(),
+      gender: z.enum(['any', 'male', 'female']),
+      minAge: z.number().nullable(),
+      maxAge: z.number().nullable(),
+      notes: z.string().nullable(),
+      state: z.enum(['active', 'inactive']),
+      itemCount: z.number(),
+      categories: z.array(z.string()),
+      items: z.array(
+        z.object({
+          name: z.string(),
+          category: z.string(),
+          meaning: z.string().nullable(),
+          notes: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+export type ExamPackagesListResponse = z.infer<typeof ExamPackagesListResponse>;
+
+export const ExamPackagesGetResponse = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  description: z.string(),
+  priceFen: z.number(),
+  gender: z.enum(['any', 'male', 'female']),
+  minAge: z.number().nullable(),
+  maxAge: z.number().nullable(),
+  notes: z.string().nullable(),
+  state: z.enum(['active', 'inactive']),
+  itemCount: z.number(),
+  categories: z.array(z.string()),
+  items: z.array(
+    z.object({
+      name: z.string(),
+      category: z.string(),
+      meaning: z.string().nullable(),
+      notes: z.string().nullable(),
+    }),
+  ),
+});
+export type ExamPackagesGetResponse = z.infer<typeof ExamPackagesGetResponse>;
+
+export const ExamPackagesDatesListResponse = z.object({
+  packageId: z.string(),
+  earliest: z.string(),
+  latest: z.string(),
+  items: z.array(
+    z.object({
+      date: z.string(),
+      capacity: z.number(),
+      remaining: z.number(),
+      closed: z.boolean(),
+      bookable: z.boolean(),
+    }),
+  ),
+});
+export type ExamPackagesDatesListResponse = z.infer<typeof ExamPackagesDatesListResponse>;
+
+export const ExamsAuthorisationListResponse = z.object({
+  patientId: z.string(),
+  authorised: z.boolean(),
+  grantedAt: z.string().nullable(),
+  consentVersion: z.string().nullable(),
+  currentConsentVersion: z.string(),
+});
+export type ExamsAuthorisationListResponse = z.infer<typeof ExamsAuthorisationListResponse>;
+
+export const ExamsAuthorisationPutResponse = z.object({
+  patientId: z.string(),
+  authorised: z.boolean(),
+  grantedAt: z.string().nullable(),
+  consentVersion: z.string().nullable(),
+  currentConsentVersion: z.string(),
+});
+export type ExamsAuthorisationPutResponse = z.infer<typeof ExamsAuthorisationPutResponse>;
+
+export const ExamsRecordsListResponse = z.object({ patientId: z.string(), items: z.array(ExamRecord) });
+export type ExamsRecordsListResponse = z.infer<typeof ExamsRecordsListResponse>;
+
+export const ExamBookingsPostResponse = z.object({
+  paymentOrder: z
+    .object({
+      id: z.string(),
+      orderNo: z.string(),
+      amountFen: z.number(),
+      refundedFen: z.number(),
+      state: z.enum(['paid', 'closed', 'created', 'paying', 'refunding', 'partially_refunded', 'refunded']),
+      expiresAt: z.string(),
+    })
+    .nullable(),
+  report: z
+    .object({
+      id: z.string(),
+      reportNo: z.string(),
+      title: z.string(),
+      status: z.enum(['pending', 'partial', 'final']),
+      reportedAt: z.string().nullable(),
+    })
+    .nullable(),
+  id: z.string(),
+  bookingNo: z.string(),
+  patientId: z.string(),
+  patientName: z.string(),
+  package: z.object({ id: z.string(), code: z.string(), name: z.string() }),
+  priceFen: z.number(),
+  examDate: z.string(),
+  state: z.enum(['checked_in', 'completed', 'locked', 'paid', 'confirmed', 'cancelled', 'expired']),
+  lockExpiresAt: z.string().nullable(),
+  paidAt: z.string().nullable(),
+  confirmedAt: z.string().nullable(),
+  checkedInAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  expiredAt: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+  cancelReason: z.string().nullable(),
+  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
+  rescheduleCount: z.number(),
+  examOrderNo: z.string().nullable(),
+  examSystemPending: z.boolean(),
+  changeable: z.boolean(),
+  lastChangeDate: z.string(),
+  reportNo: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ExamBookingsPostResponse = z.infer<typeof ExamBookingsPostResponse>;
+
+export const ExamBookingsListResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      bookingNo: z.string(),
+      patientId: z.string(),
+      patientName: z.string(),
+      package: z.object({ id: z.string(), code: z.string(), name: z.string() }),
+      priceFen: z.number(),
+      examDate: z.string(),
+      state: z.enum(['checked_in', 'completed', 'locked', 'paid', 'confirmed', 'cancelled', 'expired']),
+      lockExpiresAt: z.string().nullable(),
+      paidAt: z.string().nullable(),
+      confirmedAt: z.string().nullable(),
+      checkedInAt: z.string().nullable(),
+      completedAt: z.string().nullable(),
+      expiredAt: z.string().nullable(),
+      cancelledAt: z.string().nullable(),
+      cancelReason: z.string().nullable(),
+      refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
+      rescheduleCount: z.number(),
+      examOrderNo: z.string().nullable(),
+      examSystemPending: z.boolean(),
+      changeable: z.boolean(),
+      lastChangeDate: z.string(),
+      reportNo: z.string().nullable(),
+      createdAt: z.string(),
+    }),
+  ),
+});
+export type ExamBookingsListResponse = z.infer<typeof ExamBookingsListResponse>;
+
+export const ExamBookingsGetResponse = z.object({
+  paymentOrder: z
+    .object({
+      id: z.string(),
+      orderNo: z.string(),
+      amountFen: z.number(),
+      refundedFen: z.number(),
+      state: z.enum(['paid', 'closed', 'created', 'paying', 'refunding', 'partially_refunded', 'refunded']),
+      expiresAt: z.string(),
+    })
+    .nullable(),
+  report: z
+    .object({
+      id: z.string(),
+      reportNo: z.string(),
+      title: z.string(),
+      status: z.enum(['pending', 'partial', 'final']),
+      reportedAt: z.string().nullable(),
+    })
+    .nullable(),
+  id: z.string(),
+  bookingNo: z.string(),
+  patientId: z.string(),
+  patientName: z.string(),
+  package: z.object({ id: z.string(), code: z.string(), name: z.string() }),
+  priceFen: z.number(),
+  examDate: z.string(),
+  state: z.enum(['checked_in', 'completed', 'locked', 'paid', 'confirmed', 'cancelled', 'expired']),
+  lockExpiresAt: z.string().nullable(),
+  paidAt: z.string().nullable(),
+  confirmedAt: z.string().nullable(),
+  checkedInAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  expiredAt: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+  cancelReason: z.string().nullable(),
+  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
+  rescheduleCount: z.number(),
+  examOrderNo: z.string().nullable(),
+  examSystemPending: z.boolean(),
+  changeable: z.boolean(),
+  lastChangeDate: z.string(),
+  reportNo: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ExamBookingsGetResponse = z.infer<typeof ExamBookingsGetResponse>;
+
+export const ExamBookingsReschedulePostResponse = z.object({
+  paymentOrder: z
+    .object({
+      id: z.string(),
+      orderNo: z.string(),
+      amountFen: z.number(),
+      refundedFen: z.number(),
+      state: z.enum(['paid', 'closed', 'created', 'paying', 'refunding', 'partially_refunded', 'refunded']),
+      expiresAt: z.string(),
+    })
+    .nullable(),
+  report: z
+    .object({
+      id: z.string(),
+      reportNo: z.string(),
+      title: z.string(),
+      status: z.enum(['pending', 'partial', 'final']),
+      reportedAt: z.string().nullable(),
+    })
+    .nullable(),
+  id: z.string(),
+  bookingNo: z.string(),
+  patientId: z.string(),
+  patientName: z.string(),
+  package: z.object({ id: z.string(), code: z.string(), name: z.string() }),
+  priceFen: z.number(),
+  examDate: z.string(),
+  state: z.enum(['checked_in', 'completed', 'locked', 'paid', 'confirmed', 'cancelled', 'expired']),
+  lockExpiresAt: z.string().nullable(),
+  paidAt: z.string().nullable(),
+  confirmedAt: z.string().nullable(),
+  checkedInAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  expiredAt: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+  cancelReason: z.string().nullable(),
+  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
+  rescheduleCount: z.number(),
+  examOrderNo: z.string().nullable(),
+  examSystemPending: z.boolean(),
+  changeable: z.boolean(),
+  lastChangeDate: z.string(),
+  reportNo: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ExamBookingsReschedulePostResponse = z.infer<typeof ExamBookingsReschedulePostResponse>;
+
+export const ExamBookingsCancelPostResponse = z.object({
+  paymentOrder: z
+    .object({
+      id: z.string(),
+      orderNo: z.string(),
+      amountFen: z.number(),
+      refundedFen: z.number(),
+      state: z.enum(['paid', 'closed', 'created', 'paying', 'refunding', 'partially_refunded', 'refunded']),
+      expiresAt: z.string(),
+    })
+    .nullable(),
+  report: z
+    .object({
+      id: z.string(),
+      reportNo: z.string(),
+      title: z.string(),
+      status: z.enum(['pending', 'partial', 'final']),
+      reportedAt: z.string().nullable(),
+    })
+    .nullable(),
+  id: z.string(),
+  bookingNo: z.string(),
+  patientId: z.string(),
+  patientName: z.string(),
+  package: z.object({ id: z.string(), code: z.string(), name: z.string() }),
+  priceFen: z.number(),
+  examDate: z.string(),
+  state: z.enum(['checked_in', 'completed', 'locked', 'paid', 'confirmed', 'cancelled', 'expired']),
+  lockExpiresAt: z.string().nullable(),
+  paidAt: z.string().nullable(),
+  confirmedAt: z.string().nullable(),
+  checkedInAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  expiredAt: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+  cancelReason: z.string().nullable(),
+  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
+  rescheduleCount: z.number(),
+  examOrderNo: z.string().nullable(),
+  examSystemPending: z.boolean(),
+  changeable: z.boolean(),
+  lastChangeDate: z.string(),
+  reportNo: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type ExamBookingsCancelPostResponse = z.infer<typeof ExamBookingsCancelPostResponse>;
+
+export const ExamBookingsReportListResponse = z.object({
+  bookingId: z.string(),
+  id: z.string(),
+  reportNo: z.string(),
+  title: z.string(),
+  status: z.enum(['pending', 'partial', 'final']),
+  reportedAt: z.string().nullable(),
+  conclusion: z.string().nullable(),
+  sections: z.array(z.object({ name: z.string(), conclusion: z.string().nullable() })),
+  observations: z.array(
+    z.object({
+      section: z.string().nullable(),
+      code: z.string(),
+      name: z.string(),
+      value: z.union([z.string(), z.number()]).nullable(),
+      unit: z.string().nullable(),
+      refLow: z.number().nullable(),
+      refHigh: z.number().nullable(),
+      refText: z.string().nullable(),
+      flag: z.enum(['H', 'L', 'N', 'critical']).nullable(),
+      interpretation: ExamInterpretation.nullable(),
+    }),
+  ),
+});
+export type ExamBookingsReportListResponse = z.infer<typeof ExamBookingsReportListResponse>;
+
+export const AdminExamPackagesListResponse = z.object({
+  items: z.array(
+    z.object({
+      sort: z.number(),
+      updatedAt: z.string(),
+      id: z.string(),
+      code: z.string(),
+      name: z.string(),
+      description: z.string(),
+      priceFen: z.number(),
+      gender: z.enum(['any', 'male', 'female']),
+      minAge: z.number().nullable(),
+      maxAge: z.number().nullable(),
+      notes: z.string().nullable(),
+      state: z.enum(['active', 'inactive']),
+      itemCount: z.number(),
+      categories: z.array(z.string()),
+      items: z.array(
+        z.object({
+          name: z.string(),
+          category: z.string(),
+          meaning: z.string().nullable(),
+          notes: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+export type AdminExamPackagesListResponse = z.infer<typeof AdminExamPackagesListResponse>;
+
+export const AdminExamPackagesPostResponse = z.object({
+  sort: z.number(),
+  updatedAt: z.string(),
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  description: z.string(),
+  priceFen: z.number(),
+  gender: z.enum(['any', 'male', 'female']),
+  minAge: z.number().nullable(),
+  maxAge: z.number().nullable(),
+  notes: z.string().nullable(),
+  state: z.enum(['active', 'inactive']),
+  itemCount: z.number(),
+  categories: z.array(z.string()),
+  items: z.array(
+    z.object({
+      name: z.string(),
+      category: z.string(),
+      meaning: z.string().nullable(),
+      notes: z.string().nullable(),
+    }),
+  ),
+});
+export type AdminExamPackagesPostResponse = z.infer<typeof AdminExamPackagesPostResponse>;
+
+export const AdminExamPackagesGetResponse = z.object({
+  sort: z.number(),
+  updatedAt: z.string(),
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  description: z.string(),
+  priceFen: z.number(),
+  gender: z.enum(['any', 'male', 'female']),
+  minAge: z.number().nullable(),
+  maxAge: z.number().nullable(),
+  notes: z.string().nullable(),
+  state: z.enum(['active', 'inactive']),
+  itemCount: z.number(),
+  categories: z.array(z.string()),
+  items: z.array(
+    z.object({
+      name: z.string(),
+      category: z.string(),
+      meaning: z.string().nullable(),
+      notes: z.string().nullable(),
+    }),
+  ),
+});
+export type AdminExamPackagesGetResponse = z.infer<typeof AdminExamPackagesGetResponse>;
+
+export const AdminExamPackagesPutResponse = z.object({
+  sort: z.number(),
+  updatedAt: z.string(),
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  description: z.string(),
+  priceFen: z.number(),
+  gender: z.enum(['any', 'male', 'female']),
+  minAge: z.number().nullable(),
+  maxAge: z.number().nullable(),
+  notes: z.string().nullable(),
+  state: z.enum(['active', 'inactive']),
+  itemCount: z.number(),
+  categories: z.array(z.string()),
+  items: z.array(
+    z.object({
+      name: z.string(),
+      category: z.string(),
+      meaning: z.string().nullable(),
+      notes: z.string().nullable(),
+    }),
+  ),
+});
+export type AdminExamPackagesPutResponse = z.infer<typeof AdminExamPackagesPutResponse>;
+
+export const AdminExamPackagesCapacityListResponse = z.object({
+  packageId: z.string(),
+  items: z.array(
+    z.object({
+      date: z.string(),
+      capacity: z.number(),
+      taken: z.number(),
+      remaining: z.number(),
+      closed: z.boolean(),
+    }),
+  ),
+});
+export type AdminExamPackagesCapacityListResponse = z.infer<typeof AdminExamPackagesCapacityListResponse>;
+
+export const AdminExamPackagesCapacityPutResponse = z.object({
+  packageId: z.string(),
+  items: z.array(
+    z.object({
+      date: z.string(),
+      capacity: z.number(),
+      taken: z.number(),
+      remaining: z.number(),
+      closed: z.boolean(),
+    }),
+  ),
+});
+export type AdminExamPackagesCapacityPutResponse = z.infer<typeof AdminExamPackagesCapacityPutResponse>;
+
+export const AdminExamBookingsListResponse = z.object({
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+  items: z.array(
+    z.object({
+      patientNameMasked: z.string(),
+      id: z.string(),
+      bookingNo: z.string(),
+      patientId: z.string(),
+      package: z.object({ id: z.string(), code: z.string(), name: z.string() }),
+      priceFen: z.number(),
+      examDate: z.string(),
+      state: z.enum(['checked_in', 'completed', 'locked', 'paid', 'confirmed', 'cancelled', 'expired']),
+      lockExpiresAt: z.string().nullable(),
+      paidAt: z.string().nullable(),
+      confirmedAt: z.string().nullable(),
+      checkedInAt: z.string().nullable(),
+      completedAt: z.string().nullable(),
+      expiredAt: z.string().nullable(),
+      cancelledAt: z.string().nullable(),
+      cancelReason: z.string().nullable(),
+      refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
+      rescheduleCount: z.number(),
+      examOrderNo: z.string().nullable(),
+      examSystemPending: z.boolean(),
+      changeable: z.boolean(),
+      lastChangeDate: z.string(),
+      reportNo: z.string().nullable(),
+      createdAt: z.string(),
+    }),
+  ),
+});
+export type AdminExamBookingsListResponse = z.infer<typeof AdminExamBookingsListResponse>;
+
+export const AdminExamBookingsCancelPostResponse = z.object({
+  patientNameMasked: z.string(),
+  id: z.string(),
+  bookingNo: z.string(),
+  patientId: z.string(),
+  package: z.object({ id: z.string(), code: z.string(), name: z.string() }),
+  priceFen: z.number(),
+  examDate: z.string(),
+  state: z.enum(['checked_in', 'completed', 'locked', 'paid', 'confirmed', 'cancelled', 'expired']),
+  lockExpiresAt: z.string().nullable(),
+  paidAt: z.string().nullable(),
+  confirmedAt: z.string().nullable(),
+  checkedInAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  expiredAt: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+  cancelReason: z.string().nullable(),
+  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
+  rescheduleCount: z.number(),
+  examOrderNo: z.string().nullable(),
+  examSystemPending: z.boolean(),
+  changeable: z.boolean(),
+  lastChangeDate: z.string(),
+  reportNo: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type AdminExamBookingsCancelPostResponse = z.infer<typeof AdminExamBookingsCancelPostResponse>;

@@ -1,0 +1,189 @@
+/** Response schemas of the identity module's routes (derived from what the handlers return). */
+import { z } from 'zod';
+
+export const AccountView = z.object({
+  id: z.string(),
+  phoneMasked: z.string().nullable(),
+  hasPassword: z.boolean(),
+  linkedProviders: z.array(z.enum(['wechat', 'alipay'])),
+  createdAt: z.string(),
+});
+export type AccountView = z.infer<typeof AccountView>;
+
+export const PatientView = z.object({
+  id: z.string(),
+  name: z.string(),
+  relation: z.enum(['self', 'spouse', 'parent', 'child', 'other']),
+  idType: z.enum(['resident_id', 'hk_macao_tw_residence', 'foreign_permanent_residence']),
+  idNumberMasked: z.string(),
+  phoneMasked: z.string(),
+  gender: z.enum(['male', 'female']),
+  birthDate: z.string(),
+  age: z.number(),
+  isDefault: z.boolean(),
+  verified: z.boolean(),
+  consent: z.enum(['not_required', 'pending', 'granted']),
+  recordsAccess: z.enum(['open', 'unverified', 'consent_pending', 'guardian_pending']),
+  visitCardNo: z.string().nullable(),
+  healthCardNo: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type PatientView = z.infer<typeof PatientView>;
+
+export const RecordSharingView = z.object({
+  id: z.string(),
+  relation: z.enum(['self', 'spouse', 'parent', 'child', 'other']),
+  accountPhoneMasked: z.string().nullable(),
+  consent: z.enum(['not_required', 'pending', 'granted']),
+  consentAt: z.string().nullable(),
+  boundAt: z.string(),
+});
+export type RecordSharingView = z.infer<typeof RecordSharingView>;
+
+export const AuthSmsCodesPostResponse = z.object({
+  resendAfterSeconds: z.number(),
+  expiresInSeconds: z.number(),
+  sandboxCode: z.string().optional(),
+});
+export type AuthSmsCodesPostResponse = z.infer<typeof AuthSmsCodesPostResponse>;
+
+export const AuthSmsLoginPostResponse = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  expiresIn: z.number(),
+  tokenType: z.literal('Bearer'),
+  account: AccountView,
+});
+export type AuthSmsLoginPostResponse = z.infer<typeof AuthSmsLoginPostResponse>;
+
+export const AuthPasswordLoginPostResponse = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  expiresIn: z.number(),
+  tokenType: z.literal('Bearer'),
+  account: AccountView,
+});
+export type AuthPasswordLoginPostResponse = z.infer<typeof AuthPasswordLoginPostResponse>;
+
+export const AuthPasswordResetPostResponse = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  expiresIn: z.number(),
+  tokenType: z.literal('Bearer'),
+});
+export type AuthPasswordResetPostResponse = z.infer<typeof AuthPasswordResetPostResponse>;
+
+export const AuthOauthLoginPostResponse = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  expiresIn: z.number(),
+  tokenType: z.literal('Bearer'),
+  account: AccountView,
+});
+export type AuthOauthLoginPostResponse = z.infer<typeof AuthOauthLoginPostResponse>;
+
+export const AuthRefreshPostResponse = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  expiresIn: z.number(),
+  tokenType: z.literal('Bearer'),
+});
+export type AuthRefreshPostResponse = z.infer<typeof AuthRefreshPostResponse>;
+
+export const MePasswordPutResponse = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  expiresIn: z.number(),
+  tokenType: z.literal('Bearer'),
+});
+export type MePasswordPutResponse = z.infer<typeof MePasswordPutResponse>;
+
+export const PatientsListResponse = z.object({ items: z.array(PatientView), max: z.number() });
+export type PatientsListResponse = z.infer<typeof PatientsListResponse>;
+
+export const PatientsConsentRequestPostResponse = z.object({
+  resendAfterSeconds: z.number(),
+  expiresInSeconds: z.number(),
+  sandboxCode: z.string().optional(),
+  phoneMasked: z.string(),
+  sentTo: z.enum(['own_account', 'entered']),
+});
+export type PatientsConsentRequestPostResponse = z.infer<typeof PatientsConsentRequestPostResponse>;
+
+export const PatientsRecordSharingListResponse = z.object({ items: z.array(RecordSharingView) });
+export type PatientsRecordSharingListResponse = z.infer<typeof PatientsRecordSharingListResponse>;
+
+export const PatientsRecordSharingDeleteResponse = z.object({ items: z.array(RecordSharingView) });
+export type PatientsRecordSharingDeleteResponse = z.infer<typeof PatientsRecordSharingDeleteResponse>;
+
+export const SandboxIdentityPeoplePostResponse = z.object({ enrolled: z.boolean() });
+export type SandboxIdentityPeoplePostResponse = z.infer<typeof SandboxIdentityPeoplePostResponse>;
+
+export const AdminPatientsListResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      relation: z.enum(['self', 'spouse', 'parent', 'child', 'other']),
+      idType: z.enum(['resident_id', 'hk_macao_tw_residence', 'foreign_permanent_residence']),
+      idNumberMasked: z.string(),
+      phoneMasked: z.string(),
+      gender: z.enum(['male', 'female']),
+      birthDate: z.string(),
+      age: z.number(),
+      isDefault: z.boolean(),
+      verified: z.boolean(),
+      consent: z.enum(['not_required', 'pending', 'granted']),
+      recordsAccess: z.enum(['open', 'unverified', 'consent_pending', 'guardian_pending']),
+      visitCardNo: z.string().nullable(),
+      healthCardNo: z.string().nullable(),
+      createdAt: z.string(),
+      accountId: z.string(),
+    }),
+  ),
+});
+export type AdminPatientsListResponse = z.infer<typeof AdminPatientsListResponse>;
+
+export const AdminPatientsCounterLinkPostResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  relation: z.enum(['self', 'spouse', 'parent', 'child', 'other']),
+  idType: z.enum(['resident_id', 'hk_macao_tw_residence', 'foreign_permanent_residence']),
+  idNumberMasked: z.string(),
+  phoneMasked: z.string(),
+  gender: z.enum(['male', 'female']),
+  birthDate: z.string(),
+  age: z.number(),
+  isDefault: z.boolean(),
+  verified: z.boolean(),
+  consent: z.enum(['not_required', 'pending', 'granted']),
+  recordsAccess: z.enum(['open', 'unverified', 'consent_pending', 'guardian_pending']),
+  visitCardNo: z.string().nullable(),
+  healthCardNo: z.string().nullable(),
+  createdAt: z.string(),
+  accountId: z.string(),
+  released: z.array(z.string()),
+});
+export type AdminPatientsCounterLinkPostResponse = z.infer<typeof AdminPatientsCounterLinkPostResponse>;
+
+export const AdminPatientsGetResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  relation: z.enum(['self', 'spouse', 'parent', 'child', 'other']),
+  idType: z.enum(['resident_id', 'hk_macao_tw_residence', 'foreign_permanent_residence']),
+  idNumberMasked: z.string(),
+  phoneMasked: z.string(),
+  gender: z.enum(['male', 'female']),
+  birthDate: z.string(),
+  age: z.number(),
+  isDefault: z.boolean(),
+  verified: z.boolean(),
+  consent: z.enum(['not_required', 'pending', 'granted']),
+  recordsAccess: z.enum(['open', 'unverified', 'consent_pending', 'guardian_pending']),
+  visitCardNo: z.string().nullable(),
+  healthCardNo: z.string().nullable(),
+  createdAt: z.string(),
+  accountId: z.string(),
+  removed: z.boolean(),
+});
+export type AdminPatientsGetResponse = z.infer<typeof AdminPatientsGetResponse>;

@@ -1,0 +1,308 @@
+/** Response schemas of the inpatient module's routes (derived from what the handlers return). */
+import { z } from 'zod';
+
+export const Operation = z.object({
+  code: z.string().optional(),
+  name: z.string(),
+  performedAt: z.string().optional(),
+});
+export type Operation = z.infer<typeof Operation>;
+
+export const AdminInpatientDepositsListResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      admissionId: z.string(),
+      admissionNo: z.string(),
+      ward: z.string(),
+      bed: z.string().nullable(),
+      patientName: z.string(),
+      admissionState: z.enum(['admitted', 'discharged']),
+      settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
+      amountFen: z.number(),
+      state: z.enum(['pending', 'paid', 'closed']),
+      channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
+      orderNo: z.string().nullable(),
+      orderId: z.string().nullable(),
+      hisState: z.enum(['pending', 'confirmed', 'failed']),
+      hisAttempts: z.number(),
+      refundedFen: z.number(),
+      paidAt: z.string().nullable(),
+      createdAt: z.string(),
+    }),
+  ),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
+export type AdminInpatientDepositsListResponse = z.infer<typeof AdminInpatientDepositsListResponse>;
+
+export const AdminInpatientDepositsHisRetryPostResponse = z.object({
+  id: z.string(),
+  state: z.enum(['pending', 'paid', 'closed']),
+  hisState: z.enum(['pending', 'confirmed', 'failed']),
+  hisAttempts: z.number(),
+});
+export type AdminInpatientDepositsHisRetryPostResponse = z.infer<
+  typeof AdminInpatientDepositsHisRetryPostResponse
+>;
+
+export const IntegrationV1HisAdmissionsPostResponse = z.object({
+  admissionId: z.string(),
+  admissionNo: z.string(),
+  state: z.enum(['admitted', 'discharged']),
+  patientResolved: z.boolean(),
+});
+export type IntegrationV1HisAdmissionsPostResponse = z.infer<typeof IntegrationV1HisAdmissionsPostResponse>;
+
+export const IntegrationV1HisAdmissionsChargesPostResponse = z.object({
+  admissionId: z.string(),
+  accepted: z.number(),
+  duplicates: z.number(),
+  chargesFen: z.number(),
+  balanceFen: z.number(),
+});
+export type IntegrationV1HisAdmissionsChargesPostResponse = z.infer<
+  typeof IntegrationV1HisAdmissionsChargesPostResponse
+>;
+
+export const IntegrationV1HisAdmissionsDischargePostResponse = z.object({
+  admissionId: z.string(),
+  state: z.enum(['admitted', 'discharged']),
+  settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
+  depositsFen: z.number(),
+  totalCostFen: z.number().nullable(),
+  differenceFen: z.number(),
+});
+export type IntegrationV1HisAdmissionsDischargePostResponse = z.infer<
+  typeof IntegrationV1HisAdmissionsDischargePostResponse
+>;
+
+export const IntegrationV1HisAdmissionsSettlementReversalPostResponse = z.object({
+  admissionId: z.string(),
+  state: z.enum(['admitted', 'discharged']),
+  settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
+  settlementGeneration: z.number(),
+  depositsFen: z.number(),
+  chargesFen: z.number(),
+  balanceFen: z.number(),
+  repeated: z.boolean(),
+});
+export type IntegrationV1HisAdmissionsSettlementReversalPostResponse = z.infer<
+  typeof IntegrationV1HisAdmissionsSettlementReversalPostResponse
+>;
+
+export const AdmissionsBindPostResponse = z.object({
+  id: z.string(),
+  admissionNo: z.string(),
+  patientName: z.string(),
+  ward: z.string(),
+  bed: z.string().nullable(),
+  attendingDoctor: z.string().nullable(),
+  diagnoses: z.array(z.object({ code: z.string().optional(), name: z.string() })),
+  operations: z.array(Operation),
+  admittedAt: z.string(),
+  dischargedAt: z.string().nullable(),
+  state: z.enum(['admitted', 'discharged']),
+  settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
+  depositsFen: z.number(),
+  chargesFen: z.number(),
+  totalCostFen: z.number().nullable(),
+  balanceFen: z.number(),
+});
+export type AdmissionsBindPostResponse = z.infer<typeof AdmissionsBindPostResponse>;
+
+export const AdmissionsListResponse = z.object({
+  current: z.array(
+    z.object({
+      id: z.string(),
+      admissionNo: z.string(),
+      patientName: z.string(),
+      ward: z.string(),
+      bed: z.string().nullable(),
+      attendingDoctor: z.string().nullable(),
+      diagnoses: z.array(z.object({ code: z.string().optional(), name: z.string() })),
+      operations: z.array(Operation),
+      admittedAt: z.string(),
+      dischargedAt: z.string().nullable(),
+      state: z.enum(['admitted', 'discharged']),
+      settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
+      depositsFen: z.number(),
+      chargesFen: z.number(),
+      totalCostFen: z.number().nullable(),
+      balanceFen: z.number(),
+    }),
+  ),
+  past: z.array(
+    z.object({
+      id: z.string(),
+      admissionNo: z.string(),
+      patientName: z.string(),
+      ward: z.string(),
+      bed: z.string().nullable(),
+      attendingDoctor: z.string().nullable(),
+      diagnoses: z.array(z.object({ code: z.string().optional(), name: z.string() })),
+      operations: z.array(Operation),
+      admittedAt: z.string(),
+      dischargedAt: z.string().nullable(),
+      state: z.enum(['admitted', 'discharged']),
+      settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
+      depositsFen: z.number(),
+      chargesFen: z.number(),
+      totalCostFen: z.number().nullable(),
+      balanceFen: z.number(),
+    }),
+  ),
+});
+export type AdmissionsListResponse = z.infer<typeof AdmissionsListResponse>;
+
+export const AdmissionsGetResponse = z.object({
+  id: z.string(),
+  admissionNo: z.string(),
+  patientName: z.string(),
+  ward: z.string(),
+  bed: z.string().nullable(),
+  attendingDoctor: z.string().nullable(),
+  diagnoses: z.array(z.object({ code: z.string().optional(), name: z.string() })),
+  operations: z.array(Operation),
+  admittedAt: z.string(),
+  dischargedAt: z.string().nullable(),
+  state: z.enum(['admitted', 'discharged']),
+  settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
+  depositsFen: z.number(),
+  chargesFen: z.number(),
+  totalCostFen: z.number().nullable(),
+  balanceFen: z.number(),
+});
+export type AdmissionsGetResponse = z.infer<typeof AdmissionsGetResponse>;
+
+export const AdmissionsDepositsPostResponse = z.object({
+  deposit: z.object({
+    id: z.string(),
+    amountFen: z.number(),
+    state: z.enum(['pending', 'paid', 'closed']),
+    paymentOrderId: z.string().nullable(),
+    paidAt: z.string().nullable(),
+    hisState: z.enum(['pending', 'confirmed', 'failed']),
+    refundedFen: z.number(),
+    createdAt: z.string(),
+  }),
+  paymentOrder: z.object({
+    id: z.string(),
+    orderNo: z.string(),
+    amountFen: z.number(),
+    state: z.enum(['paid', 'closed', 'refunding', 'refunded', 'created', 'paying', 'partially_refunded']),
+    expiresAt: z.string(),
+  }),
+});
+export type AdmissionsDepositsPostResponse = z.infer<typeof AdmissionsDepositsPostResponse>;
+
+export const AdmissionsDepositsListResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      amountFen: z.number(),
+      state: z.enum(['pending', 'paid', 'closed']),
+      paymentOrderId: z.string().nullable(),
+      paidAt: z.string().nullable(),
+      hisState: z.enum(['pending', 'confirmed', 'failed']),
+      refundedFen: z.number(),
+      createdAt: z.string(),
+    }),
+  ),
+  paidFen: z.number(),
+});
+export type AdmissionsDepositsListResponse = z.infer<typeof AdmissionsDepositsListResponse>;
+
+export const AdmissionsDailyListsListResponse = z.object({
+  admissionId: z.string(),
+  date: z.string(),
+  items: z.array(
+    z.object({
+      lineId: z.string(),
+      itemCode: z.string().nullable(),
+      itemName: z.string(),
+      category: z.string().nullable(),
+      quantity: z.number(),
+      unit: z.string().nullable(),
+      amountFen: z.number(),
+    }),
+  ),
+  categories: z.array(z.object({ category: z.string(), amountFen: z.number() })),
+  totalFen: z.number(),
+  chargesToDateFen: z.number(),
+  balanceFen: z.number(),
+});
+export type AdmissionsDailyListsListResponse = z.infer<typeof AdmissionsDailyListsListResponse>;
+
+export const AdmissionsSettlementListResponse = z.object({
+  admissionId: z.string(),
+  state: z.enum(['admitted', 'discharged']),
+  settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
+  depositsFen: z.number(),
+  chargesFen: z.number(),
+  differenceFen: z.number(),
+  dueFen: z.number(),
+  refundableFen: z.number(),
+  refunds: z.array(
+    z.object({
+      depositId: z.string(),
+      paymentOrderId: z.string(),
+      amountFen: z.number(),
+      refundId: z.string().nullable(),
+      state: z.string(),
+    }),
+  ),
+});
+export type AdmissionsSettlementListResponse = z.infer<typeof AdmissionsSettlementListResponse>;
+
+export const AdmissionsSettlementPayPostResponse = z.object({
+  settlement: z.object({
+    admissionId: z.string(),
+    state: z.enum(['admitted', 'discharged']),
+    settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
+    depositsFen: z.number(),
+    chargesFen: z.number(),
+    differenceFen: z.number(),
+    dueFen: z.number(),
+    refundableFen: z.number(),
+    refunds: z.array(
+      z.object({
+        depositId: z.string(),
+        paymentOrderId: z.string(),
+        amountFen: z.number(),
+        refundId: z.string().nullable(),
+        state: z.string(),
+      }),
+    ),
+  }),
+  paymentOrder: z.object({
+    id: z.string(),
+    orderNo: z.string(),
+    amountFen: z.number(),
+    state: z.enum(['paid', 'closed', 'refunding', 'refunded', 'created', 'paying', 'partially_refunded']),
+    expiresAt: z.string(),
+  }),
+});
+export type AdmissionsSettlementPayPostResponse = z.infer<typeof AdmissionsSettlementPayPostResponse>;
+
+export const AdmissionsSettlementRefundPostResponse = z.object({
+  admissionId: z.string(),
+  state: z.enum(['admitted', 'discharged']),
+  settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
+  depositsFen: z.number(),
+  chargesFen: z.number(),
+  differenceFen: z.number(),
+  dueFen: z.number(),
+  refundableFen: z.number(),
+  refunds: z.array(
+    z.object({
+      depositId: z.string(),
+      paymentOrderId: z.string(),
+      amountFen: z.number(),
+      refundId: z.string().nullable(),
+      state: z.string(),
+    }),
+  ),
+});
+export type AdmissionsSettlementRefundPostResponse = z.infer<typeof AdmissionsSettlementRefundPostResponse>;

@@ -1,0 +1,81 @@
+/** Response schemas of the notifications module's routes (derived from what the handlers return). */
+import { z } from 'zod';
+
+export const MessageView = z.object({
+  id: z.string(),
+  template: z.string(),
+  category: z.string(),
+  title: z.object({ zh: z.string(), en: z.string() }),
+  body: z.object({ zh: z.string(), en: z.string() }),
+  link: z.string().nullable(),
+  read: z.boolean(),
+  readAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type MessageView = z.infer<typeof MessageView>;
+
+export const MessagesListResponse = z.object({
+  items: z.array(MessageView),
+  total: z.number(),
+  unread: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
+export type MessagesListResponse = z.infer<typeof MessagesListResponse>;
+
+export const MessagesUnreadCountListResponse = z.object({ unread: z.number() });
+export type MessagesUnreadCountListResponse = z.infer<typeof MessagesUnreadCountListResponse>;
+
+export const MessagesReadAllPostResponse = z.object({ updated: z.number() });
+export type MessagesReadAllPostResponse = z.infer<typeof MessagesReadAllPostResponse>;
+
+export const AdminSmsMessagesListResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      provider: z.string(),
+      phoneMasked: z.string(),
+      template: z.string(),
+      content: z.string(),
+      createdAt: z.string(),
+    }),
+  ),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
+export type AdminSmsMessagesListResponse = z.infer<typeof AdminSmsMessagesListResponse>;
+
+export const AdminCareMessagesPostResponse = z.object({ recipients: z.number() });
+export type AdminCareMessagesPostResponse = z.infer<typeof AdminCareMessagesPostResponse>;
+
+export const AdminNotificationDeliveriesListResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      messageId: z.string(),
+      accountId: z.string(),
+      channel: z.enum(['sms', 'wechat', 'alipay']),
+      template: z.string(),
+      state: z.enum(['pending', 'sent', 'failed', 'skipped']),
+      attempts: z.number(),
+      nextAttemptAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+      providerMessageId: z.string().nullable(),
+      createdAt: z.string(),
+      sentAt: z.string().nullable(),
+    }),
+  ),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
+export type AdminNotificationDeliveriesListResponse = z.infer<typeof AdminNotificationDeliveriesListResponse>;
+
+export const AdminNotificationDeliveriesRetryPostResponse = z.object({
+  id: z.string(),
+  state: z.enum(['pending', 'sent', 'failed', 'skipped']),
+});
+export type AdminNotificationDeliveriesRetryPostResponse = z.infer<
+  typeof AdminNotificationDeliveriesRetryPostResponse
+>;

@@ -1,0 +1,335 @@
+/** Response schemas of the payments module's routes (derived from what the handlers return). */
+import { z } from 'zod';
+import { Binary, Timestamp } from './common.js';
+
+export const AdminPaymentOrdersListResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      orderNo: z.string(),
+      businessType: z.string(),
+      businessId: z.string(),
+      accountId: z.string(),
+      patientId: z.string().nullable(),
+      subject: z.string(),
+      amountFen: z.number(),
+      refundedFen: z.number(),
+      refundableFen: z.number(),
+      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+      channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
+      channelTradeNo: z.string().nullable(),
+      abnormal: z.boolean(),
+      abnormalReason: z.string().nullable(),
+      businessState: z.enum(['pending', 'running', 'done', 'failed']),
+      expiresAt: Timestamp,
+      paidAt: Timestamp.nullable(),
+      closedAt: Timestamp.nullable(),
+      closeReason: z.string().nullable(),
+      createdAt: Timestamp,
+    }),
+  ),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
+export type AdminPaymentOrdersListResponse = z.infer<typeof AdminPaymentOrdersListResponse>;
+
+export const AdminPaymentOrdersExportListResponse = Binary;
+export type AdminPaymentOrdersExportListResponse = z.infer<typeof AdminPaymentOrdersExportListResponse>;
+
+export const AdminPaymentOrdersGetResponse = z.object({
+  refunds: z.array(
+    z.object({
+      id: z.string(),
+      refundNo: z.string(),
+      orderId: z.string(),
+      orderNo: z.string().optional(),
+      amountFen: z.number(),
+      state: z.enum(['failed', 'requested', 'processing', 'succeeded']),
+      reason: z.string(),
+      requestedBy: z.string(),
+      attempts: z.number(),
+      channelRefundId: z.string().nullable(),
+      failureReason: z.string().nullable(),
+      createdAt: Timestamp,
+      completedAt: Timestamp.nullable(),
+    }),
+  ),
+  notifications: z.array(
+    z.object({
+      id: z.string(),
+      channel: z.string(),
+      kind: z.enum(['payment', 'refund']),
+      channelNotificationId: z.string().nullable(),
+      channelTradeNo: z.string().nullable(),
+      refundNo: z.string().nullable(),
+      amountFen: z.number().nullable(),
+      verified: z.boolean(),
+      outcome: z.string(),
+      receivedAt: Timestamp,
+    }),
+  ),
+  abnormalRecords: z.array(
+    z.object({
+      id: z.string(),
+      orderId: z.string().nullable(),
+      channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
+      orderNo: z.string().nullable(),
+      channelTradeNo: z.string().nullable(),
+      amountFen: z.number().nullable(),
+      reason: z.string(),
+      detail: z.string().nullable(),
+      status: z.enum(['open', 'resolved']),
+      resolutionNote: z.string().nullable(),
+      resolvedBy: z.string().nullable(),
+      resolvedAt: Timestamp.nullable(),
+      createdAt: Timestamp,
+    }),
+  ),
+  id: z.string(),
+  orderNo: z.string(),
+  businessType: z.string(),
+  businessId: z.string(),
+  accountId: z.string(),
+  patientId: z.string().nullable(),
+  subject: z.string(),
+  amountFen: z.number(),
+  refundedFen: z.number(),
+  refundableFen: z.number(),
+  state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+  channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
+  channelTradeNo: z.string().nullable(),
+  abnormal: z.boolean(),
+  abnormalReason: z.string().nullable(),
+  businessState: z.enum(['pending', 'running', 'done', 'failed']),
+  expiresAt: Timestamp,
+  paidAt: Timestamp.nullable(),
+  closedAt: Timestamp.nullable(),
+  closeReason: z.string().nullable(),
+  createdAt: Timestamp,
+});
+export type AdminPaymentOrdersGetResponse = z.infer<typeof AdminPaymentOrdersGetResponse>;
+
+export const AdminPaymentOrdersRefundsPostResponse = z.object({
+  id: z.string(),
+  refundNo: z.string(),
+  orderId: z.string(),
+  orderNo: z.string().optional(),
+  amountFen: z.number(),
+  state: z.enum(['failed', 'requested', 'processing', 'succeeded']),
+  reason: z.string(),
+  requestedBy: z.string(),
+  attempts: z.number(),
+  channelRefundId: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  createdAt: Timestamp,
+  completedAt: Timestamp.nullable(),
+});
+export type AdminPaymentOrdersRefundsPostResponse = z.infer<typeof AdminPaymentOrdersRefundsPostResponse>;
+
+export const AdminRefundsListResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      refundNo: z.string(),
+      orderId: z.string(),
+      orderNo: z.string().optional(),
+      amountFen: z.number(),
+      state: z.enum(['failed', 'requested', 'processing', 'succeeded']),
+      reason: z.string(),
+      requestedBy: z.string(),
+      attempts: z.number(),
+      channelRefundId: z.string().nullable(),
+      failureReason: z.string().nullable(),
+      createdAt: Timestamp,
+      completedAt: Timestamp.nullable(),
+    }),
+  ),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
+export type AdminRefundsListResponse = z.infer<typeof AdminRefundsListResponse>;
+
+export const AdminRefundsRetryPostResponse = z.object({
+  id: z.string(),
+  refundNo: z.string(),
+  orderId: z.string(),
+  orderNo: z.string().optional(),
+  amountFen: z.number(),
+  state: z.enum(['failed', 'requested', 'processing', 'succeeded']),
+  reason: z.string(),
+  requestedBy: z.string(),
+  attempts: z.number(),
+  channelRefundId: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  createdAt: Timestamp,
+  completedAt: Timestamp.nullable(),
+});
+export type AdminRefundsRetryPostResponse = z.infer<typeof AdminRefundsRetryPostResponse>;
+
+export const AdminAbnormalOrdersListResponse = z.object({
+  items: z.array(
+    z.union([
+      z.object({
+        abnormalId: z.string(),
+        abnormalReason: z.string(),
+        abnormalDetail: z.string().nullable(),
+        abnormalStatus: z.enum(['open', 'resolved']),
+        resolutionNote: z.string().nullable(),
+        resolvedAt: Timestamp.nullable(),
+        reportedAt: Timestamp,
+        id: z.string(),
+        orderNo: z.string(),
+        businessType: z.string(),
+        businessId: z.string(),
+        accountId: z.string(),
+        patientId: z.string().nullable(),
+        subject: z.string(),
+        amountFen: z.number(),
+        refundedFen: z.number(),
+        refundableFen: z.number(),
+        state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+        channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
+        channelTradeNo: z.string().nullable(),
+        abnormal: z.boolean(),
+        businessState: z.enum(['pending', 'running', 'done', 'failed']),
+        expiresAt: Timestamp,
+        paidAt: Timestamp.nullable(),
+        closedAt: Timestamp.nullable(),
+        closeReason: z.string().nullable(),
+        createdAt: Timestamp,
+      }),
+      z.object({
+        abnormalId: z.string(),
+        abnormalReason: z.string(),
+        abnormalDetail: z.string().nullable(),
+        abnormalStatus: z.enum(['open', 'resolved']),
+        resolutionNote: z.string().nullable(),
+        resolvedAt: Timestamp.nullable(),
+        reportedAt: Timestamp,
+        id: z.null(),
+        orderNo: z.string().nullable(),
+        businessType: z.null(),
+        businessId: z.null(),
+        accountId: z.null(),
+        patientId: z.null(),
+        subject: z.null(),
+        amountFen: z.number().nullable(),
+        refundedFen: z.number(),
+        refundableFen: z.number(),
+        state: z.null(),
+        channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
+        channelTradeNo: z.string().nullable(),
+        abnormal: z.boolean(),
+        businessState: z.null(),
+        expiresAt: z.null(),
+        paidAt: z.null(),
+        closedAt: z.null(),
+        closeReason: z.null(),
+        createdAt: Timestamp,
+      }),
+    ]),
+  ),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
+export type AdminAbnormalOrdersListResponse = z.infer<typeof AdminAbnormalOrdersListResponse>;
+
+export const AdminPaymentBillsListResponse = z.string();
+export type AdminPaymentBillsListResponse = z.infer<typeof AdminPaymentBillsListResponse>;
+
+export const AdminAbnormalOrdersResolvePostResponse = z.object({
+  id: z.string(),
+  orderId: z.string().nullable(),
+  channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
+  orderNo: z.string().nullable(),
+  channelTradeNo: z.string().nullable(),
+  amountFen: z.number().nullable(),
+  reason: z.string(),
+  detail: z.string().nullable(),
+  status: z.enum(['open', 'resolved']),
+  resolutionNote: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  resolvedAt: Timestamp.nullable(),
+  createdAt: Timestamp,
+});
+export type AdminAbnormalOrdersResolvePostResponse = z.infer<typeof AdminAbnormalOrdersResolvePostResponse>;
+
+export const PaymentsMineListResponse = z.object({
+  items: z.array(
+    z.object({
+      orderId: z.string(),
+      orderNo: z.string(),
+      businessType: z.string(),
+      businessId: z.string(),
+      patientId: z.string().nullable(),
+      subject: z.string(),
+      amountFen: z.number(),
+      refundedFen: z.number(),
+      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+      channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
+      createdAt: z.string(),
+      paidAt: z.string().nullable(),
+      refunds: z.array(
+        z.object({
+          refundNo: z.string(),
+          amountFen: z.number(),
+          state: z.enum(['failed', 'requested', 'processing', 'succeeded']),
+          createdAt: z.string(),
+        }),
+      ),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+export type PaymentsMineListResponse = z.infer<typeof PaymentsMineListResponse>;
+
+export const PaymentsOrdersGetResponse = z.object({
+  subject: z.string(),
+  id: z.string(),
+  orderNo: z.string(),
+  businessType: z.string(),
+  businessId: z.string(),
+  accountId: z.string(),
+  amountFen: z.number(),
+  refundedFen: z.number(),
+  state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+  channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
+  expiresAt: Timestamp,
+  paidAt: Timestamp.nullable(),
+});
+export type PaymentsOrdersGetResponse = z.infer<typeof PaymentsOrdersGetResponse>;
+
+export const PaymentsOrdersPayPostResponse = z.object({
+  orderId: z.string(),
+  orderNo: z.string(),
+  channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']),
+  amountFen: z.number(),
+  expiresAt: Timestamp,
+  pay: z.union([
+    z.object({ kind: z.literal('redirect'), url: z.string() }),
+    z.object({ kind: z.literal('jsapi'), params: z.record(z.string(), z.string()) }),
+    z.object({ kind: z.literal('form'), html: z.string() }),
+  ]),
+});
+export type PaymentsOrdersPayPostResponse = z.infer<typeof PaymentsOrdersPayPostResponse>;
+
+export const PaymentsSandboxGetResponse = z.object({
+  orderNo: z.string(),
+  orderId: z.string(),
+  subject: z.string(),
+  amountFen: z.number(),
+  state: z.enum(['NOTPAY', 'SUCCESS', 'PAYERROR', 'CLOSED']),
+  orderState: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+  expiresAt: Timestamp,
+});
+export type PaymentsSandboxGetResponse = z.infer<typeof PaymentsSandboxGetResponse>;
+
+export const PaymentsSandboxCompletePostResponse = z.object({
+  orderNo: z.string(),
+  orderId: z.string(),
+  state: z.enum(['NOTPAY', 'SUCCESS', 'PAYERROR', 'CLOSED']),
+});
+export type PaymentsSandboxCompletePostResponse = z.infer<typeof PaymentsSandboxCompletePostResponse>;

@@ -1,0 +1,572 @@
+/** Response schemas of the registration module's routes (derived from what the handlers return). */
+import { z } from 'zod';
+import { Binary, Timestamp } from './common.js';
+
+export const RegistrationsPostResponse = z.object({
+  payment: z
+    .object({
+      orderId: z.string(),
+      orderNo: z.string(),
+      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+      amountFen: z.number(),
+      refundedFen: z.number(),
+      expiresAt: Timestamp,
+      paidAt: Timestamp.nullable(),
+    })
+    .nullable(),
+  refund: z
+    .object({
+      state: z.enum(['pending', 'requested', 'processing', 'succeeded', 'failed']),
+      refundId: z.string().nullable(),
+    })
+    .nullable(),
+  qrPayload: z.string().nullable(),
+  guidance: z
+    .union([
+      z.object({
+        step: z.literal('check_in'),
+        department: z.string(),
+        location: z.string().nullable(),
+        checkInOpensAt: Timestamp,
+        checkInClosesAt: Timestamp,
+        zh: z.string(),
+        en: z.string(),
+      }),
+      z.object({
+        step: z.literal('wait'),
+        department: z.string(),
+        location: z.string().nullable(),
+        zh: z.string(),
+        en: z.string(),
+        checkInOpensAt: z.undefined().optional(),
+        checkInClosesAt: z.undefined().optional(),
+      }),
+    ])
+    .nullable(),
+  id: z.string(),
+  state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
+  channel: z.enum(['online', 'counter', 'third_party']),
+  patientId: z.string().nullable(),
+  patientName: z.string(),
+  doctorId: z.string(),
+  doctorName: z.string().nullable(),
+  doctorTitle: z.string().nullable(),
+  departmentId: z.string(),
+  departmentName: z.string().nullable(),
+  scheduleId: z.string(),
+  segmentId: z.string(),
+  clinicDate: z.string(),
+  shiftCode: z.string(),
+  segmentStartAt: Timestamp,
+  segmentEndAt: Timestamp,
+  slotNumber: z.number(),
+  level: z.enum(['general', 'expert', 'special']),
+  feeFen: z.number(),
+  lockExpiresAt: Timestamp.nullable(),
+  paymentOrderId: z.string().nullable(),
+  paidAt: Timestamp.nullable(),
+  queueNumber: z.number().nullable(),
+  checkInOpensAt: Timestamp,
+  checkInClosesAt: Timestamp,
+  checkedInAt: Timestamp.nullable(),
+  cancelledAt: Timestamp.nullable(),
+  cancelReason: z.string().nullable(),
+  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
+  cancellable: z.boolean(),
+  createdAt: Timestamp,
+});
+export type RegistrationsPostResponse = z.infer<typeof RegistrationsPostResponse>;
+
+export const RegistrationsListResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
+      channel: z.enum(['online', 'counter', 'third_party']),
+      patientId: z.string().nullable(),
+      patientName: z.string(),
+      doctorId: z.string(),
+      doctorName: z.string().nullable(),
+      doctorTitle: z.string().nullable(),
+      departmentId: z.string(),
+      departmentName: z.string().nullable(),
+      scheduleId: z.string(),
+      segmentId: z.string(),
+      clinicDate: z.string(),
+      shiftCode: z.string(),
+      segmentStartAt: Timestamp,
+      segmentEndAt: Timestamp,
+      slotNumber: z.number(),
+      level: z.enum(['general', 'expert', 'special']),
+      feeFen: z.number(),
+      lockExpiresAt: Timestamp.nullable(),
+      paymentOrderId: z.string().nullable(),
+      paidAt: Timestamp.nullable(),
+      queueNumber: z.number().nullable(),
+      checkInOpensAt: Timestamp,
+      checkInClosesAt: Timestamp,
+      checkedInAt: Timestamp.nullable(),
+      cancelledAt: Timestamp.nullable(),
+      cancelReason: z.string().nullable(),
+      refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
+      cancellable: z.boolean(),
+      createdAt: Timestamp,
+    }),
+  ),
+});
+export type RegistrationsListResponse = z.infer<typeof RegistrationsListResponse>;
+
+export const RegistrationsRecentDoctorsListResponse = z.object({
+  items: z.array(
+    z.object({
+      doctorId: z.string(),
+      doctorName: z.string(),
+      doctorTitle: z.enum(['chief_physician', 'associate_chief', 'attending', 'resident']),
+      departmentId: z.string(),
+      departmentName: z.string(),
+      lastClinicDate: z.string(),
+      upcoming: z.array(
+        z.object({
+          scheduleId: z.string(),
+          clinicDate: z.string(),
+          shiftCode: z.string(),
+          level: z.enum(['general', 'expert', 'special']),
+          feeFen: z.number(),
+          remaining: z.number(),
+          released: z.boolean(),
+        }),
+      ),
+    }),
+  ),
+});
+export type RegistrationsRecentDoctorsListResponse = z.infer<typeof RegistrationsRecentDoctorsListResponse>;
+
+export const RegistrationsGetResponse = z.object({
+  payment: z
+    .object({
+      orderId: z.string(),
+      orderNo: z.string(),
+      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+      amountFen: z.number(),
+      refundedFen: z.number(),
+      expiresAt: Timestamp,
+      paidAt: Timestamp.nullable(),
+    })
+    .nullable(),
+  refund: z
+    .object({
+      state: z.enum(['pending', 'requested', 'processing', 'succeeded', 'failed']),
+      refundId: z.string().nullable(),
+    })
+    .nullable(),
+  qrPayload: z.string().nullable(),
+  guidance: z
+    .union([
+      z.object({
+        step: z.literal('check_in'),
+        department: z.string(),
+        location: z.string().nullable(),
+        checkInOpensAt: Timestamp,
+        checkInClosesAt: Timestamp,
+        zh: z.string(),
+        en: z.string(),
+      }),
+      z.object({
+        step: z.literal('wait'),
+        department: z.string(),
+        location: z.string().nullable(),
+        zh: z.string(),
+        en: z.string(),
+        checkInOpensAt: z.undefined().optional(),
+        checkInClosesAt: z.undefined().optional(),
+      }),
+    ])
+    .nullable(),
+  id: z.string(),
+  state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
+  channel: z.enum(['online', 'counter', 'third_party']),
+  patientId: z.string().nullable(),
+  patientName: z.string(),
+  doctorId: z.string(),
+  doctorName: z.string().nullable(),
+  doctorTitle: z.string().nullable(),
+  departmentId: z.string(),
+  departmentName: z.string().nullable(),
+  scheduleId: z.string(),
+  segmentId: z.string(),
+  clinicDate: z.string(),
+  shiftCode: z.string(),
+  segmentStartAt: Timestamp,
+  segmentEndAt: Timestamp,
+  slotNumber: z.number(),
+  level: z.enum(['general', 'expert', 'special']),
+  feeFen: z.number(),
+  lockExpiresAt: Timestamp.nullable(),
+  paymentOrderId: z.string().nullable(),
+  paidAt: Timestamp.nullable(),
+  queueNumber: z.number().nullable(),
+  checkInOpensAt: Timestamp,
+  checkInClosesAt: Timestamp,
+  checkedInAt: Timestamp.nullable(),
+  cancelledAt: Timestamp.nullable(),
+  cancelReason: z.string().nullable(),
+  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
+  cancellable: z.boolean(),
+  createdAt: Timestamp,
+});
+export type RegistrationsGetResponse = z.infer<typeof RegistrationsGetResponse>;
+
+export const RegistrationsCancelPostResponse = z.object({
+  payment: z
+    .object({
+      orderId: z.string(),
+      orderNo: z.string(),
+      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+      amountFen: z.number(),
+      refundedFen: z.number(),
+      expiresAt: Timestamp,
+      paidAt: Timestamp.nullable(),
+    })
+    .nullable(),
+  refund: z
+    .object({
+      state: z.enum(['pending', 'requested', 'processing', 'succeeded', 'failed']),
+      refundId: z.string().nullable(),
+    })
+    .nullable(),
+  qrPayload: z.string().nullable(),
+  guidance: z
+    .union([
+      z.object({
+        step: z.literal('check_in'),
+        department: z.string(),
+        location: z.string().nullable(),
+        checkInOpensAt: Timestamp,
+        checkInClosesAt: Timestamp,
+        zh: z.string(),
+        en: z.string(),
+      }),
+      z.object({
+        step: z.literal('wait'),
+        department: z.string(),
+        location: z.string().nullable(),
+        zh: z.string(),
+        en: z.string(),
+        checkInOpensAt: z.undefined().optional(),
+        checkInClosesAt: z.undefined().optional(),
+      }),
+    ])
+    .nullable(),
+  id: z.string(),
+  state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
+  channel: z.enum(['online', 'counter', 'third_party']),
+  patientId: z.string().nullable(),
+  patientName: z.string(),
+  doctorId: z.string(),
+  doctorName: z.string().nullable(),
+  doctorTitle: z.string().nullable(),
+  departmentId: z.string(),
+  departmentName: z.string().nullable(),
+  scheduleId: z.string(),
+  segmentId: z.string(),
+  clinicDate: z.string(),
+  shiftCode: z.string(),
+  segmentStartAt: Timestamp,
+  segmentEndAt: Timestamp,
+  slotNumber: z.number(),
+  level: z.enum(['general', 'expert', 'special']),
+  feeFen: z.number(),
+  lockExpiresAt: Timestamp.nullable(),
+  paymentOrderId: z.string().nullable(),
+  paidAt: Timestamp.nullable(),
+  queueNumber: z.number().nullable(),
+  checkInOpensAt: Timestamp,
+  checkInClosesAt: Timestamp,
+  checkedInAt: Timestamp.nullable(),
+  cancelledAt: Timestamp.nullable(),
+  cancelReason: z.string().nullable(),
+  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
+  cancellable: z.boolean(),
+  createdAt: Timestamp,
+});
+export type RegistrationsCancelPostResponse = z.infer<typeof RegistrationsCancelPostResponse>;
+
+export const RegistrationsCheckInPostResponse = z.object({
+  payment: z
+    .object({
+      orderId: z.string(),
+      orderNo: z.string(),
+      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+      amountFen: z.number(),
+      refundedFen: z.number(),
+      expiresAt: Timestamp,
+      paidAt: Timestamp.nullable(),
+    })
+    .nullable(),
+  refund: z
+    .object({
+      state: z.enum(['pending', 'requested', 'processing', 'succeeded', 'failed']),
+      refundId: z.string().nullable(),
+    })
+    .nullable(),
+  qrPayload: z.string().nullable(),
+  guidance: z
+    .union([
+      z.object({
+        step: z.literal('check_in'),
+        department: z.string(),
+        location: z.string().nullable(),
+        checkInOpensAt: Timestamp,
+        checkInClosesAt: Timestamp,
+        zh: z.string(),
+        en: z.string(),
+      }),
+      z.object({
+        step: z.literal('wait'),
+        department: z.string(),
+        location: z.string().nullable(),
+        zh: z.string(),
+        en: z.string(),
+        checkInOpensAt: z.undefined().optional(),
+        checkInClosesAt: z.undefined().optional(),
+      }),
+    ])
+    .nullable(),
+  id: z.string(),
+  state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
+  channel: z.enum(['online', 'counter', 'third_party']),
+  patientId: z.string().nullable(),
+  patientName: z.string(),
+  doctorId: z.string(),
+  doctorName: z.string().nullable(),
+  doctorTitle: z.string().nullable(),
+  departmentId: z.string(),
+  departmentName: z.string().nullable(),
+  scheduleId: z.string(),
+  segmentId: z.string(),
+  clinicDate: z.string(),
+  shiftCode: z.string(),
+  segmentStartAt: Timestamp,
+  segmentEndAt: Timestamp,
+  slotNumber: z.number(),
+  level: z.enum(['general', 'expert', 'special']),
+  feeFen: z.number(),
+  lockExpiresAt: Timestamp.nullable(),
+  paymentOrderId: z.string().nullable(),
+  paidAt: Timestamp.nullable(),
+  queueNumber: z.number().nullable(),
+  checkInOpensAt: Timestamp,
+  checkInClosesAt: Timestamp,
+  checkedInAt: Timestamp.nullable(),
+  cancelledAt: Timestamp.nullable(),
+  cancelReason: z.string().nullable(),
+  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
+  cancellable: z.boolean(),
+  createdAt: Timestamp,
+});
+export type RegistrationsCheckInPostResponse = z.infer<typeof RegistrationsCheckInPostResponse>;
+
+export const AdminRegistrationsListResponse = z.object({
+  items: z.array(
+    z.object({
+      patientName: z.string(),
+      id: z.string(),
+      state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
+      channel: z.enum(['online', 'counter', 'third_party']),
+      patientId: z.string().nullable(),
+      doctorId: z.string(),
+      doctorName: z.string().nullable(),
+      doctorTitle: z.string().nullable(),
+      departmentId: z.string(),
+      departmentName: z.string().nullable(),
+      scheduleId: z.string(),
+      segmentId: z.string(),
+      clinicDate: z.string(),
+      shiftCode: z.string(),
+      segmentStartAt: Timestamp,
+      segmentEndAt: Timestamp,
+      slotNumber: z.number(),
+      level: z.enum(['general', 'expert', 'special']),
+      feeFen: z.number(),
+      lockExpiresAt: Timestamp.nullable(),
+      paymentOrderId: z.string().nullable(),
+      paidAt: Timestamp.nullable(),
+      queueNumber: z.number().nullable(),
+      checkInOpensAt: Timestamp,
+      checkInClosesAt: Timestamp,
+      checkedInAt: Timestamp.nullable(),
+      cancelledAt: Timestamp.nullable(),
+      cancelReason: z.string().nullable(),
+      refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
+      cancellable: z.boolean(),
+      createdAt: Timestamp,
+    }),
+  ),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
+export type AdminRegistrationsListResponse = z.infer<typeof AdminRegistrationsListResponse>;
+
+export const AdminRegistrationsExportListResponse = Binary;
+export type AdminRegistrationsExportListResponse = z.infer<typeof AdminRegistrationsExportListResponse>;
+
+export const AdminRegistrationsGetResponse = z.object({
+  payment: z
+    .object({
+      orderId: z.string(),
+      orderNo: z.string(),
+      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+      amountFen: z.number(),
+      refundedFen: z.number(),
+      expiresAt: Timestamp,
+      paidAt: Timestamp.nullable(),
+    })
+    .nullable(),
+  refund: z
+    .object({
+      state: z.enum(['pending', 'requested', 'processing', 'succeeded', 'failed']),
+      refundId: z.string().nullable(),
+    })
+    .nullable(),
+  qrPayload: z.string().nullable(),
+  guidance: z
+    .union([
+      z.object({
+        step: z.literal('check_in'),
+        department: z.string(),
+        location: z.string().nullable(),
+        checkInOpensAt: Timestamp,
+        checkInClosesAt: Timestamp,
+        zh: z.string(),
+        en: z.string(),
+      }),
+      z.object({
+        step: z.literal('wait'),
+        department: z.string(),
+        location: z.string().nullable(),
+        zh: z.string(),
+        en: z.string(),
+        checkInOpensAt: z.undefined().optional(),
+        checkInClosesAt: z.undefined().optional(),
+      }),
+    ])
+    .nullable(),
+  id: z.string(),
+  state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
+  channel: z.enum(['online', 'counter', 'third_party']),
+  patientId: z.string().nullable(),
+  patientName: z.string(),
+  doctorId: z.string(),
+  doctorName: z.string().nullable(),
+  doctorTitle: z.string().nullable(),
+  departmentId: z.string(),
+  departmentName: z.string().nullable(),
+  scheduleId: z.string(),
+  segmentId: z.string(),
+  clinicDate: z.string(),
+  shiftCode: z.string(),
+  segmentStartAt: Timestamp,
+  segmentEndAt: Timestamp,
+  slotNumber: z.number(),
+  level: z.enum(['general', 'expert', 'special']),
+  feeFen: z.number(),
+  lockExpiresAt: Timestamp.nullable(),
+  paymentOrderId: z.string().nullable(),
+  paidAt: Timestamp.nullable(),
+  queueNumber: z.number().nullable(),
+  checkInOpensAt: Timestamp,
+  checkInClosesAt: Timestamp,
+  checkedInAt: Timestamp.nullable(),
+  cancelledAt: Timestamp.nullable(),
+  cancelReason: z.string().nullable(),
+  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
+  cancellable: z.boolean(),
+  createdAt: Timestamp,
+});
+export type AdminRegistrationsGetResponse = z.infer<typeof AdminRegistrationsGetResponse>;
+
+export const AdminRegistrationsCancelPostResponse = z.object({
+  payment: z
+    .object({
+      orderId: z.string(),
+      orderNo: z.string(),
+      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+      amountFen: z.number(),
+      refundedFen: z.number(),
+      expiresAt: Timestamp,
+      paidAt: Timestamp.nullable(),
+    })
+    .nullable(),
+  refund: z
+    .object({
+      state: z.enum(['pending', 'requested', 'processing', 'succeeded', 'failed']),
+      refundId: z.string().nullable(),
+    })
+    .nullable(),
+  qrPayload: z.string().nullable(),
+  guidance: z
+    .union([
+      z.object({
+        step: z.literal('check_in'),
+        department: z.string(),
+        location: z.string().nullable(),
+        checkInOpensAt: Timestamp,
+        checkInClosesAt: Timestamp,
+        zh: z.string(),
+        en: z.string(),
+      }),
+      z.object({
+        step: z.literal('wait'),
+        department: z.string(),
+        location: z.string().nullable(),
+        zh: z.string(),
+        en: z.string(),
+        checkInOpensAt: z.undefined().optional(),
+        checkInClosesAt: z.undefined().optional(),
+      }),
+    ])
+    .nullable(),
+  id: z.string(),
+  state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
+  channel: z.enum(['online', 'counter', 'third_party']),
+  patientId: z.string().nullable(),
+  patientName: z.string(),
+  doctorId: z.string(),
+  doctorName: z.string().nullable(),
+  doctorTitle: z.string().nullable(),
+  departmentId: z.string(),
+  departmentName: z.string().nullable(),
+  scheduleId: z.string(),
+  segmentId: z.string(),
+  clinicDate: z.string(),
+  shiftCode: z.string(),
+  segmentStartAt: Timestamp,
+  segmentEndAt: Timestamp,
+  slotNumber: z.number(),
+  level: z.enum(['general', 'expert', 'special']),
+  feeFen: z.number(),
+  lockExpiresAt: Timestamp.nullable(),
+  paymentOrderId: z.string().nullable(),
+  paidAt: Timestamp.nullable(),
+  queueNumber: z.number().nullable(),
+  checkInOpensAt: Timestamp,
+  checkInClosesAt: Timestamp,
+  checkedInAt: Timestamp.nullable(),
+  cancelledAt: Timestamp.nullable(),
+  cancelReason: z.string().nullable(),
+  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
+  cancellable: z.boolean(),
+  createdAt: Timestamp,
+});
+export type AdminRegistrationsCancelPostResponse = z.infer<typeof AdminRegistrationsCancelPostResponse>;
+
+export const AdminSchedulesStopPostResponse = z.object({ cancelled: z.number(), refunded: z.number() });
+export type AdminSchedulesStopPostResponse = z.infer<typeof AdminSchedulesStopPostResponse>;
+
+export const AdminSchedulesHolidayStopPostResponse = z.object({
+  schedules: z.number(),
+  cancelled: z.number(),
+  refunded: z.number(),
+});
+export type AdminSchedulesHolidayStopPostResponse = z.infer<typeof AdminSchedulesHolidayStopPostResponse>;
