@@ -26,6 +26,16 @@ import {
   signWithholding,
   startSettlement,
 } from './service.js';
+import {
+  AdminCreditAccountsListResponse,
+  CreditAccountsClosePostResponse,
+  CreditAccountsFrictionlessPutResponse,
+  CreditAccountsGetResponse,
+  CreditAccountsPostResponse,
+  CreditAccountsWithholdingPostResponse,
+  CreditPaymentsPostResponse,
+  CreditSettlementsPostResponse,
+} from '@qingnang/contracts';
 
 const id = z.string().min(1).max(64);
 const patientBody = z.object({ patientId: id }).strict();
@@ -57,6 +67,7 @@ export const creditModule: Module = {
           tags,
           summary: '开通信用就医（信用平台评估并给出额度），重复开通返回同一结果',
           body: patientBody,
+          response: { 201: CreditAccountsPostResponse },
         },
         preHandler: patient,
       },
@@ -70,6 +81,7 @@ export const creditModule: Module = {
           tags,
           summary: '信用就医：额度、已用、逾期、待结算费用与无感支付状态',
           params: z.object({ patientId: id }),
+          response: { 200: CreditAccountsGetResponse },
         },
         preHandler: patient,
       },
@@ -83,6 +95,7 @@ export const creditModule: Module = {
           summary: '关闭信用就医（须已结清）',
           params: z.object({ patientId: id }),
           body: z.object({}).strict().nullish(),
+          response: { 200: CreditAccountsClosePostResponse },
         },
         preHandler: patient,
       },
@@ -96,6 +109,7 @@ export const creditModule: Module = {
           summary: '签约无感支付（免密代扣协议），签约后默认开启',
           params: z.object({ patientId: id }),
           body: z.object({}).strict().nullish(),
+          response: { 200: CreditAccountsWithholdingPostResponse },
         },
         preHandler: patient,
       },
@@ -109,6 +123,7 @@ export const creditModule: Module = {
           summary: '无感支付开关',
           params: z.object({ patientId: id }),
           body: z.object({ enabled: z.boolean() }).strict(),
+          response: { 200: CreditAccountsFrictionlessPutResponse },
         },
         preHandler: patient,
       },
@@ -121,6 +136,7 @@ export const creditModule: Module = {
           tags,
           summary: '用信用就医支付一笔挂号费或门诊缴费订单（先诊疗后付费）',
           body: z.object({ patientId: id, orderId: id }).strict(),
+          response: { 200: CreditPaymentsPostResponse },
         },
         preHandler: patient,
       },
@@ -133,6 +149,7 @@ export const creditModule: Module = {
           tags,
           summary: '一次结算全部信用就医欠费：生成一笔支付订单（再用 /payments/orders/:orderId/pay 支付）',
           body: patientBody,
+          response: { 201: CreditSettlementsPostResponse },
         },
         preHandler: patient,
       },
@@ -152,6 +169,7 @@ export const creditModule: Module = {
               overdue: z.enum(['true', 'false']).optional(),
             })
             .strict(),
+          response: { 200: AdminCreditAccountsListResponse },
         },
         preHandler: requireStaff(ctx, 'payments.read'),
       },

@@ -6,6 +6,10 @@ import { audit } from '../../platform/audit.js';
 import { requireStaff } from '../../platform/auth.js';
 import { DomainError } from '../../platform/errors.js';
 import { resumeCreditByStaff, suspendCreditByStaff } from './service.js';
+import {
+  AdminCreditAccountsResumePostResponse,
+  AdminCreditAccountsSuspendPostResponse,
+} from '@qingnang/contracts';
 
 const Params = z.object({ id: z.string().min(1).max(64) }).strict();
 const SuspendBody = z
@@ -60,6 +64,7 @@ export async function registerCreditStaffRoutes(fastify: FastifyInstance, ctx: A
         summary: '人工暂停信用就医（须填写原因，患者收到通知）',
         params: Params,
         body: SuspendBody,
+        response: { 200: AdminCreditAccountsSuspendPostResponse },
       },
       preHandler: manage,
     },
@@ -77,6 +82,7 @@ export async function registerCreditStaffRoutes(fastify: FastifyInstance, ctx: A
         summary: '恢复已暂停的信用就医（逾期未结清时拒绝）',
         params: Params,
         body: z.object({}).strict().nullish(),
+        response: { 200: AdminCreditAccountsResumePostResponse },
       },
       preHandler: manage,
     },

@@ -16,6 +16,12 @@ import {
 import type { BookingChannel } from '../scheduling/index.js';
 import { browseSchedules } from '../scheduling/index.js';
 import { claimChannelRegistration, recordChannelRegistration, type Channel } from './service.js';
+import {
+  IntegrationV1LocksPostResponse,
+  IntegrationV1RegistrationsCancelPostResponse,
+  IntegrationV1RegistrationsConfirmPostResponse,
+  IntegrationV1SlotsListResponse,
+} from '@qingnang/contracts';
 
 const tags = ['integration'];
 const MAX_RANGE_DAYS = 31;
@@ -50,6 +56,7 @@ export function registerIntegrationRoutes(
             doctorId: ref.optional(),
           })
           .strict(),
+        response: { 200: IntegrationV1SlotsListResponse },
       },
     },
     async (req) => {
@@ -116,6 +123,7 @@ export function registerIntegrationRoutes(
               .strict(),
           })
           .strict(),
+        response: { 201: IntegrationV1LocksPostResponse },
       },
     },
     async (req, reply) => {
@@ -151,6 +159,7 @@ export function registerIntegrationRoutes(
         summary: '确认挂号（渠道已自行收费，签名调用）',
         params: RegistrationParams,
         body: z.object({}).strict().nullish(),
+        response: { 200: IntegrationV1RegistrationsConfirmPostResponse },
       },
     },
     async (req) => {
@@ -174,6 +183,7 @@ export function registerIntegrationRoutes(
         summary: '取消挂号（签名调用），号源回到号源池',
         params: RegistrationParams,
         body: z.object({ reason: text(200) }).strict(),
+        response: { 200: IntegrationV1RegistrationsCancelPostResponse },
       },
     },
     async (req) => {

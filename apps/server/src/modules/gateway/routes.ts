@@ -19,6 +19,7 @@ import {
   type Channel,
 } from './service.js';
 import { registerIntegrationApi } from './integration-api.js';
+import { NoContent } from '@qingnang/contracts';
 
 const tags = ['channels'];
 
@@ -137,7 +138,10 @@ export const gatewayModule: Module = {
 
     app.delete(
       '/v1/admin/channels/:id',
-      { preHandler: manage, schema: { tags, summary: '删除渠道', params: IdParams } },
+      {
+        preHandler: manage,
+        schema: { tags, summary: '删除渠道', params: IdParams, response: { 204: NoContent } },
+      },
       async (req, reply) => {
         await deleteChannel(ctx, req, req.params.id);
         return reply.status(204).send();

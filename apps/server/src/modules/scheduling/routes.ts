@@ -29,6 +29,24 @@ import {
   withNames,
 } from './service.js';
 
+import {
+  AdminReleaseRulesListResponse,
+  AdminReleaseRulesPutResponse,
+  AdminScheduleTemplatesGeneratePostResponse,
+  AdminScheduleTemplatesListResponse,
+  AdminScheduleTemplatesPatchResponse,
+  AdminScheduleTemplatesPostResponse,
+  AdminSchedulesExtraSlotsPostResponse,
+  AdminSchedulesGetResponse,
+  AdminSchedulesListResponse,
+  AdminSchedulesPatchResponse,
+  AdminSchedulesPostResponse,
+  AdminShiftsListResponse,
+  AdminShiftsPutResponse,
+  DepartmentsScheduleDaysListResponse,
+  NoContent,
+  SchedulesListResponse,
+} from '@qingnang/contracts';
 export const dateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:mm');
 const id = z.string().min(1).max(64);
@@ -87,6 +105,7 @@ export const schedulingModule: Module = {
             })
             .strict(),
         },
+          response: { 200: SchedulesListResponse },
       },
       async (req) => {
         const q = req.query;
@@ -125,6 +144,7 @@ export const schedulingModule: Module = {
           summary: 'Bookable days of a department with remaining slots',
           params: z.object({ id }),
         },
+          response: { 200: DepartmentsScheduleDaysListResponse },
       },
       async (req) => {
         await getDepartment(ctx, req.params.id); // an unknown department is a 404, not an empty calendar
@@ -133,9 +153,13 @@ export const schedulingModule: Module = {
     );
 
     // ------------------------------------------------------------ console: shifts
-    app.get('/v1/admin/shifts', { schema: { tags: adminTags }, preHandler: manage }, async () => ({
-      items: await listShifts(ctx),
-    }));
+    app.get(
+      '/v1/admin/shifts',
+      { schema: { tags: adminTags, response: { 200: AdminShiftsListResponse } }, preHandler: manage },
+      async () => ({
+        items: await listShifts(ctx),
+      }),
+    );
     app.put(
       '/v1/admin/shifts/:code',
       {
@@ -152,6 +176,7 @@ export const schedulingModule: Module = {
             })
             .strict(),
         },
+          response: { 200: AdminShiftsPutResponse },
         preHandler: manage,
       },
       async (req) => {
@@ -169,13 +194,21 @@ export const schedulingModule: Module = {
           tags: adminTags,
           querystring: z.object({ departmentId: id.optional(), doctorId: id.optional() }),
         },
+          response: { 200: AdminScheduleTemplatesListResponse },
         preHandler: manage,
       },
       async (req) => ({ items: await listTemplates(ctx, req.query) }),
     );
     app.post(
       '/v1/admin/schedule-templates',
-      { schema: { tags: adminTags, body: templateBody }, preHandler: manage },
+      {
+        schema: {
+          tags: adminTags,
+          body: templateBody,
+          response: { 201: AdminScheduleTemplatesPostResponse },
+        },
+        preHandler: manage,
+      },
       async (req, reply) => {
         const tpl = await createTemplate(ctx, req.body);
         await audit(ctx, req, {
@@ -194,6 +227,7 @@ export const schedulingModule: Module = {
           params: z.object({ id }),
           body: templateBody.omit({ doctorId: true, departmentId: true }).partial().strict(),
         },
+          response: { 200: AdminScheduleTemplatesPatchResponse },
         preHandler: manage,
       },
       async (req) => {
@@ -208,7 +242,10 @@ export const schedulingModule: Module = {
     );
     app.delete(
       '/v1/admin/schedule-templates/:id',
-      { schema: { tags: adminTags, params: z.object({ id }) }, preHandler: manage },
+      {
+        schema: { tags: adminTags, params: z.object({ id }), response: { 204: NoContent } },
+        preHandler: manage,
+      },
       async (req, reply) => {
         await deleteTemplate(ctx, req.params.id);
         await audit(ctx, req, {
@@ -226,6 +263,7 @@ export const schedulingModule: Module = {
           tags: adminTags,
           body: z.object({ weeks: z.number().int().min(1).max(12).optional() }).strict(),
         },
+          response: { 200: AdminScheduleTemplatesGeneratePostResponse },
         preHandler: manage,
       },
       async (req) => {
@@ -251,6 +289,7 @@ export const schedulingModule: Module = {
             })
             .strict(),
         },
+          response: { 200: AdminSchedulesListResponse },
         preHandler: manage,
       },
       async (req) => {
@@ -282,6 +321,7 @@ export const schedulingModule: Module = {
             })
             .strict(),
         },
+          response: { 201: AdminSchedulesPostResponse },
         preHandler: manage,
       },
       async (req, reply) => {
@@ -296,7 +336,10 @@ export const schedulingModule: Module = {
     );
     app.get(
       '/v1/admin/schedules/:id',
-      { schema: { tags: adminTags, params: z.object({ id }) }, preHandler: manage },
+      {
+        schema: { tags: adminTags, params: z.object({ id }), response: { 200: AdminSchedulesGetResponse } },
+        preHandler: manage,
+      },
       async (req) => {
         const s = await getSchedule(ctx, req.params.id);
         const [view] = await browseSchedules(ctx, { from: s.clinicDate, to: s.clinicDate, ids: [s.id] });
@@ -311,6 +354,7 @@ export const schedulingModule: Module = {
           params: z.object({ id }),
           body: z.object({ level: level.optional(), feeFen: fee.optional() }).strict(),
         },
+          response: { 200: AdminSchedulesPatchResponse },
         preHandler: manage,
       },
       async (req) => {
@@ -339,6 +383,7 @@ export const schedulingModule: Module = {
             })
             .strict(),
         },
+          response: { 201: AdminSchedulesExtraSlotsPostResponse },
         preHandler: requireStaff(ctx, 'registrations.manage'),
       },
       async (req, reply) => {
@@ -354,9 +399,13 @@ export const schedulingModule: Module = {
     );
 
     // ------------------------------------------------------------ console: release rules
-    app.get('/v1/admin/release-rules', { schema: { tags: adminTags }, preHandler: manage }, async () => ({
-      items: await listReleaseRules(ctx),
-    }));
+    app.get(
+      '/v1/admin/release-rules',
+      { schema: { tags: adminTags, response: { 200: AdminReleaseRulesListResponse } }, preHandler: manage },
+      async () => ({
+        items: await listReleaseRules(ctx),
+      }),
+    );
     app.put(
       '/v1/admin/release-rules/:channel',
       {
@@ -373,6 +422,7 @@ export const schedulingModule: Module = {
             })
             .strict(),
         },
+          response: { 200: AdminReleaseRulesPutResponse },
         preHandler: manage,
       },
       async (req) => {
