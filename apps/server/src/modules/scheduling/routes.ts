@@ -28,7 +28,6 @@ import {
   upsertShift,
   withNames,
 } from './service.js';
-
 import {
   AdminReleaseRulesListResponse,
   AdminReleaseRulesPutResponse,
@@ -47,6 +46,7 @@ import {
   NoContent,
   SchedulesListResponse,
 } from '@qingnang/contracts';
+
 export const dateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:mm');
 const id = z.string().min(1).max(64);
@@ -104,8 +104,8 @@ export const schedulingModule: Module = {
               to: dateString.optional(),
             })
             .strict(),
-        },
           response: { 200: SchedulesListResponse },
+        },
       },
       async (req) => {
         const q = req.query;
@@ -143,8 +143,8 @@ export const schedulingModule: Module = {
           tags,
           summary: 'Bookable days of a department with remaining slots',
           params: z.object({ id }),
-        },
           response: { 200: DepartmentsScheduleDaysListResponse },
+        },
       },
       async (req) => {
         await getDepartment(ctx, req.params.id); // an unknown department is a 404, not an empty calendar
@@ -175,8 +175,8 @@ export const schedulingModule: Module = {
               sort: z.number().int().min(0).max(100).default(0),
             })
             .strict(),
-        },
           response: { 200: AdminShiftsPutResponse },
+        },
         preHandler: manage,
       },
       async (req) => {
@@ -193,8 +193,8 @@ export const schedulingModule: Module = {
         schema: {
           tags: adminTags,
           querystring: z.object({ departmentId: id.optional(), doctorId: id.optional() }),
-        },
           response: { 200: AdminScheduleTemplatesListResponse },
+        },
         preHandler: manage,
       },
       async (req) => ({ items: await listTemplates(ctx, req.query) }),
@@ -226,8 +226,8 @@ export const schedulingModule: Module = {
           tags: adminTags,
           params: z.object({ id }),
           body: templateBody.omit({ doctorId: true, departmentId: true }).partial().strict(),
-        },
           response: { 200: AdminScheduleTemplatesPatchResponse },
+        },
         preHandler: manage,
       },
       async (req) => {
@@ -262,8 +262,8 @@ export const schedulingModule: Module = {
         schema: {
           tags: adminTags,
           body: z.object({ weeks: z.number().int().min(1).max(12).optional() }).strict(),
-        },
           response: { 200: AdminScheduleTemplatesGeneratePostResponse },
+        },
         preHandler: manage,
       },
       async (req) => {
@@ -288,8 +288,8 @@ export const schedulingModule: Module = {
               to: dateString,
             })
             .strict(),
-        },
           response: { 200: AdminSchedulesListResponse },
+        },
         preHandler: manage,
       },
       async (req) => {
@@ -320,8 +320,8 @@ export const schedulingModule: Module = {
               feeFen: fee,
             })
             .strict(),
-        },
           response: { 201: AdminSchedulesPostResponse },
+        },
         preHandler: manage,
       },
       async (req, reply) => {
@@ -353,8 +353,8 @@ export const schedulingModule: Module = {
           tags: adminTags,
           params: z.object({ id }),
           body: z.object({ level: level.optional(), feeFen: fee.optional() }).strict(),
-        },
           response: { 200: AdminSchedulesPatchResponse },
+        },
         preHandler: manage,
       },
       async (req) => {
@@ -382,8 +382,8 @@ export const schedulingModule: Module = {
               channel: z.enum(['shared', 'online', 'counter', 'third_party']).default('shared'),
             })
             .strict(),
-        },
           response: { 201: AdminSchedulesExtraSlotsPostResponse },
+        },
         preHandler: requireStaff(ctx, 'registrations.manage'),
       },
       async (req, reply) => {
@@ -421,8 +421,8 @@ export const schedulingModule: Module = {
               enabled: z.boolean().optional(),
             })
             .strict(),
-        },
           response: { 200: AdminReleaseRulesPutResponse },
+        },
         preHandler: manage,
       },
       async (req) => {
