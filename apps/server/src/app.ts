@@ -17,7 +17,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppConfig } from './config.js';
 import type { Database } from './db/client.js';
-import { systemClock, type Clock } from './platform/clock.js';
+import { hospitalClock, systemClock, type Clock } from './platform/clock.js';
 import type { AppContext } from './platform/context.js';
 import { DomainError, toProblem } from './platform/errors.js';
 import { Jobs } from './platform/jobs.js';
@@ -79,7 +79,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const clock = opts.clock ?? systemClock;
+  const clock = hospitalClock(opts.clock ?? systemClock, config.HOSPITAL_TIMEZONE);
   const ctx: AppContext = {
     config,
     database,

@@ -10,7 +10,21 @@ export interface Clock {
   now(): Date;
 }
 
+// The one place the wall clock is read for business time.
 export const systemClock: Clock = { now: () => new Date() };
+
+/** The app's clock (ctx.clock): the instant, and the business date in the hospital's zone. */
+export interface HospitalClock extends Clock {
+  /** The hospital's time zone (HOSPITAL_TIMEZONE). */
+  readonly zone: string;
+  /** Today in the hospital (YYYY-MM-DD): the clinic day, the business date of numbers and reports. */
+  today(): string;
+}
+
+/** Reads `source` (the system clock, or a test's controlled one) in the hospital's zone. */
+export function hospitalClock(source: Clock, zone: string): HospitalClock {
+  return { zone, now: () => source.now(), today: () => hospitalDay(source.now(), zone) };
+}
 
 /** A clock tests can move; starts at `start` and only moves when told. */
 export class ControlledClock implements Clock {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from '../config.js';
 import type { Database, Db } from '../db/client.js';
-import type { Clock } from './clock.js';
+import type { HospitalClock } from './clock.js';
 import type { Jobs } from './jobs.js';
 import type { EventBus } from './events.js';
 import type { Adapters } from '../integrations/index.js';
@@ -11,7 +11,7 @@ export interface AppContext {
   config: AppConfig;
   database: Database;
   db: Db;
-  clock: Clock;
+  clock: HospitalClock;
   log: FastifyBaseLogger;
   jobs: Jobs;
   /** The event bus on the outbox (platform/events.ts): publish, subscribe, cross-process notices. */

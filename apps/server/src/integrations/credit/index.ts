@@ -62,7 +62,8 @@ export class SandboxCreditPlatform implements CreditPlatform {
       throw new CreditPlatformError('CREDIT_PLATFORM_UNAVAILABLE', 'sandbox credit platform is down');
     if (this.refused.has(a.idNumber))
       return { eligible: false, reason: '信用评估未通过 / credit evaluation not passed' };
-    const today = ctx.clock.now().toISOString().slice(0, 10);
+    // the 18th birthday is a date in the hospital's zone (a UTC date is yesterday before 08:00 there)
+    const today = ctx.clock.today();
     const adultFrom = `${Number(a.birthDate.slice(0, 4)) + 18}${a.birthDate.slice(4)}`;
     if (adultFrom > today) return { eligible: false, reason: '未成年人不能开通 / minors cannot apply' };
     return { eligible: true, limitFen: this.limitFen, agreementNo: `CR${digest(a.idNumber)}` };

@@ -146,7 +146,7 @@ function recordsOpen(): SQL {
 export function recordsAccessOf(ctx: AppContext, r: PatientRow): RecordsAccess {
   if (r.deletedAt || !r.verifiedAt) return 'unverified';
   if (r.relation === 'self' || r.consentState === 'granted') return 'open';
-  const today = hospitalDay(ctx.clock.now(), ctx.config.HOSPITAL_TIMEZONE);
+  const today = ctx.clock.today();
   return ageOn(r.birthDate, today) < CONSENT_AGE ? 'guardian_pending' : 'consent_pending';
 }
 
@@ -285,7 +285,7 @@ export async function addPatient(
   accountId: string,
   input: NewPatient,
 ): Promise<PatientView> {
-  const today = hospitalDay(ctx.clock.now(), ctx.config.HOSPITAL_TIMEZONE);
+  const today = ctx.clock.today();
   const name = normaliseName(input.name);
   const identity = verifyIdNumber(input.idType, input.idNumber, today);
   const cipher = piiCipher(ctx.config);
@@ -1149,7 +1149,7 @@ export function patientView(ctx: AppContext, r: PatientRow): PatientView {
     phoneMasked: r.phoneMasked,
     gender: r.gender,
     birthDate: r.birthDate,
-    age: ageOn(r.birthDate, hospitalDay(ctx.clock.now(), ctx.config.HOSPITAL_TIMEZONE)),
+    age: ageOn(r.birthDate, ctx.clock.today()),
     isDefault: r.isDefault,
     verified: r.verifiedAt !== null,
     consent: r.consentState,

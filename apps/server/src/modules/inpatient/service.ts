@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
-import { dayjs, hospitalDay } from '../../platform/clock.js';
+import { dayjs } from '../../platform/clock.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { formatYuan } from '../../platform/money.js';
@@ -753,7 +753,7 @@ export async function checkLowBalances(ctx: AppContext): Promise<{ alerted: numb
  */
 export async function sendDailyLists(ctx: AppContext, date?: string): Promise<{ sent: number }> {
   const tz = ctx.config.HOSPITAL_TIMEZONE;
-  const listDate = date ?? dayjs(hospitalDay(ctx.clock.now(), tz)).subtract(1, 'day').format('YYYY-MM-DD');
+  const listDate = date ?? dayjs(ctx.clock.today()).subtract(1, 'day').format('YYYY-MM-DD');
   const dayEnd = dayjs.tz(listDate, tz).add(1, 'day').toDate();
   const dayStart = dayjs.tz(listDate, tz).toDate();
   const candidates = await ctx.db

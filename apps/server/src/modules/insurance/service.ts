@@ -1000,7 +1000,7 @@ async function ineligibility(
         )
     : [];
   const settled = new Set(live.flatMap((s) => s.billIds));
-  const today = hospitalDay(ctx.clock.now(), ctx.config.HOSPITAL_TIMEZONE);
+  const today = ctx.clock.today();
   const out = new Map<string, SecondaryIneligibility>();
   for (const { bill: b, payment } of bills) {
     let reason: SecondaryIneligibility | undefined;

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { hospitalClock } from '../../platform/clock.js';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { linkAtCounter } from '../../testing/patients.js';
@@ -450,7 +451,7 @@ describe('cancelling (退号)', () => {
         {
           ...t.app.ctx,
           config: { ...t.app.ctx.config, REGISTRATION_CANCEL_WINDOW: 'before_clinic_start' },
-          clock: { now: () => new Date(iso) },
+          clock: hospitalClock({ now: () => new Date(iso) }, t.app.ctx.config.HOSPITAL_TIMEZONE),
         },
         reg,
       );

@@ -381,7 +381,7 @@ async function assertWithinLimits(
   const mine = input.patientId
     ? eq(registrations.patientId, input.patientId)
     : and(eq(registrations.channel, input.channel), eq(registrations.patientRef, input.patientRef!));
-  const today = hospitalDay(ctx.clock.now(), c.HOSPITAL_TIMEZONE);
+  const today = ctx.clock.today();
   const [counts] = await tx
     .select({
       sameDoctor: sql<number>`count(*) FILTER (WHERE ${registrations.doctorId} = ${doctorId} AND ${registrations.clinicDate} = ${clinicDate} AND ${inArray(registrations.state, COUNTED_STATES)})`,
@@ -1454,7 +1454,7 @@ export async function recentDoctors(ctx: AppContext, accountId: string) {
        ORDER BY last_at DESC
        LIMIT 10`),
   ) as { doctor_id: string; department_id: string; last_date: string }[];
-  const today = hospitalDay(ctx.clock.now(), ctx.config.HOSPITAL_TIMEZONE);
+  const today = ctx.clock.today();
   const to = dayjs(today).add(7, 'day').format('YYYY-MM-DD');
   const out = [];
   for (const r of rows) {

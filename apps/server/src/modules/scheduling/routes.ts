@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { requireStaff } from '../../platform/auth.js';
-import { dayjs, hospitalDay } from '../../platform/clock.js';
+import { dayjs } from '../../platform/clock.js';
 import { badRequest } from '../../platform/errors.js';
 import type { Module } from '../index.js';
 import { getDepartment } from '../directory/index.js';
@@ -109,7 +109,7 @@ export const schedulingModule: Module = {
       },
       async (req) => {
         const q = req.query;
-        const today = hospitalDay(ctx.clock.now(), ctx.config.HOSPITAL_TIMEZONE);
+        const today = ctx.clock.today();
         const from = q.date ?? q.from ?? today;
         const to = q.date ?? q.to ?? dayjs(from).add(14, 'day').format('YYYY-MM-DD');
         if (!q.departmentId && !q.doctorId && !q.date)

@@ -2,7 +2,7 @@ import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { isUniqueViolation } from '../../platform/db-errors.js';
-import { dayjs, hospitalDay, hospitalTime } from '../../platform/clock.js';
+import { dayjs, hospitalTime } from '../../platform/clock.js';
 import { DomainError, badRequest, conflict, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import {
@@ -149,7 +149,7 @@ export async function generateSchedules(
 ): Promise<{ created: number }> {
   const days = opts.days ?? (opts.weeks ?? ctx.config.SCHEDULE_GENERATE_WEEKS) * 7;
   const templates = await ctx.db.select().from(scheduleTemplates).where(eq(scheduleTemplates.enabled, true));
-  const today = hospitalDay(ctx.clock.now(), ctx.config.HOSPITAL_TIMEZONE);
+  const today = ctx.clock.today();
   const shiftByCode = new Map((await listShifts(ctx)).map((s) => [s.code, s]));
   const last = dayjs(today)
     .add(days - 1, 'day')
@@ -558,7 +558,7 @@ export async function departmentScheduleDays(
   channel: BookingChannel = 'online',
 ): Promise<{ date: string; schedules: number; remaining: number; released: boolean }[]> {
   const rule = await getReleaseRule(ctx.db, channel);
-  const today = hospitalDay(ctx.clock.now(), ctx.config.HOSPITAL_TIMEZONE);
+  const today = ctx.clock.today();
   const last = dayjs(today).add(Math.max(rule.daysAhead, 0), 'day').format('YYYY-MM-DD');
   const views = await browseSchedules(ctx, { departmentId, from: today, to: last }, channel);
   const days: { date: string; schedules: number; remaining: number; released: boolean }[] = [];

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { principalOf, requireStaff } from '../../platform/auth.js';
-import { hospitalDay } from '../../platform/clock.js';
 import type { Module } from '../index.js';
 import { dateString } from '../scheduling/index.js';
 import { clinicalScopeOf } from '../registration/index.js';
@@ -58,7 +57,7 @@ export const workbenchModule: Module = {
       },
       async (req) => {
         const q = req.query;
-        const date = q.date ?? hospitalDay(ctx.clock.now(), ctx.config.HOSPITAL_TIMEZONE);
+        const date = q.date ?? ctx.clock.today();
         const scope = await clinicalScopeOf(ctx, principalOf(req));
         const items = await clinicsOf(ctx, {
           date,

@@ -1,7 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import type { Principal } from '../../platform/auth.js';
-import { hospitalDay } from '../../platform/clock.js';
 import { directoryNames } from '../directory/index.js';
 import { maskPersonName } from '../registration/index.js';
 import { registrations } from '../registration/index.js';
@@ -157,7 +156,7 @@ export async function clinicsOf(
 
 /** The role home of one staff member for a date (today by default). */
 export async function workbenchOf(ctx: AppContext, p: Principal, date?: string) {
-  const day = date ?? hospitalDay(ctx.clock.now(), ctx.config.HOSPITAL_TIMEZONE);
+  const day = date ?? ctx.clock.today();
   const link = await staffLinkOf(ctx, p.id);
   const names = await directoryNames(ctx, {
     doctorIds: link.doctorId ? [link.doctorId] : [],
