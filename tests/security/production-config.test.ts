@@ -86,6 +86,20 @@ describe('production configuration', () => {
     );
   });
 
+  it('a hospital that requires face verification runs the sandbox face provider only when ALLOW_SANDBOX names it', () => {
+    // face verification off: the face provider is never asked, so it is no sandbox in use
+    expect(loadConfig(good()).sandboxes).not.toContain('face');
+    expect(refusal({ ...good(), FACE_VERIFICATION: 'required' })).toContain(
+      'ALLOW_SANDBOX does not name "face"',
+    );
+    const c = loadConfig({
+      ...good(),
+      FACE_VERIFICATION: 'required',
+      ALLOW_SANDBOX: `${good().ALLOW_SANDBOX},face`,
+    });
+    expect(c.sandboxes).toContain('face');
+  });
+
   it('development keeps the demo defaults and needs no ALLOW_SANDBOX', () => {
     const dev = loadConfig({});
     expect(dev.NODE_ENV).toBe('development');

@@ -94,6 +94,14 @@ const ConfigSchema = z.object({
   IDENTITY_PROVIDER: z.enum(['sandbox']).default('sandbox'),
   /** Real-name (name + ID number) verification provider for patients (IDN-05). */
   IDENTITY_VERIFIER: z.enum(['sandbox']).default('sandbox'),
+  /**
+   * Face verification (IDN-13) when a patient adds themself: `required` (the hospital asks for a live
+   * face matching the ID photo before the identity is claimed) or `off`. FACE_VERIFIER is the provider;
+   * a face session (start, capture, confirm) lives FACE_SESSION_TTL_SECONDS and its token is used once.
+   */
+  FACE_VERIFICATION: z.enum(['off', 'required']).default('off'),
+  FACE_VERIFIER: z.enum(['sandbox']).default('sandbox'),
+  FACE_SESSION_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   /** HIS adapter: sandbox (records calls in the database) or http (the outbound contract in docs/api.md at HIS_URL). */
   HIS_PROVIDER: z.enum(['sandbox', 'http']).default('sandbox'),
   HIS_URL: z.string().url().optional(),
@@ -298,6 +306,7 @@ export const SANDBOX_ADAPTERS = [
   'exam',
   'his',
   'identity',
+  'face',
 ] as const;
 export type SandboxAdapter = (typeof SANDBOX_ADAPTERS)[number];
 
@@ -317,6 +326,8 @@ export function sandboxAdaptersInUse(c: Config): SandboxAdapter[] {
   if (c.HIS_PROVIDER === 'sandbox') used.push('his');
   // the sandbox real-name provider confirms anyone in its made-up population
   if (c.IDENTITY_VERIFIER === 'sandbox') used.push('identity');
+  // the sandbox face provider passes whatever its capture page is told
+  if (c.FACE_VERIFICATION === 'required' && c.FACE_VERIFIER === 'sandbox') used.push('face');
   return used;
 }
 

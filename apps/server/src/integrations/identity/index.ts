@@ -3,6 +3,7 @@ import type { AppConfig } from '../../config.js';
 import { DomainError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { buildIdentityVerifier, type IdentityVerifier } from './verifier.js';
+import { buildFaceVerifier, type FaceVerifier } from './face.js';
 
 export {
   IdentityProviderUnavailable,
@@ -11,6 +12,7 @@ export {
   type RealNameOutcome,
 } from './verifier.js';
 export { SANDBOX_PEOPLE } from './sandbox-registry.js';
+export { SandboxFaceVerifier, type FaceOutcome, type FaceVerifier } from './face.js';
 
 export type PlatformProvider = 'wechat' | 'alipay';
 
@@ -38,6 +40,8 @@ export interface IdentityAdapters {
   alipayPlatform: UserPlatform;
   /** real-name verification (IDN-05), chosen by IDENTITY_VERIFIER */
   identityVerifier: IdentityVerifier;
+  /** face verification (IDN-13), chosen by FACE_VERIFIER, asked when FACE_VERIFICATION requires it */
+  faceVerifier: FaceVerifier;
 }
 
 export function buildIdentityAdapters(config: AppConfig): IdentityAdapters {
@@ -47,6 +51,7 @@ export function buildIdentityAdapters(config: AppConfig): IdentityAdapters {
         wechatPlatform: sandboxPlatform('wechat'),
         alipayPlatform: sandboxPlatform('alipay'),
         identityVerifier: buildIdentityVerifier(config),
+        faceVerifier: buildFaceVerifier(config),
       };
   }
 }

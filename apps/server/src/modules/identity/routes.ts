@@ -26,6 +26,7 @@ import {
   resetPasswordWithCode,
 } from './accounts.js';
 import { registerHisProfileRoutes } from './his-profile.js';
+import { registerFaceRoutes } from './face.js';
 import { normalisePhone } from './pii.js';
 import {
   addPatient,
@@ -190,6 +191,8 @@ export const identityModule: Module = {
               idNumber: IdNumber,
               phone: Phone,
               relation: RelationSchema,
+              /** IDN-13: from POST /v1/face-sessions/:id/confirm, when the hospital requires face verification */
+              faceToken: z.string().min(20).max(100).optional(),
             })
             .strict(),
         },
@@ -340,6 +343,7 @@ export const identityModule: Module = {
     }
 
     registerHisProfileRoutes(app, ctx);
+    registerFaceRoutes(app, ctx);
 
     // The demo and the browser tests add the people they invent to the sandbox real-name provider's
     // population (a real provider knows every resident); the first name given for a number stays.

@@ -85,3 +85,20 @@ export const patientIdentityChanges = pgTable('patient_identity_changes', {
   newIdNumberIdx: text('new_id_number_idx').notNull(),
   changedAt: tz('changed_at').notNull(),
 });
+/** IDN-13 face verification sessions (migrations/1150_face_sessions.sql). */
+export type FaceSessionState = 'started' | 'passed' | 'failed' | 'used';
+export const faceSessions = pgTable('face_sessions', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull(),
+  idNumberIdx: text('id_number_idx').notNull(),
+  provider: text('provider').notNull(),
+  providerSessionId: text('provider_session_id').notNull(),
+  state: text('state').$type<FaceSessionState>().notNull(),
+  outcome: text('outcome'),
+  tokenHash: text('token_hash'),
+  expiresAt: tz('expires_at').notNull(),
+  createdAt: tz('created_at').notNull(),
+  confirmedAt: tz('confirmed_at'),
+  usedAt: tz('used_at'),
+  usedForPatientId: text('used_for_patient_id'),
+});

@@ -12,6 +12,7 @@ import { maskIdNumber, maskPhone } from '../../platform/pii.js';
 import { notify } from '../notifications/index.js';
 import { ageOn, normaliseName, verifyIdNumber, type VerifiedIdentity } from './id-documents.js';
 import { piiCipher } from './pii.js';
+import { assertFaceTokenUsable, faceVerificationRequired, spendFaceToken } from './face.js';
 import { afterVisitCardBound, recordVisitCardBound } from './visit-card-bound.js';
 import { sendCode, consumeCode, type CodeSent } from './sms-codes.js';
 import {
@@ -261,6 +262,8 @@ export interface NewPatient {
   idNumber: string;
   phone: string;
   relation: Relation;
+  /** IDN-13: the token of a passed face verification, when the hospital requires one to add oneself */
+  faceToken?: string;
 }
 
 export async function listPatients(ctx: AppContext, accountId: string): Promise<PatientView[]> {
@@ -294,6 +297,10 @@ export async function addPatient(
   // the provider is asked (and paid) only for a binding the account may make; the checks run again
   // under the account lock, since another request may have bound someone meanwhile
   await assertBindingAllowed(ctx, ctx.db, accountId, idIdx, input.relation, { claimChecked: false });
+  // IDN-13: where the hospital asks for it, claiming oneself needs a live face of this very person
+  const faceToken = input.relation === 'self' && faceVerificationRequired(ctx) ? input.faceToken : undefined;
+  if (input.relation === 'self' && faceVerificationRequired(ctx))
+    await assertFaceTokenUsable(ctx, accountId, faceToken, idIdx);
   const verifiedBy = await confirmRealName(ctx, name, identity);
   const row = await claimingIdentity(() =>
     ctx.db.transaction(async (tx) => {
@@ -325,6 +332,8 @@ export async function addPatient(
           updatedAt: now,
         })
         .returning();
+      if (faceToken)
+        await spendFaceToken(ctx, tx, { accountId, faceToken, idNumberIdx: idIdx, patientId: inserted.id });
       await notify(ctx, { accountId, template: 'patient.bound', data: bindingData(inserted) }, tx);
       return inserted;
     }),
