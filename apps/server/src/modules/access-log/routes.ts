@@ -6,6 +6,7 @@ import { principalOf, requirePatient } from '../../platform/auth.js';
 import { paging } from '../../platform/zod.js';
 import type { Module } from '../index.js';
 import { listAccessLog } from './service.js';
+import { PatientsAccessLogListResponse } from '@qingnang/contracts';
 
 export const accessLogModule: Module = {
   name: 'access-log',
@@ -21,6 +22,7 @@ export const accessLogModule: Module = {
           summary: '查询记录：谁在何时、以何依据查看了该就诊人的哪类记录（员工按角色与科室显示），新的在前',
           params: z.object({ id: z.string().uuid() }),
           querystring: z.object({ ...paging(50) }).strict(),
+          response: { 200: PatientsAccessLogListResponse },
         },
         preHandler: requirePatient(ctx),
       },
