@@ -29,7 +29,7 @@ import {
   patientRef,
   recordHisEvent,
   type hisOutboundEvents,
-} from '../../integrations/his/outbound.js';
+} from '../registration/index.js';
 import {
   prescriptionEvents,
   prescriptions,
