@@ -1,3 +1,4 @@
+import { definePaidHold } from '../../platform/paid-hold.js';
 import type { RegistrationState } from './schema.js';
 
 /**
@@ -9,20 +10,26 @@ import type { RegistrationState } from './schema.js';
  *     │                                                 │
  *     ├──deadline passed──▶ expired                     ├──session ended unchecked──▶ no_show
  *     └──cancel──▶ cancelled ◀──────────cancel──────────┘   (a paid one carries its refund status)
+ *
+ * It is the platform's paid-hold workflow (platform/paid-hold.ts) with 'booked' as the paid state and
+ * the visit (check-in, no-show, completion) after it.
  */
-export const TRANSITIONS: Record<RegistrationState, readonly RegistrationState[]> = {
-  locked: ['booked', 'expired', 'cancelled'],
-  booked: ['checked_in', 'cancelled', 'no_show'],
-  checked_in: ['completed'],
-  completed: [],
-  expired: [],
-  cancelled: [],
-  no_show: [],
-};
+export const registrationHold = definePaidHold<RegistrationState>({
+  module: 'registration',
+  states: { held: 'locked', paid: 'booked', expired: 'expired', cancelled: 'cancelled' },
+  fulfilment: { booked: ['checked_in', 'no_show'], checked_in: ['completed'] },
+  cancellableWhenPaid: ['booked'],
+  idField: 'registrationId',
+  // the registration id itself: refunds requested before the workflow existed used it
+  refundKey: (registrationId) => registrationId,
+});
+
+export const TRANSITIONS: Readonly<Record<RegistrationState, readonly RegistrationState[]>> =
+  registrationHold.transitions;
 
 /** The states `to` may be reached from. */
 export function sourcesOf(to: RegistrationState): RegistrationState[] {
-  return (Object.keys(TRANSITIONS) as RegistrationState[]).filter((from) => TRANSITIONS[from].includes(to));
+  return registrationHold.sourcesOf(to);
 }
 
 /** States in which a registration holds its slot. */
