@@ -8,6 +8,7 @@ import type { Module } from '../index.js';
 import { dateString } from '../scheduling/index.js';
 import { clinicalScopeOf } from '../registration/index.js';
 import { clinicsOf, workbenchOf } from './service.js';
+import { AdminWorkbenchClinicsListResponse, AdminWorkbenchListResponse } from '@qingnang/contracts';
 
 const id = z.string().min(1).max(64);
 
@@ -29,6 +30,7 @@ export const workbenchModule: Module = {
           tags,
           summary: "The signed-in staff member's home: what is theirs today, by role",
           querystring: z.object({ date: dateString.optional() }).strict(),
+          response: { 200: AdminWorkbenchListResponse },
         },
         preHandler: requireStaff(ctx),
       },
@@ -52,6 +54,7 @@ export const workbenchModule: Module = {
           querystring: z
             .object({ date: dateString.optional(), doctorId: id.optional(), departmentId: id.optional() })
             .strict(),
+          response: { 200: AdminWorkbenchClinicsListResponse },
         },
         preHandler: requireStaff(ctx, 'registrations.read'),
       },
