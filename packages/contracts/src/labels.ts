@@ -45,6 +45,7 @@ export type BillState = 'pending' | 'paid' | 'confirmed' | 'refunded';
 export type ExecutionStatus = 'none' | 'dispensed' | 'performed';
 export type BillPaymentState = 'open' | 'paid' | 'closed' | 'writeback_failed';
 export type RefundMethod = 'online' | 'original' | 'cash';
+export type BillWriteBackState = 'pending' | 'done' | 'failed';
 /** pharmacy/schema.ts */
 export type PrescriptionState =
   | 'pending_upload'
@@ -214,8 +215,8 @@ export const billKindLabels: Record<BillKind, Label> = {
 
 export const billStateLabels: Record<BillState, Label> = {
   pending: l('待缴费', 'To pay'),
-  paid: l('已缴费', 'Paid'),
-  confirmed: l('已确认', 'Confirmed'),
+  paid: l('已支付，待医院确认', 'Paid, awaiting the hospital'),
+  confirmed: l('已缴费', 'Paid'),
   refunded: l('已退费', 'Refunded'),
 };
 
@@ -232,6 +233,12 @@ export const billPaymentStateLabels: Record<BillPaymentState, Label> = {
   writeback_failed: l('医院入账失败，已原路退款', 'Hospital write-back failed; refunded'),
 };
 
+export const billWriteBackStateLabels: Record<BillWriteBackState, Label> = {
+  pending: l('回写中', 'Pending'),
+  done: l('已回写', 'Done'),
+  failed: l('回写失败', 'Failed'),
+};
+
 export const refundMethodLabels: Record<RefundMethod, Label> = {
   online: l('线上原路退回', 'Back online'),
   original: l('原路退回', 'To the original payment'),
@@ -239,9 +246,9 @@ export const refundMethodLabels: Record<RefundMethod, Label> = {
 };
 
 export const prescriptionStateLabels: Record<PrescriptionState, Label> = {
-  pending_upload: l('待流转', 'Awaiting upload'),
+  pending_upload: l('待上传', 'Awaiting upload'),
   circulating: l('流转中', 'Circulating'),
-  dispatched: l('已配送', 'Dispatched'),
+  dispatched: l('已选药店', 'At a retail pharmacy'),
   at_hospital: l('院内取药', 'Collect at hospital'),
   dispensed: l('已取药', 'Dispensed'),
   rejected: l('医保拒绝', 'Rejected by insurance'),
@@ -354,6 +361,13 @@ export const creditAccountStateLabels: Record<CreditAccountState, Label> = {
   closed: l('已关闭', 'Closed'),
 };
 
+/** credit/service.ts: why an account was suspended (the platform on an overdue charge, or finance). */
+export type CreditSuspendReason = 'OVERDUE' | 'STAFF';
+export const creditSuspendReasonLabels: Record<CreditSuspendReason, Label> = {
+  OVERDUE: l('逾期', 'overdue'),
+  STAFF: l('人工', 'by finance'),
+};
+
 export const creditChargeStateLabels: Record<CreditChargeState, Label> = {
   owed: l('待还款', 'Owed'),
   settling: l('还款中', 'Settling'),
@@ -369,8 +383,8 @@ export const reportKindLabels: Record<ReportKind, Label> = {
 
 export const reportStatusLabels: Record<ReportStatus, Label> = {
   pending: l('待出报告', 'Pending'),
-  partial: l('部分出具', 'Partly ready'),
-  final: l('已出具', 'Final'),
+  partial: l('部分出报告', 'Partly ready'),
+  final: l('已出报告', 'Final'),
 };
 
 export const reportSettingLabels: Record<ReportSetting, Label> = {
@@ -1268,4 +1282,31 @@ export const prescriptionEventKindLabels: Record<PrescriptionEventKind, Label> =
   expired: l('已过期', 'Expired'),
   centre_reported: l('本院发药已上报医保电子处方中心', 'Hospital dispensing reported to the centre'),
   centre_report_refused: l('医保电子处方中心拒收发药结果', 'The centre refused the dispensing report'),
+};
+
+// ---- counter identity link and staff login security (console) ----
+
+/** staff/login-throttle.ts SecurityAlertView.kind */
+export type SecurityAlertKind = 'login_locked' | 'address_throttled';
+export const securityAlertKindLabels: Record<SecurityAlertKind, Label> = {
+  login_locked: l('账号在该地址连续登录失败，已锁定', 'Account locked from one address'),
+  address_throttled: l('该地址登录失败过多，已暂停登录', 'Address paused after many failed logins'),
+};
+
+/** identity/service.ts CounterDocument: what the counter saw in person */
+export type CounterDocument = 'resident_id_card' | 'household_register' | 'birth_certificate' | 'other_id';
+export const counterDocumentLabels: Record<CounterDocument, Label> = {
+  resident_id_card: l('居民身份证', 'Resident ID card'),
+  household_register: l('户口簿', 'Household register'),
+  birth_certificate: l('出生医学证明', 'Birth certificate'),
+  other_id: l('其他有效身份证件', 'Other identity document'),
+};
+
+/** identity/service.ts RecordsAccess: whether a patient's hospital records reach the account */
+export type RecordsAccess = 'open' | 'unverified' | 'consent_pending' | 'guardian_pending';
+export const recordsAccessLabels: Record<RecordsAccess, Label> = {
+  open: l('可查看就诊记录', 'Records open'),
+  unverified: l('未通过实名认证', 'Identity not verified'),
+  consent_pending: l('待本人授权', 'Waiting for consent'),
+  guardian_pending: l('待窗口关联监护人', 'Guardian to be linked at the counter'),
 };

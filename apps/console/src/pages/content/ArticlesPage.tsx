@@ -1,6 +1,14 @@
 import { App, Button, Col, Form, Input, InputNumber, Radio, Row, Select, Switch, Tabs, Tag } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
+  articleKindLabels,
+  articleSourceLabels,
+  articleStatusLabels,
+  type ArticleKind,
+  type ArticleSource,
+  type ArticleStatus,
+} from '@qingnang/contracts';
+import {
   articleCategories,
   articles,
   listArticleCategories,
@@ -10,6 +18,7 @@ import {
 import { CrudPage } from '../../components/CrudPage';
 import { dateTime } from '../../format';
 import { useTr } from '../../i18n';
+import { CodeTag, codeLabel } from '../../labels';
 
 /** The preview renders the HTML in a sandboxed frame: no scripts run, whatever the body holds. */
 function HtmlPreview({ html }: { html: string }) {
@@ -67,10 +76,10 @@ function ArticleList() {
             style={{ width: 120 }}
             value={q.status as string | undefined}
             onChange={(v) => set({ status: v })}
-            options={[
-              { value: 'draft', label: tr('草稿', 'Draft') },
-              { value: 'published', label: tr('已发布', 'Published') },
-            ]}
+            options={ARTICLE_STATUSES.map((v) => ({
+              value: v,
+              label: codeLabel(tr, articleStatusLabels, v),
+            }))}
           />
         </>
       )}
@@ -82,12 +91,9 @@ function ArticleList() {
         {
           title: tr('状态', 'Status'),
           dataIndex: 'status',
-          render: (s: string) =>
-            s === 'published' ? (
-              <Tag color="green">{tr('已发布', 'Published')}</Tag>
-            ) : (
-              <Tag>{tr('草稿', 'Draft')}</Tag>
-            ),
+          render: (s: string) => (
+            <CodeTag tr={tr} table={articleStatusLabels} code={s} colors={{ published: 'green' }} />
+          ),
         },
         { title: tr('发布时间', 'Published at'), dataIndex: 'publishedAt', render: dateTime },
         { title: tr('作者', 'Author'), dataIndex: 'author' },
@@ -136,10 +142,10 @@ function ArticleList() {
           <Col span={8}>
             <Form.Item name="source" label={tr('来源', 'Source')}>
               <Radio.Group
-                options={[
-                  { value: 'original', label: tr('原创', 'Original') },
-                  { value: 'reprint', label: tr('转载', 'Reprint') },
-                ]}
+                options={ARTICLE_SOURCES.map((v) => ({
+                  value: v,
+                  label: codeLabel(tr, articleSourceLabels, v),
+                }))}
               />
             </Form.Item>
           </Col>
@@ -192,21 +198,13 @@ function ArticleList() {
   );
 }
 
-const KINDS = ['announcement', 'guide', 'education', 'knowledge', 'encyclopedia', 'news'] as const;
+const KINDS = Object.keys(articleKindLabels) as ArticleKind[];
+const ARTICLE_STATUSES = Object.keys(articleStatusLabels) as ArticleStatus[];
+const ARTICLE_SOURCES = Object.keys(articleSourceLabels) as ArticleSource[];
 
 function Categories() {
   const tr = useTr();
-  const kindLabel = (k: string) =>
-    (
-      ({
-        announcement: tr('通知公告', 'Announcements'),
-        guide: tr('就诊指引', 'Visit guides'),
-        education: tr('健康宣教', 'Health education'),
-        knowledge: tr('医学知识', 'Medical knowledge'),
-        encyclopedia: tr('医学百科', 'Encyclopedia'),
-        news: tr('医院新闻', 'News'),
-      }) as Record<string, string>
-    )[k] ?? k;
+  const kindLabel = (k: string) => codeLabel(tr, articleKindLabels, k);
   return (
     <CrudPage<ArticleCategory>
       title={tr('文章分类', 'Article categories')}

@@ -6,58 +6,51 @@ import { getBill, listBills, type Bill, type BillDetail } from '../../api/billin
 import { ListPage } from '../../components/ListPage';
 import { dateTime, yuan } from '../../format';
 import { useTr, type Tr } from '../../i18n';
+import {
+  billKindLabels,
+  billPaymentStateLabels,
+  billStateLabels,
+  billWriteBackStateLabels,
+  executionStatusLabels,
+  type BillPaymentState,
+  type BillState,
+  type BillWriteBackState,
+} from '@qingnang/contracts';
+import { CodeTag, codeLabel } from '../../labels';
 import { channelName, orderStateTag, refundStateTag } from './labels';
 import { OrderDrawer } from './PaymentOrdersPage';
 
 const BILL_STATES = ['pending', 'paid', 'confirmed', 'refunded'] as const;
 
-export const billStateTag = (tr: Tr, s: string) => {
-  const m: Record<string, [string, string, string?]> = {
-    pending: ['待缴费', 'Pending', 'orange'],
-    paid: ['已缴费待回写', 'Paid, HIS not told yet', 'processing'],
-    confirmed: ['已缴费', 'Paid', 'green'],
-    refunded: ['已退费', 'Refunded', 'blue'],
-  };
-  const v = m[s];
-  return <Tag color={v?.[2]}>{v ? tr(v[0], v[1]) : s}</Tag>;
+// Words come from the shared tables (@qingnang/contracts); only the tag colours are the console's.
+const BILL_COLORS: Partial<Record<BillState, string>> = {
+  pending: 'orange',
+  paid: 'processing',
+  confirmed: 'green',
+  refunded: 'blue',
+};
+const PAYMENT_COLORS: Partial<Record<BillPaymentState, string>> = { paid: 'green', writeback_failed: 'red' };
+const WRITE_BACK_COLORS: Partial<Record<BillWriteBackState, string>> = {
+  pending: 'processing',
+  done: 'green',
+  failed: 'red',
 };
 
-const kindName = (tr: Tr, k: string) =>
-  ({
-    prescription: tr('处方', 'Prescription'),
-    lab: tr('检验', 'Lab test'),
-    exam: tr('检查', 'Examination'),
-    treatment: tr('治疗', 'Treatment'),
-    other: tr('其他', 'Other'),
-  })[k] ?? k;
+export const billStateTag = (tr: Tr, s: string) => (
+  <CodeTag tr={tr} table={billStateLabels} code={s} colors={BILL_COLORS} />
+);
 
-const executionName = (tr: Tr, e: string) =>
-  ({
-    none: tr('未执行', 'Not executed'),
-    dispensed: tr('已发药', 'Dispensed'),
-    performed: tr('已执行', 'Performed'),
-  })[e] ?? e;
+const kindName = (tr: Tr, k: string) => codeLabel(tr, billKindLabels, k);
 
-const paymentStateTag = (tr: Tr, s: string) => {
-  const m: Record<string, [string, string, string?]> = {
-    open: ['待支付', 'Open'],
-    paid: ['已支付', 'Paid', 'green'],
-    closed: ['已关闭', 'Closed'],
-    writeback_failed: ['回写失败已退款', 'Write-back failed, refunded', 'red'],
-  };
-  const v = m[s];
-  return <Tag color={v?.[2]}>{v ? tr(v[0], v[1]) : s}</Tag>;
-};
+const executionName = (tr: Tr, e: string) => codeLabel(tr, executionStatusLabels, e);
 
-const writeBackTag = (tr: Tr, s: string) => {
-  const m: Record<string, [string, string, string?]> = {
-    pending: ['回写中', 'Pending', 'processing'],
-    done: ['已回写', 'Done', 'green'],
-    failed: ['回写失败', 'Failed', 'red'],
-  };
-  const v = m[s];
-  return <Tag color={v?.[2]}>{v ? tr(v[0], v[1]) : s}</Tag>;
-};
+const paymentStateTag = (tr: Tr, s: string) => (
+  <CodeTag tr={tr} table={billPaymentStateLabels} code={s} colors={PAYMENT_COLORS} />
+);
+
+const writeBackTag = (tr: Tr, s: string) => (
+  <CodeTag tr={tr} table={billWriteBackStateLabels} code={s} colors={WRITE_BACK_COLORS} />
+);
 
 type Payment = BillDetail['payments'][number];
 

@@ -2,34 +2,39 @@ import { useEffect, useState } from 'react';
 import { App, Button, Form, Input, Modal, Popconfirm, Select, Space, Tag } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
+  creditAccountStateLabels,
+  creditSuspendReasonLabels,
+  type CreditAccountState,
+} from '@qingnang/contracts';
+import {
   listCreditAccounts,
   resumeCreditAccount,
   suspendCreditAccount,
   type CreditAccount,
 } from '../../api/credit';
 import { useMe } from '../../auth';
+import { codeLabel } from '../../labels';
 import { ListPage } from '../../components/ListPage';
 import { applyServerErrors } from '../../components/serverErrors';
 import { dateTime, yuan } from '../../format';
 import { useTr, type Tr } from '../../i18n';
 import { holds } from '../../menu';
 
+// Words come from the shared tables (@qingnang/contracts); only the tag colours are the console's.
+const STATE_COLORS: Partial<Record<CreditAccountState, string>> = { active: 'green', suspended: 'red' };
+const CREDIT_STATES = Object.keys(creditAccountStateLabels) as CreditAccountState[];
+
 export const creditStateTag = (tr: Tr, s: string, reason?: string | null) => {
-  const m: Record<string, [string, string, string?]> = {
-    active: ['正常', 'Active', 'green'],
-    suspended: ['已暂停', 'Suspended', 'red'],
-    closed: ['已关闭', 'Closed'],
-  };
-  const v = m[s];
-  const why =
-    s === 'suspended' && reason
-      ? reason === 'OVERDUE'
-        ? tr('（逾期）', ' (overdue)')
-        : reason === 'STAFF'
-          ? tr('（人工）', ' (by finance)')
-          : ''
+  const word =
+    s === 'suspended' && reason && reason in creditSuspendReasonLabels
+      ? codeLabel(tr, creditSuspendReasonLabels, reason)
       : '';
-  return <Tag color={v?.[2]}>{(v ? tr(v[0], v[1]) : s) + why}</Tag>;
+  const why = word ? tr(`（${word}）`, ` (${word})`) : '';
+  return (
+    <Tag color={STATE_COLORS[s as CreditAccountState]}>
+      {codeLabel(tr, creditAccountStateLabels, s) + why}
+    </Tag>
+  );
 };
 
 /** Suspension by finance: a reason is required (the server audits it and tells the patient). */
@@ -118,7 +123,7 @@ export function CreditAccountsPage() {
             value={q.state as string | undefined}
             onChange={(v) => set({ state: v })}
             data-testid="credit-accounts-state"
-            options={(['active', 'suspended', 'closed'] as const).map((s) => ({
+            options={CREDIT_STATES.map((s) => ({
               value: s,
               label: creditStateTag(tr, s),
             }))}

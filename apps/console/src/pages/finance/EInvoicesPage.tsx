@@ -1,23 +1,35 @@
-import { App, Button, Select, Tag, Typography } from 'antd';
+import { App, Button, Select, Typography } from 'antd';
+import {
+  einvoiceKindLabels,
+  einvoiceStateLabels,
+  invoiceStatusLabels,
+  type EInvoiceState,
+  type InvoiceStatus,
+} from '@qingnang/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { listEInvoices, reissueEInvoice, type EInvoice } from '../../api/invoicing';
 import { useMe } from '../../auth';
 import { ListPage } from '../../components/ListPage';
 import { dateTime, yuan } from '../../format';
 import { useTr, type Tr } from '../../i18n';
+import { CodeTag, codeLabel } from '../../labels';
 import { holds } from '../../menu';
 
-const statusTag = (tr: Tr, s: string) => {
-  const m: Record<string, [string, string, string?]> = {
-    issuing: ['开具中', 'Issuing', 'processing'],
-    issued: ['已开具', 'Issued', 'green'],
-    printed: ['已打印纸质', 'Printed', 'blue'],
-    reversed: ['已红冲', 'Reversed', 'orange'],
-    failed: ['开具失败', 'Failed', 'red'],
-  };
-  const v = m[s];
-  return <Tag color={v?.[2]}>{v ? tr(v[0], v[1]) : s}</Tag>;
+// Words come from the shared tables (@qingnang/contracts); only the tag colours are the console's.
+const STATUS_COLORS: Partial<Record<InvoiceStatus, string>> = {
+  issuing: 'processing',
+  issued: 'green',
+  printed: 'blue',
+  reversed: 'orange',
+  failed: 'red',
 };
+
+const statusTag = (tr: Tr, s: string) => (
+  <CodeTag tr={tr} table={invoiceStatusLabels} code={s} colors={STATUS_COLORS} />
+);
+
+/** The states finance filters by (the stored e-invoice states). */
+const FILTER_STATES: EInvoiceState[] = ['pending', 'issued', 'failed', 'cancelled'];
 
 /** E-invoices of paid bills (PAY-10, 11): finance follows failed ones and re-issues them. */
 export function EInvoicesPage() {
@@ -52,12 +64,7 @@ export function EInvoicesPage() {
             value={q.state as string | undefined}
             onChange={(v) => set({ state: v })}
             data-testid="einvoices-state"
-            options={[
-              { value: 'pending', label: tr('开具中', 'Issuing') },
-              { value: 'issued', label: tr('已开具', 'Issued') },
-              { value: 'failed', label: tr('开具失败', 'Failed') },
-              { value: 'cancelled', label: tr('已作废', 'Cancelled') },
-            ]}
+            options={FILTER_STATES.map((v) => ({ value: v, label: codeLabel(tr, einvoiceStateLabels, v) }))}
           />
           <Select
             allowClear
@@ -65,10 +72,10 @@ export function EInvoicesPage() {
             style={{ width: 130 }}
             value={q.kind as string | undefined}
             onChange={(v) => set({ kind: v })}
-            options={[
-              { value: 'blue', label: tr('蓝字', 'Blue') },
-              { value: 'red', label: tr('红字', 'Red-letter') },
-            ]}
+            options={(['blue', 'red'] as const).map((v) => ({
+              value: v,
+              label: codeLabel(tr, einvoiceKindLabels, v),
+            }))}
           />
         </>
       )}
@@ -88,12 +95,9 @@ export function EInvoicesPage() {
         {
           title: tr('类型', 'Kind'),
           dataIndex: 'kind',
-          render: (k: string) =>
-            k === 'red' ? (
-              <Tag color="red">{tr('红字', 'Red')}</Tag>
-            ) : (
-              <Tag color="blue">{tr('蓝字', 'Blue')}</Tag>
-            ),
+          render: (k: string) => (
+            <CodeTag tr={tr} table={einvoiceKindLabels} code={k} colors={{ red: 'red', blue: 'blue' }} />
+          ),
         },
         { title: tr('项目', 'Title'), dataIndex: 'title', ellipsis: true },
         { title: tr('交款人', 'Payer'), dataIndex: 'payerName' },

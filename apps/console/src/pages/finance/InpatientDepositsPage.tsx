@@ -1,36 +1,38 @@
 import { App, Button, DatePicker, Form, Input, Select, Tag } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Dayjs } from 'dayjs';
+import {
+  depositStateLabels,
+  hisWriteStateLabels,
+  type DepositState,
+  type HisWriteState,
+} from '@qingnang/contracts';
 import { listInpatientDeposits, retryDepositWriteBack, type InpatientDeposit } from '../../api/inpatient';
 import { useMe } from '../../auth';
 import { ListPage } from '../../components/ListPage';
 import { dateTime, yuan } from '../../format';
 import { useTr, type Tr } from '../../i18n';
+import { CodeTag } from '../../labels';
 import { holds } from '../../menu';
 import { channelName } from './labels';
 
-const DEPOSIT_STATES = ['pending', 'paid', 'closed'] as const;
-const HIS_STATES = ['pending', 'confirmed', 'failed'] as const;
-
-export const depositStateTag = (tr: Tr, s: string) => {
-  const m: Record<string, [string, string, string?]> = {
-    pending: ['待支付', 'Awaiting payment', 'orange'],
-    paid: ['已缴纳', 'Paid', 'green'],
-    closed: ['已关闭', 'Closed'],
-  };
-  const v = m[s];
-  return <Tag color={v?.[2]}>{v ? tr(v[0], v[1]) : s}</Tag>;
+// Words come from the shared tables (@qingnang/contracts); only the tag colours are the console's.
+const DEPOSIT_STATES = Object.keys(depositStateLabels) as DepositState[];
+const HIS_STATES = Object.keys(hisWriteStateLabels) as HisWriteState[];
+const DEPOSIT_COLORS: Partial<Record<DepositState, string>> = { pending: 'orange', paid: 'green' };
+const HIS_COLORS: Partial<Record<HisWriteState, string>> = {
+  pending: 'processing',
+  confirmed: 'green',
+  failed: 'red',
 };
 
-export const depositHisTag = (tr: Tr, s: string) => {
-  const m: Record<string, [string, string, string?]> = {
-    pending: ['待回写', 'Pending', 'processing'],
-    confirmed: ['已回写', 'Written back', 'green'],
-    failed: ['回写失败', 'Failed', 'red'],
-  };
-  const v = m[s];
-  return <Tag color={v?.[2]}>{v ? tr(v[0], v[1]) : s}</Tag>;
-};
+export const depositStateTag = (tr: Tr, s: string) => (
+  <CodeTag tr={tr} table={depositStateLabels} code={s} colors={DEPOSIT_COLORS} />
+);
+
+export const depositHisTag = (tr: Tr, s: string) => (
+  <CodeTag tr={tr} table={hisWriteStateLabels} code={s} colors={HIS_COLORS} />
+);
 
 interface DepositFilters {
   q?: string;

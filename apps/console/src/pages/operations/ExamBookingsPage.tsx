@@ -5,18 +5,22 @@ import { examPackages, listExamBookings, type ExamBooking } from '../../api/exam
 import { ListPage } from '../../components/ListPage';
 import { dateTime, yuan } from '../../format';
 import { useTr, type Tr } from '../../i18n';
-import { CodeTag } from '../../labels';
-import { businessRefundStateLabels } from '@qingnang/contracts';
+import { CodeTag, codeLabel } from '../../labels';
+import {
+  businessRefundStateLabels,
+  examBookingStateLabels,
+  type ExamBookingState,
+} from '@qingnang/contracts';
 
-export const examBookingStates = (tr: Tr): Record<string, { label: string; color?: string }> => ({
-  locked: { label: tr('待支付', 'Awaiting payment'), color: 'orange' },
-  paid: { label: tr('已支付', 'Paid'), color: 'gold' },
-  confirmed: { label: tr('已预约', 'Booked'), color: 'green' },
-  checked_in: { label: tr('已到检', 'Checked in'), color: 'blue' },
-  completed: { label: tr('已完成', 'Completed'), color: 'cyan' },
-  cancelled: { label: tr('已取消', 'Cancelled') },
-  expired: { label: tr('超时未付', 'Expired') },
-});
+// Words come from the shared tables (@qingnang/contracts); only the tag colours are the console's.
+const STATE_COLORS: Partial<Record<ExamBookingState, string>> = {
+  locked: 'orange',
+  paid: 'gold',
+  confirmed: 'green',
+  checked_in: 'blue',
+  completed: 'cyan',
+};
+const EXAM_BOOKING_STATES = Object.keys(examBookingStateLabels) as ExamBookingState[];
 
 interface BookingFilters {
   date?: Dayjs;
@@ -28,7 +32,6 @@ interface BookingFilters {
 /** Physical-exam bookings for the exam centre's desk (patient names masked; the look-up is audited). */
 export function ExamBookingsPage() {
   const tr = useTr();
-  const states = examBookingStates(tr);
   const packages = useQuery({ queryKey: ['exam-packages', 'lookup'], queryFn: () => examPackages.list() });
   return (
     <ListPage<ExamBooking, BookingFilters>
@@ -66,7 +69,10 @@ export function ExamBookingsPage() {
               <Select
                 allowClear
                 style={{ width: 130 }}
-                options={Object.entries(states).map(([value, s]) => ({ value, label: s.label }))}
+                options={EXAM_BOOKING_STATES.map((value) => ({
+                  value,
+                  label: codeLabel(tr, examBookingStateLabels, value),
+                }))}
               />
             </Form.Item>
           </>
@@ -81,7 +87,9 @@ export function ExamBookingsPage() {
         {
           title: tr('状态', 'State'),
           dataIndex: 'state',
-          render: (s: string) => <Tag color={states[s]?.color}>{states[s]?.label ?? s}</Tag>,
+          render: (s: string) => (
+            <CodeTag tr={tr} table={examBookingStateLabels} code={s} colors={STATE_COLORS} />
+          ),
         },
         {
           title: tr('退款', 'Refund'),

@@ -2,6 +2,14 @@ import { useState } from 'react';
 import { Alert, Descriptions, Drawer, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import {
+  reportKindLabels,
+  reportStatusLabels,
+  resultFlagLabels,
+  type ReportKind,
+  type ReportStatus,
+  type ResultFlag,
+} from '@qingnang/contracts';
+import {
   getAdminReport,
   listAdminReports,
   type AdminReport,
@@ -10,35 +18,35 @@ import {
 import { ListPage } from '../../components/ListPage';
 import { dateTime } from '../../format';
 import { useTr, type Tr } from '../../i18n';
+import { CodeTag, codeLabel } from '../../labels';
 import { HealthRecordDrawer, HealthRecordLookup } from './HealthRecordDrawer';
 
-const kindName = (tr: Tr, k: string) =>
-  ({
-    lab: tr('检验', 'Lab'),
-    exam: tr('检查', 'Exam'),
-    pathology: tr('病理', 'Pathology'),
-    physical: tr('体检', 'Physical exam'),
-  })[k] ?? k;
+// Words come from the shared tables (@qingnang/contracts); only the colours and arrows are the console's.
+const kindName = (tr: Tr, k: string) => codeLabel(tr, reportKindLabels, k);
 
-const statusTag = (tr: Tr, s: string) =>
-  s === 'final' ? (
-    <Tag color="green">{tr('已出报告', 'Final')}</Tag>
-  ) : s === 'partial' ? (
-    <Tag color="gold">{tr('部分出报告', 'Partial')}</Tag>
-  ) : (
-    <Tag>{tr('检验中', 'Pending')}</Tag>
+const statusTag = (tr: Tr, s: string) => (
+  <CodeTag tr={tr} table={reportStatusLabels} code={s} colors={{ final: 'green', partial: 'gold' }} />
+);
+
+const FLAG_MARKS: Partial<Record<ResultFlag, [string, string]>> = {
+  H: ['↑ ', 'red'],
+  L: ['↓ ', 'blue'],
+  critical: ['', 'magenta'],
+};
+
+const flagTag = (tr: Tr, f: string | null) => {
+  if (!f || f === 'N') return null;
+  const [mark, color] = FLAG_MARKS[f as ResultFlag] ?? ['', 'orange'];
+  return (
+    <Tag color={color}>
+      {mark}
+      {codeLabel(tr, resultFlagLabels, f)}
+    </Tag>
   );
+};
 
-const flagTag = (tr: Tr, f: string | null) =>
-  f === 'H' ? (
-    <Tag color="red">↑ {tr('偏高', 'High')}</Tag>
-  ) : f === 'L' ? (
-    <Tag color="blue">↓ {tr('偏低', 'Low')}</Tag>
-  ) : f === 'critical' ? (
-    <Tag color="magenta">{tr('危急值', 'Critical')}</Tag>
-  ) : f && f !== 'N' ? (
-    <Tag color="orange">{f}</Tag>
-  ) : null;
+const REPORT_KINDS = Object.keys(reportKindLabels) as ReportKind[];
+const REPORT_STATUSES = Object.keys(reportStatusLabels) as ReportStatus[];
 
 interface Filters {
   reportNo?: string;
@@ -102,7 +110,7 @@ export function ReportsPage() {
               <Select
                 allowClear
                 style={{ width: 110 }}
-                options={['lab', 'exam', 'pathology', 'physical'].map((k) => ({
+                options={REPORT_KINDS.map((k) => ({
                   value: k,
                   label: kindName(tr, k),
                 }))}
@@ -112,7 +120,7 @@ export function ReportsPage() {
               <Select
                 allowClear
                 style={{ width: 130 }}
-                options={['pending', 'partial', 'final'].map((s) => ({ value: s, label: statusTag(tr, s) }))}
+                options={REPORT_STATUSES.map((s) => ({ value: s, label: statusTag(tr, s) }))}
               />
             </Form.Item>
           </>

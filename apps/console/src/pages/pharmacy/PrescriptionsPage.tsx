@@ -17,6 +17,14 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Dayjs } from 'dayjs';
 import {
+  prescriptionEventKindLabels,
+  prescriptionKindLabels,
+  prescriptionStateLabels,
+  refundInitiatorLabels,
+  refundInitiatorOf,
+  type PrescriptionState,
+} from '@qingnang/contracts';
+import {
   getPrescription,
   listPrescriptions,
   PRESCRIPTION_STATES,
@@ -26,74 +34,41 @@ import {
   type StaffPrescriptionDetail,
 } from '../../api/pharmacy';
 import { useMe } from '../../auth';
+import { CodeTag, codeLabel } from '../../labels';
 import { ListPage } from '../../components/ListPage';
 import { dateTime, yuan } from '../../format';
 import { useTr, type Tr } from '../../i18n';
 import { holds } from '../../menu';
 
-export const prescriptionStateTag = (tr: Tr, s: string) => {
-  const m: Record<string, [string, string, string?]> = {
-    pending_upload: ['待上传', 'Uploading', 'processing'],
-    upload_failed: ['上传失败', 'Upload failed', 'red'],
-    rejected: ['医保拒绝', 'Rejected', 'volcano'],
-    circulating: ['流转中', 'Circulating', 'blue'],
-    dispatched: ['已选药店', 'At a retail pharmacy', 'orange'],
-    at_hospital: ['院内取药', 'At the hospital', 'gold'],
-    dispensed: ['已取药', 'Dispensed', 'green'],
-    revoked: ['已撤销', 'Revoked'],
-    expired: ['已过期', 'Expired'],
-  };
-  const v = m[s];
-  return (
-    <Tag color={v?.[2]} data-state={s}>
-      {v ? tr(v[0], v[1]) : s}
-    </Tag>
-  );
+// Words come from the shared tables (@qingnang/contracts); only the tag colours are the console's.
+const STATE_COLORS: Partial<Record<PrescriptionState, string>> = {
+  pending_upload: 'processing',
+  upload_failed: 'red',
+  rejected: 'volcano',
+  circulating: 'blue',
+  dispatched: 'orange',
+  at_hospital: 'gold',
+  dispensed: 'green',
 };
+
+export const prescriptionStateTag = (tr: Tr, s: string) => (
+  <CodeTag tr={tr} table={prescriptionStateLabels} code={s} colors={STATE_COLORS} />
+);
 
 const kindTags = (tr: Tr, r: Prescription) => (
   <Space size={4} wrap>
-    {r.kind === 'special_disease' ? (
-      <Tag color="purple">
-        {tr('门诊特殊病', 'Special disease')}
-        {r.specialDisease ? ` · ${r.specialDisease.name}` : ''}
-      </Tag>
-    ) : (
-      <Tag>{tr('普通', 'Ordinary')}</Tag>
-    )}
+    <Tag color={r.kind === 'special_disease' ? 'purple' : undefined}>
+      {codeLabel(tr, prescriptionKindLabels, r.kind)}
+      {r.kind === 'special_disease' && r.specialDisease ? ` · ${r.specialDisease.name}` : ''}
+    </Tag>
     {r.dualChannel && <Tag color="green">{tr('双通道', 'Dual channel')}</Tag>}
   </Space>
 );
 
-const eventName = (tr: Tr, k: string) =>
-  ({
-    received: tr('HIS 推送处方', 'Pushed by the HIS'),
-    upload_attempt: tr('上传医保电子处方中心', 'Upload attempt'),
-    uploaded: tr('已上传医保电子处方中心', 'Uploaded to the e-prescription centre'),
-    upload_error: tr('上传出错，稍后重试', 'Upload error, will retry'),
-    upload_failed: tr('多次上传失败', 'Upload failed'),
-    rejected: tr('医保拒绝', 'Rejected by insurance'),
-    retry_requested: tr('药师重新上传', 'Upload retried by a pharmacist'),
-    filled_retail: tr('患者选择零售药店', 'Retail pharmacy chosen'),
-    pharmacy_changed: tr('患者更换药店', 'Pharmacy changed'),
-    filled_hospital: tr('患者选择本院药房', 'Hospital pharmacy chosen'),
-    dispensed: tr('已取药结算', 'Dispensed and settled'),
-    revoked: tr('医生撤销', 'Revoked by the doctor'),
-    expired: tr('已过期', 'Expired'),
-    centre_reported: tr('本院发药已上报医保电子处方中心', 'Hospital dispensing reported to the centre'),
-    centre_report_refused: tr('医保电子处方中心拒收发药结果', 'The centre refused the dispensing report'),
-  })[k] ?? k;
+const eventName = (tr: Tr, k: string) => codeLabel(tr, prescriptionEventKindLabels, k);
 
-const actorName = (tr: Tr, a: string) =>
-  a === 'his'
-    ? 'HIS'
-    : a === 'system'
-      ? tr('系统', 'System')
-      : a.startsWith('patient:')
-        ? tr('患者', 'Patient')
-        : a.startsWith('staff:')
-          ? tr('工作人员', 'Staff')
-          : a;
+/** Who acted: `his`, `system`, `patient:<id>` or `staff:<id>`; the kind is shown, never the id. */
+const actorName = (tr: Tr, a: string) => codeLabel(tr, refundInitiatorLabels, refundInitiatorOf(a));
 
 function eventDetail(e: PrescriptionEvent): string {
   if (!e.detail) return '';

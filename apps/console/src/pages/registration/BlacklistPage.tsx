@@ -6,6 +6,14 @@ import { App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Swit
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
+  blacklistEntryStatusLabels,
+  blacklistSourceLabels,
+  blacklistTriggerLabels,
+  type BlacklistEntryStatus,
+  type BlacklistSource,
+  type BlacklistTrigger,
+} from '@qingnang/contracts';
+import {
   addEntry,
   liftEntry,
   listEntries,
@@ -18,17 +26,23 @@ import { ListPage } from '../../components/ListPage';
 import { applyServerErrors } from '../../components/serverErrors';
 import { dateTime } from '../../format';
 import { useTr, type Tr } from '../../i18n';
+import { CodeTag, codeLabel } from '../../labels';
 
-const statusTag = (tr: Tr, s: BlacklistEntry['status']) =>
-  ({
-    active: <Tag color="red">{tr('生效中', 'Active')}</Tag>,
-    scheduled: <Tag color="orange">{tr('待生效', 'Scheduled')}</Tag>,
-    expired: <Tag>{tr('已到期', 'Expired')}</Tag>,
-    lifted: <Tag color="blue">{tr('已解除', 'Lifted')}</Tag>,
-  })[s];
+// Words come from the shared tables (@qingnang/contracts); only the tag colours are the console's.
+const STATUS_COLORS: Partial<Record<BlacklistEntryStatus, string>> = {
+  active: 'red',
+  scheduled: 'orange',
+  lifted: 'blue',
+};
+const STATUSES = Object.keys(blacklistEntryStatusLabels) as BlacklistEntryStatus[];
+const SOURCES = Object.keys(blacklistSourceLabels) as BlacklistSource[];
+const TRIGGERS = Object.keys(blacklistTriggerLabels) as BlacklistTrigger[];
 
-const triggerLabel = (tr: Tr, k: string) =>
-  k === 'no_shows' ? tr('爽约', 'No-shows') : k === 'cancellations' ? tr('频繁退号', 'Cancellations') : k;
+const statusTag = (tr: Tr, s: string) => (
+  <CodeTag tr={tr} table={blacklistEntryStatusLabels} code={s} colors={STATUS_COLORS} />
+);
+
+const triggerLabel = (tr: Tr, k: string) => codeLabel(tr, blacklistTriggerLabels, k);
 
 function Entries() {
   const tr = useTr();
@@ -73,7 +87,7 @@ function Entries() {
             style={{ width: 140 }}
             value={q.status as string | undefined}
             onChange={(v) => set({ status: v })}
-            options={(['active', 'scheduled', 'expired', 'lifted'] as const).map((s) => ({
+            options={STATUSES.map((s) => ({
               value: s,
               label: statusTag(tr, s),
             }))}
@@ -84,10 +98,7 @@ function Entries() {
             style={{ width: 140 }}
             value={q.source as string | undefined}
             onChange={(v) => set({ source: v })}
-            options={[
-              { value: 'rule', label: tr('规则触发', 'By rule') },
-              { value: 'manual', label: tr('手动加入', 'Manual') },
-            ]}
+            options={SOURCES.map((v) => ({ value: v, label: codeLabel(tr, blacklistSourceLabels, v) }))}
           />
         </>
       )}
@@ -117,7 +128,7 @@ function Entries() {
         {
           title: tr('状态', 'Status'),
           dataIndex: 'status',
-          render: (s: BlacklistEntry['status']) => statusTag(tr, s),
+          render: (s: string) => statusTag(tr, s),
         },
         { title: tr('开始', 'Starts'), dataIndex: 'startsAt', render: dateTime },
         { title: tr('截止', 'Ends'), dataIndex: 'endsAt', render: dateTime },
@@ -245,12 +256,7 @@ function Rules() {
             <Input />
           </Form.Item>
           <Form.Item name="triggerKind" label={tr('触发条件', 'Trigger')} rules={[{ required: true }]}>
-            <Select
-              options={[
-                { value: 'no_shows', label: triggerLabel(tr, 'no_shows') },
-                { value: 'cancellations', label: triggerLabel(tr, 'cancellations') },
-              ]}
-            />
+            <Select options={TRIGGERS.map((k) => ({ value: k, label: triggerLabel(tr, k) }))} />
           </Form.Item>
           <Space size="large" wrap>
             <Form.Item

@@ -1,17 +1,11 @@
+import { levelLabels, slotBucketLabels } from '@qingnang/contracts';
 import type { Tr } from '../../i18n';
+import { codeLabel } from '../../labels';
 
-export const levelLabel = (tr: Tr, l: string) =>
-  ({ general: tr('普通号', 'General'), expert: tr('专家号', 'Expert'), special: tr('特需号', 'Special') })[
-    l
-  ] ?? l;
+// Levels and slot pools read from the shared tables (@qingnang/contracts).
+export const levelLabel = (tr: Tr, l: string) => codeLabel(tr, levelLabels, l);
 
-export const channelLabel = (tr: Tr, c: string) =>
-  ({
-    online: tr('线上（微信/支付宝）', 'Online'),
-    counter: tr('窗口', 'Counter'),
-    third_party: tr('第三方平台', 'Third party'),
-    shared: tr('共享号池', 'Shared pool'),
-  })[c] ?? c;
+export const channelLabel = (tr: Tr, c: string) => codeLabel(tr, slotBucketLabels, c);
 
 export const weekdayLabel = (tr: Tr, d: number) =>
   [
