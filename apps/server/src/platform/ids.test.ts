@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { newBusinessNumber } from './ids.js';
+import { formatBusinessNumber } from './ids.js';
 
 describe('business numbers', () => {
-  it('are unique and time-ordered even when the clock repeats or steps back', () => {
-    const at = new Date('2026-11-23T01:00:00.000Z');
-    const before = new Date('2026-11-23T00:59:59.000Z');
-    const seen: string[] = [];
-    for (let i = 0; i < 12000; i++) seen.push(newBusinessNumber('P', i % 3 === 0 ? before : at));
-    expect(new Set(seen).size).toBe(seen.length);
-    expect([...seen].sort()).toEqual(seen);
-    expect(seen[0]).toMatch(/^P20261123085959000[0-9A-F]{4}\d{4}$/);
-    expect(seen[0].length).toBeLessThanOrEqual(32);
+  it("read as prefix, the hospital's date and the running number, and fit a WeChat Pay order number", () => {
+    const no = formatBusinessNumber('P', '2026-11-23', 1234);
+    expect(no).toBe('P202611230000001234');
+    expect(formatBusinessNumber('EIR', '2026-11-23', '9999999999').length).toBeLessThanOrEqual(32);
+  });
+
+  it('sort by day, then in the order they were drawn, and never lose digits past ten billion', () => {
+    const drawn = [
+      formatBusinessNumber('P', '2026-11-23', 9),
+      formatBusinessNumber('P', '2026-11-23', 10),
+      formatBusinessNumber('P', '2026-11-23', 123_456),
+      formatBusinessNumber('P', '2026-11-24', 123_457),
+    ];
+    expect([...drawn].sort()).toEqual(drawn);
+    expect(formatBusinessNumber('P', '2026-11-23', '12345678901')).toBe('P2026112312345678901');
   });
 });

@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../../platform/db-errors.js';
 import { audit } from '../../platform/audit.js';
 import { dayjs } from '../../platform/clock.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
-import { newBusinessNumber, newId } from '../../platform/ids.js';
+import { businessNumberSql, newId } from '../../platform/ids.js';
 import { formatYuan } from '../../platform/money.js';
 import {
   REFUND_IN_FLIGHT,
@@ -447,7 +447,7 @@ export async function bookExam(ctx: AppContext, accountId: string, input: BookIn
         .insert(examBookings)
         .values({
           id: newId(),
-          bookingNo: newBusinessNumber('TJ', now),
+          bookingNo: businessNumberSql(ctx.clock, 'TJ'),
           accountId,
           patientId: patient.id,
           idempotencyKey: input.idempotencyKey,

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { formatYuan } from '../../platform/money.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
-import { newBusinessNumber, newId } from '../../platform/ids.js';
+import { newId, nextBusinessNumber } from '../../platform/ids.js';
 import { hospitalDay, hospitalTime } from '../../platform/clock.js';
 import { maskName } from '../../platform/pii.js';
 import {
@@ -308,7 +308,7 @@ export async function preSettle(
   // INS-04: the name on the prescription must be the credential's real name.
   if (bills.some((b) => !sameName(b.visitPatientName, c.holderName))) throw nameMismatch();
   const now = ctx.clock.now();
-  const settlementNo = newBusinessNumber('YB', now);
+  const settlementNo = await nextBusinessNumber(ctx.db, ctx.clock, 'YB');
   const split = await platformCall(() =>
     ctx.adapters.insurance.preSettle(ctx, {
       ecToken: token,
@@ -860,7 +860,7 @@ export async function secondarySettle(
   if (bills.some((b) => !sameName(b.visitPatientName, c.holderName))) throw nameMismatch();
   const now = ctx.clock.now();
   const id = newId();
-  const settlementNo = newBusinessNumber('YB', now);
+  const settlementNo = await nextBusinessNumber(ctx.db, ctx.clock, 'YB');
   const totalFen = bills.reduce((s, b) => s + b.bill.amountFen, 0);
   // The credential row serialises one patient's secondary settlements, so a bill is settled once.
   await ctx.db.transaction(async (tx) => {
@@ -1050,7 +1050,7 @@ export async function payRegistrationFromAccount(ctx: AppContext, accountId: str
     throw notAuthorised();
   });
   const token = tokenOf(ctx, c);
-  const settlementNo = newBusinessNumber('YB', now);
+  const settlementNo = await nextBusinessNumber(ctx.db, ctx.clock, 'YB');
   const request = {
     ecToken: token,
     settlementNo,

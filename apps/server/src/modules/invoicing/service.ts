@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import { formatYuan } from '../../platform/money.js';
 import { DomainError, conflict } from '../../platform/errors.js';
-import { newBusinessNumber, newId } from '../../platform/ids.js';
+import { businessNumberSql, newId } from '../../platform/ids.js';
 import { EInvoiceError, type EInvoiceKind } from '../../integrations/einvoice/index.js';
 import type { Channel } from '../gateway/index.js';
 import {
@@ -69,7 +69,7 @@ async function insertBlue(
     .values({
       id,
       requestKey: `${sourceType}:${sourceId}:blue:${snap.version ?? n}`,
-      serialNo: newBusinessNumber('EI', now),
+      serialNo: businessNumberSql(ctx.clock, 'EI'),
       kind: 'blue',
       category: snap.category,
       sourceType,
@@ -271,7 +271,7 @@ async function reverseOne(ctx: AppContext, source: InvoiceSource, inv: InvoiceRo
           ...inv,
           id: redId,
           requestKey: `red:${inv.id}`,
-          serialNo: newBusinessNumber('EIR', now),
+          serialNo: businessNumberSql(ctx.clock, 'EIR'),
           kind: 'red',
           originalId: inv.id,
           reversedBy: null,

@@ -145,7 +145,8 @@ describe('paying through the sandbox channel', () => {
     const a = await createPaymentOrder(ctx, input);
     const b = await createPaymentOrder(ctx, input);
     expect(b.id).toBe(a.id);
-    expect(a.orderNo).toMatch(/^P\d{17}[0-9A-F]{4}\d{4}$/);
+    // prefix, the hospital's date, then the running number from the database sequence
+    expect(a.orderNo).toMatch(/^P20261123\d{10}$/);
     expect(a.state).toBe('created');
     await expect(createPaymentOrder(ctx, { ...input, amountFen: 1300 })).rejects.toMatchObject({
       code: 'IDEMPOTENCY_KEY_REUSED',

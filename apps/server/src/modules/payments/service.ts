@@ -3,7 +3,8 @@ import type { Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { isUniqueViolation } from '../../platform/db-errors.js';
 import { DomainError, badRequest, conflict, notFound } from '../../platform/errors.js';
-import { newBusinessNumber, newId } from '../../platform/ids.js';
+import { businessNumberSql, newId } from '../../platform/ids.js';
+import type { HospitalClock } from '../../platform/clock.js';
 import {
   ChannelError,
   NotificationRejected,
@@ -73,7 +74,7 @@ export async function createPaymentOrder(
     .insert(paymentOrders)
     .values({
       id: newId(),
-      orderNo: newBusinessNumber('P', now),
+      orderNo: businessNumberSql(ctx.clock, 'P'),
       businessType: input.businessType,
       businessId: input.businessId,
       accountId: input.accountId,
@@ -183,7 +184,7 @@ export async function requestRefund(ctx: AppContext, input: RefundRequestInput):
   let created: RefundRow;
   try {
     created = await ctx.db.transaction((tx) =>
-      reserveRefund(tx, ctx.clock.now(), { ...input, reason: input.reason.trim() }),
+      reserveRefund(tx, ctx.clock, ctx.clock.now(), { ...input, reason: input.reason.trim() }),
     );
   } catch (err) {
     if (isUniqueViolation(err)) {
@@ -539,7 +540,7 @@ export async function applyChannelPayment(
       })
       .where(and(eq(paymentOrders.id, o.id), eq(paymentOrders.state, 'closed')));
     await openAbnormal(tx, now, o.id, 'PAID_AFTER_CLOSE', `closed at ${o.closedAt?.toISOString()}`);
-    const refund = await reserveRefund(tx, now, {
+    const refund = await reserveRefund(tx, ctx.clock, now, {
       orderId: o.id,
       amountFen: o.amountFen,
       reason: '订单关闭后到账，自动原路退款 / paid after the order was closed',
@@ -605,7 +606,7 @@ async function failBusinessStep(ctx: AppContext, o: OrderRow, err: unknown): Pro
     await openAbnormal(tx, now, o.id, 'BUSINESS_FAILED', `${reason}: ${errorText(err)}`);
     const remaining = marked.amountFen - marked.refundReservedFen;
     if (remaining <= 0) return undefined;
-    return reserveRefund(tx, now, {
+    return reserveRefund(tx, ctx.clock, now, {
       orderId: o.id,
       amountFen: remaining,
       reason: '业务办理失败，自动原路退款 / business step failed',
@@ -843,7 +844,12 @@ async function recoverFromChannel(ctx: AppContext, o: OrderRow): Promise<boolean
   return ['paid', 'duplicate', 'paid_after_close', 'duplicate_payment'].includes(outcome);
 }
 
-async function reserveRefund(tx: Tx, now: Date, input: RefundRequestInput): Promise<RefundRow> {
+async function reserveRefund(
+  tx: Tx,
+  clock: HospitalClock,
+  now: Date,
+  input: RefundRequestInput,
+): Promise<RefundRow> {
   const [o] = await tx
     .update(paymentOrders)
     .set({
@@ -884,7 +890,7 @@ async function reserveRefund(tx: Tx, now: Date, input: RefundRequestInput): Prom
     .insert(refunds)
     .values({
       id: newId(),
-      refundNo: newBusinessNumber('R', now),
+      refundNo: businessNumberSql(clock, 'R'),
       orderId: input.orderId,
       amountFen: input.amountFen,
       state: 'requested',
