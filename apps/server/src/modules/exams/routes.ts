@@ -3,16 +3,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
+import { registerPaidHoldJobs } from '../../platform/paid-hold.js';
 import { calendarDate, paging, text } from '../../platform/zod.js';
 import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/index.js';
 import { registerBusinessHandler } from '../payments/index.js';
 import { BOOKING_STATES } from './schema.js';
+import { examHold } from './states.js';
 import {
   BUSINESS_TYPE,
-  EXPIRE_LOCK_JOB,
-  RELEASE_EXPIRED_LOCKS_JOB,
-  RETRY_REFUNDS_JOB,
   SYNC_JOB,
   adminCancelBooking,
   adminGetPackage,
@@ -121,12 +120,12 @@ export const examsModule: Module = {
       onRefundFinished: (c, order, refund) => bookingRefundFinished(c, order, refund),
     });
 
-    // Locks are rows: the delayed job releases one at its deadline, the minute sweep any it missed.
-    ctx.jobs.register<{ bookingId: string }>(EXPIRE_LOCK_JOB, async (d) => {
-      await expireLock(ctx, d.bookingId);
-    });
-    ctx.jobs.register(RELEASE_EXPIRED_LOCKS_JOB, async () => void (await releaseExpiredLocks(ctx)), {
-      cron: '* * * * *',
+    // The paid-hold sweeps: locks are rows, so the delayed job releases one at its deadline and the
+    // minute sweep any it missed; refunds that could not be requested are asked for again.
+    registerPaidHoldJobs(ctx, examHold, {
+      expireLock: (bookingId) => expireLock(ctx, bookingId),
+      releaseExpiredLocks: () => releaseExpiredLocks(ctx),
+      retryRefunds: () => retryPendingRefunds(ctx),
     });
     ctx.jobs.register<{ bookingId?: string }>(
       SYNC_JOB,
@@ -136,7 +135,6 @@ export const examsModule: Module = {
       },
       { cron: '* * * * *' },
     );
-    ctx.jobs.register(RETRY_REFUNDS_JOB, async () => retryPendingRefunds(ctx), { cron: '*/5 * * * *' });
 
     // ------------------------------------------------------------ exam system pushes (signed)
     await app.register(async (child) =>
