@@ -187,3 +187,25 @@ export const AdminPatientsGetResponse = z.object({
   removed: z.boolean(),
 });
 export type AdminPatientsGetResponse = z.infer<typeof AdminPatientsGetResponse>;
+
+export const FaceVerificationListResponse = z.object({ required: z.boolean(), provider: z.string() });
+export type FaceVerificationListResponse = z.infer<typeof FaceVerificationListResponse>;
+
+export const FaceSessionsPostResponse = z.object({
+  sessionId: z.string(),
+  provider: z.string(),
+  providerSessionId: z.string(),
+  expiresAt: z.string(),
+});
+export type FaceSessionsPostResponse = z.infer<typeof FaceSessionsPostResponse>;
+
+export const FaceSessionsConfirmPostResponse = z.object({
+  sessionId: z.string(),
+  outcome: z.literal('passed'),
+  faceToken: z.string(),
+  expiresAt: z.string(),
+});
+export type FaceSessionsConfirmPostResponse = z.infer<typeof FaceSessionsConfirmPostResponse>;
+
+export const SandboxFaceSessionsCapturePostResponse = z.object({ captured: z.boolean() });
+export type SandboxFaceSessionsCapturePostResponse = z.infer<typeof SandboxFaceSessionsCapturePostResponse>;
