@@ -6,6 +6,13 @@ import { audit, auditPatientAccess } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { recordPatientAccess } from '../access-log/index.js';
 import { executeAtDepartment, getVisit, issueGuideCode, listVisits, scanForExecution } from './guide.js';
+import {
+  PatientsGuideCodePostResponse,
+  StaffExecutionBillsExecutePostResponse,
+  StaffExecutionScanPostResponse,
+  VisitsGetResponse,
+  VisitsListResponse,
+} from '@qingnang/contracts';
 
 const id = z.string().min(1).max(64);
 const department = z.string().trim().min(1).max(50);
@@ -23,6 +30,7 @@ export async function registerGuideRoutes(fastify: FastifyInstance, ctx: AppCont
         tags,
         summary: '就诊人的门诊就诊记录：每次就诊的费用与下一步去向',
         querystring: z.object({ patientId: id }).strict(),
+        response: { 200: VisitsListResponse },
       },
       preHandler: patient,
     },
@@ -40,7 +48,12 @@ export async function registerGuideRoutes(fastify: FastifyInstance, ctx: AppCont
   app.get(
     '/v1/visits/:id',
     {
-      schema: { tags, summary: '就诊详情：单据、执行状态与下一步去哪里', params: z.object({ id }) },
+      schema: {
+        tags,
+        summary: '就诊详情：单据、执行状态与下一步去哪里',
+        params: z.object({ id }),
+        response: { 200: VisitsGetResponse },
+      },
       preHandler: patient,
     },
     async (req) => {
@@ -61,6 +74,7 @@ export async function registerGuideRoutes(fastify: FastifyInstance, ctx: AppCont
         tags,
         summary: '电子指引单：生成就诊人条码（签名、10 分钟有效，执行科室扫码识别）',
         params: z.object({ id }),
+        response: { 200: PatientsGuideCodePostResponse },
       },
       preHandler: patient,
     },
@@ -75,6 +89,7 @@ export async function registerGuideRoutes(fastify: FastifyInstance, ctx: AppCont
         tags: ptags,
         summary: '执行科室扫患者条码：本科室的项目及缴费状态',
         body: z.object({ code: z.string().trim().min(1).max(200), department }).strict(),
+        response: { 200: StaffExecutionScanPostResponse },
       },
       preHandler: requireStaff(ctx, 'execution.record'),
     },
@@ -100,6 +115,7 @@ export async function registerGuideRoutes(fastify: FastifyInstance, ctx: AppCont
         summary: '执行登记：已缴费的项目登记为已执行（此后只能窗口退费），未缴费的拒绝',
         params: z.object({ id }),
         body: z.object({ department }).strict(),
+        response: { 200: StaffExecutionBillsExecutePostResponse },
       },
       preHandler: requireStaff(ctx, 'execution.record'),
     },

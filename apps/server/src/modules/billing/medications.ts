@@ -9,6 +9,7 @@ import { getPatientForRecords } from '../identity/index.js';
 import { dispensedPrescriptionDrugs } from '../pharmacy/index.js';
 import { personFilter } from './service.js';
 import { billItems, bills, hisVisits } from './schema.js';
+import { PatientsMedicationsListResponse } from '@qingnang/contracts';
 
 /**
  * GUIDE-09 用药记录: the drugs a patient was given — the lines of paid prescription bills (hospital
@@ -90,6 +91,7 @@ export async function registerMedicationRoutes(fastify: FastifyInstance, ctx: Ap
           '用药记录：已缴费的处方药品（院内药房）与已取药的医保电子处方（零售/院内药房），新的在前，分页',
         params: z.object({ patientId: z.string().min(1).max(64) }),
         querystring: z.object({ ...paging(50) }),
+        response: { 200: PatientsMedicationsListResponse },
       },
       preHandler: requirePatient(ctx),
     },

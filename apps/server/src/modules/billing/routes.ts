@@ -34,6 +34,21 @@ import {
   scanBill,
   writeBackSweep,
 } from './service.js';
+import {
+  AdminBillWritebackFailuresListResponse,
+  BillPaymentsGetResponse,
+  BillPaymentsListResponse,
+  BillPaymentsPostResponse,
+  BillPaymentsRefundPostResponse,
+  BillsGetResponse,
+  BillsListResponse,
+  BillsScanListResponse,
+  IntegrationV1HisBillsCounterRefundPostResponse,
+  IntegrationV1HisBillsExecutionPostResponse,
+  IntegrationV1HisBillsInvoicePrintedPostResponse,
+  IntegrationV1HisBillsPostResponse,
+  IntegrationV1HisVisitsPostResponse,
+} from '@qingnang/contracts';
 
 const hisNo = externalNo;
 const instant = z.string().datetime({ offset: true });
@@ -122,6 +137,7 @@ export const billingModule: Module = {
                     .strict(),
                 })
                 .strict(),
+              response: { 200: IntegrationV1HisVisitsPostResponse },
             },
           },
           async (req) => pushVisit(ctx, channelOf(req), req.body),
@@ -134,6 +150,7 @@ export const billingModule: Module = {
               tags: itags,
               summary: 'HIS 推送就诊的缴费单据（签名调用），按单据号幂等；已缴费单据不再改变',
               body: z.object({ visitNo: hisNo, bills: z.array(BillBody).min(1).max(50) }).strict(),
+              response: { 200: IntegrationV1HisBillsPostResponse },
             },
           },
           async (req) => pushBills(ctx, channelOf(req), req.body.visitNo, req.body.bills),
@@ -149,6 +166,7 @@ export const billingModule: Module = {
               body: z
                 .object({ status: z.enum(['dispensed', 'performed']), executedAt: instant.optional() })
                 .strict(),
+              response: { 200: IntegrationV1HisBillsExecutionPostResponse },
             },
           },
           async (req) => pushExecution(ctx, channelOf(req), { billNo: req.params.billNo, ...req.body }),
@@ -162,6 +180,7 @@ export const billingModule: Module = {
               summary: 'HIS 报告单据已打印纸质发票（此后只能窗口退费）',
               params: z.object({ billNo: hisNo }),
               body: z.object({}).strict().nullish(),
+              response: { 200: IntegrationV1HisBillsInvoicePrintedPostResponse },
             },
           },
           async (req) => pushInvoiced(ctx, channelOf(req), req.params.billNo),
@@ -177,6 +196,7 @@ export const billingModule: Module = {
               body: z
                 .object({ method: z.enum(['original', 'cash']), refundedAt: instant.optional() })
                 .strict(),
+              response: { 200: IntegrationV1HisBillsCounterRefundPostResponse },
             },
           },
           async (req) => pushCounterRefund(ctx, channelOf(req), req.params.billNo, req.body),
@@ -197,6 +217,7 @@ export const billingModule: Module = {
               state: z.enum(['pending', 'paid', 'refunded', 'all']).default('pending'),
             })
             .strict(),
+          response: { 200: BillsListResponse },
         },
         preHandler: patient,
       },
@@ -219,6 +240,7 @@ export const billingModule: Module = {
           tags,
           summary: '扫处方单二维码打开对应单据',
           querystring: z.object({ code: z.string().trim().min(1).max(200) }).strict(),
+          response: { 200: BillsScanListResponse },
         },
         preHandler: patient,
       },
@@ -235,7 +257,15 @@ export const billingModule: Module = {
     );
     app.get(
       '/v1/bills/:id',
-      { schema: { tags, summary: '单据详情及明细', params: z.object({ id }) }, preHandler: patient },
+      {
+        schema: {
+          tags,
+          summary: '单据详情及明细',
+          params: z.object({ id }),
+          response: { 200: BillsGetResponse },
+        },
+        preHandler: patient,
+      },
       async (req) => {
         const bill = await getBill(ctx, principalOf(req).id, req.params.id);
         await recordPatientAccess(ctx, req, {
@@ -260,6 +290,7 @@ export const billingModule: Module = {
               idempotencyKey: z.string().regex(/^[\w.:-]{8,100}$/, '8-100 of letters, digits and _ . : -'),
             })
             .strict(),
+          response: { 201: BillPaymentsPostResponse },
         },
         preHandler: patient,
       },
@@ -268,13 +299,21 @@ export const billingModule: Module = {
     );
     app.get(
       '/v1/bill-payments',
-      { schema: { tags, summary: '我的门诊缴费记录' }, preHandler: patient },
+      {
+        schema: { tags, summary: '我的门诊缴费记录', response: { 200: BillPaymentsListResponse } },
+        preHandler: patient,
+      },
       async (req) => ({ items: await listBillPayments(ctx, principalOf(req).id) }),
     );
     app.get(
       '/v1/bill-payments/:id',
       {
-        schema: { tags, summary: '缴费凭据：各单据状态、HIS 收据号与去向指引', params: z.object({ id }) },
+        schema: {
+          tags,
+          summary: '缴费凭据：各单据状态、HIS 收据号与去向指引',
+          params: z.object({ id }),
+          response: { 200: BillPaymentsGetResponse },
+        },
         preHandler: patient,
       },
       async (req) => getBillPayment(ctx, principalOf(req).id, req.params.id),
@@ -287,6 +326,7 @@ export const billingModule: Module = {
           summary: '线上退费：仅未执行、未打印发票、在退费期限内的整张单据；否则 GO_TO_COUNTER',
           params: z.object({ id }),
           body: z.object({ billIds: z.array(id).min(1).max(20) }).strict(),
+          response: { 200: BillPaymentsRefundPostResponse },
         },
         preHandler: patient,
       },
@@ -301,7 +341,11 @@ export const billingModule: Module = {
     app.get(
       '/v1/admin/bill-writeback-failures',
       {
-        schema: { tags: ['billing (console)'], summary: 'HIS 回写失败并已自动退款的缴费' },
+        schema: {
+          tags: ['billing (console)'],
+          summary: 'HIS 回写失败并已自动退款的缴费',
+          response: { 200: AdminBillWritebackFailuresListResponse },
+        },
         preHandler: requireStaff(ctx, 'payments.read'),
       },
       async (req) => {

@@ -10,6 +10,7 @@ import { badRequest, notFound } from '../../platform/errors.js';
 import { maskName } from '../../platform/pii.js';
 import { paymentOrders, refunds } from '../payments/index.js';
 import { billItems, billPayments, bills, billWritebacks, hisVisits } from './schema.js';
+import { AdminBillsGetResponse, AdminBillsListResponse } from '@qingnang/contracts';
 
 const BillQuery = z
   .object({
@@ -74,6 +75,7 @@ export async function registerBillingStaffRoutes(fastify: FastifyInstance, ctx: 
         tags,
         summary: '门诊缴费单据查询：按单据号或就诊号（精确），状态与开单时间范围，最新在前',
         querystring: BillQuery,
+        response: { 200: AdminBillsListResponse },
       },
       preHandler: read,
     },
@@ -123,6 +125,7 @@ export async function registerBillingStaffRoutes(fastify: FastifyInstance, ctx: 
         tags,
         summary: '单据详情：明细、承载它的缴费（支付订单、退款）与 HIS 回写状态',
         params: z.object({ id: z.string().min(1).max(64) }),
+        response: { 200: AdminBillsGetResponse },
       },
       preHandler: read,
     },
