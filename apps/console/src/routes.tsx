@@ -12,6 +12,8 @@ import { UsersPage } from './pages/admin/UsersPage';
 import { RolesPage } from './pages/admin/RolesPage';
 import { AuditLogPage } from './pages/admin/AuditLogPage';
 import { SmsLogPage } from './pages/admin/SmsLogPage';
+import { SecurityAlertsPage } from './pages/admin/SecurityAlertsPage';
+import { CounterLinkPage } from './pages/registration/CounterLinkPage';
 import { ChannelsPage } from './pages/admin/ChannelsPage';
 import { HospitalPage } from './pages/directory/HospitalPage';
 import { CampusesPage } from './pages/directory/CampusesPage';
@@ -49,6 +51,8 @@ const PAGES: Record<string, ReactNode> = {
   roles: <RolesPage />,
   audit: <AuditLogPage />,
   'sms-log': <SmsLogPage />,
+  'security-alerts': <SecurityAlertsPage />,
+  'counter-link': <CounterLinkPage />,
   channels: <ChannelsPage />,
   hospital: <HospitalPage />,
   campuses: <CampusesPage />,

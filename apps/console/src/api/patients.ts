@@ -21,3 +21,25 @@ export interface PatientView {
 export async function searchPatients(q: { phone?: string; idNumber?: string }): Promise<PatientView[]> {
   return toPage<PatientView>(await api.get('/admin/patients', q)).items;
 }
+
+export type CounterDocument = 'resident_id_card' | 'household_register' | 'birth_certificate' | 'other_id';
+
+/** A patient as the counter finds it: whether its records reach the account that holds it. */
+export type CounterPatient = PatientView & {
+  accountId: string;
+  consent: string;
+  recordsAccess: 'open' | 'unverified' | 'consent_pending' | 'guardian_pending';
+};
+
+export async function findPatientsAtCounter(q: {
+  phone?: string;
+  idNumber?: string;
+}): Promise<CounterPatient[]> {
+  return toPage<CounterPatient>(await api.get('/admin/patients', q)).items;
+}
+
+/** Documents seen in person: the identity is verified and a family member's records open (audited). */
+export const linkAtCounter = (patientId: string, document: CounterDocument) =>
+  api.post<CounterPatient & { released: string[] }>(`/admin/patients/${patientId}/counter-link`, {
+    document,
+  });

@@ -147,3 +147,28 @@ export async function listAuditLogs(query: Query): Promise<Page<AuditEntry>> {
 export async function listSmsMessages(query: Query): Promise<Page<SmsMessage>> {
   return toPage<SmsMessage>(await api.get('/admin/sms-messages', query));
 }
+
+/** A staff login lock or a paused address (staff login throttling), for administrators. */
+export interface SecurityAlert {
+  id: string;
+  kind: 'login_locked' | 'address_throttled';
+  staffId: string | null;
+  username: string | null;
+  ip: string;
+  failures: number;
+  lockedUntil: string;
+  createdAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+}
+
+export const securityAlerts = {
+  list: async (query: Query): Promise<Page<SecurityAlert>> => {
+    const r = await api.get<{ items: SecurityAlert[]; open: number }>('/admin/security-alerts', {
+      open: query.open,
+      limit: 200,
+    });
+    return { items: r.items, total: r.items.length };
+  },
+  acknowledge: (id: string) => api.post<SecurityAlert>(`/admin/security-alerts/${id}/acknowledge`),
+};

@@ -58,8 +58,9 @@ describe('role boundaries', () => {
     [
       {
         username: 'operator',
-        sees: ['doctors', 'schedules', 'blacklist', 'sms-log'],
-        hidden: ['users', 'refunds'],
+        // the counter links children and settles identity appeals; login security is the administrator's
+        sees: ['doctors', 'schedules', 'blacklist', 'sms-log', 'counter-link'],
+        hidden: ['users', 'refunds', 'security-alerts'],
         allowed: ['/api/v1/admin/sms-messages', '/api/v1/admin/blacklist-rules'],
         denied: ['/api/v1/admin/users', '/api/v1/admin/payment-orders'],
       },
@@ -87,7 +88,7 @@ describe('role boundaries', () => {
       {
         username: 'finance',
         sees: ['payment-orders', 'refunds', 'abnormal-orders'],
-        hidden: ['users', 'audit'],
+        hidden: ['users', 'audit', 'counter-link', 'security-alerts'],
         allowed: ['/api/v1/admin/payment-orders', '/api/v1/admin/registrations'],
         denied: ['/api/v1/admin/users', '/api/v1/admin/sms-messages'],
       },
@@ -320,6 +321,8 @@ describe('accounts and roles administration', () => {
       'payment-orders',
       'refunds',
       'abnormal-orders',
+      'counter-link',
+      'security-alerts',
     ]) {
       expect(keys).toContain(k);
     }

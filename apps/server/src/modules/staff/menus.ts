@@ -47,6 +47,14 @@ export const CONSOLE_MENUS: ConsoleMenu[] = [
     path: '/system/sms-log',
     permission: 'sms.read',
   },
+  {
+    key: 'security-alerts',
+    group: 'system',
+    zh: '安全提醒',
+    en: 'Security alerts',
+    path: '/system/security-alerts',
+    permission: 'staff.manage',
+  },
   // hospital directory and content
   {
     key: 'hospital',
@@ -169,6 +177,14 @@ export const CONSOLE_MENUS: ConsoleMenu[] = [
     en: 'Blacklist',
     path: '/registration/blacklist',
     permission: 'blacklist.manage',
+  },
+  {
+    key: 'counter-link',
+    group: 'registration',
+    zh: '窗口实名关联',
+    en: 'Counter identity link',
+    path: '/registration/counter-link',
+    permission: 'patients.link',
   },
   {
     key: 'channels',
