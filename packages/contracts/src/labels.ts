@@ -1310,30 +1310,3 @@ export const recordsAccessLabels: Record<RecordsAccess, Label> = {
   consent_pending: l('待本人授权', 'Waiting for consent'),
   guardian_pending: l('待窗口关联监护人', 'Guardian to be linked at the counter'),
 };
-
-// ---- counter identity link and staff login security (console) ----
-
-/** staff/login-throttle.ts SecurityAlertView.kind */
-export type SecurityAlertKind = 'login_locked' | 'address_throttled';
-export const securityAlertKindLabels: Record<SecurityAlertKind, Label> = {
-  login_locked: l('账号在该地址连续登录失败，已锁定', 'Account locked from one address'),
-  address_throttled: l('该地址登录失败过多，已暂停登录', 'Address paused after many failed logins'),
-};
-
-/** identity/service.ts CounterDocument: what the counter saw in person */
-export type CounterDocument = 'resident_id_card' | 'household_register' | 'birth_certificate' | 'other_id';
-export const counterDocumentLabels: Record<CounterDocument, Label> = {
-  resident_id_card: l('居民身份证', 'Resident ID card'),
-  household_register: l('户口簿', 'Household register'),
-  birth_certificate: l('出生医学证明', 'Birth certificate'),
-  other_id: l('其他有效身份证件', 'Other identity document'),
-};
-
-/** identity/service.ts RecordsAccess: whether a patient's hospital records reach the account */
-export type RecordsAccess = 'open' | 'unverified' | 'consent_pending' | 'guardian_pending';
-export const recordsAccessLabels: Record<RecordsAccess, Label> = {
-  open: l('可查看就诊记录', 'Records open'),
-  unverified: l('未通过实名认证', 'Identity not verified'),
-  consent_pending: l('待本人授权', 'Waiting for consent'),
-  guardian_pending: l('待窗口关联监护人', 'Guardian to be linked at the counter'),
-};
