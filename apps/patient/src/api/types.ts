@@ -64,6 +64,8 @@ export interface NewPatient {
   idNumber: string;
   phone: string;
   relation: Relation;
+  /** IDN-13: the single-use token of a passed face verification (hospitals that require one) */
+  faceToken?: string;
 }
 
 export interface Leader {
@@ -352,7 +354,8 @@ export interface Registration {
   paidAt?: string | null;
   qrPayload?: string | null;
   /** GUIDE-04/05: where to go next (check in, then wait at the department's place) */
-  guidance?: (LocalizedText & { step: 'check_in' | 'wait'; department: string; location: string | null }) | null;
+  guidance?:
+    (LocalizedText & { step: 'check_in' | 'wait'; department: string; location: string | null }) | null;
   queueNo?: number | string | null;
   queueNumber?: number | string | null;
   checkedInAt?: string | null;

@@ -16,6 +16,7 @@ import {
 import { del, get } from '../api/client';
 import { errorText, Page, QueryView, Section, TextInput } from '../components/common';
 import { useI18n, type MessageKey } from '../i18n';
+import { faceToken, useFaceVerificationRequired } from './face-verification';
 
 /**
  * Whether the hospital's records of this person reach the account, and if not what is missing (the
@@ -127,16 +128,18 @@ export function AddPatientPage() {
   const [relation, setRelation] = useState<Relation>('self');
   const [error, setError] = useState<string | null>(null);
   const [claimed, setClaimed] = useState(false);
+  const { l } = useI18n();
+  // IDN-13: this hospital may ask for a live face before one adds oneself
+  const faceRequired = useFaceVerificationRequired();
   const add = useMutation({
-    mutationFn: () =>
-      patients.add({
-        name: name.trim(),
-        idType,
-        idNumber: idNumber.trim().toUpperCase(),
-        phone: phone.trim(),
-        relation,
-      }),
+    mutationFn: async () => {
+      const person = { name: name.trim(), idType, idNumber: idNumber.trim().toUpperCase() };
+      const face = relation === 'self' && faceRequired ? await faceToken(l, person) : undefined;
+      if (relation === 'self' && faceRequired && !face) return undefined;
+      return patients.add({ ...person, phone: phone.trim(), relation, ...(face ? { faceToken: face } : {}) });
+    },
     onSuccess: async (p) => {
+      if (!p) return; // the face step was cancelled: nothing was sent
       await queryClient.invalidateQueries({ queryKey: ['patients'] });
       Toast.show({ icon: 'success', content: t('patientAdded') });
       navigate(p?.id ? `/patients/${p.id}` : '/patients', { replace: true });
