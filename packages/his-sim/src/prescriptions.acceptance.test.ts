@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HisSim } from './index.js';
 import type { TestApp } from '../../../apps/server/src/testing/harness.js';
 import { startPlatformWithHisSim } from '../../../apps/server/src/testing/his-sim.js';
-import { HIS_EVENT_SWEEP_JOB } from '../../../apps/server/src/modules/registration/index.js';
+import { HIS_EVENT_SWEEP_JOB } from '../../../apps/server/src/integrations/his/outbound.js';
 import {
   bookAndCheckIn,
   newPatient,

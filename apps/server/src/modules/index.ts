@@ -16,7 +16,8 @@ import { billingModule } from './billing/module.js';
 import { insuranceModule } from './insurance/module.js';
 import { invoicingModule } from './invoicing/module.js';
 import { creditModule } from './credit/module.js';
-import { hisEventsModule } from './registration/module.js';
+import { hisOutboundModule } from '../integrations/his/outbound.js';
+import { registrationHisModule } from './registration/module.js';
 import { examsModule } from './exams/module.js';
 import { pharmacyModule } from './pharmacy/module.js';
 import { visitCardBackfillModule } from './identity/module.js';
@@ -46,7 +47,8 @@ export const modules: Module[] = [
   invoicingModule,
   creditModule,
   reportsModule,
-  hisEventsModule,
+  registrationHisModule,
+  hisOutboundModule,
   examsModule,
   pharmacyModule,
   visitCardBackfillModule,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import type { AppContext } from './context.js';
 import { EVENTS_CHANNEL, EventDispatcher, textArray, type DispatcherOptions } from './event-dispatcher.js';
 
@@ -167,13 +167,21 @@ export class EventBus {
    * A business transaction whose events are delivered in this process as soon as it commits (and
    * awaited), so the caller's reply already reflects its subscribers, as the old direct calls did.
    */
-  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const ids: string[] = [];
     const result = await this.context().db.transaction(async (tx) => {
       this.collecting.set(tx, ids);
-      return fn(tx as unknown as Db);
+      return fn(tx);
     });
-    if (ids.length) await this.deliver(ids);
+    // The business change has committed: nothing here may fail it (a payment's business step that
+    // threw would be refunded). A delivery that cannot run now is the dispatcher's to retry.
+    if (ids.length)
+      await this.deliver(ids).catch((err) =>
+        this.context().log.error(
+          { err, events: ids },
+          'events not delivered at commit; the dispatcher retries them',
+        ),
+      );
     return result;
   }
 

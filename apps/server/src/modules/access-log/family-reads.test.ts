@@ -6,7 +6,8 @@ import { openHisChannel, type HisCall } from '../billing/testing.js';
 import { getPatientById } from '../identity/index.js';
 import { ISSUE_JOB } from '../invoicing/index.js';
 import { circulating, openPrescriptionChannel } from '../pharmacy/testing.js';
-import { cardBoundEventId, deliverHisEvent } from '../registration/index.js';
+import { cardBoundEventId } from '../identity/index.js';
+import { deliverHisEvent } from '../../integrations/his/outbound.js';
 import { payAtSandbox } from '../registration/testing.js';
 
 /**

@@ -7,19 +7,9 @@ import { startPlatformWithHisSim } from '../../testing/his-sim.js';
 import { loginStaff } from '../../testing/staff.js';
 import { getPatientById } from '../identity/index.js';
 import { abnormalOrders, paymentOrders, refunds } from '../payments/index.js';
-import {
-  HIS_EVENT_SWEEP_JOB,
-  checkedInEventId,
-  hisEventState,
-  registrationPaidEventId,
-} from '../registration/index.js';
-import {
-  bookAndCheckIn,
-  messagesOf,
-  newPatient,
-  openClinic,
-  payAtSandbox,
-} from '../registration/testing.js';
+import { checkedInEventId, registrationPaidEventId } from '../registration/index.js';
+import { HIS_EVENT_SWEEP_JOB, hisEventState } from '../../integrations/his/outbound.js';
+import { bookAndCheckIn, messagesOf, newPatient, openClinic, payAtSandbox } from '../registration/testing.js';
 import { billWritebacks, bills } from './schema.js';
 import { WRITEBACK_SWEEP_JOB } from './service.js';
 

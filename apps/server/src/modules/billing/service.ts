@@ -17,9 +17,14 @@ import {
 import { belongsTo, ownerOfRecord, personFilter as personRows } from '../identity/index.js';
 import { notify } from '../notifications/index.js';
 import { announceNewBills } from './fee-messages.js';
-import { paymentSettled } from '../invoicing/index.js';
 import type { PaymentOrderView, RefundView } from '../payments/index.js';
-import { createPaymentOrder, getPaymentOrder, openAbnormal, requestRefund } from '../payments/index.js';
+import {
+  PaymentSettled,
+  createPaymentOrder,
+  getPaymentOrder,
+  openAbnormal,
+  requestRefund,
+} from '../payments/index.js';
 import { paymentOrders } from '../payments/index.js';
 import {
   billItems,
@@ -732,7 +737,8 @@ export async function attemptWriteBack(ctx: AppContext, paymentId: string): Prom
     return;
   }
   const done = ctx.clock.now();
-  await ctx.db.transaction(async (tx) => {
+  // the settlement event is delivered as soon as this commits (invoicing issues the e-invoice)
+  await ctx.events.transaction(async (tx) => {
     const [ok] = await tx
       .update(billWritebacks)
       .set({ state: 'done', hisReceiptNo: receiptNo, lastError: null, updatedAt: done })
@@ -759,8 +765,8 @@ export async function attemptWriteBack(ctx: AppContext, paymentId: string): Prom
       },
       tx,
     );
+    await ctx.events.publish(tx, PaymentSettled({ sourceType: BUSINESS_TYPE, sourceId: p.id }));
   });
-  await paymentSettled(ctx, BUSINESS_TYPE, p.id);
 }
 
 /**

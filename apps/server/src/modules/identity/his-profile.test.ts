@@ -4,12 +4,8 @@ import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { makeResidentId } from '../../testing/id-numbers.js';
 import { addPatient, loginPatient } from '../../testing/patients.js';
 import { SandboxHis } from '../../integrations/his/index.js';
-import {
-  cardBoundEventId,
-  deliverHisEvent,
-  hisEventState,
-  hisOutboundEvents,
-} from '../registration/index.js';
+import { deliverHisEvent, hisEventState, hisOutboundEvents } from '../../integrations/his/outbound.js';
+import { cardBoundEventId } from './index.js';
 
 /**
  * IDN-07 with the default sandbox HIS: a patient binds a visit card, the HIS is told once

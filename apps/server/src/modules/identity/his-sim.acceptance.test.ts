@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import type { HisSim } from '../../../../../packages/his-sim/src/index.js';
 import type { TestApp } from '../../testing/harness.js';
 import { startPlatformWithHisSim } from '../../testing/his-sim.js';
-import { HIS_EVENT_SWEEP_JOB, cardBoundEventId, hisOutboundEvents } from '../registration/index.js';
+import { HIS_EVENT_SWEEP_JOB, hisOutboundEvents } from '../../integrations/his/outbound.js';
+import { cardBoundEventId } from './index.js';
 import { bookAndCheckIn, newPatient, openClinic } from '../registration/testing.js';
 import { getPatientById } from './service.js';
 

@@ -21,8 +21,8 @@ export {
   registerPatientRemovalGuard,
 } from './service.js';
 export type { PatientRecord } from './service.js';
-export { onVisitCardBound } from './visit-card-bound.js';
-export type { VisitCardBoundHook } from './visit-card-bound.js';
+export { VisitCardBound, cardBoundEventId } from './visit-card-bound.js';
+export type { BoundVisitCard } from './visit-card-bound.js';
 export { belongsTo, ownerOfRecord, personFilter } from './records.js';
 export type { PersonRef } from './records.js';
 export { patientNames } from './names.js';

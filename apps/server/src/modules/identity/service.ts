@@ -13,7 +13,7 @@ import { notify } from '../notifications/index.js';
 import { ageOn, normaliseName, verifyIdNumber, type VerifiedIdentity } from './id-documents.js';
 import { piiCipher } from './pii.js';
 import { assertFaceTokenUsable, faceVerificationRequired, spendFaceToken } from './face.js';
-import { afterVisitCardBound, recordVisitCardBound } from './visit-card-bound.js';
+import { VisitCardBound } from './visit-card-bound.js';
 import { sendCode, consumeCode, type CodeSent } from './sms-codes.js';
 import {
   accounts,
@@ -856,7 +856,7 @@ export async function bindCard(
     number = (await service.create(holder)).cardNo;
   }
   // the HIS is told of a bound visit card in the same transaction as the binding
-  const updated = await ctx.db.transaction(async (tx) => {
+  const updated = await ctx.events.transaction(async (tx) => {
     const [row] = await tx
       .update(patients)
       .set({ [column]: number, updatedAt: ctx.clock.now() })
@@ -869,10 +869,9 @@ export async function bindCard(
         `A ${label.en} is already bound`,
       );
     }
-    if (kind === 'visit') await recordVisitCardBound(ctx, tx, { patientId, visitCardNo: number });
+    if (kind === 'visit') await ctx.events.publish(tx, VisitCardBound({ patientId, visitCardNo: number }));
     return row;
   });
-  if (kind === 'visit') await afterVisitCardBound(ctx, { patientId, visitCardNo: number });
   return patientView(ctx, updated);
 }
 

@@ -3,7 +3,8 @@ import { eq, sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { addPatient, loginPatient } from '../../testing/patients.js';
 import { SandboxHis } from '../../integrations/his/index.js';
-import { cardBoundEventId, deliverHisEvent, hisOutboundEvents } from '../registration/index.js';
+import { deliverHisEvent, hisOutboundEvents } from '../../integrations/his/outbound.js';
+import { cardBoundEventId } from './index.js';
 import { VISIT_CARD_BACKFILL_JOB, backfillVisitCardBound } from './visit-card-backfill.js';
 
 /**

@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import type { Module } from '../index.js';
-import { afterVisitCardBound, recordVisitCardBound, type BoundVisitCard } from './visit-card-bound.js';
+import { VisitCardBound, tellHisOfBoundCards, type BoundVisitCard } from './visit-card-bound.js';
 
 /**
  * IDN-12 backfill: visit cards bound before `visit_card.bound` was sent to the HIS have no event, and
  * reached the HIS only once the patient opened the HIS file. This job (at start and once a day)
- * records the binding event for every bound card that has none yet, through the same hook a new
- * binding uses, and queues its delivery; the HIS events sweep sends any whose queued job was lost.
+ * records the binding event for every bound card that has none yet, publishing the event a new
+ * binding publishes, and queues its delivery; the HIS events sweep sends any whose queued job was lost.
  */
 export const VISIT_CARD_BACKFILL_JOB = 'identity.visit-card-backfill';
 
@@ -16,10 +16,10 @@ export const VISIT_CARD_BACKFILL_JOB = 'identity.visit-card-backfill';
 export const VISIT_CARD_BACKFILL_BATCH = 200;
 
 /**
- * Records the missing events, batch after batch, in patient id order (so a run ends even if no hook
+ * Records the missing events, batch after batch, in patient id order (so a run ends even if no subscriber
  * records anything). Rows another instance is working on are skipped (SKIP LOCKED), and the event id
  * is keyed by patient and card, so two instances at once record each event once. Returns how many
- * cards were handed to the hook.
+ * cards were published.
  */
 export async function backfillVisitCardBound(
   ctx: AppContext,
@@ -30,7 +30,8 @@ export async function backfillVisitCardBound(
   let after = '';
   let total = 0;
   for (let i = 0; i < maxBatches; i++) {
-    const cards = await ctx.db.transaction(async (tx) => {
+    // each card's binding event is published as a new binding's is, and queued once the batch commits
+    const cards = await ctx.events.transaction(async (tx) => {
       // The event id is the one the HIS events module gives a binding:
       // visit_card.bound:<patient id>:<card number in upper case>.
       const r = await tx.execute(sql`
@@ -48,14 +49,9 @@ export async function backfillVisitCardBound(
       const found: BoundVisitCard[] = (r.rows as { patient_id: string; visit_card_no: string }[]).map(
         (row) => ({ patientId: row.patient_id, visitCardNo: row.visit_card_no }),
       );
-      for (const card of found) await recordVisitCardBound(ctx, tx, card);
+      for (const card of found) await ctx.events.publish(tx, VisitCardBound(card));
       return found;
     });
-    for (const card of cards) {
-      await afterVisitCardBound(ctx, card).catch((err) =>
-        ctx.log.error({ err, patientId: card.patientId }, 'backfilled card not queued; the sweep sends it'),
-      );
-    }
     total += cards.length;
     if (cards.length < batchSize) break;
     after = cards[cards.length - 1].patientId;
@@ -64,10 +60,11 @@ export async function backfillVisitCardBound(
   return total;
 }
 
-/** Registers the backfill: daily, and once when the server starts listening. */
+/** Tells the HIS of bound cards (new bindings and the backfill: daily, and once at start). */
 export const visitCardBackfillModule: Module = {
   name: 'visit-card-backfill',
   async register(fastify: FastifyInstance, ctx: AppContext) {
+    tellHisOfBoundCards(ctx);
     ctx.jobs.register(VISIT_CARD_BACKFILL_JOB, async () => void (await backfillVisitCardBound(ctx)), {
       cron: '40 3 * * *',
     });

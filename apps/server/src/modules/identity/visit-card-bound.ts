@@ -1,5 +1,14 @@
-import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
+import { defineEvent } from '../../platform/events.js';
+import type { HisEvent } from '../../integrations/his/index.js';
+import {
+  forwardToHis,
+  patientRef,
+  registerHisEventBuilder,
+  resendHisEvent,
+  type hisOutboundEvents,
+} from '../../integrations/his/outbound.js';
+import { getPatientById } from './service.js';
 
 /** A visit card just bound to a platform patient (IDN-12). */
 export interface BoundVisitCard {
@@ -7,32 +16,48 @@ export interface BoundVisitCard {
   visitCardNo: string;
 }
 
+/** Published in the binding's transaction (and by the backfill for cards bound earlier). */
+export const VisitCardBound = defineEvent<BoundVisitCard>('identity.visit-card-bound');
+
+export const cardBoundEventId = (patientId: string, cardNo: string) =>
+  `visit_card.bound:${patientId}:${cardNo.toUpperCase()}`;
+
+const toHis = (card: BoundVisitCard) => ({
+  type: 'visit_card.bound' as const,
+  eventId: cardBoundEventId(card.patientId, card.visitCardNo),
+  subjectId: card.patientId,
+});
+
 /**
- * What another module does when a visit card is bound: `record` runs inside the binding's
- * transaction (so it exists exactly when the binding does), `afterCommit` once it has committed.
+ * The HIS links each bound card to the patient, and its file then knows them (IDN-07): the binding
+ * goes through the HIS outbox, recorded with the binding and sent once it commits.
  */
-export interface VisitCardBoundHook {
-  record(ctx: AppContext, tx: Db, card: BoundVisitCard): Promise<void>;
-  afterCommit(ctx: AppContext, card: BoundVisitCard): Promise<void>;
-  /** The HIS answered that it has no file for a card bound here: tell it again. */
-  unknownToHis(ctx: AppContext, card: BoundVisitCard): Promise<void>;
+export function tellHisOfBoundCards(ctx: AppContext): void {
+  forwardToHis(ctx, VisitCardBound, toHis);
+  registerHisEventBuilder('visit_card.bound', buildCardBoundEvent);
 }
 
-const hooks: VisitCardBoundHook[] = [];
-
-/** The HIS events module tells the HIS of each bound card through this (identity knows no HIS). */
-export function onVisitCardBound(hook: VisitCardBoundHook): void {
-  if (!hooks.includes(hook)) hooks.push(hook);
-}
-
-export async function recordVisitCardBound(ctx: AppContext, tx: Db, card: BoundVisitCard): Promise<void> {
-  for (const h of hooks) await h.record(ctx, tx, card);
-}
-
-export async function afterVisitCardBound(ctx: AppContext, card: BoundVisitCard): Promise<void> {
-  for (const h of hooks) await h.afterCommit(ctx, card);
-}
-
+/**
+ * The HIS has no file for a card bound here: a card bound before bindings were sent has no event
+ * yet, and a HIS that lost the link (restored from a backup; the demo's simulator restarted) is sent
+ * the binding again, at most once a minute.
+ */
 export async function visitCardUnknownToHis(ctx: AppContext, card: BoundVisitCard): Promise<void> {
-  for (const h of hooks) await h.unknownToHis(ctx, card);
+  await resendHisEvent(ctx, toHis(card));
+}
+
+async function buildCardBoundEvent(
+  ctx: AppContext,
+  row: typeof hisOutboundEvents.$inferSelect,
+): Promise<HisEvent | string> {
+  const patient = await getPatientById(ctx, row.subjectId).catch(() => undefined);
+  if (!patient?.visitCardNo || cardBoundEventId(patient.id, patient.visitCardNo) !== row.eventId)
+    return 'SUPERSEDED: the card was removed or another bound since';
+  // the HIS file keeps a contact number: the card's event alone carries the patient's phone
+  return {
+    type: 'visit_card.bound',
+    eventId: row.eventId,
+    occurredAt: row.occurredAt.toISOString(),
+    patient: { ...patientRef(patient), phone: patient.phone },
+  };
 }

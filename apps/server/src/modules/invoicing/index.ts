@@ -3,5 +3,4 @@
 
 export { einvoices } from './schema.js';
 export { ISSUE_JOB, SWEEP_JOB } from './service.js';
-export { paymentSettled } from './settled.js';
 export { registerInvoicingTemplates } from './templates.js';

@@ -9,7 +9,7 @@ import { recordPatientAccess } from '../access-log/index.js';
 import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/index.js';
 import { registerInvoicingTemplates } from './templates.js';
-import { onPaymentSettled } from './settled.js';
+import { PaymentSettled } from '../payments/index.js';
 import { SOURCES } from './sources.js';
 import {
   ISSUE_JOB,
@@ -42,8 +42,9 @@ export const invoicingModule: Module = {
     registerInvoicingTemplates();
     ctx.jobs.register<{ invoiceId: string }>(ISSUE_JOB, async (d) => attemptIssue(ctx, d.invoiceId));
     ctx.jobs.register(SWEEP_JOB, async () => sweepEInvoices(ctx), { cron: '* * * * *' });
-    onPaymentSettled('invoicing', async (c, type, sourceId) => {
-      if (SOURCES[type]) await requestEInvoice(c, type, sourceId);
+    // requestEInvoice is keyed by source, so a repeated delivery requests nothing twice
+    ctx.events.subscribe(PaymentSettled, 'invoicing.request-einvoice', async (c, e) => {
+      if (SOURCES[e.payload.sourceType]) await requestEInvoice(c, e.payload.sourceType, e.payload.sourceId);
     });
 
     // ------------------------------------------------------------ kiosk / window printing (signed)

@@ -8,6 +8,7 @@ export type {
   RefundState,
   RefundView,
 } from './contract.js';
+export { PaymentSettled } from './events.js';
 export {
   abnormalOrders,
   paymentChannelSecrets,

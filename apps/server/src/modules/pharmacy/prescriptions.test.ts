@@ -6,7 +6,7 @@ import { addPatient, loginPatient } from '../../testing/patients.js';
 import { SandboxHis } from '../../integrations/his/index.js';
 import type { SandboxInsurance } from '../../integrations/insurance/index.js';
 import type { SandboxPrescriptionCentre } from '../../integrations/insurance/prescriptions.js';
-import { deliverHisEvent, hisEventState } from '../registration/index.js';
+import { deliverHisEvent, hisEventState } from '../../integrations/his/outbound.js';
 import { messagesOf, newPatient } from '../registration/testing.js';
 import {
   cardHolder as holder,

@@ -10,7 +10,7 @@ import { InsuranceError } from '../../integrations/insurance/index.js';
 import { SandboxPrescriptionCentre } from '../../integrations/insurance/prescriptions.js';
 import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/index.js';
-import { registerHisEventBuilder } from '../registration/index.js';
+import { registerHisEventBuilder } from '../../integrations/his/outbound.js';
 import { PRESCRIPTION_STATES } from './schema.js';
 import { registerPrescriptionTemplates } from './templates.js';
 import { registerDispensingReport } from './dispensing-report.js';
@@ -37,6 +37,7 @@ import {
   staffList,
   uploadDue,
   uploadPrescription,
+  tellHisOfPrescriptions,
 } from './service.js';
 
 // PostgreSQL text cannot hold NUL: refuse it here as bad input rather than fail in the database.
@@ -132,6 +133,7 @@ export const pharmacyModule: Module = {
     const manage = requireStaff(ctx, 'prescription.manage');
 
     registerPrescriptionTemplates();
+    tellHisOfPrescriptions(ctx);
     registerHisEventBuilder('prescription.fill_at_hospital', buildPrescriptionEvent);
     registerHisEventBuilder('prescription.dispensed', buildPrescriptionEvent);
 

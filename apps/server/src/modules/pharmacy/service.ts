@@ -24,12 +24,8 @@ import {
 } from '../identity/index.js';
 import { ownerOfRecord, personFilter } from '../identity/index.js';
 import { notify } from '../notifications/index.js';
-import {
-  dispatchHisEvent,
-  patientRef,
-  recordHisEvent,
-  type hisOutboundEvents,
-} from '../registration/index.js';
+import { forwardToHis, patientRef, type hisOutboundEvents } from '../../integrations/his/outbound.js';
+import { PrescriptionDispensed, PrescriptionFillAtHospital } from './events.js';
 import {
   prescriptionEvents,
   prescriptions,
@@ -584,7 +580,7 @@ export async function fillPrescription(
   if (choice.where === 'hospital') {
     const version = await claimForFill(ctx, rx);
     await assignAtCentre(ctx, rx, HOSPITAL_PHARMACY);
-    const row = await ctx.db.transaction(async (tx) => {
+    const row = await ctx.events.transaction(async (tx) => {
       const [r] = await tx
         .update(prescriptions)
         .set({
@@ -604,15 +600,10 @@ export async function fillPrescription(
         .returning();
       if (!r) return undefined;
       await logEvent(ctx, tx, r.id, 'filled_hospital', actor, null);
-      await recordHisEvent(ctx, tx, {
-        type: 'prescription.fill_at_hospital',
-        eventId: fillAtHospitalEventId(r.id),
-        subjectId: r.id,
-      });
+      await ctx.events.publish(tx, PrescriptionFillAtHospital({ prescriptionId: r.id }));
       return r;
     });
     if (!row) throw await changedMeanwhile(ctx, rx.id);
-    await dispatchHisEvent(ctx, fillAtHospitalEventId(row.id));
     return detailOf(row, owner.id);
   }
 
@@ -655,6 +646,20 @@ export async function fillPrescription(
 
 export const fillAtHospitalEventId = (id: string) => `prescription.fill_at_hospital:${id}`;
 export const dispensedEventId = (id: string) => `prescription.dispensed:${id}`;
+
+/** The HIS hears where a prescription is filled and that a retail pharmacy dispensed it. */
+export function tellHisOfPrescriptions(ctx: AppContext): void {
+  forwardToHis(ctx, PrescriptionFillAtHospital, (p) => ({
+    type: 'prescription.fill_at_hospital',
+    eventId: fillAtHospitalEventId(p.prescriptionId),
+    subjectId: p.prescriptionId,
+  }));
+  forwardToHis(ctx, PrescriptionDispensed, (p) => ({
+    type: 'prescription.dispensed',
+    eventId: dispensedEventId(p.prescriptionId),
+    subjectId: p.prescriptionId,
+  }));
+}
 
 async function assignAtCentre(ctx: AppContext, rx: RxRow, pharmacyCode: string) {
   try {
@@ -770,7 +775,7 @@ async function markDispensed(
   from: 'dispatched' | 'at_hospital',
 ): Promise<RxRow | undefined> {
   const now = ctx.clock.now();
-  const row = await ctx.db.transaction(async (tx) => {
+  const row = await ctx.events.transaction(async (tx) => {
     const [r] = await tx
       .update(prescriptions)
       .set({
@@ -806,15 +811,9 @@ async function markDispensed(
       cash: formatYuan(d.cashFen),
     });
     // The hospital pharmacy's own dispensing came from the HIS: it needs no event back.
-    if (from === 'dispatched')
-      await recordHisEvent(ctx, tx, {
-        type: 'prescription.dispensed',
-        eventId: dispensedEventId(r.id),
-        subjectId: r.id,
-      });
+    if (from === 'dispatched') await ctx.events.publish(tx, PrescriptionDispensed({ prescriptionId: r.id }));
     return r;
   });
-  if (row && from === 'dispatched') await dispatchHisEvent(ctx, dispensedEventId(row.id));
   return row;
 }
 

@@ -7,10 +7,10 @@ import { SandboxHis } from '../../integrations/his/index.js';
 import {
   HIS_EVENT_JOB,
   HIS_EVENT_SWEEP_JOB,
-  checkedInEventId,
   hisEventState,
   hisOutboundEvents,
-} from './his-events.js';
+} from '../../integrations/his/outbound.js';
+import { checkedInEventId } from './his-events.js';
 import { newPatient, openClinic, payAtSandbox } from './test-helpers.js';
 
 /**

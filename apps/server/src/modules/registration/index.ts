@@ -1,19 +1,8 @@
 // Public surface of the registration module: the only file other modules, the app, tools and tests may import.
 // Everything not exported here is internal to the module.
 
-export {
-  HIS_EVENT_SWEEP_JOB,
-  cardBoundEventId,
-  checkedInEventId,
-  deliverHisEvent,
-  dispatchHisEvent,
-  hisEventState,
-  hisOutboundEvents,
-  patientRef,
-  recordHisEvent,
-  registerHisEventBuilder,
-  registrationPaidEventId,
-} from './his-events.js';
+export { RegistrationCheckedIn, RegistrationPaid } from './events.js';
+export { checkedInEventId, registrationPaidEventId } from './his-events.js';
 export { registrations } from './schema.js';
 export type { RegistrationState } from './schema.js';
 export {

@@ -11,9 +11,14 @@ import { assertNotBlacklisted, evaluateBlacklistRules } from '../blacklist/index
 import { directoryNames, getDepartment, getDoctor } from '../directory/index.js';
 import { getPatientForAccount } from '../identity/index.js';
 import { notify } from '../notifications/index.js';
-import { paymentSettled } from '../invoicing/index.js';
 import type { PaymentOrderView, RefundView } from '../payments/index.js';
-import { closePaymentOrder, createPaymentOrder, getPaymentOrder, requestRefund } from '../payments/index.js';
+import {
+  PaymentSettled,
+  closePaymentOrder,
+  createPaymentOrder,
+  getPaymentOrder,
+  requestRefund,
+} from '../payments/index.js';
 import { schedules, scheduleSegments, type BookingChannel } from '../scheduling/index.js';
 import {
   assertReleased,
@@ -33,13 +38,7 @@ import type { ClinicalScope } from './staff-scope.js';
 import { readCache } from '../../platform/read-cache.js';
 import { Batcher, batcherOf } from '../../platform/batch.js';
 import { admitted } from './admission.js';
-import {
-  checkedInEventId,
-  dispatchHisEvent,
-  recordCheckedIn,
-  recordRegistrationPaid,
-  registrationPaidEventId,
-} from './his-events.js';
+import { RegistrationCheckedIn, RegistrationPaid } from './events.js';
 
 export type Registration = typeof registrations.$inferSelect;
 
@@ -504,7 +503,9 @@ export async function confirmPaidRegistration(ctx: AppContext, order: PaymentOrd
   const paidAt = order.paidAt ?? now;
   const before = await loadRegistration(ctx.db, order.businessId).catch(() => undefined);
   const labels = before ? await labelsFor(ctx, [before]) : undefined;
-  const confirmed = await ctx.db.transaction(async (tx) => {
+  const settled = PaymentSettled({ sourceType: BUSINESS_TYPE, sourceId: order.businessId });
+  // once committed, the HIS delivery is queued and invoicing requests the e-invoice, in that order
+  const confirmed = await ctx.events.transaction(async (tx) => {
     const [row] = await tx
       .update(registrations)
       .set({
@@ -526,16 +527,19 @@ export async function confirmPaidRegistration(ctx: AppContext, order: PaymentOrd
         ),
       )
       .returning();
-    if (!row) return checkInPaidInTx(ctx, tx, order, paidAt, now, labels);
+    if (!row) {
+      const checkedIn = await checkInPaidInTx(ctx, tx, order, paidAt, now, labels);
+      if (checkedIn) await ctx.events.publish(tx, settled);
+      return checkedIn;
+    }
     if (!(await markSlotBooked(tx, row.slotId, row.id, now)))
       throw new Error('slot not held by its registration');
     if (row.accountId) await notifyRegistration(ctx, tx, row, 'registration.paid', {}, labels);
-    await recordRegistrationPaid(ctx, tx, row.id); // the HIS records the 挂号 (delivered by a job)
+    await ctx.events.publish(tx, RegistrationPaid({ registrationId: row.id })); // the HIS records the 挂号
+    await ctx.events.publish(tx, settled);
     return row;
   });
-  if (confirmed?.state === 'checked_in') await dispatchHisEvent(ctx, checkedInEventId(confirmed.id));
-  if (confirmed?.state === 'booked') await dispatchHisEvent(ctx, registrationPaidEventId(confirmed.id));
-  if (confirmed) return paymentSettled(ctx, BUSINESS_TYPE, order.businessId);
+  if (confirmed) return;
   const current = await loadRegistration(ctx.db, order.businessId).catch(() => undefined);
   if (
     current &&
@@ -1147,7 +1151,7 @@ export async function checkIn(
   }
   if (reg.feeFen > 0 && !reg.paidAt && !reg.paidExternally) await requireCheckInPayment(ctx, reg);
   const labels = await labelsFor(ctx, [reg]);
-  const done = await ctx.db.transaction(async (tx) => {
+  const done = await ctx.events.transaction(async (tx) => {
     const counter = rowsOf(
       await tx.execute(sql`
         INSERT INTO registration_queue_counters (schedule_id, last_number) VALUES (${reg.scheduleId}, 1)
@@ -1173,10 +1177,9 @@ export async function checkIn(
       { queueNumber: row.queueNumber },
       labels,
     );
-    await recordCheckedIn(ctx, tx, row.id); // the HIS opens the visit (delivered by a job)
+    await ctx.events.publish(tx, RegistrationCheckedIn({ registrationId: row.id })); // the HIS opens the visit
     return row;
   });
-  if (done) await dispatchHisEvent(ctx, checkedInEventId(done.id));
   return done ?? loadRegistration(ctx.db, reg.id);
 }
 
@@ -1264,7 +1267,7 @@ async function checkInPaidInTx(
       { queueNumber: row.queueNumber },
       labels,
     );
-  if (row) await recordCheckedIn(ctx, tx, row.id); // the HIS opens the visit (delivered by a job)
+  if (row) await ctx.events.publish(tx, RegistrationCheckedIn({ registrationId: row.id })); // the HIS opens the visit
   return row;
 }
 
