@@ -25,7 +25,7 @@ import {
   openAbnormal,
   requestRefund,
 } from '../payments/index.js';
-import { paymentOrders } from '../payments/index.js';
+import { orderSummaries } from '../payments/index.js';
 import {
   billItems,
   billPayments,
@@ -525,21 +525,24 @@ async function paymentStarted(ctx: AppContext, payment: PaymentRow) {
 /** PAY-07: my bill payments, newest first. */
 export async function listBillPayments(ctx: AppContext, accountId: string) {
   const rows = await ctx.db
-    .select({ p: billPayments, orderNo: paymentOrders.orderNo, orderState: paymentOrders.state })
+    .select()
     .from(billPayments)
-    .leftJoin(paymentOrders, eq(paymentOrders.id, billPayments.orderId))
     .where(eq(billPayments.accountId, accountId))
     .orderBy(desc(billPayments.createdAt))
     .limit(200);
-  return rows.map(({ p, orderNo, orderState }) => ({
+  const orders = await orderSummaries(
+    ctx.db,
+    rows.map((p) => p.orderId),
+  );
+  return rows.map((p) => ({
     id: p.id,
     patientId: p.patientId,
     amountFen: p.amountFen,
     billCount: p.billIds.length,
     state: p.state,
     orderId: p.orderId,
-    orderNo,
-    orderState,
+    orderNo: orders.get(p.orderId ?? '')?.orderNo ?? null,
+    orderState: orders.get(p.orderId ?? '')?.state ?? null,
     createdAt: p.createdAt.toISOString(),
     paidAt: p.paidAt?.toISOString() ?? null,
   }));
@@ -868,17 +871,20 @@ export async function writeBackSweep(ctx: AppContext): Promise<void> {
 /** Finance: payments whose HIS write-back failed for good (refunded automatically). */
 export async function listWriteBackFailures(ctx: AppContext) {
   const rows = await ctx.db
-    .select({ w: billWritebacks, p: billPayments, orderNo: paymentOrders.orderNo })
+    .select({ w: billWritebacks, p: billPayments })
     .from(billWritebacks)
     .innerJoin(billPayments, eq(billPayments.id, billWritebacks.paymentId))
-    .leftJoin(paymentOrders, eq(paymentOrders.id, billWritebacks.orderId))
     .where(eq(billWritebacks.state, 'failed'))
     .orderBy(desc(billWritebacks.updatedAt))
     .limit(500);
-  return rows.map(({ w, p, orderNo }) => ({
+  const orders = await orderSummaries(
+    ctx.db,
+    rows.map((r) => r.w.orderId),
+  );
+  return rows.map(({ w, p }) => ({
     paymentId: p.id,
     orderId: w.orderId,
-    orderNo,
+    orderNo: orders.get(w.orderId ?? '')?.orderNo ?? null,
     amountFen: p.amountFen,
     billCount: p.billIds.length,
     attempts: w.attempts,

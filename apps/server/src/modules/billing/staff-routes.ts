@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { and, asc, count, desc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit, auditPatientAccess, subjectOf } from '../../platform/audit.js';
@@ -8,7 +8,7 @@ import { paging } from '../../platform/zod.js';
 import { requireStaff } from '../../platform/auth.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { maskName } from '../../platform/pii.js';
-import { paymentOrders, refunds } from '../payments/index.js';
+import { orderSummaries, refundsOfOrders } from '../payments/index.js';
 import { billItems, billPayments, bills, billWritebacks, hisVisits } from './schema.js';
 import { AdminBillsGetResponse, AdminBillsListResponse } from '@qingnang/contracts';
 
@@ -141,21 +141,17 @@ export async function registerBillingStaffRoutes(fastify: FastifyInstance, ctx: 
         ctx.db.select().from(billItems).where(eq(billItems.billId, b.id)).orderBy(asc(billItems.seq)),
         // Every payment that ever carried this bill: a failed write-back releases the bill again.
         ctx.db
-          .select({ p: billPayments, o: paymentOrders, w: billWritebacks })
+          .select({ p: billPayments, w: billWritebacks })
           .from(billPayments)
-          .leftJoin(paymentOrders, eq(paymentOrders.id, billPayments.orderId))
           .leftJoin(billWritebacks, eq(billWritebacks.paymentId, billPayments.id))
           .where(sql`${b.id} = any(${billPayments.billIds})`)
           .orderBy(desc(billPayments.createdAt)),
       ]);
-      const orderIds = pays.map((x) => x.o?.id).filter((x): x is string => !!x);
-      const rs = orderIds.length
-        ? await ctx.db
-            .select()
-            .from(refunds)
-            .where(inArray(refunds.orderId, orderIds))
-            .orderBy(asc(refunds.createdAt))
-        : [];
+      const orders = await orderSummaries(
+        ctx.db,
+        pays.map((x) => x.p.orderId),
+      );
+      const rs = await refundsOfOrders(ctx.db, [...orders.keys()]);
       await auditPatientAccess(ctx, req, {
         action: 'billing.bills.read',
         objectType: 'bill',
@@ -180,48 +176,50 @@ export async function registerBillingStaffRoutes(fastify: FastifyInstance, ctx: 
           unitPriceFen: i.unitPriceFen,
           amountFen: i.amountFen,
         })),
-        payments: pays.map(({ p, o, w }) => ({
-          paymentId: p.id,
-          state: p.state,
-          amountFen: p.amountFen,
-          billCount: p.billIds.length,
-          settlementNo: p.settlementNo,
-          createdAt: p.createdAt.toISOString(),
-          paidAt: p.paidAt?.toISOString() ?? null,
-          order: o
-            ? {
-                orderId: o.id,
-                orderNo: o.orderNo,
-                state: o.state,
-                channel: o.channel,
-                amountFen: o.amountFen,
-                refundedFen: o.refundedFen,
-                paidAt: o.paidAt?.toISOString() ?? null,
-              }
-            : null,
-          refunds: o
-            ? rs
-                .filter((r) => r.orderId === o.id)
-                .map((r) => ({
-                  refundId: r.id,
-                  refundNo: r.refundNo,
-                  amountFen: r.amountFen,
-                  state: r.state,
-                  reason: r.reason,
-                  createdAt: r.createdAt.toISOString(),
-                }))
-            : [],
-          writeBack: w
-            ? {
-                state: w.state,
-                attempts: w.attempts,
-                lastError: w.lastError,
-                hisReceiptNo: w.hisReceiptNo,
-                nextAttemptAt: w.state === 'pending' ? w.nextAttemptAt.toISOString() : null,
-                updatedAt: w.updatedAt.toISOString(),
-              }
-            : null,
-        })),
+        payments: pays
+          .map(({ p, w }) => ({ p, o: orders.get(p.orderId ?? ''), w }))
+          .map(({ p, o, w }) => ({
+            paymentId: p.id,
+            state: p.state,
+            amountFen: p.amountFen,
+            billCount: p.billIds.length,
+            settlementNo: p.settlementNo,
+            createdAt: p.createdAt.toISOString(),
+            paidAt: p.paidAt?.toISOString() ?? null,
+            order: o
+              ? {
+                  orderId: o.id,
+                  orderNo: o.orderNo,
+                  state: o.state,
+                  channel: o.channel,
+                  amountFen: o.amountFen,
+                  refundedFen: o.refundedFen,
+                  paidAt: o.paidAt?.toISOString() ?? null,
+                }
+              : null,
+            refunds: o
+              ? rs
+                  .filter((r) => r.orderId === o.id)
+                  .map((r) => ({
+                    refundId: r.id,
+                    refundNo: r.refundNo,
+                    amountFen: r.amountFen,
+                    state: r.state,
+                    reason: r.reason,
+                    createdAt: r.createdAt.toISOString(),
+                  }))
+              : [],
+            writeBack: w
+              ? {
+                  state: w.state,
+                  attempts: w.attempts,
+                  lastError: w.lastError,
+                  hisReceiptNo: w.hisReceiptNo,
+                  nextAttemptAt: w.state === 'pending' ? w.nextAttemptAt.toISOString() : null,
+                  updatedAt: w.updatedAt.toISOString(),
+                }
+              : null,
+          })),
       };
     },
   );

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { formatYuan } from '../../platform/money.js';
@@ -16,7 +16,7 @@ import {
   getPaymentOrder,
   requestRefund,
 } from '../payments/index.js';
-import { paymentOrders } from '../payments/index.js';
+import { orderSummaries, type OrderSummary } from '../payments/index.js';
 import { createBillPayment, listBills } from '../billing/index.js';
 import {
   creditAccounts,
@@ -194,7 +194,7 @@ export async function payOrderOnCredit(
 ) {
   const p = await verifiedPatient(ctx, accountId, input.patientId);
   const acct = await accountOf(ctx, p.id);
-  const [o] = await ctx.db.select().from(paymentOrders).where(eq(paymentOrders.id, input.orderId));
+  const o = (await orderSummaries(ctx.db, [input.orderId])).get(input.orderId);
   if (!o || o.accountId !== accountId || o.patientId !== p.id)
     throw new DomainError('PAYMENT_ORDER_NOT_FOUND', 404, '支付订单不存在', 'Payment order not found');
   const allowed = ctx.config.CREDIT_BUSINESS_TYPES.split(',').map((s) => s.trim());
@@ -550,18 +550,7 @@ async function liftOverdueSuspension(tx: Tx, creditAccountId: string, now: Date)
  */
 export async function reconcileCharges(ctx: AppContext): Promise<{ paid: number; released: number }> {
   const cutoff = new Date(ctx.clock.now().getTime() - 5 * 60_000);
-  const rows = await ctx.db
-    .select({ c: creditCharges, o: paymentOrders })
-    .from(creditCharges)
-    .innerJoin(paymentOrders, eq(paymentOrders.id, creditCharges.orderId))
-    .where(
-      and(
-        eq(creditCharges.state, 'owed'),
-        sql`${creditCharges.createdAt} < ${cutoff}`,
-        sql`${paymentOrders.channelTradeNo} IS DISTINCT FROM ${creditCharges.id}`,
-      ),
-    )
-    .limit(100);
+  const rows = await unrecordedCharges(ctx, cutoff, 100);
   let paid = 0;
   let released = 0;
   for (const { c, o } of rows) {
@@ -582,6 +571,40 @@ export async function reconcileCharges(ctx: AppContext): Promise<{ paid: number;
     }
   }
   return { paid, released };
+}
+
+/**
+ * Owed charges older than `cutoff` whose payment order exists but does not carry the charge as its
+ * channel trade (the payment platform never recorded it paid on credit), up to `limit`.
+ */
+async function unrecordedCharges(ctx: AppContext, cutoff: Date, limit: number) {
+  const found: Array<{ c: typeof creditCharges.$inferSelect; o: OrderSummary }> = [];
+  let after = '';
+  while (found.length < limit) {
+    const page = await ctx.db
+      .select()
+      .from(creditCharges)
+      .where(
+        and(
+          eq(creditCharges.state, 'owed'),
+          sql`${creditCharges.createdAt} < ${cutoff}`,
+          gt(creditCharges.id, after),
+        ),
+      )
+      .orderBy(asc(creditCharges.id))
+      .limit(500);
+    if (page.length === 0) break;
+    const orders = await orderSummaries(
+      ctx.db,
+      page.map((c) => c.orderId),
+    );
+    for (const c of page) {
+      const o = orders.get(c.orderId);
+      if (o && o.channelTradeNo !== c.id && found.length < limit) found.push({ c, o });
+    }
+    after = page[page.length - 1].id;
+  }
+  return found;
 }
 
 /**

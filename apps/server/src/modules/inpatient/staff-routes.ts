@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { and, count, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { requireStaff } from '../../platform/auth.js';
 import { DomainError, badRequest } from '../../platform/errors.js';
-import { paymentOrders } from '../payments/index.js';
+import { orderIdByNo, orderSummaries } from '../payments/index.js';
 import { inpatientAdmissions, inpatientDeposits, inpatientSettlementRefunds } from './schema.js';
 import { retryDepositWriteBack } from './service.js';
 
@@ -51,9 +51,13 @@ export async function registerInpatientStaffRoutes(fastify: FastifyInstance, ctx
       const q = req.query;
       if (q.from && q.to && new Date(q.from) > new Date(q.to))
         throw badRequest('INVALID_RANGE', '开始时间不能晚于结束时间', '"from" must not be after "to"');
+      const orderId = q.q ? await orderIdByNo(ctx.db, q.q) : undefined;
       const where = and(
         q.q
-          ? sql`(${inpatientAdmissions.admissionNo} = ${q.q} OR ${paymentOrders.orderNo} = ${q.q})`
+          ? or(
+              eq(inpatientAdmissions.admissionNo, q.q),
+              orderId ? eq(inpatientDeposits.paymentOrderId, orderId) : undefined,
+            )
           : undefined,
         q.state ? eq(inpatientDeposits.state, q.state) : undefined,
         q.hisState ? eq(inpatientDeposits.hisState, q.hisState) : undefined,
@@ -62,10 +66,9 @@ export async function registerInpatientStaffRoutes(fastify: FastifyInstance, ctx
       );
       const base = () =>
         ctx.db
-          .select({ d: inpatientDeposits, a: inpatientAdmissions, o: paymentOrders })
+          .select({ d: inpatientDeposits, a: inpatientAdmissions })
           .from(inpatientDeposits)
-          .innerJoin(inpatientAdmissions, eq(inpatientAdmissions.id, inpatientDeposits.admissionId))
-          .leftJoin(paymentOrders, eq(paymentOrders.id, inpatientDeposits.paymentOrderId));
+          .innerJoin(inpatientAdmissions, eq(inpatientAdmissions.id, inpatientDeposits.admissionId));
       const [rows, [{ total }]] = await Promise.all([
         base()
           .where(where)
@@ -76,9 +79,12 @@ export async function registerInpatientStaffRoutes(fastify: FastifyInstance, ctx
           .select({ total: count() })
           .from(inpatientDeposits)
           .innerJoin(inpatientAdmissions, eq(inpatientAdmissions.id, inpatientDeposits.admissionId))
-          .leftJoin(paymentOrders, eq(paymentOrders.id, inpatientDeposits.paymentOrderId))
           .where(where),
       ]);
+      const orders = await orderSummaries(
+        ctx.db,
+        rows.map((r) => r.d.paymentOrderId),
+      );
       const ids = rows.map((r) => r.d.id);
       const refunded = new Map<string, number>();
       if (ids.length)
@@ -97,26 +103,28 @@ export async function registerInpatientStaffRoutes(fastify: FastifyInstance, ctx
         detail: { q: q.q ?? null, state: q.state ?? null, hisState: q.hisState ?? null, count: rows.length },
       });
       return {
-        items: rows.map(({ d, a, o }) => ({
-          id: d.id,
-          admissionId: a.id,
-          admissionNo: a.admissionNo,
-          ward: a.ward,
-          bed: a.bed,
-          patientName: a.nameMasked,
-          admissionState: a.state,
-          settlementState: a.settlementState,
-          amountFen: d.amountFen,
-          state: d.state,
-          channel: o?.channel ?? null,
-          orderNo: o?.orderNo ?? null,
-          orderId: d.paymentOrderId,
-          hisState: d.hisState,
-          hisAttempts: d.hisAttempts,
-          refundedFen: refunded.get(d.id) ?? 0,
-          paidAt: d.paidAt?.toISOString() ?? null,
-          createdAt: d.createdAt.toISOString(),
-        })),
+        items: rows
+          .map(({ d, a }) => ({ d, a, o: orders.get(d.paymentOrderId ?? '') }))
+          .map(({ d, a, o }) => ({
+            id: d.id,
+            admissionId: a.id,
+            admissionNo: a.admissionNo,
+            ward: a.ward,
+            bed: a.bed,
+            patientName: a.nameMasked,
+            admissionState: a.state,
+            settlementState: a.settlementState,
+            amountFen: d.amountFen,
+            state: d.state,
+            channel: o?.channel ?? null,
+            orderNo: o?.orderNo ?? null,
+            orderId: d.paymentOrderId,
+            hisState: d.hisState,
+            hisAttempts: d.hisAttempts,
+            refundedFen: refunded.get(d.id) ?? 0,
+            paidAt: d.paidAt?.toISOString() ?? null,
+            createdAt: d.createdAt.toISOString(),
+          })),
         total: Number(total),
         page: q.page,
         pageSize: q.pageSize,

@@ -31,3 +31,5 @@ export {
   registerBusinessHandler,
   requestRefund,
 } from './service.js';
+export { orderIdByNo, orderSummaries, refundsOfOrders } from './queries.js';
+export type { OrderSummary } from './queries.js';

@@ -10,7 +10,7 @@ import type { Module } from '../index.js';
 import { provideIncidentCounts } from '../blacklist/index.js';
 import { registerPatientRemovalGuard } from '../identity/index.js';
 import { registerBusinessHandler } from '../payments/index.js';
-import { dateString } from '../scheduling/index.js';
+import { isoDate as dateString } from '../../platform/zod.js';
 import { registrationRemovalGuard } from './guards.js';
 import {
   BUSINESS_TYPE,

@@ -19,13 +19,14 @@ import {
   getPaymentOrder,
   requestRefund,
 } from '../payments/index.js';
-import { schedules, scheduleSegments, type BookingChannel } from '../scheduling/index.js';
+import type { BookingChannel } from '../scheduling/index.js';
 import {
   assertReleased,
   browseSchedules,
   getReleaseRule,
   getSchedule,
   getSegments,
+  lockScheduleForStop,
   markStopped,
   openSchedulesBetween,
   type ScheduleView,
@@ -1000,18 +1001,7 @@ export async function stopClinic(
   const now = ctx.clock.now();
   const labels = await labelsFor(ctx, [await getSchedule(ctx, input.scheduleId)]);
   const affected = await ctx.db.transaction(async (tx) => {
-    const [s] = await tx.select().from(schedules).where(eq(schedules.id, input.scheduleId)).for('update');
-    if (!s) throw new DomainError('SCHEDULE_NOT_FOUND', 404, '排班不存在', 'schedule not found');
-    if (input.segmentId) {
-      const [g] = await tx
-        .select()
-        .from(scheduleSegments)
-        .where(and(eq(scheduleSegments.id, input.segmentId), eq(scheduleSegments.scheduleId, s.id)));
-      if (!g) throw new DomainError('SEGMENT_NOT_FOUND', 404, '时段不存在', 'segment not found');
-      if (g.state === 'stopped')
-        throw conflict('ALREADY_STOPPED', '该时段已停诊', 'This segment is already stopped');
-    } else if (s.state === 'stopped')
-      throw conflict('ALREADY_STOPPED', '该排班已停诊', 'This clinic is already stopped');
+    const s = await lockScheduleForStop(tx, { scheduleId: input.scheduleId, segmentId: input.segmentId });
     await markStopped(tx, { scheduleId: s.id, segmentId: input.segmentId, reason: input.reason, now });
     const live = await tx
       .select({ id: registrations.id })

@@ -2,8 +2,6 @@
 // Everything not exported here is internal to the module.
 
 export { checkInWindowOf, earliestBookableStart } from './check-in-window.js';
-export { dateString } from './routes.js';
-export { scheduleSegments, schedules } from './schema.js';
 export type { BookingChannel, RegistrationLevel } from './schema.js';
 export { schedulingSeed } from './seed.js';
 export {
@@ -12,6 +10,7 @@ export {
   getReleaseRule,
   getSchedule,
   getSegments,
+  lockScheduleForStop,
   markStopped,
   openSchedulesBetween,
 } from './service.js';

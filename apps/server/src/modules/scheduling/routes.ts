@@ -6,6 +6,7 @@ import { audit } from '../../platform/audit.js';
 import { requireStaff } from '../../platform/auth.js';
 import { dayjs } from '../../platform/clock.js';
 import { badRequest } from '../../platform/errors.js';
+import { isoDate } from '../../platform/zod.js';
 import type { Module } from '../index.js';
 import { getDepartment } from '../directory/index.js';
 import { readCache } from '../../platform/read-cache.js';
@@ -47,7 +48,7 @@ import {
   SchedulesListResponse,
 } from '@qingnang/contracts';
 
-export const dateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const dateString = isoDate;
 const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:mm');
 const id = z.string().min(1).max(64);
 const level = z.enum(['general', 'expert', 'special']);

@@ -254,6 +254,30 @@ export async function updateSchedule(
 }
 
 /**
+ * 停诊, first step inside the caller's transaction: locks the schedule row (FOR UPDATE, so a stop
+ * waits for bookings and other stops of the same schedule and they wait for it) and checks that the
+ * schedule, or the named segment of it, exists and is not stopped yet. Then markStopped.
+ */
+export async function lockScheduleForStop(
+  tx: Tx,
+  input: { scheduleId: string; segmentId?: string },
+): Promise<{ id: string }> {
+  const [s] = await tx.select().from(schedules).where(eq(schedules.id, input.scheduleId)).for('update');
+  if (!s) throw new DomainError('SCHEDULE_NOT_FOUND', 404, '排班不存在', 'schedule not found');
+  if (input.segmentId) {
+    const [g] = await tx
+      .select()
+      .from(scheduleSegments)
+      .where(and(eq(scheduleSegments.id, input.segmentId), eq(scheduleSegments.scheduleId, s.id)));
+    if (!g) throw new DomainError('SEGMENT_NOT_FOUND', 404, '时段不存在', 'segment not found');
+    if (g.state === 'stopped')
+      throw conflict('ALREADY_STOPPED', '该时段已停诊', 'This segment is already stopped');
+  } else if (s.state === 'stopped')
+    throw conflict('ALREADY_STOPPED', '该排班已停诊', 'This clinic is already stopped');
+  return { id: s.id };
+}
+
+/**
  * Withdraws a schedule (or one segment) from every channel inside the caller's transaction: the
  * schedule/segment becomes 'stopped' and its free slots 'stopped', so no channel can take them any
  * more. The caller cancels the live registrations in the same transaction (REG-16).

@@ -2,9 +2,9 @@ import { and, desc, eq, gte, inArray, lt, count, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import { maskName } from '../../platform/pii.js';
 import { auditLog, staffUsers } from '../../platform/schema.js';
-import { departments, doctors } from '../directory/index.js';
-import { patients } from '../identity/index.js';
-import { registrations } from '../registration/index.js';
+import { directoryNames } from '../directory/index.js';
+import { patientNames } from '../identity/index.js';
+import { registrationPatientNames } from '../registration/index.js';
 
 export interface AuditLogQuery {
   actorId?: string;
@@ -86,23 +86,12 @@ async function objectNames(
   const lookups: [string, (ids: string[]) => Promise<Named[]>][] = [
     [
       'patient',
-      async (ids) =>
-        (
-          await ctx.db
-            .select({ id: patients.id, name: patients.name })
-            .from(patients)
-            .where(inArray(patients.id, ids))
-        ).map((r) => ({ id: r.id, name: maskName(r.name) })),
+      async (ids) => [...(await patientNames(ctx, ids))].map(([id, name]) => ({ id, name: maskName(name) })),
     ],
     [
       'registration',
       async (ids) =>
-        (
-          await ctx.db
-            .select({ id: registrations.id, name: registrations.patientName })
-            .from(registrations)
-            .where(inArray(registrations.id, ids))
-        ).map((r) => ({ id: r.id, name: maskName(r.name) })),
+        [...(await registrationPatientNames(ctx, ids))].map(([id, name]) => ({ id, name: maskName(name) })),
     ],
     [
       'staff_user',
@@ -116,16 +105,21 @@ async function objectNames(
     ],
     [
       'doctor',
-      (ids) =>
-        ctx.db.select({ id: doctors.id, name: doctors.name }).from(doctors).where(inArray(doctors.id, ids)),
+      async (ids) =>
+        [...(await directoryNames(ctx, { doctorIds: ids, departmentIds: [] })).doctors].map(([id, d]) => ({
+          id,
+          name: d.name,
+        })),
     ],
     [
       'department',
-      (ids) =>
-        ctx.db
-          .select({ id: departments.id, name: departments.name })
-          .from(departments)
-          .where(inArray(departments.id, ids)),
+      async (ids) =>
+        [...(await directoryNames(ctx, { doctorIds: [], departmentIds: ids })).departments].map(
+          ([id, name]) => ({
+            id,
+            name,
+          }),
+        ),
     ],
   ];
   const names = new Map<string, string>();

@@ -5,7 +5,7 @@ import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { principalOf, requireStaff } from '../../platform/auth.js';
 import type { Module } from '../index.js';
-import { dateString } from '../scheduling/index.js';
+import { isoDate as dateString } from '../../platform/zod.js';
 import { clinicalScopeOf } from '../registration/index.js';
 import { clinicsOf, workbenchOf } from './service.js';
 import { AdminWorkbenchClinicsListResponse, AdminWorkbenchListResponse } from '@qingnang/contracts';

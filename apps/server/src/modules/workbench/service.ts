@@ -1,9 +1,8 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import type { Principal } from '../../platform/auth.js';
 import { directoryNames } from '../directory/index.js';
 import { maskPersonName } from '../registration/index.js';
-import { registrations } from '../registration/index.js';
+import { clinicDayCounts, registrationsOfClinics } from '../registration/index.js';
 import {
   assertWithinScope,
   clinicalScopeOf,
@@ -100,19 +99,11 @@ export async function clinicsOf(
   }
   views.sort((a, b) => a.startAt.getTime() - b.startAt.getTime() || a.doctorId.localeCompare(b.doctorId));
   if (views.length === 0) return [];
-  const rows = await ctx.db
-    .select()
-    .from(registrations)
-    .where(
-      and(
-        inArray(
-          registrations.scheduleId,
-          views.map((v) => v.id),
-        ),
-        inArray(registrations.state, [...LISTED_STATES]),
-      ),
-    )
-    .orderBy(asc(registrations.segmentStartAt), asc(registrations.slotNumber));
+  const rows = await registrationsOfClinics(
+    ctx,
+    views.map((v) => v.id),
+    LISTED_STATES,
+  );
   const names = await directoryNames(ctx, {
     doctorIds: views.map((v) => v.doctorId),
     departmentIds: views.map((v) => v.departmentId),
@@ -255,34 +246,21 @@ async function pharmacyQueue(ctx: AppContext) {
 /** The day's key counts for hospital-wide staff: clinics, bookings by state, fees taken and refunds open. */
 async function todayCounts(ctx: AppContext, day: string) {
   const views = await browseSchedules(ctx, { from: day, to: day });
-  const [r] = await ctx.db
-    .select({
-      booked: sql<number>`count(*) FILTER (WHERE ${registrations.state} IN ('booked', 'checked_in', 'completed', 'no_show'))`,
-      checkedIn: sql<number>`count(*) FILTER (WHERE ${registrations.state} IN ('checked_in', 'completed'))`,
-      waiting: sql<number>`count(*) FILTER (WHERE ${registrations.state} = 'booked')`,
-      locked: sql<number>`count(*) FILTER (WHERE ${registrations.state} = 'locked')`,
-      noShow: sql<number>`count(*) FILTER (WHERE ${registrations.state} = 'no_show')`,
-      cancelled: sql<number>`count(*) FILTER (WHERE ${registrations.state} = 'cancelled')`,
-      feesFen: sql<number>`coalesce(sum(${registrations.feeFen}) FILTER (WHERE ${registrations.paidAt} IS NOT NULL AND NOT ${registrations.paidExternally} AND ${registrations.state} <> 'cancelled'), 0)`,
-      refundsOpen: sql<number>`count(*) FILTER (WHERE ${registrations.refundState} IN ('pending', 'requested', 'processing', 'failed'))`,
-    })
-    .from(registrations)
-    .where(eq(registrations.clinicDate, day));
-  const n = (v: unknown) => Number(v ?? 0);
+  const r = await clinicDayCounts(ctx, day);
   return {
     clinics: views.length,
     clinicsStopped: views.filter((v) => v.state === 'stopped').length,
     slots: views.reduce((a, v) => a + v.total, 0),
     slotsLeft: views.reduce((a, v) => a + v.remaining, 0),
     registrations: {
-      booked: n(r.booked),
-      checkedIn: n(r.checkedIn),
-      waiting: n(r.waiting),
-      awaitingPayment: n(r.locked),
-      noShow: n(r.noShow),
-      cancelled: n(r.cancelled),
+      booked: r.booked,
+      checkedIn: r.checkedIn,
+      waiting: r.waiting,
+      awaitingPayment: r.locked,
+      noShow: r.noShow,
+      cancelled: r.cancelled,
     },
-    registrationFeesFen: n(r.feesFen),
-    refundsOpen: n(r.refundsOpen),
+    registrationFeesFen: r.feesFen,
+    refundsOpen: r.refundsOpen,
   };
 }
