@@ -1,13 +1,13 @@
 import { boolean, date, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import type { BillKind, BillState, ExecutionStatus, BillPaymentState } from '@qingnang/contracts';
+
+/** The states and kinds this module stores are the contracts' unions, shared with the web apps. */
+export type { BillKind, BillState, ExecutionStatus, BillPaymentState } from '@qingnang/contracts';
 
 // Mirrors migrations/0700_billing.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export type BillKind = 'prescription' | 'lab' | 'exam' | 'treatment' | 'other';
 /** pending → paid (money in) → confirmed (HIS wrote it back) → refunded; paid → pending after a failed write-back. */
-export type BillState = 'pending' | 'paid' | 'confirmed' | 'refunded';
-export type ExecutionStatus = 'none' | 'dispensed' | 'performed';
-export type BillPaymentState = 'open' | 'paid' | 'closed' | 'writeback_failed';
 
 export const hisVisits = pgTable('his_visits', {
   id: text('id').primaryKey(),

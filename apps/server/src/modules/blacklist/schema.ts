@@ -1,10 +1,11 @@
 import { boolean, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { BlacklistTrigger, BlacklistSource } from '@qingnang/contracts';
+
+/** The states and kinds this module stores are the contracts' unions, shared with the web apps. */
+export type { BlacklistTrigger, BlacklistSource } from '@qingnang/contracts';
 
 // Mirrors migrations/0600_blacklist.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-
-export type BlacklistTrigger = 'no_shows' | 'cancellations';
-export type BlacklistSource = 'rule' | 'manual';
 
 export const blacklistRules = pgTable('blacklist_rules', {
   id: text('id').primaryKey(),

@@ -1,12 +1,14 @@
 import { boolean, date, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { CreditAccountState, CreditChargeState } from '@qingnang/contracts';
+
+/** The states and kinds this module stores are the contracts' unions, shared with the web apps. */
+export type { CreditAccountState, CreditChargeState } from '@qingnang/contracts';
 
 // Mirrors migrations/0880_credit.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /** active ⇄ suspended (overdue, until settled); active → closed (by the patient, nothing owed); closed → active (applies again). */
-export type CreditAccountState = 'active' | 'suspended' | 'closed';
 /** owed → settling (in an open settlement) → settled; settling → owed when the settlement closes unpaid. */
-export type CreditChargeState = 'owed' | 'settling' | 'settled';
 
 export const creditAccounts = pgTable('credit_accounts', {
   id: text('id').primaryKey(),

@@ -9,12 +9,12 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
+import type { DoctorTitle, ArticleKind, ArticleStatus } from '@qingnang/contracts';
+
+/** The states and kinds this module stores are the contracts' unions, shared with the web apps. */
+export type { DoctorTitle, ArticleKind, ArticleStatus } from '@qingnang/contracts';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-
-export type DoctorTitle = 'chief_physician' | 'associate_chief' | 'attending' | 'resident';
-export type ArticleKind = 'announcement' | 'guide' | 'education' | 'knowledge' | 'encyclopedia' | 'news';
-export type ArticleStatus = 'draft' | 'published';
 
 export interface Leader {
   name: string;

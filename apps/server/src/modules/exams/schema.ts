@@ -1,10 +1,21 @@
 import { bigint, boolean, date, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import type {
+  PackageGender,
+  BusinessRefundState as BookingRefundState,
+  ExamBookingState as BookingState,
+} from '@qingnang/contracts';
+
+/** The states and kinds this module stores are the contracts' unions, shared with the web apps. */
+export type {
+  PackageGender,
+  BusinessRefundState as BookingRefundState,
+  ExamBookingState as BookingState,
+} from '@qingnang/contracts';
 
 // Mirrors migrations/0900_exams.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const fen = (name: string) => bigint(name, { mode: 'number' });
 
-export type PackageGender = 'any' | 'male' | 'female';
 export type PackageState = 'active' | 'inactive';
 export const BOOKING_STATES = [
   'locked',
@@ -14,9 +25,7 @@ export const BOOKING_STATES = [
   'completed',
   'cancelled',
   'expired',
-] as const;
-export type BookingState = (typeof BOOKING_STATES)[number];
-export type BookingRefundState = 'none' | 'pending' | 'requested' | 'processing' | 'succeeded' | 'failed';
+] as const satisfies readonly BookingState[];
 
 export const examPackages = pgTable('exam_packages', {
   id: text('id').primaryKey(),

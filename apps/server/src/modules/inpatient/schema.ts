@@ -10,15 +10,24 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
+import type {
+  AdmissionState,
+  DischargeSettlementState as SettlementState,
+  DepositState,
+  HisWriteState,
+} from '@qingnang/contracts';
+
+/** The states and kinds this module stores are the contracts' unions, shared with the web apps. */
+export type {
+  AdmissionState,
+  DischargeSettlementState as SettlementState,
+  DepositState,
+  HisWriteState,
+} from '@qingnang/contracts';
 
 // Mirrors migrations/0800_inpatient.sql and 0970_inpatient_settlement_reversal.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const fen = (name: string) => bigint(name, { mode: 'number' });
-
-export type AdmissionState = 'admitted' | 'discharged';
-export type SettlementState = 'none' | 'open' | 'settled' | 'refunding' | 'refunded';
-export type DepositState = 'pending' | 'paid' | 'closed';
-export type HisWriteState = 'pending' | 'confirmed' | 'failed';
 
 export interface Diagnosis {
   code?: string;

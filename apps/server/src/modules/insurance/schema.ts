@@ -1,20 +1,12 @@
 import { boolean, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import type { InsuranceSettlementKind, InsuranceSettlementState } from '@qingnang/contracts';
+
+/** The states and kinds this module stores are the contracts' unions, shared with the web apps. */
+export type { InsuranceSettlementKind, InsuranceSettlementState } from '@qingnang/contracts';
 
 // Mirrors migrations/0850_insurance.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export type InsuranceSettlementKind = 'outpatient' | 'secondary' | 'registration';
-export type InsuranceSettlementState =
-  | 'pre_settled'
-  | 'settling'
-  | 'cash_pending'
-  | 'settled'
-  | 'expired'
-  | 'failed'
-  | 'reversing'
-  | 'reversed'
-  | 'refunding'
-  | 'refunded';
 /** Where the insurance platform stands: 'unknown' after a settle call whose answer was lost. */
 export type InsurancePartState = 'none' | 'unknown' | 'settled' | 'cancelled' | 'refunded';
 

@@ -1,11 +1,13 @@
 import { integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { NotificationChannel as Channel, DeliveryState } from '@qingnang/contracts';
+
+/** The states and kinds this module stores are the contracts' unions, shared with the web apps. */
+export type { NotificationChannel as Channel, DeliveryState } from '@qingnang/contracts';
 
 // Mirrors migrations/0150_notifications.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export type Channel = 'inapp' | 'sms' | 'wechat' | 'alipay';
 export type OutsideChannel = Exclude<Channel, 'inapp'>;
-export type DeliveryState = 'pending' | 'sent' | 'failed' | 'skipped';
 
 export const messages = pgTable('messages', {
   id: text('id').primaryKey(),

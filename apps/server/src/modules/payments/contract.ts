@@ -1,4 +1,8 @@
 import type { AppContext } from '../../platform/context.js';
+import type { PaymentOrderState, RefundState, PaymentChannel as ChannelCode } from '@qingnang/contracts';
+
+/** The states and kinds this module stores are the contracts' unions, shared with the web apps. */
+export type { PaymentOrderState, RefundState, PaymentChannel as ChannelCode } from '@qingnang/contracts';
 
 /**
  * What business modules (registration, billing, inpatient ...) see of the payment platform.
@@ -12,11 +16,7 @@ import type { AppContext } from '../../platform/context.js';
  *   registerBusinessHandler(businessType: string, handler: PaymentBusinessHandler): void
  */
 
-export type PaymentOrderState =
-  'created' | 'paying' | 'paid' | 'closed' | 'refunding' | 'partially_refunded' | 'refunded';
-export type RefundState = 'requested' | 'processing' | 'succeeded' | 'failed';
 /** 'credit': the platform's own credit-care ledger (modules/credit), paid only on credit. */
-export type ChannelCode = 'sandbox' | 'wechat' | 'alipay' | 'credit';
 
 export interface CreatePaymentOrderInput {
   /** e.g. 'registration', 'bill', 'deposit' */

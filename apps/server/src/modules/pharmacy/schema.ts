@@ -1,4 +1,8 @@
 import { bigint, boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { PrescriptionState, PrescriptionKind } from '@qingnang/contracts';
+
+/** The states and kinds this module stores are the contracts' unions, shared with the web apps. */
+export type { PrescriptionState, PrescriptionKind } from '@qingnang/contracts';
 
 // Mirrors migrations/0950_pharmacy_prescriptions.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -14,9 +18,7 @@ export const PRESCRIPTION_STATES = [
   'upload_failed',
   'revoked',
   'expired',
-] as const;
-export type PrescriptionState = (typeof PRESCRIPTION_STATES)[number];
-export type PrescriptionKind = 'ordinary' | 'special_disease';
+] as const satisfies readonly PrescriptionState[];
 
 export interface PrescriptionDiagnosis {
   code: string;

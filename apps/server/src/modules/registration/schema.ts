@@ -1,13 +1,12 @@
 import { boolean, date, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { BookingChannel, RegistrationLevel } from '../scheduling/index.js';
+import type { RegistrationState, BusinessRefundState as RegistrationRefundState } from '@qingnang/contracts';
+
+/** The states and kinds this module stores are the contracts' unions, shared with the web apps. */
+export type { RegistrationState, BusinessRefundState as RegistrationRefundState } from '@qingnang/contracts';
 
 // Mirrors migrations/0450_registration.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-
-export type RegistrationState =
-  'locked' | 'booked' | 'checked_in' | 'completed' | 'expired' | 'cancelled' | 'no_show';
-export type RegistrationRefundState =
-  'none' | 'pending' | 'requested' | 'processing' | 'succeeded' | 'failed';
 
 export const registrations = pgTable('registrations', {
   id: text('id').primaryKey(),

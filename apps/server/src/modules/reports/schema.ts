@@ -1,17 +1,22 @@
 import { doublePrecision, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { ReportKind, ReportStatus, ReportSetting, ResultFlag as Flag } from '@qingnang/contracts';
+
+/** The states and kinds this module stores are the contracts' unions, shared with the web apps. */
+export type { ReportKind, ReportStatus, ReportSetting, ResultFlag as Flag } from '@qingnang/contracts';
 
 // Mirrors migrations/0750_reports.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const REPORT_KINDS = ['lab', 'exam', 'pathology', 'physical'] as const;
-export type ReportKind = (typeof REPORT_KINDS)[number];
-export const REPORT_STATUSES = ['pending', 'partial', 'final'] as const;
-export type ReportStatus = (typeof REPORT_STATUSES)[number];
-export const REPORT_SETTINGS = ['outpatient', 'emergency', 'inpatient', 'physical'] as const;
-export type ReportSetting = (typeof REPORT_SETTINGS)[number];
+export const REPORT_KINDS = ['lab', 'exam', 'pathology', 'physical'] as const satisfies readonly ReportKind[];
+export const REPORT_STATUSES = ['pending', 'partial', 'final'] as const satisfies readonly ReportStatus[];
+export const REPORT_SETTINGS = [
+  'outpatient',
+  'emergency',
+  'inpatient',
+  'physical',
+] as const satisfies readonly ReportSetting[];
 export type ReportSource = 'lis' | 'pacs';
-export const FLAGS = ['H', 'L', 'N', 'critical'] as const;
-export type Flag = (typeof FLAGS)[number];
+export const FLAGS = ['H', 'L', 'N', 'critical'] as const satisfies readonly Flag[];
 
 export const reports = pgTable('reports', {
   id: text('id').primaryKey(),

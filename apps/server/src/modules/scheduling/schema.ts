@@ -1,13 +1,23 @@
 import { boolean, date, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type {
+  BookingChannel,
+  SlotBucket,
+  SlotState,
+  ScheduleState,
+  Level as RegistrationLevel,
+} from '@qingnang/contracts';
+
+/** The states and kinds this module stores are the contracts' unions, shared with the web apps. */
+export type {
+  BookingChannel,
+  SlotBucket,
+  SlotState,
+  ScheduleState,
+  Level as RegistrationLevel,
+} from '@qingnang/contracts';
 
 // Mirrors migrations/0400_scheduling.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-
-export type RegistrationLevel = 'general' | 'expert' | 'special';
-export type BookingChannel = 'online' | 'counter' | 'third_party';
-export type SlotBucket = 'shared' | BookingChannel;
-export type SlotState = 'available' | 'locked' | 'booked' | 'stopped';
-export type ScheduleState = 'open' | 'stopped';
 
 export const shifts = pgTable('shifts', {
   code: text('code').primaryKey(),
