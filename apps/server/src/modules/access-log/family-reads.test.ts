@@ -2,12 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { addPatient, loginPatient } from '../../testing/patients.js';
 import { SandboxEInvoicePlatform } from '../../integrations/einvoice/sandbox.js';
+import { deliverHisEvent } from '../../integrations/his/outbound.js';
 import { openHisChannel, type HisCall } from '../billing/testing.js';
-import { getPatientById } from '../identity/index.js';
+import { cardBoundEventId, getPatientById } from '../identity/index.js';
 import { ISSUE_JOB } from '../invoicing/index.js';
 import { circulating, openPrescriptionChannel } from '../pharmacy/testing.js';
-import { cardBoundEventId } from '../identity/index.js';
-import { deliverHisEvent } from '../../integrations/his/outbound.js';
 import { payAtSandbox } from '../registration/testing.js';
 
 /**
