@@ -6,19 +6,18 @@ import { audit, auditPatientAccess, subjectOf } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { dayjs } from '../../platform/clock.js';
 import { DomainError, badRequest } from '../../platform/errors.js';
+import { registerPaidHoldJobs } from '../../platform/paid-hold.js';
 import type { Module } from '../index.js';
 import { provideIncidentCounts } from '../blacklist/index.js';
 import { registerPatientRemovalGuard } from '../identity/index.js';
 import { registerBusinessHandler } from '../payments/index.js';
 import { isoDate as dateString } from '../../platform/zod.js';
 import { registrationRemovalGuard } from './guards.js';
+import { registrationHold } from './states.js';
 import {
   BUSINESS_TYPE,
-  EXPIRE_LOCK_JOB,
   NO_SHOW_JOB,
-  RELEASE_EXPIRED_LOCKS_JOB,
   REMINDER_JOB,
-  RETRY_REFUNDS_JOB,
   bookForPatient,
   cancelByPatient,
   cancelRegistration,
@@ -80,15 +79,13 @@ export const registrationModule: Module = {
     });
     registerPatientRemovalGuard(registrationRemovalGuard);
 
-    // Locks are rows: the delayed job releases one at its deadline, the minute sweep catches any the
-    // delayed job missed (a killed server, a lost job).
-    ctx.jobs.register<{ registrationId: string }>(EXPIRE_LOCK_JOB, async (d) => {
-      await expireLock(ctx, d.registrationId);
+    // The paid-hold sweeps: locks are rows, so the delayed job releases one at its deadline and the
+    // minute sweep any it missed (a killed server, a lost job); unrequested refunds are asked again.
+    registerPaidHoldJobs(ctx, registrationHold, {
+      expireLock: (registrationId) => expireLock(ctx, registrationId),
+      releaseExpiredLocks: () => releaseExpiredLocks(ctx),
+      retryRefunds: () => retryPendingRefunds(ctx),
     });
-    ctx.jobs.register(RELEASE_EXPIRED_LOCKS_JOB, async () => void (await releaseExpiredLocks(ctx)), {
-      cron: '* * * * *',
-    });
-    ctx.jobs.register(RETRY_REFUNDS_JOB, async () => retryPendingRefunds(ctx), { cron: '*/5 * * * *' });
     ctx.jobs.register(NO_SHOW_JOB, async () => void (await markNoShows(ctx)), { cron: '*/10 * * * *' });
     const [rh, rm] = ctx.config.REGISTRATION_REMINDER_TIME.split(':').map(Number);
     ctx.jobs.register(REMINDER_JOB, async () => void (await sendVisitReminders(ctx)), {

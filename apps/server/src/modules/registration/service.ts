@@ -3,6 +3,12 @@ import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from
 import type { Db, Tx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { formatYuan } from '../../platform/money.js';
+import {
+  REFUND_IN_FLIGHT,
+  refundRequester,
+  runCompensations,
+  scheduleHoldExpiry,
+} from '../../platform/paid-hold.js';
 import { isUniqueViolation } from '../../platform/db-errors.js';
 import { dayjs, hospitalDay } from '../../platform/clock.js';
 import { DomainError, badRequest, conflict } from '../../platform/errors.js';
@@ -34,7 +40,7 @@ import {
 import { freeSlot, markSlotBooked, rowsOf, scheduleForBooking, takeSlot } from '../scheduling/index.js';
 import { checkInWindowOf, earliestBookableStart } from '../scheduling/index.js';
 import { registrations, type RegistrationState } from './schema.js';
-import { COUNTED_STATES, LIVE_STATES, sourcesOf } from './states.js';
+import { COUNTED_STATES, LIVE_STATES, registrationHold, sourcesOf } from './states.js';
 import type { ClinicalScope } from './staff-scope.js';
 import { readCache } from '../../platform/read-cache.js';
 import { Batcher, batcherOf } from '../../platform/batch.js';
@@ -44,9 +50,10 @@ import { RegistrationCheckedIn, RegistrationPaid } from './events.js';
 export type Registration = typeof registrations.$inferSelect;
 
 export const BUSINESS_TYPE = 'registration';
-export const EXPIRE_LOCK_JOB = 'registration.expire-lock';
-export const RELEASE_EXPIRED_LOCKS_JOB = 'registration.release-expired-locks';
-export const RETRY_REFUNDS_JOB = 'registration.retry-refunds';
+// the paid-hold workflow's sweep jobs (platform/paid-hold.ts)
+export const EXPIRE_LOCK_JOB = registrationHold.jobs.expireLock;
+export const RELEASE_EXPIRED_LOCKS_JOB = registrationHold.jobs.releaseExpiredLocks;
+export const RETRY_REFUNDS_JOB = registrationHold.jobs.retryRefunds;
 export const NO_SHOW_JOB = 'registration.mark-no-shows';
 export const REMINDER_JOB = 'registration.visit-reminders';
 
@@ -280,11 +287,7 @@ async function takeAndRecord(
   if (reg.state === 'locked') {
     // The durable timer (the minute sweep releases the lock as well if this job is lost) and the
     // payment order do not wait for each other.
-    const timer = ctx.jobs.send(
-      EXPIRE_LOCK_JOB,
-      { registrationId: reg.id },
-      { startAfter: reg.lockExpiresAt! },
-    );
+    const timer = scheduleHoldExpiry(ctx, registrationHold, reg.id, reg.lockExpiresAt!);
     if (reg.channel !== 'online') {
       await timer;
       return { reg };
@@ -364,7 +367,10 @@ async function attachPaymentOrder(
     if (row) return { reg: row, order };
     return { reg: await loadRegistration(ctx.db, reg.id) };
   } catch (err) {
-    await endLock(ctx, reg.id, 'expired', { force: true });
+    // the order step failed: undo the hold (the slot goes back, the registration expires)
+    await runCompensations(registrationHold.compensationsOnFailure('openPayment'), {
+      release: async () => void (await endLock(ctx, reg.id, 'expired', { force: true })),
+    });
     throw err;
   }
 }
@@ -651,6 +657,8 @@ async function endLock(
   opts: { force?: boolean } = {},
 ): Promise<boolean> {
   const now = ctx.clock.now();
+  // an unpaid hold ends: the slot goes back with the state change, then the order is closed
+  const undo = registrationHold.compensationsOnEnd(false);
   const ended = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(registrations)
@@ -663,11 +671,18 @@ async function endLock(
         ),
       )
       .returning();
-    if (row) await freeSlot(tx, row.slotId, row.id, now);
+    if (row)
+      await runCompensations(undo.inTransaction, {
+        release: async () => void (await freeSlot(tx, row.slotId, row.id, now)),
+      });
     return row;
   });
   if (!ended) return false;
-  if (ended.paymentOrderId) await closeOrderQuietly(ctx, ended.paymentOrderId, 'slot lock expired');
+  await runCompensations(undo.afterCommit, {
+    closeOrder: async () => {
+      if (ended.paymentOrderId) await closeOrderQuietly(ctx, ended.paymentOrderId, 'slot lock expired');
+    },
+  });
   return true;
 }
 
@@ -879,20 +894,29 @@ async function cancelInTx(
     })
     .where(and(eq(registrations.id, registrationId), inArray(registrations.state, sourcesOf('cancelled'))))
     .returning();
-  if (row) await freeSlot(tx, row.slotId, row.id, now);
+  if (row)
+    await runCompensations(registrationHold.compensationsOnEnd(!!row.paidAt).inTransaction, {
+      release: async () => void (await freeSlot(tx, row.slotId, row.id, now)),
+    });
   return row;
 }
 
 /** After a cancellation commits: close the unpaid order, or refund the paid fee. */
 async function settleCancelledPayment(ctx: AppContext, reg: Registration, by: string): Promise<void> {
-  if (reg.refundState === 'pending') await issueRefund(ctx, reg, by);
-  else if (reg.paymentOrderId && !reg.paidAt)
-    await closeOrderQuietly(ctx, reg.paymentOrderId, 'registration cancelled');
+  await runCompensations(registrationHold.compensationsOnEnd(!!reg.paidAt).afterCommit, {
+    // owed ('pending') only when the platform collected a fee: not when paid at a counter or free
+    refund: async () => {
+      if (reg.refundState === 'pending') await issueRefund(ctx, reg, by);
+    },
+    closeOrder: async () => {
+      if (reg.paymentOrderId) await closeOrderQuietly(ctx, reg.paymentOrderId, 'registration cancelled');
+    },
+  });
 }
 
 async function issueRefund(ctx: AppContext, reg: Registration, by: string): Promise<void> {
   try {
-    const requestedBy = by.startsWith('staff:') ? by : by === 'patient' ? 'patient' : 'system';
+    const requestedBy = refundRequester(by);
     // INS-09: a fee paid from the insurance personal account goes back to that account.
     const refund = reg.insuranceSettlementNo
       ? await refundInsuredFee(ctx, reg, requestedBy)
@@ -900,19 +924,14 @@ async function issueRefund(ctx: AppContext, reg: Registration, by: string): Prom
           orderId: reg.paymentOrderId!,
           amountFen: reg.feeFen,
           reason: `退号退费：${reg.cancelReason ?? ''}`.slice(0, 200),
-          refundKey: reg.id,
+          refundKey: registrationHold.refundKey(reg.id),
           requestedBy,
         });
     const state = refund.state === 'requested' ? 'requested' : refund.state;
     await ctx.db
       .update(registrations)
       .set({ refundState: state, refundId: refund.id, updatedAt: ctx.clock.now() })
-      .where(
-        and(
-          eq(registrations.id, reg.id),
-          inArray(registrations.refundState, ['pending', 'requested', 'processing']),
-        ),
-      );
+      .where(and(eq(registrations.id, reg.id), inArray(registrations.refundState, REFUND_IN_FLIGHT)));
   } catch (err) {
     // Left 'pending': the retry job asks again with the same refund key.
     ctx.log.error({ err, registrationId: reg.id }, 'refund request for a cancelled registration failed');
