@@ -16,10 +16,10 @@ import {
 } from '../../apps/server/src/modules/payments/index.js';
 import {
   abnormalOrders,
-  paymentChannelSecrets,
   paymentNotifications,
   paymentOrders,
 } from '../../apps/server/src/modules/payments/index.js';
+import { paymentChannelSecrets } from '../../apps/server/src/integrations/payments/sandbox/schema.js';
 
 /**
  * Issue 9, finding 7: a correctly signed payment notification without a success time, or naming a

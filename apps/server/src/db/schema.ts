@@ -7,6 +7,7 @@ export * from '../modules/directory/schema.js';
 export * from '../modules/scheduling/schema.js';
 export * from '../modules/registration/schema.js';
 export * from '../modules/payments/schema.js';
+export * from '../integrations/payments/sandbox/schema.js';
 export * from '../modules/notifications/schema.js';
 export * from '../modules/blacklist/schema.js';
 export * from '../modules/gateway/schema.js';

@@ -9,16 +9,7 @@ export type {
   RefundView,
 } from './contract.js';
 export { PaymentSettled } from './events.js';
-export {
-  abnormalOrders,
-  paymentChannelSecrets,
-  paymentNotifications,
-  paymentOrders,
-  refunds,
-  sandboxNotifications,
-  sandboxRefunds,
-  sandboxTransactions,
-} from './schema.js';
+export { abnormalOrders, paymentNotifications, paymentOrders, refunds } from './schema.js';
 export {
   CHECK_ORDER_JOB,
   RECONCILE_JOB,

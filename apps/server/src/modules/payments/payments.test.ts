@@ -18,13 +18,8 @@ import {
   registerBusinessHandler,
   requestRefund,
 } from './service.js';
-import {
-  abnormalOrders,
-  paymentNotifications,
-  paymentOrders,
-  refunds,
-  sandboxNotifications,
-} from './schema.js';
+import { abnormalOrders, paymentNotifications, paymentOrders, refunds } from './schema.js';
+import { sandboxNotifications } from '../../integrations/payments/sandbox/schema.js';
 
 let t: TestApp;
 let ctx: AppContext;

@@ -9,7 +9,7 @@ import {
   sandboxNotifications,
   sandboxRefunds,
   sandboxTransactions,
-} from '../../../modules/payments/index.js';
+} from './schema.js';
 import {
   ChannelError,
   NotificationRejected,
