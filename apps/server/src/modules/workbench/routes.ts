@@ -41,7 +41,7 @@ export const workbenchModule: Module = {
           objectType: 'workbench',
           detail: { date: out.date, sections: Object.keys(out) },
         });
-        return out;
+        return out as AdminWorkbenchListResponse;
       },
     );
 
