@@ -14,6 +14,17 @@ import { id, paging } from '../../platform/zod.js';
 import { abnormalOrders, paymentNotifications, paymentOrders, refunds } from './schema.js';
 import { attemptRefund, requestRefund } from './service.js';
 import type { ChannelCode } from './contract.js';
+import {
+  AdminAbnormalOrdersListResponse,
+  AdminAbnormalOrdersResolvePostResponse,
+  AdminPaymentBillsListResponse,
+  AdminPaymentOrdersExportListResponse,
+  AdminPaymentOrdersGetResponse,
+  AdminPaymentOrdersListResponse,
+  AdminPaymentOrdersRefundsPostResponse,
+  AdminRefundsListResponse,
+  AdminRefundsRetryPostResponse,
+} from '@qingnang/contracts';
 
 type OrderRow = typeof paymentOrders.$inferSelect;
 type RefundRow = typeof refunds.$inferSelect;
@@ -83,7 +94,10 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
 
   r.get(
     '/v1/admin/payment-orders',
-    { schema: { tags, querystring: OrderQuery }, preHandler: read },
+    {
+      schema: { tags, querystring: OrderQuery, response: { 200: AdminPaymentOrdersListResponse } },
+      preHandler: read,
+    },
     async (req) => {
       const q = req.query;
       const where = orderWhere(q);
@@ -105,6 +119,7 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
         summary:
           'Export the payment orders matching the list filters to Excel (.xlsx), newest first; audited (console: 导出 on 支付订单)',
         querystring: OrderFilter,
+        response: { 200: AdminPaymentOrdersExportListResponse },
       },
       preHandler: read,
     },
@@ -135,7 +150,10 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
 
   r.get(
     '/v1/admin/payment-orders/:id',
-    { schema: { tags, params: IdParams }, preHandler: read },
+    {
+      schema: { tags, params: IdParams, response: { 200: AdminPaymentOrdersGetResponse } },
+      preHandler: read,
+    },
     async (req) => {
       const o = await orderById(ctx, req.params.id);
       const [rs, ns, abnormal] = await Promise.all([
@@ -181,7 +199,15 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
 
   r.post(
     '/v1/admin/payment-orders/:id/refunds',
-    { schema: { tags, params: IdParams, body: ManualRefundBody }, preHandler: manage },
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: ManualRefundBody,
+        response: { 201: AdminPaymentOrdersRefundsPostResponse },
+      },
+      preHandler: manage,
+    },
     async (req, reply) => {
       const staff = principalOf(req);
       const o = await orderById(ctx, req.params.id);
@@ -223,7 +249,10 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
 
   r.get(
     '/v1/admin/refunds',
-    { schema: { tags, querystring: RefundQuery }, preHandler: read },
+    {
+      schema: { tags, querystring: RefundQuery, response: { 200: AdminRefundsListResponse } },
+      preHandler: read,
+    },
     async (req) => {
       const q = req.query;
       let orderIds: string[] | undefined;
@@ -258,7 +287,10 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
 
   r.post(
     '/v1/admin/refunds/:id/retry',
-    { schema: { tags, params: IdParams }, preHandler: manage },
+    {
+      schema: { tags, params: IdParams, response: { 200: AdminRefundsRetryPostResponse } },
+      preHandler: manage,
+    },
     async (req) => {
       const [row] = await ctx.db.select().from(refunds).where(eq(refunds.id, req.params.id));
       if (!row) throw notFound('refund', '退款单');
@@ -275,7 +307,10 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
 
   r.get(
     '/v1/admin/abnormal-orders',
-    { schema: { tags, querystring: AbnormalQuery }, preHandler: manage },
+    {
+      schema: { tags, querystring: AbnormalQuery, response: { 200: AdminAbnormalOrdersListResponse } },
+      preHandler: manage,
+    },
     async (req) => {
       const q = req.query;
       const where = q.status ? eq(abnormalOrders.status, q.status) : undefined;
@@ -319,7 +354,10 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
   // The channel's own trade bill for one day (the input of reconciliation, FIN-10), as the channel sends it.
   r.get(
     '/v1/admin/payment-bills',
-    { schema: { tags, querystring: BillQuery }, preHandler: read },
+    {
+      schema: { tags, querystring: BillQuery, response: { 200: AdminPaymentBillsListResponse } },
+      preHandler: read,
+    },
     async (req, reply) => {
       const channel = ctx.adapters.paymentChannels[req.query.channel];
       if (!channel?.downloadBill)
@@ -357,7 +395,15 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
 
   r.post(
     '/v1/admin/abnormal-orders/:id/resolve',
-    { schema: { tags, params: IdParams, body: ResolveBody }, preHandler: manage },
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: ResolveBody,
+        response: { 200: AdminAbnormalOrdersResolvePostResponse },
+      },
+      preHandler: manage,
+    },
     async (req) => {
       const staff = principalOf(req);
       const [resolved] = await ctx.db

@@ -7,6 +7,7 @@ import { badRequest } from '../../platform/errors.js';
 import { principalOf, requirePatient } from '../../platform/auth.js';
 import { paymentOrders, refunds } from './schema.js';
 import type { PaymentOrderState } from './contract.js';
+import { PaymentsMineListResponse } from '@qingnang/contracts';
 
 /**
  * PAY-07 我的缴费 / 交易查询: every payment of the account in one list (registration fees, bills,
@@ -119,6 +120,7 @@ export function registerMyPaymentRoutes(fastify: FastifyInstance, ctx: AppContex
             cursor: z.string().max(200).optional(),
           })
           .strict(),
+        response: { 200: PaymentsMineListResponse },
       },
       preHandler: requirePatient(ctx),
     },

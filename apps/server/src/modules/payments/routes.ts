@@ -23,6 +23,12 @@ import {
 } from './service.js';
 import { registerFinanceRoutes } from './finance.js';
 import { registerMyPaymentRoutes } from './mine.js';
+import {
+  PaymentsOrdersGetResponse,
+  PaymentsOrdersPayPostResponse,
+  PaymentsSandboxCompletePostResponse,
+  PaymentsSandboxGetResponse,
+} from '@qingnang/contracts';
 
 const OrderIdParams = z.object({ orderId: id });
 const OrderNoParams = z.object({ orderNo: id });
@@ -61,13 +67,24 @@ export const paymentsModule: Module = {
 
     r.get(
       '/v1/payments/orders/:orderId',
-      { schema: { tags, params: OrderIdParams }, preHandler: requirePatient(ctx) },
+      {
+        schema: { tags, params: OrderIdParams, response: { 200: PaymentsOrdersGetResponse } },
+        preHandler: requirePatient(ctx),
+      },
       async (req) => getOwnPaymentOrder(ctx, principalOf(req).id, req.params.orderId),
     );
 
     r.post(
       '/v1/payments/orders/:orderId/pay',
-      { schema: { tags, params: OrderIdParams, body: PayBody }, preHandler: requirePatient(ctx) },
+      {
+        schema: {
+          tags,
+          params: OrderIdParams,
+          body: PayBody,
+          response: { 200: PaymentsOrdersPayPostResponse },
+        },
+        preHandler: requirePatient(ctx),
+      },
       async (req) =>
         startPayment(ctx, principalOf(req).id, req.params.orderId, { ...req.body, clientIp: req.ip }),
     );
@@ -75,7 +92,10 @@ export const paymentsModule: Module = {
     // The sandbox channel's cashier (the H5 page /cashier/:orderNo calls these).
     r.get(
       '/v1/payments/sandbox/:orderNo',
-      { schema: { tags, params: OrderNoParams }, preHandler: requirePatient(ctx) },
+      {
+        schema: { tags, params: OrderNoParams, response: { 200: PaymentsSandboxGetResponse } },
+        preHandler: requirePatient(ctx),
+      },
       async (req) => {
         const order = await getOwnOrderByNo(ctx, principalOf(req).id, req.params.orderNo);
         const tx = await sandbox(ctx).cashierView(ctx, order.orderNo);
@@ -95,7 +115,15 @@ export const paymentsModule: Module = {
 
     r.post(
       '/v1/payments/sandbox/:orderNo/complete',
-      { schema: { tags, params: OrderNoParams, body: CompleteBody }, preHandler: requirePatient(ctx) },
+      {
+        schema: {
+          tags,
+          params: OrderNoParams,
+          body: CompleteBody,
+          response: { 200: PaymentsSandboxCompletePostResponse },
+        },
+        preHandler: requirePatient(ctx),
+      },
       async (req) => {
         const order = await getOwnOrderByNo(ctx, principalOf(req).id, req.params.orderNo);
         const s = sandbox(ctx);

@@ -25,6 +25,21 @@ import {
   unlockStaffUser,
   updateStaffUser,
 } from './users.js';
+import {
+  AdminAuditLogsListResponse,
+  AdminMenusListResponse,
+  AdminPermissionsListResponse,
+  AdminRolesListResponse,
+  AdminSecurityAlertsListResponse,
+  AdminUsersListResponse,
+  NoContent,
+  RoleView,
+  SecurityAlertView,
+  StaffAuthLoginPostResponse,
+  StaffAuthRefreshPostResponse,
+  StaffMeListResponse,
+  StaffUserView,
+} from '@qingnang/contracts';
 
 const text = (max: number) => z.string().max(max);
 const password = text(PASSWORD_MAX_LENGTH).min(1);
@@ -55,6 +70,7 @@ export const staffModule: Module = {
           tags: tags.auth,
           summary: 'Staff password login (5 failures lock the account for 15 minutes)',
           body: z.object({ username: text(64).min(1), password }).strict(),
+          response: { 200: StaffAuthLoginPostResponse },
         },
       },
       async (req) => loginStaffUser(ctx, req, req.body),
@@ -67,6 +83,7 @@ export const staffModule: Module = {
           tags: tags.auth,
           summary: 'Replace the own password (required after an initial or reset password)',
           body: z.object({ oldPassword: password, newPassword: password }).strict(),
+          response: { 204: NoContent },
         },
         preHandler: requireStaff(ctx, undefined, pending),
       },
@@ -83,6 +100,7 @@ export const staffModule: Module = {
           tags: tags.auth,
           summary: 'Rotate a staff refresh token',
           body: z.object({ refreshToken: text(200).min(1) }).strict(),
+          response: { 200: StaffAuthRefreshPostResponse },
         },
       },
       async (req) => refreshStaffSession(ctx, req.body.refreshToken),
@@ -91,7 +109,7 @@ export const staffModule: Module = {
     r.post(
       '/v1/staff/auth/logout',
       {
-        schema: { tags: tags.auth, summary: 'End this staff session' },
+        schema: { tags: tags.auth, summary: 'End this staff session', response: { 204: NoContent } },
         preHandler: requireStaff(ctx, undefined, pending),
       },
       async (req, reply) => {
@@ -103,7 +121,11 @@ export const staffModule: Module = {
     r.get(
       '/v1/staff/me',
       {
-        schema: { tags: tags.auth, summary: 'The signed-in staff user, roles, permissions and menus' },
+        schema: {
+          tags: tags.auth,
+          summary: 'The signed-in staff user, roles, permissions and menus',
+          response: { 200: StaffMeListResponse },
+        },
         preHandler: requireStaff(ctx, undefined, pending),
       },
       async (req) => describeMe(ctx, req),
@@ -127,6 +149,7 @@ export const staffModule: Module = {
               pageSize,
             })
             .strict(),
+          response: { 200: AdminUsersListResponse },
         },
         ...manage,
       },
@@ -135,7 +158,7 @@ export const staffModule: Module = {
 
     r.get(
       '/v1/admin/users/:id',
-      { schema: { tags: tags.admin, params: userIdParams }, ...manage },
+      { schema: { tags: tags.admin, params: userIdParams, response: { 200: StaffUserView } }, ...manage },
       async (req) => getStaffUser(ctx, req.params.id),
     );
 
@@ -155,6 +178,7 @@ export const staffModule: Module = {
               doctorId: optionalRef,
             })
             .strict(),
+          response: { 201: StaffUserView },
         },
         ...manage,
       },
@@ -176,6 +200,7 @@ export const staffModule: Module = {
               doctorId: optionalRef,
             })
             .strict(),
+          response: { 200: StaffUserView },
         },
         ...manage,
       },
@@ -184,13 +209,21 @@ export const staffModule: Module = {
 
     r.post(
       '/v1/admin/users/:id/disable',
-      { schema: { tags: tags.admin, params: userIdParams, summary: 'Disable and sign out' }, ...manage },
+      {
+        schema: {
+          tags: tags.admin,
+          params: userIdParams,
+          summary: 'Disable and sign out',
+          response: { 200: StaffUserView },
+        },
+        ...manage,
+      },
       async (req) => updateStaffUser(ctx, req, req.params.id, { enabled: false }),
     );
 
     r.post(
       '/v1/admin/users/:id/enable',
-      { schema: { tags: tags.admin, params: userIdParams }, ...manage },
+      { schema: { tags: tags.admin, params: userIdParams, response: { 200: StaffUserView } }, ...manage },
       async (req) => updateStaffUser(ctx, req, req.params.id, { enabled: true }),
     );
 
@@ -201,6 +234,7 @@ export const staffModule: Module = {
           tags: tags.admin,
           params: userIdParams,
           summary: 'Lift the login locks of an account from every address and close its alerts',
+          response: { 200: StaffUserView },
         },
         ...manage,
       },
@@ -219,6 +253,7 @@ export const staffModule: Module = {
               limit: z.coerce.number().int().min(1).max(200).default(50),
             })
             .strict(),
+          response: { 200: AdminSecurityAlertsListResponse },
         },
         ...manage,
       },
@@ -231,7 +266,14 @@ export const staffModule: Module = {
 
     r.post(
       '/v1/admin/security-alerts/:id/acknowledge',
-      { schema: { tags: tags.admin, params: z.object({ id: z.uuid() }) }, ...manage },
+      {
+        schema: {
+          tags: tags.admin,
+          params: z.object({ id: z.uuid() }),
+          response: { 200: SecurityAlertView },
+        },
+        ...manage,
+      },
       async (req) => acknowledgeSecurityAlert(ctx, req, req.params.id),
     );
 
@@ -243,6 +285,7 @@ export const staffModule: Module = {
           params: userIdParams,
           summary: 'Set a new initial password; the user must change it and is signed out',
           body: z.object({ newPassword: password }).strict(),
+          response: { 200: StaffUserView },
         },
         ...manage,
       },
@@ -250,13 +293,17 @@ export const staffModule: Module = {
     );
 
     // --- roles, permissions, menus -------------------------------------------------------------
-    r.get('/v1/admin/roles', { schema: { tags: tags.admin }, ...manage }, async () => ({
-      items: await listRoles(ctx),
-    }));
+    r.get(
+      '/v1/admin/roles',
+      { schema: { tags: tags.admin, response: { 200: AdminRolesListResponse } }, ...manage },
+      async () => ({
+        items: await listRoles(ctx),
+      }),
+    );
 
     r.get(
       '/v1/admin/roles/:code',
-      { schema: { tags: tags.admin, params: roleParams }, ...manage },
+      { schema: { tags: tags.admin, params: roleParams, response: { 200: RoleView } }, ...manage },
       async (req) => getRole(ctx, req.params.code),
     );
 
@@ -273,6 +320,7 @@ export const staffModule: Module = {
               permissions: z.array(permissionKey).max(100).default([]),
             })
             .strict(),
+          response: { 201: RoleView },
         },
         ...manage,
       },
@@ -292,6 +340,7 @@ export const staffModule: Module = {
               permissions: z.array(permissionKey).max(100).optional(),
             })
             .strict(),
+          response: { 200: RoleView },
         },
         ...manage,
       },
@@ -300,20 +349,28 @@ export const staffModule: Module = {
 
     r.delete(
       '/v1/admin/roles/:code',
-      { schema: { tags: tags.admin, params: roleParams }, ...manage },
+      { schema: { tags: tags.admin, params: roleParams, response: { 204: NoContent } }, ...manage },
       async (req, reply) => {
         await deleteRole(ctx, req, req.params.code);
         return reply.status(204).send();
       },
     );
 
-    r.get('/v1/admin/permissions', { schema: { tags: tags.admin }, ...manage }, async () => ({
-      items: Object.entries(PERMISSIONS).map(([key, label]) => ({ key, zh: label.zh, en: label.en })),
-    }));
+    r.get(
+      '/v1/admin/permissions',
+      { schema: { tags: tags.admin, response: { 200: AdminPermissionsListResponse } }, ...manage },
+      async () => ({
+        items: Object.entries(PERMISSIONS).map(([key, label]) => ({ key, zh: label.zh, en: label.en })),
+      }),
+    );
 
-    r.get('/v1/admin/menus', { schema: { tags: tags.admin }, ...manage }, async () => ({
-      items: CONSOLE_MENUS,
-    }));
+    r.get(
+      '/v1/admin/menus',
+      { schema: { tags: tags.admin, response: { 200: AdminMenusListResponse } }, ...manage },
+      async () => ({
+        items: CONSOLE_MENUS,
+      }),
+    );
 
     // --- audit log (read only: there is deliberately no route that changes it) -----------------
     r.get(
@@ -336,6 +393,7 @@ export const staffModule: Module = {
               pageSize,
             })
             .strict(),
+          response: { 200: AdminAuditLogsListResponse },
         },
         preHandler: requireStaff(ctx, 'audit.read'),
       },

@@ -9,6 +9,7 @@ import { requireOpsToken } from '../../platform/auth.js';
 import { pendingMigrations } from '../../db/migrate.js';
 import type { Module } from '../index.js';
 import { PURGE_SESSIONS_JOB, purgeExpiredSessions } from '../../platform/session-cleanup.js';
+import { MetricsListResponse, ReadyListResponse } from '@qingnang/contracts';
 
 const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry });
@@ -25,7 +26,7 @@ export const systemModule: Module = {
       { schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok') }) } } },
       async () => ({ status: 'ok' as const }),
     );
-    r.get('/ready', { schema: { tags: ['system'] } }, async () => {
+    r.get('/ready', { schema: { tags: ['system'], response: { 200: ReadyListResponse } } }, async () => {
       try {
         await ctx.db.execute(sql`select 1`);
       } catch {
@@ -41,10 +42,14 @@ export const systemModule: Module = {
     // Metrics tell an outsider the load and the versions running: off in production unless configured.
     if (ctx.config.exposure.metrics !== 'off') {
       const onRequest = ctx.config.exposure.metrics === 'token' ? requireOpsToken(ctx.config) : undefined;
-      r.get('/metrics', { schema: { hide: true }, onRequest }, async (_req, reply) => {
-        reply.type(registry.contentType);
-        return registry.metrics();
-      });
+      r.get(
+        '/metrics',
+        { schema: { hide: true, response: { 200: MetricsListResponse } }, onRequest },
+        async (_req, reply) => {
+          reply.type(registry.contentType);
+          return registry.metrics();
+        },
+      );
     }
   },
 };
