@@ -48,3 +48,5 @@ export * from './api/access-log.js';
 export * from './api/workbench.js';
 export * from './api/staff.js';
 export * from './api/system.js';
+export * from './api/errors.js';
+export * from './api/blacklist.js';

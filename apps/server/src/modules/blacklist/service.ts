@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
 import { isUniqueViolation } from '../../platform/db-errors.js';
 import { audit } from '../../platform/audit.js';
-import { DomainError, conflict, notFound } from '../../platform/errors.js';
+import type { DomainError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { principalOf } from '../../platform/auth.js';
 import { maskName } from '../../platform/pii.js';
@@ -20,6 +20,7 @@ import {
 } from './patients.js';
 import type { PatientRecord } from '../identity/index.js';
 import { incidentCounts } from './incidents.js';
+import { errors } from './errors.js';
 
 const DAY_MS = 86_400_000;
 
@@ -83,11 +84,8 @@ async function banWhere(ctx: AppContext, whose: SQL, tx?: DbOrTx) {
 
 function blacklisted(ctx: AppContext, ban: typeof blacklistEntries.$inferSelect): DomainError {
   const endsOn = lastBannedDay(ctx, ban.endsAt);
-  return new DomainError(
-    'PATIENT_BLACKLISTED',
-    403,
-    `该就诊人因“${ban.reason}”已被限制预约，限制至 ${endsOn} 结束`,
-    `This patient may not book until the ban ends on ${endsOn} (reason: ${ban.reason})`,
+  return errors.PATIENT_BLACKLISTED(
+    { reason: ban.reason, endsOn },
     { reason: ban.reason, endsAt: ban.endsAt.toISOString(), endsOn, entryId: ban.id },
   );
 }
@@ -278,14 +276,13 @@ async function uniqueName<T>(write: Promise<T>): Promise<T> {
     return await write;
   } catch (e) {
     if (isUniqueViolation(e)) {
-      throw conflict('BLACKLIST_RULE_NAME_TAKEN', '已有同名规则', 'A rule with this name already exists');
+      throw errors.BLACKLIST_RULE_NAME_TAKEN();
     }
     throw e;
   }
 }
 
-const ruleNotFound = () =>
-  new DomainError('BLACKLIST_RULE_NOT_FOUND', 404, '黑名单规则不存在', 'Blacklist rule not found');
+const ruleNotFound = () => errors.BLACKLIST_RULE_NOT_FOUND();
 
 // ---------------------------------------------------------------------------------------------
 // Console: entries (manual add, lift, listing)
@@ -363,15 +360,10 @@ export async function addManualEntry(
     );
     const current = await activeBan(ctx, input.patientId, tx);
     if (current) {
-      throw conflict(
-        'PATIENT_ALREADY_BLACKLISTED',
-        '该就诊人已在黑名单中',
-        'Patient is already blacklisted',
-        {
-          entryId: current.id,
-          endsAt: current.endsAt.toISOString(),
-        },
-      );
+      throw errors.PATIENT_ALREADY_BLACKLISTED({
+        entryId: current.id,
+        endsAt: current.endsAt.toISOString(),
+      });
     }
     const [row] = await tx
       .insert(blacklistEntries)
@@ -417,7 +409,7 @@ export async function liftEntry(ctx: AppContext, req: FastifyRequest, id: string
     .returning();
   if (!row) {
     const [existing] = await ctx.db.select().from(blacklistEntries).where(eq(blacklistEntries.id, id));
-    if (!existing) throw notFound('blacklist entry', '黑名单记录');
+    if (!existing) throw errors.BLACKLIST_ENTRY_NOT_FOUND();
     await audit(ctx, req, {
       action: 'blacklist.lift',
       objectType: 'blacklist_entry',
@@ -425,14 +417,7 @@ export async function liftEntry(ctx: AppContext, req: FastifyRequest, id: string
       outcome: 'failed',
       detail: { status: entryStatus(existing, now) },
     });
-    throw conflict(
-      'BLACKLIST_ENTRY_NOT_ACTIVE',
-      '该黑名单记录已解除或已到期',
-      'This ban is already lifted or over',
-      {
-        status: entryStatus(existing, now),
-      },
-    );
+    throw errors.BLACKLIST_ENTRY_NOT_ACTIVE({ status: entryStatus(existing, now) });
   }
   await audit(ctx, req, {
     action: 'blacklist.lift',
