@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { addPatient, loginPatient } from '../../testing/patients.js';
 import { SandboxEInvoicePlatform } from '../../integrations/einvoice/sandbox.js';
+import { SandboxInsurance } from '../../integrations/insurance/index.js';
 import { deliverHisEvent } from '../../integrations/his/outbound.js';
 import { openHisChannel, type HisCall } from '../billing/testing.js';
 import { cardBoundEventId, getPatientById } from '../identity/index.js';
@@ -19,15 +20,23 @@ let t: TestApp;
 let his: HisCall;
 let rxChannel: HisCall;
 const einvoicePlatform = new SandboxEInvoicePlatform();
+const insurance = new SandboxInsurance();
 
 const A = { name: '周敏', idNumber: '', phone: '13700031001' };
 let a: { token: string; accountId: string; selfId: string };
 let b: { token: string; accountId: string; spouseId: string };
 let pdfIssued = false;
-let ids: { billId: string; visitId: string; rxId: string; invoiceId: string; admissionId: string };
+let ids: {
+  billId: string;
+  visitId: string;
+  rxId: string;
+  invoiceId: string;
+  admissionId: string;
+  settlementId: string;
+};
 
 beforeAll(async () => {
-  t = await createTestApp({ adapters: { einvoice: einvoicePlatform } });
+  t = await createTestApp({ adapters: { einvoice: einvoicePlatform, insurance } });
   his = await openHisChannel(t, [
     'his.visits.push',
     'his.bills.push',
@@ -121,6 +130,18 @@ beforeAll(async () => {
   });
   expect(bound.status, JSON.stringify(bound.body)).toBe(201);
   b = { ...loginB, spouseId: spouse.id };
+  // B pays A's drug bill through A's medical insurance (A's credential, authorised in B's account)
+  const credential = await t.api.post('/api/v1/insurance/credentials', {
+    token: loginB.token,
+    body: { patientId: spouse.id, authCode: insurance.issueAuthCode({ name: A.name, idNumber: A.idNumber }) },
+  });
+  expect(credential.status, JSON.stringify(credential.body)).toBe(201);
+  const drug = listed.body.items.find((x: { kind: string }) => x.kind === 'prescription');
+  const pre = await t.api.post('/api/v1/insurance/pre-settlements', {
+    token: loginB.token,
+    body: { patientId: spouse.id, billIds: [drug.id], useAccount: true },
+  });
+  expect(pre.status, JSON.stringify(pre.body)).toBe(201);
 
   const invoices = await t.api.get(`/api/v1/einvoices?patientId=${self.id}`, { token: login.token });
   pdfIssued = invoices.body.items[0].status === 'issued';
@@ -131,6 +152,7 @@ beforeAll(async () => {
     rxId: rx.id,
     invoiceId: invoices.body.items[0].id,
     admissionId: bound.body.id,
+    settlementId: pre.body.id,
   };
 });
 afterAll(async () => t?.close());
@@ -189,21 +211,26 @@ describe('a family account’s reads are in the person’s access log (PIPL Art.
     expect((await accessLog()).total).toBe(0);
   });
 
-  it('B reading A’s bills, visits, prescriptions, e-invoices, stay and HIS file shows in A’s log, by relation, on consent', async () => {
+  it('B reading A’s bills, visits, prescriptions, e-invoices, insurance settlement, stay and HIS file shows in A’s log, by relation, on consent', async () => {
     await readEverything(b.token, b.spouseId);
+    // the insurance settlement B made for A: the list (one entry for A) and the settlement
+    for (const url of ['/insurance/settlements', `/insurance/settlements/${ids.settlementId}`]) {
+      const res = await t.api.get(`/api/v1${url}`, { token: b.token });
+      expect({ url, status: res.status }, JSON.stringify(res.body)).toEqual({ url, status: 200 });
+    }
     const log = await accessLog();
     const kinds = log.items.map((e: { recordKind: string }) => e.recordKind);
     expect(new Set(kinds)).toEqual(
-      new Set(['bill', 'visit', 'prescription', 'einvoice', 'inpatient', 'his_profile']),
+      new Set(['bill', 'visit', 'prescription', 'einvoice', 'insurance', 'inpatient', 'his_profile']),
     );
-    expect(log.total).toBe(pdfIssued ? 13 : 12);
+    expect(log.total).toBe(pdfIssued ? 15 : 14);
     for (const e of log.items)
       expect(e).toMatchObject({
         ground: 'consent',
         actor: { kind: 'account', relation: 'spouse', phoneMasked: '137****1002' },
       });
     const opened = log.items.map((e: { objectId: string | null }) => e.objectId);
-    for (const id of [ids.billId, ids.visitId, ids.rxId, ids.invoiceId, ids.admissionId])
+    for (const id of [ids.billId, ids.visitId, ids.rxId, ids.invoiceId, ids.admissionId, ids.settlementId])
       expect(opened).toContain(id);
   });
 
