@@ -17,6 +17,12 @@ import {
 import { normaliseName, verifyIdNumber } from './id-documents.js';
 import { piiCipher } from './pii.js';
 import { faceSessions, type IdType } from './schema.js';
+import {
+  FaceSessionsConfirmPostResponse,
+  FaceSessionsPostResponse,
+  FaceVerificationListResponse,
+  SandboxFaceSessionsCapturePostResponse,
+} from '@qingnang/contracts';
 
 /**
  * IDN-13: when the hospital requires it (FACE_VERIFICATION=required), a patient adding themself
@@ -172,7 +178,11 @@ export function registerFaceRoutes(scope: FastifyInstance, ctx: AppContext): voi
   app.get(
     '/v1/face-verification',
     {
-      schema: { tags, summary: 'Whether this hospital asks for a live face to add oneself (IDN-13)' },
+      schema: {
+        tags,
+        summary: 'Whether this hospital asks for a live face to add oneself (IDN-13)',
+        response: { 200: FaceVerificationListResponse },
+      },
       preHandler: patient,
     },
     async () => ({ required: faceVerificationRequired(ctx), provider: ctx.adapters.faceVerifier.kind }),
@@ -192,6 +202,7 @@ export function registerFaceRoutes(scope: FastifyInstance, ctx: AppContext): voi
             idNumber: z.string().min(1).max(32),
           })
           .strict(),
+        response: { 201: FaceSessionsPostResponse },
       },
       preHandler: patient,
     },
@@ -205,6 +216,7 @@ export function registerFaceRoutes(scope: FastifyInstance, ctx: AppContext): voi
         summary: "Ask the provider for the session's verdict; a pass returns the single-use face token",
         params: z.object({ id: z.string().uuid() }),
         body: z.object({}).strict().nullish(),
+        response: { 200: FaceSessionsConfirmPostResponse },
       },
       preHandler: patient,
     },
@@ -221,6 +233,7 @@ export function registerFaceRoutes(scope: FastifyInstance, ctx: AppContext): voi
           summary: '沙箱刷脸：告诉沙箱人脸识别服务镜头看到了什么（通过 / 非本人 / 非活体）',
           params: z.object({ providerSessionId: z.string().min(1).max(80) }),
           body: z.object({ outcome: z.enum(['passed', 'mismatch', 'not_live']) }).strict(),
+          response: { 200: SandboxFaceSessionsCapturePostResponse },
         },
         preHandler: patient,
       },

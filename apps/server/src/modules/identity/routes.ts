@@ -46,6 +46,26 @@ import {
   unbindCard,
   updatePatient,
 } from './service.js';
+import {
+  AccountView,
+  AdminPatientsCounterLinkPostResponse,
+  AdminPatientsGetResponse,
+  AdminPatientsListResponse,
+  AuthOauthLoginPostResponse,
+  AuthPasswordLoginPostResponse,
+  AuthPasswordResetPostResponse,
+  AuthRefreshPostResponse,
+  AuthSmsCodesPostResponse,
+  AuthSmsLoginPostResponse,
+  MePasswordPutResponse,
+  NoContent,
+  PatientView,
+  PatientsConsentRequestPostResponse,
+  PatientsListResponse,
+  PatientsRecordSharingDeleteResponse,
+  PatientsRecordSharingListResponse,
+  SandboxIdentityPeoplePostResponse,
+} from '@qingnang/contracts';
 
 const Phone = z
   .string()
@@ -78,7 +98,12 @@ export const identityModule: Module = {
     app.post(
       '/v1/auth/sms-codes',
       {
-        schema: { ...auth, summary: 'Send a login code by SMS', body: z.object({ phone: Phone }).strict() },
+        schema: {
+          ...auth,
+          summary: 'Send a login code by SMS',
+          body: z.object({ phone: Phone }).strict(),
+          response: { 200: AuthSmsCodesPostResponse },
+        },
         config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
       },
       async (req) => requestLoginCode(ctx, req.body.phone, meta(req)),
@@ -90,6 +115,7 @@ export const identityModule: Module = {
           ...auth,
           summary: 'Log in (or register) with an SMS code',
           body: z.object({ phone: Phone, code: SmsCode }).strict(),
+          response: { 200: AuthSmsLoginPostResponse },
         },
       },
       async (req) => loginWithSmsCode(ctx, req.body.phone, req.body.code, meta(req)),
@@ -101,6 +127,7 @@ export const identityModule: Module = {
           ...auth,
           summary: 'Log in with the optional account password',
           body: z.object({ phone: Phone, password: z.string().min(1).max(128) }).strict(),
+          response: { 200: AuthPasswordLoginPostResponse },
         },
         config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
       },
@@ -113,6 +140,7 @@ export const identityModule: Module = {
           ...auth,
           summary: 'Set a new password with a login code (forgotten password); every session ends',
           body: z.object({ phone: Phone, code: SmsCode, newPassword: z.string().min(1).max(128) }).strict(),
+          response: { 200: AuthPasswordResetPostResponse },
         },
       },
       async (req) => resetPasswordWithCode(ctx, req.body, meta(req)),
@@ -126,6 +154,7 @@ export const identityModule: Module = {
           body: z
             .object({ provider: z.enum(['wechat', 'alipay']), code: z.string().min(1).max(256) })
             .strict(),
+          response: { 200: AuthOauthLoginPostResponse },
         },
       },
       async (req) => loginWithPlatformCode(ctx, req.body.provider, req.body.code, meta(req)),
@@ -137,13 +166,14 @@ export const identityModule: Module = {
           ...auth,
           summary: 'Exchange a refresh token for a new pair (the old one is spent)',
           body: z.object({ refreshToken: z.string().min(1).max(200) }).strict(),
+          response: { 200: AuthRefreshPostResponse },
         },
       },
       async (req) => refreshSession(ctx, req.body.refreshToken, 'patient'),
     );
     app.post(
       '/v1/auth/logout',
-      { schema: { ...auth, summary: 'End this session' }, preHandler: patient },
+      { schema: { ...auth, summary: 'End this session', response: { 204: NoContent } }, preHandler: patient },
       async (req, reply) => {
         await revokeSession(ctx, principalOf(req).sessionId);
         return reply.status(204).send();
@@ -151,7 +181,10 @@ export const identityModule: Module = {
     );
     app.get(
       '/v1/me',
-      { schema: { ...pt, summary: 'The logged-in account' }, preHandler: patient },
+      {
+        schema: { ...pt, summary: 'The logged-in account', response: { 200: AccountView } },
+        preHandler: patient,
+      },
       async (req) => accountView(ctx, principalOf(req).id),
     );
     app.put(
@@ -163,6 +196,7 @@ export const identityModule: Module = {
           body: z
             .object({ oldPassword: z.string().max(128).optional(), newPassword: z.string().min(1).max(128) })
             .strict(),
+          response: { 200: MePasswordPutResponse },
         },
         preHandler: patient,
       },
@@ -172,7 +206,14 @@ export const identityModule: Module = {
     // ---- patients (IDN-05..12) ----
     app.get(
       '/v1/patients',
-      { schema: { ...pt, summary: 'Patients (family members) of this account' }, preHandler: patient },
+      {
+        schema: {
+          ...pt,
+          summary: 'Patients (family members) of this account',
+          response: { 200: PatientsListResponse },
+        },
+        preHandler: patient,
+      },
       async (req) => ({
         items: await listPatients(ctx, principalOf(req).id),
         max: ctx.config.MAX_PATIENTS_PER_ACCOUNT,
@@ -195,6 +236,7 @@ export const identityModule: Module = {
               faceToken: z.string().min(20).max(100).optional(),
             })
             .strict(),
+          response: { 201: PatientView },
         },
         preHandler: patient,
       },
@@ -202,7 +244,10 @@ export const identityModule: Module = {
     );
     app.get(
       '/v1/patients/:id',
-      { schema: { ...pt, summary: 'One patient', params: PatientParams }, preHandler: patient },
+      {
+        schema: { ...pt, summary: 'One patient', params: PatientParams, response: { 200: PatientView } },
+        preHandler: patient,
+      },
       async (req) => getPatientView(ctx, principalOf(req).id, req.params.id),
     );
     app.patch(
@@ -221,6 +266,7 @@ export const identityModule: Module = {
               idNumber: z.string().max(32).optional(),
             })
             .strict(),
+          response: { 200: PatientView },
         },
         preHandler: patient,
       },
@@ -239,7 +285,10 @@ export const identityModule: Module = {
     );
     app.delete(
       '/v1/patients/:id',
-      { schema: { ...pt, summary: 'Unbind a patient', params: PatientParams }, preHandler: patient },
+      {
+        schema: { ...pt, summary: 'Unbind a patient', params: PatientParams, response: { 204: NoContent } },
+        preHandler: patient,
+      },
       async (req, reply) => {
         await removePatient(ctx, principalOf(req).id, req.params.id);
         return reply.status(204).send();
@@ -248,7 +297,12 @@ export const identityModule: Module = {
     app.post(
       '/v1/patients/:id/default',
       {
-        schema: { ...pt, summary: 'Make this the default patient', params: PatientParams },
+        schema: {
+          ...pt,
+          summary: 'Make this the default patient',
+          params: PatientParams,
+          response: { 200: PatientView },
+        },
         preHandler: patient,
       },
       async (req) => makeDefaultPatient(ctx, principalOf(req).id, req.params.id),
@@ -261,6 +315,7 @@ export const identityModule: Module = {
           summary: 'Replace the verified identity (re-verification, limited)',
           params: PatientParams,
           body: z.object({ name: Name, idType: IdTypeSchema.optional(), idNumber: IdNumber }).strict(),
+          response: { 200: PatientView },
         },
         preHandler: patient,
       },
@@ -269,7 +324,12 @@ export const identityModule: Module = {
     app.post(
       '/v1/patients/:id/consent/request',
       {
-        schema: { ...pt, summary: "Send a consent code to the patient's own phone", params: PatientParams },
+        schema: {
+          ...pt,
+          summary: "Send a consent code to the patient's own phone",
+          params: PatientParams,
+          response: { 200: PatientsConsentRequestPostResponse },
+        },
         preHandler: patient,
       },
       async (req) => requestConsent(ctx, principalOf(req).id, req.params.id, meta(req)),
@@ -282,6 +342,7 @@ export const identityModule: Module = {
           summary: 'Confirm consent with the code',
           params: PatientParams,
           body: z.object({ code: SmsCode }).strict(),
+          response: { 200: PatientView },
         },
         preHandler: patient,
       },
@@ -294,6 +355,7 @@ export const identityModule: Module = {
           ...pt,
           summary: 'Your own identity: which other accounts bound you and whether you consented',
           params: PatientParams,
+          response: { 200: PatientsRecordSharingListResponse },
         },
         preHandler: patient,
       },
@@ -306,6 +368,7 @@ export const identityModule: Module = {
           ...pt,
           summary: "Withdraw another account's access to your records (at once)",
           params: z.object({ id: z.string().uuid(), sharingId: z.string().uuid() }),
+          response: { 200: PatientsRecordSharingDeleteResponse },
         },
         preHandler: patient,
       },
@@ -330,6 +393,7 @@ export const identityModule: Module = {
               })
               .strict()
               .nullish(),
+            response: { 200: PatientView },
           },
           preHandler: patient,
         },
@@ -337,7 +401,15 @@ export const identityModule: Module = {
       );
       app.delete(
         `/v1/patients/:id/${kind}-card`,
-        { schema: { ...pt, summary: `Unbind the ${kind} card`, params: PatientParams }, preHandler: patient },
+        {
+          schema: {
+            ...pt,
+            summary: `Unbind the ${kind} card`,
+            params: PatientParams,
+            response: { 200: PatientView },
+          },
+          preHandler: patient,
+        },
         async (req) => unbindCard(ctx, principalOf(req).id, req.params.id, kind),
       );
     }
@@ -357,6 +429,7 @@ export const identityModule: Module = {
             security: [{ bearer: [] }],
             summary: '沙箱：在实名核验沙箱的人口库中登记一个人（姓名 + 证件号码）',
             body: z.object({ name: Name, idNumber: IdNumber }).strict(),
+            response: { 200: SandboxIdentityPeoplePostResponse },
           },
           preHandler: requireStaff(ctx, 'patients.link'),
         },
@@ -383,6 +456,7 @@ export const identityModule: Module = {
           ...admin,
           summary: 'Find patients by phone or ID number (blind index)',
           querystring: z.object({ phone: Phone.optional(), idNumber: IdNumber.optional() }).strict(),
+          response: { 200: AdminPatientsListResponse },
         },
         preHandler: requireStaff(ctx, 'patients.read'),
       },
@@ -401,6 +475,7 @@ export const identityModule: Module = {
               document: z.enum(['resident_id_card', 'household_register', 'birth_certificate', 'other_id']),
             })
             .strict(),
+          response: { 200: AdminPatientsCounterLinkPostResponse },
         },
         preHandler: requireStaff(ctx, 'patients.link'),
       },
@@ -409,7 +484,12 @@ export const identityModule: Module = {
     app.get(
       '/v1/admin/patients/:id',
       {
-        schema: { ...admin, summary: 'One patient (masked)', params: PatientParams },
+        schema: {
+          ...admin,
+          summary: 'One patient (masked)',
+          params: PatientParams,
+          response: { 200: AdminPatientsGetResponse },
+        },
         preHandler: requireStaff(ctx, 'patients.read'),
       },
       async (req) => readPatientForStaff(ctx, req, req.params.id),
