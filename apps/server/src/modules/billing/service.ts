@@ -789,10 +789,15 @@ async function giveUpWriteBack(ctx: AppContext, writebackId: string, error: stri
       .update(bills)
       .set({ state: 'pending', paymentId: null, paidAt: null, updatedAt: now })
       .where(and(eq(bills.paymentId, w.paymentId), eq(bills.state, 'paid')));
-    await tx
+    const [failed] = await tx
       .update(billPayments)
       .set({ state: 'writeback_failed', updatedAt: now })
-      .where(eq(billPayments.id, w.paymentId));
+      .where(and(eq(billPayments.id, w.paymentId), eq(billPayments.state, 'paid')))
+      .returning({ id: billPayments.id });
+    // A pending write-back belongs to a paid payment; anything else is a broken invariant, so nothing
+    // is undone or refunded (the transaction rolls back) and the error names the payment.
+    if (!failed)
+      throw new Error(`bill payment ${w.paymentId} is not paid; its write-back failure was not applied`);
     if (w.orderId)
       await openAbnormal(
         tx,

@@ -10,15 +10,15 @@ import type { AdapterOverrides } from '../../integrations/index.js';
 import { openHisChannel, type HisCall } from '../billing/testing.js';
 import { getPatientById } from '../identity/index.js';
 import { refunds } from '../payments/index.js';
-import { getPaymentOrder } from '../payments/index.js';
+import { getPaymentOrder, type RefundView } from '../payments/index.js';
 import {
   deliverSandboxNotifications,
   messagesOf,
   newPatient,
   payAtSandbox,
 } from '../registration/testing.js';
-import { inpatientAdmissions, inpatientDailyListSends } from './schema.js';
-import { DAILY_LIST_JOB, HIS_DEPOSIT_RETRY_JOB, LOW_BALANCE_JOB } from './service.js';
+import { inpatientAdmissions, inpatientDailyListSends, inpatientSettlementRefunds } from './schema.js';
+import { DAILY_LIST_JOB, HIS_DEPOSIT_RETRY_JOB, LOW_BALANCE_JOB, depositRefundFinished } from './service.js';
 
 // The test clock starts at 2026-11-23 09:00 in Shanghai.
 let t: TestApp;
@@ -547,6 +547,47 @@ describe('discharge settlement (INP-08)', () => {
     );
     expect(refunded).toEqual({ [newer.id]: 50_000, [older.id]: 30_000 });
     expect(his.settlements).toContainEqual({ admissionNo, kind: 'refunded', amountFen: 80_000 });
+  });
+
+  it("a surplus refund's state only moves forward: a late or repeated report does not undo its end", async () => {
+    const p = await newPatient(t);
+    const { admissionNo, admissionId } = await admitAndBind(p);
+    await topUp(p, admissionId, 100_000);
+    await charge(admissionNo, 70_000);
+    const d = await hisPush(`/api/integration/v1/his/admissions/${admissionNo}/discharge`, {
+      dischargedAt: '2026-11-23T10:00:00+08:00',
+      totalCostFen: 70_000,
+    });
+    expect(d.status).toBe(200);
+    const asked = await t.api.post(`/api/v1/admissions/${admissionId}/settlement/refund`, { token: p.token });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+    const [planned] = asked.body.refunds as { refundId: string; amountFen: number }[];
+    const [refund] = await t.app.ctx.db.select().from(refunds).where(eq(refunds.id, planned!.refundId));
+    const view = { id: refund!.id, refundNo: refund!.refundNo, orderId: refund!.orderId, amountFen: 30_000 };
+    const copyOf = async (id: string) =>
+      (
+        await t.app.ctx.db
+          .select()
+          .from(inpatientSettlementRefunds)
+          .where(eq(inpatientSettlementRefunds.admissionId, id))
+      )[0];
+
+    // the channel's final answer arrives, then an earlier "processing" report, then the same answer again
+    await depositRefundFinished(t.app.ctx, { ...view, state: 'succeeded' } as RefundView);
+    await depositRefundFinished(t.app.ctx, { ...view, state: 'processing' } as RefundView);
+    expect(await copyOf(admissionId)).toMatchObject({ state: 'succeeded' });
+    await depositRefundFinished(t.app.ctx, { ...view, state: 'succeeded' } as RefundView);
+    // and the patient asks again, which copies the payment refund's own state once more
+    const again = await t.api.post(`/api/v1/admissions/${admissionId}/settlement/refund`, { token: p.token });
+    expect(again.status).toBe(200);
+    expect(again.body.refunds).toEqual([
+      expect.objectContaining({ refundId: refund!.id, state: 'succeeded' }),
+    ]);
+    expect(await copyOf(admissionId)).toMatchObject({
+      refundId: refund!.id,
+      state: 'succeeded',
+      amountFen: 30_000,
+    });
   });
 
   it('a deposit paid only after the surplus was refunded is not kept: it goes back in full', async () => {

@@ -565,14 +565,23 @@ export async function writeDepositToHis(ctx: AppContext, depositId: string): Pro
   } catch (err) {
     ctx.log.warn({ err, depositId }, 'HIS deposit write-back failed; will retry');
   }
+  // Two writers (the payment and the retry sweep) may race: the HIS taking it is final; a failure
+  // counts only while the deposit is still waiting, never over a confirmation.
   await ctx.db
     .update(inpatientDeposits)
     .set({
-      hisState: ok ? 'confirmed' : row.d.hisAttempts + 1 >= 10 ? 'failed' : 'pending',
+      hisState: ok
+        ? 'confirmed'
+        : sql`CASE WHEN ${inpatientDeposits.hisAttempts} + 1 >= 10 THEN 'failed' ELSE 'pending' END`,
       hisAttempts: sql`${inpatientDeposits.hisAttempts} + 1`,
       updatedAt: ctx.clock.now(),
     })
-    .where(eq(inpatientDeposits.id, depositId));
+    .where(
+      and(
+        eq(inpatientDeposits.id, depositId),
+        inArray(inpatientDeposits.hisState, ok ? ['pending', 'failed'] : ['pending']),
+      ),
+    );
 }
 
 /**
@@ -978,10 +987,16 @@ async function driveSurplusRefunds(ctx: AppContext, admissionId: string): Promis
       ctx.log.warn({ err, admissionId, depositId: p.depositId }, 'surplus refund request failed');
       continue;
     }
+    // a refund that finished meanwhile keeps its final state (the copy only moves forward)
     await ctx.db
       .update(inpatientSettlementRefunds)
       .set({ refundId: refund.id, state: refund.state })
-      .where(eq(inpatientSettlementRefunds.id, p.id));
+      .where(
+        and(
+          eq(inpatientSettlementRefunds.id, p.id),
+          inArray(inpatientSettlementRefunds.state, REFUND_STATES_NOT_AFTER[refund.state]),
+        ),
+      );
   }
   if (!allRequested) return;
   const [adm] = await ctx.db
@@ -1101,8 +1116,22 @@ function reversalView(a: AdmissionRow, repeated: boolean) {
 
 /** onRefundFinished of a deposit order: the settlement refund's final state. */
 export async function depositRefundFinished(ctx: AppContext, refund: RefundView): Promise<void> {
+  // a late or repeated report never moves the copy back (a duplicate is a no-op)
   await ctx.db
     .update(inpatientSettlementRefunds)
     .set({ state: refund.state })
-    .where(eq(inpatientSettlementRefunds.refundId, refund.id));
+    .where(
+      and(
+        eq(inpatientSettlementRefunds.refundId, refund.id),
+        inArray(inpatientSettlementRefunds.state, REFUND_STATES_NOT_AFTER[refund.state]),
+      ),
+    );
 }
+
+/** A refund moves requested → processing → succeeded | failed; a copy of it may take only these steps. */
+const REFUND_STATES_NOT_AFTER: Record<RefundView['state'], RefundView['state'][]> = {
+  requested: ['requested'],
+  processing: ['requested', 'processing'],
+  succeeded: ['requested', 'processing', 'succeeded'],
+  failed: ['requested', 'processing', 'failed'],
+};

@@ -1112,10 +1112,9 @@ export async function payRegistrationFromAccount(ctx: AppContext, accountId: str
     });
     throw unavailable();
   }
-  await ctx.db
-    .update(insuranceSettlements)
-    .set({ insuranceState: 'settled', updatedAt: ctx.clock.now() })
-    .where(eq(insuranceSettlements.id, id));
+  // only while still settling: if the stuck-settlement sweep took it over meanwhile, its outcome stands
+  // and the patient is told the settlement changed
+  await patch(ctx, id, 'settling', { insuranceState: 'settled' });
   // The balance moved between the two calls: nothing is half paid, the settlement is cancelled.
   if (split.cashFen > 0) {
     await beginReversal(ctx, id, 'settling', 'balance_insufficient', {});

@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { loginStaff } from '../../testing/staff.js';
 import { GENERATE_JOB } from './routes.js';
 import { schedulingSeed } from './seed.js';
+import { getSchedule, getSegments, markStopped } from './service.js';
 import { addTestDoctor } from './test-fixtures.js';
 
 let t: TestApp;
@@ -212,5 +213,46 @@ describe('scheduling: from templates to a bookable calendar', () => {
     } finally {
       await t.api.put('/api/v1/admin/release-rules/counter', { token: admin, body: { reservedPercent: 0 } });
     }
+  });
+
+  it('a clinic is stopped once: a second stop is refused and the first reason and time stand', async () => {
+    const newClinic = async (clinicDate: string) => {
+      const created = await t.api.post('/api/v1/admin/schedules', {
+        token: admin,
+        body: {
+          doctorId,
+          departmentId,
+          clinicDate,
+          shiftCode: 'night',
+          segmentMinutes: 60,
+          slotsPerSegment: 2,
+          level: 'general',
+          feeFen: 500,
+        },
+      });
+      expect(created.status).toBe(201);
+      return created.body as { id: string; segments: { id: string }[] };
+    };
+    const stop = (input: { scheduleId: string; segmentId?: string; reason: string; at: string }) =>
+      t.app.ctx.db.transaction((tx) => markStopped(tx, { ...input, now: new Date(input.at) }));
+
+    const clinic = await newClinic('2026-11-29');
+    await stop({ scheduleId: clinic.id, reason: '医生外出', at: '2026-11-23T02:00:00Z' });
+    await expect(
+      stop({ scheduleId: clinic.id, reason: '重复停诊', at: '2026-11-23T03:00:00Z' }),
+    ).rejects.toMatchObject({ code: 'ALREADY_STOPPED', status: 409 });
+    const stopped = await getSchedule(t.app.ctx, clinic.id);
+    expect(stopped).toMatchObject({ state: 'stopped', stopReason: '医生外出' });
+    expect(stopped.stoppedAt).toEqual(new Date('2026-11-23T02:00:00Z'));
+
+    const other = await newClinic('2026-11-30');
+    const segmentId = other.segments[0]!.id;
+    await stop({ scheduleId: other.id, segmentId, reason: '设备检修', at: '2026-11-23T02:00:00Z' });
+    await expect(
+      stop({ scheduleId: other.id, segmentId, reason: '重复停诊', at: '2026-11-23T03:00:00Z' }),
+    ).rejects.toMatchObject({ code: 'ALREADY_STOPPED', status: 409 });
+    const [segment] = (await getSegments(t.app.ctx.db, other.id)).filter((g) => g.id === segmentId);
+    expect(segment).toMatchObject({ state: 'stopped', stopReason: '设备检修' });
+    expect((await getSchedule(t.app.ctx, other.id)).state).toBe('open');
   });
 });

@@ -290,9 +290,15 @@ export async function markStopped(
     const r = await tx
       .update(scheduleSegments)
       .set({ state: 'stopped', stopReason: input.reason })
-      .where(and(eq(scheduleSegments.id, input.segmentId), eq(scheduleSegments.scheduleId, input.scheduleId)))
+      .where(
+        and(
+          eq(scheduleSegments.id, input.segmentId),
+          eq(scheduleSegments.scheduleId, input.scheduleId),
+          eq(scheduleSegments.state, 'open'),
+        ),
+      )
       .returning();
-    if (r.length === 0) throw notFound('segment', '时段');
+    if (r.length === 0) throw await stopRefusal(tx, input);
     await tx
       .update(slots)
       .set({ state: 'stopped', updatedAt: input.now })
@@ -304,10 +310,12 @@ export async function markStopped(
          AND NOT EXISTS (SELECT 1 FROM schedule_segments WHERE schedule_id = ${input.scheduleId} AND state = 'open')`);
     return;
   }
-  await tx
+  const [stopped] = await tx
     .update(schedules)
     .set({ state: 'stopped', stopReason: input.reason, stoppedAt: input.now, updatedAt: input.now })
-    .where(eq(schedules.id, input.scheduleId));
+    .where(and(eq(schedules.id, input.scheduleId), eq(schedules.state, 'open')))
+    .returning({ id: schedules.id });
+  if (!stopped) throw await stopRefusal(tx, input);
   await tx
     .update(scheduleSegments)
     .set({ state: 'stopped', stopReason: input.reason })
@@ -316,6 +324,29 @@ export async function markStopped(
     .update(slots)
     .set({ state: 'stopped', updatedAt: input.now })
     .where(and(eq(slots.scheduleId, input.scheduleId), eq(slots.state, 'available')));
+}
+
+/**
+ * Why a stop changed nothing: the schedule or segment is gone, or someone stopped it first (their
+ * reason and time stand; the caller's transaction rolls back, so no registration is cancelled twice).
+ */
+async function stopRefusal(tx: Tx, input: { scheduleId: string; segmentId?: string }): Promise<DomainError> {
+  if (input.segmentId) {
+    const [g] = await tx
+      .select({ state: scheduleSegments.state })
+      .from(scheduleSegments)
+      .where(
+        and(eq(scheduleSegments.id, input.segmentId), eq(scheduleSegments.scheduleId, input.scheduleId)),
+      );
+    if (!g) return notFound('segment', '时段');
+    return conflict('ALREADY_STOPPED', '该时段已停诊', 'This segment is already stopped');
+  }
+  const [s] = await tx
+    .select({ state: schedules.state })
+    .from(schedules)
+    .where(eq(schedules.id, input.scheduleId));
+  if (!s) return new DomainError('SCHEDULE_NOT_FOUND', 404, '排班不存在', 'schedule not found');
+  return conflict('ALREADY_STOPPED', '该排班已停诊', 'This clinic is already stopped');
 }
 
 /** Open schedules on dates in [from, to], optionally of one department or doctor (holiday or day stop, SCH-06). */
