@@ -3,26 +3,8 @@
  * The ID and phone numbers arrive masked.
  */
 import { get } from './client';
-
-export type HisCardStatus = 'active' | 'frozen' | 'cancelled';
-export type HisInsuranceType = 'self_pay' | 'employee' | 'resident';
-
-export interface HisPatientFile {
-  patientId: string;
-  hisPatientId: string;
-  visitCardNo: string;
-  name: string;
-  gender: 'male' | 'female' | null;
-  birthDate: string | null;
-  idNumberMasked: string | null;
-  phoneMasked: string | null;
-  address: string | null;
-  cardStatus: HisCardStatus;
-  insuranceType: HisInsuranceType;
-  allergies: string[];
-  fileCreatedOn: string | null;
-  lastVisitOn: string | null;
-}
+import type { HisPatientFile } from '@qingnang/contracts/api-types/patient';
+export type { HisCardStatus, HisInsuranceType, HisPatientFile } from '@qingnang/contracts/api-types/patient';
 
 export const hisProfile = {
   get: (patientId: string) => get<HisPatientFile>(`/patients/${patientId}/his-profile`),

@@ -52,10 +52,10 @@ import type {
   Schedule,
   ScheduleDay,
   SmsCodeSent,
-} from './types';
+} from '@qingnang/contracts/api-types/patient';
 
 export * from './client';
-export * from './types';
+export type * from '@qingnang/contracts/api-types/patient';
 export * from './prescriptions';
 export * from './his-profile';
 

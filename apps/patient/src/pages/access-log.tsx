@@ -5,12 +5,8 @@
  */
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { ErrorBlock, InfiniteScroll, Tag } from 'antd-mobile';
-import {
-  accessGroundLabels,
-  patientRecordKindLabels,
-  type AccessGround,
-  type PatientRecordKind,
-} from '@qingnang/contracts';
+import { accessGroundLabels, patientRecordKindLabels } from '@qingnang/contracts';
+import type { AccessLogEntry, PatientsAccessLogListResponse } from '@qingnang/contracts/api/access-log';
 import { ApiError, type Patient } from '../api';
 import { get } from '../api/client';
 import { Page, QueryView } from '../components/common';
@@ -20,33 +16,8 @@ import { useI18n } from '../i18n';
 
 const PAGE_SIZE = 20;
 
-interface AccessLogEntry {
-  id: string;
-  at: string;
-  recordKind: PatientRecordKind;
-  ground: AccessGround;
-  objectType: string;
-  objectId: string | null;
-  actor:
-    | { kind: 'staff'; roles: { code: string; zh: string; en: string }[]; department: string | null }
-    | {
-        kind: 'account';
-        relation: string | null;
-        relationZh: string | null;
-        relationEn: string | null;
-        phoneMasked: string | null;
-      };
-}
-
-interface AccessLogPage {
-  items: AccessLogEntry[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
 const accessLog = (patientId: string, page: number) =>
-  get<AccessLogPage>(`/patients/${patientId}/access-log?page=${page}&pageSize=${PAGE_SIZE}`);
+  get<PatientsAccessLogListResponse>(`/patients/${patientId}/access-log?page=${page}&pageSize=${PAGE_SIZE}`);
 
 export function AccessLogPage() {
   const { t } = useI18n();

@@ -1,12 +1,40 @@
-import type { LocalizedText } from './client';
-
 /**
- * Shapes of the API responses the H5 reads (docs/api.md; live reference /api/openapi.json).
- * Fields the server may leave out are optional, so a missing one renders as blank, not a crash.
+ * Shapes of the API responses the patient H5 reads (docs/api.md; live reference
+ * /api/openapi.json), kept here so that no app declares an API type of its own. Fields the server
+ * may leave out are optional, so a missing one renders as blank, not a crash. States and kinds
+ * are the shared unions of ../labels.ts; where the zod response schemas of ../api/<module>.ts name
+ * a view precisely, prefer that view.
  */
+import type {
+  PatientIdType as IdType,
+  PatientRelation as Relation,
+  ConsentState,
+  DoctorTitle,
+  Level as RegistrationLevel,
+  BillKind,
+  BillState,
+  ReportKind,
+  ResultFlag as ReportFlag,
+  ExamBookingState,
+  PrescriptionState,
+  PrescriptionKind,
+  Label as LocalizedText,
+} from '../labels.js';
 
-export type IdType = 'resident_id' | 'hk_macao_tw_residence' | 'foreign_permanent_residence';
-export type Relation = 'self' | 'spouse' | 'parent' | 'child' | 'other';
+export type {
+  PatientIdType as IdType,
+  PatientRelation as Relation,
+  ConsentState,
+  DoctorTitle,
+  Level as RegistrationLevel,
+  BillKind,
+  BillState,
+  ReportKind,
+  ResultFlag as ReportFlag,
+  ExamBookingState,
+  PrescriptionState,
+  PrescriptionKind,
+} from '../labels.js';
 
 export interface Page<T> {
   items: T[];
@@ -37,8 +65,6 @@ export interface LoginResult {
   expiresIn?: number;
   account?: Account;
 }
-
-export type ConsentState = 'not_required' | 'pending' | 'granted';
 
 export interface Patient {
   id: string;
@@ -127,8 +153,6 @@ export interface Campus {
   buildings?: Building[];
   departmentLocations?: DepartmentLocation[];
 }
-
-export type DoctorTitle = 'chief_physician' | 'associate_chief' | 'attending' | 'resident';
 
 export interface DoctorDepartmentRef {
   id: string;
@@ -239,8 +263,6 @@ export interface Message {
 }
 
 // ---- scheduling and registration (issue 3) ---------------------------------------------------
-
-export type RegistrationLevel = 'general' | 'expert' | 'special';
 
 export interface TimeSegment {
   id: string;
@@ -435,9 +457,6 @@ export interface ScheduleDay {
 
 // ---- outpatient bills (billing) ---------------------------------------------------------------
 
-export type BillKind = 'prescription' | 'lab' | 'exam' | 'treatment' | 'other';
-export type BillState = 'pending' | 'paid' | 'confirmed' | 'refunded';
-
 export interface BillItem {
   code: string;
   name: string;
@@ -526,9 +545,6 @@ export interface BillRefund {
 }
 
 // ---- reports ------------------------------------------------------------------------------------
-
-export type ReportKind = 'lab' | 'exam' | 'pathology' | 'physical';
-export type ReportFlag = 'H' | 'L' | 'N' | 'critical';
 
 export interface ReportSummary {
   id: string;
@@ -739,9 +755,6 @@ export interface ExamDate {
   closed: boolean;
   bookable: boolean;
 }
-
-export type ExamBookingState =
-  'locked' | 'paid' | 'confirmed' | 'checked_in' | 'completed' | 'cancelled' | 'expired';
 
 export interface ExamBooking {
   id: string;
@@ -983,3 +996,95 @@ export interface Medication {
   prescriptionId: string | null;
   billId: string | null;
 }
+
+export type HisCardStatus = 'active' | 'frozen' | 'cancelled';
+
+export type HisInsuranceType = 'self_pay' | 'employee' | 'resident';
+
+export interface HisPatientFile {
+  patientId: string;
+  hisPatientId: string;
+  visitCardNo: string;
+  name: string;
+  gender: 'male' | 'female' | null;
+  birthDate: string | null;
+  idNumberMasked: string | null;
+  phoneMasked: string | null;
+  address: string | null;
+  cardStatus: HisCardStatus;
+  insuranceType: HisInsuranceType;
+  allergies: string[];
+  fileCreatedOn: string | null;
+  lastVisitOn: string | null;
+}
+
+export interface PrescriptionSummary {
+  id: string;
+  patientId: string;
+  patientName: string;
+  hisRxNo: string;
+  kind: PrescriptionKind;
+  specialDisease: { code: string; name: string } | null;
+  doctorName: string;
+  departmentName: string;
+  issuedAt: string;
+  validUntil: string;
+  state: PrescriptionState;
+  itemCount: number;
+  totalFen: number;
+  /** any of its drugs is a 双通道 drug */
+  dualChannel: boolean;
+  pharmacy?: { code: string; name: string } | null;
+}
+
+export interface PrescriptionItem {
+  drugCode: string;
+  name: string;
+  spec: string;
+  dosageForm?: string | null;
+  quantity: number;
+  unit: string;
+  unitPriceFen: number;
+  dose?: string | null;
+  frequency?: string | null;
+  route?: string | null;
+  days?: number | null;
+  dualChannel: boolean;
+}
+
+export interface PrescriptionDetail extends PrescriptionSummary {
+  diagnoses: { code: string; name: string }[];
+  items: PrescriptionItem[];
+  /** 医保处方编号, once the centre accepted it */
+  hiRxNo: string | null;
+  traceCode: string | null;
+  /** where the patient chose to fill it */
+  fillWhere?: 'retail' | 'hospital' | null;
+  pickupCode?: string | null;
+  pharmacy?:
+    ({ code: string; name: string } & { address?: string; phone?: string; dualChannel?: boolean }) | null;
+  dispensed?: {
+    at: string;
+    pharmacyName: string;
+    settlementNo?: string | null;
+    totalFen: number;
+    fundFen: number;
+    accountFen: number;
+    cashFen: number;
+  } | null;
+  rejectReason?: string | null;
+  revokeReason?: string | null;
+}
+
+export interface DesignatedPharmacy {
+  code: string;
+  name: string;
+  address: string;
+  phone: string;
+  dualChannel: boolean;
+  specialDisease: boolean;
+  inStock: boolean;
+  distanceKm?: number | null;
+}
+
+export type FillChoice = { where: 'hospital' } | { where: 'retail'; pharmacyCode: string };
