@@ -44,6 +44,29 @@ import {
   syncPendingBookings,
   updatePackage,
 } from './service.js';
+import {
+  AdminExamBookingsCancelPostResponse,
+  AdminExamBookingsListResponse,
+  AdminExamPackagesCapacityListResponse,
+  AdminExamPackagesCapacityPutResponse,
+  AdminExamPackagesGetResponse,
+  AdminExamPackagesListResponse,
+  AdminExamPackagesPostResponse,
+  AdminExamPackagesPutResponse,
+  ExamBookingsCancelPostResponse,
+  ExamBookingsGetResponse,
+  ExamBookingsListResponse,
+  ExamBookingsPostResponse,
+  ExamBookingsReportListResponse,
+  ExamBookingsReschedulePostResponse,
+  ExamPackagesDatesListResponse,
+  ExamPackagesGetResponse,
+  ExamPackagesListResponse,
+  ExamsAuthorisationListResponse,
+  ExamsAuthorisationPutResponse,
+  ExamsRecordsListResponse,
+  IntegrationV1ExamBookingsStatusPostResponse,
+} from '@qingnang/contracts';
 
 const optionalText = (max: number) => text(max).nullish();
 const id = z.string().uuid();
@@ -149,6 +172,7 @@ export const examsModule: Module = {
               summary: '体检系统推送预约状态：到检、完成（附体检报告号）（签名调用）',
               params: z.object({ bookingNo: z.string().regex(/^[\w-]{1,40}$/) }).strict(),
               body: StatusPush,
+              response: { 200: IntegrationV1ExamBookingsStatusPostResponse },
             },
           },
           async (req) => {
@@ -172,18 +196,33 @@ export const examsModule: Module = {
               age: z.coerce.number().int().min(0).max(150).optional(),
             })
             .strict(),
+          response: { 200: ExamPackagesListResponse },
         },
       },
       async (req) => listPackages(ctx, req.query),
     );
     app.get(
       '/v1/exam-packages/:id',
-      { schema: { tags, summary: '体检套餐详情与检查项目', params: Params } },
+      {
+        schema: {
+          tags,
+          summary: '体检套餐详情与检查项目',
+          params: Params,
+          response: { 200: ExamPackagesGetResponse },
+        },
+      },
       async (req) => getPackage(ctx, req.params.id),
     );
     app.get(
       '/v1/exam-packages/:id/dates',
-      { schema: { tags, summary: '可预约日期与剩余名额', params: Params } },
+      {
+        schema: {
+          tags,
+          summary: '可预约日期与剩余名额',
+          params: Params,
+          response: { 200: ExamPackagesDatesListResponse },
+        },
+      },
       async (req) => packageDates(ctx, req.params.id),
     );
 
@@ -195,6 +234,7 @@ export const examsModule: Module = {
           tags,
           summary: '体检信息交换授权状态（EXAM-01）',
           querystring: z.object({ patientId: id }).strict(),
+          response: { 200: ExamsAuthorisationListResponse },
         },
         preHandler: patient,
       },
@@ -207,6 +247,7 @@ export const examsModule: Module = {
           tags,
           summary: '授权（或撤回）与体检系统交换就诊人信息（EXAM-01）',
           body: z.object({ patientId: id, authorised: z.boolean() }).strict(),
+          response: { 200: ExamsAuthorisationPutResponse },
         },
         preHandler: patient,
       },
@@ -219,6 +260,7 @@ export const examsModule: Module = {
           tags,
           summary: '体检系统中的体检信息（EXAM-02，需先授权）',
           querystring: z.object({ patientId: id }).strict(),
+          response: { 200: ExamsRecordsListResponse },
         },
         preHandler: patient,
       },
@@ -231,6 +273,7 @@ export const examsModule: Module = {
           tags,
           summary: '预约体检套餐：锁定名额至支付截止，返回待支付订单',
           body: z.object({ patientId: id, packageId: id, examDate: isoDate, idempotencyKey }).strict(),
+          response: { 201: ExamBookingsPostResponse },
         },
         preHandler: patient,
       },
@@ -243,6 +286,7 @@ export const examsModule: Module = {
           tags,
           summary: '我的体检预约',
           querystring: z.object({ patientId: id.optional(), state: stateEnum.optional() }).strict(),
+          response: { 200: ExamBookingsListResponse },
         },
         preHandler: patient,
       },
@@ -250,7 +294,15 @@ export const examsModule: Module = {
     );
     app.get(
       '/v1/exam-bookings/:id',
-      { schema: { tags, summary: '体检预约详情（含支付订单与报告）', params: Params }, preHandler: patient },
+      {
+        schema: {
+          tags,
+          summary: '体检预约详情（含支付订单与报告）',
+          params: Params,
+          response: { 200: ExamBookingsGetResponse },
+        },
+        preHandler: patient,
+      },
       async (req) => getBooking(ctx, principalOf(req).id, req.params.id),
     );
     app.post(
@@ -261,6 +313,7 @@ export const examsModule: Module = {
           summary: '更改体检日期（EXAM-06）',
           params: Params,
           body: z.object({ examDate: isoDate }).strict(),
+          response: { 200: ExamBookingsReschedulePostResponse },
         },
         preHandler: patient,
       },
@@ -277,6 +330,7 @@ export const examsModule: Module = {
             .object({ reason: z.string().trim().max(200).optional() })
             .strict()
             .nullish(),
+          response: { 200: ExamBookingsCancelPostResponse },
         },
         preHandler: patient,
       },
@@ -284,30 +338,67 @@ export const examsModule: Module = {
     );
     app.get(
       '/v1/exam-bookings/:id/report',
-      { schema: { tags, summary: '本次体检的报告（RPT-08，EXAM-07）', params: Params }, preHandler: patient },
+      {
+        schema: {
+          tags,
+          summary: '本次体检的报告（RPT-08，EXAM-07）',
+          params: Params,
+          response: { 200: ExamBookingsReportListResponse },
+        },
+        preHandler: patient,
+      },
       async (req) => getBookingReport(ctx, principalOf(req).id, req.params.id),
     );
 
     // ------------------------------------------------------------ console
     app.get(
       '/v1/admin/exam-packages',
-      { schema: { tags: adminTags, summary: '体检套餐（含停用）' }, preHandler: operator },
+      {
+        schema: {
+          tags: adminTags,
+          summary: '体检套餐（含停用）',
+          response: { 200: AdminExamPackagesListResponse },
+        },
+        preHandler: operator,
+      },
       async () => adminListPackages(ctx),
     );
     app.post(
       '/v1/admin/exam-packages',
-      { schema: { tags: adminTags, summary: '新增体检套餐', body: PackageCreate }, preHandler: operator },
+      {
+        schema: {
+          tags: adminTags,
+          summary: '新增体检套餐',
+          body: PackageCreate,
+          response: { 201: AdminExamPackagesPostResponse },
+        },
+        preHandler: operator,
+      },
       async (req, reply) => reply.status(201).send(await createPackage(ctx, req, req.body)),
     );
     app.get(
       '/v1/admin/exam-packages/:id',
-      { schema: { tags: adminTags, summary: '体检套餐详情', params: Params }, preHandler: operator },
+      {
+        schema: {
+          tags: adminTags,
+          summary: '体检套餐详情',
+          params: Params,
+          response: { 200: AdminExamPackagesGetResponse },
+        },
+        preHandler: operator,
+      },
       async (req) => adminGetPackage(ctx, req.params.id),
     );
     app.put(
       '/v1/admin/exam-packages/:id',
       {
-        schema: { tags: adminTags, summary: '修改体检套餐与项目', params: Params, body: PackageFields },
+        schema: {
+          tags: adminTags,
+          summary: '修改体检套餐与项目',
+          params: Params,
+          body: PackageFields,
+          response: { 200: AdminExamPackagesPutResponse },
+        },
         preHandler: operator,
       },
       async (req) => updatePackage(ctx, req, req.params.id, req.body),
@@ -320,6 +411,7 @@ export const examsModule: Module = {
           summary: '每日名额',
           params: Params,
           querystring: z.object({ from: isoDate, to: isoDate }).strict(),
+          response: { 200: AdminExamPackagesCapacityListResponse },
         },
         preHandler: operator,
       },
@@ -333,6 +425,7 @@ export const examsModule: Module = {
           summary: '设置日期范围内的每日名额，或关闭/开放日期',
           params: Params,
           body: CapacityBody,
+          response: { 200: AdminExamPackagesCapacityPutResponse },
         },
         preHandler: operator,
       },
@@ -356,6 +449,7 @@ export const examsModule: Module = {
               ...paging(),
             })
             .strict(),
+          response: { 200: AdminExamBookingsListResponse },
         },
         preHandler: operator,
       },
@@ -369,6 +463,7 @@ export const examsModule: Module = {
           summary: '代患者取消体检预约（已付款的原路退款）',
           params: Params,
           body: z.object({ reason: text(200) }).strict(),
+          response: { 200: AdminExamBookingsCancelPostResponse },
         },
         preHandler: operator,
       },
