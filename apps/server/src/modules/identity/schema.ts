@@ -85,6 +85,7 @@ export const patientIdentityChanges = pgTable('patient_identity_changes', {
   newIdNumberIdx: text('new_id_number_idx').notNull(),
   changedAt: tz('changed_at').notNull(),
 });
+
 /** IDN-13 face verification sessions (migrations/1150_face_sessions.sql). */
 export type FaceSessionState = 'started' | 'passed' | 'failed' | 'used';
 export const faceSessions = pgTable('face_sessions', {
