@@ -431,7 +431,8 @@ describe('platform → HIS events', () => {
           'POST',
           '/qingnang/v1/bill-writebacks',
           body,
-          Math.floor(Date.now() / 1000),
+          // a fresh timestamp by the platform's clock, so only the signature is wrong
+          Math.floor(t.clock.now().getTime() / 1000),
           randomBytes(8).toString('hex'),
         ),
       },
