@@ -26,6 +26,7 @@ let seq = 0;
 export async function patientWithVisit(t: TestApp, hisCall: HisCall) {
   const p = await newPatient(t);
   const rec = await getPatientById(t.app.ctx, p.patientId);
+  // the wall clock only makes the HIS visit number unique across test runs; it is not business time
   const visitNo = `TV${Date.now()}${++seq}`;
   const opened = await hisCall('/api/integration/v1/his/visits', {
     visitNo,

@@ -55,6 +55,7 @@ let seq = 0;
 export function rxBody(t: TestApp, p: Holder, over: Record<string, unknown> = {}) {
   seq += 1;
   return {
+    // the wall clock only makes the HIS prescription number unique across runs; not business time
     hisRxNo: `RX${Date.now()}${seq}`,
     visitNo: `MZ${seq}`,
     visitCardNo: p.visitCardNo,
