@@ -41,6 +41,29 @@ import {
   settleDirectly,
   staffCancelSettlement,
 } from './service.js';
+import {
+  AdminInsuranceSettlementsCancelPostResponse,
+  AdminInsuranceSettlementsGetResponse,
+  AdminInsuranceSettlementsListResponse,
+  InsuranceBillsListResponse,
+  InsuranceCredentialsBalanceListResponse,
+  InsuranceCredentialsConsumptionListResponse,
+  InsuranceCredentialsGetResponse,
+  InsuranceCredentialsPostResponse,
+  InsuranceCredentialsQrListResponse,
+  InsuranceCredentialsSocialCardPutResponse,
+  InsurancePreSettlementsPostResponse,
+  InsuranceRegistrationPaymentsPostResponse,
+  InsuranceSandboxAuthCodePostResponse,
+  InsuranceSecondarySettlementBillsListResponse,
+  InsuranceSecondarySettlementsPostResponse,
+  InsuranceSettlementsCancelPostResponse,
+  InsuranceSettlementsGetResponse,
+  InsuranceSettlementsListResponse,
+  InsuranceSettlementsPostResponse,
+  InsuranceSettlementsRefundPostResponse,
+  InsuranceSettlementsSettlePostResponse,
+} from '@qingnang/contracts';
 
 const id = z.string().min(1).max(64);
 const billIds = z.array(id).min(1).max(20);
@@ -85,6 +108,7 @@ export const insuranceModule: Module = {
           tags,
           summary: '医保电子凭证激活授权：用凭证 SDK 返回的授权码换取参保人信息，须与就诊人实名一致',
           body: z.object({ patientId: id, authCode: z.string().trim().min(8).max(2000) }).strict(),
+          response: { 201: InsuranceCredentialsPostResponse },
         },
         preHandler: patient,
       },
@@ -94,7 +118,12 @@ export const insuranceModule: Module = {
     app.get(
       '/v1/insurance/credentials/:patientId',
       {
-        schema: { tags, summary: '电子医保卡信息（号码脱敏）', params: z.object({ patientId: id }) },
+        schema: {
+          tags,
+          summary: '电子医保卡信息（号码脱敏）',
+          params: z.object({ patientId: id }),
+          response: { 200: InsuranceCredentialsGetResponse },
+        },
         preHandler: patient,
       },
       async (req) => getCredential(ctx, principalOf(req).id, req.params.patientId),
@@ -106,6 +135,7 @@ export const insuranceModule: Module = {
           tags,
           summary: '医保电子凭证展码（动态码，约 1 分钟有效）',
           params: z.object({ patientId: id }),
+          response: { 200: InsuranceCredentialsQrListResponse },
         },
         preHandler: patient,
       },
@@ -126,6 +156,7 @@ export const insuranceModule: Module = {
                 .regex(/^[0-9A-Za-z]{6,20}$/),
             })
             .strict(),
+          response: { 200: InsuranceCredentialsSocialCardPutResponse },
         },
         preHandler: patient,
       },
@@ -134,7 +165,12 @@ export const insuranceModule: Module = {
     app.get(
       '/v1/insurance/credentials/:patientId/balance',
       {
-        schema: { tags, summary: '医保个人账户余额', params: z.object({ patientId: id }) },
+        schema: {
+          tags,
+          summary: '医保个人账户余额',
+          params: z.object({ patientId: id }),
+          response: { 200: InsuranceCredentialsBalanceListResponse },
+        },
         preHandler: patient,
       },
       async (req) => accountBalance(ctx, principalOf(req).id, req.params.patientId),
@@ -142,7 +178,12 @@ export const insuranceModule: Module = {
     app.get(
       '/v1/insurance/credentials/:patientId/consumption',
       {
-        schema: { tags, summary: '医保个人账户消费记录（新在前）', params: z.object({ patientId: id }) },
+        schema: {
+          tags,
+          summary: '医保个人账户消费记录（新在前）',
+          params: z.object({ patientId: id }),
+          response: { 200: InsuranceCredentialsConsumptionListResponse },
+        },
         preHandler: patient,
       },
       async (req) => ({ items: await consumptionRecords(ctx, principalOf(req).id, req.params.patientId) }),
@@ -154,6 +195,7 @@ export const insuranceModule: Module = {
           tags,
           summary: '沙箱医保电子凭证页：为就诊人本人身份签发授权码（仅沙箱适配器）',
           body: z.object({ patientId: id }).strict(),
+          response: { 200: InsuranceSandboxAuthCodePostResponse },
         },
         preHandler: patient,
       },
@@ -168,6 +210,7 @@ export const insuranceModule: Module = {
           tags,
           summary: '可医保结算的待缴费单据，及就诊人是否已授权医保电子凭证',
           querystring: z.object({ patientId: id }).strict(),
+          response: { 200: InsuranceBillsListResponse },
         },
         preHandler: patient,
       },
@@ -181,6 +224,7 @@ export const insuranceModule: Module = {
           tags,
           summary: '医保预结算：统筹、个账、现金分项（有效期内方可结算）',
           body: SettleBody,
+          response: { 201: InsurancePreSettlementsPostResponse },
         },
         preHandler: patient,
       },
@@ -193,6 +237,7 @@ export const insuranceModule: Module = {
           tags,
           summary: '直接结算（预结算与结算一步完成）；现金部分返回支付订单',
           body: SettleBody,
+          response: { 201: InsuranceSettlementsPostResponse },
         },
         preHandler: patient,
       },
@@ -206,6 +251,7 @@ export const insuranceModule: Module = {
           summary: '按有效预结算结算：医保部分先结算，现金部分生成支付订单；重复提交返回同一结算',
           params: z.object({ id }),
           body: z.object({}).strict().nullish(),
+          response: { 200: InsuranceSettlementsSettlePostResponse },
         },
         preHandler: patient,
       },
@@ -213,7 +259,10 @@ export const insuranceModule: Module = {
     );
     app.get(
       '/v1/insurance/settlements',
-      { schema: { tags, summary: '我的医保结算记录' }, preHandler: patient },
+      {
+        schema: { tags, summary: '我的医保结算记录', response: { 200: InsuranceSettlementsListResponse } },
+        preHandler: patient,
+      },
       async (req) => {
         const items = await listMySettlements(ctx, principalOf(req).id);
         // one entry per family member whose settlements the list showed
@@ -229,7 +278,12 @@ export const insuranceModule: Module = {
     app.get(
       '/v1/insurance/settlements/:id',
       {
-        schema: { tags, summary: '医保支付结果：总额、统筹、个账、现金及单据分项', params: z.object({ id }) },
+        schema: {
+          tags,
+          summary: '医保支付结果：总额、统筹、个账、现金及单据分项',
+          params: z.object({ id }),
+          response: { 200: InsuranceSettlementsGetResponse },
+        },
         preHandler: patient,
       },
       async (req) => {
@@ -251,6 +305,7 @@ export const insuranceModule: Module = {
           summary: '取消结算：现金部分未支付时撤销医保结算',
           params: z.object({ id }),
           body: z.object({}).strict().nullish(),
+          response: { 200: InsuranceSettlementsCancelPostResponse },
         },
         preHandler: patient,
       },
@@ -264,6 +319,7 @@ export const insuranceModule: Module = {
           summary: '医保退费：统筹与个账退回医保，现金原路退回；已执行/已打印发票须到窗口（GO_TO_COUNTER）',
           params: z.object({ id }),
           body: z.object({}).strict().nullish(),
+          response: { 200: InsuranceSettlementsRefundPostResponse },
         },
         preHandler: patient,
       },
@@ -276,6 +332,7 @@ export const insuranceModule: Module = {
           tags,
           summary: '医保二次结算：已用手机现金缴费的单据及是否符合条件（原因）',
           querystring: z.object({ patientId: id }).strict(),
+          response: { 200: InsuranceSecondarySettlementBillsListResponse },
         },
         preHandler: patient,
       },
@@ -288,6 +345,7 @@ export const insuranceModule: Module = {
           tags,
           summary: '医保二次结算：报销部分原路退回各笔现金支付',
           body: SettleBody,
+          response: { 201: InsuranceSecondarySettlementsPostResponse },
         },
         preHandler: patient,
       },
@@ -301,6 +359,7 @@ export const insuranceModule: Module = {
           tags,
           summary: '挂号费医保个账支付：个人账户全额支付锁定中的挂号，退号时原路退回个人账户',
           body: z.object({ registrationId: id }).strict(),
+          response: { 201: InsuranceRegistrationPaymentsPostResponse },
         },
         preHandler: patient,
       },
@@ -331,6 +390,7 @@ export const insuranceModule: Module = {
               limit: z.coerce.number().int().min(1).max(500).default(100),
             })
             .strict(),
+          response: { 200: AdminInsuranceSettlementsListResponse },
         },
         preHandler: requireStaff(ctx, 'payments.read'),
       },
@@ -351,6 +411,7 @@ export const insuranceModule: Module = {
           tags: ctags,
           summary: '医保结算详情，含医保平台的结算结果查询',
           params: z.object({ id }),
+          response: { 200: AdminInsuranceSettlementsGetResponse },
         },
         preHandler: requireStaff(ctx, 'payments.read'),
       },
@@ -375,6 +436,7 @@ export const insuranceModule: Module = {
           summary: '窗口撤销/退费：未付现金的结算撤销；已结算的按原路退回（不受线上退费期限限制）',
           params: z.object({ id }),
           body: z.object({ reason: z.string().trim().min(2).max(200) }).strict(),
+          response: { 200: AdminInsuranceSettlementsCancelPostResponse },
         },
         preHandler: requireStaff(ctx, 'refunds.manage'),
       },
