@@ -50,3 +50,4 @@ export * from './api/staff.js';
 export * from './api/system.js';
 export * from './api/errors.js';
 export * from './api/blacklist.js';
+export * as directoryRequests from './api/directory-requests.js';

@@ -22,8 +22,5 @@ export const calendarDate = isoDate.refine(
   'not a calendar date',
 );
 
-/** The `page` / `pageSize` of a list query, spread into its object: `z.object({ ...paging(200), … })`. */
-export const paging = (maxPageSize = 100) => ({
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(maxPageSize).default(20),
-});
+/** The `page` / `pageSize` of a list query (defined with the API contracts, shared with the web apps). */
+export { paging } from '@qingnang/contracts';

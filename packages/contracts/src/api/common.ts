@@ -16,3 +16,9 @@ export const NoContent = z.undefined().describe('No content');
 export const Binary = z
   .custom<Uint8Array>((v) => v instanceof Uint8Array)
   .meta({ type: 'string', format: 'binary' });
+
+/** The `page` / `pageSize` of a list query, spread into its object: `z.object({ ...paging(200), … })`. */
+export const paging = (maxPageSize = 100) => ({
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(maxPageSize).default(20),
+});
