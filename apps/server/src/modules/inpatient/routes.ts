@@ -38,6 +38,21 @@ import {
   settlementPaid,
   startDeposit,
 } from './service.js';
+import {
+  AdmissionsBindPostResponse,
+  AdmissionsDailyListsListResponse,
+  AdmissionsDepositsListResponse,
+  AdmissionsDepositsPostResponse,
+  AdmissionsGetResponse,
+  AdmissionsListResponse,
+  AdmissionsSettlementListResponse,
+  AdmissionsSettlementPayPostResponse,
+  AdmissionsSettlementRefundPostResponse,
+  IntegrationV1HisAdmissionsChargesPostResponse,
+  IntegrationV1HisAdmissionsDischargePostResponse,
+  IntegrationV1HisAdmissionsPostResponse,
+  IntegrationV1HisAdmissionsSettlementReversalPostResponse,
+} from '@qingnang/contracts';
 
 // PostgreSQL text cannot hold NUL: refuse it as bad input.
 const text = (max: number) =>
@@ -155,7 +170,12 @@ export const inpatientModule: Module = {
           '/integration/v1/his/admissions',
           {
             config: { integrationOperation: 'his.admissions.push' },
-            schema: { tags: ['integration'], summary: 'HIS 推送入院登记（签名调用）', body: AdmissionPush },
+            schema: {
+              tags: ['integration'],
+              summary: 'HIS 推送入院登记（签名调用）',
+              body: AdmissionPush,
+              response: { 200: IntegrationV1HisAdmissionsPostResponse },
+            },
           },
           async (req) => pushAdmission(c, channelOf(req).id, req.body),
         );
@@ -168,6 +188,7 @@ export const inpatientModule: Module = {
               summary: 'HIS 推送住院费用明细（按明细号幂等，签名调用）',
               params: z.object({ admissionNo: ref }).strict(),
               body: ChargesPush,
+              response: { 200: IntegrationV1HisAdmissionsChargesPostResponse },
             },
           },
           async (req) => {
@@ -184,6 +205,7 @@ export const inpatientModule: Module = {
               summary: 'HIS 推送出院（总费用），开启出院结算（签名调用）',
               params: z.object({ admissionNo: ref }).strict(),
               body: DischargePush,
+              response: { 200: IntegrationV1HisAdmissionsDischargePostResponse },
             },
           },
           async (req) => {
@@ -200,6 +222,7 @@ export const inpatientModule: Module = {
               summary: 'HIS 推送撤销出院结算（出院召回），原电子票据冲红（签名调用）',
               params: z.object({ admissionNo: ref }).strict(),
               body: SettlementReversalPush,
+              response: { 200: IntegrationV1HisAdmissionsSettlementReversalPostResponse },
             },
           },
           async (req) => {
@@ -218,6 +241,7 @@ export const inpatientModule: Module = {
           tags,
           summary: '绑定住院记录（住院号 + 姓名核对）',
           body: z.object({ patientId: id, admissionNo: ref, name: text(50) }).strict(),
+          response: { 201: AdmissionsBindPostResponse },
         },
         preHandler: patient,
       },
@@ -230,6 +254,7 @@ export const inpatientModule: Module = {
           tags,
           summary: '我的住院记录（在院与历次）',
           querystring: z.object({ patientId: id }).strict(),
+          response: { 200: AdmissionsListResponse },
         },
         preHandler: patient,
       },
@@ -246,7 +271,15 @@ export const inpatientModule: Module = {
     );
     app.get(
       '/v1/admissions/:id',
-      { schema: { tags, summary: '住院信息', params: AdmissionParams }, preHandler: patient },
+      {
+        schema: {
+          tags,
+          summary: '住院信息',
+          params: AdmissionParams,
+          response: { 200: AdmissionsGetResponse },
+        },
+        preHandler: patient,
+      },
       async (req) => {
         const admission = await getAdmission(ctx, principalOf(req).id, req.params.id);
         await recordAdmissionRead(req, req.params.id, 'admission');
@@ -266,6 +299,7 @@ export const inpatientModule: Module = {
               idempotencyKey: z.string().regex(/^[\w.:-]{8,100}$/, '8-100 of letters, digits and _ . : -'),
             })
             .strict(),
+          response: { 201: AdmissionsDepositsPostResponse },
         },
         preHandler: patient,
       },
@@ -274,7 +308,15 @@ export const inpatientModule: Module = {
     );
     app.get(
       '/v1/admissions/:id/deposits',
-      { schema: { tags, summary: '预交金缴纳记录', params: AdmissionParams }, preHandler: patient },
+      {
+        schema: {
+          tags,
+          summary: '预交金缴纳记录',
+          params: AdmissionParams,
+          response: { 200: AdmissionsDepositsListResponse },
+        },
+        preHandler: patient,
+      },
       async (req) => {
         const deposits = await listDeposits(ctx, principalOf(req).id, req.params.id);
         await recordAdmissionRead(req, req.params.id, 'inpatient_deposits');
@@ -289,6 +331,7 @@ export const inpatientModule: Module = {
           summary: '住院一日清单',
           params: AdmissionParams,
           querystring: z.object({ date: isoDate }).strict(),
+          response: { 200: AdmissionsDailyListsListResponse },
         },
         preHandler: patient,
       },
@@ -301,7 +344,12 @@ export const inpatientModule: Module = {
     app.get(
       '/v1/admissions/:id/settlement',
       {
-        schema: { tags, summary: '出院结算：预交金、费用与差额', params: AdmissionParams },
+        schema: {
+          tags,
+          summary: '出院结算：预交金、费用与差额',
+          params: AdmissionParams,
+          response: { 200: AdmissionsSettlementListResponse },
+        },
         preHandler: patient,
       },
       async (req) => {
@@ -318,6 +366,7 @@ export const inpatientModule: Module = {
           summary: '出院结算补缴：返回待支付订单',
           params: AdmissionParams,
           body: z.object({}).strict().nullish(),
+          response: { 201: AdmissionsSettlementPayPostResponse },
         },
         preHandler: patient,
       },
@@ -332,6 +381,7 @@ export const inpatientModule: Module = {
           summary: '出院结算退还预交金余额（原路退回，仅一次）',
           params: AdmissionParams,
           body: z.object({}).strict().nullish(),
+          response: { 200: AdmissionsSettlementRefundPostResponse },
         },
         preHandler: patient,
       },

@@ -9,6 +9,10 @@ import { DomainError, badRequest } from '../../platform/errors.js';
 import { orderIdByNo, orderSummaries } from '../payments/index.js';
 import { inpatientAdmissions, inpatientDeposits, inpatientSettlementRefunds } from './schema.js';
 import { retryDepositWriteBack } from './service.js';
+import {
+  AdminInpatientDepositsHisRetryPostResponse,
+  AdminInpatientDepositsListResponse,
+} from '@qingnang/contracts';
 
 const DepositQuery = z
   .object({
@@ -44,6 +48,7 @@ export async function registerInpatientStaffRoutes(fastify: FastifyInstance, ctx
         tags: ['inpatient (console)'],
         summary: '住院预交金查询：住院号或订单号（精确）、支付与 HIS 回写状态、时间范围，最新在前',
         querystring: DepositQuery,
+        response: { 200: AdminInpatientDepositsListResponse },
       },
       preHandler: read,
     },
@@ -140,6 +145,7 @@ export async function registerInpatientStaffRoutes(fastify: FastifyInstance, ctx
         summary: '重新回写 HIS：仅限回写失败的已缴预交金（立即尝试一次）',
         params: z.object({ id: z.string().min(1).max(64) }).strict(),
         body: z.object({}).strict().nullish(),
+        response: { 200: AdminInpatientDepositsHisRetryPostResponse },
       },
       preHandler: requireStaff(ctx, 'deposits.manage'),
     },
