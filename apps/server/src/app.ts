@@ -22,7 +22,7 @@ import type { AppContext } from './platform/context.js';
 import { DomainError, toProblem } from './platform/errors.js';
 import { Jobs } from './platform/jobs.js';
 import { EventBus } from './platform/events.js';
-import { eventRoutes } from './platform/event-routes.js';
+import { eventRoutes, registerEventJobs } from './platform/event-routes.js';
 import { logRedactPaths } from './platform/logging.js';
 import { buildAdapters, type AdapterOverrides } from './integrations/index.js';
 import { modules } from './modules/index.js';
@@ -38,8 +38,6 @@ export interface BuildOptions {
   logger?: boolean;
   /** pg-boss polling and cron-check intervals (tests shorten them) */
   jobOptions?: ConstructorParameters<typeof Jobs>[3];
-  /** event dispatcher poll interval, lease and backoff (tests shorten them) */
-  eventOptions?: ConstructorParameters<typeof EventBus>[1];
   /** where the built web apps live; defaults to apps/<name>/dist */
   webRoot?: string;
 }
@@ -87,12 +85,13 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     clock,
     log: app.log,
     jobs: new Jobs(database, app.log, config.HOSPITAL_TIMEZONE, opts.jobOptions),
-    events: new EventBus(() => ctx, opts.eventOptions),
+    events: new EventBus(() => ctx),
     adapters: buildAdapters(config, clock, opts.adapters),
   };
   app.decorate('ctx', ctx);
   // The dispatcher (started by main.ts, or by a test) stops with the app.
   app.addHook('onClose', async () => ctx.events.stop());
+  registerEventJobs(ctx);
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);

@@ -7,15 +7,6 @@ import type { EventBus } from './events.js';
 /** The PostgreSQL channel that carries event wake-ups and cross-process notices. */
 export const EVENTS_CHANNEL = 'qn_events';
 
-export interface DispatcherOptions {
-  /** How often due deliveries are looked for without a wake-up (ms). Default 1 s on PGlite, 5 s on PostgreSQL. */
-  pollMs?: number;
-  /** A claimed delivery whose process died is due again after this long (ms). */
-  leaseMs?: number;
-  /** First retry delay (ms); each further failure doubles it, up to an hour. */
-  backoffMs?: number;
-}
-
 interface Claimed {
   event_id: string;
   subscriber: string;
@@ -26,7 +17,15 @@ interface Claimed {
 }
 
 const BATCH = 50;
+/** A claimed delivery whose process died is due again after this long. */
+const LEASE_MS = 5 * 60_000;
+/** First retry delay; each further failure doubles it, up to an hour. */
+const FIRST_BACKOFF_MS = 5000;
 const MAX_BACKOFF_MS = 60 * 60_000;
+/** Without a wake-up, due deliveries (retries, anything missed) are looked for this often. */
+const POLL_MS = { pglite: 1000, postgres: 5000 } as const;
+/** Delivered events are kept this long (support reads them), then pruned by the daily job. */
+export const DELIVERED_RETENTION_DAYS = 30;
 
 /**
  * Delivers the outbox to the after-commit subscribers of this process. A delivery is claimed by
@@ -49,7 +48,6 @@ export class EventDispatcher {
   constructor(
     private readonly bus: EventBus,
     private readonly context: () => AppContext,
-    private readonly options: DispatcherOptions = {},
   ) {}
 
   async start(): Promise<void> {
@@ -91,24 +89,27 @@ export class EventDispatcher {
       this.again = true;
       return;
     }
+    // `running` is cleared in the same step as the last look at `again`, so no wake-up falls between
     this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.dispatchDue();
-        } catch (err) {
-          if (!this.stopped) this.context().log.error({ err }, 'event dispatch failed');
-        }
-      } while (this.again && !this.stopped);
-    })().finally(() => {
-      this.running = undefined;
-    });
+      try {
+        do {
+          this.again = false;
+          try {
+            await this.dispatchDue();
+          } catch (err) {
+            if (!this.stopped) this.context().log.error({ err }, 'event dispatch failed');
+          }
+        } while (this.again && !this.stopped);
+      } finally {
+        this.running = undefined;
+      }
+    })();
   }
 
   private schedulePoll(): void {
     if (this.stopped) return;
     const ctx = this.context();
-    const every = this.options.pollMs ?? (ctx.database.kind === 'postgres' ? 5000 : 1000);
+    const every = POLL_MS[ctx.database.kind];
     this.timer = setTimeout(() => {
       this.wake();
       this.schedulePoll();
@@ -167,7 +168,7 @@ export class EventDispatcher {
     const mine = subscriber ? [subscriber] : this.bus.subscriberNames();
     if (!mine.length) return 0;
     const now = ctx.clock.now();
-    const leaseUntil = new Date(now.getTime() + (this.options.leaseMs ?? 5 * 60_000));
+    const leaseUntil = new Date(now.getTime() + LEASE_MS);
     const onlyEvents = eventIds ? sql`AND event_id = ANY(${`{${eventIds.join(',')}}`}::bigint[])` : sql``;
     const claimed = (
       await ctx.db.execute(sql`
@@ -220,7 +221,7 @@ export class EventDispatcher {
     }
     const max = sub?.maxAttempts ?? 1;
     const dead = c.attempts >= max;
-    const delay = Math.min((this.options.backoffMs ?? 5000) * 2 ** (c.attempts - 1), MAX_BACKOFF_MS);
+    const delay = Math.min(FIRST_BACKOFF_MS * 2 ** (c.attempts - 1), MAX_BACKOFF_MS);
     const text = errorText(error);
     ctx.log[dead ? 'error' : 'warn'](
       { err: error, event: c.name, eventId: c.event_id, subscriber: c.subscriber, attempt: c.attempts },
@@ -320,6 +321,26 @@ export async function retryDeadDelivery(
     );
   await ctx.events.dispatcher.deliverEvents([eventId], subscriber);
   return (await getDelivery(ctx, eventId, subscriber))!;
+}
+
+/**
+ * Deletes events every delivery of which was delivered more than the retention ago (dead and pending
+ * ones are kept, with their events). Returns how many events went.
+ */
+export async function pruneDeliveredEvents(ctx: AppContext): Promise<number> {
+  const before = new Date(ctx.clock.now().getTime() - DELIVERED_RETENTION_DAYS * 86_400_000).toISOString();
+  const r = await ctx.db.execute(sql`
+    WITH old AS (
+      SELECT e.id FROM outbox e
+      WHERE e.published_at < ${before}::timestamptz
+        AND NOT EXISTS (SELECT 1 FROM outbox_deliveries d WHERE d.event_id = e.id
+                          AND (d.state <> 'delivered' OR d.delivered_at >= ${before}::timestamptz))
+      ORDER BY e.id LIMIT 10000
+    ), gone AS (
+      DELETE FROM outbox_deliveries d USING old WHERE d.event_id = old.id
+    )
+    DELETE FROM outbox e USING old WHERE e.id = old.id RETURNING e.id`);
+  return r.rows.length;
 }
 
 function deliveryView(r: Record<string, unknown>): DeliveryView {

@@ -5,7 +5,21 @@ import { audit } from './audit.js';
 import { requireStaff } from './auth.js';
 import type { AppContext } from './context.js';
 import { DomainError } from './errors.js';
-import { listDeadDeliveries, retryDeadDelivery, type DeliveryView } from './event-dispatcher.js';
+import {
+  listDeadDeliveries,
+  pruneDeliveredEvents,
+  retryDeadDelivery,
+  type DeliveryView,
+} from './event-dispatcher.js';
+
+export const PRUNE_EVENTS_JOB = 'events.prune';
+
+/** The daily pruning of delivered events. */
+export function registerEventJobs(ctx: AppContext): void {
+  ctx.jobs.register(PRUNE_EVENTS_JOB, async () => void (await pruneDeliveredEvents(ctx)), {
+    cron: '50 3 * * *',
+  });
+}
 
 const tags = ['events (console)'];
 

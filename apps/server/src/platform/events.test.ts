@@ -5,6 +5,7 @@ import { createTestApp, isPostgres, makeApi, type Api, type TestApp } from '../t
 import { testConfig } from '../testing/config.js';
 import { loginStaff } from '../testing/staff.js';
 import { defineEvent, type DeliveredEvent } from './events.js';
+import { pruneDeliveredEvents } from './event-dispatcher.js';
 
 // The event bus on the outbox: what an operator and a subscribing module can rely on.
 const NoteWritten = defineEvent<{ note: string }>('test.note-written');
@@ -278,12 +279,55 @@ describe.skipIf(!isPostgres())('several server processes on one PostgreSQL datab
     const ids: string[] = [];
     for (let n = 0; n < 20; n++)
       ids.push(await t.app.ctx.db.transaction((tx) => t.app.ctx.events.publish(tx, Ping({ n }))));
-    await expect.poll(() => got.length, { timeout: 10_000, interval: 50 }).toBe(20);
+    await expect
+      .poll(() => got.length, { timeout: 20_000, interval: 50 })
+      .toBe(20)
+      .catch(async (err) => {
+        console.log(
+          'DIAG',
+          JSON.stringify(got),
+          JSON.stringify(
+            await rows(`SELECT event_id, state, attempts, next_attempt_at, last_error FROM outbox_deliveries
+                         WHERE subscriber = 'test.ping-counter' AND state <> 'delivered'`),
+          ),
+          t.clock.now().toISOString(),
+        );
+        throw err;
+      });
     expect(new Set(got.map((g) => g.id))).toEqual(new Set(ids));
     const [{ n }] = await rows(
       `SELECT count(*)::int AS n FROM outbox_deliveries WHERE subscriber = 'test.ping-counter' AND state = 'delivered'`,
     );
     expect(n).toBe(20);
     await t.app.ctx.events.stop();
+  });
+});
+
+describe('keeping the outbox small', () => {
+  it('delivered events are pruned after the retention; a dead or pending delivery keeps its event', async () => {
+    failuresLeft = 1000;
+    const stuck = await t.app.ctx.events.transaction((tx) =>
+      t.app.ctx.events.publish(tx, NoteWritten({ note: 'still failing' })),
+    );
+    const dead = await t.app.ctx.db.transaction((tx) =>
+      t.app.ctx.events.publish(tx, NoteWritten({ note: 'dead, waiting for an operator' })),
+    );
+    await rows(
+      `UPDATE outbox_deliveries SET state = 'dead', dead_at = published_at FROM outbox
+                 WHERE outbox.id = event_id AND event_id = $1`,
+      [dead],
+    );
+    failuresLeft = 0;
+    const delivered = await t.app.ctx.events.transaction((tx) =>
+      t.app.ctx.events.publish(tx, NoteWritten({ note: 'delivered long ago' })),
+    );
+    expect(await pruneDeliveredEvents(t.app.ctx)).toBe(0); // nothing is old enough yet
+    t.clock.advance(31 * 86_400_000);
+    expect(await pruneDeliveredEvents(t.app.ctx)).toBeGreaterThan(0);
+    const left = (await rows(`SELECT id::text AS id FROM outbox`)).map((r) => r.id);
+    expect(left).toContain(stuck);
+    expect(left).toContain(dead);
+    expect(left).not.toContain(delivered);
+    expect(await rows(`SELECT 1 FROM outbox_deliveries WHERE event_id = $1`, [delivered])).toHaveLength(0);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import type { AppContext } from './context.js';
-import { EVENTS_CHANNEL, EventDispatcher, textArray, type DispatcherOptions } from './event-dispatcher.js';
+import { EVENTS_CHANNEL, EventDispatcher, textArray } from './event-dispatcher.js';
 
 /**
  * The event bus: one way for a module to tell others that something happened.
@@ -77,8 +77,6 @@ export interface NoticeHandler {
 export { EVENTS_CHANNEL };
 export const DEFAULT_MAX_ATTEMPTS = 10;
 
-export type EventBusOptions = DispatcherOptions;
-
 export class EventBus {
   private readonly afterCommit = new Map<string, Map<string, Subscription>>();
   private readonly inTransaction = new Map<
@@ -91,11 +89,8 @@ export class EventBus {
   readonly origin = randomUUID();
   readonly dispatcher: EventDispatcher;
 
-  constructor(
-    private readonly context: () => AppContext,
-    options: EventBusOptions = {},
-  ) {
-    this.dispatcher = new EventDispatcher(this, context, options);
+  constructor(private readonly context: () => AppContext) {
+    this.dispatcher = new EventDispatcher(this, context);
   }
 
   /** Registers an after-commit subscriber (while the app is built). `subscriber` names it for good: deliveries are keyed by it. */
