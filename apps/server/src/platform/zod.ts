@@ -5,7 +5,7 @@ import { dayjs } from './clock.js';
 import { z } from 'zod';
 
 /** Text a person or an outside system wrote: trimmed, not empty, at most `max` characters. */
-export const text = (max: number) => z.string().trim().min(1).max(max);
+export { text } from '@qingnang/contracts';
 
 /** An id in a path or body, as this platform or an outside system writes it: 1-64 characters. */
 export const id = z.string().min(1).max(64);

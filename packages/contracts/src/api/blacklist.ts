@@ -1,5 +1,56 @@
-/** The blacklist module's API: its error codes with their messages. */
+/** The blacklist module's API: its requests, its answers and its error codes with their messages. */
+import { z } from 'zod';
+import { text } from './common.js';
 import { defineErrorCatalogue } from './errors.js';
+
+const RuleFields = {
+  name: text(100),
+  triggerKind: z.enum(['no_shows', 'cancellations']),
+  threshold: z.number().int().min(1).max(100),
+  periodDays: z.number().int().min(1).max(3650),
+  banDays: z.number().int().min(1).max(3650),
+};
+export const BlacklistRuleBody = z.object({ ...RuleFields, enabled: z.boolean().default(true) }).strict();
+export const BlacklistRulePatch = z
+  .object({ ...RuleFields, enabled: z.boolean() })
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' });
+
+export const BlacklistRule = z.object({
+  id: z.string(),
+  name: z.string(),
+  triggerKind: z.enum(['no_shows', 'cancellations']),
+  threshold: z.number(),
+  periodDays: z.number(),
+  banDays: z.number(),
+  enabled: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const BlacklistEntry = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  patientNameMasked: z.string().nullable(),
+  reason: z.string(),
+  source: z.enum(['rule', 'manual']),
+  ruleId: z.string().nullable(),
+  ruleName: z.string().nullable(),
+  status: z.enum(['active', 'scheduled', 'expired', 'lifted']),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+  liftedAt: z.string().nullable(),
+  liftedBy: z.string().nullable(),
+  liftReason: z.string().nullable(),
+});
+
+export const BlacklistIdParams = z.object({ id: z.string().uuid() });
+export type BlacklistRule = z.infer<typeof BlacklistRule>;
+export type BlacklistEntry = z.infer<typeof BlacklistEntry>;
+export type BlacklistRuleBody = z.input<typeof BlacklistRuleBody>;
 
 export const blacklistErrors = defineErrorCatalogue({
   PATIENT_BLACKLISTED: {

@@ -22,3 +22,6 @@ export const paging = (maxPageSize = 100) => ({
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(maxPageSize).default(20),
 });
+
+/** Text a person or an outside system wrote: trimmed, not empty, at most `max` characters. */
+export const text = (max: number) => z.string().trim().min(1).max(max);

@@ -16,55 +16,16 @@ import {
   updateRule,
 } from './service.js';
 import type { blacklistEntries, blacklistRules } from './schema.js';
-import { NoContent } from '@qingnang/contracts';
+import {
+  BlacklistEntry as Entry,
+  BlacklistIdParams as IdParams,
+  BlacklistRule as Rule,
+  BlacklistRuleBody as RuleBody,
+  BlacklistRulePatch as RulePatch,
+  NoContent,
+} from '@qingnang/contracts';
 
 const tags = ['blacklist'];
-
-const RuleFields = {
-  name: text(100),
-  triggerKind: z.enum(['no_shows', 'cancellations']),
-  threshold: z.number().int().min(1).max(100),
-  periodDays: z.number().int().min(1).max(3650),
-  banDays: z.number().int().min(1).max(3650),
-};
-const RuleBody = z.object({ ...RuleFields, enabled: z.boolean().default(true) }).strict();
-const RulePatch = z
-  .object({ ...RuleFields, enabled: z.boolean() })
-  .partial()
-  .strict()
-  .refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' });
-
-const Rule = z.object({
-  id: z.string(),
-  name: z.string(),
-  triggerKind: z.enum(['no_shows', 'cancellations']),
-  threshold: z.number(),
-  periodDays: z.number(),
-  banDays: z.number(),
-  enabled: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-
-const Entry = z.object({
-  id: z.string(),
-  patientId: z.string(),
-  patientNameMasked: z.string().nullable(),
-  reason: z.string(),
-  source: z.enum(['rule', 'manual']),
-  ruleId: z.string().nullable(),
-  ruleName: z.string().nullable(),
-  status: z.enum(['active', 'scheduled', 'expired', 'lifted']),
-  startsAt: z.string(),
-  endsAt: z.string(),
-  createdBy: z.string().nullable(),
-  createdAt: z.string(),
-  liftedAt: z.string().nullable(),
-  liftedBy: z.string().nullable(),
-  liftReason: z.string().nullable(),
-});
-
-const IdParams = z.object({ id: z.string().uuid() });
 
 export const blacklistModule: Module = {
   name: 'blacklist',
