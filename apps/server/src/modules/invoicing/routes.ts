@@ -27,6 +27,17 @@ import {
   sweepEInvoices,
   verifyEInvoice,
 } from './service.js';
+import {
+  AdminEinvoicesListResponse,
+  AdminEinvoicesReissuePostResponse,
+  EinvoicesGetResponse,
+  EinvoicesListResponse,
+  EinvoicesPdfListResponse,
+  EinvoicesVerifyListResponse,
+  IntegrationV1EinvoicesPdfPostResponse,
+  IntegrationV1EinvoicesPrintedPostResponse,
+  IntegrationV1EinvoicesSearchPostResponse,
+} from '@qingnang/contracts';
 
 const id = z.string().min(1).max(64);
 const invoiceCode = z.string().regex(/^[0-9A-Za-z]{4,20}$/, '4-20 letters or digits');
@@ -58,6 +69,7 @@ export const invoicingModule: Module = {
               tags: ['integration'],
               summary: '窗口或自助机报告电子票据已打印纸质票据（此后只能窗口退费）',
               body: z.object({ invoiceCode, invoiceNo }).strict(),
+              response: { 200: IntegrationV1EinvoicesPrintedPostResponse },
             },
           },
           async (req) => markInvoicePrinted(ctx, channelOf(req), req.body),
@@ -77,6 +89,7 @@ export const invoicingModule: Module = {
                     .regex(/^[0-9A-Za-z]{4,32}$/),
                 })
                 .strict(),
+              response: { 200: IntegrationV1EinvoicesSearchPostResponse },
             },
           },
           async (req) => ({ items: await kioskInvoicesOfCard(ctx, req.body.visitCardNo) }),
@@ -89,6 +102,7 @@ export const invoicingModule: Module = {
               tags: ['integration'],
               summary: '自助机取电子票据 PDF 打印',
               body: z.object({ invoiceCode, invoiceNo }).strict(),
+              response: { 200: IntegrationV1EinvoicesPdfPostResponse },
             },
           },
           async (req, reply) => {
@@ -113,6 +127,7 @@ export const invoicingModule: Module = {
           querystring: z
             .object({ code: invoiceCode, no: invoiceNo, check: z.string().regex(/^[0-9A-Za-z]{4,20}$/) })
             .strict(),
+          response: { 200: EinvoicesVerifyListResponse },
         },
       },
       async (req, reply) => {
@@ -136,6 +151,7 @@ export const invoicingModule: Module = {
           tags,
           summary: '就诊人的电子票据（本人或已授权的家人）',
           querystring: z.object({ patientId: id }).strict(),
+          response: { 200: EinvoicesListResponse },
         },
         preHandler: patient,
       },
@@ -152,7 +168,15 @@ export const invoicingModule: Module = {
     );
     app.get(
       '/v1/einvoices/:id',
-      { schema: { tags, summary: '电子票据详情及明细', params: z.object({ id }) }, preHandler: patient },
+      {
+        schema: {
+          tags,
+          summary: '电子票据详情及明细',
+          params: z.object({ id }),
+          response: { 200: EinvoicesGetResponse },
+        },
+        preHandler: patient,
+      },
       async (req) => {
         const invoice = await getPatientInvoice(ctx, principalOf(req).id, req.params.id);
         await recordPatientAccess(ctx, req, {
@@ -166,7 +190,15 @@ export const invoicingModule: Module = {
     );
     app.get(
       '/v1/einvoices/:id/pdf',
-      { schema: { tags, summary: '下载电子票据 PDF', params: z.object({ id }) }, preHandler: patient },
+      {
+        schema: {
+          tags,
+          summary: '下载电子票据 PDF',
+          params: z.object({ id }),
+          response: { 200: EinvoicesPdfListResponse },
+        },
+        preHandler: patient,
+      },
       async (req, reply) => {
         const { pdf, filename, patientId } = await patientInvoicePdf(ctx, principalOf(req).id, req.params.id);
         await recordPatientAccess(ctx, req, {
@@ -195,6 +227,7 @@ export const invoicingModule: Module = {
               kind: z.enum(['blue', 'red']).optional(),
             })
             .strict(),
+          response: { 200: AdminEinvoicesListResponse },
         },
         preHandler: requireStaff(ctx, 'payments.read'),
       },
@@ -216,6 +249,7 @@ export const invoicingModule: Module = {
           summary: '重新开具失败的电子票据（立即尝试一次，失败则继续由任务重试）',
           params: z.object({ id }),
           body: z.object({}).strict().nullish(),
+          response: { 200: AdminEinvoicesReissuePostResponse },
         },
         preHandler: requireStaff(ctx, 'einvoices.manage'),
       },

@@ -19,6 +19,16 @@ import {
   sendCareMessage,
   unreadCount,
 } from './service.js';
+import {
+  AdminCareMessagesPostResponse,
+  AdminNotificationDeliveriesListResponse,
+  AdminNotificationDeliveriesRetryPostResponse,
+  AdminSmsMessagesListResponse,
+  MessageView,
+  MessagesListResponse,
+  MessagesReadAllPostResponse,
+  MessagesUnreadCountListResponse,
+} from '@qingnang/contracts';
 
 const Page = paging();
 
@@ -52,6 +62,7 @@ export const notificationsModule: Module = {
               category: z.string().max(40).optional(),
             })
             .strict(),
+          response: { 200: MessagesListResponse },
         },
         preHandler: patient,
       },
@@ -65,18 +76,37 @@ export const notificationsModule: Module = {
     );
     app.get(
       '/v1/messages/unread-count',
-      { schema: { ...tags, summary: 'Number of unread messages' }, preHandler: patient },
+      {
+        schema: {
+          ...tags,
+          summary: 'Number of unread messages',
+          response: { 200: MessagesUnreadCountListResponse },
+        },
+        preHandler: patient,
+      },
       async (req) => ({ unread: await unreadCount(ctx, principalOf(req).id) }),
     );
     app.post(
       '/v1/messages/read-all',
-      { schema: { ...tags, summary: 'Mark every message read' }, preHandler: patient },
+      {
+        schema: {
+          ...tags,
+          summary: 'Mark every message read',
+          response: { 200: MessagesReadAllPostResponse },
+        },
+        preHandler: patient,
+      },
       async (req) => markAllMessagesRead(ctx, principalOf(req).id),
     );
     app.post(
       '/v1/messages/:id/read',
       {
-        schema: { ...tags, summary: 'Mark one message read', params: z.object({ id: z.string().uuid() }) },
+        schema: {
+          ...tags,
+          summary: 'Mark one message read',
+          params: z.object({ id: z.string().uuid() }),
+          response: { 200: MessageView },
+        },
         preHandler: patient,
       },
       async (req) => markMessageRead(ctx, principalOf(req).id, req.params.id),
@@ -97,6 +127,7 @@ export const notificationsModule: Module = {
               template: z.string().max(80).optional(),
             })
             .strict(),
+          response: { 200: AdminSmsMessagesListResponse },
         },
         preHandler: requireStaff(ctx, 'sms.read'),
       },
@@ -135,6 +166,7 @@ export const notificationsModule: Module = {
               accountIds: z.array(z.string().uuid()).min(1).max(5000).optional(),
             })
             .strict(),
+          response: { 200: AdminCareMessagesPostResponse },
         },
         preHandler: requireStaff(ctx, 'notifications.send'),
       },
@@ -163,6 +195,7 @@ export const notificationsModule: Module = {
               template: z.string().max(80).optional(),
             })
             .strict(),
+          response: { 200: AdminNotificationDeliveriesListResponse },
         },
         preHandler: requireStaff(ctx, 'notifications.read'),
       },
@@ -175,6 +208,7 @@ export const notificationsModule: Module = {
           ...admin,
           summary: 'Send a failed delivery again',
           params: z.object({ id: z.string().uuid() }),
+          response: { 200: AdminNotificationDeliveriesRetryPostResponse },
         },
         preHandler: requireStaff(ctx, 'notifications.send'),
       },
