@@ -18,10 +18,9 @@ export {
   getPatientForAccount,
   getPatientForRecords,
   listPatients,
-  registerPatientRemovalGuard,
 } from './service.js';
 export type { PatientRecord } from './service.js';
-export { VisitCardBound, cardBoundEventId } from './visit-card-bound.js';
+export { PatientRemoved, VisitCardBound, cardBoundEventId } from './visit-card-bound.js';
 export type { BoundVisitCard } from './visit-card-bound.js';
 export { belongsTo, ownerOfRecord, personFilter } from './records.js';
 export type { PersonRef } from './records.js';

@@ -13,7 +13,7 @@ import { notify } from '../notifications/index.js';
 import { ageOn, normaliseName, verifyIdNumber, type VerifiedIdentity } from './id-documents.js';
 import { piiCipher } from './pii.js';
 import { assertFaceTokenUsable, faceVerificationRequired, spendFaceToken } from './face.js';
-import { VisitCardBound } from './visit-card-bound.js';
+import { PatientRemoved, VisitCardBound } from './visit-card-bound.js';
 import { sendCode, consumeCode, type CodeSent } from './sms-codes.js';
 import {
   accounts,
@@ -243,16 +243,9 @@ export async function findPatientsByPerson(
   return rows.map((r) => toRecord(ctx, r));
 }
 
-export type PatientRemovalGuard = (ctx: AppContext, patient: PatientRecord) => Promise<void>;
-const removalGuards: PatientRemovalGuard[] = [];
-
-/**
- * Other modules refuse the removal of a patient with unfinished business (an unpaid or upcoming
- * registration, an open consultation) by registering a guard that throws a DomainError.
- */
-export function registerPatientRemovalGuard(guard: PatientRemovalGuard): void {
-  if (!removalGuards.includes(guard)) removalGuards.push(guard);
-}
+// Other modules refuse the removal of a patient with unfinished business (an unpaid or upcoming
+// registration, an open consultation) by subscribing to PatientRemoved in its transaction and
+// throwing a DomainError there.
 
 // ---- patient-facing actions ----
 
@@ -459,12 +452,14 @@ export async function makeDefaultPatient(
   return patientView(ctx, row);
 }
 
-/** Unbinds a patient (soft delete, the history stays); the next oldest becomes the default. */
+/**
+ * Unbinds a patient (soft delete, the history stays); the next oldest becomes the default. Modules
+ * with unfinished business for the patient veto it in the transaction (PatientRemoved).
+ */
 export async function removePatient(ctx: AppContext, accountId: string, patientId: string): Promise<void> {
   const existing = await getPatientForAccount(ctx, accountId, patientId);
-  for (const guard of removalGuards) await guard(ctx, existing);
   const now = ctx.clock.now();
-  await ctx.db.transaction(async (tx) => {
+  await ctx.events.transaction(async (tx) => {
     await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).for('update');
     const [removed] = await tx
       .update(patients)
@@ -472,6 +467,7 @@ export async function removePatient(ctx: AppContext, accountId: string, patientI
       .where(and(eq(patients.id, patientId), eq(patients.accountId, accountId), isNull(patients.deletedAt)))
       .returning();
     if (!removed) throw patientNotFound();
+    await ctx.events.publish(tx, PatientRemoved({ patientId, accountId }));
     if (existing.isDefault) {
       const [next] = await tx
         .select({ id: patients.id })

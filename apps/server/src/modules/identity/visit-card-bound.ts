@@ -16,6 +16,15 @@ export interface BoundVisitCard {
   visitCardNo: string;
 }
 
+/**
+ * A patient is being removed from an account (published in the removal's transaction). Modules
+ * holding unfinished business for the patient subscribe in that transaction and throw a DomainError
+ * to refuse: the removal rolls back and the caller gets the refusal.
+ */
+export const PatientRemoved = defineEvent<{ patientId: string; accountId: string }>(
+  'identity.patient-removed',
+);
+
 /** Published in the binding's transaction (and by the backfill for cards bound earlier). */
 export const VisitCardBound = defineEvent<BoundVisitCard>('identity.visit-card-bound');
 

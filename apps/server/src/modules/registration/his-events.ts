@@ -13,6 +13,7 @@ import { getPaymentOrder } from '../payments/index.js';
 import { getPatientById } from '../identity/index.js';
 import { RegistrationCheckedIn, RegistrationPaid } from './events.js';
 import type { Module } from '../index.js';
+import { refuseRemovalWithLiveRegistrations } from './guards.js';
 import { registrations } from './schema.js';
 
 /**
@@ -34,11 +35,12 @@ export function tellHisOfRegistrations(ctx: AppContext): void {
   registerHisEventBuilder('registration.checked_in', buildRegistrationEvent);
 }
 
-/** Registration's wiring to the HIS outbox (no routes). */
+/** Registration's subscriptions (no routes): the HIS outbox, and its veto on removing a patient. */
 export const registrationHisModule: Module = {
-  name: 'registration-his',
+  name: 'registration-subscriptions',
   async register(_fastify: FastifyInstance, ctx: AppContext) {
     tellHisOfRegistrations(ctx);
+    refuseRemovalWithLiveRegistrations(ctx);
   },
 };
 

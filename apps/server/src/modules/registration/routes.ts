@@ -9,10 +9,8 @@ import { DomainError, badRequest } from '../../platform/errors.js';
 import { registerPaidHoldJobs } from '../../platform/paid-hold.js';
 import type { Module } from '../index.js';
 import { provideIncidentCounts } from '../blacklist/index.js';
-import { registerPatientRemovalGuard } from '../identity/index.js';
 import { registerBusinessHandler } from '../payments/index.js';
 import { isoDate as dateString } from '../../platform/zod.js';
-import { registrationRemovalGuard } from './guards.js';
 import { registrationHold } from './states.js';
 import {
   BUSINESS_TYPE,
@@ -77,7 +75,6 @@ export const registrationModule: Module = {
       onClosed: (c, order) => onPaymentClosed(c, order),
       onRefundFinished: (c, order, refund) => onRefundFinished(c, order, refund),
     });
-    registerPatientRemovalGuard(registrationRemovalGuard);
 
     // The paid-hold sweeps: locks are rows, so the delayed job releases one at its deadline and the
     // minute sweep any it missed (a killed server, a lost job); unrequested refunds are asked again.
