@@ -39,6 +39,21 @@ import {
   uploadPrescription,
   tellHisOfPrescriptions,
 } from './service.js';
+import {
+  IntegrationV1PrescriptionsDispensedPostResponse,
+  IntegrationV1PrescriptionsPostResponse,
+  IntegrationV1PrescriptionsRevokePostResponse,
+  PrescriptionsFillPostResponse,
+  PrescriptionsGetResponse,
+  PrescriptionsListResponse,
+  PrescriptionsPharmaciesListResponse,
+  SandboxPrescriptionsCentrePutResponse,
+  SandboxPrescriptionsDispensePostResponse,
+  SandboxPrescriptionsSpecialDiseaseFilingsPostResponse,
+  StaffPrescriptionsGetResponse,
+  StaffPrescriptionsListResponse,
+  StaffPrescriptionsRetryUploadPostResponse,
+} from '@qingnang/contracts';
 
 // PostgreSQL text cannot hold NUL: refuse it here as bad input rather than fail in the database.
 const text = (max: number) =>
@@ -167,6 +182,10 @@ export const pharmacyModule: Module = {
               tags: itags,
               summary: 'HIS 推送医生签名的医保电子处方（签名调用），按处方号幂等；平台上传医保电子处方中心',
               body: PushBody,
+              response: {
+                200: IntegrationV1PrescriptionsPostResponse,
+                201: IntegrationV1PrescriptionsPostResponse,
+              },
             },
           },
           async (req, reply) => {
@@ -183,6 +202,7 @@ export const pharmacyModule: Module = {
               summary: '医生在 HIS 撤销医保电子处方（签名调用）；已取药的不能撤销',
               params: RxNoParams,
               body: z.object({ reason: text(200) }).strict(),
+              response: { 200: IntegrationV1PrescriptionsRevokePostResponse },
             },
           },
           async (req) => revokeFromHis(c, channelOf(req), req.params.hisRxNo, req.body.reason),
@@ -196,6 +216,7 @@ export const pharmacyModule: Module = {
               summary: '医院药房已发药（患者选择院内取药的处方），可附医保结算分项（签名调用）',
               params: RxNoParams,
               body: z.object({ settlement: Settlement.optional() }).strict().default({}),
+              response: { 200: IntegrationV1PrescriptionsDispensedPostResponse },
             },
           },
           async (req) =>
@@ -212,6 +233,7 @@ export const pharmacyModule: Module = {
           tags,
           summary: '就诊人的医保电子处方（本人及已授权的家人），新开在前',
           querystring: z.object({ patientId: id, state: stateEnum.optional() }).strict(),
+          response: { 200: PrescriptionsListResponse },
         },
         preHandler: patient,
       },
@@ -228,7 +250,15 @@ export const pharmacyModule: Module = {
     );
     app.get(
       '/v1/prescriptions/:id',
-      { schema: { tags, summary: '医保电子处方详情', params: Params }, preHandler: patient },
+      {
+        schema: {
+          tags,
+          summary: '医保电子处方详情',
+          params: Params,
+          response: { 200: PrescriptionsGetResponse },
+        },
+        preHandler: patient,
+      },
       async (req) => {
         const rx = await getPrescription(ctx, principalOf(req).id, req.params.id);
         await recordPatientAccess(ctx, req, {
@@ -247,6 +277,7 @@ export const pharmacyModule: Module = {
           tags,
           summary: '可为该处方配药的定点零售药店（双通道药品仅双通道药店，门诊特殊病仅门特定点药店）',
           params: Params,
+          response: { 200: PrescriptionsPharmaciesListResponse },
         },
         preHandler: patient,
       },
@@ -260,6 +291,7 @@ export const pharmacyModule: Module = {
           summary: '选择取药方式：医院药房，或定点零售药店（发放取药码；可更换药店）',
           params: Params,
           body: z.object({ where: z.enum(['retail', 'hospital']), pharmacyCode: code.optional() }).strict(),
+          response: { 200: PrescriptionsFillPostResponse },
         },
         preHandler: patient,
       },
@@ -275,6 +307,7 @@ export const pharmacyModule: Module = {
           tags: stags,
           summary: '医保电子处方查询：状态、类型、双通道、开方时间、处方号/医保处方编号/就诊号（精确）',
           querystring: StaffQuery,
+          response: { 200: StaffPrescriptionsListResponse },
         },
         preHandler: read,
       },
@@ -295,7 +328,12 @@ export const pharmacyModule: Module = {
     app.get(
       '/v1/staff/prescriptions/:id',
       {
-        schema: { tags: stags, summary: '医保电子处方详情：上传记录与处理经过', params: Params },
+        schema: {
+          tags: stags,
+          summary: '医保电子处方详情：上传记录与处理经过',
+          params: Params,
+          response: { 200: StaffPrescriptionsGetResponse },
+        },
         preHandler: read,
       },
       async (req) => {
@@ -314,7 +352,12 @@ export const pharmacyModule: Module = {
     app.post(
       '/v1/staff/prescriptions/:id/retry-upload',
       {
-        schema: { tags: stags, summary: '重新上传医保电子处方中心（仅上传失败的处方）', params: Params },
+        schema: {
+          tags: stags,
+          summary: '重新上传医保电子处方中心（仅上传失败的处方）',
+          params: Params,
+          response: { 200: StaffPrescriptionsRetryUploadPostResponse },
+        },
         preHandler: manage,
       },
       async (req) => {
@@ -350,6 +393,7 @@ function registerSandboxControls(
         tags,
         summary: '沙箱：定点零售药店凭处方发药并完成医保结算（随后平台查询到已取药）',
         body: z.object({ hiRxNo: code, pharmacyCode: code.optional() }).strict(),
+        response: { 200: SandboxPrescriptionsDispensePostResponse },
       },
       preHandler: manage,
     },
@@ -380,6 +424,7 @@ function registerSandboxControls(
         tags,
         summary: '沙箱：让医保电子处方中心不可用，或拒绝下一张上传的处方（附原因）',
         body: z.object({ failing: z.boolean().optional(), rejectNext: text(200).nullish() }).strict(),
+        response: { 200: SandboxPrescriptionsCentrePutResponse },
       },
       preHandler: manage,
     },
@@ -396,6 +441,7 @@ function registerSandboxControls(
         tags,
         summary: '沙箱：为就诊人办理门诊特殊病备案（门慢门特备案）',
         body: z.object({ patientId: id, diseaseCode: code, diseaseName: text(100).optional() }).strict(),
+        response: { 200: SandboxPrescriptionsSpecialDiseaseFilingsPostResponse },
       },
       preHandler: manage,
     },
