@@ -11,6 +11,11 @@ import { maskIdNumber, maskName } from '../../platform/pii.js';
 import { getPatientById, getPatientForRecords } from '../identity/index.js';
 import { listVisits } from '../billing/index.js';
 import { listAdmissions } from '../inpatient/index.js';
+import {
+  AdminHealthRecordsGetResponse,
+  HealthRecordProfileListResponse,
+  HealthRecordProfilePutResponse,
+} from '@qingnang/contracts';
 
 /**
  * RPT-12 患者健康档案: basic information (from the patient record), health information, family
@@ -206,6 +211,7 @@ export function registerHealthProfileRoutes(fastify: FastifyInstance, ctx: AppCo
         tags,
         summary: '健康档案：基本信息、健康信息、家族史、生活方式与饮食、就诊记录',
         querystring: z.object({ patientId }).strict(),
+        response: { 200: HealthRecordProfileListResponse },
       },
     },
     async (req) => getHealthProfile(ctx, principalOf(req).id, req.query.patientId),
@@ -219,6 +225,7 @@ export function registerHealthProfileRoutes(fastify: FastifyInstance, ctx: AppCo
         summary: '编辑健康档案（带版本号，防止两处同时修改互相覆盖）',
         querystring: z.object({ patientId }).strict(),
         body: ProfileBody,
+        response: { 200: HealthRecordProfilePutResponse },
       },
     },
     async (req) => saveHealthProfile(ctx, principalOf(req).id, req.query.patientId, req.body),
@@ -231,6 +238,7 @@ export function registerHealthProfileRoutes(fastify: FastifyInstance, ctx: AppCo
         tags: ['reports (console)'],
         summary: '后台查看患者健康档案（审计）',
         params: z.object({ patientId }),
+        response: { 200: AdminHealthRecordsGetResponse },
       },
     },
     async (req) => {

@@ -36,6 +36,23 @@ import {
   type Indicator,
   type Report,
 } from './service.js';
+import {
+  AdminIndicatorsListResponse,
+  AdminIndicatorsPostResponse,
+  AdminIndicatorsPutResponse,
+  AdminReportsGetResponse,
+  AdminReportsListResponse,
+  HealthRecordListResponse,
+  HealthRecordTrendListResponse,
+  ReportsExamAccessPostResponse,
+  ReportsExamAccessVerifyPostResponse,
+  ReportsGetResponse,
+  ReportsImagingAuthorisationListResponse,
+  ReportsImagingAuthorisationPutResponse,
+  ReportsImagingLinkListResponse,
+  ReportsListResponse,
+  IntegrationReportPushResponse,
+} from '@qingnang/contracts';
 
 const tags = ['reports'];
 const uuid = z.string().uuid();
@@ -188,6 +205,7 @@ export const reportsModule: Module = {
           tags,
           summary: '报告列表（检验/检查/病理/体检，含状态）',
           querystring: z.object({ patientId: uuid, kind: z.enum(REPORT_KINDS).optional() }).strict(),
+          response: { 200: ReportsListResponse },
         },
       },
       async (req) => {
@@ -205,7 +223,12 @@ export const reportsModule: Module = {
       '/v1/reports/:id',
       {
         preHandler: patient,
-        schema: { tags, summary: '报告详情：指标、参考范围、高低标记与解读', params: z.object({ id: uuid }) },
+        schema: {
+          tags,
+          summary: '报告详情：指标、参考范围、高低标记与解读',
+          params: z.object({ id: uuid }),
+          response: { 200: ReportsGetResponse },
+        },
       },
       async (req) => {
         const { report, patient } = await getReportForAccount(ctx, principalOf(req).id, req.params.id);
@@ -223,7 +246,12 @@ export const reportsModule: Module = {
       '/v1/reports/:id/imaging-link',
       {
         preHandler: patient,
-        schema: { tags, summary: '云影像链接（参数加密，限时有效）', params: z.object({ id: uuid }) },
+        schema: {
+          tags,
+          summary: '云影像链接（参数加密，限时有效）',
+          params: z.object({ id: uuid }),
+          response: { 200: ReportsImagingLinkListResponse },
+        },
       },
       async (req) => {
         const { report, patient: p } = await getReportForAccount(ctx, principalOf(req).id, req.params.id);
@@ -249,7 +277,12 @@ export const reportsModule: Module = {
       '/v1/reports/imaging-authorisation',
       {
         preHandler: patient,
-        schema: { tags, summary: '云影像授权状态', querystring: z.object({ patientId: uuid }).strict() },
+        schema: {
+          tags,
+          summary: '云影像授权状态',
+          querystring: z.object({ patientId: uuid }).strict(),
+          response: { 200: ReportsImagingAuthorisationListResponse },
+        },
       },
       async (req) => authView(await getImagingAuthorisation(ctx, principalOf(req).id, req.query.patientId)),
     );
@@ -261,6 +294,7 @@ export const reportsModule: Module = {
           tags,
           summary: '授权或撤销服务号获取云影像信息',
           body: z.object({ patientId: uuid, authorised: z.boolean() }).strict(),
+          response: { 200: ReportsImagingAuthorisationPutResponse },
         },
       },
       async (req) =>
@@ -277,6 +311,7 @@ export const reportsModule: Module = {
           tags,
           summary: '健康档案：历次指标汇总',
           querystring: z.object({ patientId: uuid }).strict(),
+          response: { 200: HealthRecordListResponse },
         },
       },
       async (req) => {
@@ -309,6 +344,7 @@ export const reportsModule: Module = {
           tags,
           summary: '单项指标趋势（按时间先后）',
           querystring: z.object({ patientId: uuid, code: indicatorCode }).strict(),
+          response: { 200: HealthRecordTrendListResponse },
         },
       },
       async (req) => {
@@ -326,6 +362,7 @@ export const reportsModule: Module = {
           tags,
           summary: '获取体检报告提取码（短信发送到体检人预留手机）',
           body: z.object({ reportNo, name: text(50) }).strict(),
+          response: { 200: ReportsExamAccessPostResponse },
         },
       },
       async (req) => requestExamAccess(ctx, req.body),
@@ -339,6 +376,7 @@ export const reportsModule: Module = {
           tags,
           summary: '凭提取码查看体检报告',
           body: z.object({ reportNo, code: z.string().regex(/^\d{6}$/, '6 digits') }).strict(),
+          response: { 200: ReportsExamAccessVerifyPostResponse },
         },
       },
       async (req) => detailView(await verifyExamAccess(ctx, req.body)),
@@ -353,6 +391,7 @@ export const reportsModule: Module = {
           tags,
           summary: '指标知识库',
           querystring: z.object({ q: text(50).optional() }).strict(),
+          response: { 200: AdminIndicatorsListResponse },
         },
       },
       async (req) => ({ items: (await listIndicators(ctx, req.query.q)).map(indicatorView) }),
@@ -366,6 +405,7 @@ export const reportsModule: Module = {
           tags,
           summary: '新增指标解读',
           body: IndicatorBody.extend({ code: indicatorCode }).strict(),
+          response: { 201: AdminIndicatorsPostResponse },
         },
       },
       async (req, reply) => {
@@ -383,6 +423,7 @@ export const reportsModule: Module = {
           summary: '修改指标解读',
           params: z.object({ code: indicatorCode }),
           body: IndicatorBody,
+          response: { 200: AdminIndicatorsPutResponse },
         },
       },
       async (req) => indicatorView(await updateIndicator(ctx, req, req.params.code, req.body)),
@@ -404,6 +445,7 @@ export const reportsModule: Module = {
               ...paging(),
             })
             .strict(),
+          response: { 200: AdminReportsListResponse },
         },
       },
       async (req) => {
@@ -419,7 +461,12 @@ export const reportsModule: Module = {
       '/v1/admin/reports/:id',
       {
         preHandler: requireStaff(ctx, 'patients.read'),
-        schema: { tags, summary: '报告详情（查看留痕）', params: z.object({ id: uuid }) },
+        schema: {
+          tags,
+          summary: '报告详情（查看留痕）',
+          params: z.object({ id: uuid }),
+          response: { 200: AdminReportsGetResponse },
+        },
       },
       async (req) => {
         const report = await getReportById(ctx, req.params.id);
@@ -466,6 +513,7 @@ function registerPushRoutes(
           tags: ['integration'],
           summary: `${o.source.toUpperCase()} 推送报告（签名调用，按报告号幂等）`,
           body: PushBody,
+          response: { 200: IntegrationReportPushResponse, 201: IntegrationReportPushResponse },
         },
       },
       async (req, reply) => {
