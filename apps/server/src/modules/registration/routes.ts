@@ -42,6 +42,20 @@ import {
 } from './service.js';
 import { registerRegistrationTemplates } from './templates.js';
 import { assertWithinScope, clinicalScopeOf, withinScope } from './staff-scope.js';
+import {
+  AdminRegistrationsCancelPostResponse,
+  AdminRegistrationsExportListResponse,
+  AdminRegistrationsGetResponse,
+  AdminRegistrationsListResponse,
+  AdminSchedulesHolidayStopPostResponse,
+  AdminSchedulesStopPostResponse,
+  RegistrationsCancelPostResponse,
+  RegistrationsCheckInPostResponse,
+  RegistrationsGetResponse,
+  RegistrationsListResponse,
+  RegistrationsPostResponse,
+  RegistrationsRecentDoctorsListResponse,
+} from '@qingnang/contracts';
 
 const id = z.string().min(1).max(64);
 const stateEnum = z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']);
@@ -104,6 +118,7 @@ export const registrationModule: Module = {
               idempotencyKey: z.string().min(8).max(100),
             })
             .strict(),
+          response: { 201: RegistrationsPostResponse },
         },
         preHandler: patient,
       },
@@ -125,6 +140,7 @@ export const registrationModule: Module = {
         schema: {
           tags,
           querystring: z.object({ patientId: id.optional(), state: stateEnum.optional() }).strict(),
+          response: { 200: RegistrationsListResponse },
         },
         preHandler: patient,
       },
@@ -132,12 +148,22 @@ export const registrationModule: Module = {
     );
     app.get(
       '/v1/registrations/recent-doctors',
-      { schema: { tags, summary: 'Doctors I registered with before (quick re-book)' }, preHandler: patient },
+      {
+        schema: {
+          tags,
+          summary: 'Doctors I registered with before (quick re-book)',
+          response: { 200: RegistrationsRecentDoctorsListResponse },
+        },
+        preHandler: patient,
+      },
       async (req) => ({ items: await recentDoctors(ctx, principalOf(req).id) }),
     );
     app.get(
       '/v1/registrations/:id',
-      { schema: { tags, params: z.object({ id }) }, preHandler: patient },
+      {
+        schema: { tags, params: z.object({ id }), response: { 200: RegistrationsGetResponse } },
+        preHandler: patient,
+      },
       async (req) => registrationDetail(ctx, await ownRegistration(ctx, principalOf(req).id, req.params.id)),
     );
     app.post(
@@ -151,6 +177,7 @@ export const registrationModule: Module = {
             .object({ reason: z.string().max(200).optional() })
             .strict()
             .optional(),
+          response: { 200: RegistrationsCancelPostResponse },
         },
         preHandler: patient,
       },
@@ -173,6 +200,7 @@ export const registrationModule: Module = {
             })
             .strict()
             .optional(),
+          response: { 200: RegistrationsCheckInPostResponse },
         },
         preHandler: patient,
       },
@@ -186,7 +214,11 @@ export const registrationModule: Module = {
     app.get(
       '/v1/admin/registrations',
       {
-        schema: { tags: adminTags, querystring: adminFilter },
+        schema: {
+          tags: adminTags,
+          querystring: adminFilter,
+          response: { 200: AdminRegistrationsListResponse },
+        },
         preHandler: requireStaff(ctx, 'registrations.read'),
       },
       async (req) => {
@@ -205,7 +237,11 @@ export const registrationModule: Module = {
     app.get(
       '/v1/admin/registrations/export',
       {
-        schema: { tags: adminTags, querystring: adminFilter.omit({ page: true, pageSize: true }) },
+        schema: {
+          tags: adminTags,
+          querystring: adminFilter.omit({ page: true, pageSize: true }),
+          response: { 200: AdminRegistrationsExportListResponse },
+        },
         preHandler: requireStaff(ctx, 'registrations.read'),
       },
       async (req, reply) => {
@@ -238,7 +274,11 @@ export const registrationModule: Module = {
     app.get(
       '/v1/admin/registrations/:id',
       {
-        schema: { tags: adminTags, params: z.object({ id }) },
+        schema: {
+          tags: adminTags,
+          params: z.object({ id }),
+          response: { 200: AdminRegistrationsGetResponse },
+        },
         preHandler: requireStaff(ctx, 'registrations.read'),
       },
       async (req) => {
@@ -265,6 +305,7 @@ export const registrationModule: Module = {
           summary: 'Cancel on the patient’s behalf (reason required); a paid fee is refunded',
           params: z.object({ id }),
           body: z.object({ reason: z.string().trim().min(2).max(200) }).strict(),
+          response: { 200: AdminRegistrationsCancelPostResponse },
         },
         preHandler: requireStaff(ctx, 'registrations.manage'),
       },
@@ -293,6 +334,7 @@ export const registrationModule: Module = {
             '停诊 for the whole schedule or one segment: cancels, refunds and notifies the affected patients',
           params: z.object({ id }),
           body: z.object({ segmentId: id.optional(), reason: z.string().trim().min(2).max(200) }).strict(),
+          response: { 200: AdminSchedulesStopPostResponse },
         },
         preHandler: requireStaff(ctx, 'scheduling.manage'),
       },
@@ -327,6 +369,7 @@ export const registrationModule: Module = {
               reason: z.string().trim().min(2).max(200),
             })
             .strict(),
+          response: { 200: AdminSchedulesHolidayStopPostResponse },
         },
         preHandler: requireStaff(ctx, 'scheduling.manage'),
       },
