@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { blacklistErrors, defineErrorCatalogue } from '@qingnang/contracts';
+import { blacklistErrors, defineErrorCatalogue, notificationErrors } from '@qingnang/contracts';
 import { raisers } from './error-catalogue.js';
 import { DomainError } from './errors.js';
 
@@ -41,18 +41,21 @@ describe('error catalogues', () => {
     ]);
   });
 
-  it('gives every blacklist code a 4xx status and a Chinese and an English message', () => {
-    for (const [code, def] of Object.entries(blacklistErrors)) {
-      expect(code).toMatch(/^[A-Z][A-Z0-9_]+$/);
-      expect(def.status).toBeGreaterThanOrEqual(400);
-      expect(def.status).toBeLessThan(500);
-      expect(def.zh).toBeTruthy();
-      expect(def.en).toBeTruthy();
-    }
+  const catalogued = { blacklist: blacklistErrors, notifications: notificationErrors };
+
+  it('gives every catalogued code a 4xx status and a Chinese and an English message', () => {
+    for (const catalogue of Object.values(catalogued))
+      for (const [code, def] of Object.entries(catalogue)) {
+        expect(code).toMatch(/^[A-Z][A-Z0-9_]+$/);
+        expect(def.status).toBeGreaterThanOrEqual(400);
+        expect(def.status).toBeLessThan(500);
+        expect(def.zh).toBeTruthy();
+        expect(def.en).toBeTruthy();
+      }
   });
 
-  it('keeps the blacklist module from spelling an error at a throw site', () => {
-    const dir = join(here, '../modules/blacklist');
+  it.each(Object.keys(catalogued))('keeps the %s module from spelling an error at a throw site', (m) => {
+    const dir = join(here, '../modules', m);
     const spelled = readdirSync(dir)
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .flatMap((f) =>

@@ -1,5 +1,6 @@
 /** Response schemas of the notifications module's routes (derived from what the handlers return). */
 import { z } from 'zod';
+import { defineErrorCatalogue } from './errors.js';
 
 export const MessageView = z.object({
   id: z.string(),
@@ -79,3 +80,14 @@ export const AdminNotificationDeliveriesRetryPostResponse = z.object({
 export type AdminNotificationDeliveriesRetryPostResponse = z.infer<
   typeof AdminNotificationDeliveriesRetryPostResponse
 >;
+
+/** The notifications module's error codes with their messages. */
+export const notificationErrors = defineErrorCatalogue({
+  MESSAGE_NOT_FOUND: { status: 404, zh: '消息不存在', en: 'Message not found' },
+  DELIVERY_NOT_FOUND: { status: 404, zh: '推送记录不存在', en: 'Delivery not found' },
+  DELIVERY_NOT_FAILED: {
+    status: 409,
+    zh: '只有发送失败的记录可以重发',
+    en: 'Only a failed delivery can be retried',
+  },
+});

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { AppContext } from '../../platform/context.js';
-import { DomainError } from '../../platform/errors.js';
+import { errors } from './errors.js';
 import { newId } from '../../platform/ids.js';
 import { recipients as recipientDirectory } from './recipients.js';
 import {
@@ -241,7 +241,7 @@ export async function markMessageRead(
     .select()
     .from(messages)
     .where(and(eq(messages.id, messageId), eq(messages.accountId, accountId)));
-  if (!m) throw new DomainError('MESSAGE_NOT_FOUND', 404, '消息不存在', 'Message not found');
+  if (!m) throw errors.MESSAGE_NOT_FOUND();
   return messageView(m);
 }
 
@@ -405,16 +405,8 @@ export async function retryFailedDelivery(ctx: AppContext, deliveryId: string) {
       .select({ state: notificationDeliveries.state })
       .from(notificationDeliveries)
       .where(eq(notificationDeliveries.id, deliveryId));
-    if (!exists) throw new DomainError('DELIVERY_NOT_FOUND', 404, '推送记录不存在', 'Delivery not found');
-    throw new DomainError(
-      'DELIVERY_NOT_FAILED',
-      409,
-      '只有发送失败的记录可以重发',
-      'Only a failed delivery can be retried',
-      {
-        state: exists.state,
-      },
-    );
+    if (!exists) throw errors.DELIVERY_NOT_FOUND();
+    throw errors.DELIVERY_NOT_FAILED({ state: exists.state });
   }
   await ctx.jobs.send(DELIVER_JOB, {}, { singletonKey: 'nudge' }).catch(() => undefined);
   return { id: row.id, state: row.state };
