@@ -1,34 +1,6 @@
 import { api, toPage, type Page, type Query } from './client';
-
-export interface BlacklistRule {
-  id: string;
-  name: string;
-  triggerKind: 'no_shows' | 'cancellations';
-  threshold: number;
-  periodDays: number;
-  banDays: number;
-  enabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface BlacklistEntry {
-  id: string;
-  patientId: string;
-  patientNameMasked: string | null;
-  reason: string;
-  source: 'rule' | 'manual';
-  ruleId: string | null;
-  ruleName: string | null;
-  status: 'active' | 'scheduled' | 'expired' | 'lifted';
-  startsAt: string;
-  endsAt: string;
-  createdBy: string | null;
-  createdAt: string;
-  liftedAt: string | null;
-  liftedBy: string | null;
-  liftReason: string | null;
-}
+import type { BlacklistRule, BlacklistEntry } from '@qingnang/contracts/api-types/console';
+export type { BlacklistRule, BlacklistEntry } from '@qingnang/contracts/api-types/console';
 
 export const rules = {
   list: async (): Promise<Page<BlacklistRule>> =>

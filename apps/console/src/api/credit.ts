@@ -1,24 +1,6 @@
 import { api, toPage, type Page, type Query } from './client';
-
-export type CreditAccountState = 'active' | 'suspended' | 'closed';
-
-/** A patient's credit-care account as finance lists it (patient name masked). */
-export interface CreditAccount {
-  id: string;
-  agreementNo: string;
-  patientId: string;
-  patientName: string | null;
-  state: CreditAccountState;
-  limitFen: number;
-  usedFen: number;
-  owedFen: number;
-  overdueFen: number;
-  frictionlessEnabled: boolean;
-  /** OVERDUE (lifted by settling) or STAFF (suspended by finance) */
-  suspendReason: string | null;
-  activatedAt: string;
-  suspendedAt: string | null;
-}
+import type { CreditAccountState, CreditAccount } from '@qingnang/contracts/api-types/console';
+export type { CreditAccountState, CreditAccount } from '@qingnang/contracts/api-types/console';
 
 /** The latest 500 matching the filter; the table pages them. */
 export const listCreditAccounts = async (query: Query): Promise<Page<CreditAccount>> =>

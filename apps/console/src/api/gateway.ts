@@ -1,4 +1,14 @@
 import { api, toPage, type Page, type Query } from './client';
+import type {
+  IntegrationChannel,
+  ChannelWithSecret,
+  IntegrationCall,
+} from '@qingnang/contracts/api-types/console';
+export type {
+  IntegrationChannel,
+  ChannelWithSecret,
+  IntegrationCall,
+} from '@qingnang/contracts/api-types/console';
 
 export const INTEGRATION_OPERATIONS = [
   'slots.query',
@@ -7,37 +17,6 @@ export const INTEGRATION_OPERATIONS = [
   'registrations.cancel',
 ] as const;
 export const CHANNEL_KINDS = ['his_counter', 'booking_platform', 'pharmacy', 'other'] as const;
-
-export interface IntegrationChannel {
-  id: string;
-  code: string;
-  name: string;
-  kind: (typeof CHANNEL_KINDS)[number];
-  appId: string;
-  allowedOperations: string[];
-  allowedFrom: string | null;
-  allowedUntil: string | null;
-  enabled: boolean;
-  secretRotatedAt: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type ChannelWithSecret = IntegrationChannel & { secret: string };
-
-export interface IntegrationCall {
-  id: string;
-  channelId: string | null;
-  appId: string | null;
-  operation: string | null;
-  method: string;
-  path: string;
-  outcome: string;
-  status: number;
-  at: string;
-  durationMs: number | null;
-  requestId: string | null;
-}
 
 export const channels = {
   list: async (): Promise<Page<IntegrationChannel>> =>

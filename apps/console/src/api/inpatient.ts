@@ -1,30 +1,6 @@
 import { api, toPage, type Page, type Query } from './client';
-
-export type DepositState = 'pending' | 'paid' | 'closed';
-export type DepositHisState = 'pending' | 'confirmed' | 'failed';
-
-/** An inpatient deposit top-up as finance lists it (patient name masked). */
-export interface InpatientDeposit {
-  id: string;
-  admissionId: string;
-  admissionNo: string;
-  ward: string;
-  bed: string | null;
-  patientName: string;
-  admissionState: 'admitted' | 'discharged';
-  settlementState: string;
-  amountFen: number;
-  state: DepositState;
-  channel: string | null;
-  orderNo: string | null;
-  orderId: string | null;
-  hisState: DepositHisState;
-  hisAttempts: number;
-  /** what the discharge settlement refunded from this top-up */
-  refundedFen: number;
-  paidAt: string | null;
-  createdAt: string;
-}
+import type { DepositState, DepositHisState, InpatientDeposit } from '@qingnang/contracts/api-types/console';
+export type { DepositState, DepositHisState, InpatientDeposit } from '@qingnang/contracts/api-types/console';
 
 /** One more HIS write-back of a paid deposit the retry job gave up on (DEPOSIT_WRITEBACK_NOT_FAILED 409 otherwise). */
 export const retryDepositWriteBack = (id: string) =>

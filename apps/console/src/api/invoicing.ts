@@ -1,37 +1,6 @@
 import { api, toPage, type Page, type Query } from './client';
-
-export type EInvoiceState = 'pending' | 'issued' | 'failed' | 'cancelled';
-/** What the patient sees: issuing, issued, printed (paper copy: refunds at the counter), reversed, failed */
-export type EInvoiceStatus = 'issuing' | 'issued' | 'printed' | 'reversed' | 'failed';
-
-/** One e-invoice (blue) or its red-letter reversal, as finance lists it (payer name masked). */
-export interface EInvoice {
-  id: string;
-  kind: 'blue' | 'red';
-  category: string;
-  status: EInvoiceStatus;
-  state: EInvoiceState;
-  title: string;
-  payerName: string;
-  patientId: string;
-  /** negative for a red-letter invoice */
-  amountFen: number;
-  paidAt: string;
-  orderNo: string | null;
-  invoiceCode: string | null;
-  invoiceNo: string | null;
-  checkCode: string | null;
-  verifyUrl: string | null;
-  issuedAt: string | null;
-  printed: boolean;
-  originalId: string | null;
-  reversedBy: string | null;
-  createdAt: string;
-  attempts: number;
-  lastError: string | null;
-  sourceType: string;
-  sourceId: string;
-}
+import type { EInvoice } from '@qingnang/contracts/api-types/console';
+export type { EInvoiceState, EInvoiceStatus, EInvoice } from '@qingnang/contracts/api-types/console';
 
 /** The latest 500 matching the filter; the table pages them. */
 export const listEInvoices = async (query: Query): Promise<Page<EInvoice>> =>

@@ -1,18 +1,6 @@
 import { api, toPage, type Page, type Query } from './client';
-
-export interface Delivery {
-  id: string;
-  messageId: string;
-  accountId: string;
-  channel: 'sms' | 'wechat' | 'alipay';
-  template: string;
-  state: 'pending' | 'sent' | 'failed' | 'skipped';
-  attempts: number;
-  nextAttemptAt?: string;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
+import type { Delivery } from '@qingnang/contracts/api-types/console';
+export type { Delivery } from '@qingnang/contracts/api-types/console';
 
 export const listDeliveries = async (query: Query): Promise<Page<Delivery>> =>
   toPage<Delivery>(await api.get('/admin/notification-deliveries', query));

@@ -1,35 +1,11 @@
 import { api, toPage } from './client';
-
-/** A patient as staff see it: numbers masked by the server. */
-export interface PatientView {
-  id: string;
-  accountId?: string;
-  name: string;
-  relation: string;
-  idType: string;
-  idNumberMasked: string;
-  phoneMasked: string;
-  gender: string | null;
-  birthDate: string | null;
-  age?: number | null;
-  verified: boolean;
-  visitCardNo: string | null;
-  createdAt: string;
-}
+import type { PatientView, CounterDocument, CounterPatient } from '@qingnang/contracts/api-types/console';
+export type { PatientView, CounterDocument, CounterPatient } from '@qingnang/contracts/api-types/console';
 
 /** Staff look-up by the full phone or ID number (matched by blind index, audited by the server). */
 export async function searchPatients(q: { phone?: string; idNumber?: string }): Promise<PatientView[]> {
   return toPage<PatientView>(await api.get('/admin/patients', q)).items;
 }
-
-export type CounterDocument = 'resident_id_card' | 'household_register' | 'birth_certificate' | 'other_id';
-
-/** A patient as the counter finds it: whether its records reach the account that holds it. */
-export type CounterPatient = PatientView & {
-  accountId: string;
-  consent: string;
-  recordsAccess: 'open' | 'unverified' | 'consent_pending' | 'guardian_pending';
-};
 
 export async function findPatientsAtCounter(q: {
   phone?: string;

@@ -1,65 +1,11 @@
 import { api, download, request, toPage, type Page, type Query } from './client';
-
-export type PaymentOrderState =
-  'created' | 'paying' | 'paid' | 'closed' | 'refunding' | 'partially_refunded' | 'refunded';
-export type RefundState = 'requested' | 'processing' | 'succeeded' | 'failed';
-
-export interface PaymentOrder {
-  id: string;
-  orderNo: string;
-  businessType: string;
-  businessId: string;
-  accountId: string;
-  subject?: string;
-  amountFen: number;
-  refundedFen: number;
-  /** what may still be refunded (paid minus refunded and in-flight refunds) */
-  refundableFen: number;
-  state: PaymentOrderState;
-  channel: string | null;
-  channelTradeNo?: string | null;
-  abnormal?: boolean;
-  abnormalReason?: string | null;
-  businessState?: string | null;
-  closedAt?: string | null;
-  closeReason?: string | null;
-  /** abnormal-order list only */
-  abnormalId?: string;
-  abnormalStatus?: 'open' | 'resolved';
-  resolutionNote?: string | null;
-  resolvedAt?: string | null;
-  reportedAt?: string;
-  expiresAt: string;
-  paidAt: string | null;
-  createdAt: string;
-  refunds?: Refund[];
-  notifications?: {
-    id: string;
-    channel: string;
-    kind: string;
-    channelTradeNo: string | null;
-    refundNo: string | null;
-    amountFen: number | null;
-    verified: boolean;
-    outcome: string;
-    receivedAt: string;
-  }[];
-}
-
-export interface Refund {
-  id: string;
-  refundNo: string;
-  orderId: string;
-  orderNo?: string;
-  amountFen: number;
-  state: RefundState;
-  reason: string;
-  requestedBy?: string;
-  attempts?: number;
-  failureReason?: string | null;
-  createdAt: string;
-  completedAt: string | null;
-}
+import type { PaymentOrder, Refund } from '@qingnang/contracts/api-types/console';
+export type {
+  PaymentOrderState,
+  RefundState,
+  PaymentOrder,
+  Refund,
+} from '@qingnang/contracts/api-types/console';
 
 /** The orders matching the list's filters as an Excel file (finance: 导出). */
 export const exportPaymentOrders = (query: Query) => download('/admin/payment-orders/export', query);

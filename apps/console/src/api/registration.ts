@@ -1,40 +1,6 @@
 import { api, download, toPage, type Page, type Query } from './client';
-
-export type RegistrationState =
-  'locked' | 'booked' | 'checked_in' | 'completed' | 'expired' | 'cancelled' | 'no_show';
-
-export interface RegistrationRow {
-  id: string;
-  state: RegistrationState;
-  channel: 'online' | 'counter' | 'third_party';
-  patientId: string;
-  /** masked by the server (张*三) */
-  patientName: string;
-  doctorId: string;
-  doctorName: string | null;
-  doctorTitle: string | null;
-  departmentId: string;
-  departmentName: string | null;
-  scheduleId: string;
-  segmentId: string;
-  clinicDate: string;
-  shiftCode: string;
-  segmentStartAt: string;
-  segmentEndAt: string;
-  slotNumber: number;
-  level: string;
-  feeFen: number;
-  lockExpiresAt: string | null;
-  paymentOrderId: string | null;
-  paidAt: string | null;
-  queueNumber: number | null;
-  checkedInAt: string | null;
-  cancelledAt: string | null;
-  cancelReason: string | null;
-  refundState: 'none' | 'pending' | 'succeeded' | 'failed' | string;
-  cancellable: boolean;
-  createdAt: string;
-}
+import type { RegistrationRow } from '@qingnang/contracts/api-types/console';
+export type { RegistrationState, RegistrationRow } from '@qingnang/contracts/api-types/console';
 
 export const listRegistrations = async (query: Query): Promise<Page<RegistrationRow>> =>
   toPage<RegistrationRow>(await api.get('/admin/registrations', query));

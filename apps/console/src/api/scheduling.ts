@@ -1,85 +1,23 @@
 import { api, toPage } from './client';
-
-export type RegistrationLevel = 'general' | 'expert' | 'special';
-export type BookingChannel = 'online' | 'counter' | 'third_party';
-
-export interface Shift {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  startTime: string;
-  endTime: string;
-  sort: number;
-}
-
-export interface ScheduleTemplate {
-  id: string;
-  doctorId: string;
-  departmentId: string;
-  weekdays: number[];
-  shiftCode: string;
-  segmentMinutes: number;
-  slotsPerSegment: number;
-  level: RegistrationLevel;
-  feeFen: number;
-  enabled: boolean;
-}
-
-export interface SegmentView {
-  id: string;
-  seq: number;
-  startAt: string;
-  endAt: string;
-  /** 'closed': check-in has closed, nothing can be sold; 'past': the segment has ended */
-  state: 'open' | 'closed' | 'past' | 'stopped';
-  stopReason?: string | null;
-  total: number;
-  remaining: number;
-  /** slots held by bookings (locked or paid) */
-  booked?: number;
-  /** sold out while still bookable by time */
-  full: boolean;
-}
-
-export interface ScheduleView {
-  id: string;
-  doctorId: string;
-  doctorName?: string;
-  departmentId: string;
-  departmentName?: string;
-  clinicDate: string;
-  shiftCode: string;
-  startAt: string;
-  endAt: string;
-  level: RegistrationLevel;
-  feeFen: number;
-  /** 'past' once the session ended (已结束) */
-  state: 'open' | 'stopped' | 'past';
-  /** no segment can be booked any more because of the time */
-  bookingClosed?: boolean;
-  stopReason: string | null;
-  releaseAt: string;
-  released: boolean;
-  total: number;
-  remaining: number;
-  booked?: number;
-  full: boolean;
-  segments: SegmentView[];
-}
-
-export interface ReleaseRule {
-  channel: BookingChannel;
-  reservedPercent: number;
-  daysAhead: number;
-  releaseTime: string;
-  sameDayOnlyLevels: RegistrationLevel[];
-  enabled: boolean;
-}
-
-export interface StopResult {
-  cancelled: number;
-  refunded: number;
-}
+import type {
+  RegistrationLevel,
+  BookingChannel,
+  Shift,
+  ScheduleTemplate,
+  ScheduleView,
+  ReleaseRule,
+  StopResult,
+} from '@qingnang/contracts/api-types/console';
+export type {
+  RegistrationLevel,
+  BookingChannel,
+  Shift,
+  ScheduleTemplate,
+  SegmentView,
+  ScheduleView,
+  ReleaseRule,
+  StopResult,
+} from '@qingnang/contracts/api-types/console';
 
 export const listShifts = async () => toPage<Shift>(await api.get('/admin/shifts')).items;
 export const saveShift = (code: string, body: Omit<Shift, 'code'>) =>

@@ -1,92 +1,27 @@
 import { api, request, toPage, type Page, type Query } from './client';
 import { setTokens } from './session';
 import { resource } from './resource';
-
-export interface LoginResult {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-  mustChangePassword: boolean;
-  user: StaffUser;
-}
-
-/** One console menu as the server's catalogue defines it (GET /staff/me). */
-export interface ConsoleMenu {
-  key: string;
-  group: string;
-  zh: string;
-  en: string;
-  /** console route */
-  path: string;
-  permission?: string;
-}
-
-export interface StaffUser {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: string[];
-  enabled: boolean;
-  mustChangePassword: boolean;
-  locked: boolean;
-  lockedUntil: string | null;
-  doctorId: string | null;
-  departmentId: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Me {
-  user: StaffUser;
-  roles: { code: string; nameZh: string; nameEn: string }[];
-  permissions: string[];
-  menus: ConsoleMenu[];
-}
-
-export interface Role {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  builtin: boolean;
-  permissions: string[];
-}
-
-export interface PermissionInfo {
-  key: string;
-  zh: string;
-  en: string;
-}
-
-export interface AuditEntry {
-  id: string | number;
-  at: string;
-  actorKind: string;
-  actorId: string | null;
-  actorName: string | null;
-  actorUsername: string | null;
-  action: string;
-  objectType: string | null;
-  objectId: string | null;
-  /** a patient's masked name, a user's or a doctor's name, when the server knows the object */
-  objectName?: string | null;
-  outcome: string;
-  ip: string | null;
-  requestId: string | null;
-  detail: unknown;
-}
-
-export interface SmsMessage {
-  id: string;
-  phoneMasked: string;
-  template?: string;
-  purpose?: string;
-  content: string;
-  status?: string;
-  provider?: string;
-  createdAt: string;
-  sentAt?: string | null;
-  error?: string | null;
-}
+import type {
+  LoginResult,
+  StaffUser,
+  Me,
+  Role,
+  PermissionInfo,
+  AuditEntry,
+  SmsMessage,
+  SecurityAlert,
+} from '@qingnang/contracts/api-types/console';
+export type {
+  LoginResult,
+  ConsoleMenu,
+  StaffUser,
+  Me,
+  Role,
+  PermissionInfo,
+  AuditEntry,
+  SmsMessage,
+  SecurityAlert,
+} from '@qingnang/contracts/api-types/console';
 
 export async function login(username: string, password: string): Promise<LoginResult> {
   const r = await request<LoginResult>('POST', '/staff/auth/login', {
@@ -146,20 +81,6 @@ export async function listAuditLogs(query: Query): Promise<Page<AuditEntry>> {
 
 export async function listSmsMessages(query: Query): Promise<Page<SmsMessage>> {
   return toPage<SmsMessage>(await api.get('/admin/sms-messages', query));
-}
-
-/** A staff login lock or a paused address (staff login throttling), for administrators. */
-export interface SecurityAlert {
-  id: string;
-  kind: 'login_locked' | 'address_throttled';
-  staffId: string | null;
-  username: string | null;
-  ip: string;
-  failures: number;
-  lockedUntil: string;
-  createdAt: string;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
 }
 
 export const securityAlerts = {

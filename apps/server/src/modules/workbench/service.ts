@@ -1,3 +1,8 @@
+import type {
+  ClinicCard as SharedClinicCard,
+  ClinicPatient as SharedClinicPatient,
+  Workbench as SharedWorkbench,
+} from '@qingnang/contracts/api-types/console';
 import type { AppContext } from '../../platform/context.js';
 import type { Principal } from '../../platform/auth.js';
 import { directoryNames } from '../directory/index.js';
@@ -23,40 +28,11 @@ import { staffList } from '../pharmacy/index.js';
  * payments, scheduling; the administrator) → today's key counts.
  */
 
-/** What a registration looks like on a clinic list: the name masked, no identifiers beyond the booking. */
-export interface ClinicPatient {
-  registrationId: string;
-  patientName: string;
-  slotNumber: number;
-  queueNumber: number | null;
-  state: string;
-  segmentStartAt: Date;
-  segmentEndAt: Date;
-  checkedInAt: Date | null;
-}
-
-export interface ClinicCard {
-  scheduleId: string;
-  doctorId: string;
-  doctorName: string | null;
-  departmentId: string;
-  departmentName: string | null;
-  clinicDate: string;
-  shiftCode: string;
-  startAt: Date;
-  endAt: Date;
-  state: ScheduleView['state'];
-  bookingClosed: boolean;
-  total: number;
-  /** slots held by bookings (locked or paid) */
-  booked: number;
-  remaining: number;
-  checkedIn: number;
-  /** booked and not yet checked in */
-  waiting: number;
-  noShow: number;
-  patients?: ClinicPatient[];
-}
+/** The clinic list and home shapes are the contracts' (the console reads them); times are Dates here. */
+export type ClinicPatient = SharedClinicPatient<Date>;
+export type ClinicCard = SharedClinicCard<Date>;
+type PharmacyRow = Awaited<ReturnType<typeof staffList>>['items'][number];
+export type Workbench = SharedWorkbench<Date, PharmacyRow>;
 
 /** Registrations that belong on a clinic list: bookings that stand, were seen or were missed. */
 const LISTED_STATES = ['booked', 'checked_in', 'completed', 'no_show'] as const;
@@ -146,14 +122,14 @@ export async function clinicsOf(
 }
 
 /** The role home of one staff member for a date (today by default). */
-export async function workbenchOf(ctx: AppContext, p: Principal, date?: string) {
+export async function workbenchOf(ctx: AppContext, p: Principal, date?: string): Promise<Workbench> {
   const day = date ?? ctx.clock.today();
   const link = await staffLinkOf(ctx, p.id);
   const names = await directoryNames(ctx, {
     doctorIds: link.doctorId ? [link.doctorId] : [],
     departmentIds: link.departmentId ? [link.departmentId] : [],
   });
-  const out: Record<string, unknown> = {
+  const out: Workbench = {
     date: day,
     staff: {
       displayName: link.displayName,
