@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { requireStaff } from '../../platform/auth.js';
 import type { Module } from '../index.js';
-import { CHANNEL_KINDS, INTEGRATION_OPERATIONS } from './schema.js';
 import {
   assertHours,
   createChannel,
@@ -19,57 +18,17 @@ import {
   type Channel,
 } from './service.js';
 import { registerIntegrationApi } from './integration-api.js';
-import { NoContent } from '@qingnang/contracts';
+import {
+  ChannelBody,
+  ChannelCallsListResponse,
+  ChannelIdParams as IdParams,
+  ChannelPatch,
+  ChannelView,
+  ChannelWithSecret as WithSecret,
+  NoContent,
+} from '@qingnang/contracts';
 
 const tags = ['channels'];
-
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm');
-const UNTIL = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'HH:mm');
-
-const ChannelFields = {
-  code: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9][a-z0-9_-]{1,39}$/, 'lower-case letters, digits, _ and -, 2-40'),
-  name: z.string().trim().min(1).max(100),
-  kind: z.enum(CHANNEL_KINDS),
-  allowedOperations: z.array(z.enum(INTEGRATION_OPERATIONS)).max(INTEGRATION_OPERATIONS.length),
-  allowedFrom: HHMM.nullable(),
-  allowedUntil: UNTIL.nullable(),
-  enabled: z.boolean(),
-};
-
-const ChannelBody = z
-  .object({
-    ...ChannelFields,
-    allowedFrom: ChannelFields.allowedFrom.default(null),
-    allowedUntil: ChannelFields.allowedUntil.default(null),
-    enabled: ChannelFields.enabled.default(true),
-  })
-  .strict();
-const ChannelPatch = z
-  .object(ChannelFields)
-  .partial()
-  .strict()
-  .refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' });
-
-const ChannelView = z.object({
-  id: z.string(),
-  code: z.string(),
-  name: z.string(),
-  kind: z.enum(CHANNEL_KINDS),
-  appId: z.string(),
-  allowedOperations: z.array(z.enum(INTEGRATION_OPERATIONS)),
-  allowedFrom: z.string().nullable(),
-  allowedUntil: z.string().nullable(),
-  enabled: z.boolean(),
-  secretRotatedAt: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-const WithSecret = ChannelView.extend({ secret: z.string() });
-
-const IdParams = z.object({ id: z.string().uuid() });
 
 export const gatewayModule: Module = {
   name: 'gateway',
@@ -185,26 +144,7 @@ export const gatewayModule: Module = {
               pageSize: z.coerce.number().int().min(1).max(200).default(50),
             })
             .strict(),
-          response: {
-            200: z.object({
-              total: z.number(),
-              items: z.array(
-                z.object({
-                  id: z.string(),
-                  channelId: z.string().nullable(),
-                  appId: z.string().nullable(),
-                  operation: z.string().nullable(),
-                  method: z.string(),
-                  path: z.string(),
-                  outcome: z.string(),
-                  status: z.number(),
-                  at: z.string(),
-                  durationMs: z.number().nullable(),
-                  requestId: z.string().nullable(),
-                }),
-              ),
-            }),
-          },
+          response: { 200: ChannelCallsListResponse },
         },
       },
       async (req) => {

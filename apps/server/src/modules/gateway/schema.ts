@@ -1,30 +1,13 @@
 import { boolean, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { CHANNEL_KINDS, INTEGRATION_OPERATIONS } from '@qingnang/contracts';
 
 // Mirrors migrations/0650_gateway.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const INTEGRATION_OPERATIONS = [
-  'slots.query',
-  'slots.lock',
-  'registrations.confirm',
-  'registrations.cancel',
-  'his.admissions.push',
-  'his.inpatient-charges.push',
-  'his.discharge.push',
-  'his.discharge-reversal.push',
-  'lis.reports.push',
-  'pacs.reports.push',
-  'his.visits.push',
-  'his.bills.push',
-  'his.execution.push',
-  'einvoice.printed.push',
-  'einvoice.query',
-  'exam.bookings.push',
-  'his.prescriptions.push',
-] as const;
+// The lists are part of the API contract (packages/contracts), shared with the console.
+export { INTEGRATION_OPERATIONS, CHANNEL_KINDS } from '@qingnang/contracts';
 export type IntegrationOperation = (typeof INTEGRATION_OPERATIONS)[number];
 
-export const CHANNEL_KINDS = ['his_counter', 'booking_platform', 'pharmacy', 'other'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 export const integrationChannels = pgTable('integration_channels', {
