@@ -209,3 +209,22 @@ export type FaceSessionsConfirmPostResponse = z.infer<typeof FaceSessionsConfirm
 
 export const SandboxFaceSessionsCapturePostResponse = z.object({ captured: z.boolean() });
 export type SandboxFaceSessionsCapturePostResponse = z.infer<typeof SandboxFaceSessionsCapturePostResponse>;
+
+/** The hospital-side (HIS) patient file behind a bound visit card (IDN-07), asked of the HIS at each view. */
+export const HisPatientFileSchema = z.object({
+  patientId: z.string(),
+  hisPatientId: z.string(),
+  visitCardNo: z.string(),
+  name: z.string(),
+  gender: z.enum(['male', 'female']).nullable(),
+  birthDate: z.string().nullable(),
+  idNumberMasked: z.string().nullable(),
+  phoneMasked: z.string().nullable(),
+  address: z.string().nullable(),
+  cardStatus: z.enum(['active', 'frozen', 'cancelled']),
+  insuranceType: z.enum(['self_pay', 'employee', 'resident']),
+  allergies: z.array(z.string()),
+  fileCreatedOn: z.string().nullable(),
+  lastVisitOn: z.string().nullable(),
+});
+export type HisPatientFile = z.infer<typeof HisPatientFileSchema>;

@@ -8,6 +8,7 @@ import { conflict, DomainError } from '../../platform/errors.js';
 import type { HisPatientInfo } from '../../integrations/his/index.js';
 import { blindIndexOf, getPatientForRecords, type PatientRecord } from './service.js';
 import { visitCardUnknownToHis } from './visit-card-bound.js';
+import { HisPatientFileSchema, type HisPatientFile } from '@qingnang/contracts';
 
 /**
  * IDN-07: the hospital-side (HIS) patient file behind a patient's bound visit card, asked of the HIS
@@ -52,24 +53,6 @@ export async function getHisPatientFile(
   }
   return { patientId: patient.id, ...info };
 }
-
-export const HisPatientFileSchema = z.object({
-  patientId: z.string(),
-  hisPatientId: z.string(),
-  visitCardNo: z.string(),
-  name: z.string(),
-  gender: z.enum(['male', 'female']).nullable(),
-  birthDate: z.string().nullable(),
-  idNumberMasked: z.string().nullable(),
-  phoneMasked: z.string().nullable(),
-  address: z.string().nullable(),
-  cardStatus: z.enum(['active', 'frozen', 'cancelled']),
-  insuranceType: z.enum(['self_pay', 'employee', 'resident']),
-  allergies: z.array(z.string()),
-  fileCreatedOn: z.string().nullable(),
-  lastVisitOn: z.string().nullable(),
-});
-export type HisPatientFile = z.infer<typeof HisPatientFileSchema>;
 
 /** Registered from identity's routes. */
 export function registerHisProfileRoutes(scope: FastifyInstance, ctx: AppContext): void {
