@@ -160,6 +160,7 @@ describe('patient H5', () => {
 
     await page.getByTestId('registration-pay').click();
     await page.getByTestId('cashier-page').waitFor();
+    const cashierPath = new URL(page.url()).pathname;
     expect(await page.getByTestId('cashier-amount').innerText()).toMatch(/¥\d+\.\d{2}/);
     await snap(page, 'patient-cashier');
     await page.getByTestId('cashier-success').click();
@@ -173,6 +174,10 @@ describe('patient H5', () => {
 
     await page.getByTestId('registration-cancel').click();
     await page.getByTestId('cancel-confirm').click();
+    // the patient is told at once that the booking is cancelled
+    const toast = page.getByTestId('registration-cancel-toast');
+    await toast.waitFor({ timeout: 15_000 });
+    expect(await toast.innerText()).toBe('已取消');
     await expect
       .poll(() => page.getByTestId('registration-state').getAttribute('data-state'), { timeout: 30_000 })
       .toBe('cancelled');
@@ -188,6 +193,21 @@ describe('patient H5', () => {
     const item = page.getByTestId('registration-item').first();
     await item.waitFor();
     expect(await item.innerText()).toContain('已退款');
+
+    // the refunded order, opened again at the cashier, reads 已退款 (never the channel's SUCCESS)
+    await expect
+      .poll(
+        async () => {
+          await page.goto(cashierPath);
+          const state = page.getByTestId('cashier-state');
+          await state.waitFor();
+          return state.innerText();
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toBe('已退款');
+    expect(await page.getByTestId('cashier-finished').count()).toBe(1);
+    await snap(page, 'patient-cashier-refunded');
     await context.close();
   });
 

@@ -203,7 +203,7 @@ export function RegistrationPage() {
     setBusy('cancel');
     try {
       await registrations.cancel(r.id);
-      Toast.show({ content: t('regCancelled') });
+      Toast.show({ content: <span data-testid="registration-cancel-toast">{t('regCancelled')}</span> });
     } catch (err) {
       Dialog.alert({
         content: <span data-testid="cancel-error">{errorText(err)}</span>,
