@@ -36,6 +36,7 @@ export const ROUTE_PERMISSIONS: Record<string, { path: string; permission?: stri
   audit: { path: '/system/audit', permission: 'audit.read' },
   'sms-log': { path: '/system/sms-log', permission: 'sms.read' },
   'security-alerts': { path: '/system/security-alerts', permission: 'staff.manage' },
+  'event-deliveries': { path: '/system/event-deliveries', permission: 'events.manage' },
   hospital: { path: '/directory/hospital', permission: 'directory.manage' },
   campuses: { path: '/directory/campuses', permission: 'directory.manage' },
   buildings: { path: '/directory/buildings', permission: 'directory.manage' },

@@ -13,6 +13,7 @@ import { RolesPage } from './pages/admin/RolesPage';
 import { AuditLogPage } from './pages/admin/AuditLogPage';
 import { SmsLogPage } from './pages/admin/SmsLogPage';
 import { SecurityAlertsPage } from './pages/admin/SecurityAlertsPage';
+import { EventDeliveriesPage } from './pages/admin/EventDeliveriesPage';
 import { CounterLinkPage } from './pages/registration/CounterLinkPage';
 import { ChannelsPage } from './pages/admin/ChannelsPage';
 import { HospitalPage } from './pages/directory/HospitalPage';
@@ -52,6 +53,7 @@ const PAGES: Record<string, ReactNode> = {
   audit: <AuditLogPage />,
   'sms-log': <SmsLogPage />,
   'security-alerts': <SecurityAlertsPage />,
+  'event-deliveries': <EventDeliveriesPage />,
   'counter-link': <CounterLinkPage />,
   channels: <ChannelsPage />,
   hospital: <HospitalPage />,

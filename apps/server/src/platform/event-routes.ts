@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { DeadDeliveriesResponse, EventDelivery as Delivery } from '@qingnang/contracts/api/events';
 import { audit } from './audit.js';
 import { requireStaff } from './auth.js';
 import type { AppContext } from './context.js';
@@ -22,20 +23,6 @@ export function registerEventJobs(ctx: AppContext): void {
 }
 
 const tags = ['events (console)'];
-
-const Delivery = z.object({
-  eventId: z.string(),
-  event: z.string(),
-  subscriber: z.string(),
-  state: z.enum(['pending', 'delivered', 'dead']),
-  attempts: z.number(),
-  lastError: z.string().nullable(),
-  publishedAt: z.string(),
-  lastAttemptAt: z.string().nullable(),
-  deadAt: z.string().nullable(),
-  deliveredAt: z.string().nullable(),
-  payload: z.unknown(),
-});
 
 const Params = z
   .object({ eventId: z.string().regex(/^\d{1,18}$/), subscriber: z.string().min(1).max(120) })
@@ -60,7 +47,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: AppContext): Promis
             before: z.iso.datetime().optional(),
           })
           .strict(),
-        response: { 200: z.object({ items: z.array(Delivery) }) },
+        response: { 200: DeadDeliveriesResponse },
       },
       preHandler: requireStaff(ctx, 'events.manage'),
     },

@@ -55,6 +55,14 @@ export const CONSOLE_MENUS: ConsoleMenu[] = [
     path: '/system/security-alerts',
     permission: 'staff.manage',
   },
+  {
+    key: 'event-deliveries',
+    group: 'system',
+    zh: '事件投递',
+    en: 'Event deliveries',
+    path: '/system/event-deliveries',
+    permission: 'events.manage',
+  },
   // hospital directory and content
   {
     key: 'hospital',
