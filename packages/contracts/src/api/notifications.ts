@@ -1,5 +1,6 @@
 /** Response schemas of the notifications module's routes (derived from what the handlers return). */
 import { z } from 'zod';
+import { paging } from './common.js';
 import { defineErrorCatalogue } from './errors.js';
 
 export const MessageView = z.object({
@@ -91,3 +92,49 @@ export const notificationErrors = defineErrorCatalogue({
     en: 'Only a failed delivery can be retried',
   },
 });
+
+// ---- requests ----
+
+export const NotificationMessagesQuery = z
+  .object({
+    ...paging(),
+    unread: z.enum(['true', 'false']).optional(),
+    category: z.string().max(40).optional(),
+  })
+  .strict();
+
+export const NotificationMessagesReadPostParams = z.object({ id: z.string().uuid() });
+
+export const NotificationAdminSmsMessagesQuery = z
+  .object({
+    ...paging(),
+    phone: z.string().max(20).optional(),
+    template: z.string().max(80).optional(),
+  })
+  .strict();
+
+export const NotificationAdminCareMessagesPostBody = z
+  .object({
+    title: z.object({ zh: z.string().trim().min(1).max(60), en: z.string().trim().min(1).max(120) }).strict(),
+    body: z
+      .object({ zh: z.string().trim().min(1).max(500), en: z.string().trim().min(1).max(1000) })
+      .strict(),
+    channels: z
+      .array(z.enum(['inapp', 'wechat', 'alipay', 'sms']))
+      .max(4)
+      .default(['inapp', 'wechat', 'alipay']),
+    accountIds: z.array(z.string().uuid()).min(1).max(5000).optional(),
+  })
+  .strict();
+
+export const NotificationAdminNotificationDeliveriesQuery = z
+  .object({
+    ...paging(),
+    state: z.enum(['pending', 'sent', 'failed', 'skipped']).optional(),
+    channel: z.enum(['sms', 'wechat', 'alipay']).optional(),
+    accountId: z.string().uuid().optional(),
+    template: z.string().max(80).optional(),
+  })
+  .strict();
+
+export const NotificationAdminNotificationDeliveriesRetryPostParams = z.object({ id: z.string().uuid() });

@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
-import { paging } from '../../platform/zod.js';
 import type { Module } from '../index.js';
 import { normalisePhone, piiCipher } from '../../platform/pii.js';
 import {
@@ -28,9 +26,13 @@ import {
   MessagesListResponse,
   MessagesReadAllPostResponse,
   MessagesUnreadCountListResponse,
+  NotificationAdminCareMessagesPostBody,
+  NotificationAdminNotificationDeliveriesQuery,
+  NotificationAdminNotificationDeliveriesRetryPostParams,
+  NotificationAdminSmsMessagesQuery,
+  NotificationMessagesQuery,
+  NotificationMessagesReadPostParams,
 } from '@qingnang/contracts';
-
-const Page = paging();
 
 export const notificationsModule: Module = {
   name: 'notifications',
@@ -55,13 +57,7 @@ export const notificationsModule: Module = {
         schema: {
           ...tags,
           summary: 'Message centre: newest first',
-          querystring: z
-            .object({
-              ...Page,
-              unread: z.enum(['true', 'false']).optional(),
-              category: z.string().max(40).optional(),
-            })
-            .strict(),
+          querystring: NotificationMessagesQuery,
           response: { 200: MessagesListResponse },
         },
         preHandler: patient,
@@ -104,7 +100,7 @@ export const notificationsModule: Module = {
         schema: {
           ...tags,
           summary: 'Mark one message read',
-          params: z.object({ id: z.string().uuid() }),
+          params: NotificationMessagesReadPostParams,
           response: { 200: MessageView },
         },
         preHandler: patient,
@@ -120,13 +116,7 @@ export const notificationsModule: Module = {
         schema: {
           ...admin,
           summary: 'SMS sent by the console (sandbox) sender; phone masked',
-          querystring: z
-            .object({
-              ...Page,
-              phone: z.string().max(20).optional(),
-              template: z.string().max(80).optional(),
-            })
-            .strict(),
+          querystring: NotificationAdminSmsMessagesQuery,
           response: { 200: AdminSmsMessagesListResponse },
         },
         preHandler: requireStaff(ctx, 'sms.read'),
@@ -151,21 +141,7 @@ export const notificationsModule: Module = {
         schema: {
           ...admin,
           summary: 'Push a care message (health news, reminders) to chosen accounts or to all (MSG-06)',
-          body: z
-            .object({
-              title: z
-                .object({ zh: z.string().trim().min(1).max(60), en: z.string().trim().min(1).max(120) })
-                .strict(),
-              body: z
-                .object({ zh: z.string().trim().min(1).max(500), en: z.string().trim().min(1).max(1000) })
-                .strict(),
-              channels: z
-                .array(z.enum(['inapp', 'wechat', 'alipay', 'sms']))
-                .max(4)
-                .default(['inapp', 'wechat', 'alipay']),
-              accountIds: z.array(z.string().uuid()).min(1).max(5000).optional(),
-            })
-            .strict(),
+          body: NotificationAdminCareMessagesPostBody,
           response: { 200: AdminCareMessagesPostResponse },
         },
         preHandler: requireStaff(ctx, 'notifications.send'),
@@ -186,15 +162,7 @@ export const notificationsModule: Module = {
         schema: {
           ...admin,
           summary: 'Delivery log of notifications to outside channels',
-          querystring: z
-            .object({
-              ...Page,
-              state: z.enum(['pending', 'sent', 'failed', 'skipped']).optional(),
-              channel: z.enum(['sms', 'wechat', 'alipay']).optional(),
-              accountId: z.string().uuid().optional(),
-              template: z.string().max(80).optional(),
-            })
-            .strict(),
+          querystring: NotificationAdminNotificationDeliveriesQuery,
           response: { 200: AdminNotificationDeliveriesListResponse },
         },
         preHandler: requireStaff(ctx, 'notifications.read'),
@@ -207,7 +175,7 @@ export const notificationsModule: Module = {
         schema: {
           ...admin,
           summary: 'Send a failed delivery again',
-          params: z.object({ id: z.string().uuid() }),
+          params: NotificationAdminNotificationDeliveriesRetryPostParams,
           response: { 200: AdminNotificationDeliveriesRetryPostResponse },
         },
         preHandler: requireStaff(ctx, 'notifications.send'),
