@@ -2,9 +2,7 @@
 const m = (zh: string, en: string) => ({ zh, en });
 
 export const identityMessages = {
-  recordsUnverified: m('未通过实名核验', 'Identity not verified'),
   recordsConsentPending: m('待本人授权', 'Awaiting their consent'),
-  recordsGuardianPending: m('待窗口关联', 'Link at the counter'),
   recordsLockedExplain: m(
     '为保护个人隐私，医院的报告、账单、处方等记录须在就诊人本人授权后才能查看。',
     'To protect privacy, hospital reports, bills and prescriptions show only after the person consents.',

@@ -1,4 +1,4 @@
-import { idTypeLabels, relationLabels } from '@qingnang/contracts';
+import { type RecordsAccess, idTypeLabels, recordsAccessLabels, relationLabels } from '@qingnang/contracts';
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dialog, List, NoticeBar, Tag, Toast } from 'antd-mobile';
@@ -22,18 +22,12 @@ import { faceToken, useFaceVerificationRequired } from './face-verification';
  * Whether the hospital's records of this person reach the account, and if not what is missing (the
  * server's recordsAccess): an ID number alone opens nothing.
  */
-type RecordsAccess = 'open' | 'unverified' | 'consent_pending' | 'guardian_pending';
 const recordsAccessOf = (p: Patient): RecordsAccess =>
   (p as Patient & { recordsAccess?: RecordsAccess }).recordsAccess ??
   (!p.verified ? 'unverified' : p.consent === 'pending' ? 'consent_pending' : 'open');
-const RECORDS_ACCESS_LABELS: Record<Exclude<RecordsAccess, 'open'>, MessageKey> = {
-  unverified: 'recordsUnverified',
-  consent_pending: 'recordsConsentPending',
-  guardian_pending: 'recordsGuardianPending',
-};
 
 export function PatientTags({ patient: p }: { patient: Patient }) {
-  const { t } = useI18n();
+  const { t, code } = useI18n();
   const access = recordsAccessOf(p);
   return (
     <span className="tags-inline">
@@ -47,7 +41,7 @@ export function PatientTags({ patient: p }: { patient: Patient }) {
       </Tag>
       {access !== 'open' && access !== 'unverified' ? (
         <Tag color="warning" fill="outline" data-testid="patient-records-access">
-          {t(RECORDS_ACCESS_LABELS[access])}
+          {code(recordsAccessLabels, access)}
         </Tag>
       ) : null}
     </span>
