@@ -1,5 +1,6 @@
 /** Response schemas of the access-log module's routes (derived from what the handlers return). */
 import { z } from 'zod';
+import { paging } from './common.js';
 
 export const AccountActorView = z.object({
   kind: z.literal('account'),
@@ -50,3 +51,9 @@ export const PatientsAccessLogListResponse = z.object({
   pageSize: z.number(),
 });
 export type PatientsAccessLogListResponse = z.infer<typeof PatientsAccessLogListResponse>;
+
+// ---- requests ----
+
+export const AccessLogPatientsAccessLogParams = z.object({ id: z.string().uuid() });
+
+export const AccessLogPatientsAccessLogQuery = z.object({ ...paging(50) }).strict();

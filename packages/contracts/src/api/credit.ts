@@ -306,3 +306,33 @@ export const AdminCreditAccountsListResponse = z.object({
   ),
 });
 export type AdminCreditAccountsListResponse = z.infer<typeof AdminCreditAccountsListResponse>;
+
+// ---- requests ----
+
+const id = z.string().min(1).max(64);
+export const CreditPatientBody = z.object({ patientId: id }).strict();
+
+export const CreditAccountsParams = z.object({ patientId: id });
+
+export const CreditAccountsClosePostParams = z.object({ patientId: id });
+
+export const CreditAccountsClosePostBody = z.object({}).strict().nullish();
+
+export const CreditAccountsWithholdingPostParams = z.object({ patientId: id });
+
+export const CreditAccountsWithholdingPostBody = z.object({}).strict().nullish();
+
+export const CreditAccountsFrictionlessPutParams = z.object({ patientId: id });
+
+export const CreditAccountsFrictionlessPutBody = z.object({ enabled: z.boolean() }).strict();
+
+export const CreditPaymentsPostBody = z.object({ patientId: id, orderId: id }).strict();
+
+export const CreditAdminCreditAccountsQuery = z
+  .object({
+    state: z.enum(['active', 'suspended', 'closed']).optional(),
+    overdue: z.enum(['true', 'false']).optional(),
+  })
+  .strict();
+
+export const CreditStaffAdminCreditAccountsResumePostBody = z.object({}).strict().nullish();

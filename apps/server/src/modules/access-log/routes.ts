@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { principalOf, requirePatient } from '../../platform/auth.js';
-import { paging } from '../../platform/zod.js';
 import type { Module } from '../index.js';
 import { listAccessLog } from './service.js';
-import { PatientsAccessLogListResponse } from '@qingnang/contracts';
+import {
+  AccessLogPatientsAccessLogParams,
+  AccessLogPatientsAccessLogQuery,
+  PatientsAccessLogListResponse,
+} from '@qingnang/contracts';
 
 export const accessLogModule: Module = {
   name: 'access-log',
@@ -20,8 +22,8 @@ export const accessLogModule: Module = {
           tags: ['identity: patients'],
           security: [{ bearer: [] }],
           summary: '查询记录：谁在何时、以何依据查看了该就诊人的哪类记录（员工按角色与科室显示），新的在前',
-          params: z.object({ id: z.string().uuid() }),
-          querystring: z.object({ ...paging(50) }).strict(),
+          params: AccessLogPatientsAccessLogParams,
+          querystring: AccessLogPatientsAccessLogQuery,
           response: { 200: PatientsAccessLogListResponse },
         },
         preHandler: requirePatient(ctx),

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
@@ -35,10 +34,17 @@ import {
   CreditAccountsWithholdingPostResponse,
   CreditPaymentsPostResponse,
   CreditSettlementsPostResponse,
+  CreditAccountsClosePostBody,
+  CreditAccountsClosePostParams,
+  CreditAccountsFrictionlessPutBody,
+  CreditAccountsFrictionlessPutParams,
+  CreditAccountsParams,
+  CreditAccountsWithholdingPostBody,
+  CreditAccountsWithholdingPostParams,
+  CreditAdminCreditAccountsQuery,
+  CreditPatientBody,
+  CreditPaymentsPostBody,
 } from '@qingnang/contracts';
-
-const id = z.string().min(1).max(64);
-const patientBody = z.object({ patientId: id }).strict();
 
 export const creditModule: Module = {
   name: 'credit',
@@ -66,7 +72,7 @@ export const creditModule: Module = {
         schema: {
           tags,
           summary: '开通信用就医（信用平台评估并给出额度），重复开通返回同一结果',
-          body: patientBody,
+          body: CreditPatientBody,
           response: { 201: CreditAccountsPostResponse },
         },
         preHandler: patient,
@@ -80,7 +86,7 @@ export const creditModule: Module = {
         schema: {
           tags,
           summary: '信用就医：额度、已用、逾期、待结算费用与无感支付状态',
-          params: z.object({ patientId: id }),
+          params: CreditAccountsParams,
           response: { 200: CreditAccountsGetResponse },
         },
         preHandler: patient,
@@ -93,8 +99,8 @@ export const creditModule: Module = {
         schema: {
           tags,
           summary: '关闭信用就医（须已结清）',
-          params: z.object({ patientId: id }),
-          body: z.object({}).strict().nullish(),
+          params: CreditAccountsClosePostParams,
+          body: CreditAccountsClosePostBody,
           response: { 200: CreditAccountsClosePostResponse },
         },
         preHandler: patient,
@@ -107,8 +113,8 @@ export const creditModule: Module = {
         schema: {
           tags,
           summary: '签约无感支付（免密代扣协议），签约后默认开启',
-          params: z.object({ patientId: id }),
-          body: z.object({}).strict().nullish(),
+          params: CreditAccountsWithholdingPostParams,
+          body: CreditAccountsWithholdingPostBody,
           response: { 200: CreditAccountsWithholdingPostResponse },
         },
         preHandler: patient,
@@ -121,8 +127,8 @@ export const creditModule: Module = {
         schema: {
           tags,
           summary: '无感支付开关',
-          params: z.object({ patientId: id }),
-          body: z.object({ enabled: z.boolean() }).strict(),
+          params: CreditAccountsFrictionlessPutParams,
+          body: CreditAccountsFrictionlessPutBody,
           response: { 200: CreditAccountsFrictionlessPutResponse },
         },
         preHandler: patient,
@@ -135,7 +141,7 @@ export const creditModule: Module = {
         schema: {
           tags,
           summary: '用信用就医支付一笔挂号费或门诊缴费订单（先诊疗后付费）',
-          body: z.object({ patientId: id, orderId: id }).strict(),
+          body: CreditPaymentsPostBody,
           response: { 200: CreditPaymentsPostResponse },
         },
         preHandler: patient,
@@ -148,7 +154,7 @@ export const creditModule: Module = {
         schema: {
           tags,
           summary: '一次结算全部信用就医欠费：生成一笔支付订单（再用 /payments/orders/:orderId/pay 支付）',
-          body: patientBody,
+          body: CreditPatientBody,
           response: { 201: CreditSettlementsPostResponse },
         },
         preHandler: patient,
@@ -163,12 +169,7 @@ export const creditModule: Module = {
         schema: {
           tags: ['credit (console)'],
           summary: '信用就医账户：额度、欠费与逾期（姓名脱敏）',
-          querystring: z
-            .object({
-              state: z.enum(['active', 'suspended', 'closed']).optional(),
-              overdue: z.enum(['true', 'false']).optional(),
-            })
-            .strict(),
+          querystring: CreditAdminCreditAccountsQuery,
           response: { 200: AdminCreditAccountsListResponse },
         },
         preHandler: requireStaff(ctx, 'payments.read'),

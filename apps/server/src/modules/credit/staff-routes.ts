@@ -9,6 +9,7 @@ import { resumeCreditByStaff, suspendCreditByStaff } from './service.js';
 import {
   AdminCreditAccountsResumePostResponse,
   AdminCreditAccountsSuspendPostResponse,
+  CreditStaffAdminCreditAccountsResumePostBody,
 } from '@qingnang/contracts';
 
 const Params = z.object({ id: z.string().min(1).max(64) }).strict();
@@ -81,7 +82,7 @@ export async function registerCreditStaffRoutes(fastify: FastifyInstance, ctx: A
         tags,
         summary: '恢复已暂停的信用就医（逾期未结清时拒绝）',
         params: Params,
-        body: z.object({}).strict().nullish(),
+        body: CreditStaffAdminCreditAccountsResumePostBody,
         response: { 200: AdminCreditAccountsResumePostResponse },
       },
       preHandler: manage,
