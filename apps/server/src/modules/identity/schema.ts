@@ -71,6 +71,8 @@ export const patients = pgTable('patients', {
   consentAt: tz('consent_at'),
   consentBy: text('consent_by').$type<ConsentBy>(),
   visitCardNo: text('visit_card_no'),
+  /** The visit card number whose binding event was published (the backfill announces the others). */
+  visitCardAnnounced: text('visit_card_announced'),
   healthCardNo: text('health_card_no'),
   createdAt: tz('created_at').notNull(),
   updatedAt: tz('updated_at').notNull(),

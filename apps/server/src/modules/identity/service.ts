@@ -855,7 +855,11 @@ export async function bindCard(
   const updated = await ctx.events.transaction(async (tx) => {
     const [row] = await tx
       .update(patients)
-      .set({ [column]: number, updatedAt: ctx.clock.now() })
+      .set({
+        [column]: number,
+        ...(kind === 'visit' ? { visitCardAnnounced: number } : {}),
+        updatedAt: ctx.clock.now(),
+      })
       .where(and(eq(patients.id, patientId), isNull(patients[column]), isNull(patients.deletedAt)))
       .returning();
     if (!row) {

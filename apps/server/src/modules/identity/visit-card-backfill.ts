@@ -32,23 +32,26 @@ export async function backfillVisitCardBound(
   for (let i = 0; i < maxBatches; i++) {
     // each card's binding event is published as a new binding's is, and queued once the batch commits
     const cards = await ctx.events.transaction(async (tx) => {
-      // The event id is the one the HIS events module gives a binding:
-      // visit_card.bound:<patient id>:<card number in upper case>.
+      // A card is announced when its `visit_card.bound` event was published (the binding does it in
+      // its own transaction); the row remembers which number that was.
       const r = await tx.execute(sql`
         SELECT p.id AS patient_id, p.visit_card_no
           FROM patients p
          WHERE p.visit_card_no IS NOT NULL
            AND p.deleted_at IS NULL
            AND p.id > ${after}
-           AND NOT EXISTS (
-                 SELECT 1 FROM his_outbound_events e
-                  WHERE e.event_id = 'visit_card.bound:' || p.id || ':' || upper(p.visit_card_no))
+           AND p.visit_card_announced IS DISTINCT FROM p.visit_card_no
          ORDER BY p.id
          LIMIT ${batchSize}
          FOR UPDATE OF p SKIP LOCKED`);
       const found: BoundVisitCard[] = (r.rows as { patient_id: string; visit_card_no: string }[]).map(
         (row) => ({ patientId: row.patient_id, visitCardNo: row.visit_card_no }),
       );
+      for (const card of found) {
+        await tx.execute(sql`
+          UPDATE patients SET visit_card_announced = ${card.visitCardNo}
+           WHERE id = ${card.patientId} AND visit_card_no = ${card.visitCardNo}`);
+      }
       for (const card of found) await ctx.events.publish(tx, VisitCardBound(card));
       return found;
     });
