@@ -321,17 +321,14 @@ describe('issue 4 on the patient H5', () => {
     await page.getByTestId('cashier-success').click();
 
     await page.waitForURL((u) => u.pathname === admissionUrl);
+    // the page waits for the settled state by itself: no manual reload, never the old balance left standing
     await expect
-      .poll(
-        async () => {
-          await page.reload();
-          await page.getByTestId('admission-balance').waitFor();
-          return page.getByTestId('admission-balance').getAttribute('data-fen');
-        },
-        { timeout: 30_000, interval: 1000 },
-      )
+      .poll(() => page.getByTestId('admission-balance').getAttribute('data-fen'), {
+        timeout: 30_000,
+        interval: 500,
+      })
       .toBe('38000');
-    await page.locator('[data-testid="deposit-item"][data-state="paid"]').waitFor();
+    await page.locator('[data-testid="deposit-item"][data-state="paid"]').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('deposit-item').count()).toBe(1);
     await snap(page, 'issue4-inpatient-deposit');
 
