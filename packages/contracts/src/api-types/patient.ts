@@ -20,6 +20,7 @@ import type {
   PrescriptionKind,
   Label as LocalizedText,
 } from '../labels.js';
+import type { HisPatientFile } from '../api/identity.js';
 
 export type {
   PatientIdType as IdType,
@@ -997,26 +998,10 @@ export interface Medication {
   billId: string | null;
 }
 
-export type HisCardStatus = 'active' | 'frozen' | 'cancelled';
-
-export type HisInsuranceType = 'self_pay' | 'employee' | 'resident';
-
-export interface HisPatientFile {
-  patientId: string;
-  hisPatientId: string;
-  visitCardNo: string;
-  name: string;
-  gender: 'male' | 'female' | null;
-  birthDate: string | null;
-  idNumberMasked: string | null;
-  phoneMasked: string | null;
-  address: string | null;
-  cardStatus: HisCardStatus;
-  insuranceType: HisInsuranceType;
-  allergies: string[];
-  fileCreatedOn: string | null;
-  lastVisitOn: string | null;
-}
+/** The HIS patient file is identity's answer schema (../api/identity.ts). */
+export type { HisPatientFile } from '../api/identity.js';
+export type HisCardStatus = HisPatientFile['cardStatus'];
+export type HisInsuranceType = HisPatientFile['insuranceType'];
 
 export interface PrescriptionSummary {
   id: string;
