@@ -1,6 +1,6 @@
 /** Response schemas of the scheduling module's routes (derived from what the handlers return). */
 import { z } from 'zod';
-import { Timestamp } from './common.js';
+import { Timestamp, id, isoDate } from './common.js';
 
 export const SegmentView = z.object({
   id: z.string(),
@@ -265,3 +265,140 @@ export const AdminReleaseRulesPutResponse = z.object({
   sameDayOnlyLevels: z.array(z.enum(['general', 'expert', 'special'])),
 });
 export type AdminReleaseRulesPutResponse = z.infer<typeof AdminReleaseRulesPutResponse>;
+
+// ------------------------------------------------------------ request schemas
+
+const dateString = isoDate;
+const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:mm');
+const level = z.enum(['general', 'expert', 'special']);
+const channel = z.enum(['online', 'counter', 'third_party']);
+const fee = z.number().int().min(0).max(10_000_000);
+
+const templateBody = z
+  .object({
+    doctorId: id,
+    departmentId: id,
+    weekdays: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+    shiftCode: z.string().min(2).max(32),
+    segmentMinutes: z.number().int().min(5).max(720),
+    slotsPerSegment: z.number().int().min(1).max(500),
+    level,
+    feeFen: fee,
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+/** POST /v1/admin/schedule-templates: body. */
+export const SchedulingAdminScheduleTemplatesPostBody = templateBody;
+
+/** GET /v1/schedules: query. */
+export const SchedulingSchedulesQuery = z
+  .object({
+    departmentId: id.optional(),
+    doctorId: id.optional(),
+    date: dateString.optional(),
+    from: dateString.optional(),
+    to: dateString.optional(),
+  })
+  .strict();
+
+/** GET /v1/departments/:id/schedule-days: params. */
+export const SchedulingDepartmentsScheduleDaysParams = z.object({ id });
+
+/** PUT /v1/admin/shifts/:code: params. */
+export const SchedulingAdminShiftsPutParams = z.object({ code: z.string().regex(/^[a-z_]{2,32}$/) });
+
+/** PUT /v1/admin/shifts/:code: body. */
+export const SchedulingAdminShiftsPutBody = z
+  .object({
+    nameZh: z.string().min(1).max(20),
+    nameEn: z.string().min(1).max(40),
+    startTime: hhmm,
+    endTime: hhmm,
+    sort: z.number().int().min(0).max(100).default(0),
+  })
+  .strict();
+
+/** GET /v1/admin/schedule-templates: query. */
+export const SchedulingAdminScheduleTemplatesQuery = z.object({
+  departmentId: id.optional(),
+  doctorId: id.optional(),
+});
+
+/** PATCH /v1/admin/schedule-templates/:id: params. */
+export const SchedulingAdminScheduleTemplatesPatchParams = z.object({ id });
+
+/** PATCH /v1/admin/schedule-templates/:id: body. */
+export const SchedulingAdminScheduleTemplatesPatchBody = templateBody
+  .omit({ doctorId: true, departmentId: true })
+  .partial()
+  .strict();
+
+/** DELETE /v1/admin/schedule-templates/:id: params. */
+export const SchedulingAdminScheduleTemplatesDeleteParams = z.object({ id });
+
+/** POST /v1/admin/schedule-templates/generate: body. */
+export const SchedulingAdminScheduleTemplatesGeneratePostBody = z
+  .object({ weeks: z.number().int().min(1).max(12).optional() })
+  .strict();
+
+/** GET /v1/admin/schedules: query. */
+export const SchedulingAdminSchedulesQuery = z
+  .object({
+    departmentId: id.optional(),
+    doctorId: id.optional(),
+    from: dateString,
+    to: dateString,
+  })
+  .strict();
+
+/** POST /v1/admin/schedules: body. */
+export const SchedulingAdminSchedulesPostBody = z
+  .object({
+    doctorId: id,
+    departmentId: id,
+    clinicDate: dateString,
+    shiftCode: z.string().min(2).max(32),
+    segmentMinutes: z.number().int().min(5).max(720),
+    slotsPerSegment: z.number().int().min(1).max(500),
+    level,
+    feeFen: fee,
+  })
+  .strict();
+
+/** GET /v1/admin/schedules/:id: params. */
+export const SchedulingAdminSchedulesParams = z.object({ id });
+
+/** PATCH /v1/admin/schedules/:id: params. */
+export const SchedulingAdminSchedulesPatchParams = z.object({ id });
+
+/** PATCH /v1/admin/schedules/:id: body. */
+export const SchedulingAdminSchedulesPatchBody = z
+  .object({ level: level.optional(), feeFen: fee.optional() })
+  .strict();
+
+/** POST /v1/admin/schedules/:id/extra-slots: params. */
+export const SchedulingAdminSchedulesExtraSlotsPostParams = z.object({ id });
+
+/** POST /v1/admin/schedules/:id/extra-slots: body. */
+export const SchedulingAdminSchedulesExtraSlotsPostBody = z
+  .object({
+    segmentId: id,
+    count: z.number().int().min(1).max(50),
+    channel: z.enum(['shared', 'online', 'counter', 'third_party']).default('shared'),
+  })
+  .strict();
+
+/** PUT /v1/admin/release-rules/:channel: params. */
+export const SchedulingAdminReleaseRulesPutParams = z.object({ channel });
+
+/** PUT /v1/admin/release-rules/:channel: body. */
+export const SchedulingAdminReleaseRulesPutBody = z
+  .object({
+    reservedPercent: z.number().int().min(0).max(100).optional(),
+    daysAhead: z.number().int().min(0).max(90).optional(),
+    releaseTime: hhmm.optional(),
+    sameDayOnlyLevels: z.array(level).max(3).optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();

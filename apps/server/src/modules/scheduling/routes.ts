@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { requireStaff } from '../../platform/auth.js';
 import { dayjs } from '../../platform/clock.js';
 import { badRequest } from '../../platform/errors.js';
-import { isoDate } from '../../platform/zod.js';
 import type { Module } from '../index.js';
 import { getDepartment } from '../directory/index.js';
 import { readCache } from '../../platform/read-cache.js';
@@ -46,28 +44,26 @@ import {
   DepartmentsScheduleDaysListResponse,
   NoContent,
   SchedulesListResponse,
+  SchedulingAdminReleaseRulesPutBody,
+  SchedulingAdminReleaseRulesPutParams,
+  SchedulingAdminScheduleTemplatesDeleteParams,
+  SchedulingAdminScheduleTemplatesGeneratePostBody,
+  SchedulingAdminScheduleTemplatesPatchBody,
+  SchedulingAdminScheduleTemplatesPatchParams,
+  SchedulingAdminScheduleTemplatesPostBody,
+  SchedulingAdminScheduleTemplatesQuery,
+  SchedulingAdminSchedulesExtraSlotsPostBody,
+  SchedulingAdminSchedulesExtraSlotsPostParams,
+  SchedulingAdminSchedulesParams,
+  SchedulingAdminSchedulesPatchBody,
+  SchedulingAdminSchedulesPatchParams,
+  SchedulingAdminSchedulesPostBody,
+  SchedulingAdminSchedulesQuery,
+  SchedulingAdminShiftsPutBody,
+  SchedulingAdminShiftsPutParams,
+  SchedulingDepartmentsScheduleDaysParams,
+  SchedulingSchedulesQuery,
 } from '@qingnang/contracts';
-
-const dateString = isoDate;
-const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:mm');
-const id = z.string().min(1).max(64);
-const level = z.enum(['general', 'expert', 'special']);
-const channel = z.enum(['online', 'counter', 'third_party']);
-const fee = z.number().int().min(0).max(10_000_000);
-
-const templateBody = z
-  .object({
-    doctorId: id,
-    departmentId: id,
-    weekdays: z.array(z.number().int().min(1).max(7)).min(1).max(7),
-    shiftCode: z.string().min(2).max(32),
-    segmentMinutes: z.number().int().min(5).max(720),
-    slotsPerSegment: z.number().int().min(1).max(500),
-    level,
-    feeFen: fee,
-    enabled: z.boolean().default(true),
-  })
-  .strict();
 
 /** The generation job: keeps N weeks of schedules ahead of today (SCH-03). */
 export const GENERATE_JOB = 'scheduling.generate-from-templates';
@@ -96,15 +92,7 @@ export const schedulingModule: Module = {
         schema: {
           tags,
           summary: 'Schedules with remaining slots per segment (by department and date, or by doctor)',
-          querystring: z
-            .object({
-              departmentId: id.optional(),
-              doctorId: id.optional(),
-              date: dateString.optional(),
-              from: dateString.optional(),
-              to: dateString.optional(),
-            })
-            .strict(),
+          querystring: SchedulingSchedulesQuery,
           response: { 200: SchedulesListResponse },
         },
       },
@@ -143,7 +131,7 @@ export const schedulingModule: Module = {
         schema: {
           tags,
           summary: 'Bookable days of a department with remaining slots',
-          params: z.object({ id }),
+          params: SchedulingDepartmentsScheduleDaysParams,
           response: { 200: DepartmentsScheduleDaysListResponse },
         },
       },
@@ -166,16 +154,8 @@ export const schedulingModule: Module = {
       {
         schema: {
           tags: adminTags,
-          params: z.object({ code: z.string().regex(/^[a-z_]{2,32}$/) }),
-          body: z
-            .object({
-              nameZh: z.string().min(1).max(20),
-              nameEn: z.string().min(1).max(40),
-              startTime: hhmm,
-              endTime: hhmm,
-              sort: z.number().int().min(0).max(100).default(0),
-            })
-            .strict(),
+          params: SchedulingAdminShiftsPutParams,
+          body: SchedulingAdminShiftsPutBody,
           response: { 200: AdminShiftsPutResponse },
         },
         preHandler: manage,
@@ -193,7 +173,7 @@ export const schedulingModule: Module = {
       {
         schema: {
           tags: adminTags,
-          querystring: z.object({ departmentId: id.optional(), doctorId: id.optional() }),
+          querystring: SchedulingAdminScheduleTemplatesQuery,
           response: { 200: AdminScheduleTemplatesListResponse },
         },
         preHandler: manage,
@@ -205,7 +185,7 @@ export const schedulingModule: Module = {
       {
         schema: {
           tags: adminTags,
-          body: templateBody,
+          body: SchedulingAdminScheduleTemplatesPostBody,
           response: { 201: AdminScheduleTemplatesPostResponse },
         },
         preHandler: manage,
@@ -225,8 +205,8 @@ export const schedulingModule: Module = {
       {
         schema: {
           tags: adminTags,
-          params: z.object({ id }),
-          body: templateBody.omit({ doctorId: true, departmentId: true }).partial().strict(),
+          params: SchedulingAdminScheduleTemplatesPatchParams,
+          body: SchedulingAdminScheduleTemplatesPatchBody,
           response: { 200: AdminScheduleTemplatesPatchResponse },
         },
         preHandler: manage,
@@ -244,7 +224,11 @@ export const schedulingModule: Module = {
     app.delete(
       '/v1/admin/schedule-templates/:id',
       {
-        schema: { tags: adminTags, params: z.object({ id }), response: { 204: NoContent } },
+        schema: {
+          tags: adminTags,
+          params: SchedulingAdminScheduleTemplatesDeleteParams,
+          response: { 204: NoContent },
+        },
         preHandler: manage,
       },
       async (req, reply) => {
@@ -262,7 +246,7 @@ export const schedulingModule: Module = {
       {
         schema: {
           tags: adminTags,
-          body: z.object({ weeks: z.number().int().min(1).max(12).optional() }).strict(),
+          body: SchedulingAdminScheduleTemplatesGeneratePostBody,
           response: { 200: AdminScheduleTemplatesGeneratePostResponse },
         },
         preHandler: manage,
@@ -281,14 +265,7 @@ export const schedulingModule: Module = {
         schema: {
           tags: adminTags,
           summary: 'Schedule calendar of a department (or doctor) over a date range',
-          querystring: z
-            .object({
-              departmentId: id.optional(),
-              doctorId: id.optional(),
-              from: dateString,
-              to: dateString,
-            })
-            .strict(),
+          querystring: SchedulingAdminSchedulesQuery,
           response: { 200: AdminSchedulesListResponse },
         },
         preHandler: manage,
@@ -309,18 +286,7 @@ export const schedulingModule: Module = {
       {
         schema: {
           tags: adminTags,
-          body: z
-            .object({
-              doctorId: id,
-              departmentId: id,
-              clinicDate: dateString,
-              shiftCode: z.string().min(2).max(32),
-              segmentMinutes: z.number().int().min(5).max(720),
-              slotsPerSegment: z.number().int().min(1).max(500),
-              level,
-              feeFen: fee,
-            })
-            .strict(),
+          body: SchedulingAdminSchedulesPostBody,
           response: { 201: AdminSchedulesPostResponse },
         },
         preHandler: manage,
@@ -338,7 +304,11 @@ export const schedulingModule: Module = {
     app.get(
       '/v1/admin/schedules/:id',
       {
-        schema: { tags: adminTags, params: z.object({ id }), response: { 200: AdminSchedulesGetResponse } },
+        schema: {
+          tags: adminTags,
+          params: SchedulingAdminSchedulesParams,
+          response: { 200: AdminSchedulesGetResponse },
+        },
         preHandler: manage,
       },
       async (req) => {
@@ -352,8 +322,8 @@ export const schedulingModule: Module = {
       {
         schema: {
           tags: adminTags,
-          params: z.object({ id }),
-          body: z.object({ level: level.optional(), feeFen: fee.optional() }).strict(),
+          params: SchedulingAdminSchedulesPatchParams,
+          body: SchedulingAdminSchedulesPatchBody,
           response: { 200: AdminSchedulesPatchResponse },
         },
         preHandler: manage,
@@ -375,14 +345,8 @@ export const schedulingModule: Module = {
         schema: {
           tags: adminTags,
           summary: '加号: add numbered slots to a segment',
-          params: z.object({ id }),
-          body: z
-            .object({
-              segmentId: id,
-              count: z.number().int().min(1).max(50),
-              channel: z.enum(['shared', 'online', 'counter', 'third_party']).default('shared'),
-            })
-            .strict(),
+          params: SchedulingAdminSchedulesExtraSlotsPostParams,
+          body: SchedulingAdminSchedulesExtraSlotsPostBody,
           response: { 201: AdminSchedulesExtraSlotsPostResponse },
         },
         preHandler: requireStaff(ctx, 'registrations.manage'),
@@ -412,16 +376,8 @@ export const schedulingModule: Module = {
       {
         schema: {
           tags: adminTags,
-          params: z.object({ channel }),
-          body: z
-            .object({
-              reservedPercent: z.number().int().min(0).max(100).optional(),
-              daysAhead: z.number().int().min(0).max(90).optional(),
-              releaseTime: hhmm.optional(),
-              sameDayOnlyLevels: z.array(level).max(3).optional(),
-              enabled: z.boolean().optional(),
-            })
-            .strict(),
+          params: SchedulingAdminReleaseRulesPutParams,
+          body: SchedulingAdminReleaseRulesPutBody,
           response: { 200: AdminReleaseRulesPutResponse },
         },
         preHandler: manage,
