@@ -748,6 +748,15 @@ export const AUDIT_ACTIONS = [
   'staff.user.unlock',
   'workbench.clinics',
   'workbench.read',
+  'bill.read_by_account',
+  'einvoice.read_by_account',
+  'his_profile.read_by_account',
+  'inpatient.read_by_account',
+  'insurance.read_by_account',
+  'prescription.read_by_account',
+  'report.read_by_account',
+  'visit.read_by_account',
+  'events.delivery.retry',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -865,6 +874,15 @@ export const auditActionLabels: Record<AuditAction, Label> = {
   'staff.user.unlock': l('解锁账号', 'Unlocked an account'),
   'workbench.clinics': l('查看门诊患者列表', 'Opened a clinic list'),
   'workbench.read': l('打开工作台', 'Opened the home page'),
+  'bill.read_by_account': l('家庭账户查看缴费单据', 'A family account read a bill'),
+  'einvoice.read_by_account': l('家庭账户查看电子票据', 'A family account read an e-invoice'),
+  'his_profile.read_by_account': l('家庭账户查看医院档案', 'A family account read the HIS record'),
+  'inpatient.read_by_account': l('家庭账户查看住院记录', 'A family account read an inpatient stay'),
+  'insurance.read_by_account': l('家庭账户查看医保结算', 'A family account read an insurance settlement'),
+  'prescription.read_by_account': l('家庭账户查看处方', 'A family account read a prescription'),
+  'report.read_by_account': l('家庭账户查看检查检验报告', 'A family account read a report'),
+  'visit.read_by_account': l('家庭账户查看就诊记录', 'A family account read a visit'),
+  'events.delivery.retry': l('重新投递失败的事件', 'Retried a dead event delivery'),
 };
 
 /** The kinds of object an audit row names (`objectType`). */
@@ -911,6 +929,11 @@ export const AUDIT_OBJECT_TYPES = [
   'sms_message',
   'staff_user',
   'workbench',
+  'visit',
+  'his_profile',
+  'admission',
+  'einvoice_pdf',
+  'event_delivery',
 ] as const;
 export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];
 
@@ -957,6 +980,11 @@ export const auditObjectTypeLabels: Record<AuditObjectType, Label> = {
   sms_message: l('短信', 'SMS'),
   staff_user: l('工作人员账号', 'Staff account'),
   workbench: l('工作台', 'Home page'),
+  visit: l('就诊记录', 'Visit'),
+  his_profile: l('医院档案', 'HIS record'),
+  admission: l('住院记录', 'Inpatient stay'),
+  einvoice_pdf: l('电子票据文件', 'E-invoice file'),
+  event_delivery: l('事件投递', 'Event delivery'),
 };
 
 /**
@@ -1312,4 +1340,14 @@ export const recordsAccessLabels: Record<RecordsAccess, Label> = {
   unverified: l('未通过实名认证', 'Identity not verified'),
   consent_pending: l('待本人授权', 'Waiting for consent'),
   guardian_pending: l('待窗口关联监护人', 'Guardian to be linked at the counter'),
+};
+
+// ---- event bus (console: 系统管理 → 事件投递) ----
+
+/** platform/event-dispatcher.ts: one event's delivery to one subscriber */
+export type EventDeliveryStateCode = 'pending' | 'delivered' | 'dead';
+export const eventDeliveryStateLabels: Record<EventDeliveryStateCode, Label> = {
+  pending: l('待投递', 'Pending'),
+  delivered: l('已投递', 'Delivered'),
+  dead: l('投递失败（已用尽重试）', 'Dead (retries used up)'),
 };
