@@ -1,6 +1,6 @@
 /** Response schemas of the payments module's routes (derived from what the handlers return). */
 import { z } from 'zod';
-import { Binary, Timestamp } from './common.js';
+import { Binary, Timestamp, id, paging } from './common.js';
 
 export const AdminPaymentOrdersListResponse = z.object({
   items: z.array(
@@ -333,3 +333,91 @@ export const PaymentsSandboxCompletePostResponse = z.object({
   state: z.enum(['NOTPAY', 'SUCCESS', 'PAYERROR', 'CLOSED']),
 });
 export type PaymentsSandboxCompletePostResponse = z.infer<typeof PaymentsSandboxCompletePostResponse>;
+
+// ------------------------------------------------------------ request schemas
+
+export const PaymentsOrderIdParams = z.object({ orderId: id });
+
+export const PaymentsOrderNoParams = z.object({ orderNo: id });
+
+export const PaymentsOrdersPayBody = z
+  .object({
+    channel: z.enum(['sandbox', 'wechat', 'alipay']),
+    /** WeChat JSAPI payer openid / Alipay JSAPI buyer id */
+    openid: z.string().min(1).max(128).optional(),
+    tradeType: z.enum(['jsapi', 'h5', 'wap']).optional(),
+  })
+  .strict();
+
+export const PaymentsSandboxCompleteBody = z
+  .object({ outcome: z.enum(['success', 'failure', 'cancel']) })
+  .strict();
+
+export const PAYMENT_ORDER_STATES = [
+  'created',
+  'paying',
+  'paid',
+  'closed',
+  'refunding',
+  'partially_refunded',
+  'refunded',
+] as const;
+
+const Paging = paging(200);
+
+export const PaymentsFinanceIdParams = z.object({ id });
+
+export const PaymentsOrderFilter = z
+  .object({
+    /** order number, channel transaction number or business id (exact) */
+    q: z.string().trim().max(64).optional(),
+    state: z.enum(PAYMENT_ORDER_STATES).optional(),
+    channel: z.enum(['sandbox', 'wechat', 'alipay']).optional(),
+    businessType: z.string().max(40).optional(),
+    abnormal: z.enum(['true', 'false']).optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+export type PaymentsOrderFilter = z.infer<typeof PaymentsOrderFilter>;
+
+export const PaymentsOrdersQuery = PaymentsOrderFilter.extend(Paging).strict();
+
+export const PaymentsRefundsQuery = z
+  .object({
+    ...Paging,
+    q: z.string().trim().max(64).optional(),
+    state: z.enum(['requested', 'processing', 'succeeded', 'failed']).optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+
+export const PaymentsAbnormalOrdersQuery = z
+  .object({ ...Paging, status: z.enum(['open', 'resolved']).optional() })
+  .strict();
+
+export const PaymentsManualRefundBody = z
+  .object({
+    amountFen: z.number().int().positive().max(100_000_000),
+    reason: z.string().trim().min(2).max(200),
+  })
+  .strict();
+
+export const PaymentsBillsQuery = z
+  .object({ channel: z.enum(['sandbox', 'wechat', 'alipay']), date: z.iso.date() })
+  .strict();
+
+export const PaymentsAbnormalResolveBody = z.object({ note: z.string().trim().min(2).max(500) }).strict();
+
+/** GET /v1/payments/mine: query. */
+export const PaymentsMineQuery = z
+  .object({
+    state: z.enum(['all', 'unpaid', 'paid', 'refunded', 'closed']).default('all'),
+    patientId: z.string().min(1).max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(50).default(20),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const PaymentsNotifyChannelParams = z.object({ channel: z.enum(['sandbox', 'wechat', 'alipay']) });

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { and, asc, count, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../platform/context.js';
 import { formatYuan } from '../../platform/money.js';
@@ -10,7 +9,6 @@ import { DomainError, badRequest, conflict, notFound } from '../../platform/erro
 import { ChannelError } from '../../integrations/payments/index.js';
 import { dayjs } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
-import { id, paging } from '../../platform/zod.js';
 import { abnormalOrders, paymentNotifications, paymentOrders, refunds } from './schema.js';
 import { attemptRefund, requestRefund } from './service.js';
 import type { ChannelCode } from './contract.js';
@@ -24,63 +22,22 @@ import {
   AdminPaymentOrdersRefundsPostResponse,
   AdminRefundsListResponse,
   AdminRefundsRetryPostResponse,
+  PAYMENT_ORDER_STATES,
+  PaymentsAbnormalOrdersQuery,
+  PaymentsAbnormalResolveBody,
+  PaymentsBillsQuery,
+  PaymentsFinanceIdParams,
+  PaymentsManualRefundBody,
+  PaymentsOrderFilter,
+  PaymentsOrdersQuery,
+  PaymentsRefundsQuery,
 } from '@qingnang/contracts';
 
 type OrderRow = typeof paymentOrders.$inferSelect;
 type RefundRow = typeof refunds.$inferSelect;
 
-const ORDER_STATES = [
-  'created',
-  'paying',
-  'paid',
-  'closed',
-  'refunding',
-  'partially_refunded',
-  'refunded',
-] as const;
-const Paging = paging(200);
-const IdParams = z.object({ id });
-
-const OrderFilter = z
-  .object({
-    /** order number, channel transaction number or business id (exact) */
-    q: z.string().trim().max(64).optional(),
-    state: z.enum(ORDER_STATES).optional(),
-    channel: z.enum(['sandbox', 'wechat', 'alipay']).optional(),
-    businessType: z.string().max(40).optional(),
-    abnormal: z.enum(['true', 'false']).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-  })
-  .strict();
-const OrderQuery = OrderFilter.extend(Paging).strict();
-type OrderFilter = z.infer<typeof OrderFilter>;
-
 /** The list and the export in one order; the id breaks ties, so pages neither repeat nor skip a row. */
 const NEWEST_ORDERS_FIRST = sql`${paymentOrders.createdAt} DESC, ${paymentOrders.id} DESC`;
-
-const RefundQuery = z
-  .object({
-    ...Paging,
-    q: z.string().trim().max(64).optional(),
-    state: z.enum(['requested', 'processing', 'succeeded', 'failed']).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-  })
-  .strict();
-
-const AbnormalQuery = z.object({ ...Paging, status: z.enum(['open', 'resolved']).optional() }).strict();
-
-const ManualRefundBody = z
-  .object({
-    amountFen: z.number().int().positive().max(100_000_000),
-    reason: z.string().trim().min(2).max(200),
-  })
-  .strict();
-
-const BillQuery = z.object({ channel: z.enum(['sandbox', 'wechat', 'alipay']), date: z.iso.date() }).strict();
-
-const ResolveBody = z.object({ note: z.string().trim().min(2).max(500) }).strict();
 
 /**
  * The finance console (FIN-05, FIN-07, FIN-08): payment orders with their notifications and
@@ -95,7 +52,7 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
   r.get(
     '/v1/admin/payment-orders',
     {
-      schema: { tags, querystring: OrderQuery, response: { 200: AdminPaymentOrdersListResponse } },
+      schema: { tags, querystring: PaymentsOrdersQuery, response: { 200: AdminPaymentOrdersListResponse } },
       preHandler: read,
     },
     async (req) => {
@@ -118,7 +75,7 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
         tags,
         summary:
           'Export the payment orders matching the list filters to Excel (.xlsx), newest first; audited (console: 导出 on 支付订单)',
-        querystring: OrderFilter,
+        querystring: PaymentsOrderFilter,
         response: { 200: AdminPaymentOrdersExportListResponse },
       },
       preHandler: read,
@@ -151,7 +108,7 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
   r.get(
     '/v1/admin/payment-orders/:id',
     {
-      schema: { tags, params: IdParams, response: { 200: AdminPaymentOrdersGetResponse } },
+      schema: { tags, params: PaymentsFinanceIdParams, response: { 200: AdminPaymentOrdersGetResponse } },
       preHandler: read,
     },
     async (req) => {
@@ -202,8 +159,8 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
     {
       schema: {
         tags,
-        params: IdParams,
-        body: ManualRefundBody,
+        params: PaymentsFinanceIdParams,
+        body: PaymentsManualRefundBody,
         response: { 201: AdminPaymentOrdersRefundsPostResponse },
       },
       preHandler: manage,
@@ -250,7 +207,7 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
   r.get(
     '/v1/admin/refunds',
     {
-      schema: { tags, querystring: RefundQuery, response: { 200: AdminRefundsListResponse } },
+      schema: { tags, querystring: PaymentsRefundsQuery, response: { 200: AdminRefundsListResponse } },
       preHandler: read,
     },
     async (req) => {
@@ -288,7 +245,7 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
   r.post(
     '/v1/admin/refunds/:id/retry',
     {
-      schema: { tags, params: IdParams, response: { 200: AdminRefundsRetryPostResponse } },
+      schema: { tags, params: PaymentsFinanceIdParams, response: { 200: AdminRefundsRetryPostResponse } },
       preHandler: manage,
     },
     async (req) => {
@@ -308,7 +265,11 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
   r.get(
     '/v1/admin/abnormal-orders',
     {
-      schema: { tags, querystring: AbnormalQuery, response: { 200: AdminAbnormalOrdersListResponse } },
+      schema: {
+        tags,
+        querystring: PaymentsAbnormalOrdersQuery,
+        response: { 200: AdminAbnormalOrdersListResponse },
+      },
       preHandler: manage,
     },
     async (req) => {
@@ -355,7 +316,7 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
   r.get(
     '/v1/admin/payment-bills',
     {
-      schema: { tags, querystring: BillQuery, response: { 200: AdminPaymentBillsListResponse } },
+      schema: { tags, querystring: PaymentsBillsQuery, response: { 200: AdminPaymentBillsListResponse } },
       preHandler: read,
     },
     async (req, reply) => {
@@ -398,8 +359,8 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
     {
       schema: {
         tags,
-        params: IdParams,
-        body: ResolveBody,
+        params: PaymentsFinanceIdParams,
+        body: PaymentsAbnormalResolveBody,
         response: { 200: AdminAbnormalOrdersResolvePostResponse },
       },
       preHandler: manage,
@@ -436,7 +397,7 @@ export async function registerFinanceRoutes(app: FastifyInstance, ctx: AppContex
   );
 }
 
-function orderWhere(q: OrderFilter): SQL | undefined {
+function orderWhere(q: PaymentsOrderFilter): SQL | undefined {
   return and(
     q.q
       ? or(
@@ -454,7 +415,7 @@ function orderWhere(q: OrderFilter): SQL | undefined {
   );
 }
 
-const ORDER_STATE_ZH: Record<(typeof ORDER_STATES)[number], string> = {
+const ORDER_STATE_ZH: Record<(typeof PAYMENT_ORDER_STATES)[number], string> = {
   created: '待支付',
   paying: '支付中',
   paid: '已支付',

@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { badRequest } from '../../platform/errors.js';
 import { principalOf, requirePatient } from '../../platform/auth.js';
 import { paymentOrders, refunds } from './schema.js';
 import type { PaymentOrderState } from './contract.js';
-import { PaymentsMineListResponse } from '@qingnang/contracts';
+import { PaymentsMineListResponse, PaymentsMineQuery } from '@qingnang/contracts';
 
 /**
  * PAY-07 我的缴费 / 交易查询: every payment of the account in one list (registration fees, bills,
@@ -112,14 +111,7 @@ export function registerMyPaymentRoutes(fastify: FastifyInstance, ctx: AppContex
       schema: {
         tags: ['payments'],
         summary: '我的缴费 / 交易查询：挂号、门诊缴费、预交金、体检等全部交易及退款',
-        querystring: z
-          .object({
-            state: z.enum(['all', 'unpaid', 'paid', 'refunded', 'closed']).default('all'),
-            patientId: z.string().min(1).max(64).optional(),
-            limit: z.coerce.number().int().min(1).max(50).default(20),
-            cursor: z.string().max(200).optional(),
-          })
-          .strict(),
+        querystring: PaymentsMineQuery,
         response: { 200: PaymentsMineListResponse },
       },
       preHandler: requirePatient(ctx),

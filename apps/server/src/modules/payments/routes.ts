@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../platform/context.js';
 import { principalOf, requirePatient } from '../../platform/auth.js';
 import { notFound } from '../../platform/errors.js';
-import { id } from '../../platform/zod.js';
 import type { NotificationReply } from '../../integrations/payments/index.js';
 import { SANDBOX_DELIVER_JOB, SandboxChannel } from '../../integrations/payments/sandbox/index.js';
 import type { Module } from '../index.js';
@@ -24,25 +22,16 @@ import {
 import { registerFinanceRoutes } from './finance.js';
 import { registerMyPaymentRoutes } from './mine.js';
 import {
+  PaymentsNotifyChannelParams,
+  PaymentsOrderIdParams,
+  PaymentsOrderNoParams,
   PaymentsOrdersGetResponse,
+  PaymentsOrdersPayBody,
   PaymentsOrdersPayPostResponse,
+  PaymentsSandboxCompleteBody,
   PaymentsSandboxCompletePostResponse,
   PaymentsSandboxGetResponse,
 } from '@qingnang/contracts';
-
-const OrderIdParams = z.object({ orderId: id });
-const OrderNoParams = z.object({ orderNo: id });
-
-const PayBody = z
-  .object({
-    channel: z.enum(['sandbox', 'wechat', 'alipay']),
-    /** WeChat JSAPI payer openid / Alipay JSAPI buyer id */
-    openid: z.string().min(1).max(128).optional(),
-    tradeType: z.enum(['jsapi', 'h5', 'wap']).optional(),
-  })
-  .strict();
-
-const CompleteBody = z.object({ outcome: z.enum(['success', 'failure', 'cancel']) }).strict();
 
 export const paymentsModule: Module = {
   name: 'payments',
@@ -68,7 +57,7 @@ export const paymentsModule: Module = {
     r.get(
       '/v1/payments/orders/:orderId',
       {
-        schema: { tags, params: OrderIdParams, response: { 200: PaymentsOrdersGetResponse } },
+        schema: { tags, params: PaymentsOrderIdParams, response: { 200: PaymentsOrdersGetResponse } },
         preHandler: requirePatient(ctx),
       },
       async (req) => getOwnPaymentOrder(ctx, principalOf(req).id, req.params.orderId),
@@ -79,8 +68,8 @@ export const paymentsModule: Module = {
       {
         schema: {
           tags,
-          params: OrderIdParams,
-          body: PayBody,
+          params: PaymentsOrderIdParams,
+          body: PaymentsOrdersPayBody,
           response: { 200: PaymentsOrdersPayPostResponse },
         },
         preHandler: requirePatient(ctx),
@@ -93,7 +82,7 @@ export const paymentsModule: Module = {
     r.get(
       '/v1/payments/sandbox/:orderNo',
       {
-        schema: { tags, params: OrderNoParams, response: { 200: PaymentsSandboxGetResponse } },
+        schema: { tags, params: PaymentsOrderNoParams, response: { 200: PaymentsSandboxGetResponse } },
         preHandler: requirePatient(ctx),
       },
       async (req) => {
@@ -118,8 +107,8 @@ export const paymentsModule: Module = {
       {
         schema: {
           tags,
-          params: OrderNoParams,
-          body: CompleteBody,
+          params: PaymentsOrderNoParams,
+          body: PaymentsSandboxCompleteBody,
           response: { 200: PaymentsSandboxCompletePostResponse },
         },
         preHandler: requirePatient(ctx),
@@ -138,16 +127,15 @@ export const paymentsModule: Module = {
       notify.removeAllContentTypeParsers();
       notify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
       const nr = notify.withTypeProvider<ZodTypeProvider>();
-      const ChannelParams = z.object({ channel: z.enum(['sandbox', 'wechat', 'alipay']) });
       nr.post(
         '/v1/payments/notify/:channel',
-        { schema: { tags, params: ChannelParams, hide: true } },
+        { schema: { tags, params: PaymentsNotifyChannelParams, hide: true } },
         async (req, reply) =>
           send(reply, await handlePaymentNotification(ctx, req.params.channel, incoming(req))),
       );
       nr.post(
         '/v1/payments/notify/:channel/refund',
-        { schema: { tags, params: ChannelParams, hide: true } },
+        { schema: { tags, params: PaymentsNotifyChannelParams, hide: true } },
         async (req, reply) =>
           send(reply, await handleRefundNotification(ctx, req.params.channel, incoming(req))),
       );
