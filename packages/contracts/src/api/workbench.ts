@@ -1,6 +1,6 @@
 /** Response schemas of the workbench module's routes (derived from what the handlers return). */
 import { z } from 'zod';
-import { Timestamp } from './common.js';
+import { Timestamp, id, isoDate } from './common.js';
 
 export const ClinicPatient = z.object({
   registrationId: z.string(),
@@ -60,3 +60,13 @@ export type AdminWorkbenchListResponse = z.infer<typeof AdminWorkbenchListRespon
 
 export const AdminWorkbenchClinicsListResponse = z.object({ date: z.string(), items: z.array(ClinicCard) });
 export type AdminWorkbenchClinicsListResponse = z.infer<typeof AdminWorkbenchClinicsListResponse>;
+
+// ------------------------------------------------------------ request schemas
+
+/** GET /v1/admin/workbench: query. */
+export const WorkbenchQuery = z.object({ date: isoDate.optional() }).strict();
+
+/** GET /v1/admin/workbench/clinics: query. */
+export const WorkbenchClinicsQuery = z
+  .object({ date: isoDate.optional(), doctorId: id.optional(), departmentId: id.optional() })
+  .strict();

@@ -1,16 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { principalOf, requireStaff } from '../../platform/auth.js';
 import type { Module } from '../index.js';
-import { isoDate as dateString } from '../../platform/zod.js';
 import { clinicalScopeOf } from '../registration/index.js';
 import { clinicsOf, workbenchOf } from './service.js';
-import { AdminWorkbenchClinicsListResponse, AdminWorkbenchListResponse } from '@qingnang/contracts';
-
-const id = z.string().min(1).max(64);
+import {
+  AdminWorkbenchClinicsListResponse,
+  AdminWorkbenchListResponse,
+  WorkbenchClinicsQuery,
+  WorkbenchQuery,
+} from '@qingnang/contracts';
 
 /**
  * GET /v1/admin/workbench: every staff member's home (the console's 工作台 page), answered by the
@@ -29,7 +30,7 @@ export const workbenchModule: Module = {
         schema: {
           tags,
           summary: "The signed-in staff member's home: what is theirs today, by role",
-          querystring: z.object({ date: dateString.optional() }).strict(),
+          querystring: WorkbenchQuery,
           response: { 200: AdminWorkbenchListResponse },
         },
         preHandler: requireStaff(ctx),
@@ -51,9 +52,7 @@ export const workbenchModule: Module = {
         schema: {
           tags,
           summary: "A day's clinics with booked patients (doctors: their own; nurses: their department)",
-          querystring: z
-            .object({ date: dateString.optional(), doctorId: id.optional(), departmentId: id.optional() })
-            .strict(),
+          querystring: WorkbenchClinicsQuery,
           response: { 200: AdminWorkbenchClinicsListResponse },
         },
         preHandler: requireStaff(ctx, 'registrations.read'),
