@@ -3,4 +3,4 @@
 
 export { BOOKING_STATES } from './schema.js';
 export { examsSeed } from './seed.js';
-export { registerExamTemplates } from './service.js';
+export { registerExamTemplates } from './templates.js';
