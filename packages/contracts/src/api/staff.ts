@@ -225,3 +225,120 @@ export const AdminAuditLogsListResponse = z.object({
   pageSize: z.number(),
 });
 export type AdminAuditLogsListResponse = z.infer<typeof AdminAuditLogsListResponse>;
+
+// ------------------------------------------------------------ request schemas
+
+/** The longest password a staff member may set (the strength rules are checked by the server). */
+export const STAFF_PASSWORD_MAX_LENGTH = 128;
+
+const text = (max: number) => z.string().max(max);
+const password = text(STAFF_PASSWORD_MAX_LENGTH).min(1);
+const username = z.string().regex(/^[A-Za-z0-9_.-]{3,32}$/, '3-32 letters, digits, dot, dash or underscore');
+const displayName = text(50).trim().min(1);
+const roleCode = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'lower-case letters, digits, dash, underscore');
+const roleName = text(50).trim().min(1);
+const permissionKey = text(64).min(1);
+const optionalRef = text(64).min(1).nullable().optional();
+const page = z.coerce.number().int().min(1).max(100_000).default(1);
+const pageSize = z.coerce.number().int().min(1).max(100).default(20);
+
+/** POST /v1/staff/auth/login: body. */
+export const StaffAuthLoginPostBody = z.object({ username: text(64).min(1), password }).strict();
+
+/** POST /v1/staff/auth/change-password: body. */
+export const StaffAuthChangePasswordPostBody = z
+  .object({ oldPassword: password, newPassword: password })
+  .strict();
+
+/** POST /v1/staff/auth/refresh: body. */
+export const StaffAuthRefreshPostBody = z.object({ refreshToken: text(200).min(1) }).strict();
+
+/** GET /v1/admin/users: query. */
+export const StaffAdminUsersQuery = z
+  .object({
+    q: text(64).optional(),
+    role: roleCode.optional(),
+    enabled: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
+    page,
+    pageSize,
+  })
+  .strict();
+
+/** POST /v1/admin/users: body. */
+export const StaffAdminUsersPostBody = z
+  .object({
+    username,
+    displayName,
+    password,
+    roles: z.array(roleCode).max(20).default([]),
+    departmentId: optionalRef,
+    doctorId: optionalRef,
+  })
+  .strict();
+
+/** PATCH /v1/admin/users/:id: body. */
+export const StaffAdminUsersPatchBody = z
+  .object({
+    displayName: displayName.optional(),
+    roles: z.array(roleCode).max(20).optional(),
+    enabled: z.boolean().optional(),
+    departmentId: optionalRef,
+    doctorId: optionalRef,
+  })
+  .strict();
+
+/** GET /v1/admin/security-alerts: query. */
+export const StaffAdminSecurityAlertsQuery = z
+  .object({
+    open: z.enum(['true', 'false']).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+/** POST /v1/admin/security-alerts/:id/acknowledge: params. */
+export const StaffAdminSecurityAlertsAcknowledgePostParams = z.object({ id: z.uuid() });
+
+/** POST /v1/admin/users/:id/reset-password: body. */
+export const StaffAdminUsersResetPasswordPostBody = z.object({ newPassword: password }).strict();
+
+/** POST /v1/admin/roles: body. */
+export const StaffAdminRolesPostBody = z
+  .object({
+    code: roleCode,
+    nameZh: roleName,
+    nameEn: roleName,
+    permissions: z.array(permissionKey).max(100).default([]),
+  })
+  .strict();
+
+/** PATCH /v1/admin/roles/:code: body. */
+export const StaffAdminRolesPatchBody = z
+  .object({
+    nameZh: roleName.optional(),
+    nameEn: roleName.optional(),
+    permissions: z.array(permissionKey).max(100).optional(),
+  })
+  .strict();
+
+/** GET /v1/admin/audit-logs: query. */
+export const StaffAdminAuditLogsQuery = z
+  .object({
+    actorId: text(64).min(1).optional(),
+    action: text(64).min(1).optional(),
+    objectType: text(64).min(1).optional(),
+    objectId: text(128).min(1).optional(),
+    outcome: z.enum(['success', 'denied', 'failed']).optional(),
+    requestId: text(64).min(1).optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    page,
+    pageSize,
+  })
+  .strict();
+
+export const StaffUserIdParams = z.object({ id: z.uuid() });
+
+export const StaffRoleParams = z.object({ code: roleCode });

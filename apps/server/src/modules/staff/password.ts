@@ -1,8 +1,9 @@
 import { hash, verify } from '@node-rs/argon2';
+import { STAFF_PASSWORD_MAX_LENGTH } from '@qingnang/contracts';
 import { DomainError } from '../../platform/errors.js';
 
 export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 128;
+export const PASSWORD_MAX_LENGTH = STAFF_PASSWORD_MAX_LENGTH;
 
 /**
  * Staff password policy: at least 8 characters and at least three of the four character classes

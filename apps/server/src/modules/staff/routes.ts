@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../platform/context.js';
 import { requireStaff } from '../../platform/auth.js';
@@ -15,7 +14,6 @@ import {
 import { searchAuditLog } from './audit-logs.js';
 import { acknowledgeSecurityAlert, listSecurityAlerts } from './login-throttle.js';
 import { CONSOLE_MENUS } from './menus.js';
-import { PASSWORD_MAX_LENGTH } from './password.js';
 import { createRole, deleteRole, getRole, listRoles, updateRole } from './roles.js';
 import {
   createStaffUser,
@@ -35,24 +33,26 @@ import {
   NoContent,
   RoleView,
   SecurityAlertView,
+  StaffAdminAuditLogsQuery,
+  StaffAdminRolesPatchBody,
+  StaffAdminRolesPostBody,
+  StaffAdminSecurityAlertsAcknowledgePostParams,
+  StaffAdminSecurityAlertsQuery,
+  StaffAdminUsersPatchBody,
+  StaffAdminUsersPostBody,
+  StaffAdminUsersQuery,
+  StaffAdminUsersResetPasswordPostBody,
+  StaffAuthChangePasswordPostBody,
+  StaffAuthLoginPostBody,
   StaffAuthLoginPostResponse,
+  StaffAuthRefreshPostBody,
   StaffAuthRefreshPostResponse,
   StaffMeListResponse,
+  StaffRoleParams,
+  StaffUserIdParams,
   StaffUserView,
 } from '@qingnang/contracts';
 
-const text = (max: number) => z.string().max(max);
-const password = text(PASSWORD_MAX_LENGTH).min(1);
-const username = z.string().regex(/^[A-Za-z0-9_.-]{3,32}$/, '3-32 letters, digits, dot, dash or underscore');
-const displayName = text(50).trim().min(1);
-const roleCode = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'lower-case letters, digits, dash, underscore');
-const roleName = text(50).trim().min(1);
-const permissionKey = text(64).min(1);
-const optionalRef = text(64).min(1).nullable().optional();
-const page = z.coerce.number().int().min(1).max(100_000).default(1);
-const pageSize = z.coerce.number().int().min(1).max(100).default(20);
-const userIdParams = z.object({ id: z.uuid() });
-const roleParams = z.object({ code: roleCode });
 const tags = { auth: ['staff-auth'], admin: ['staff-admin'], audit: ['audit'] };
 
 export const staffModule: Module = {
@@ -69,7 +69,7 @@ export const staffModule: Module = {
         schema: {
           tags: tags.auth,
           summary: 'Staff password login (5 failures lock the account for 15 minutes)',
-          body: z.object({ username: text(64).min(1), password }).strict(),
+          body: StaffAuthLoginPostBody,
           response: { 200: StaffAuthLoginPostResponse },
         },
       },
@@ -82,7 +82,7 @@ export const staffModule: Module = {
         schema: {
           tags: tags.auth,
           summary: 'Replace the own password (required after an initial or reset password)',
-          body: z.object({ oldPassword: password, newPassword: password }).strict(),
+          body: StaffAuthChangePasswordPostBody,
           response: { 204: NoContent },
         },
         preHandler: requireStaff(ctx, undefined, pending),
@@ -99,7 +99,7 @@ export const staffModule: Module = {
         schema: {
           tags: tags.auth,
           summary: 'Rotate a staff refresh token',
-          body: z.object({ refreshToken: text(200).min(1) }).strict(),
+          body: StaffAuthRefreshPostBody,
           response: { 200: StaffAuthRefreshPostResponse },
         },
       },
@@ -137,18 +137,7 @@ export const staffModule: Module = {
       {
         schema: {
           tags: tags.admin,
-          querystring: z
-            .object({
-              q: text(64).optional(),
-              role: roleCode.optional(),
-              enabled: z
-                .enum(['true', 'false'])
-                .transform((v) => v === 'true')
-                .optional(),
-              page,
-              pageSize,
-            })
-            .strict(),
+          querystring: StaffAdminUsersQuery,
           response: { 200: AdminUsersListResponse },
         },
         ...manage,
@@ -158,7 +147,10 @@ export const staffModule: Module = {
 
     r.get(
       '/v1/admin/users/:id',
-      { schema: { tags: tags.admin, params: userIdParams, response: { 200: StaffUserView } }, ...manage },
+      {
+        schema: { tags: tags.admin, params: StaffUserIdParams, response: { 200: StaffUserView } },
+        ...manage,
+      },
       async (req) => getStaffUser(ctx, req.params.id),
     );
 
@@ -168,16 +160,7 @@ export const staffModule: Module = {
         schema: {
           tags: tags.admin,
           summary: 'Create a staff account with an initial password (must be changed at first login)',
-          body: z
-            .object({
-              username,
-              displayName,
-              password,
-              roles: z.array(roleCode).max(20).default([]),
-              departmentId: optionalRef,
-              doctorId: optionalRef,
-            })
-            .strict(),
+          body: StaffAdminUsersPostBody,
           response: { 201: StaffUserView },
         },
         ...manage,
@@ -190,16 +173,8 @@ export const staffModule: Module = {
       {
         schema: {
           tags: tags.admin,
-          params: userIdParams,
-          body: z
-            .object({
-              displayName: displayName.optional(),
-              roles: z.array(roleCode).max(20).optional(),
-              enabled: z.boolean().optional(),
-              departmentId: optionalRef,
-              doctorId: optionalRef,
-            })
-            .strict(),
+          params: StaffUserIdParams,
+          body: StaffAdminUsersPatchBody,
           response: { 200: StaffUserView },
         },
         ...manage,
@@ -212,7 +187,7 @@ export const staffModule: Module = {
       {
         schema: {
           tags: tags.admin,
-          params: userIdParams,
+          params: StaffUserIdParams,
           summary: 'Disable and sign out',
           response: { 200: StaffUserView },
         },
@@ -223,7 +198,10 @@ export const staffModule: Module = {
 
     r.post(
       '/v1/admin/users/:id/enable',
-      { schema: { tags: tags.admin, params: userIdParams, response: { 200: StaffUserView } }, ...manage },
+      {
+        schema: { tags: tags.admin, params: StaffUserIdParams, response: { 200: StaffUserView } },
+        ...manage,
+      },
       async (req) => updateStaffUser(ctx, req, req.params.id, { enabled: true }),
     );
 
@@ -232,7 +210,7 @@ export const staffModule: Module = {
       {
         schema: {
           tags: tags.admin,
-          params: userIdParams,
+          params: StaffUserIdParams,
           summary: 'Lift the login locks of an account from every address and close its alerts',
           response: { 200: StaffUserView },
         },
@@ -247,12 +225,7 @@ export const staffModule: Module = {
         schema: {
           tags: tags.admin,
           summary: 'Logins locked by wrong passwords and addresses paused, newest first',
-          querystring: z
-            .object({
-              open: z.enum(['true', 'false']).optional(),
-              limit: z.coerce.number().int().min(1).max(200).default(50),
-            })
-            .strict(),
+          querystring: StaffAdminSecurityAlertsQuery,
           response: { 200: AdminSecurityAlertsListResponse },
         },
         ...manage,
@@ -269,7 +242,7 @@ export const staffModule: Module = {
       {
         schema: {
           tags: tags.admin,
-          params: z.object({ id: z.uuid() }),
+          params: StaffAdminSecurityAlertsAcknowledgePostParams,
           response: { 200: SecurityAlertView },
         },
         ...manage,
@@ -282,9 +255,9 @@ export const staffModule: Module = {
       {
         schema: {
           tags: tags.admin,
-          params: userIdParams,
+          params: StaffUserIdParams,
           summary: 'Set a new initial password; the user must change it and is signed out',
-          body: z.object({ newPassword: password }).strict(),
+          body: StaffAdminUsersResetPasswordPostBody,
           response: { 200: StaffUserView },
         },
         ...manage,
@@ -303,7 +276,7 @@ export const staffModule: Module = {
 
     r.get(
       '/v1/admin/roles/:code',
-      { schema: { tags: tags.admin, params: roleParams, response: { 200: RoleView } }, ...manage },
+      { schema: { tags: tags.admin, params: StaffRoleParams, response: { 200: RoleView } }, ...manage },
       async (req) => getRole(ctx, req.params.code),
     );
 
@@ -312,14 +285,7 @@ export const staffModule: Module = {
       {
         schema: {
           tags: tags.admin,
-          body: z
-            .object({
-              code: roleCode,
-              nameZh: roleName,
-              nameEn: roleName,
-              permissions: z.array(permissionKey).max(100).default([]),
-            })
-            .strict(),
+          body: StaffAdminRolesPostBody,
           response: { 201: RoleView },
         },
         ...manage,
@@ -332,14 +298,8 @@ export const staffModule: Module = {
       {
         schema: {
           tags: tags.admin,
-          params: roleParams,
-          body: z
-            .object({
-              nameZh: roleName.optional(),
-              nameEn: roleName.optional(),
-              permissions: z.array(permissionKey).max(100).optional(),
-            })
-            .strict(),
+          params: StaffRoleParams,
+          body: StaffAdminRolesPatchBody,
           response: { 200: RoleView },
         },
         ...manage,
@@ -349,7 +309,7 @@ export const staffModule: Module = {
 
     r.delete(
       '/v1/admin/roles/:code',
-      { schema: { tags: tags.admin, params: roleParams, response: { 204: NoContent } }, ...manage },
+      { schema: { tags: tags.admin, params: StaffRoleParams, response: { 204: NoContent } }, ...manage },
       async (req, reply) => {
         await deleteRole(ctx, req, req.params.code);
         return reply.status(204).send();
@@ -379,20 +339,7 @@ export const staffModule: Module = {
         schema: {
           tags: tags.audit,
           summary: 'Search the audit log, newest first',
-          querystring: z
-            .object({
-              actorId: text(64).min(1).optional(),
-              action: text(64).min(1).optional(),
-              objectType: text(64).min(1).optional(),
-              objectId: text(128).min(1).optional(),
-              outcome: z.enum(['success', 'denied', 'failed']).optional(),
-              requestId: text(64).min(1).optional(),
-              from: z.iso.datetime({ offset: true }).optional(),
-              to: z.iso.datetime({ offset: true }).optional(),
-              page,
-              pageSize,
-            })
-            .strict(),
+          querystring: StaffAdminAuditLogsQuery,
           response: { 200: AdminAuditLogsListResponse },
         },
         preHandler: requireStaff(ctx, 'audit.read'),
