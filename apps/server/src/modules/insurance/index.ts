@@ -3,5 +3,5 @@
 
 export { insuranceSettlements } from './schema.js';
 export type { InsuranceSettlementState } from './schema.js';
-export { insuranceSplitOf } from './service.js';
+export { insuranceSplitOf } from './helpers.js';
 export { registerInsuranceTemplates } from './templates.js';
