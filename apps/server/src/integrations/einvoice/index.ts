@@ -92,3 +92,6 @@ export function verificationUrl(
   const q = new URLSearchParams({ code: inv.invoiceCode, no: inv.invoiceNo, check: inv.checkCode });
   return `${baseUrl.replace(/\/$/, '')}/api/v1/einvoices/verify?${q}`;
 }
+
+// The invoice-source port: what a module whose payments get e-invoices implements and registers.
+export * from './sources.js';

@@ -2,6 +2,14 @@
 // Everything not exported here is internal to the module.
 
 export { listVisits } from './guide.js';
+export {
+  billInvoiceLines,
+  billInvoiceSource,
+  billRefundsSince,
+  provideSecondarySettlements,
+  refundedBills,
+} from './invoice-source.js';
+export type { SecondarySettlements } from './invoice-source.js';
 export { billItems, billPayments, bills } from './schema.js';
 export type { BillState } from './schema.js';
 export {

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { provideInvoiceSource } from '../../integrations/einvoice/index.js';
+import { billInvoiceSource } from './invoice-source.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
@@ -88,6 +90,8 @@ const BillBody = z
 export const billingModule: Module = {
   name: 'billing',
   async register(fastify: FastifyInstance, ctx: AppContext) {
+    // this module's payments get e-invoices (the invoicing module's invoice-source port)
+    provideInvoiceSource('bill', billInvoiceSource);
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const tags = ['billing'];
     const patient = requirePatient(ctx);

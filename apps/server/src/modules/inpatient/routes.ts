@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { provideInvoiceSource } from '../../integrations/einvoice/index.js';
+import { inpatientInvoiceSource } from './invoice-source.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
@@ -125,6 +127,8 @@ const SettlementReversalPush = z.object({ reversalNo: ref, reason: text(200) }).
 export const inpatientModule: Module = {
   name: 'inpatient',
   async register(fastify: FastifyInstance, ctx: AppContext) {
+    // this module's payments get e-invoices (the invoicing module's invoice-source port)
+    provideInvoiceSource('inpatient', inpatientInvoiceSource);
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const tags = ['inpatient'];
     const patient = requirePatient(ctx);

@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { provideInvoiceSource } from '../../integrations/einvoice/index.js';
+import { secondarySettlementInvoiceSource, secondarySettlementsForBilling } from './invoice-source.js';
+import { provideSecondarySettlements } from '../billing/index.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
@@ -84,6 +87,9 @@ const STATES = [
 export const insuranceModule: Module = {
   name: 'insurance',
   async register(fastify: FastifyInstance, ctx: AppContext) {
+    // this module's payments get e-invoices (the invoicing module's invoice-source port)
+    provideInvoiceSource('insurance_secondary', secondarySettlementInvoiceSource);
+    provideSecondarySettlements(secondarySettlementsForBilling);
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const tags = ['insurance'];
     const patient = requirePatient(ctx);

@@ -10,7 +10,7 @@ import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/index.js';
 import { registerInvoicingTemplates } from './templates.js';
 import { PaymentSettled } from '../payments/index.js';
-import { SOURCES } from './sources.js';
+import { findInvoiceSource } from './sources.js';
 import {
   ISSUE_JOB,
   SWEEP_JOB,
@@ -55,7 +55,8 @@ export const invoicingModule: Module = {
     ctx.jobs.register(SWEEP_JOB, async () => sweepEInvoices(ctx), { cron: '* * * * *' });
     // requestEInvoice is keyed by source, so a repeated delivery requests nothing twice
     ctx.events.subscribe(PaymentSettled, 'invoicing.request-einvoice', async (c, e) => {
-      if (SOURCES[e.payload.sourceType]) await requestEInvoice(c, e.payload.sourceType, e.payload.sourceId);
+      if (findInvoiceSource(e.payload.sourceType))
+        await requestEInvoice(c, e.payload.sourceType, e.payload.sourceId);
     });
 
     // ------------------------------------------------------------ kiosk / window printing (signed)

@@ -15,7 +15,13 @@ import {
 import { notify } from '../notifications/index.js';
 import { maskPersonName } from '../registration/index.js';
 import { einvoices, type EInvoiceState } from './schema.js';
-import { SOURCES, type InvoiceSource } from './sources.js';
+import {
+  findInvoiceSource,
+  invoiceSources,
+  refundedOf,
+  unrequestedOf,
+  type InvoiceSource,
+} from './sources.js';
 
 export const ISSUE_JOB = 'invoicing.issue';
 export const SWEEP_JOB = 'invoicing.sweep';
@@ -31,7 +37,7 @@ const CLAIM_MS = 2 * 60_000;
 const backoffMs = (attempts: number) => Math.min(2 ** Math.max(0, attempts - 1), 60) * 60_000;
 
 function sourceOf(type: string): InvoiceSource {
-  const s = SOURCES[type];
+  const s = findInvoiceSource(type);
   if (!s) throw new Error(`unknown e-invoice source ${type}`);
   return s;
 }
@@ -200,8 +206,14 @@ export async function attemptIssue(ctx: AppContext, invoiceId: string): Promise<
  */
 export async function sweepEInvoices(ctx: AppContext): Promise<void> {
   const now = ctx.clock.now();
-  for (const [type, source] of Object.entries(SOURCES)) {
-    for (const id of await source.unrequested(ctx, new Date(now.getTime() - DISCOVERY_WINDOW_MS), 100)) {
+  for (const [type, source] of invoiceSources()) {
+    for (const id of await unrequestedOf(
+      ctx,
+      type,
+      source,
+      new Date(now.getTime() - DISCOVERY_WINDOW_MS),
+      100,
+    )) {
       await requestEInvoice(ctx, type, id).catch((err) =>
         ctx.log.error({ err, type, id }, 'e-invoice request failed'),
       );
@@ -228,8 +240,8 @@ export async function sweepEInvoices(ctx: AppContext): Promise<void> {
  */
 async function reverseRefunded(ctx: AppContext) {
   const since = new Date(ctx.clock.now().getTime() - DISCOVERY_WINDOW_MS);
-  for (const [type, source] of Object.entries(SOURCES)) {
-    const ids = await source.refundedSince(ctx, since, 100);
+  for (const [type, source] of invoiceSources()) {
+    const ids = await refundedOf(ctx, type, source, since, 100);
     if (!ids.length) continue;
     const live = await ctx.db
       .select()
@@ -383,7 +395,7 @@ export type InvoiceStatus = 'issuing' | 'issued' | 'failed' | 'reversed' | 'prin
 
 async function invoiceViews(ctx: AppContext, rows: InvoiceRow[]) {
   const printed = new Set<string>();
-  for (const [type, source] of Object.entries(SOURCES)) {
+  for (const [type, source] of invoiceSources()) {
     const parts = rows
       .filter((r) => r.sourceType === type && r.kind === 'blue')
       .flatMap((r) => r.sourceParts);

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { provideInvoiceSource } from '../../integrations/einvoice/index.js';
+import { registrationInvoiceSource } from './invoice-source.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
@@ -76,6 +78,8 @@ const adminFilter = z
 export const registrationModule: Module = {
   name: 'registration',
   async register(fastify: FastifyInstance, ctx: AppContext) {
+    // this module's payments get e-invoices (the invoicing module's invoice-source port)
+    provideInvoiceSource('registration', registrationInvoiceSource);
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const tags = ['registration'];
     const adminTags = ['registration (console)'];
