@@ -1,5 +1,7 @@
 /** Response schemas of the reports module's routes (derived from what the handlers return). */
 import { z } from 'zod';
+import type { ReportKind, ReportSetting, ReportStatus, ResultFlag } from '../labels.js';
+import { externalNo, paging, text } from './common.js';
 
 export const Interpretation = z.object({
   code: z.string(),
@@ -391,3 +393,189 @@ export const IntegrationReportPushResponse = z.object({
   notified: z.boolean(),
 });
 export type IntegrationReportPushResponse = z.infer<typeof IntegrationReportPushResponse>;
+
+// ------------------------------------------------------------ request schemas
+
+/** The kinds, states, settings and result flags a report carries, as lists (a zod enum is built from them). */
+export const REPORT_KINDS = ['lab', 'exam', 'pathology', 'physical'] as const satisfies readonly ReportKind[];
+export const REPORT_STATUSES = ['pending', 'partial', 'final'] as const satisfies readonly ReportStatus[];
+export const REPORT_SETTINGS = [
+  'outpatient',
+  'emergency',
+  'inpatient',
+  'physical',
+] as const satisfies readonly ReportSetting[];
+export const FLAGS = ['H', 'L', 'N', 'critical'] as const satisfies readonly ResultFlag[];
+
+const uuid = z.string().uuid();
+
+const reportNo = externalNo;
+
+const indicatorCode = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9%+\-]{0,31}$/, 'a letter, then letters, digits and % + -');
+
+const finite = z.number().finite();
+
+export const ReportsObservationIn = z
+  .object({
+    code: indicatorCode,
+    name: text(100),
+    value: z.union([finite, text(200)]),
+    unit: text(32).optional(),
+    refLow: finite.optional(),
+    refHigh: finite.optional(),
+    refText: text(100).optional(),
+    flag: z.enum(FLAGS).optional(),
+    section: text(50).optional(),
+  })
+  .strict()
+  .refine((o) => o.refLow === undefined || o.refHigh === undefined || o.refLow <= o.refHigh, {
+    message: 'refLow must not exceed refHigh',
+  });
+
+export const ReportsIntegrationPushBody = z
+  .object({
+    reportNo,
+    kind: z.enum(REPORT_KINDS),
+    patient: z
+      .object({
+        name: text(50),
+        visitCardNo: z
+          .string()
+          .regex(/^[A-Za-z0-9]{4,64}$/)
+          .optional(),
+        idNumber: z
+          .string()
+          .trim()
+          .regex(/^[0-9A-Za-z]{8,20}$/)
+          .optional(),
+      })
+      .strict()
+      .refine((p) => p.visitCardNo || p.idNumber, { message: 'visitCardNo or idNumber is required' }),
+    title: text(100),
+    department: text(100).optional(),
+    setting: z.enum(REPORT_SETTINGS).optional(),
+    orderedAt: z.string().datetime({ offset: true }).optional(),
+    reportedAt: z.string().datetime({ offset: true }).optional(),
+    status: z.enum(REPORT_STATUSES),
+    conclusion: text(5000).optional(),
+    imageStudyUid: z
+      .string()
+      .regex(/^[0-9A-Za-z.\-]{1,128}$/)
+      .optional(),
+    observations: z.array(ReportsObservationIn).max(300).default([]),
+    sections: z
+      .array(z.object({ name: text(50), conclusion: text(5000).optional() }).strict())
+      .max(50)
+      .optional(),
+  })
+  .strict();
+
+export const ReportsAdminIndicatorBody = z
+  .object({
+    name: text(100),
+    aliases: z.array(text(50)).max(20).default([]),
+    category: text(50),
+    unit: text(32).nullable().default(null),
+    meaning: text(1000),
+    highMeaning: text(1000).nullable().default(null),
+    lowMeaning: text(1000).nullable().default(null),
+    advice: text(1000).nullable().default(null),
+  })
+  .strict();
+
+/** GET /v1/reports: query. */
+export const ReportsQuery = z.object({ patientId: uuid, kind: z.enum(REPORT_KINDS).optional() }).strict();
+
+/** GET /v1/reports/:id: params. */
+export const ReportsParams = z.object({ id: uuid });
+
+/** GET /v1/reports/:id/imaging-link: params. */
+export const ReportsImagingLinkParams = z.object({ id: uuid });
+
+/** GET /v1/reports/imaging-authorisation: query. */
+export const ReportsImagingAuthorisationQuery = z.object({ patientId: uuid }).strict();
+
+/** PUT /v1/reports/imaging-authorisation: body. */
+export const ReportsImagingAuthorisationPutBody = z
+  .object({ patientId: uuid, authorised: z.boolean() })
+  .strict();
+
+/** GET /v1/health-record: query. */
+export const ReportsHealthRecordQuery = z.object({ patientId: uuid }).strict();
+
+/** GET /v1/health-record/trend: query. */
+export const ReportsHealthRecordTrendQuery = z.object({ patientId: uuid, code: indicatorCode }).strict();
+
+/** POST /v1/reports/exam-access: body. */
+export const ReportsExamAccessPostBody = z.object({ reportNo, name: text(50) }).strict();
+
+/** POST /v1/reports/exam-access/verify: body. */
+export const ReportsExamAccessVerifyPostBody = z
+  .object({ reportNo, code: z.string().regex(/^\d{6}$/, '6 digits') })
+  .strict();
+
+/** GET /v1/admin/indicators: query. */
+export const ReportsAdminIndicatorsQuery = z.object({ q: text(50).optional() }).strict();
+
+/** POST /v1/admin/indicators: body. */
+export const ReportsAdminIndicatorsPostBody = ReportsAdminIndicatorBody.extend({
+  code: indicatorCode,
+}).strict();
+
+/** PUT /v1/admin/indicators/:code: params. */
+export const ReportsAdminIndicatorsPutParams = z.object({ code: indicatorCode });
+
+/** GET /v1/admin/reports: query. */
+export const ReportsAdminReportsQuery = z
+  .object({
+    reportNo: reportNo.optional(),
+    kind: z.enum(REPORT_KINDS).optional(),
+    status: z.enum(REPORT_STATUSES).optional(),
+    patientId: uuid.optional(),
+    ...paging(),
+  })
+  .strict();
+
+/** GET /v1/admin/reports/:id: params. */
+export const ReportsAdminReportsParams = z.object({ id: uuid });
+
+/** GET /v1/health-record/profile: query. */
+export const ReportsHealthRecordProfileQuery = z.object({ patientId: uuid }).strict();
+
+/** PUT /v1/health-record/profile: query. */
+export const ReportsHealthRecordProfilePutQuery = z.object({ patientId: uuid }).strict();
+
+/** GET /v1/admin/health-records/:patientId: params. */
+export const ReportsAdminHealthRecordsParams = z.object({ patientId: uuid });
+
+const shortText = z.string().trim().min(1).max(50);
+
+export const ReportsHealthProfileBody = z
+  .object({
+    bloodType: z.enum(['A', 'B', 'AB', 'O', 'unknown']).nullable().optional(),
+    heightCm: z.number().int().min(30).max(250).nullable().optional(),
+    weightKg: z.number().min(1).max(400).nullable().optional(),
+    allergies: z.array(shortText).max(30).optional(),
+    chronicConditions: z.array(shortText).max(30).optional(),
+    medications: z.array(shortText).max(30).optional(),
+    familyHistory: z
+      .array(
+        z
+          .object({
+            relation: z.enum(['father', 'mother', 'sibling', 'child', 'grandparent', 'other']),
+            condition: shortText,
+          })
+          .strict(),
+      )
+      .max(30)
+      .optional(),
+    smoking: z.enum(['never', 'former', 'current']).nullable().optional(),
+    drinking: z.enum(['never', 'occasional', 'regular']).nullable().optional(),
+    exercise: z.enum(['rarely', 'weekly', 'daily']).nullable().optional(),
+    diet: z.string().trim().max(500).nullable().optional(),
+    /** the version the patient edited (optimistic concurrency: two phones editing at once) */
+    version: z.number().int().min(0),
+  })
+  .strict();

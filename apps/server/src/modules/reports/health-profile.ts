@@ -15,6 +15,10 @@ import {
   AdminHealthRecordsGetResponse,
   HealthRecordProfileListResponse,
   HealthRecordProfilePutResponse,
+  ReportsAdminHealthRecordsParams,
+  ReportsHealthProfileBody,
+  ReportsHealthRecordProfilePutQuery,
+  ReportsHealthRecordProfileQuery,
 } from '@qingnang/contracts';
 
 /**
@@ -48,35 +52,6 @@ interface FamilyHistoryEntry {
   relation: string;
   condition: string;
 }
-
-const shortText = z.string().trim().min(1).max(50);
-export const ProfileBody = z
-  .object({
-    bloodType: z.enum(['A', 'B', 'AB', 'O', 'unknown']).nullable().optional(),
-    heightCm: z.number().int().min(30).max(250).nullable().optional(),
-    weightKg: z.number().min(1).max(400).nullable().optional(),
-    allergies: z.array(shortText).max(30).optional(),
-    chronicConditions: z.array(shortText).max(30).optional(),
-    medications: z.array(shortText).max(30).optional(),
-    familyHistory: z
-      .array(
-        z
-          .object({
-            relation: z.enum(['father', 'mother', 'sibling', 'child', 'grandparent', 'other']),
-            condition: shortText,
-          })
-          .strict(),
-      )
-      .max(30)
-      .optional(),
-    smoking: z.enum(['never', 'former', 'current']).nullable().optional(),
-    drinking: z.enum(['never', 'occasional', 'regular']).nullable().optional(),
-    exercise: z.enum(['rarely', 'weekly', 'daily']).nullable().optional(),
-    diet: z.string().trim().max(500).nullable().optional(),
-    /** the version the patient edited (optimistic concurrency: two phones editing at once) */
-    version: z.number().int().min(0),
-  })
-  .strict();
 
 function profileView(row: ProfileRow | undefined) {
   return {
@@ -138,7 +113,7 @@ export async function saveHealthProfile(
   ctx: AppContext,
   accountId: string,
   patientId: string,
-  input: z.infer<typeof ProfileBody>,
+  input: z.infer<typeof ReportsHealthProfileBody>,
 ) {
   const p = await getPatientForRecords(ctx, accountId, patientId);
   const now = ctx.clock.now();
@@ -202,7 +177,6 @@ export async function healthProfileForStaff(ctx: AppContext, patientId: string) 
 export function registerHealthProfileRoutes(fastify: FastifyInstance, ctx: AppContext) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const tags = ['reports'];
-  const patientId = z.string().uuid();
   app.get(
     '/v1/health-record/profile',
     {
@@ -210,7 +184,7 @@ export function registerHealthProfileRoutes(fastify: FastifyInstance, ctx: AppCo
       schema: {
         tags,
         summary: '健康档案：基本信息、健康信息、家族史、生活方式与饮食、就诊记录',
-        querystring: z.object({ patientId }).strict(),
+        querystring: ReportsHealthRecordProfileQuery,
         response: { 200: HealthRecordProfileListResponse },
       },
     },
@@ -223,8 +197,8 @@ export function registerHealthProfileRoutes(fastify: FastifyInstance, ctx: AppCo
       schema: {
         tags,
         summary: '编辑健康档案（带版本号，防止两处同时修改互相覆盖）',
-        querystring: z.object({ patientId }).strict(),
-        body: ProfileBody,
+        querystring: ReportsHealthRecordProfilePutQuery,
+        body: ReportsHealthProfileBody,
         response: { 200: HealthRecordProfilePutResponse },
       },
     },
@@ -237,7 +211,7 @@ export function registerHealthProfileRoutes(fastify: FastifyInstance, ctx: AppCo
       schema: {
         tags: ['reports (console)'],
         summary: '后台查看患者健康档案（审计）',
-        params: z.object({ patientId }),
+        params: ReportsAdminHealthRecordsParams,
         response: { 200: AdminHealthRecordsGetResponse },
       },
     },

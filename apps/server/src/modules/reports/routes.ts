@@ -1,12 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { auditPatientAccess, clinicalOrServiceGround, subjectOf } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { DomainError } from '../../platform/errors.js';
 import { maskName } from '../../platform/pii.js';
-import { externalNo, paging, text } from '../../platform/zod.js';
 import { registerHealthProfileRoutes } from './health-profile.js';
 import { registerIntegrationApi } from '../gateway/index.js';
 import type { Channel } from '../gateway/index.js';
@@ -14,7 +12,7 @@ import type { Module } from '../index.js';
 import { recordPatientAccess } from '../access-log/index.js';
 import { provideVisitReports } from '../billing/index.js';
 import { reportCountsByDay, reportsOfVisit } from './visits.js';
-import { FLAGS, REPORT_KINDS, REPORT_SETTINGS, REPORT_STATUSES, type ReportKind } from './schema.js';
+import type { ReportKind } from './schema.js';
 import {
   adminListReports,
   getImagingAuthorisation,
@@ -44,79 +42,33 @@ import {
   AdminReportsListResponse,
   HealthRecordListResponse,
   HealthRecordTrendListResponse,
+  IntegrationReportPushResponse,
+  ReportsAdminIndicatorBody,
+  ReportsAdminIndicatorsPostBody,
+  ReportsAdminIndicatorsPutParams,
+  ReportsAdminIndicatorsQuery,
+  ReportsAdminReportsParams,
+  ReportsAdminReportsQuery,
+  ReportsExamAccessPostBody,
   ReportsExamAccessPostResponse,
+  ReportsExamAccessVerifyPostBody,
   ReportsExamAccessVerifyPostResponse,
   ReportsGetResponse,
+  ReportsHealthRecordQuery,
+  ReportsHealthRecordTrendQuery,
   ReportsImagingAuthorisationListResponse,
+  ReportsImagingAuthorisationPutBody,
   ReportsImagingAuthorisationPutResponse,
+  ReportsImagingAuthorisationQuery,
   ReportsImagingLinkListResponse,
+  ReportsImagingLinkParams,
+  ReportsIntegrationPushBody,
   ReportsListResponse,
-  IntegrationReportPushResponse,
+  ReportsParams,
+  ReportsQuery,
 } from '@qingnang/contracts';
 
 const tags = ['reports'];
-const uuid = z.string().uuid();
-const reportNo = externalNo;
-const indicatorCode = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9%+\-]{0,31}$/, 'a letter, then letters, digits and % + -');
-const finite = z.number().finite();
-
-const ObservationIn = z
-  .object({
-    code: indicatorCode,
-    name: text(100),
-    value: z.union([finite, text(200)]),
-    unit: text(32).optional(),
-    refLow: finite.optional(),
-    refHigh: finite.optional(),
-    refText: text(100).optional(),
-    flag: z.enum(FLAGS).optional(),
-    section: text(50).optional(),
-  })
-  .strict()
-  .refine((o) => o.refLow === undefined || o.refHigh === undefined || o.refLow <= o.refHigh, {
-    message: 'refLow must not exceed refHigh',
-  });
-
-const PushBody = z
-  .object({
-    reportNo,
-    kind: z.enum(REPORT_KINDS),
-    patient: z
-      .object({
-        name: text(50),
-        visitCardNo: z
-          .string()
-          .regex(/^[A-Za-z0-9]{4,64}$/)
-          .optional(),
-        idNumber: z
-          .string()
-          .trim()
-          .regex(/^[0-9A-Za-z]{8,20}$/)
-          .optional(),
-      })
-      .strict()
-      .refine((p) => p.visitCardNo || p.idNumber, { message: 'visitCardNo or idNumber is required' }),
-    title: text(100),
-    department: text(100).optional(),
-    setting: z.enum(REPORT_SETTINGS).optional(),
-    orderedAt: z.string().datetime({ offset: true }).optional(),
-    reportedAt: z.string().datetime({ offset: true }).optional(),
-    status: z.enum(REPORT_STATUSES),
-    conclusion: text(5000).optional(),
-    imageStudyUid: z
-      .string()
-      .regex(/^[0-9A-Za-z.\-]{1,128}$/)
-      .optional(),
-    observations: z.array(ObservationIn).max(300).default([]),
-    sections: z
-      .array(z.object({ name: text(50), conclusion: text(5000).optional() }).strict())
-      .max(50)
-      .optional(),
-  })
-  .strict();
-
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function reportSummary(r: Report) {
@@ -170,19 +122,6 @@ function indicatorView(i: Indicator) {
   };
 }
 
-const IndicatorBody = z
-  .object({
-    name: text(100),
-    aliases: z.array(text(50)).max(20).default([]),
-    category: text(50),
-    unit: text(32).nullable().default(null),
-    meaning: text(1000),
-    highMeaning: text(1000).nullable().default(null),
-    lowMeaning: text(1000).nullable().default(null),
-    advice: text(1000).nullable().default(null),
-  })
-  .strict();
-
 export const reportsModule: Module = {
   name: 'reports',
   async register(scope: FastifyInstance, ctx: AppContext) {
@@ -204,7 +143,7 @@ export const reportsModule: Module = {
         schema: {
           tags,
           summary: '报告列表（检验/检查/病理/体检，含状态）',
-          querystring: z.object({ patientId: uuid, kind: z.enum(REPORT_KINDS).optional() }).strict(),
+          querystring: ReportsQuery,
           response: { 200: ReportsListResponse },
         },
       },
@@ -226,7 +165,7 @@ export const reportsModule: Module = {
         schema: {
           tags,
           summary: '报告详情：指标、参考范围、高低标记与解读',
-          params: z.object({ id: uuid }),
+          params: ReportsParams,
           response: { 200: ReportsGetResponse },
         },
       },
@@ -249,7 +188,7 @@ export const reportsModule: Module = {
         schema: {
           tags,
           summary: '云影像链接（参数加密，限时有效）',
-          params: z.object({ id: uuid }),
+          params: ReportsImagingLinkParams,
           response: { 200: ReportsImagingLinkListResponse },
         },
       },
@@ -280,7 +219,7 @@ export const reportsModule: Module = {
         schema: {
           tags,
           summary: '云影像授权状态',
-          querystring: z.object({ patientId: uuid }).strict(),
+          querystring: ReportsImagingAuthorisationQuery,
           response: { 200: ReportsImagingAuthorisationListResponse },
         },
       },
@@ -293,7 +232,7 @@ export const reportsModule: Module = {
         schema: {
           tags,
           summary: '授权或撤销服务号获取云影像信息',
-          body: z.object({ patientId: uuid, authorised: z.boolean() }).strict(),
+          body: ReportsImagingAuthorisationPutBody,
           response: { 200: ReportsImagingAuthorisationPutResponse },
         },
       },
@@ -310,7 +249,7 @@ export const reportsModule: Module = {
         schema: {
           tags,
           summary: '健康档案：历次指标汇总',
-          querystring: z.object({ patientId: uuid }).strict(),
+          querystring: ReportsHealthRecordQuery,
           response: { 200: HealthRecordListResponse },
         },
       },
@@ -343,7 +282,7 @@ export const reportsModule: Module = {
         schema: {
           tags,
           summary: '单项指标趋势（按时间先后）',
-          querystring: z.object({ patientId: uuid, code: indicatorCode }).strict(),
+          querystring: ReportsHealthRecordTrendQuery,
           response: { 200: HealthRecordTrendListResponse },
         },
       },
@@ -361,7 +300,7 @@ export const reportsModule: Module = {
         schema: {
           tags,
           summary: '获取体检报告提取码（短信发送到体检人预留手机）',
-          body: z.object({ reportNo, name: text(50) }).strict(),
+          body: ReportsExamAccessPostBody,
           response: { 200: ReportsExamAccessPostResponse },
         },
       },
@@ -375,7 +314,7 @@ export const reportsModule: Module = {
         schema: {
           tags,
           summary: '凭提取码查看体检报告',
-          body: z.object({ reportNo, code: z.string().regex(/^\d{6}$/, '6 digits') }).strict(),
+          body: ReportsExamAccessVerifyPostBody,
           response: { 200: ReportsExamAccessVerifyPostResponse },
         },
       },
@@ -390,7 +329,7 @@ export const reportsModule: Module = {
         schema: {
           tags,
           summary: '指标知识库',
-          querystring: z.object({ q: text(50).optional() }).strict(),
+          querystring: ReportsAdminIndicatorsQuery,
           response: { 200: AdminIndicatorsListResponse },
         },
       },
@@ -404,7 +343,7 @@ export const reportsModule: Module = {
         schema: {
           tags,
           summary: '新增指标解读',
-          body: IndicatorBody.extend({ code: indicatorCode }).strict(),
+          body: ReportsAdminIndicatorsPostBody,
           response: { 201: AdminIndicatorsPostResponse },
         },
       },
@@ -421,8 +360,8 @@ export const reportsModule: Module = {
         schema: {
           tags,
           summary: '修改指标解读',
-          params: z.object({ code: indicatorCode }),
-          body: IndicatorBody,
+          params: ReportsAdminIndicatorsPutParams,
+          body: ReportsAdminIndicatorBody,
           response: { 200: AdminIndicatorsPutResponse },
         },
       },
@@ -436,15 +375,7 @@ export const reportsModule: Module = {
         schema: {
           tags,
           summary: '报告记录（查看留痕）',
-          querystring: z
-            .object({
-              reportNo: reportNo.optional(),
-              kind: z.enum(REPORT_KINDS).optional(),
-              status: z.enum(REPORT_STATUSES).optional(),
-              patientId: uuid.optional(),
-              ...paging(),
-            })
-            .strict(),
+          querystring: ReportsAdminReportsQuery,
           response: { 200: AdminReportsListResponse },
         },
       },
@@ -464,7 +395,7 @@ export const reportsModule: Module = {
         schema: {
           tags,
           summary: '报告详情（查看留痕）',
-          params: z.object({ id: uuid }),
+          params: ReportsAdminReportsParams,
           response: { 200: AdminReportsGetResponse },
         },
       },
@@ -512,7 +443,7 @@ function registerPushRoutes(
         schema: {
           tags: ['integration'],
           summary: `${o.source.toUpperCase()} 推送报告（签名调用，按报告号幂等）`,
-          body: PushBody,
+          body: ReportsIntegrationPushBody,
           response: { 200: IntegrationReportPushResponse, 201: IntegrationReportPushResponse },
         },
       },

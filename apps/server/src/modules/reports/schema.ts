@@ -7,16 +7,9 @@ export type { ReportKind, ReportStatus, ReportSetting, ResultFlag as Flag } from
 // Mirrors migrations/0750_reports.sql.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const REPORT_KINDS = ['lab', 'exam', 'pathology', 'physical'] as const satisfies readonly ReportKind[];
-export const REPORT_STATUSES = ['pending', 'partial', 'final'] as const satisfies readonly ReportStatus[];
-export const REPORT_SETTINGS = [
-  'outpatient',
-  'emergency',
-  'inpatient',
-  'physical',
-] as const satisfies readonly ReportSetting[];
+/** The lists are defined with the API contracts (a request's zod enums are built from them). */
+export { FLAGS, REPORT_KINDS, REPORT_SETTINGS, REPORT_STATUSES } from '@qingnang/contracts';
 export type ReportSource = 'lis' | 'pacs';
-export const FLAGS = ['H', 'L', 'N', 'critical'] as const satisfies readonly Flag[];
 
 export const reports = pgTable('reports', {
   id: text('id').primaryKey(),
