@@ -3,28 +3,19 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
-import { registerPaidHoldJobs } from '../../platform/paid-hold.js';
 import { calendarDate, paging, text } from '../../platform/zod.js';
 import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/index.js';
-import { registerBusinessHandler } from '../payments/index.js';
 import { BOOKING_STATES } from './schema.js';
-import { examHold } from './states.js';
 import {
-  BUSINESS_TYPE,
-  SYNC_JOB,
   adminCancelBooking,
   adminGetPackage,
   adminListBookings,
   adminListPackages,
   bookExam,
-  bookingOrderClosed,
-  bookingPaid,
-  bookingRefundFinished,
   cancelByPatient,
   createPackage,
   examRecords,
-  expireLock,
   getAuthorisation,
   getBooking,
   getBookingReport,
@@ -34,14 +25,9 @@ import {
   listPackages,
   packageDates,
   pushBookingStatus,
-  registerExamTemplates,
-  releaseExpiredLocks,
   rescheduleBooking,
-  retryPendingRefunds,
   setAuthorisation,
   setCapacity,
-  syncBooking,
-  syncPendingBookings,
   updatePackage,
 } from './service.js';
 import {
@@ -127,37 +113,14 @@ const StatusPush = z
   })
   .strict();
 
-export const examsModule: Module = {
-  name: 'exams',
+/** The exams module's routes (patient, console and the exam system's signed pushes); module.ts registers them. */
+export const examsRoutes: Pick<Module, 'register'> = {
   async register(fastify: FastifyInstance, ctx: AppContext) {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const tags = ['exams'];
     const adminTags = ['exams (console)'];
     const patient = requirePatient(ctx);
     const operator = requireStaff(ctx, 'exams.manage');
-
-    registerExamTemplates();
-    registerBusinessHandler(BUSINESS_TYPE, {
-      onPaid: (c, order) => bookingPaid(c, order),
-      onClosed: (c, order) => bookingOrderClosed(c, order),
-      onRefundFinished: (c, order, refund) => bookingRefundFinished(c, order, refund),
-    });
-
-    // The paid-hold sweeps: locks are rows, so the delayed job releases one at its deadline and the
-    // minute sweep any it missed; refunds that could not be requested are asked for again.
-    registerPaidHoldJobs(ctx, examHold, {
-      expireLock: (bookingId) => expireLock(ctx, bookingId),
-      releaseExpiredLocks: () => releaseExpiredLocks(ctx),
-      retryRefunds: () => retryPendingRefunds(ctx),
-    });
-    ctx.jobs.register<{ bookingId?: string }>(
-      SYNC_JOB,
-      async (d) => {
-        if (d?.bookingId) await syncBooking(ctx, d.bookingId);
-        else await syncPendingBookings(ctx);
-      },
-      { cron: '* * * * *' },
-    );
 
     // ------------------------------------------------------------ exam system pushes (signed)
     await app.register(async (child) =>
