@@ -1,5 +1,6 @@
 /** Response schemas of the pharmacy module's routes (derived from what the handlers return). */
 import { z } from 'zod';
+import type { PrescriptionState } from '../labels.js';
 
 export const PrescriptionItem = z.object({
   drugCode: z.string(),
@@ -452,3 +453,139 @@ export const SandboxPrescriptionsSpecialDiseaseFilingsPostResponse = z.object({
 export type SandboxPrescriptionsSpecialDiseaseFilingsPostResponse = z.infer<
   typeof SandboxPrescriptionsSpecialDiseaseFilingsPostResponse
 >;
+
+// ------------------------------------------------------------ request schemas
+
+/** A prescription's states, as a list (a zod enum is built from it). */
+export const PRESCRIPTION_STATES = [
+  'pending_upload',
+  'circulating',
+  'dispatched',
+  'at_hospital',
+  'dispensed',
+  'rejected',
+  'upload_failed',
+  'revoked',
+  'expired',
+] as const satisfies readonly PrescriptionState[];
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !v.includes('\u0000'), 'NUL characters are not allowed');
+
+const code = z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and _ . : -');
+
+const id = z.string().uuid();
+
+const fen = z.number().int().min(0).max(100_000_000);
+
+const codeName = z.object({ code, name: text(100) }).strict();
+
+export const PharmacyIntegrationPushBody = z
+  .object({
+    hisRxNo: code,
+    visitNo: code.optional(),
+    visitCardNo: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Za-z]{4,32}$/),
+    patientName: text(50),
+    doctor: z.object({ code, name: text(50), insuranceDoctorCode: code }).strict(),
+    department: z.object({ code, name: text(50) }).strict(),
+    issuedAt: z.iso.datetime({ offset: true }),
+    validDays: z.number().int().min(1).max(7).default(3),
+    kind: z.enum(['ordinary', 'special_disease']),
+    specialDisease: codeName.optional(),
+    diagnoses: z.array(codeName).min(1).max(20),
+    items: z
+      .array(
+        z
+          .object({
+            drugCode: code,
+            name: text(100),
+            spec: text(100),
+            dosageForm: text(30).optional(),
+            quantity: z.number().int().min(1).max(10_000),
+            unit: text(16),
+            unitPriceFen: fen,
+            dose: text(50).optional(),
+            frequency: text(50).optional(),
+            route: text(30).optional(),
+            days: z.number().int().min(1).max(365).optional(),
+            dualChannel: z.boolean(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(50),
+    reviewedBy: text(50).optional(),
+  })
+  .strict()
+  .superRefine((b, c) => {
+    if ((b.kind === 'special_disease') !== !!b.specialDisease)
+      c.addIssue({
+        code: 'custom',
+        path: ['specialDisease'],
+        message: 'specialDisease is required for special_disease prescriptions and only for them',
+      });
+    if (b.items.reduce((s, i) => s + i.quantity * i.unitPriceFen, 0) > 100_000_000)
+      c.addIssue({ code: 'custom', path: ['items'], message: 'total above 1,000,000.00 yuan' });
+  });
+
+export const PharmacyRxNoParams = z.object({ hisRxNo: code }).strict();
+
+export const PharmacyIdParams = z.object({ id }).strict();
+
+const stateEnum = z.enum(PRESCRIPTION_STATES);
+
+const Settlement = z.object({ totalFen: fen, fundFen: fen, accountFen: fen, cashFen: fen }).strict();
+
+export const PharmacyAdminPrescriptionsQuery = z
+  .object({
+    state: stateEnum.optional(),
+    kind: z.enum(['ordinary', 'special_disease']).optional(),
+    dualChannel: z.enum(['true', 'false']).optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    /** HIS prescription number, 医保处方编号 or visit number, exact */
+    q: code.optional(),
+    page: z.coerce.number().int().min(1).max(10_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(200).default(20),
+  })
+  .strict();
+
+/** POST /integration/v1/prescriptions/:hisRxNo/revoke: body. */
+export const PharmacyIntegrationPrescriptionsRevokePostBody = z.object({ reason: text(200) }).strict();
+
+/** POST /integration/v1/prescriptions/:hisRxNo/dispensed: body. */
+export const PharmacyIntegrationPrescriptionsDispensedPostBody = z
+  .object({ settlement: Settlement.optional() })
+  .strict()
+  .default({});
+
+/** GET /v1/prescriptions: query. */
+export const PharmacyPrescriptionsQuery = z.object({ patientId: id, state: stateEnum.optional() }).strict();
+
+/** POST /v1/prescriptions/:id/fill: body. */
+export const PharmacyPrescriptionsFillPostBody = z
+  .object({ where: z.enum(['retail', 'hospital']), pharmacyCode: code.optional() })
+  .strict();
+
+/** POST /v1/sandbox/prescriptions/dispense: body. */
+export const PharmacySandboxPrescriptionsDispensePostBody = z
+  .object({ hiRxNo: code, pharmacyCode: code.optional() })
+  .strict();
+
+/** PUT /v1/sandbox/prescriptions/centre: body. */
+export const PharmacySandboxPrescriptionsCentrePutBody = z
+  .object({ failing: z.boolean().optional(), rejectNext: text(200).nullish() })
+  .strict();
+
+/** POST /v1/sandbox/prescriptions/special-disease-filings: body. */
+export const PharmacySandboxPrescriptionsSpecialDiseaseFilingsPostBody = z
+  .object({ patientId: id, diseaseCode: code, diseaseName: text(100).optional() })
+  .strict();

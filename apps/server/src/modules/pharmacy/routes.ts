@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit, auditPatientAccess } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
@@ -11,7 +10,6 @@ import { SandboxPrescriptionCentre } from '../../integrations/insurance/prescrip
 import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/index.js';
 import { registerHisEventBuilder } from '../../integrations/his/outbound.js';
-import { PRESCRIPTION_STATES } from './schema.js';
 import { registerPrescriptionTemplates } from './templates.js';
 import { registerDispensingReport } from './dispensing-report.js';
 import {
@@ -43,6 +41,17 @@ import {
   IntegrationV1PrescriptionsDispensedPostResponse,
   IntegrationV1PrescriptionsPostResponse,
   IntegrationV1PrescriptionsRevokePostResponse,
+  PharmacyAdminPrescriptionsQuery,
+  PharmacyIdParams,
+  PharmacyIntegrationPrescriptionsDispensedPostBody,
+  PharmacyIntegrationPrescriptionsRevokePostBody,
+  PharmacyIntegrationPushBody,
+  PharmacyPrescriptionsFillPostBody,
+  PharmacyPrescriptionsQuery,
+  PharmacyRxNoParams,
+  PharmacySandboxPrescriptionsCentrePutBody,
+  PharmacySandboxPrescriptionsDispensePostBody,
+  PharmacySandboxPrescriptionsSpecialDiseaseFilingsPostBody,
   PrescriptionsFillPostResponse,
   PrescriptionsGetResponse,
   PrescriptionsListResponse,
@@ -56,88 +65,6 @@ import {
 } from '@qingnang/contracts';
 
 // PostgreSQL text cannot hold NUL: refuse it here as bad input rather than fail in the database.
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((v) => !v.includes('\u0000'), 'NUL characters are not allowed');
-const code = z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and _ . : -');
-const id = z.string().uuid();
-const fen = z.number().int().min(0).max(100_000_000);
-const codeName = z.object({ code, name: text(100) }).strict();
-
-const PushBody = z
-  .object({
-    hisRxNo: code,
-    visitNo: code.optional(),
-    visitCardNo: z
-      .string()
-      .trim()
-      .regex(/^[0-9A-Za-z]{4,32}$/),
-    patientName: text(50),
-    doctor: z.object({ code, name: text(50), insuranceDoctorCode: code }).strict(),
-    department: z.object({ code, name: text(50) }).strict(),
-    issuedAt: z.iso.datetime({ offset: true }),
-    validDays: z.number().int().min(1).max(7).default(3),
-    kind: z.enum(['ordinary', 'special_disease']),
-    specialDisease: codeName.optional(),
-    diagnoses: z.array(codeName).min(1).max(20),
-    items: z
-      .array(
-        z
-          .object({
-            drugCode: code,
-            name: text(100),
-            spec: text(100),
-            dosageForm: text(30).optional(),
-            quantity: z.number().int().min(1).max(10_000),
-            unit: text(16),
-            unitPriceFen: fen,
-            dose: text(50).optional(),
-            frequency: text(50).optional(),
-            route: text(30).optional(),
-            days: z.number().int().min(1).max(365).optional(),
-            dualChannel: z.boolean(),
-          })
-          .strict(),
-      )
-      .min(1)
-      .max(50),
-    reviewedBy: text(50).optional(),
-  })
-  .strict()
-  .superRefine((b, c) => {
-    if ((b.kind === 'special_disease') !== !!b.specialDisease)
-      c.addIssue({
-        code: 'custom',
-        path: ['specialDisease'],
-        message: 'specialDisease is required for special_disease prescriptions and only for them',
-      });
-    if (b.items.reduce((s, i) => s + i.quantity * i.unitPriceFen, 0) > 100_000_000)
-      c.addIssue({ code: 'custom', path: ['items'], message: 'total above 1,000,000.00 yuan' });
-  });
-
-const RxNoParams = z.object({ hisRxNo: code }).strict();
-const Params = z.object({ id }).strict();
-const stateEnum = z.enum(PRESCRIPTION_STATES);
-const Settlement = z.object({ totalFen: fen, fundFen: fen, accountFen: fen, cashFen: fen }).strict();
-
-const StaffQuery = z
-  .object({
-    state: stateEnum.optional(),
-    kind: z.enum(['ordinary', 'special_disease']).optional(),
-    dualChannel: z.enum(['true', 'false']).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    /** HIS prescription number, 医保处方编号 or visit number, exact */
-    q: code.optional(),
-    page: z.coerce.number().int().min(1).max(10_000).default(1),
-    pageSize: z.coerce.number().int().min(1).max(200).default(20),
-  })
-  .strict();
-
 export const pharmacyModule: Module = {
   name: 'pharmacy',
   async register(fastify: FastifyInstance, ctx: AppContext) {
@@ -181,7 +108,7 @@ export const pharmacyModule: Module = {
             schema: {
               tags: itags,
               summary: 'HIS 推送医生签名的医保电子处方（签名调用），按处方号幂等；平台上传医保电子处方中心',
-              body: PushBody,
+              body: PharmacyIntegrationPushBody,
               response: {
                 200: IntegrationV1PrescriptionsPostResponse,
                 201: IntegrationV1PrescriptionsPostResponse,
@@ -200,8 +127,8 @@ export const pharmacyModule: Module = {
             schema: {
               tags: itags,
               summary: '医生在 HIS 撤销医保电子处方（签名调用）；已取药的不能撤销',
-              params: RxNoParams,
-              body: z.object({ reason: text(200) }).strict(),
+              params: PharmacyRxNoParams,
+              body: PharmacyIntegrationPrescriptionsRevokePostBody,
               response: { 200: IntegrationV1PrescriptionsRevokePostResponse },
             },
           },
@@ -214,8 +141,8 @@ export const pharmacyModule: Module = {
             schema: {
               tags: itags,
               summary: '医院药房已发药（患者选择院内取药的处方），可附医保结算分项（签名调用）',
-              params: RxNoParams,
-              body: z.object({ settlement: Settlement.optional() }).strict().default({}),
+              params: PharmacyRxNoParams,
+              body: PharmacyIntegrationPrescriptionsDispensedPostBody,
               response: { 200: IntegrationV1PrescriptionsDispensedPostResponse },
             },
           },
@@ -232,7 +159,7 @@ export const pharmacyModule: Module = {
         schema: {
           tags,
           summary: '就诊人的医保电子处方（本人及已授权的家人），新开在前',
-          querystring: z.object({ patientId: id, state: stateEnum.optional() }).strict(),
+          querystring: PharmacyPrescriptionsQuery,
           response: { 200: PrescriptionsListResponse },
         },
         preHandler: patient,
@@ -254,7 +181,7 @@ export const pharmacyModule: Module = {
         schema: {
           tags,
           summary: '医保电子处方详情',
-          params: Params,
+          params: PharmacyIdParams,
           response: { 200: PrescriptionsGetResponse },
         },
         preHandler: patient,
@@ -276,7 +203,7 @@ export const pharmacyModule: Module = {
         schema: {
           tags,
           summary: '可为该处方配药的定点零售药店（双通道药品仅双通道药店，门诊特殊病仅门特定点药店）',
-          params: Params,
+          params: PharmacyIdParams,
           response: { 200: PrescriptionsPharmaciesListResponse },
         },
         preHandler: patient,
@@ -289,8 +216,8 @@ export const pharmacyModule: Module = {
         schema: {
           tags,
           summary: '选择取药方式：医院药房，或定点零售药店（发放取药码；可更换药店）',
-          params: Params,
-          body: z.object({ where: z.enum(['retail', 'hospital']), pharmacyCode: code.optional() }).strict(),
+          params: PharmacyIdParams,
+          body: PharmacyPrescriptionsFillPostBody,
           response: { 200: PrescriptionsFillPostResponse },
         },
         preHandler: patient,
@@ -306,7 +233,7 @@ export const pharmacyModule: Module = {
         schema: {
           tags: stags,
           summary: '医保电子处方查询：状态、类型、双通道、开方时间、处方号/医保处方编号/就诊号（精确）',
-          querystring: StaffQuery,
+          querystring: PharmacyAdminPrescriptionsQuery,
           response: { 200: StaffPrescriptionsListResponse },
         },
         preHandler: read,
@@ -331,7 +258,7 @@ export const pharmacyModule: Module = {
         schema: {
           tags: stags,
           summary: '医保电子处方详情：上传记录与处理经过',
-          params: Params,
+          params: PharmacyIdParams,
           response: { 200: StaffPrescriptionsGetResponse },
         },
         preHandler: read,
@@ -355,7 +282,7 @@ export const pharmacyModule: Module = {
         schema: {
           tags: stags,
           summary: '重新上传医保电子处方中心（仅上传失败的处方）',
-          params: Params,
+          params: PharmacyIdParams,
           response: { 200: StaffPrescriptionsRetryUploadPostResponse },
         },
         preHandler: manage,
@@ -392,7 +319,7 @@ function registerSandboxControls(
       schema: {
         tags,
         summary: '沙箱：定点零售药店凭处方发药并完成医保结算（随后平台查询到已取药）',
-        body: z.object({ hiRxNo: code, pharmacyCode: code.optional() }).strict(),
+        body: PharmacySandboxPrescriptionsDispensePostBody,
         response: { 200: SandboxPrescriptionsDispensePostResponse },
       },
       preHandler: manage,
@@ -423,7 +350,7 @@ function registerSandboxControls(
       schema: {
         tags,
         summary: '沙箱：让医保电子处方中心不可用，或拒绝下一张上传的处方（附原因）',
-        body: z.object({ failing: z.boolean().optional(), rejectNext: text(200).nullish() }).strict(),
+        body: PharmacySandboxPrescriptionsCentrePutBody,
         response: { 200: SandboxPrescriptionsCentrePutResponse },
       },
       preHandler: manage,
@@ -440,7 +367,7 @@ function registerSandboxControls(
       schema: {
         tags,
         summary: '沙箱：为就诊人办理门诊特殊病备案（门慢门特备案）',
-        body: z.object({ patientId: id, diseaseCode: code, diseaseName: text(100).optional() }).strict(),
+        body: PharmacySandboxPrescriptionsSpecialDiseaseFilingsPostBody,
         response: { 200: SandboxPrescriptionsSpecialDiseaseFilingsPostResponse },
       },
       preHandler: manage,

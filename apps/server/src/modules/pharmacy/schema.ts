@@ -8,17 +8,8 @@ export type { PrescriptionState, PrescriptionKind } from '@qingnang/contracts';
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const fen = (name: string) => bigint(name, { mode: 'number' });
 
-export const PRESCRIPTION_STATES = [
-  'pending_upload',
-  'circulating',
-  'dispatched',
-  'at_hospital',
-  'dispensed',
-  'rejected',
-  'upload_failed',
-  'revoked',
-  'expired',
-] as const satisfies readonly PrescriptionState[];
+/** The list is defined with the API contracts (a request's zod enum is built from it). */
+export { PRESCRIPTION_STATES } from '@qingnang/contracts';
 
 export interface PrescriptionDiagnosis {
   code: string;
