@@ -1,5 +1,6 @@
 /** Response schemas of the inpatient module's routes (derived from what the handlers return). */
 import { z } from 'zod';
+import { calendarDate } from './common.js';
 
 export const Operation = z.object({
   code: z.string().optional(),
@@ -306,3 +307,113 @@ export const AdmissionsSettlementRefundPostResponse = z.object({
   ),
 });
 export type AdmissionsSettlementRefundPostResponse = z.infer<typeof AdmissionsSettlementRefundPostResponse>;
+
+// ------------------------------------------------------------ request schemas
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((v) => !v.includes('\u0000'), 'NUL characters are not allowed');
+
+const id = z.string().uuid();
+
+const ref = z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and _ . : -');
+
+const isoDate = calendarDate;
+
+const instant = z.string().datetime({ offset: true });
+
+const fen = z.number().int().min(0).max(1_000_000_000);
+
+const coded = z.object({ code: text(32).optional(), name: text(100) }).strict();
+
+export const InpatientAdmissionParams = z.object({ id }).strict();
+
+export const InpatientAdmissionPushBody = z
+  .object({
+    admissionNo: ref,
+    name: text(50),
+    idNumber: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Za-z]{8,20}$/)
+      .optional(),
+    visitCardNo: ref.optional(),
+    ward: text(50),
+    bed: text(20).optional(),
+    attendingDoctor: text(50).optional(),
+    diagnoses: z.array(coded).max(50).default([]),
+    operations: z
+      .array(
+        z.object({ code: text(32).optional(), name: text(100), performedAt: instant.optional() }).strict(),
+      )
+      .max(50)
+      .default([]),
+    admittedAt: instant,
+  })
+  .strict();
+
+export const InpatientChargesPushBody = z
+  .object({
+    lines: z
+      .array(
+        z
+          .object({
+            lineId: ref,
+            date: isoDate,
+            itemCode: ref.optional(),
+            itemName: text(100),
+            category: text(30).optional(),
+            quantity: z.number().positive().max(1_000_000),
+            unit: text(10).optional(),
+            amountFen: z.number().int().min(-100_000_000).max(100_000_000),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(500),
+  })
+  .strict();
+
+export const InpatientDischargePushBody = z.object({ dischargedAt: instant, totalCostFen: fen }).strict();
+
+export const InpatientSettlementReversalPushBody = z.object({ reversalNo: ref, reason: text(200) }).strict();
+
+/** POST /integration/v1/his/admissions/:admissionNo/charges: params. */
+export const InpatientIntegrationHisAdmissionsChargesPostParams = z.object({ admissionNo: ref }).strict();
+
+/** POST /integration/v1/his/admissions/:admissionNo/discharge: params. */
+export const InpatientIntegrationHisAdmissionsDischargePostParams = z.object({ admissionNo: ref }).strict();
+
+/** POST /integration/v1/his/admissions/:admissionNo/settlement-reversal: params. */
+export const InpatientIntegrationHisAdmissionsSettlementReversalPostParams = z
+  .object({ admissionNo: ref })
+  .strict();
+
+/** POST /v1/admissions/bind: body. */
+export const InpatientAdmissionsBindPostBody = z
+  .object({ patientId: id, admissionNo: ref, name: text(50) })
+  .strict();
+
+/** GET /v1/admissions: query. */
+export const InpatientAdmissionsQuery = z.object({ patientId: id }).strict();
+
+/** POST /v1/admissions/:id/deposits: body. */
+export const InpatientAdmissionsDepositsPostBody = z
+  .object({
+    amountFen: z.number().int().positive().max(1_000_000_000),
+    idempotencyKey: z.string().regex(/^[\w.:-]{8,100}$/, '8-100 of letters, digits and _ . : -'),
+  })
+  .strict();
+
+/** GET /v1/admissions/:id/daily-lists: query. */
+export const InpatientAdmissionsDailyListsQuery = z.object({ date: isoDate }).strict();
+
+/** POST /v1/admissions/:id/settlement/pay: body. */
+export const InpatientAdmissionsSettlementPayPostBody = z.object({}).strict().nullish();
+
+/** POST /v1/admissions/:id/settlement/refund: body. */
+export const InpatientAdmissionsSettlementRefundPostBody = z.object({}).strict().nullish();

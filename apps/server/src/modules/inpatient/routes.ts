@@ -2,11 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { provideInvoiceSource } from '../../integrations/einvoice/index.js';
 import { inpatientInvoiceSource } from './invoice-source.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { principalOf, requirePatient } from '../../platform/auth.js';
 import { recordPatientAccess } from '../access-log/index.js';
-import { dayjs } from '../../platform/clock.js';
 import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/index.js';
 import { registerBusinessHandler } from '../payments/index.js';
@@ -50,6 +48,20 @@ import {
   AdmissionsSettlementListResponse,
   AdmissionsSettlementPayPostResponse,
   AdmissionsSettlementRefundPostResponse,
+  InpatientAdmissionParams,
+  InpatientAdmissionPushBody,
+  InpatientAdmissionsBindPostBody,
+  InpatientAdmissionsDailyListsQuery,
+  InpatientAdmissionsDepositsPostBody,
+  InpatientAdmissionsQuery,
+  InpatientAdmissionsSettlementPayPostBody,
+  InpatientAdmissionsSettlementRefundPostBody,
+  InpatientChargesPushBody,
+  InpatientDischargePushBody,
+  InpatientIntegrationHisAdmissionsChargesPostParams,
+  InpatientIntegrationHisAdmissionsDischargePostParams,
+  InpatientIntegrationHisAdmissionsSettlementReversalPostParams,
+  InpatientSettlementReversalPushBody,
   IntegrationV1HisAdmissionsChargesPostResponse,
   IntegrationV1HisAdmissionsDischargePostResponse,
   IntegrationV1HisAdmissionsPostResponse,
@@ -57,73 +69,6 @@ import {
 } from '@qingnang/contracts';
 
 // PostgreSQL text cannot hold NUL: refuse it as bad input.
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((v) => !v.includes('\u0000'), 'NUL characters are not allowed');
-const id = z.string().uuid();
-const ref = z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits and _ . : -');
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
-  .refine((v) => dayjs(v).isValid() && dayjs(v).format('YYYY-MM-DD') === v, 'not a calendar date');
-const instant = z.string().datetime({ offset: true });
-const fen = z.number().int().min(0).max(1_000_000_000);
-const coded = z.object({ code: text(32).optional(), name: text(100) }).strict();
-const AdmissionParams = z.object({ id }).strict();
-
-const AdmissionPush = z
-  .object({
-    admissionNo: ref,
-    name: text(50),
-    idNumber: z
-      .string()
-      .trim()
-      .regex(/^[0-9A-Za-z]{8,20}$/)
-      .optional(),
-    visitCardNo: ref.optional(),
-    ward: text(50),
-    bed: text(20).optional(),
-    attendingDoctor: text(50).optional(),
-    diagnoses: z.array(coded).max(50).default([]),
-    operations: z
-      .array(
-        z.object({ code: text(32).optional(), name: text(100), performedAt: instant.optional() }).strict(),
-      )
-      .max(50)
-      .default([]),
-    admittedAt: instant,
-  })
-  .strict();
-
-const ChargesPush = z
-  .object({
-    lines: z
-      .array(
-        z
-          .object({
-            lineId: ref,
-            date: isoDate,
-            itemCode: ref.optional(),
-            itemName: text(100),
-            category: text(30).optional(),
-            quantity: z.number().positive().max(1_000_000),
-            unit: text(10).optional(),
-            amountFen: z.number().int().min(-100_000_000).max(100_000_000),
-          })
-          .strict(),
-      )
-      .min(1)
-      .max(500),
-  })
-  .strict();
-
-const DischargePush = z.object({ dischargedAt: instant, totalCostFen: fen }).strict();
-const SettlementReversalPush = z.object({ reversalNo: ref, reason: text(200) }).strict();
-
 export const inpatientModule: Module = {
   name: 'inpatient',
   async register(fastify: FastifyInstance, ctx: AppContext) {
@@ -177,7 +122,7 @@ export const inpatientModule: Module = {
             schema: {
               tags: ['integration'],
               summary: 'HIS 推送入院登记（签名调用）',
-              body: AdmissionPush,
+              body: InpatientAdmissionPushBody,
               response: { 200: IntegrationV1HisAdmissionsPostResponse },
             },
           },
@@ -190,8 +135,8 @@ export const inpatientModule: Module = {
             schema: {
               tags: ['integration'],
               summary: 'HIS 推送住院费用明细（按明细号幂等，签名调用）',
-              params: z.object({ admissionNo: ref }).strict(),
-              body: ChargesPush,
+              params: InpatientIntegrationHisAdmissionsChargesPostParams,
+              body: InpatientChargesPushBody,
               response: { 200: IntegrationV1HisAdmissionsChargesPostResponse },
             },
           },
@@ -207,8 +152,8 @@ export const inpatientModule: Module = {
             schema: {
               tags: ['integration'],
               summary: 'HIS 推送出院（总费用），开启出院结算（签名调用）',
-              params: z.object({ admissionNo: ref }).strict(),
-              body: DischargePush,
+              params: InpatientIntegrationHisAdmissionsDischargePostParams,
+              body: InpatientDischargePushBody,
               response: { 200: IntegrationV1HisAdmissionsDischargePostResponse },
             },
           },
@@ -224,8 +169,8 @@ export const inpatientModule: Module = {
             schema: {
               tags: ['integration'],
               summary: 'HIS 推送撤销出院结算（出院召回），原电子票据冲红（签名调用）',
-              params: z.object({ admissionNo: ref }).strict(),
-              body: SettlementReversalPush,
+              params: InpatientIntegrationHisAdmissionsSettlementReversalPostParams,
+              body: InpatientSettlementReversalPushBody,
               response: { 200: IntegrationV1HisAdmissionsSettlementReversalPostResponse },
             },
           },
@@ -244,7 +189,7 @@ export const inpatientModule: Module = {
         schema: {
           tags,
           summary: '绑定住院记录（住院号 + 姓名核对）',
-          body: z.object({ patientId: id, admissionNo: ref, name: text(50) }).strict(),
+          body: InpatientAdmissionsBindPostBody,
           response: { 201: AdmissionsBindPostResponse },
         },
         preHandler: patient,
@@ -257,7 +202,7 @@ export const inpatientModule: Module = {
         schema: {
           tags,
           summary: '我的住院记录（在院与历次）',
-          querystring: z.object({ patientId: id }).strict(),
+          querystring: InpatientAdmissionsQuery,
           response: { 200: AdmissionsListResponse },
         },
         preHandler: patient,
@@ -279,7 +224,7 @@ export const inpatientModule: Module = {
         schema: {
           tags,
           summary: '住院信息',
-          params: AdmissionParams,
+          params: InpatientAdmissionParams,
           response: { 200: AdmissionsGetResponse },
         },
         preHandler: patient,
@@ -296,13 +241,8 @@ export const inpatientModule: Module = {
         schema: {
           tags,
           summary: '充值住院预交金：返回待支付订单',
-          params: AdmissionParams,
-          body: z
-            .object({
-              amountFen: z.number().int().positive().max(1_000_000_000),
-              idempotencyKey: z.string().regex(/^[\w.:-]{8,100}$/, '8-100 of letters, digits and _ . : -'),
-            })
-            .strict(),
+          params: InpatientAdmissionParams,
+          body: InpatientAdmissionsDepositsPostBody,
           response: { 201: AdmissionsDepositsPostResponse },
         },
         preHandler: patient,
@@ -316,7 +256,7 @@ export const inpatientModule: Module = {
         schema: {
           tags,
           summary: '预交金缴纳记录',
-          params: AdmissionParams,
+          params: InpatientAdmissionParams,
           response: { 200: AdmissionsDepositsListResponse },
         },
         preHandler: patient,
@@ -333,8 +273,8 @@ export const inpatientModule: Module = {
         schema: {
           tags,
           summary: '住院一日清单',
-          params: AdmissionParams,
-          querystring: z.object({ date: isoDate }).strict(),
+          params: InpatientAdmissionParams,
+          querystring: InpatientAdmissionsDailyListsQuery,
           response: { 200: AdmissionsDailyListsListResponse },
         },
         preHandler: patient,
@@ -351,7 +291,7 @@ export const inpatientModule: Module = {
         schema: {
           tags,
           summary: '出院结算：预交金、费用与差额',
-          params: AdmissionParams,
+          params: InpatientAdmissionParams,
           response: { 200: AdmissionsSettlementListResponse },
         },
         preHandler: patient,
@@ -368,8 +308,8 @@ export const inpatientModule: Module = {
         schema: {
           tags,
           summary: '出院结算补缴：返回待支付订单',
-          params: AdmissionParams,
-          body: z.object({}).strict().nullish(),
+          params: InpatientAdmissionParams,
+          body: InpatientAdmissionsSettlementPayPostBody,
           response: { 201: AdmissionsSettlementPayPostResponse },
         },
         preHandler: patient,
@@ -383,8 +323,8 @@ export const inpatientModule: Module = {
         schema: {
           tags,
           summary: '出院结算退还预交金余额（原路退回，仅一次）',
-          params: AdmissionParams,
-          body: z.object({}).strict().nullish(),
+          params: InpatientAdmissionParams,
+          body: InpatientAdmissionsSettlementRefundPostBody,
           response: { 200: AdmissionsSettlementRefundPostResponse },
         },
         preHandler: patient,
