@@ -1,6 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { provideInvoiceSource } from '../../integrations/einvoice/index.js';
-import { registrationInvoiceSource } from './invoice-source.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
@@ -8,41 +6,23 @@ import { audit, auditPatientAccess, subjectOf } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { dayjs } from '../../platform/clock.js';
 import { DomainError, badRequest } from '../../platform/errors.js';
-import { registerPaidHoldJobs } from '../../platform/paid-hold.js';
 import type { Module } from '../index.js';
-import { provideIncidentCounts } from '../blacklist/index.js';
-import { registerBusinessHandler } from '../payments/index.js';
 import { isoDate as dateString } from '../../platform/zod.js';
-import { registrationHold } from './states.js';
 import {
-  BUSINESS_TYPE,
-  NO_SHOW_JOB,
-  REMINDER_JOB,
   bookForPatient,
   cancelByPatient,
   cancelRegistration,
   checkIn,
-  confirmPaidRegistration,
-  countCancellations,
-  countNoShows,
-  expireLock,
   exportRegistrations,
   listOwnRegistrations,
   loadRegistration,
-  markNoShows,
-  onPaymentClosed,
-  onRefundFinished,
   ownRegistration,
   recentDoctors,
   registrationDetail,
-  releaseExpiredLocks,
-  retryPendingRefunds,
   searchRegistrations,
-  sendVisitReminders,
   stopClinic,
   stopClinicsForHoliday,
 } from './service.js';
-import { registerRegistrationTemplates } from './templates.js';
 import { assertWithinScope, clinicalScopeOf, withinScope } from './staff-scope.js';
 import {
   AdminRegistrationsCancelPostResponse,
@@ -75,37 +55,13 @@ const adminFilter = z
   })
   .strict();
 
-export const registrationModule: Module = {
-  name: 'registration',
+/** The registration module's routes (patient, staff desk and console); module.ts registers them. */
+export const registrationRoutes: Pick<Module, 'register'> = {
   async register(fastify: FastifyInstance, ctx: AppContext) {
-    // this module's payments get e-invoices (the invoicing module's invoice-source port)
-    provideInvoiceSource('registration', registrationInvoiceSource);
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const tags = ['registration'];
     const adminTags = ['registration (console)'];
     const patient = requirePatient(ctx);
-
-    registerRegistrationTemplates();
-    // The blacklist rules count no-shows and cancellations through this port.
-    provideIncidentCounts({ noShows: countNoShows, cancellations: countCancellations });
-    registerBusinessHandler(BUSINESS_TYPE, {
-      onPaid: (c, order) => confirmPaidRegistration(c, order),
-      onClosed: (c, order) => onPaymentClosed(c, order),
-      onRefundFinished: (c, order, refund) => onRefundFinished(c, order, refund),
-    });
-
-    // The paid-hold sweeps: locks are rows, so the delayed job releases one at its deadline and the
-    // minute sweep any it missed (a killed server, a lost job); unrequested refunds are asked again.
-    registerPaidHoldJobs(ctx, registrationHold, {
-      expireLock: (registrationId) => expireLock(ctx, registrationId),
-      releaseExpiredLocks: () => releaseExpiredLocks(ctx),
-      retryRefunds: () => retryPendingRefunds(ctx),
-    });
-    ctx.jobs.register(NO_SHOW_JOB, async () => void (await markNoShows(ctx)), { cron: '*/10 * * * *' });
-    const [rh, rm] = ctx.config.REGISTRATION_REMINDER_TIME.split(':').map(Number);
-    ctx.jobs.register(REMINDER_JOB, async () => void (await sendVisitReminders(ctx)), {
-      cron: `${rm} ${rh} * * *`,
-    });
 
     // ------------------------------------------------------------ patient
     app.post(
