@@ -192,3 +192,55 @@ export const AdminEinvoicesReissuePostResponse = z.object({
   createdAt: z.string(),
 });
 export type AdminEinvoicesReissuePostResponse = z.infer<typeof AdminEinvoicesReissuePostResponse>;
+
+// ------------------------------------------------------------ request schemas
+
+const id = z.string().min(1).max(64);
+
+const invoiceCode = z.string().regex(/^[0-9A-Za-z]{4,20}$/, '4-20 letters or digits');
+
+const invoiceNo = z.string().regex(/^[0-9A-Za-z]{4,20}$/, '4-20 letters or digits');
+
+/** POST /integration/v1/einvoices/printed: body. */
+export const InvoicingIntegrationEinvoicesPrintedPostBody = z.object({ invoiceCode, invoiceNo }).strict();
+
+/** POST /integration/v1/einvoices/search: body. */
+export const InvoicingIntegrationEinvoicesSearchPostBody = z
+  .object({
+    visitCardNo: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Za-z]{4,32}$/),
+  })
+  .strict();
+
+/** POST /integration/v1/einvoices/pdf: body. */
+export const InvoicingIntegrationEinvoicesPdfPostBody = z.object({ invoiceCode, invoiceNo }).strict();
+
+/** GET /v1/einvoices/verify: query. */
+export const InvoicingEinvoicesVerifyQuery = z
+  .object({ code: invoiceCode, no: invoiceNo, check: z.string().regex(/^[0-9A-Za-z]{4,20}$/) })
+  .strict();
+
+/** GET /v1/einvoices: query. */
+export const InvoicingEinvoicesQuery = z.object({ patientId: id }).strict();
+
+/** GET /v1/einvoices/:id: params. */
+export const InvoicingEinvoicesParams = z.object({ id });
+
+/** GET /v1/einvoices/:id/pdf: params. */
+export const InvoicingEinvoicesPdfParams = z.object({ id });
+
+/** GET /v1/admin/einvoices: query. */
+export const InvoicingAdminEinvoicesQuery = z
+  .object({
+    state: z.enum(['pending', 'issued', 'failed', 'cancelled']).optional(),
+    kind: z.enum(['blue', 'red']).optional(),
+  })
+  .strict();
+
+/** POST /v1/admin/einvoices/:id/reissue: params. */
+export const InvoicingAdminEinvoicesReissuePostParams = z.object({ id });
+
+/** POST /v1/admin/einvoices/:id/reissue: body. */
+export const InvoicingAdminEinvoicesReissuePostBody = z.object({}).strict().nullish();

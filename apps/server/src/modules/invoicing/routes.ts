@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { formatYuan } from '../../platform/money.js';
 import { audit } from '../../platform/audit.js';
@@ -37,11 +36,17 @@ import {
   IntegrationV1EinvoicesPdfPostResponse,
   IntegrationV1EinvoicesPrintedPostResponse,
   IntegrationV1EinvoicesSearchPostResponse,
+  InvoicingAdminEinvoicesQuery,
+  InvoicingAdminEinvoicesReissuePostBody,
+  InvoicingAdminEinvoicesReissuePostParams,
+  InvoicingEinvoicesParams,
+  InvoicingEinvoicesPdfParams,
+  InvoicingEinvoicesQuery,
+  InvoicingEinvoicesVerifyQuery,
+  InvoicingIntegrationEinvoicesPdfPostBody,
+  InvoicingIntegrationEinvoicesPrintedPostBody,
+  InvoicingIntegrationEinvoicesSearchPostBody,
 } from '@qingnang/contracts';
-
-const id = z.string().min(1).max(64);
-const invoiceCode = z.string().regex(/^[0-9A-Za-z]{4,20}$/, '4-20 letters or digits');
-const invoiceNo = z.string().regex(/^[0-9A-Za-z]{4,20}$/, '4-20 letters or digits');
 
 export const invoicingModule: Module = {
   name: 'invoicing',
@@ -69,7 +74,7 @@ export const invoicingModule: Module = {
             schema: {
               tags: ['integration'],
               summary: '窗口或自助机报告电子票据已打印纸质票据（此后只能窗口退费）',
-              body: z.object({ invoiceCode, invoiceNo }).strict(),
+              body: InvoicingIntegrationEinvoicesPrintedPostBody,
               response: { 200: IntegrationV1EinvoicesPrintedPostResponse },
             },
           },
@@ -82,14 +87,7 @@ export const invoicingModule: Module = {
             schema: {
               tags: ['integration'],
               summary: '自助机按就诊卡查询已开具的电子票据（供选择补打）',
-              body: z
-                .object({
-                  visitCardNo: z
-                    .string()
-                    .trim()
-                    .regex(/^[0-9A-Za-z]{4,32}$/),
-                })
-                .strict(),
+              body: InvoicingIntegrationEinvoicesSearchPostBody,
               response: { 200: IntegrationV1EinvoicesSearchPostResponse },
             },
           },
@@ -102,7 +100,7 @@ export const invoicingModule: Module = {
             schema: {
               tags: ['integration'],
               summary: '自助机取电子票据 PDF 打印',
-              body: z.object({ invoiceCode, invoiceNo }).strict(),
+              body: InvoicingIntegrationEinvoicesPdfPostBody,
               response: { 200: IntegrationV1EinvoicesPdfPostResponse },
             },
           },
@@ -125,9 +123,7 @@ export const invoicingModule: Module = {
         schema: {
           tags,
           summary: '电子票据查验（公开）：票据代码、号码与校验码均相符才为真',
-          querystring: z
-            .object({ code: invoiceCode, no: invoiceNo, check: z.string().regex(/^[0-9A-Za-z]{4,20}$/) })
-            .strict(),
+          querystring: InvoicingEinvoicesVerifyQuery,
           response: { 200: EinvoicesVerifyListResponse },
         },
       },
@@ -151,7 +147,7 @@ export const invoicingModule: Module = {
         schema: {
           tags,
           summary: '就诊人的电子票据（本人或已授权的家人）',
-          querystring: z.object({ patientId: id }).strict(),
+          querystring: InvoicingEinvoicesQuery,
           response: { 200: EinvoicesListResponse },
         },
         preHandler: patient,
@@ -173,7 +169,7 @@ export const invoicingModule: Module = {
         schema: {
           tags,
           summary: '电子票据详情及明细',
-          params: z.object({ id }),
+          params: InvoicingEinvoicesParams,
           response: { 200: EinvoicesGetResponse },
         },
         preHandler: patient,
@@ -195,7 +191,7 @@ export const invoicingModule: Module = {
         schema: {
           tags,
           summary: '下载电子票据 PDF',
-          params: z.object({ id }),
+          params: InvoicingEinvoicesPdfParams,
           response: { 200: EinvoicesPdfListResponse },
         },
         preHandler: patient,
@@ -222,12 +218,7 @@ export const invoicingModule: Module = {
         schema: {
           tags: ['einvoices (console)'],
           summary: '电子票据列表（按开具状态、蓝字/红字筛选）',
-          querystring: z
-            .object({
-              state: z.enum(['pending', 'issued', 'failed', 'cancelled']).optional(),
-              kind: z.enum(['blue', 'red']).optional(),
-            })
-            .strict(),
+          querystring: InvoicingAdminEinvoicesQuery,
           response: { 200: AdminEinvoicesListResponse },
         },
         preHandler: requireStaff(ctx, 'payments.read'),
@@ -248,8 +239,8 @@ export const invoicingModule: Module = {
         schema: {
           tags: ['einvoices (console)'],
           summary: '重新开具失败的电子票据（立即尝试一次，失败则继续由任务重试）',
-          params: z.object({ id }),
-          body: z.object({}).strict().nullish(),
+          params: InvoicingAdminEinvoicesReissuePostParams,
+          body: InvoicingAdminEinvoicesReissuePostBody,
           response: { 200: AdminEinvoicesReissuePostResponse },
         },
         preHandler: requireStaff(ctx, 'einvoices.manage'),
