@@ -1,7 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { provideInvoiceSource } from '../../integrations/einvoice/index.js';
-import { secondarySettlementInvoiceSource, secondarySettlementsForBilling } from './invoice-source.js';
-import { provideSecondarySettlements } from '../billing/index.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
@@ -9,13 +6,7 @@ import { audit, auditPatientAccess } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { recordPatientAccess } from '../access-log/index.js';
 import type { Module } from '../index.js';
-import { registerBusinessHandler } from '../payments/index.js';
-import { registerBillSettlementHooks } from '../billing/index.js';
-import { registerInsuredFeeRefunder } from '../registration/index.js';
-import { registerInsuranceTemplates } from './templates.js';
 import {
-  BUSINESS_TYPE,
-  INSURANCE_SWEEP_JOB,
   accountBalance,
   authoriseCredential,
   bindSocialCard,
@@ -26,17 +17,11 @@ import {
   getMySettlement,
   getSettlementForStaff,
   insurableBills,
-  insuranceSweep,
   listMySettlements,
   listSettlementsForStaff,
-  onCashClosed,
-  onCashPaid,
   payRegistrationFromAccount,
-  refundRegistrationFee,
   preSettle,
   refundSettlement,
-  refuseRefundOfInsuredBills,
-  reverseAfterWriteBackFailure,
   sandboxAuthCode,
   secondaryEligibility,
   secondarySettle,
@@ -84,27 +69,12 @@ const STATES = [
   'refunded',
 ] as const;
 
-export const insuranceModule: Module = {
-  name: 'insurance',
+/** The insurance module's routes (patient and finance); module.ts registers them. */
+export const insuranceRoutes: Pick<Module, 'register'> = {
   async register(fastify: FastifyInstance, ctx: AppContext) {
-    // this module's payments get e-invoices (the invoicing module's invoice-source port)
-    provideInvoiceSource('insurance_secondary', secondarySettlementInvoiceSource);
-    provideSecondarySettlements(secondarySettlementsForBilling);
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const tags = ['insurance'];
     const patient = requirePatient(ctx);
-
-    registerInsuranceTemplates();
-    registerBusinessHandler(BUSINESS_TYPE, {
-      onPaid: (c, order) => onCashPaid(c, order),
-      onClosed: (c, order) => onCashClosed(c, order),
-    });
-    registerBillSettlementHooks({
-      onWriteBackFailed: (c, billPaymentId) => reverseAfterWriteBackFailure(c, billPaymentId),
-      refundGuard: (c, rows) => refuseRefundOfInsuredBills(c, rows),
-    });
-    registerInsuredFeeRefunder((c, reg, by) => refundRegistrationFee(c, reg, by));
-    ctx.jobs.register(INSURANCE_SWEEP_JOB, async () => insuranceSweep(ctx), { cron: '* * * * *' });
 
     // ------------------------------------------------------------ credential (INS-01 … 05, 13, 14)
     app.post(
