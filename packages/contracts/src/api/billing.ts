@@ -1,5 +1,6 @@
 /** Response schemas of the billing module's routes (derived from what the handlers return). */
 import { z } from 'zod';
+import { externalNo, id, isoDate, text } from './common.js';
 
 export const VisitsListResponse = z.object({
   items: z.array(
@@ -624,3 +625,126 @@ export const AdminBillWritebackFailuresListResponse = z.object({
   ),
 });
 export type AdminBillWritebackFailuresListResponse = z.infer<typeof AdminBillWritebackFailuresListResponse>;
+
+// ------------------------------------------------------------ request schemas
+
+const hisNo = externalNo;
+
+const instant = z.string().datetime({ offset: true });
+
+const fen = z.number().int().min(0).max(100_000_000);
+
+export const BillingIntegrationBillBody = z
+  .object({
+    billNo: hisNo,
+    kind: z.enum(['prescription', 'lab', 'exam', 'treatment', 'other']),
+    title: text(100),
+    execDepartment: text(50),
+    execLocation: text(100),
+    scanCode: z
+      .string()
+      .regex(/^[\w.:-]{4,128}$/)
+      .optional(),
+    billedAt: instant.optional(),
+    items: z
+      .array(
+        z
+          .object({
+            code: text(32),
+            name: text(100),
+            spec: text(100).optional(),
+            unit: text(16).optional(),
+            quantity: z.number().int().min(1).max(100_000),
+            unitPriceFen: fen,
+            amountFen: fen,
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(200),
+  })
+  .strict();
+
+/** POST /integration/v1/his/visits: body. */
+export const BillingIntegrationHisVisitsPostBody = z
+  .object({
+    visitNo: hisNo,
+    visitDate: isoDate,
+    departmentName: text(50).optional(),
+    doctorName: text(50).optional(),
+    patient: z
+      .object({
+        name: text(50),
+        idNumber: z
+          .string()
+          .trim()
+          .regex(/^[0-9A-Za-z]{8,20}$/)
+          .optional(),
+        visitCardNo: z
+          .string()
+          .trim()
+          .regex(/^[0-9A-Za-z]{4,32}$/)
+          .optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** POST /integration/v1/his/bills: body. */
+export const BillingIntegrationHisBillsPostBody = z
+  .object({ visitNo: hisNo, bills: z.array(BillingIntegrationBillBody).min(1).max(50) })
+  .strict();
+
+/** POST /integration/v1/his/bills/:billNo/execution: params. */
+export const BillingIntegrationHisBillsExecutionPostParams = z.object({ billNo: hisNo });
+
+/** POST /integration/v1/his/bills/:billNo/execution: body. */
+export const BillingIntegrationHisBillsExecutionPostBody = z
+  .object({ status: z.enum(['dispensed', 'performed']), executedAt: instant.optional() })
+  .strict();
+
+/** POST /integration/v1/his/bills/:billNo/invoice-printed: params. */
+export const BillingIntegrationHisBillsInvoicePrintedPostParams = z.object({ billNo: hisNo });
+
+/** POST /integration/v1/his/bills/:billNo/invoice-printed: body. */
+export const BillingIntegrationHisBillsInvoicePrintedPostBody = z.object({}).strict().nullish();
+
+/** POST /integration/v1/his/bills/:billNo/counter-refund: params. */
+export const BillingIntegrationHisBillsCounterRefundPostParams = z.object({ billNo: hisNo });
+
+/** POST /integration/v1/his/bills/:billNo/counter-refund: body. */
+export const BillingIntegrationHisBillsCounterRefundPostBody = z
+  .object({ method: z.enum(['original', 'cash']), refundedAt: instant.optional() })
+  .strict();
+
+/** GET /v1/bills: query. */
+export const BillingBillsQuery = z
+  .object({
+    patientId: id,
+    state: z.enum(['pending', 'paid', 'refunded', 'all']).default('pending'),
+  })
+  .strict();
+
+/** GET /v1/bills/scan: query. */
+export const BillingBillsScanQuery = z.object({ code: z.string().trim().min(1).max(200) }).strict();
+
+/** GET /v1/bills/:id: params. */
+export const BillingBillsParams = z.object({ id });
+
+/** POST /v1/bill-payments: body. */
+export const BillingBillPaymentsPostBody = z
+  .object({
+    patientId: id,
+    billIds: z.array(id).min(1).max(20),
+    idempotencyKey: z.string().regex(/^[\w.:-]{8,100}$/, '8-100 of letters, digits and _ . : -'),
+  })
+  .strict();
+
+/** GET /v1/bill-payments/:id: params. */
+export const BillingBillPaymentsParams = z.object({ id });
+
+/** POST /v1/bill-payments/:id/refund: params. */
+export const BillingBillPaymentsRefundPostParams = z.object({ id });
+
+/** POST /v1/bill-payments/:id/refund: body. */
+export const BillingBillPaymentsRefundPostBody = z.object({ billIds: z.array(id).min(1).max(20) }).strict();

@@ -2,10 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { provideInvoiceSource } from '../../integrations/einvoice/index.js';
 import { billInvoiceSource } from './invoice-source.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
-import { externalNo, id, isoDate, text } from '../../platform/zod.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { recordPatientAccess } from '../access-log/index.js';
 import type { Module } from '../index.js';
@@ -42,6 +40,21 @@ import {
   BillPaymentsListResponse,
   BillPaymentsPostResponse,
   BillPaymentsRefundPostResponse,
+  BillingBillPaymentsParams,
+  BillingBillPaymentsPostBody,
+  BillingBillPaymentsRefundPostBody,
+  BillingBillPaymentsRefundPostParams,
+  BillingBillsParams,
+  BillingBillsQuery,
+  BillingBillsScanQuery,
+  BillingIntegrationHisBillsCounterRefundPostBody,
+  BillingIntegrationHisBillsCounterRefundPostParams,
+  BillingIntegrationHisBillsExecutionPostBody,
+  BillingIntegrationHisBillsExecutionPostParams,
+  BillingIntegrationHisBillsInvoicePrintedPostBody,
+  BillingIntegrationHisBillsInvoicePrintedPostParams,
+  BillingIntegrationHisBillsPostBody,
+  BillingIntegrationHisVisitsPostBody,
   BillsGetResponse,
   BillsListResponse,
   BillsScanListResponse,
@@ -51,41 +64,6 @@ import {
   IntegrationV1HisBillsPostResponse,
   IntegrationV1HisVisitsPostResponse,
 } from '@qingnang/contracts';
-
-const hisNo = externalNo;
-const instant = z.string().datetime({ offset: true });
-const fen = z.number().int().min(0).max(100_000_000);
-
-const BillBody = z
-  .object({
-    billNo: hisNo,
-    kind: z.enum(['prescription', 'lab', 'exam', 'treatment', 'other']),
-    title: text(100),
-    execDepartment: text(50),
-    execLocation: text(100),
-    scanCode: z
-      .string()
-      .regex(/^[\w.:-]{4,128}$/)
-      .optional(),
-    billedAt: instant.optional(),
-    items: z
-      .array(
-        z
-          .object({
-            code: text(32),
-            name: text(100),
-            spec: text(100).optional(),
-            unit: text(16).optional(),
-            quantity: z.number().int().min(1).max(100_000),
-            unitPriceFen: fen,
-            amountFen: fen,
-          })
-          .strict(),
-      )
-      .min(1)
-      .max(200),
-  })
-  .strict();
 
 export const billingModule: Module = {
   name: 'billing',
@@ -118,29 +96,7 @@ export const billingModule: Module = {
             schema: {
               tags: itags,
               summary: 'HIS 推送就诊记录（签名调用），按就诊号幂等',
-              body: z
-                .object({
-                  visitNo: hisNo,
-                  visitDate: isoDate,
-                  departmentName: text(50).optional(),
-                  doctorName: text(50).optional(),
-                  patient: z
-                    .object({
-                      name: text(50),
-                      idNumber: z
-                        .string()
-                        .trim()
-                        .regex(/^[0-9A-Za-z]{8,20}$/)
-                        .optional(),
-                      visitCardNo: z
-                        .string()
-                        .trim()
-                        .regex(/^[0-9A-Za-z]{4,32}$/)
-                        .optional(),
-                    })
-                    .strict(),
-                })
-                .strict(),
+              body: BillingIntegrationHisVisitsPostBody,
               response: { 200: IntegrationV1HisVisitsPostResponse },
             },
           },
@@ -153,7 +109,7 @@ export const billingModule: Module = {
             schema: {
               tags: itags,
               summary: 'HIS 推送就诊的缴费单据（签名调用），按单据号幂等；已缴费单据不再改变',
-              body: z.object({ visitNo: hisNo, bills: z.array(BillBody).min(1).max(50) }).strict(),
+              body: BillingIntegrationHisBillsPostBody,
               response: { 200: IntegrationV1HisBillsPostResponse },
             },
           },
@@ -166,10 +122,8 @@ export const billingModule: Module = {
             schema: {
               tags: itags,
               summary: 'HIS 推送单据执行状态（已发药/已执行），执行后不能线上退费',
-              params: z.object({ billNo: hisNo }),
-              body: z
-                .object({ status: z.enum(['dispensed', 'performed']), executedAt: instant.optional() })
-                .strict(),
+              params: BillingIntegrationHisBillsExecutionPostParams,
+              body: BillingIntegrationHisBillsExecutionPostBody,
               response: { 200: IntegrationV1HisBillsExecutionPostResponse },
             },
           },
@@ -182,8 +136,8 @@ export const billingModule: Module = {
             schema: {
               tags: itags,
               summary: 'HIS 报告单据已打印纸质发票（此后只能窗口退费）',
-              params: z.object({ billNo: hisNo }),
-              body: z.object({}).strict().nullish(),
+              params: BillingIntegrationHisBillsInvoicePrintedPostParams,
+              body: BillingIntegrationHisBillsInvoicePrintedPostBody,
               response: { 200: IntegrationV1HisBillsInvoicePrintedPostResponse },
             },
           },
@@ -196,10 +150,8 @@ export const billingModule: Module = {
             schema: {
               tags: itags,
               summary: 'HIS 报告窗口退费（原路退回由平台退款；现金退费仅记录）',
-              params: z.object({ billNo: hisNo }),
-              body: z
-                .object({ method: z.enum(['original', 'cash']), refundedAt: instant.optional() })
-                .strict(),
+              params: BillingIntegrationHisBillsCounterRefundPostParams,
+              body: BillingIntegrationHisBillsCounterRefundPostBody,
               response: { 200: IntegrationV1HisBillsCounterRefundPostResponse },
             },
           },
@@ -215,12 +167,7 @@ export const billingModule: Module = {
         schema: {
           tags,
           summary: '就诊人的门诊缴费单据（默认待缴费）及明细',
-          querystring: z
-            .object({
-              patientId: id,
-              state: z.enum(['pending', 'paid', 'refunded', 'all']).default('pending'),
-            })
-            .strict(),
+          querystring: BillingBillsQuery,
           response: { 200: BillsListResponse },
         },
         preHandler: patient,
@@ -243,7 +190,7 @@ export const billingModule: Module = {
         schema: {
           tags,
           summary: '扫处方单二维码打开对应单据',
-          querystring: z.object({ code: z.string().trim().min(1).max(200) }).strict(),
+          querystring: BillingBillsScanQuery,
           response: { 200: BillsScanListResponse },
         },
         preHandler: patient,
@@ -265,7 +212,7 @@ export const billingModule: Module = {
         schema: {
           tags,
           summary: '单据详情及明细',
-          params: z.object({ id }),
+          params: BillingBillsParams,
           response: { 200: BillsGetResponse },
         },
         preHandler: patient,
@@ -287,13 +234,7 @@ export const billingModule: Module = {
         schema: {
           tags,
           summary: '多张单据一次缴费：生成一笔支付订单（再用 /payments/orders/:orderId/pay 支付）',
-          body: z
-            .object({
-              patientId: id,
-              billIds: z.array(id).min(1).max(20),
-              idempotencyKey: z.string().regex(/^[\w.:-]{8,100}$/, '8-100 of letters, digits and _ . : -'),
-            })
-            .strict(),
+          body: BillingBillPaymentsPostBody,
           response: { 201: BillPaymentsPostResponse },
         },
         preHandler: patient,
@@ -315,7 +256,7 @@ export const billingModule: Module = {
         schema: {
           tags,
           summary: '缴费凭据：各单据状态、HIS 收据号与去向指引',
-          params: z.object({ id }),
+          params: BillingBillPaymentsParams,
           response: { 200: BillPaymentsGetResponse },
         },
         preHandler: patient,
@@ -328,8 +269,8 @@ export const billingModule: Module = {
         schema: {
           tags,
           summary: '线上退费：仅未执行、未打印发票、在退费期限内的整张单据；否则 GO_TO_COUNTER',
-          params: z.object({ id }),
-          body: z.object({ billIds: z.array(id).min(1).max(20) }).strict(),
+          params: BillingBillPaymentsRefundPostParams,
+          body: BillingBillPaymentsRefundPostBody,
           response: { 200: BillPaymentsRefundPostResponse },
         },
         preHandler: patient,
