@@ -4,22 +4,12 @@ import type { AppContext } from '../../platform/context.js';
 import { audit } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import type { Module } from '../index.js';
-import { registerBusinessHandler } from '../payments/index.js';
-import { creditChannel } from './channel.js';
-import { registerCreditTemplates } from './templates.js';
 import { registerCreditStaffRoutes } from './staff-routes.js';
 import {
-  FRICTIONLESS_JOB,
-  OVERDUE_JOB,
-  SETTLEMENT_BUSINESS,
   activateCredit,
   closeCredit,
-  frictionlessSweep,
   getCredit,
   listCreditAccountsForStaff,
-  onSettlementClosed,
-  onSettlementPaid,
-  overdueSweep,
   payOrderOnCredit,
   setFrictionless,
   signWithholding,
@@ -46,26 +36,14 @@ import {
   CreditPaymentsPostBody,
 } from '@qingnang/contracts';
 
-export const creditModule: Module = {
-  name: 'credit',
+/** The credit module's routes (patient and staff); module.ts registers them. */
+export const creditRoutes: Pick<Module, 'register'> = {
   async register(fastify: FastifyInstance, ctx: AppContext) {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const tags = ['credit'];
     const patient = requirePatient(ctx);
 
-    registerCreditTemplates();
     await registerCreditStaffRoutes(fastify, ctx);
-    // The credit channel is the platform's own ledger, so it is always there for refunds and queries.
-    ctx.adapters.paymentChannels[creditChannel.code] = creditChannel;
-    registerBusinessHandler(SETTLEMENT_BUSINESS, {
-      onPaid: (c, order) => onSettlementPaid(c, order),
-      onClosed: (c, order) => onSettlementClosed(c, order),
-    });
-    ctx.jobs.register(OVERDUE_JOB, async () => void (await overdueSweep(ctx)), { cron: '0 * * * *' });
-    ctx.jobs.register(FRICTIONLESS_JOB, async () => void (await frictionlessSweep(ctx)), {
-      cron: '*/5 * * * *',
-    });
-
     app.post(
       '/v1/credit/accounts',
       {
