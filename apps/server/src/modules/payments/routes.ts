@@ -4,19 +4,13 @@ import type { AppContext } from '../../platform/context.js';
 import { principalOf, requirePatient } from '../../platform/auth.js';
 import { notFound } from '../../platform/errors.js';
 import type { NotificationReply } from '../../integrations/payments/index.js';
-import { SANDBOX_DELIVER_JOB, SandboxChannel } from '../../integrations/payments/sandbox/index.js';
+import { SandboxChannel } from '../../integrations/payments/sandbox/index.js';
 import type { Module } from '../index.js';
 import {
-  CHECK_ORDER_JOB,
-  RECONCILE_JOB,
-  RETRY_REFUNDS_JOB,
-  checkOrder,
   getOwnOrderByNo,
   getOwnPaymentOrder,
   handlePaymentNotification,
   handleRefundNotification,
-  reconcilePending,
-  retryRefunds,
   startPayment,
 } from './service.js';
 import { registerFinanceRoutes } from './finance.js';
@@ -33,24 +27,11 @@ import {
   PaymentsSandboxGetResponse,
 } from '@qingnang/contracts';
 
-export const paymentsModule: Module = {
-  name: 'payments',
+/** The payments module's routes (patient orders, channel notifications, sandbox); module.ts registers them. */
+export const paymentsRoutes: Pick<Module, 'register'> = {
   async register(app: FastifyInstance, ctx: AppContext) {
     const r = app.withTypeProvider<ZodTypeProvider>();
     const tags = ['payments'];
-
-    ctx.jobs.register(RECONCILE_JOB, () => reconcilePending(ctx), { cron: '* * * * *' });
-    ctx.jobs.register(RETRY_REFUNDS_JOB, () => retryRefunds(ctx), { cron: '* * * * *' });
-    ctx.jobs.register<{ orderId: string }>(CHECK_ORDER_JOB, (d) => checkOrder(ctx, d.orderId));
-    ctx.jobs.register<{ id: string }>(
-      SANDBOX_DELIVER_JOB,
-      async (d) => {
-        const sandbox = ctx.adapters.paymentChannels.sandbox;
-        if (sandbox instanceof SandboxChannel) await sandbox.deliver(ctx, d.id);
-      },
-      // deliveries wait on HTTP, like a real channel's notifications, which arrive in parallel
-      { retryLimit: 10, concurrency: 4 },
-    );
 
     registerMyPaymentRoutes(app, ctx);
 
