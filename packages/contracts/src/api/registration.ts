@@ -1,6 +1,6 @@
 /** Response schemas of the registration module's routes (derived from what the handlers return). */
 import { z } from 'zod';
-import { Binary, Timestamp } from './common.js';
+import { Binary, Timestamp, isoDate } from './common.js';
 
 export const RegistrationsPostResponse = z.object({
   payment: z
@@ -570,3 +570,100 @@ export const AdminSchedulesHolidayStopPostResponse = z.object({
   refunded: z.number(),
 });
 export type AdminSchedulesHolidayStopPostResponse = z.infer<typeof AdminSchedulesHolidayStopPostResponse>;
+
+// ------------------------------------------------------------ request schemas
+
+const dateString = isoDate;
+
+const id = z.string().min(1).max(64);
+
+const stateEnum = z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']);
+
+export const RegistrationAdminFilter = z
+  .object({
+    date: dateString.optional(),
+    from: dateString.optional(),
+    to: dateString.optional(),
+    departmentId: id.optional(),
+    doctorId: id.optional(),
+    state: stateEnum.optional(),
+    channel: z.enum(['online', 'counter', 'third_party']).optional(),
+    page: z.coerce.number().int().min(1).max(10_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+/** POST /v1/registrations: body. */
+export const RegistrationsPostBody = z
+  .object({
+    patientId: id,
+    scheduleId: id,
+    segmentId: id.optional(),
+    idempotencyKey: z.string().min(8).max(100),
+  })
+  .strict();
+
+/** GET /v1/registrations: query. */
+export const RegistrationsQuery = z
+  .object({ patientId: id.optional(), state: stateEnum.optional() })
+  .strict();
+
+/** GET /v1/registrations/:id: params. */
+export const RegistrationsParams = z.object({ id });
+
+/** POST /v1/registrations/:id/cancel: params. */
+export const RegistrationsCancelPostParams = z.object({ id });
+
+/** POST /v1/registrations/:id/cancel: body. */
+export const RegistrationsCancelPostBody = z
+  .object({ reason: z.string().max(200).optional() })
+  .strict()
+  .optional();
+
+/** POST /v1/registrations/:id/check-in: params. */
+export const RegistrationsCheckInPostParams = z.object({ id });
+
+/** POST /v1/registrations/:id/check-in: body. */
+export const RegistrationsCheckInPostBody = z
+  .object({
+    lat: z.number().min(-90).max(90).optional(),
+    lng: z.number().min(-180).max(180).optional(),
+  })
+  .strict()
+  .optional();
+
+/** GET /v1/admin/registrations/export: query. */
+export const RegistrationAdminRegistrationsExportQuery = RegistrationAdminFilter.omit({
+  page: true,
+  pageSize: true,
+});
+
+/** GET /v1/admin/registrations/:id: params. */
+export const RegistrationAdminRegistrationsParams = z.object({ id });
+
+/** POST /v1/admin/registrations/:id/cancel: params. */
+export const RegistrationAdminRegistrationsCancelPostParams = z.object({ id });
+
+/** POST /v1/admin/registrations/:id/cancel: body. */
+export const RegistrationAdminRegistrationsCancelPostBody = z
+  .object({ reason: z.string().trim().min(2).max(200) })
+  .strict();
+
+/** POST /v1/admin/schedules/:id/stop: params. */
+export const RegistrationAdminSchedulesStopPostParams = z.object({ id });
+
+/** POST /v1/admin/schedules/:id/stop: body. */
+export const RegistrationAdminSchedulesStopPostBody = z
+  .object({ segmentId: id.optional(), reason: z.string().trim().min(2).max(200) })
+  .strict();
+
+/** POST /v1/admin/schedules/holiday-stop: body. */
+export const RegistrationAdminSchedulesHolidayStopPostBody = z
+  .object({
+    from: dateString,
+    to: dateString,
+    departmentId: id.optional(),
+    doctorId: id.optional(),
+    reason: z.string().trim().min(2).max(200),
+  })
+  .strict();

@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audit, auditPatientAccess, subjectOf } from '../../platform/audit.js';
 import { principalOf, requirePatient, requireStaff } from '../../platform/auth.js';
 import { dayjs } from '../../platform/clock.js';
 import { DomainError, badRequest } from '../../platform/errors.js';
 import type { Module } from '../index.js';
-import { isoDate as dateString } from '../../platform/zod.js';
 import {
   bookForPatient,
   cancelByPatient,
@@ -31,29 +29,28 @@ import {
   AdminRegistrationsListResponse,
   AdminSchedulesHolidayStopPostResponse,
   AdminSchedulesStopPostResponse,
+  RegistrationAdminFilter,
+  RegistrationAdminRegistrationsCancelPostBody,
+  RegistrationAdminRegistrationsCancelPostParams,
+  RegistrationAdminRegistrationsExportQuery,
+  RegistrationAdminRegistrationsParams,
+  RegistrationAdminSchedulesHolidayStopPostBody,
+  RegistrationAdminSchedulesStopPostBody,
+  RegistrationAdminSchedulesStopPostParams,
+  RegistrationsCancelPostBody,
+  RegistrationsCancelPostParams,
   RegistrationsCancelPostResponse,
+  RegistrationsCheckInPostBody,
+  RegistrationsCheckInPostParams,
   RegistrationsCheckInPostResponse,
   RegistrationsGetResponse,
   RegistrationsListResponse,
+  RegistrationsParams,
+  RegistrationsPostBody,
   RegistrationsPostResponse,
+  RegistrationsQuery,
   RegistrationsRecentDoctorsListResponse,
 } from '@qingnang/contracts';
-
-const id = z.string().min(1).max(64);
-const stateEnum = z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']);
-const adminFilter = z
-  .object({
-    date: dateString.optional(),
-    from: dateString.optional(),
-    to: dateString.optional(),
-    departmentId: id.optional(),
-    doctorId: id.optional(),
-    state: stateEnum.optional(),
-    channel: z.enum(['online', 'counter', 'third_party']).optional(),
-    page: z.coerce.number().int().min(1).max(10_000).default(1),
-    pageSize: z.coerce.number().int().min(1).max(100).default(20),
-  })
-  .strict();
 
 /** The registration module's routes (patient, staff desk and console); module.ts registers them. */
 export const registrationRoutes: Pick<Module, 'register'> = {
@@ -70,14 +67,7 @@ export const registrationRoutes: Pick<Module, 'register'> = {
         schema: {
           tags,
           summary: 'Book a slot for one of my patients (locks it until the payment deadline)',
-          body: z
-            .object({
-              patientId: id,
-              scheduleId: id,
-              segmentId: id.optional(),
-              idempotencyKey: z.string().min(8).max(100),
-            })
-            .strict(),
+          body: RegistrationsPostBody,
           response: { 201: RegistrationsPostResponse },
         },
         preHandler: patient,
@@ -99,7 +89,7 @@ export const registrationRoutes: Pick<Module, 'register'> = {
       {
         schema: {
           tags,
-          querystring: z.object({ patientId: id.optional(), state: stateEnum.optional() }).strict(),
+          querystring: RegistrationsQuery,
           response: { 200: RegistrationsListResponse },
         },
         preHandler: patient,
@@ -121,7 +111,11 @@ export const registrationRoutes: Pick<Module, 'register'> = {
     app.get(
       '/v1/registrations/:id',
       {
-        schema: { tags, params: z.object({ id }), response: { 200: RegistrationsGetResponse } },
+        schema: {
+          tags,
+          params: RegistrationsParams,
+          response: { 200: RegistrationsGetResponse },
+        },
         preHandler: patient,
       },
       async (req) => registrationDetail(ctx, await ownRegistration(ctx, principalOf(req).id, req.params.id)),
@@ -132,11 +126,8 @@ export const registrationRoutes: Pick<Module, 'register'> = {
         schema: {
           tags,
           summary: '退号: cancel within the window; a paid fee is refunded',
-          params: z.object({ id }),
-          body: z
-            .object({ reason: z.string().max(200).optional() })
-            .strict()
-            .optional(),
+          params: RegistrationsCancelPostParams,
+          body: RegistrationsCancelPostBody,
           response: { 200: RegistrationsCancelPostResponse },
         },
         preHandler: patient,
@@ -152,14 +143,8 @@ export const registrationRoutes: Pick<Module, 'register'> = {
         schema: {
           tags,
           summary: '取号 on the clinic day: gives a queue number',
-          params: z.object({ id }),
-          body: z
-            .object({
-              lat: z.number().min(-90).max(90).optional(),
-              lng: z.number().min(-180).max(180).optional(),
-            })
-            .strict()
-            .optional(),
+          params: RegistrationsCheckInPostParams,
+          body: RegistrationsCheckInPostBody,
           response: { 200: RegistrationsCheckInPostResponse },
         },
         preHandler: patient,
@@ -176,7 +161,7 @@ export const registrationRoutes: Pick<Module, 'register'> = {
       {
         schema: {
           tags: adminTags,
-          querystring: adminFilter,
+          querystring: RegistrationAdminFilter,
           response: { 200: AdminRegistrationsListResponse },
         },
         preHandler: requireStaff(ctx, 'registrations.read'),
@@ -199,7 +184,7 @@ export const registrationRoutes: Pick<Module, 'register'> = {
       {
         schema: {
           tags: adminTags,
-          querystring: adminFilter.omit({ page: true, pageSize: true }),
+          querystring: RegistrationAdminRegistrationsExportQuery,
           response: { 200: AdminRegistrationsExportListResponse },
         },
         preHandler: requireStaff(ctx, 'registrations.read'),
@@ -236,7 +221,7 @@ export const registrationRoutes: Pick<Module, 'register'> = {
       {
         schema: {
           tags: adminTags,
-          params: z.object({ id }),
+          params: RegistrationAdminRegistrationsParams,
           response: { 200: AdminRegistrationsGetResponse },
         },
         preHandler: requireStaff(ctx, 'registrations.read'),
@@ -263,8 +248,8 @@ export const registrationRoutes: Pick<Module, 'register'> = {
         schema: {
           tags: adminTags,
           summary: 'Cancel on the patient’s behalf (reason required); a paid fee is refunded',
-          params: z.object({ id }),
-          body: z.object({ reason: z.string().trim().min(2).max(200) }).strict(),
+          params: RegistrationAdminRegistrationsCancelPostParams,
+          body: RegistrationAdminRegistrationsCancelPostBody,
           response: { 200: AdminRegistrationsCancelPostResponse },
         },
         preHandler: requireStaff(ctx, 'registrations.manage'),
@@ -292,8 +277,8 @@ export const registrationRoutes: Pick<Module, 'register'> = {
           tags: adminTags,
           summary:
             '停诊 for the whole schedule or one segment: cancels, refunds and notifies the affected patients',
-          params: z.object({ id }),
-          body: z.object({ segmentId: id.optional(), reason: z.string().trim().min(2).max(200) }).strict(),
+          params: RegistrationAdminSchedulesStopPostParams,
+          body: RegistrationAdminSchedulesStopPostBody,
           response: { 200: AdminSchedulesStopPostResponse },
         },
         preHandler: requireStaff(ctx, 'scheduling.manage'),
@@ -320,15 +305,7 @@ export const registrationRoutes: Pick<Module, 'register'> = {
         schema: {
           tags: adminTags,
           summary: '假期停诊: stop every clinic in a date range (of a department, or one doctor’s whole day)',
-          body: z
-            .object({
-              from: dateString,
-              to: dateString,
-              departmentId: id.optional(),
-              doctorId: id.optional(),
-              reason: z.string().trim().min(2).max(200),
-            })
-            .strict(),
+          body: RegistrationAdminSchedulesHolidayStopPostBody,
           response: { 200: AdminSchedulesHolidayStopPostResponse },
         },
         preHandler: requireStaff(ctx, 'scheduling.manage'),
