@@ -7,13 +7,7 @@ import { principalOf, requirePatient, requireStaff } from '../../platform/auth.j
 import { recordPatientAccess } from '../access-log/index.js';
 import type { Module } from '../index.js';
 import { registerIntegrationApi } from '../gateway/index.js';
-import { registerInvoicingTemplates } from './templates.js';
-import { PaymentSettled } from '../payments/index.js';
-import { findInvoiceSource } from './sources.js';
 import {
-  ISSUE_JOB,
-  SWEEP_JOB,
-  attemptIssue,
   getPatientInvoice,
   kioskInvoicePdf,
   kioskInvoicesOfCard,
@@ -22,8 +16,6 @@ import {
   markInvoicePrinted,
   patientInvoicePdf,
   reissueEInvoice,
-  requestEInvoice,
-  sweepEInvoices,
   verifyEInvoice,
 } from './service.js';
 import {
@@ -48,21 +40,12 @@ import {
   InvoicingIntegrationEinvoicesSearchPostBody,
 } from '@qingnang/contracts';
 
-export const invoicingModule: Module = {
-  name: 'invoicing',
+/** The invoicing module's routes (patient, signed printing pushes, console); module.ts registers them. */
+export const invoicingRoutes: Pick<Module, 'register'> = {
   async register(fastify: FastifyInstance, ctx: AppContext) {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const tags = ['einvoices'];
     const patient = requirePatient(ctx);
-
-    registerInvoicingTemplates();
-    ctx.jobs.register<{ invoiceId: string }>(ISSUE_JOB, async (d) => attemptIssue(ctx, d.invoiceId));
-    ctx.jobs.register(SWEEP_JOB, async () => sweepEInvoices(ctx), { cron: '* * * * *' });
-    // requestEInvoice is keyed by source, so a repeated delivery requests nothing twice
-    ctx.events.subscribe(PaymentSettled, 'invoicing.request-einvoice', async (c, e) => {
-      if (findInvoiceSource(e.payload.sourceType))
-        await requestEInvoice(c, e.payload.sourceType, e.payload.sourceId);
-    });
 
     // ------------------------------------------------------------ kiosk / window printing (signed)
     await fastify.register(async (child) =>
