@@ -2,47 +2,20 @@
 import { z } from 'zod';
 import { Binary, Timestamp, isoDate } from './common.js';
 
-export const RegistrationsPostResponse = z.object({
-  payment: z
-    .object({
-      orderId: z.string(),
-      orderNo: z.string(),
-      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
-      amountFen: z.number(),
-      refundedFen: z.number(),
-      expiresAt: Timestamp,
-      paidAt: Timestamp.nullable(),
-    })
-    .nullable(),
-  refund: z
-    .object({
-      state: z.enum(['pending', 'requested', 'processing', 'succeeded', 'failed']),
-      refundId: z.string().nullable(),
-    })
-    .nullable(),
-  qrPayload: z.string().nullable(),
-  guidance: z
-    .union([
-      z.object({
-        step: z.literal('check_in'),
-        department: z.string(),
-        location: z.string().nullable(),
-        checkInOpensAt: Timestamp,
-        checkInClosesAt: Timestamp,
-        zh: z.string(),
-        en: z.string(),
-      }),
-      z.object({
-        step: z.literal('wait'),
-        department: z.string(),
-        location: z.string().nullable(),
-        zh: z.string(),
-        en: z.string(),
-        checkInOpensAt: z.undefined().optional(),
-        checkInClosesAt: z.undefined().optional(),
-      }),
-    ])
-    .nullable(),
+/** The payment order behind a registration, as the registration views show it. */
+export const RegistrationPaymentSummary = z.object({
+  orderId: z.string(),
+  orderNo: z.string(),
+  state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+  amountFen: z.number(),
+  refundedFen: z.number(),
+  expiresAt: Timestamp,
+  paidAt: Timestamp.nullable(),
+});
+export type RegistrationPaymentSummary = z.infer<typeof RegistrationPaymentSummary>;
+
+/** One registration as lists show it. */
+export const RegistrationSummary = z.object({
   id: z.string(),
   state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
   channel: z.enum(['online', 'counter', 'third_party']),
@@ -75,47 +48,49 @@ export const RegistrationsPostResponse = z.object({
   cancellable: z.boolean(),
   createdAt: Timestamp,
 });
+export type RegistrationSummary = z.infer<typeof RegistrationSummary>;
+
+/** One registration with its payment, refund, pay code and next-step guidance (booking, detail, cancel, check-in). */
+export const RegistrationView = z.object({
+  payment: RegistrationPaymentSummary.nullable(),
+  refund: z
+    .object({
+      state: z.enum(['pending', 'requested', 'processing', 'succeeded', 'failed']),
+      refundId: z.string().nullable(),
+    })
+    .nullable(),
+  qrPayload: z.string().nullable(),
+  guidance: z
+    .union([
+      z.object({
+        step: z.literal('check_in'),
+        department: z.string(),
+        location: z.string().nullable(),
+        checkInOpensAt: Timestamp,
+        checkInClosesAt: Timestamp,
+        zh: z.string(),
+        en: z.string(),
+      }),
+      z.object({
+        step: z.literal('wait'),
+        department: z.string(),
+        location: z.string().nullable(),
+        zh: z.string(),
+        en: z.string(),
+        checkInOpensAt: z.undefined().optional(),
+        checkInClosesAt: z.undefined().optional(),
+      }),
+    ])
+    .nullable(),
+  ...RegistrationSummary.shape,
+});
+export type RegistrationView = z.infer<typeof RegistrationView>;
+
+export const RegistrationsPostResponse = RegistrationView;
 export type RegistrationsPostResponse = z.infer<typeof RegistrationsPostResponse>;
 
-export const RegistrationsListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
-      channel: z.enum(['online', 'counter', 'third_party']),
-      patientId: z.string().nullable(),
-      patientName: z.string(),
-      doctorId: z.string(),
-      doctorName: z.string().nullable(),
-      doctorTitle: z.string().nullable(),
-      departmentId: z.string(),
-      departmentName: z.string().nullable(),
-      scheduleId: z.string(),
-      segmentId: z.string(),
-      clinicDate: z.string(),
-      shiftCode: z.string(),
-      segmentStartAt: Timestamp,
-      segmentEndAt: Timestamp,
-      slotNumber: z.number(),
-      level: z.enum(['general', 'expert', 'special']),
-      feeFen: z.number(),
-      lockExpiresAt: Timestamp.nullable(),
-      paymentOrderId: z.string().nullable(),
-      paidAt: Timestamp.nullable(),
-      queueNumber: z.number().nullable(),
-      checkInOpensAt: Timestamp,
-      checkInClosesAt: Timestamp,
-      checkedInAt: Timestamp.nullable(),
-      cancelledAt: Timestamp.nullable(),
-      cancelReason: z.string().nullable(),
-      refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
-      cancellable: z.boolean(),
-      createdAt: Timestamp,
-    }),
-  ),
-});
+export const RegistrationsListResponse = z.object({ items: z.array(RegistrationSummary) });
 export type RegistrationsListResponse = z.infer<typeof RegistrationsListResponse>;
-
 export const RegistrationsRecentDoctorsListResponse = z.object({
   items: z.array(
     z.object({
@@ -141,266 +116,19 @@ export const RegistrationsRecentDoctorsListResponse = z.object({
 });
 export type RegistrationsRecentDoctorsListResponse = z.infer<typeof RegistrationsRecentDoctorsListResponse>;
 
-export const RegistrationsGetResponse = z.object({
-  payment: z
-    .object({
-      orderId: z.string(),
-      orderNo: z.string(),
-      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
-      amountFen: z.number(),
-      refundedFen: z.number(),
-      expiresAt: Timestamp,
-      paidAt: Timestamp.nullable(),
-    })
-    .nullable(),
-  refund: z
-    .object({
-      state: z.enum(['pending', 'requested', 'processing', 'succeeded', 'failed']),
-      refundId: z.string().nullable(),
-    })
-    .nullable(),
-  qrPayload: z.string().nullable(),
-  guidance: z
-    .union([
-      z.object({
-        step: z.literal('check_in'),
-        department: z.string(),
-        location: z.string().nullable(),
-        checkInOpensAt: Timestamp,
-        checkInClosesAt: Timestamp,
-        zh: z.string(),
-        en: z.string(),
-      }),
-      z.object({
-        step: z.literal('wait'),
-        department: z.string(),
-        location: z.string().nullable(),
-        zh: z.string(),
-        en: z.string(),
-        checkInOpensAt: z.undefined().optional(),
-        checkInClosesAt: z.undefined().optional(),
-      }),
-    ])
-    .nullable(),
-  id: z.string(),
-  state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
-  channel: z.enum(['online', 'counter', 'third_party']),
-  patientId: z.string().nullable(),
-  patientName: z.string(),
-  doctorId: z.string(),
-  doctorName: z.string().nullable(),
-  doctorTitle: z.string().nullable(),
-  departmentId: z.string(),
-  departmentName: z.string().nullable(),
-  scheduleId: z.string(),
-  segmentId: z.string(),
-  clinicDate: z.string(),
-  shiftCode: z.string(),
-  segmentStartAt: Timestamp,
-  segmentEndAt: Timestamp,
-  slotNumber: z.number(),
-  level: z.enum(['general', 'expert', 'special']),
-  feeFen: z.number(),
-  lockExpiresAt: Timestamp.nullable(),
-  paymentOrderId: z.string().nullable(),
-  paidAt: Timestamp.nullable(),
-  queueNumber: z.number().nullable(),
-  checkInOpensAt: Timestamp,
-  checkInClosesAt: Timestamp,
-  checkedInAt: Timestamp.nullable(),
-  cancelledAt: Timestamp.nullable(),
-  cancelReason: z.string().nullable(),
-  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
-  cancellable: z.boolean(),
-  createdAt: Timestamp,
-});
+export const RegistrationsGetResponse = RegistrationView;
 export type RegistrationsGetResponse = z.infer<typeof RegistrationsGetResponse>;
 
-export const RegistrationsCancelPostResponse = z.object({
-  payment: z
-    .object({
-      orderId: z.string(),
-      orderNo: z.string(),
-      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
-      amountFen: z.number(),
-      refundedFen: z.number(),
-      expiresAt: Timestamp,
-      paidAt: Timestamp.nullable(),
-    })
-    .nullable(),
-  refund: z
-    .object({
-      state: z.enum(['pending', 'requested', 'processing', 'succeeded', 'failed']),
-      refundId: z.string().nullable(),
-    })
-    .nullable(),
-  qrPayload: z.string().nullable(),
-  guidance: z
-    .union([
-      z.object({
-        step: z.literal('check_in'),
-        department: z.string(),
-        location: z.string().nullable(),
-        checkInOpensAt: Timestamp,
-        checkInClosesAt: Timestamp,
-        zh: z.string(),
-        en: z.string(),
-      }),
-      z.object({
-        step: z.literal('wait'),
-        department: z.string(),
-        location: z.string().nullable(),
-        zh: z.string(),
-        en: z.string(),
-        checkInOpensAt: z.undefined().optional(),
-        checkInClosesAt: z.undefined().optional(),
-      }),
-    ])
-    .nullable(),
-  id: z.string(),
-  state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
-  channel: z.enum(['online', 'counter', 'third_party']),
-  patientId: z.string().nullable(),
-  patientName: z.string(),
-  doctorId: z.string(),
-  doctorName: z.string().nullable(),
-  doctorTitle: z.string().nullable(),
-  departmentId: z.string(),
-  departmentName: z.string().nullable(),
-  scheduleId: z.string(),
-  segmentId: z.string(),
-  clinicDate: z.string(),
-  shiftCode: z.string(),
-  segmentStartAt: Timestamp,
-  segmentEndAt: Timestamp,
-  slotNumber: z.number(),
-  level: z.enum(['general', 'expert', 'special']),
-  feeFen: z.number(),
-  lockExpiresAt: Timestamp.nullable(),
-  paymentOrderId: z.string().nullable(),
-  paidAt: Timestamp.nullable(),
-  queueNumber: z.number().nullable(),
-  checkInOpensAt: Timestamp,
-  checkInClosesAt: Timestamp,
-  checkedInAt: Timestamp.nullable(),
-  cancelledAt: Timestamp.nullable(),
-  cancelReason: z.string().nullable(),
-  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
-  cancellable: z.boolean(),
-  createdAt: Timestamp,
-});
+export const RegistrationsCancelPostResponse = RegistrationView;
 export type RegistrationsCancelPostResponse = z.infer<typeof RegistrationsCancelPostResponse>;
 
-export const RegistrationsCheckInPostResponse = z.object({
-  payment: z
-    .object({
-      orderId: z.string(),
-      orderNo: z.string(),
-      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
-      amountFen: z.number(),
-      refundedFen: z.number(),
-      expiresAt: Timestamp,
-      paidAt: Timestamp.nullable(),
-    })
-    .nullable(),
-  refund: z
-    .object({
-      state: z.enum(['pending', 'requested', 'processing', 'succeeded', 'failed']),
-      refundId: z.string().nullable(),
-    })
-    .nullable(),
-  qrPayload: z.string().nullable(),
-  guidance: z
-    .union([
-      z.object({
-        step: z.literal('check_in'),
-        department: z.string(),
-        location: z.string().nullable(),
-        checkInOpensAt: Timestamp,
-        checkInClosesAt: Timestamp,
-        zh: z.string(),
-        en: z.string(),
-      }),
-      z.object({
-        step: z.literal('wait'),
-        department: z.string(),
-        location: z.string().nullable(),
-        zh: z.string(),
-        en: z.string(),
-        checkInOpensAt: z.undefined().optional(),
-        checkInClosesAt: z.undefined().optional(),
-      }),
-    ])
-    .nullable(),
-  id: z.string(),
-  state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
-  channel: z.enum(['online', 'counter', 'third_party']),
-  patientId: z.string().nullable(),
-  patientName: z.string(),
-  doctorId: z.string(),
-  doctorName: z.string().nullable(),
-  doctorTitle: z.string().nullable(),
-  departmentId: z.string(),
-  departmentName: z.string().nullable(),
-  scheduleId: z.string(),
-  segmentId: z.string(),
-  clinicDate: z.string(),
-  shiftCode: z.string(),
-  segmentStartAt: Timestamp,
-  segmentEndAt: Timestamp,
-  slotNumber: z.number(),
-  level: z.enum(['general', 'expert', 'special']),
-  feeFen: z.number(),
-  lockExpiresAt: Timestamp.nullable(),
-  paymentOrderId: z.string().nullable(),
-  paidAt: Timestamp.nullable(),
-  queueNumber: z.number().nullable(),
-  checkInOpensAt: Timestamp,
-  checkInClosesAt: Timestamp,
-  checkedInAt: Timestamp.nullable(),
-  cancelledAt: Timestamp.nullable(),
-  cancelReason: z.string().nullable(),
-  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
-  cancellable: z.boolean(),
-  createdAt: Timestamp,
-});
+export const RegistrationsCheckInPostResponse = RegistrationView;
 export type RegistrationsCheckInPostResponse = z.infer<typeof RegistrationsCheckInPostResponse>;
 
 export const AdminRegistrationsListResponse = z.object({
+  // The console list names the patient first (the key order of its JSON schema).
   items: z.array(
-    z.object({
-      patientName: z.string(),
-      id: z.string(),
-      state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
-      channel: z.enum(['online', 'counter', 'third_party']),
-      patientId: z.string().nullable(),
-      doctorId: z.string(),
-      doctorName: z.string().nullable(),
-      doctorTitle: z.string().nullable(),
-      departmentId: z.string(),
-      departmentName: z.string().nullable(),
-      scheduleId: z.string(),
-      segmentId: z.string(),
-      clinicDate: z.string(),
-      shiftCode: z.string(),
-      segmentStartAt: Timestamp,
-      segmentEndAt: Timestamp,
-      slotNumber: z.number(),
-      level: z.enum(['general', 'expert', 'special']),
-      feeFen: z.number(),
-      lockExpiresAt: Timestamp.nullable(),
-      paymentOrderId: z.string().nullable(),
-      paidAt: Timestamp.nullable(),
-      queueNumber: z.number().nullable(),
-      checkInOpensAt: Timestamp,
-      checkInClosesAt: Timestamp,
-      checkedInAt: Timestamp.nullable(),
-      cancelledAt: Timestamp.nullable(),
-      cancelReason: z.string().nullable(),
-      refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
-      cancellable: z.boolean(),
-      createdAt: Timestamp,
-    }),
+    z.object({ patientName: z.string(), ...RegistrationSummary.omit({ patientName: true }).shape }),
   ),
   total: z.number(),
   page: z.number(),
@@ -411,154 +139,10 @@ export type AdminRegistrationsListResponse = z.infer<typeof AdminRegistrationsLi
 export const AdminRegistrationsExportListResponse = Binary;
 export type AdminRegistrationsExportListResponse = z.infer<typeof AdminRegistrationsExportListResponse>;
 
-export const AdminRegistrationsGetResponse = z.object({
-  payment: z
-    .object({
-      orderId: z.string(),
-      orderNo: z.string(),
-      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
-      amountFen: z.number(),
-      refundedFen: z.number(),
-      expiresAt: Timestamp,
-      paidAt: Timestamp.nullable(),
-    })
-    .nullable(),
-  refund: z
-    .object({
-      state: z.enum(['pending', 'requested', 'processing', 'succeeded', 'failed']),
-      refundId: z.string().nullable(),
-    })
-    .nullable(),
-  qrPayload: z.string().nullable(),
-  guidance: z
-    .union([
-      z.object({
-        step: z.literal('check_in'),
-        department: z.string(),
-        location: z.string().nullable(),
-        checkInOpensAt: Timestamp,
-        checkInClosesAt: Timestamp,
-        zh: z.string(),
-        en: z.string(),
-      }),
-      z.object({
-        step: z.literal('wait'),
-        department: z.string(),
-        location: z.string().nullable(),
-        zh: z.string(),
-        en: z.string(),
-        checkInOpensAt: z.undefined().optional(),
-        checkInClosesAt: z.undefined().optional(),
-      }),
-    ])
-    .nullable(),
-  id: z.string(),
-  state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
-  channel: z.enum(['online', 'counter', 'third_party']),
-  patientId: z.string().nullable(),
-  patientName: z.string(),
-  doctorId: z.string(),
-  doctorName: z.string().nullable(),
-  doctorTitle: z.string().nullable(),
-  departmentId: z.string(),
-  departmentName: z.string().nullable(),
-  scheduleId: z.string(),
-  segmentId: z.string(),
-  clinicDate: z.string(),
-  shiftCode: z.string(),
-  segmentStartAt: Timestamp,
-  segmentEndAt: Timestamp,
-  slotNumber: z.number(),
-  level: z.enum(['general', 'expert', 'special']),
-  feeFen: z.number(),
-  lockExpiresAt: Timestamp.nullable(),
-  paymentOrderId: z.string().nullable(),
-  paidAt: Timestamp.nullable(),
-  queueNumber: z.number().nullable(),
-  checkInOpensAt: Timestamp,
-  checkInClosesAt: Timestamp,
-  checkedInAt: Timestamp.nullable(),
-  cancelledAt: Timestamp.nullable(),
-  cancelReason: z.string().nullable(),
-  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
-  cancellable: z.boolean(),
-  createdAt: Timestamp,
-});
+export const AdminRegistrationsGetResponse = RegistrationView;
 export type AdminRegistrationsGetResponse = z.infer<typeof AdminRegistrationsGetResponse>;
 
-export const AdminRegistrationsCancelPostResponse = z.object({
-  payment: z
-    .object({
-      orderId: z.string(),
-      orderNo: z.string(),
-      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
-      amountFen: z.number(),
-      refundedFen: z.number(),
-      expiresAt: Timestamp,
-      paidAt: Timestamp.nullable(),
-    })
-    .nullable(),
-  refund: z
-    .object({
-      state: z.enum(['pending', 'requested', 'processing', 'succeeded', 'failed']),
-      refundId: z.string().nullable(),
-    })
-    .nullable(),
-  qrPayload: z.string().nullable(),
-  guidance: z
-    .union([
-      z.object({
-        step: z.literal('check_in'),
-        department: z.string(),
-        location: z.string().nullable(),
-        checkInOpensAt: Timestamp,
-        checkInClosesAt: Timestamp,
-        zh: z.string(),
-        en: z.string(),
-      }),
-      z.object({
-        step: z.literal('wait'),
-        department: z.string(),
-        location: z.string().nullable(),
-        zh: z.string(),
-        en: z.string(),
-        checkInOpensAt: z.undefined().optional(),
-        checkInClosesAt: z.undefined().optional(),
-      }),
-    ])
-    .nullable(),
-  id: z.string(),
-  state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
-  channel: z.enum(['online', 'counter', 'third_party']),
-  patientId: z.string().nullable(),
-  patientName: z.string(),
-  doctorId: z.string(),
-  doctorName: z.string().nullable(),
-  doctorTitle: z.string().nullable(),
-  departmentId: z.string(),
-  departmentName: z.string().nullable(),
-  scheduleId: z.string(),
-  segmentId: z.string(),
-  clinicDate: z.string(),
-  shiftCode: z.string(),
-  segmentStartAt: Timestamp,
-  segmentEndAt: Timestamp,
-  slotNumber: z.number(),
-  level: z.enum(['general', 'expert', 'special']),
-  feeFen: z.number(),
-  lockExpiresAt: Timestamp.nullable(),
-  paymentOrderId: z.string().nullable(),
-  paidAt: Timestamp.nullable(),
-  queueNumber: z.number().nullable(),
-  checkInOpensAt: Timestamp,
-  checkInClosesAt: Timestamp,
-  checkedInAt: Timestamp.nullable(),
-  cancelledAt: Timestamp.nullable(),
-  cancelReason: z.string().nullable(),
-  refundState: z.enum(['none', 'pending', 'requested', 'processing', 'succeeded', 'failed']),
-  cancellable: z.boolean(),
-  createdAt: Timestamp,
-});
+export const AdminRegistrationsCancelPostResponse = RegistrationView;
 export type AdminRegistrationsCancelPostResponse = z.infer<typeof AdminRegistrationsCancelPostResponse>;
 
 export const AdminSchedulesStopPostResponse = z.object({ cancelled: z.number(), refunded: z.number() });
