@@ -17,7 +17,8 @@ export const AdminCreditAccountsResumePostResponse = z.object({
 });
 export type AdminCreditAccountsResumePostResponse = z.infer<typeof AdminCreditAccountsResumePostResponse>;
 
-export const CreditAccountsPostResponse = z.object({
+/** A patient's credit account with its open settlement and charges (open, detail, close, withholding, frictionless). */
+export const CreditAccountView = z.object({
   patientId: z.string(),
   state: z.enum(['active', 'suspended', 'closed']),
   limitFen: z.number(),
@@ -63,198 +64,21 @@ export const CreditAccountsPostResponse = z.object({
     }),
   ),
 });
+export type CreditAccountView = z.infer<typeof CreditAccountView>;
+
+export const CreditAccountsPostResponse = CreditAccountView;
 export type CreditAccountsPostResponse = z.infer<typeof CreditAccountsPostResponse>;
 
-export const CreditAccountsGetResponse = z.object({
-  patientId: z.string(),
-  state: z.enum(['active', 'suspended', 'closed']),
-  limitFen: z.number(),
-  usedFen: z.number(),
-  availableFen: z.number(),
-  agreementNo: z.string(),
-  activatedAt: z.string(),
-  suspendedAt: z.string().nullable(),
-  suspendReason: z.string().nullable(),
-  overdueFen: z.number(),
-  nextDueAt: z.string().nullable(),
-  frictionless: z.object({ signed: z.boolean(), signedAt: z.string().nullable(), enabled: z.boolean() }),
-  openSettlement: z
-    .object({
-      id: z.string(),
-      state: z.enum(['closed', 'open', 'paid']),
-      amountFen: z.number(),
-      chargeCount: z.number(),
-      orderId: z.string().nullable(),
-      orderNo: z.string().nullable(),
-      orderState: z
-        .enum(['closed', 'paid', 'created', 'paying', 'refunding', 'partially_refunded', 'refunded'])
-        .nullable(),
-      createdAt: z.string(),
-      paidAt: z.string().nullable(),
-    })
-    .nullable(),
-  charges: z.array(
-    z.object({
-      id: z.string(),
-      orderId: z.string(),
-      orderNo: z.string(),
-      businessType: z.string(),
-      subject: z.string(),
-      amountFen: z.number(),
-      refundedFen: z.number(),
-      owedFen: z.number(),
-      state: z.enum(['owed', 'settling', 'settled']),
-      dueAt: z.string(),
-      overdue: z.boolean(),
-      settledAt: z.string().nullable(),
-      createdAt: z.string(),
-    }),
-  ),
-});
+export const CreditAccountsGetResponse = CreditAccountView;
 export type CreditAccountsGetResponse = z.infer<typeof CreditAccountsGetResponse>;
 
-export const CreditAccountsClosePostResponse = z.object({
-  patientId: z.string(),
-  state: z.enum(['active', 'suspended', 'closed']),
-  limitFen: z.number(),
-  usedFen: z.number(),
-  availableFen: z.number(),
-  agreementNo: z.string(),
-  activatedAt: z.string(),
-  suspendedAt: z.string().nullable(),
-  suspendReason: z.string().nullable(),
-  overdueFen: z.number(),
-  nextDueAt: z.string().nullable(),
-  frictionless: z.object({ signed: z.boolean(), signedAt: z.string().nullable(), enabled: z.boolean() }),
-  openSettlement: z
-    .object({
-      id: z.string(),
-      state: z.enum(['closed', 'open', 'paid']),
-      amountFen: z.number(),
-      chargeCount: z.number(),
-      orderId: z.string().nullable(),
-      orderNo: z.string().nullable(),
-      orderState: z
-        .enum(['closed', 'paid', 'created', 'paying', 'refunding', 'partially_refunded', 'refunded'])
-        .nullable(),
-      createdAt: z.string(),
-      paidAt: z.string().nullable(),
-    })
-    .nullable(),
-  charges: z.array(
-    z.object({
-      id: z.string(),
-      orderId: z.string(),
-      orderNo: z.string(),
-      businessType: z.string(),
-      subject: z.string(),
-      amountFen: z.number(),
-      refundedFen: z.number(),
-      owedFen: z.number(),
-      state: z.enum(['owed', 'settling', 'settled']),
-      dueAt: z.string(),
-      overdue: z.boolean(),
-      settledAt: z.string().nullable(),
-      createdAt: z.string(),
-    }),
-  ),
-});
+export const CreditAccountsClosePostResponse = CreditAccountView;
 export type CreditAccountsClosePostResponse = z.infer<typeof CreditAccountsClosePostResponse>;
 
-export const CreditAccountsWithholdingPostResponse = z.object({
-  patientId: z.string(),
-  state: z.enum(['active', 'suspended', 'closed']),
-  limitFen: z.number(),
-  usedFen: z.number(),
-  availableFen: z.number(),
-  agreementNo: z.string(),
-  activatedAt: z.string(),
-  suspendedAt: z.string().nullable(),
-  suspendReason: z.string().nullable(),
-  overdueFen: z.number(),
-  nextDueAt: z.string().nullable(),
-  frictionless: z.object({ signed: z.boolean(), signedAt: z.string().nullable(), enabled: z.boolean() }),
-  openSettlement: z
-    .object({
-      id: z.string(),
-      state: z.enum(['closed', 'open', 'paid']),
-      amountFen: z.number(),
-      chargeCount: z.number(),
-      orderId: z.string().nullable(),
-      orderNo: z.string().nullable(),
-      orderState: z
-        .enum(['closed', 'paid', 'created', 'paying', 'refunding', 'partially_refunded', 'refunded'])
-        .nullable(),
-      createdAt: z.string(),
-      paidAt: z.string().nullable(),
-    })
-    .nullable(),
-  charges: z.array(
-    z.object({
-      id: z.string(),
-      orderId: z.string(),
-      orderNo: z.string(),
-      businessType: z.string(),
-      subject: z.string(),
-      amountFen: z.number(),
-      refundedFen: z.number(),
-      owedFen: z.number(),
-      state: z.enum(['owed', 'settling', 'settled']),
-      dueAt: z.string(),
-      overdue: z.boolean(),
-      settledAt: z.string().nullable(),
-      createdAt: z.string(),
-    }),
-  ),
-});
+export const CreditAccountsWithholdingPostResponse = CreditAccountView;
 export type CreditAccountsWithholdingPostResponse = z.infer<typeof CreditAccountsWithholdingPostResponse>;
 
-export const CreditAccountsFrictionlessPutResponse = z.object({
-  patientId: z.string(),
-  state: z.enum(['active', 'suspended', 'closed']),
-  limitFen: z.number(),
-  usedFen: z.number(),
-  availableFen: z.number(),
-  agreementNo: z.string(),
-  activatedAt: z.string(),
-  suspendedAt: z.string().nullable(),
-  suspendReason: z.string().nullable(),
-  overdueFen: z.number(),
-  nextDueAt: z.string().nullable(),
-  frictionless: z.object({ signed: z.boolean(), signedAt: z.string().nullable(), enabled: z.boolean() }),
-  openSettlement: z
-    .object({
-      id: z.string(),
-      state: z.enum(['closed', 'open', 'paid']),
-      amountFen: z.number(),
-      chargeCount: z.number(),
-      orderId: z.string().nullable(),
-      orderNo: z.string().nullable(),
-      orderState: z
-        .enum(['closed', 'paid', 'created', 'paying', 'refunding', 'partially_refunded', 'refunded'])
-        .nullable(),
-      createdAt: z.string(),
-      paidAt: z.string().nullable(),
-    })
-    .nullable(),
-  charges: z.array(
-    z.object({
-      id: z.string(),
-      orderId: z.string(),
-      orderNo: z.string(),
-      businessType: z.string(),
-      subject: z.string(),
-      amountFen: z.number(),
-      refundedFen: z.number(),
-      owedFen: z.number(),
-      state: z.enum(['owed', 'settling', 'settled']),
-      dueAt: z.string(),
-      overdue: z.boolean(),
-      settledAt: z.string().nullable(),
-      createdAt: z.string(),
-    }),
-  ),
-});
+export const CreditAccountsFrictionlessPutResponse = CreditAccountView;
 export type CreditAccountsFrictionlessPutResponse = z.infer<typeof CreditAccountsFrictionlessPutResponse>;
 
 export const CreditPaymentsPostResponse = z.object({
