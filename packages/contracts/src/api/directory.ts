@@ -64,24 +64,26 @@ export const HospitalListResponse = z.object({
 });
 export type HospitalListResponse = z.infer<typeof HospitalListResponse>;
 
+/** One campus with its address and contact. */
+export const CampusView = z.object({
+  id: z.string(),
+  name: z.string(),
+  address: z.string(),
+  lat: z.number(),
+  lng: z.number(),
+  phone: z.string(),
+  openingHours: z.string(),
+  transport: z.string(),
+  sitePlanUrl: z.string(),
+  sort: z.number(),
+  enabled: z.boolean(),
+  navigationUrl: z.string(),
+  routeUrls: z.object({ drive: z.string(), bus: z.string(), walk: z.string() }),
+});
+export type CampusView = z.infer<typeof CampusView>;
+
 export const CampusesListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      address: z.string(),
-      lat: z.number(),
-      lng: z.number(),
-      phone: z.string(),
-      openingHours: z.string(),
-      transport: z.string(),
-      sitePlanUrl: z.string(),
-      sort: z.number(),
-      enabled: z.boolean(),
-      navigationUrl: z.string(),
-      routeUrls: z.object({ drive: z.string(), bus: z.string(), walk: z.string() }),
-    }),
-  ),
+  items: z.array(CampusView),
 });
 export type CampusesListResponse = z.infer<typeof CampusesListResponse>;
 
@@ -232,17 +234,19 @@ export const MeFollowedDoctorsListResponse = z.object({
 });
 export type MeFollowedDoctorsListResponse = z.infer<typeof MeFollowedDoctorsListResponse>;
 
+/** One article category. */
+export const ArticleCategoryView = z.object({
+  id: z.string(),
+  kind: z.enum(['announcement', 'guide', 'education', 'knowledge', 'encyclopedia', 'news']),
+  kindLabel: z.object({ zh: z.string(), en: z.string() }),
+  name: z.string(),
+  enabled: z.boolean(),
+  sort: z.number(),
+});
+export type ArticleCategoryView = z.infer<typeof ArticleCategoryView>;
+
 export const ArticleCategoriesListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      kind: z.enum(['announcement', 'guide', 'education', 'knowledge', 'encyclopedia', 'news']),
-      kindLabel: z.object({ zh: z.string(), en: z.string() }),
-      name: z.string(),
-      enabled: z.boolean(),
-      sort: z.number(),
-    }),
-  ),
+  items: z.array(ArticleCategoryView),
 });
 export type ArticleCategoriesListResponse = z.infer<typeof ArticleCategoriesListResponse>;
 
@@ -254,7 +258,8 @@ export const ArticlesListResponse = z.object({
 });
 export type ArticlesListResponse = z.infer<typeof ArticlesListResponse>;
 
-export const ArticlesGetResponse = z.object({
+/** One article with its body and publication state. */
+export const ArticleView = z.object({
   body: z.string().optional(),
   id: z.string(),
   title: z.string(),
@@ -272,23 +277,28 @@ export const ArticlesGetResponse = z.object({
   publishedAt: z.string().nullable(),
   updatedAt: z.string(),
 });
+export type ArticleView = z.infer<typeof ArticleView>;
+
+export const ArticlesGetResponse = ArticleView;
 export type ArticlesGetResponse = z.infer<typeof ArticlesGetResponse>;
 
+/** One item of the public price list. */
+export const PriceItemView = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  category: z.string(),
+  spec: z.string(),
+  unit: z.string(),
+  priceFen: z.number(),
+  pinyinInitials: z.string(),
+  enabled: z.boolean(),
+  updatedAt: z.string(),
+});
+export type PriceItemView = z.infer<typeof PriceItemView>;
+
 export const PricesListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      code: z.string(),
-      name: z.string(),
-      category: z.string(),
-      spec: z.string(),
-      unit: z.string(),
-      priceFen: z.number(),
-      pinyinInitials: z.string(),
-      enabled: z.boolean(),
-      updatedAt: z.string(),
-    }),
-  ),
+  items: z.array(PriceItemView),
   total: z.number(),
   page: z.number(),
   pageSize: z.number(),
@@ -320,7 +330,8 @@ export const RecommendedDoctorsListResponse = z.object({
 });
 export type RecommendedDoctorsListResponse = z.infer<typeof RecommendedDoctorsListResponse>;
 
-export const AdminHospitalListResponse = z.object({
+/** The hospital's profile. */
+export const HospitalView = z.object({
   id: z.string(),
   name: z.string(),
   level: z.string(),
@@ -335,92 +346,39 @@ export const AdminHospitalListResponse = z.object({
   logoUrl: z.string(),
   updatedAt: Timestamp,
 });
+export type HospitalView = z.infer<typeof HospitalView>;
+
+export const AdminHospitalListResponse = HospitalView;
 export type AdminHospitalListResponse = z.infer<typeof AdminHospitalListResponse>;
 
-export const AdminHospitalPutResponse = z.object({
-  id: z.string(),
-  name: z.string(),
-  level: z.string(),
-  introduction: z.string(),
-  scale: z.string(),
-  history: z.string(),
-  honours: z.array(z.string()),
-  leadership: z.array(Leader),
-  rules: z.string(),
-  phone: z.string(),
-  website: z.string(),
-  logoUrl: z.string(),
-  updatedAt: Timestamp,
-});
+export const AdminHospitalPutResponse = HospitalView;
 export type AdminHospitalPutResponse = z.infer<typeof AdminHospitalPutResponse>;
 
 export const AdminCampusesListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      address: z.string(),
-      lat: z.number(),
-      lng: z.number(),
-      phone: z.string(),
-      openingHours: z.string(),
-      transport: z.string(),
-      sitePlanUrl: z.string(),
-      sort: z.number(),
-      enabled: z.boolean(),
-      navigationUrl: z.string(),
-      routeUrls: z.object({ drive: z.string(), bus: z.string(), walk: z.string() }),
-    }),
-  ),
+  items: z.array(CampusView),
 });
 export type AdminCampusesListResponse = z.infer<typeof AdminCampusesListResponse>;
 
-export const AdminCampusesPostResponse = z.object({
-  id: z.string(),
-  name: z.string(),
-  address: z.string(),
-  lat: z.number(),
-  lng: z.number(),
-  phone: z.string(),
-  openingHours: z.string(),
-  transport: z.string(),
-  sitePlanUrl: z.string(),
-  sort: z.number(),
-  enabled: z.boolean(),
-  navigationUrl: z.string(),
-  routeUrls: z.object({ drive: z.string(), bus: z.string(), walk: z.string() }),
-});
+export const AdminCampusesPostResponse = CampusView;
 export type AdminCampusesPostResponse = z.infer<typeof AdminCampusesPostResponse>;
 
-export const AdminCampusesPatchResponse = z.object({
-  id: z.string(),
-  name: z.string(),
-  address: z.string(),
-  lat: z.number(),
-  lng: z.number(),
-  phone: z.string(),
-  openingHours: z.string(),
-  transport: z.string(),
-  sitePlanUrl: z.string(),
-  sort: z.number(),
-  enabled: z.boolean(),
-  navigationUrl: z.string(),
-  routeUrls: z.object({ drive: z.string(), bus: z.string(), walk: z.string() }),
-});
+export const AdminCampusesPatchResponse = CampusView;
 export type AdminCampusesPatchResponse = z.infer<typeof AdminCampusesPatchResponse>;
 
+/** One building as the console lists and edits it. */
+export const AdminBuildingView = z.object({
+  id: z.string(),
+  campusId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  sort: z.number(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type AdminBuildingView = z.infer<typeof AdminBuildingView>;
+
 export const AdminBuildingsListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      campusId: z.string(),
-      name: z.string(),
-      description: z.string(),
-      sort: z.number(),
-      createdAt: Timestamp,
-      updatedAt: Timestamp,
-    }),
-  ),
+  items: z.array(AdminBuildingView),
 });
 export type AdminBuildingsListResponse = z.infer<typeof AdminBuildingsListResponse>;
 
@@ -435,30 +393,24 @@ export const AdminBuildingsPostResponse = z.object({
 });
 export type AdminBuildingsPostResponse = z.infer<typeof AdminBuildingsPostResponse>;
 
-export const AdminBuildingsPatchResponse = z.object({
+export const AdminBuildingsPatchResponse = AdminBuildingView;
+export type AdminBuildingsPatchResponse = z.infer<typeof AdminBuildingsPatchResponse>;
+
+/** One floor as the console lists and edits it. */
+export const AdminFloorView = z.object({
   id: z.string(),
-  campusId: z.string(),
-  name: z.string(),
-  description: z.string(),
-  sort: z.number(),
+  buildingId: z.string(),
+  label: z.string(),
+  level: z.number(),
+  floorPlanUrl: z.string(),
+  facilities: z.array(z.string()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
-export type AdminBuildingsPatchResponse = z.infer<typeof AdminBuildingsPatchResponse>;
+export type AdminFloorView = z.infer<typeof AdminFloorView>;
 
 export const AdminFloorsListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      buildingId: z.string(),
-      label: z.string(),
-      level: z.number(),
-      floorPlanUrl: z.string(),
-      facilities: z.array(z.string()),
-      createdAt: Timestamp,
-      updatedAt: Timestamp,
-    }),
-  ),
+  items: z.array(AdminFloorView),
 });
 export type AdminFloorsListResponse = z.infer<typeof AdminFloorsListResponse>;
 
@@ -474,40 +426,33 @@ export const AdminFloorsPostResponse = z.object({
 });
 export type AdminFloorsPostResponse = z.infer<typeof AdminFloorsPostResponse>;
 
-export const AdminFloorsPatchResponse = z.object({
+export const AdminFloorsPatchResponse = AdminFloorView;
+export type AdminFloorsPatchResponse = z.infer<typeof AdminFloorsPatchResponse>;
+
+/** One department as the console lists and edits it. */
+export const AdminDepartmentView = z.object({
   id: z.string(),
-  buildingId: z.string(),
-  label: z.string(),
-  level: z.number(),
-  floorPlanUrl: z.string(),
-  facilities: z.array(z.string()),
+  parentId: z.string().nullable(),
+  code: z.string(),
+  name: z.string(),
+  nameInitials: z.string(),
+  campusId: z.string().nullable(),
+  floorId: z.string().nullable(),
+  location: z.string(),
+  phone: z.string(),
+  introduction: z.string(),
+  strengths: z.string(),
+  scope: z.string(),
+  staffing: z.string(),
+  sort: z.number(),
+  enabled: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
-export type AdminFloorsPatchResponse = z.infer<typeof AdminFloorsPatchResponse>;
+export type AdminDepartmentView = z.infer<typeof AdminDepartmentView>;
 
 export const AdminDepartmentsListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      parentId: z.string().nullable(),
-      code: z.string(),
-      name: z.string(),
-      nameInitials: z.string(),
-      campusId: z.string().nullable(),
-      floorId: z.string().nullable(),
-      location: z.string(),
-      phone: z.string(),
-      introduction: z.string(),
-      strengths: z.string(),
-      scope: z.string(),
-      staffing: z.string(),
-      sort: z.number(),
-      enabled: z.boolean(),
-      createdAt: Timestamp,
-      updatedAt: Timestamp,
-    }),
-  ),
+  items: z.array(AdminDepartmentView),
 });
 export type AdminDepartmentsListResponse = z.infer<typeof AdminDepartmentsListResponse>;
 
@@ -532,25 +477,7 @@ export const AdminDepartmentsPostResponse = z.object({
 });
 export type AdminDepartmentsPostResponse = z.infer<typeof AdminDepartmentsPostResponse>;
 
-export const AdminDepartmentsPatchResponse = z.object({
-  id: z.string(),
-  parentId: z.string().nullable(),
-  code: z.string(),
-  name: z.string(),
-  nameInitials: z.string(),
-  campusId: z.string().nullable(),
-  floorId: z.string().nullable(),
-  location: z.string(),
-  phone: z.string(),
-  introduction: z.string(),
-  strengths: z.string(),
-  scope: z.string(),
-  staffing: z.string(),
-  sort: z.number(),
-  enabled: z.boolean(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
+export const AdminDepartmentsPatchResponse = AdminDepartmentView;
 export type AdminDepartmentsPatchResponse = z.infer<typeof AdminDepartmentsPatchResponse>;
 
 export const AdminDoctorsListResponse = z.object({
@@ -561,7 +488,8 @@ export const AdminDoctorsListResponse = z.object({
 });
 export type AdminDoctorsListResponse = z.infer<typeof AdminDoctorsListResponse>;
 
-export const AdminDoctorsGetResponse = z.object({
+/** One doctor as the console edits it. */
+export const AdminDoctorView = z.object({
   title: z.enum(['chief_physician', 'associate_chief', 'attending', 'resident']),
   sort: z.number(),
   id: z.string(),
@@ -577,57 +505,32 @@ export const AdminDoctorsGetResponse = z.object({
   specialties: z.array(z.string()),
   departmentIds: z.array(z.string()),
 });
+export type AdminDoctorView = z.infer<typeof AdminDoctorView>;
+
+export const AdminDoctorsGetResponse = AdminDoctorView;
 export type AdminDoctorsGetResponse = z.infer<typeof AdminDoctorsGetResponse>;
 
-export const AdminDoctorsPostResponse = z.object({
-  title: z.enum(['chief_physician', 'associate_chief', 'attending', 'resident']),
-  sort: z.number(),
-  id: z.string(),
-  name: z.string(),
-  introduction: z.string(),
-  updatedAt: Timestamp,
-  createdAt: Timestamp,
-  code: z.string(),
-  nameInitials: z.string(),
-  enabled: z.boolean(),
-  gender: z.enum(['male', 'female']),
-  photoUrl: z.string(),
-  specialties: z.array(z.string()),
-  departmentIds: z.array(z.string()),
-});
+export const AdminDoctorsPostResponse = AdminDoctorView;
 export type AdminDoctorsPostResponse = z.infer<typeof AdminDoctorsPostResponse>;
 
-export const AdminDoctorsPatchResponse = z.object({
-  title: z.enum(['chief_physician', 'associate_chief', 'attending', 'resident']),
-  sort: z.number(),
-  id: z.string(),
-  name: z.string(),
-  introduction: z.string(),
-  updatedAt: Timestamp,
-  createdAt: Timestamp,
-  code: z.string(),
-  nameInitials: z.string(),
-  enabled: z.boolean(),
-  gender: z.enum(['male', 'female']),
-  photoUrl: z.string(),
-  specialties: z.array(z.string()),
-  departmentIds: z.array(z.string()),
-});
+export const AdminDoctorsPatchResponse = AdminDoctorView;
 export type AdminDoctorsPatchResponse = z.infer<typeof AdminDoctorsPatchResponse>;
 
+/** One featured discipline as the console lists and edits it. */
+export const AdminFeaturedDisciplineView = z.object({
+  id: z.string(),
+  departmentId: z.string(),
+  title: z.string(),
+  description: z.string(),
+  imageUrl: z.string(),
+  sort: z.number(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type AdminFeaturedDisciplineView = z.infer<typeof AdminFeaturedDisciplineView>;
+
 export const AdminFeaturedDisciplinesListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      departmentId: z.string(),
-      title: z.string(),
-      description: z.string(),
-      imageUrl: z.string(),
-      sort: z.number(),
-      createdAt: Timestamp,
-      updatedAt: Timestamp,
-    }),
-  ),
+  items: z.array(AdminFeaturedDisciplineView),
 });
 export type AdminFeaturedDisciplinesListResponse = z.infer<typeof AdminFeaturedDisciplinesListResponse>;
 
@@ -643,29 +546,22 @@ export const AdminFeaturedDisciplinesPostResponse = z.object({
 });
 export type AdminFeaturedDisciplinesPostResponse = z.infer<typeof AdminFeaturedDisciplinesPostResponse>;
 
-export const AdminFeaturedDisciplinesPatchResponse = z.object({
+export const AdminFeaturedDisciplinesPatchResponse = AdminFeaturedDisciplineView;
+export type AdminFeaturedDisciplinesPatchResponse = z.infer<typeof AdminFeaturedDisciplinesPatchResponse>;
+
+/** One recommended doctor as the console lists and edits it. */
+export const AdminRecommendedDoctorView = z.object({
   id: z.string(),
-  departmentId: z.string(),
-  title: z.string(),
-  description: z.string(),
-  imageUrl: z.string(),
+  doctorId: z.string(),
+  reason: z.string(),
   sort: z.number(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
-export type AdminFeaturedDisciplinesPatchResponse = z.infer<typeof AdminFeaturedDisciplinesPatchResponse>;
+export type AdminRecommendedDoctorView = z.infer<typeof AdminRecommendedDoctorView>;
 
 export const AdminRecommendedDoctorsListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      doctorId: z.string(),
-      reason: z.string(),
-      sort: z.number(),
-      createdAt: Timestamp,
-      updatedAt: Timestamp,
-    }),
-  ),
+  items: z.array(AdminRecommendedDoctorView),
 });
 export type AdminRecommendedDoctorsListResponse = z.infer<typeof AdminRecommendedDoctorsListResponse>;
 
@@ -679,236 +575,56 @@ export const AdminRecommendedDoctorsPostResponse = z.object({
 });
 export type AdminRecommendedDoctorsPostResponse = z.infer<typeof AdminRecommendedDoctorsPostResponse>;
 
-export const AdminRecommendedDoctorsPatchResponse = z.object({
-  id: z.string(),
-  doctorId: z.string(),
-  reason: z.string(),
-  sort: z.number(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
+export const AdminRecommendedDoctorsPatchResponse = AdminRecommendedDoctorView;
 export type AdminRecommendedDoctorsPatchResponse = z.infer<typeof AdminRecommendedDoctorsPatchResponse>;
 
 export const AdminArticleCategoriesListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      kind: z.enum(['announcement', 'guide', 'education', 'knowledge', 'encyclopedia', 'news']),
-      kindLabel: z.object({ zh: z.string(), en: z.string() }),
-      name: z.string(),
-      enabled: z.boolean(),
-      sort: z.number(),
-    }),
-  ),
+  items: z.array(ArticleCategoryView),
 });
 export type AdminArticleCategoriesListResponse = z.infer<typeof AdminArticleCategoriesListResponse>;
 
-export const AdminArticleCategoriesPostResponse = z.object({
-  id: z.string(),
-  kind: z.enum(['announcement', 'guide', 'education', 'knowledge', 'encyclopedia', 'news']),
-  kindLabel: z.object({ zh: z.string(), en: z.string() }),
-  name: z.string(),
-  enabled: z.boolean(),
-  sort: z.number(),
-});
+export const AdminArticleCategoriesPostResponse = ArticleCategoryView;
 export type AdminArticleCategoriesPostResponse = z.infer<typeof AdminArticleCategoriesPostResponse>;
 
-export const AdminArticleCategoriesPatchResponse = z.object({
-  id: z.string(),
-  kind: z.enum(['announcement', 'guide', 'education', 'knowledge', 'encyclopedia', 'news']),
-  kindLabel: z.object({ zh: z.string(), en: z.string() }),
-  name: z.string(),
-  enabled: z.boolean(),
-  sort: z.number(),
-});
+export const AdminArticleCategoriesPatchResponse = ArticleCategoryView;
 export type AdminArticleCategoriesPatchResponse = z.infer<typeof AdminArticleCategoriesPatchResponse>;
 
 export const AdminArticlesListResponse = z.object({
-  items: z.array(
-    z.object({
-      body: z.string().optional(),
-      id: z.string(),
-      title: z.string(),
-      summary: z.string(),
-      coverUrl: z.string(),
-      category: z.object({
-        id: z.string(),
-        kind: z.enum(['announcement', 'guide', 'education', 'knowledge', 'encyclopedia', 'news']),
-        name: z.string(),
-      }),
-      source: z.enum(['original', 'reprint']),
-      sourceName: z.string(),
-      author: z.string(),
-      status: z.enum(['draft', 'published']),
-      publishedAt: z.string().nullable(),
-      updatedAt: z.string(),
-    }),
-  ),
+  items: z.array(ArticleView),
   total: z.number(),
   page: z.number(),
   pageSize: z.number(),
 });
 export type AdminArticlesListResponse = z.infer<typeof AdminArticlesListResponse>;
 
-export const AdminArticlesGetResponse = z.object({
-  body: z.string().optional(),
-  id: z.string(),
-  title: z.string(),
-  summary: z.string(),
-  coverUrl: z.string(),
-  category: z.object({
-    id: z.string(),
-    kind: z.enum(['announcement', 'guide', 'education', 'knowledge', 'encyclopedia', 'news']),
-    name: z.string(),
-  }),
-  source: z.enum(['original', 'reprint']),
-  sourceName: z.string(),
-  author: z.string(),
-  status: z.enum(['draft', 'published']),
-  publishedAt: z.string().nullable(),
-  updatedAt: z.string(),
-});
+export const AdminArticlesGetResponse = ArticleView;
 export type AdminArticlesGetResponse = z.infer<typeof AdminArticlesGetResponse>;
 
-export const AdminArticlesPostResponse = z.object({
-  body: z.string().optional(),
-  id: z.string(),
-  title: z.string(),
-  summary: z.string(),
-  coverUrl: z.string(),
-  category: z.object({
-    id: z.string(),
-    kind: z.enum(['announcement', 'guide', 'education', 'knowledge', 'encyclopedia', 'news']),
-    name: z.string(),
-  }),
-  source: z.enum(['original', 'reprint']),
-  sourceName: z.string(),
-  author: z.string(),
-  status: z.enum(['draft', 'published']),
-  publishedAt: z.string().nullable(),
-  updatedAt: z.string(),
-});
+export const AdminArticlesPostResponse = ArticleView;
 export type AdminArticlesPostResponse = z.infer<typeof AdminArticlesPostResponse>;
 
-export const AdminArticlesPatchResponse = z.object({
-  body: z.string().optional(),
-  id: z.string(),
-  title: z.string(),
-  summary: z.string(),
-  coverUrl: z.string(),
-  category: z.object({
-    id: z.string(),
-    kind: z.enum(['announcement', 'guide', 'education', 'knowledge', 'encyclopedia', 'news']),
-    name: z.string(),
-  }),
-  source: z.enum(['original', 'reprint']),
-  sourceName: z.string(),
-  author: z.string(),
-  status: z.enum(['draft', 'published']),
-  publishedAt: z.string().nullable(),
-  updatedAt: z.string(),
-});
+export const AdminArticlesPatchResponse = ArticleView;
 export type AdminArticlesPatchResponse = z.infer<typeof AdminArticlesPatchResponse>;
 
-export const AdminArticlesPublishPostResponse = z.object({
-  body: z.string().optional(),
-  id: z.string(),
-  title: z.string(),
-  summary: z.string(),
-  coverUrl: z.string(),
-  category: z.object({
-    id: z.string(),
-    kind: z.enum(['announcement', 'guide', 'education', 'knowledge', 'encyclopedia', 'news']),
-    name: z.string(),
-  }),
-  source: z.enum(['original', 'reprint']),
-  sourceName: z.string(),
-  author: z.string(),
-  status: z.enum(['draft', 'published']),
-  publishedAt: z.string().nullable(),
-  updatedAt: z.string(),
-});
+export const AdminArticlesPublishPostResponse = ArticleView;
 export type AdminArticlesPublishPostResponse = z.infer<typeof AdminArticlesPublishPostResponse>;
 
-export const AdminArticlesUnpublishPostResponse = z.object({
-  body: z.string().optional(),
-  id: z.string(),
-  title: z.string(),
-  summary: z.string(),
-  coverUrl: z.string(),
-  category: z.object({
-    id: z.string(),
-    kind: z.enum(['announcement', 'guide', 'education', 'knowledge', 'encyclopedia', 'news']),
-    name: z.string(),
-  }),
-  source: z.enum(['original', 'reprint']),
-  sourceName: z.string(),
-  author: z.string(),
-  status: z.enum(['draft', 'published']),
-  publishedAt: z.string().nullable(),
-  updatedAt: z.string(),
-});
+export const AdminArticlesUnpublishPostResponse = ArticleView;
 export type AdminArticlesUnpublishPostResponse = z.infer<typeof AdminArticlesUnpublishPostResponse>;
 
 export const AdminPriceItemsListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      code: z.string(),
-      name: z.string(),
-      category: z.string(),
-      spec: z.string(),
-      unit: z.string(),
-      priceFen: z.number(),
-      pinyinInitials: z.string(),
-      enabled: z.boolean(),
-      updatedAt: z.string(),
-    }),
-  ),
+  items: z.array(PriceItemView),
   total: z.number(),
   page: z.number(),
   pageSize: z.number(),
 });
 export type AdminPriceItemsListResponse = z.infer<typeof AdminPriceItemsListResponse>;
 
-export const AdminPriceItemsGetResponse = z.object({
-  id: z.string(),
-  code: z.string(),
-  name: z.string(),
-  category: z.string(),
-  spec: z.string(),
-  unit: z.string(),
-  priceFen: z.number(),
-  pinyinInitials: z.string(),
-  enabled: z.boolean(),
-  updatedAt: z.string(),
-});
+export const AdminPriceItemsGetResponse = PriceItemView;
 export type AdminPriceItemsGetResponse = z.infer<typeof AdminPriceItemsGetResponse>;
 
-export const AdminPriceItemsPostResponse = z.object({
-  id: z.string(),
-  code: z.string(),
-  name: z.string(),
-  category: z.string(),
-  spec: z.string(),
-  unit: z.string(),
-  priceFen: z.number(),
-  pinyinInitials: z.string(),
-  enabled: z.boolean(),
-  updatedAt: z.string(),
-});
+export const AdminPriceItemsPostResponse = PriceItemView;
 export type AdminPriceItemsPostResponse = z.infer<typeof AdminPriceItemsPostResponse>;
 
-export const AdminPriceItemsPatchResponse = z.object({
-  id: z.string(),
-  code: z.string(),
-  name: z.string(),
-  category: z.string(),
-  spec: z.string(),
-  unit: z.string(),
-  priceFen: z.number(),
-  pinyinInitials: z.string(),
-  enabled: z.boolean(),
-  updatedAt: z.string(),
-});
+export const AdminPriceItemsPatchResponse = PriceItemView;
 export type AdminPriceItemsPatchResponse = z.infer<typeof AdminPriceItemsPatchResponse>;
