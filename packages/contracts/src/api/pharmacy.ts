@@ -19,7 +19,8 @@ export const PrescriptionItem = z.object({
 });
 export type PrescriptionItem = z.infer<typeof PrescriptionItem>;
 
-export const IntegrationV1PrescriptionsPostResponse = z.object({
+/** What the hospital system is answered about a prescription it pushed, revoked or marked dispensed. */
+export const IntegrationPrescriptionReceipt = z.object({
   id: z.string(),
   hisRxNo: z.string(),
   state: z.enum([
@@ -34,42 +35,17 @@ export const IntegrationV1PrescriptionsPostResponse = z.object({
     'expired',
   ]),
 });
+export type IntegrationPrescriptionReceipt = z.infer<typeof IntegrationPrescriptionReceipt>;
+
+export const IntegrationV1PrescriptionsPostResponse = IntegrationPrescriptionReceipt;
 export type IntegrationV1PrescriptionsPostResponse = z.infer<typeof IntegrationV1PrescriptionsPostResponse>;
 
-export const IntegrationV1PrescriptionsRevokePostResponse = z.object({
-  id: z.string(),
-  hisRxNo: z.string(),
-  state: z.enum([
-    'pending_upload',
-    'circulating',
-    'dispatched',
-    'at_hospital',
-    'dispensed',
-    'rejected',
-    'upload_failed',
-    'revoked',
-    'expired',
-  ]),
-});
+export const IntegrationV1PrescriptionsRevokePostResponse = IntegrationPrescriptionReceipt;
 export type IntegrationV1PrescriptionsRevokePostResponse = z.infer<
   typeof IntegrationV1PrescriptionsRevokePostResponse
 >;
 
-export const IntegrationV1PrescriptionsDispensedPostResponse = z.object({
-  id: z.string(),
-  hisRxNo: z.string(),
-  state: z.enum([
-    'pending_upload',
-    'circulating',
-    'dispatched',
-    'at_hospital',
-    'dispensed',
-    'rejected',
-    'upload_failed',
-    'revoked',
-    'expired',
-  ]),
-});
+export const IntegrationV1PrescriptionsDispensedPostResponse = IntegrationPrescriptionReceipt;
 export type IntegrationV1PrescriptionsDispensedPostResponse = z.infer<
   typeof IntegrationV1PrescriptionsDispensedPostResponse
 >;
@@ -107,7 +83,8 @@ export const PrescriptionsListResponse = z.object({
 });
 export type PrescriptionsListResponse = z.infer<typeof PrescriptionsListResponse>;
 
-export const PrescriptionsGetResponse = z.object({
+/** One prescription as its patient sees it (detail, fill). */
+export const PrescriptionView = z.object({
   diagnoses: z.array(z.object({ code: z.string(), name: z.string() })),
   items: z.array(PrescriptionItem),
   hiRxNo: z.string().nullable(),
@@ -161,6 +138,9 @@ export const PrescriptionsGetResponse = z.object({
   totalFen: z.number(),
   dualChannel: z.boolean(),
 });
+export type PrescriptionView = z.infer<typeof PrescriptionView>;
+
+export const PrescriptionsGetResponse = PrescriptionView;
 export type PrescriptionsGetResponse = z.infer<typeof PrescriptionsGetResponse>;
 
 export const PrescriptionsPharmaciesListResponse = z.object({
@@ -179,60 +159,7 @@ export const PrescriptionsPharmaciesListResponse = z.object({
 });
 export type PrescriptionsPharmaciesListResponse = z.infer<typeof PrescriptionsPharmaciesListResponse>;
 
-export const PrescriptionsFillPostResponse = z.object({
-  diagnoses: z.array(z.object({ code: z.string(), name: z.string() })),
-  items: z.array(PrescriptionItem),
-  hiRxNo: z.string().nullable(),
-  traceCode: z.string().nullable(),
-  fillWhere: z.enum(['retail', 'hospital']).nullable(),
-  pickupCode: z.string().nullable(),
-  pharmacy: z
-    .object({
-      code: z.string(),
-      name: z.string().nullable(),
-      address: z.string().nullable(),
-      phone: z.string().nullable(),
-      dualChannel: z.boolean().nullable(),
-    })
-    .nullable(),
-  dispensed: z
-    .object({
-      at: z.string(),
-      pharmacyName: z.string().nullable(),
-      settlementNo: z.string().nullable(),
-      totalFen: z.number().nullable(),
-      fundFen: z.number().nullable(),
-      accountFen: z.number().nullable(),
-      cashFen: z.number().nullable(),
-    })
-    .nullable(),
-  rejectReason: z.string().nullable(),
-  revokeReason: z.string().nullable(),
-  id: z.string(),
-  patientId: z.string(),
-  patientName: z.string(),
-  hisRxNo: z.string(),
-  kind: z.enum(['ordinary', 'special_disease']),
-  specialDisease: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
-  doctorName: z.string(),
-  departmentName: z.string(),
-  issuedAt: z.string(),
-  validUntil: z.string(),
-  state: z.enum([
-    'pending_upload',
-    'circulating',
-    'dispatched',
-    'at_hospital',
-    'dispensed',
-    'rejected',
-    'upload_failed',
-    'revoked',
-    'expired',
-  ]),
-  itemCount: z.number(),
-  totalFen: z.number(),
-  dualChannel: z.boolean(),
-});
+export const PrescriptionsFillPostResponse = PrescriptionView;
 export type PrescriptionsFillPostResponse = z.infer<typeof PrescriptionsFillPostResponse>;
 
 export const StaffPrescriptionsListResponse = z.object({
@@ -275,7 +202,8 @@ export const StaffPrescriptionsListResponse = z.object({
 });
 export type StaffPrescriptionsListResponse = z.infer<typeof StaffPrescriptionsListResponse>;
 
-export const StaffPrescriptionsGetResponse = z.object({
+/** One prescription as staff see it (detail, retry upload). */
+export const StaffPrescriptionView = z.object({
   visitNo: z.string().nullable(),
   doctorCode: z.string(),
   insuranceDoctorCode: z.string(),
@@ -345,78 +273,12 @@ export const StaffPrescriptionsGetResponse = z.object({
   totalFen: z.number(),
   dualChannel: z.boolean(),
 });
+export type StaffPrescriptionView = z.infer<typeof StaffPrescriptionView>;
+
+export const StaffPrescriptionsGetResponse = StaffPrescriptionView;
 export type StaffPrescriptionsGetResponse = z.infer<typeof StaffPrescriptionsGetResponse>;
 
-export const StaffPrescriptionsRetryUploadPostResponse = z.object({
-  visitNo: z.string().nullable(),
-  doctorCode: z.string(),
-  insuranceDoctorCode: z.string(),
-  reviewedBy: z.string().nullable(),
-  attempts: z.number(),
-  lastError: z.string().nullable(),
-  nextAttemptAt: z.string().nullable(),
-  rejectCode: z.string().nullable(),
-  history: z.array(
-    z.object({
-      at: z.string(),
-      kind: z.string(),
-      actor: z.string(),
-      detail: z.record(z.string(), z.unknown()).nullable(),
-    }),
-  ),
-  diagnoses: z.array(z.object({ code: z.string(), name: z.string() })),
-  items: z.array(PrescriptionItem),
-  hiRxNo: z.string().nullable(),
-  traceCode: z.string().nullable(),
-  fillWhere: z.enum(['retail', 'hospital']).nullable(),
-  pickupCode: z.string().nullable(),
-  pharmacy: z
-    .object({
-      code: z.string(),
-      name: z.string().nullable(),
-      address: z.string().nullable(),
-      phone: z.string().nullable(),
-      dualChannel: z.boolean().nullable(),
-    })
-    .nullable(),
-  dispensed: z
-    .object({
-      at: z.string(),
-      pharmacyName: z.string().nullable(),
-      settlementNo: z.string().nullable(),
-      totalFen: z.number().nullable(),
-      fundFen: z.number().nullable(),
-      accountFen: z.number().nullable(),
-      cashFen: z.number().nullable(),
-    })
-    .nullable(),
-  rejectReason: z.string().nullable(),
-  revokeReason: z.string().nullable(),
-  id: z.string(),
-  patientId: z.string(),
-  patientName: z.string(),
-  hisRxNo: z.string(),
-  kind: z.enum(['ordinary', 'special_disease']),
-  specialDisease: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
-  doctorName: z.string(),
-  departmentName: z.string(),
-  issuedAt: z.string(),
-  validUntil: z.string(),
-  state: z.enum([
-    'pending_upload',
-    'circulating',
-    'dispatched',
-    'at_hospital',
-    'dispensed',
-    'rejected',
-    'upload_failed',
-    'revoked',
-    'expired',
-  ]),
-  itemCount: z.number(),
-  totalFen: z.number(),
-  dualChannel: z.boolean(),
-});
+export const StaffPrescriptionsRetryUploadPostResponse = StaffPrescriptionView;
 export type StaffPrescriptionsRetryUploadPostResponse = z.infer<
   typeof StaffPrescriptionsRetryUploadPostResponse
 >;
