@@ -2,41 +2,43 @@
 import { z } from 'zod';
 import { externalNo, id, isoDate, text } from './common.js';
 
-export const VisitsListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      visitNo: z.string(),
-      visitDate: z.string(),
-      departmentName: z.string().nullable(),
-      doctorName: z.string().nullable(),
-      bills: z.number(),
-      totalFen: z.number(),
-      pendingFen: z.number(),
-      nextSteps: z.array(
-        z.union([
-          z.object({
-            kind: z.literal('collect_drugs'),
-            billNo: z.string(),
-            title: z.string(),
-            department: z.string(),
-            location: z.string(),
-          }),
-          z.object({
-            kind: z.literal('go_to'),
-            billNo: z.string(),
-            title: z.string(),
-            department: z.string(),
-            location: z.string(),
-          }),
-          z.object({ kind: z.literal('pay'), bills: z.number(), amountFen: z.number() }),
-          z.object({ kind: z.literal('done') }),
-        ]),
-      ),
-      prescriptions: z.number(),
-      reports: z.number(),
-    }),
+/** One visit as its patient's list shows it, with what to do next. */
+export const VisitSummary = z.object({
+  id: z.string(),
+  visitNo: z.string(),
+  visitDate: z.string(),
+  departmentName: z.string().nullable(),
+  doctorName: z.string().nullable(),
+  bills: z.number(),
+  totalFen: z.number(),
+  pendingFen: z.number(),
+  nextSteps: z.array(
+    z.union([
+      z.object({
+        kind: z.literal('collect_drugs'),
+        billNo: z.string(),
+        title: z.string(),
+        department: z.string(),
+        location: z.string(),
+      }),
+      z.object({
+        kind: z.literal('go_to'),
+        billNo: z.string(),
+        title: z.string(),
+        department: z.string(),
+        location: z.string(),
+      }),
+      z.object({ kind: z.literal('pay'), bills: z.number(), amountFen: z.number() }),
+      z.object({ kind: z.literal('done') }),
+    ]),
   ),
+  prescriptions: z.number(),
+  reports: z.number(),
+});
+export type VisitSummary = z.infer<typeof VisitSummary>;
+
+export const VisitsListResponse = z.object({
+  items: z.array(VisitSummary),
 });
 export type VisitsListResponse = z.infer<typeof VisitsListResponse>;
 
@@ -102,36 +104,7 @@ export const VisitsGetResponse = z.object({
       ),
     }),
   ),
-  id: z.string(),
-  visitNo: z.string(),
-  visitDate: z.string(),
-  departmentName: z.string().nullable(),
-  doctorName: z.string().nullable(),
-  bills: z.number(),
-  totalFen: z.number(),
-  pendingFen: z.number(),
-  nextSteps: z.array(
-    z.union([
-      z.object({
-        kind: z.literal('collect_drugs'),
-        billNo: z.string(),
-        title: z.string(),
-        department: z.string(),
-        location: z.string(),
-      }),
-      z.object({
-        kind: z.literal('go_to'),
-        billNo: z.string(),
-        title: z.string(),
-        department: z.string(),
-        location: z.string(),
-      }),
-      z.object({ kind: z.literal('pay'), bills: z.number(), amountFen: z.number() }),
-      z.object({ kind: z.literal('done') }),
-    ]),
-  ),
-  prescriptions: z.number(),
-  reports: z.number(),
+  ...VisitSummary.shape,
 });
 export type VisitsGetResponse = z.infer<typeof VisitsGetResponse>;
 
@@ -223,29 +196,31 @@ export const PatientsMedicationsListResponse = z.object({
 });
 export type PatientsMedicationsListResponse = z.infer<typeof PatientsMedicationsListResponse>;
 
+/** One bill as the console's list shows it. */
+export const AdminBillSummary = z.object({
+  id: z.string(),
+  billNo: z.string(),
+  visitNo: z.string().nullable(),
+  visitDate: z.string().nullable(),
+  patientName: z.string().nullable(),
+  departmentName: z.string().nullable(),
+  doctorName: z.string().nullable(),
+  kind: z.enum(['prescription', 'lab', 'exam', 'treatment', 'other']),
+  title: z.string(),
+  amountFen: z.number(),
+  state: z.enum(['pending', 'paid', 'confirmed', 'refunded']),
+  executionStatus: z.enum(['none', 'dispensed', 'performed']),
+  invoiced: z.boolean(),
+  hisReceiptNo: z.string().nullable(),
+  billedAt: z.string(),
+  paidAt: z.string().nullable(),
+  confirmedAt: z.string().nullable(),
+  refundedAt: z.string().nullable(),
+});
+export type AdminBillSummary = z.infer<typeof AdminBillSummary>;
+
 export const AdminBillsListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      billNo: z.string(),
-      visitNo: z.string().nullable(),
-      visitDate: z.string().nullable(),
-      patientName: z.string().nullable(),
-      departmentName: z.string().nullable(),
-      doctorName: z.string().nullable(),
-      kind: z.enum(['prescription', 'lab', 'exam', 'treatment', 'other']),
-      title: z.string(),
-      amountFen: z.number(),
-      state: z.enum(['pending', 'paid', 'confirmed', 'refunded']),
-      executionStatus: z.enum(['none', 'dispensed', 'performed']),
-      invoiced: z.boolean(),
-      hisReceiptNo: z.string().nullable(),
-      billedAt: z.string(),
-      paidAt: z.string().nullable(),
-      confirmedAt: z.string().nullable(),
-      refundedAt: z.string().nullable(),
-    }),
-  ),
+  items: z.array(AdminBillSummary),
   total: z.number(),
   page: z.number(),
   pageSize: z.number(),
@@ -319,24 +294,7 @@ export const AdminBillsGetResponse = z.object({
         .nullable(),
     }),
   ),
-  id: z.string(),
-  billNo: z.string(),
-  visitNo: z.string().nullable(),
-  visitDate: z.string().nullable(),
-  patientName: z.string().nullable(),
-  departmentName: z.string().nullable(),
-  doctorName: z.string().nullable(),
-  kind: z.enum(['prescription', 'lab', 'exam', 'treatment', 'other']),
-  title: z.string(),
-  amountFen: z.number(),
-  state: z.enum(['pending', 'paid', 'confirmed', 'refunded']),
-  executionStatus: z.enum(['none', 'dispensed', 'performed']),
-  invoiced: z.boolean(),
-  hisReceiptNo: z.string().nullable(),
-  billedAt: z.string(),
-  paidAt: z.string().nullable(),
-  confirmedAt: z.string().nullable(),
-  refundedAt: z.string().nullable(),
+  ...AdminBillSummary.shape,
 });
 export type AdminBillsGetResponse = z.infer<typeof AdminBillsGetResponse>;
 
@@ -388,121 +346,57 @@ export type IntegrationV1HisBillsCounterRefundPostResponse = z.infer<
   typeof IntegrationV1HisBillsCounterRefundPostResponse
 >;
 
-export const BillsListResponse = z.object({
+/** One bill as its patient's list shows it. */
+export const PatientBillSummary = z.object({
+  id: z.string(),
+  billNo: z.string(),
+  visitNo: z.string().nullable(),
+  departmentName: z.string().nullable(),
+  doctorName: z.string().nullable(),
+  visitDate: z.string().nullable(),
+  kind: z.enum(['prescription', 'lab', 'exam', 'treatment', 'other']),
+  title: z.string(),
+  amountFen: z.number(),
+  state: z.enum(['pending', 'paid', 'confirmed', 'refunded']),
+  inPayment: z.boolean(),
+  paymentId: z.string().nullable(),
+  execDepartment: z.string(),
+  execLocation: z.string(),
+  executionStatus: z.enum(['none', 'dispensed', 'performed']),
+  executedAt: z.string().nullable(),
+  invoiced: z.boolean(),
+  hisReceiptNo: z.string().nullable(),
+  scanCode: z.string(),
+  billedAt: z.string(),
+  paidAt: z.string().nullable(),
+  refundedAt: z.string().nullable(),
   items: z.array(
     z.object({
-      id: z.string(),
-      billNo: z.string(),
-      visitNo: z.string().nullable(),
-      departmentName: z.string().nullable(),
-      doctorName: z.string().nullable(),
-      visitDate: z.string().nullable(),
-      kind: z.enum(['prescription', 'lab', 'exam', 'treatment', 'other']),
-      title: z.string(),
+      code: z.string(),
+      name: z.string(),
+      spec: z.string().nullable(),
+      unit: z.string().nullable(),
+      quantity: z.number(),
+      unitPriceFen: z.number(),
       amountFen: z.number(),
-      state: z.enum(['pending', 'paid', 'confirmed', 'refunded']),
-      inPayment: z.boolean(),
-      paymentId: z.string().nullable(),
-      execDepartment: z.string(),
-      execLocation: z.string(),
-      executionStatus: z.enum(['none', 'dispensed', 'performed']),
-      executedAt: z.string().nullable(),
-      invoiced: z.boolean(),
-      hisReceiptNo: z.string().nullable(),
-      scanCode: z.string(),
-      billedAt: z.string(),
-      paidAt: z.string().nullable(),
-      refundedAt: z.string().nullable(),
-      items: z.array(
-        z.object({
-          code: z.string(),
-          name: z.string(),
-          spec: z.string().nullable(),
-          unit: z.string().nullable(),
-          quantity: z.number(),
-          unitPriceFen: z.number(),
-          amountFen: z.number(),
-        }),
-      ),
     }),
   ),
+});
+export type PatientBillSummary = z.infer<typeof PatientBillSummary>;
+
+export const BillsListResponse = z.object({
+  items: z.array(PatientBillSummary),
 });
 export type BillsListResponse = z.infer<typeof BillsListResponse>;
 
-export const BillsScanListResponse = z.object({
-  patientId: z.string(),
-  id: z.string(),
-  billNo: z.string(),
-  visitNo: z.string().nullable(),
-  departmentName: z.string().nullable(),
-  doctorName: z.string().nullable(),
-  visitDate: z.string().nullable(),
-  kind: z.enum(['prescription', 'lab', 'exam', 'treatment', 'other']),
-  title: z.string(),
-  amountFen: z.number(),
-  state: z.enum(['pending', 'paid', 'confirmed', 'refunded']),
-  inPayment: z.boolean(),
-  paymentId: z.string().nullable(),
-  execDepartment: z.string(),
-  execLocation: z.string(),
-  executionStatus: z.enum(['none', 'dispensed', 'performed']),
-  executedAt: z.string().nullable(),
-  invoiced: z.boolean(),
-  hisReceiptNo: z.string().nullable(),
-  scanCode: z.string(),
-  billedAt: z.string(),
-  paidAt: z.string().nullable(),
-  refundedAt: z.string().nullable(),
-  items: z.array(
-    z.object({
-      code: z.string(),
-      name: z.string(),
-      spec: z.string().nullable(),
-      unit: z.string().nullable(),
-      quantity: z.number(),
-      unitPriceFen: z.number(),
-      amountFen: z.number(),
-    }),
-  ),
-});
+/** One bill as its patient sees it (detail, scan). */
+export const PatientBillView = z.object({ patientId: z.string(), ...PatientBillSummary.shape });
+export type PatientBillView = z.infer<typeof PatientBillView>;
+
+export const BillsScanListResponse = PatientBillView;
 export type BillsScanListResponse = z.infer<typeof BillsScanListResponse>;
 
-export const BillsGetResponse = z.object({
-  patientId: z.string(),
-  id: z.string(),
-  billNo: z.string(),
-  visitNo: z.string().nullable(),
-  departmentName: z.string().nullable(),
-  doctorName: z.string().nullable(),
-  visitDate: z.string().nullable(),
-  kind: z.enum(['prescription', 'lab', 'exam', 'treatment', 'other']),
-  title: z.string(),
-  amountFen: z.number(),
-  state: z.enum(['pending', 'paid', 'confirmed', 'refunded']),
-  inPayment: z.boolean(),
-  paymentId: z.string().nullable(),
-  execDepartment: z.string(),
-  execLocation: z.string(),
-  executionStatus: z.enum(['none', 'dispensed', 'performed']),
-  executedAt: z.string().nullable(),
-  invoiced: z.boolean(),
-  hisReceiptNo: z.string().nullable(),
-  scanCode: z.string(),
-  billedAt: z.string(),
-  paidAt: z.string().nullable(),
-  refundedAt: z.string().nullable(),
-  items: z.array(
-    z.object({
-      code: z.string(),
-      name: z.string(),
-      spec: z.string().nullable(),
-      unit: z.string().nullable(),
-      quantity: z.number(),
-      unitPriceFen: z.number(),
-      amountFen: z.number(),
-    }),
-  ),
-});
+export const BillsGetResponse = PatientBillView;
 export type BillsGetResponse = z.infer<typeof BillsGetResponse>;
 
 export const BillPaymentsPostResponse = z.object({
