@@ -19,26 +19,29 @@ export const HealthRecordOperation = z.object({
 });
 export type HealthRecordOperation = z.infer<typeof HealthRecordOperation>;
 
+/** One report as lists show it. */
+export const ReportSummary = z.object({
+  id: z.string(),
+  reportNo: z.string(),
+  kind: z.enum(['lab', 'exam', 'pathology', 'physical']),
+  title: z.string(),
+  department: z.string().nullable(),
+  setting: z.enum(['physical', 'outpatient', 'emergency', 'inpatient']),
+  status: z.enum(['pending', 'partial', 'final']),
+  orderedAt: z.string().nullable(),
+  reportedAt: z.string().nullable(),
+  hasImages: z.boolean(),
+  patientNameMasked: z.string(),
+});
+export type ReportSummary = z.infer<typeof ReportSummary>;
+
 export const ReportsListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      reportNo: z.string(),
-      kind: z.enum(['lab', 'exam', 'pathology', 'physical']),
-      title: z.string(),
-      department: z.string().nullable(),
-      setting: z.enum(['physical', 'outpatient', 'emergency', 'inpatient']),
-      status: z.enum(['pending', 'partial', 'final']),
-      orderedAt: z.string().nullable(),
-      reportedAt: z.string().nullable(),
-      hasImages: z.boolean(),
-      patientNameMasked: z.string(),
-    }),
-  ),
+  items: z.array(ReportSummary),
 });
 export type ReportsListResponse = z.infer<typeof ReportsListResponse>;
 
-export const ReportsGetResponse = z.object({
+/** One report with its sections and observations (detail, exam access code). */
+export const ReportView = z.object({
   conclusion: z.string().nullable(),
   sections: z.array(z.object({ name: z.string(), conclusion: z.string().nullable() })),
   observations: z.array(
@@ -55,35 +58,28 @@ export const ReportsGetResponse = z.object({
       interpretation: Interpretation.nullable(),
     }),
   ),
-  id: z.string(),
-  reportNo: z.string(),
-  kind: z.enum(['lab', 'exam', 'pathology', 'physical']),
-  title: z.string(),
-  department: z.string().nullable(),
-  setting: z.enum(['physical', 'outpatient', 'emergency', 'inpatient']),
-  status: z.enum(['pending', 'partial', 'final']),
-  orderedAt: z.string().nullable(),
-  reportedAt: z.string().nullable(),
-  hasImages: z.boolean(),
-  patientNameMasked: z.string(),
+  ...ReportSummary.shape,
 });
+export type ReportView = z.infer<typeof ReportView>;
+
+export const ReportsGetResponse = ReportView;
 export type ReportsGetResponse = z.infer<typeof ReportsGetResponse>;
 
 export const ReportsImagingLinkListResponse = z.object({ url: z.string(), expiresAt: z.string() });
 export type ReportsImagingLinkListResponse = z.infer<typeof ReportsImagingLinkListResponse>;
 
-export const ReportsImagingAuthorisationListResponse = z.object({
+/** Whether a patient lets the hospital share their imaging. */
+export const ImagingAuthorisationView = z.object({
   patientId: z.string(),
   authorised: z.boolean(),
   grantedAt: z.string().nullable(),
 });
+export type ImagingAuthorisationView = z.infer<typeof ImagingAuthorisationView>;
+
+export const ReportsImagingAuthorisationListResponse = ImagingAuthorisationView;
 export type ReportsImagingAuthorisationListResponse = z.infer<typeof ReportsImagingAuthorisationListResponse>;
 
-export const ReportsImagingAuthorisationPutResponse = z.object({
-  patientId: z.string(),
-  authorised: z.boolean(),
-  grantedAt: z.string().nullable(),
-});
+export const ReportsImagingAuthorisationPutResponse = ImagingAuthorisationView;
 export type ReportsImagingAuthorisationPutResponse = z.infer<typeof ReportsImagingAuthorisationPutResponse>;
 
 export const HealthRecordListResponse = z.object({
@@ -149,81 +145,33 @@ export const ReportsExamAccessPostResponse = z.object({
 });
 export type ReportsExamAccessPostResponse = z.infer<typeof ReportsExamAccessPostResponse>;
 
-export const ReportsExamAccessVerifyPostResponse = z.object({
-  conclusion: z.string().nullable(),
-  sections: z.array(z.object({ name: z.string(), conclusion: z.string().nullable() })),
-  observations: z.array(
-    z.object({
-      section: z.string().nullable(),
-      code: z.string(),
-      name: z.string(),
-      value: z.union([z.string(), z.number()]).nullable(),
-      unit: z.string().nullable(),
-      refLow: z.number().nullable(),
-      refHigh: z.number().nullable(),
-      refText: z.string().nullable(),
-      flag: z.enum(['H', 'L', 'N', 'critical']).nullable(),
-      interpretation: Interpretation.nullable(),
-    }),
-  ),
-  id: z.string(),
-  reportNo: z.string(),
-  kind: z.enum(['lab', 'exam', 'pathology', 'physical']),
-  title: z.string(),
-  department: z.string().nullable(),
-  setting: z.enum(['physical', 'outpatient', 'emergency', 'inpatient']),
-  status: z.enum(['pending', 'partial', 'final']),
-  orderedAt: z.string().nullable(),
-  reportedAt: z.string().nullable(),
-  hasImages: z.boolean(),
-  patientNameMasked: z.string(),
-});
+export const ReportsExamAccessVerifyPostResponse = ReportView;
 export type ReportsExamAccessVerifyPostResponse = z.infer<typeof ReportsExamAccessVerifyPostResponse>;
 
+/** One indicator as the console lists and edits it. */
+export const AdminIndicatorView = z.object({
+  code: z.string(),
+  name: z.string(),
+  aliases: z.array(z.string()),
+  category: z.string(),
+  unit: z.string().nullable(),
+  meaning: z.string(),
+  highMeaning: z.string().nullable(),
+  lowMeaning: z.string().nullable(),
+  advice: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type AdminIndicatorView = z.infer<typeof AdminIndicatorView>;
+
 export const AdminIndicatorsListResponse = z.object({
-  items: z.array(
-    z.object({
-      code: z.string(),
-      name: z.string(),
-      aliases: z.array(z.string()),
-      category: z.string(),
-      unit: z.string().nullable(),
-      meaning: z.string(),
-      highMeaning: z.string().nullable(),
-      lowMeaning: z.string().nullable(),
-      advice: z.string().nullable(),
-      updatedAt: z.string(),
-    }),
-  ),
+  items: z.array(AdminIndicatorView),
 });
 export type AdminIndicatorsListResponse = z.infer<typeof AdminIndicatorsListResponse>;
 
-export const AdminIndicatorsPostResponse = z.object({
-  code: z.string(),
-  name: z.string(),
-  aliases: z.array(z.string()),
-  category: z.string(),
-  unit: z.string().nullable(),
-  meaning: z.string(),
-  highMeaning: z.string().nullable(),
-  lowMeaning: z.string().nullable(),
-  advice: z.string().nullable(),
-  updatedAt: z.string(),
-});
+export const AdminIndicatorsPostResponse = AdminIndicatorView;
 export type AdminIndicatorsPostResponse = z.infer<typeof AdminIndicatorsPostResponse>;
 
-export const AdminIndicatorsPutResponse = z.object({
-  code: z.string(),
-  name: z.string(),
-  aliases: z.array(z.string()),
-  category: z.string(),
-  unit: z.string().nullable(),
-  meaning: z.string(),
-  highMeaning: z.string().nullable(),
-  lowMeaning: z.string().nullable(),
-  advice: z.string().nullable(),
-  updatedAt: z.string(),
-});
+export const AdminIndicatorsPutResponse = AdminIndicatorView;
 export type AdminIndicatorsPutResponse = z.infer<typeof AdminIndicatorsPutResponse>;
 
 export const AdminReportsListResponse = z.object({
@@ -265,17 +213,7 @@ export const AdminReportsGetResponse = z.object({
       interpretation: Interpretation.nullable(),
     }),
   ),
-  id: z.string(),
-  reportNo: z.string(),
-  kind: z.enum(['lab', 'exam', 'pathology', 'physical']),
-  title: z.string(),
-  department: z.string().nullable(),
-  setting: z.enum(['physical', 'outpatient', 'emergency', 'inpatient']),
-  status: z.enum(['pending', 'partial', 'final']),
-  orderedAt: z.string().nullable(),
-  reportedAt: z.string().nullable(),
-  hasImages: z.boolean(),
-  patientNameMasked: z.string(),
+  ...ReportSummary.shape,
 });
 export type AdminReportsGetResponse = z.infer<typeof AdminReportsGetResponse>;
 
