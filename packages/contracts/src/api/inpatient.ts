@@ -93,7 +93,8 @@ export type IntegrationV1HisAdmissionsSettlementReversalPostResponse = z.infer<
   typeof IntegrationV1HisAdmissionsSettlementReversalPostResponse
 >;
 
-export const AdmissionsBindPostResponse = z.object({
+/** One admission with its deposits and balance (bind, detail). */
+export const AdmissionView = z.object({
   id: z.string(),
   admissionNo: z.string(),
   patientName: z.string(),
@@ -111,6 +112,9 @@ export const AdmissionsBindPostResponse = z.object({
   totalCostFen: z.number().nullable(),
   balanceFen: z.number(),
 });
+export type AdmissionView = z.infer<typeof AdmissionView>;
+
+export const AdmissionsBindPostResponse = AdmissionView;
 export type AdmissionsBindPostResponse = z.infer<typeof AdmissionsBindPostResponse>;
 
 export const AdmissionsListResponse = z.object({
@@ -157,24 +161,7 @@ export const AdmissionsListResponse = z.object({
 });
 export type AdmissionsListResponse = z.infer<typeof AdmissionsListResponse>;
 
-export const AdmissionsGetResponse = z.object({
-  id: z.string(),
-  admissionNo: z.string(),
-  patientName: z.string(),
-  ward: z.string(),
-  bed: z.string().nullable(),
-  attendingDoctor: z.string().nullable(),
-  diagnoses: z.array(z.object({ code: z.string().optional(), name: z.string() })),
-  operations: z.array(Operation),
-  admittedAt: z.string(),
-  dischargedAt: z.string().nullable(),
-  state: z.enum(['admitted', 'discharged']),
-  settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
-  depositsFen: z.number(),
-  chargesFen: z.number(),
-  totalCostFen: z.number().nullable(),
-  balanceFen: z.number(),
-});
+export const AdmissionsGetResponse = AdmissionView;
 export type AdmissionsGetResponse = z.infer<typeof AdmissionsGetResponse>;
 
 export const AdmissionsDepositsPostResponse = z.object({
@@ -236,7 +223,8 @@ export const AdmissionsDailyListsListResponse = z.object({
 });
 export type AdmissionsDailyListsListResponse = z.infer<typeof AdmissionsDailyListsListResponse>;
 
-export const AdmissionsSettlementListResponse = z.object({
+/** An admission's discharge settlement (detail, refund). */
+export const DischargeSettlementView = z.object({
   admissionId: z.string(),
   state: z.enum(['admitted', 'discharged']),
   settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
@@ -255,6 +243,9 @@ export const AdmissionsSettlementListResponse = z.object({
     }),
   ),
 });
+export type DischargeSettlementView = z.infer<typeof DischargeSettlementView>;
+
+export const AdmissionsSettlementListResponse = DischargeSettlementView;
 export type AdmissionsSettlementListResponse = z.infer<typeof AdmissionsSettlementListResponse>;
 
 export const AdmissionsSettlementPayPostResponse = z.object({
@@ -287,25 +278,7 @@ export const AdmissionsSettlementPayPostResponse = z.object({
 });
 export type AdmissionsSettlementPayPostResponse = z.infer<typeof AdmissionsSettlementPayPostResponse>;
 
-export const AdmissionsSettlementRefundPostResponse = z.object({
-  admissionId: z.string(),
-  state: z.enum(['admitted', 'discharged']),
-  settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
-  depositsFen: z.number(),
-  chargesFen: z.number(),
-  differenceFen: z.number(),
-  dueFen: z.number(),
-  refundableFen: z.number(),
-  refunds: z.array(
-    z.object({
-      depositId: z.string(),
-      paymentOrderId: z.string(),
-      amountFen: z.number(),
-      refundId: z.string().nullable(),
-      state: z.string(),
-    }),
-  ),
-});
+export const AdmissionsSettlementRefundPostResponse = DischargeSettlementView;
 export type AdmissionsSettlementRefundPostResponse = z.infer<typeof AdmissionsSettlementRefundPostResponse>;
 
 // ------------------------------------------------------------ request schemas
