@@ -47,22 +47,20 @@ export const AuthSmsCodesPostResponse = z.object({
 });
 export type AuthSmsCodesPostResponse = z.infer<typeof AuthSmsCodesPostResponse>;
 
-export const AuthSmsLoginPostResponse = z.object({
+/** What a successful login answers. */
+export const LoginResult = z.object({
   accessToken: z.string(),
   refreshToken: z.string(),
   expiresIn: z.number(),
   tokenType: z.literal('Bearer'),
   account: AccountView,
 });
+export type LoginResult = z.infer<typeof LoginResult>;
+
+export const AuthSmsLoginPostResponse = LoginResult;
 export type AuthSmsLoginPostResponse = z.infer<typeof AuthSmsLoginPostResponse>;
 
-export const AuthPasswordLoginPostResponse = z.object({
-  accessToken: z.string(),
-  refreshToken: z.string(),
-  expiresIn: z.number(),
-  tokenType: z.literal('Bearer'),
-  account: AccountView,
-});
+export const AuthPasswordLoginPostResponse = LoginResult;
 export type AuthPasswordLoginPostResponse = z.infer<typeof AuthPasswordLoginPostResponse>;
 
 export const AuthPasswordResetPostResponse = z.object({
@@ -73,13 +71,7 @@ export const AuthPasswordResetPostResponse = z.object({
 });
 export type AuthPasswordResetPostResponse = z.infer<typeof AuthPasswordResetPostResponse>;
 
-export const AuthOauthLoginPostResponse = z.object({
-  accessToken: z.string(),
-  refreshToken: z.string(),
-  expiresIn: z.number(),
-  tokenType: z.literal('Bearer'),
-  account: AccountView,
-});
+export const AuthOauthLoginPostResponse = LoginResult;
 export type AuthOauthLoginPostResponse = z.infer<typeof AuthOauthLoginPostResponse>;
 
 export const AuthRefreshPostResponse = z.object({
