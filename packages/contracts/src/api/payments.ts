@@ -2,32 +2,34 @@
 import { z } from 'zod';
 import { Binary, Timestamp, id, paging } from './common.js';
 
+/** One payment order as the console's list shows it. */
+export const AdminPaymentOrderSummary = z.object({
+  id: z.string(),
+  orderNo: z.string(),
+  businessType: z.string(),
+  businessId: z.string(),
+  accountId: z.string(),
+  patientId: z.string().nullable(),
+  subject: z.string(),
+  amountFen: z.number(),
+  refundedFen: z.number(),
+  refundableFen: z.number(),
+  state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+  channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
+  channelTradeNo: z.string().nullable(),
+  abnormal: z.boolean(),
+  abnormalReason: z.string().nullable(),
+  businessState: z.enum(['pending', 'running', 'done', 'failed']),
+  expiresAt: Timestamp,
+  paidAt: Timestamp.nullable(),
+  closedAt: Timestamp.nullable(),
+  closeReason: z.string().nullable(),
+  createdAt: Timestamp,
+});
+export type AdminPaymentOrderSummary = z.infer<typeof AdminPaymentOrderSummary>;
+
 export const AdminPaymentOrdersListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      orderNo: z.string(),
-      businessType: z.string(),
-      businessId: z.string(),
-      accountId: z.string(),
-      patientId: z.string().nullable(),
-      subject: z.string(),
-      amountFen: z.number(),
-      refundedFen: z.number(),
-      refundableFen: z.number(),
-      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
-      channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
-      channelTradeNo: z.string().nullable(),
-      abnormal: z.boolean(),
-      abnormalReason: z.string().nullable(),
-      businessState: z.enum(['pending', 'running', 'done', 'failed']),
-      expiresAt: Timestamp,
-      paidAt: Timestamp.nullable(),
-      closedAt: Timestamp.nullable(),
-      closeReason: z.string().nullable(),
-      createdAt: Timestamp,
-    }),
-  ),
+  items: z.array(AdminPaymentOrderSummary),
   total: z.number(),
   page: z.number(),
   pageSize: z.number(),
@@ -86,31 +88,12 @@ export const AdminPaymentOrdersGetResponse = z.object({
       createdAt: Timestamp,
     }),
   ),
-  id: z.string(),
-  orderNo: z.string(),
-  businessType: z.string(),
-  businessId: z.string(),
-  accountId: z.string(),
-  patientId: z.string().nullable(),
-  subject: z.string(),
-  amountFen: z.number(),
-  refundedFen: z.number(),
-  refundableFen: z.number(),
-  state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
-  channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
-  channelTradeNo: z.string().nullable(),
-  abnormal: z.boolean(),
-  abnormalReason: z.string().nullable(),
-  businessState: z.enum(['pending', 'running', 'done', 'failed']),
-  expiresAt: Timestamp,
-  paidAt: Timestamp.nullable(),
-  closedAt: Timestamp.nullable(),
-  closeReason: z.string().nullable(),
-  createdAt: Timestamp,
+  ...AdminPaymentOrderSummary.shape,
 });
 export type AdminPaymentOrdersGetResponse = z.infer<typeof AdminPaymentOrdersGetResponse>;
 
-export const AdminPaymentOrdersRefundsPostResponse = z.object({
+/** One refund as the console sees it. */
+export const AdminRefundView = z.object({
   id: z.string(),
   refundNo: z.string(),
   orderId: z.string(),
@@ -125,47 +108,20 @@ export const AdminPaymentOrdersRefundsPostResponse = z.object({
   createdAt: Timestamp,
   completedAt: Timestamp.nullable(),
 });
+export type AdminRefundView = z.infer<typeof AdminRefundView>;
+
+export const AdminPaymentOrdersRefundsPostResponse = AdminRefundView;
 export type AdminPaymentOrdersRefundsPostResponse = z.infer<typeof AdminPaymentOrdersRefundsPostResponse>;
 
 export const AdminRefundsListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      refundNo: z.string(),
-      orderId: z.string(),
-      orderNo: z.string().optional(),
-      amountFen: z.number(),
-      state: z.enum(['failed', 'requested', 'processing', 'succeeded']),
-      reason: z.string(),
-      requestedBy: z.string(),
-      attempts: z.number(),
-      channelRefundId: z.string().nullable(),
-      failureReason: z.string().nullable(),
-      createdAt: Timestamp,
-      completedAt: Timestamp.nullable(),
-    }),
-  ),
+  items: z.array(AdminRefundView),
   total: z.number(),
   page: z.number(),
   pageSize: z.number(),
 });
 export type AdminRefundsListResponse = z.infer<typeof AdminRefundsListResponse>;
 
-export const AdminRefundsRetryPostResponse = z.object({
-  id: z.string(),
-  refundNo: z.string(),
-  orderId: z.string(),
-  orderNo: z.string().optional(),
-  amountFen: z.number(),
-  state: z.enum(['failed', 'requested', 'processing', 'succeeded']),
-  reason: z.string(),
-  requestedBy: z.string(),
-  attempts: z.number(),
-  channelRefundId: z.string().nullable(),
-  failureReason: z.string().nullable(),
-  createdAt: Timestamp,
-  completedAt: Timestamp.nullable(),
-});
+export const AdminRefundsRetryPostResponse = AdminRefundView;
 export type AdminRefundsRetryPostResponse = z.infer<typeof AdminRefundsRetryPostResponse>;
 
 export const AdminAbnormalOrdersListResponse = z.object({
