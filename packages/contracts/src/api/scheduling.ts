@@ -15,35 +15,35 @@ export const SegmentView = z.object({
 });
 export type SegmentView = z.infer<typeof SegmentView>;
 
-export const SchedulesListResponse = z.object({
-  items: z.array(
-    z.object({
-      doctorName: z.string().nullable(),
-      doctorTitle: z.enum(['chief_physician', 'associate_chief', 'attending', 'resident']).nullable(),
-      doctorTitleLabel: z.object({ zh: z.string(), en: z.string(), rank: z.number() }).nullable(),
-      departmentName: z.string().nullable(),
-      id: z.string(),
-      doctorId: z.string(),
-      departmentId: z.string(),
-      clinicDate: z.string(),
-      shiftCode: z.string(),
-      startAt: Timestamp,
-      endAt: Timestamp,
-      level: z.enum(['general', 'expert', 'special']),
-      feeFen: z.number(),
-      state: z.enum(['open', 'stopped', 'past']),
-      bookingClosed: z.boolean(),
-      stopReason: z.string().nullable(),
-      releaseAt: Timestamp,
-      released: z.boolean(),
-      total: z.number(),
-      remaining: z.number(),
-      booked: z.number(),
-      full: z.boolean(),
-      segments: z.array(SegmentView),
-    }),
-  ),
+/** One schedule (a doctor's clinic on a day and shift) with its slots left. */
+export const ScheduleView = z.object({
+  doctorName: z.string().nullable(),
+  doctorTitle: z.enum(['chief_physician', 'associate_chief', 'attending', 'resident']).nullable(),
+  doctorTitleLabel: z.object({ zh: z.string(), en: z.string(), rank: z.number() }).nullable(),
+  departmentName: z.string().nullable(),
+  id: z.string(),
+  doctorId: z.string(),
+  departmentId: z.string(),
+  clinicDate: z.string(),
+  shiftCode: z.string(),
+  startAt: Timestamp,
+  endAt: Timestamp,
+  level: z.enum(['general', 'expert', 'special']),
+  feeFen: z.number(),
+  state: z.enum(['open', 'stopped', 'past']),
+  bookingClosed: z.boolean(),
+  stopReason: z.string().nullable(),
+  releaseAt: Timestamp,
+  released: z.boolean(),
+  total: z.number(),
+  remaining: z.number(),
+  booked: z.number(),
+  full: z.boolean(),
+  segments: z.array(SegmentView),
 });
+export type ScheduleView = z.infer<typeof ScheduleView>;
+
+export const SchedulesListResponse = z.object({ items: z.array(ScheduleView) });
 export type SchedulesListResponse = z.infer<typeof SchedulesListResponse>;
 
 export const DepartmentsScheduleDaysListResponse = z.object({
@@ -77,56 +77,32 @@ export const AdminShiftsPutResponse = z.object({
 });
 export type AdminShiftsPutResponse = z.infer<typeof AdminShiftsPutResponse>;
 
+/** One schedule template. */
+export const ScheduleTemplateView = z.object({
+  departmentId: z.string(),
+  doctorId: z.string(),
+  id: z.string(),
+  enabled: z.boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  weekdays: z.array(z.number()),
+  shiftCode: z.string(),
+  segmentMinutes: z.number(),
+  slotsPerSegment: z.number(),
+  level: z.enum(['general', 'expert', 'special']),
+  feeFen: z.number(),
+});
+export type ScheduleTemplateView = z.infer<typeof ScheduleTemplateView>;
+
 export const AdminScheduleTemplatesListResponse = z.object({
-  items: z.array(
-    z.object({
-      departmentId: z.string(),
-      doctorId: z.string(),
-      id: z.string(),
-      enabled: z.boolean(),
-      createdAt: Timestamp,
-      updatedAt: Timestamp,
-      weekdays: z.array(z.number()),
-      shiftCode: z.string(),
-      segmentMinutes: z.number(),
-      slotsPerSegment: z.number(),
-      level: z.enum(['general', 'expert', 'special']),
-      feeFen: z.number(),
-    }),
-  ),
+  items: z.array(ScheduleTemplateView),
 });
 export type AdminScheduleTemplatesListResponse = z.infer<typeof AdminScheduleTemplatesListResponse>;
 
-export const AdminScheduleTemplatesPostResponse = z.object({
-  departmentId: z.string(),
-  doctorId: z.string(),
-  id: z.string(),
-  enabled: z.boolean(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-  weekdays: z.array(z.number()),
-  shiftCode: z.string(),
-  segmentMinutes: z.number(),
-  slotsPerSegment: z.number(),
-  level: z.enum(['general', 'expert', 'special']),
-  feeFen: z.number(),
-});
+export const AdminScheduleTemplatesPostResponse = ScheduleTemplateView;
 export type AdminScheduleTemplatesPostResponse = z.infer<typeof AdminScheduleTemplatesPostResponse>;
 
-export const AdminScheduleTemplatesPatchResponse = z.object({
-  departmentId: z.string(),
-  doctorId: z.string(),
-  id: z.string(),
-  enabled: z.boolean(),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-  weekdays: z.array(z.number()),
-  shiftCode: z.string(),
-  segmentMinutes: z.number(),
-  slotsPerSegment: z.number(),
-  level: z.enum(['general', 'expert', 'special']),
-  feeFen: z.number(),
-});
+export const AdminScheduleTemplatesPatchResponse = ScheduleTemplateView;
 export type AdminScheduleTemplatesPatchResponse = z.infer<typeof AdminScheduleTemplatesPatchResponse>;
 
 export const AdminScheduleTemplatesGeneratePostResponse = z.object({ created: z.number() });
@@ -134,35 +110,7 @@ export type AdminScheduleTemplatesGeneratePostResponse = z.infer<
   typeof AdminScheduleTemplatesGeneratePostResponse
 >;
 
-export const AdminSchedulesListResponse = z.object({
-  items: z.array(
-    z.object({
-      doctorName: z.string().nullable(),
-      doctorTitle: z.enum(['chief_physician', 'associate_chief', 'attending', 'resident']).nullable(),
-      doctorTitleLabel: z.object({ zh: z.string(), en: z.string(), rank: z.number() }).nullable(),
-      departmentName: z.string().nullable(),
-      id: z.string(),
-      doctorId: z.string(),
-      departmentId: z.string(),
-      clinicDate: z.string(),
-      shiftCode: z.string(),
-      startAt: Timestamp,
-      endAt: Timestamp,
-      level: z.enum(['general', 'expert', 'special']),
-      feeFen: z.number(),
-      state: z.enum(['open', 'stopped', 'past']),
-      bookingClosed: z.boolean(),
-      stopReason: z.string().nullable(),
-      releaseAt: Timestamp,
-      released: z.boolean(),
-      total: z.number(),
-      remaining: z.number(),
-      booked: z.number(),
-      full: z.boolean(),
-      segments: z.array(SegmentView),
-    }),
-  ),
-});
+export const AdminSchedulesListResponse = SchedulesListResponse;
 export type AdminSchedulesListResponse = z.infer<typeof AdminSchedulesListResponse>;
 
 export const AdminSchedulesPostResponse = z.object({
