@@ -31,7 +31,8 @@ export const IntegrationV1SlotsListResponse = z.object({
 });
 export type IntegrationV1SlotsListResponse = z.infer<typeof IntegrationV1SlotsListResponse>;
 
-export const IntegrationV1LocksPostResponse = z.object({
+/** What a third-party channel is answered about a lock, confirmation or cancellation. */
+export const GatewayRegistrationReceipt = z.object({
   registrationId: z.string(),
   state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
   scheduleId: z.string(),
@@ -48,46 +49,17 @@ export const IntegrationV1LocksPostResponse = z.object({
   patientRef: z.string().nullable(),
   cancelledAt: z.string().nullable(),
 });
+export type GatewayRegistrationReceipt = z.infer<typeof GatewayRegistrationReceipt>;
+
+export const IntegrationV1LocksPostResponse = GatewayRegistrationReceipt;
 export type IntegrationV1LocksPostResponse = z.infer<typeof IntegrationV1LocksPostResponse>;
 
-export const IntegrationV1RegistrationsConfirmPostResponse = z.object({
-  registrationId: z.string(),
-  state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
-  scheduleId: z.string(),
-  segmentId: z.string(),
-  slotNumber: z.number(),
-  clinicDate: z.string(),
-  segmentStartAt: z.string(),
-  segmentEndAt: z.string(),
-  doctorId: z.string(),
-  departmentId: z.string(),
-  level: z.enum(['general', 'expert', 'special']),
-  feeFen: z.number(),
-  lockExpiresAt: z.string().nullable(),
-  patientRef: z.string().nullable(),
-  cancelledAt: z.string().nullable(),
-});
+export const IntegrationV1RegistrationsConfirmPostResponse = GatewayRegistrationReceipt;
 export type IntegrationV1RegistrationsConfirmPostResponse = z.infer<
   typeof IntegrationV1RegistrationsConfirmPostResponse
 >;
 
-export const IntegrationV1RegistrationsCancelPostResponse = z.object({
-  registrationId: z.string(),
-  state: z.enum(['locked', 'booked', 'checked_in', 'completed', 'expired', 'cancelled', 'no_show']),
-  scheduleId: z.string(),
-  segmentId: z.string(),
-  slotNumber: z.number(),
-  clinicDate: z.string(),
-  segmentStartAt: z.string(),
-  segmentEndAt: z.string(),
-  doctorId: z.string(),
-  departmentId: z.string(),
-  level: z.enum(['general', 'expert', 'special']),
-  feeFen: z.number(),
-  lockExpiresAt: z.string().nullable(),
-  patientRef: z.string().nullable(),
-  cancelledAt: z.string().nullable(),
-});
+export const IntegrationV1RegistrationsCancelPostResponse = GatewayRegistrationReceipt;
 export type IntegrationV1RegistrationsCancelPostResponse = z.infer<
   typeof IntegrationV1RegistrationsCancelPostResponse
 >;
