@@ -2,6 +2,19 @@
 import { z } from 'zod';
 import type { PrescriptionState } from '../labels.js';
 
+/** A prescription's states, as a list (a zod enum is built from it). */
+export const PRESCRIPTION_STATES = [
+  'pending_upload',
+  'circulating',
+  'dispatched',
+  'at_hospital',
+  'dispensed',
+  'rejected',
+  'upload_failed',
+  'revoked',
+  'expired',
+] as const satisfies readonly PrescriptionState[];
+
 export const PrescriptionItem = z.object({
   drugCode: z.string(),
   name: z.string(),
@@ -23,17 +36,7 @@ export type PrescriptionItem = z.infer<typeof PrescriptionItem>;
 export const IntegrationPrescriptionReceipt = z.object({
   id: z.string(),
   hisRxNo: z.string(),
-  state: z.enum([
-    'pending_upload',
-    'circulating',
-    'dispatched',
-    'at_hospital',
-    'dispensed',
-    'rejected',
-    'upload_failed',
-    'revoked',
-    'expired',
-  ]),
+  state: z.enum(PRESCRIPTION_STATES),
 });
 export type IntegrationPrescriptionReceipt = z.infer<typeof IntegrationPrescriptionReceipt>;
 
@@ -50,36 +53,28 @@ export type IntegrationV1PrescriptionsDispensedPostResponse = z.infer<
   typeof IntegrationV1PrescriptionsDispensedPostResponse
 >;
 
+/** One prescription as lists show it. */
+export const PrescriptionSummary = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  patientName: z.string(),
+  hisRxNo: z.string(),
+  kind: z.enum(['ordinary', 'special_disease']),
+  specialDisease: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
+  doctorName: z.string(),
+  departmentName: z.string(),
+  issuedAt: z.string(),
+  validUntil: z.string(),
+  state: z.enum(PRESCRIPTION_STATES),
+  itemCount: z.number(),
+  totalFen: z.number(),
+  dualChannel: z.boolean(),
+  pharmacy: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
+});
+export type PrescriptionSummary = z.infer<typeof PrescriptionSummary>;
+
 export const PrescriptionsListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      patientId: z.string(),
-      patientName: z.string(),
-      hisRxNo: z.string(),
-      kind: z.enum(['ordinary', 'special_disease']),
-      specialDisease: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
-      doctorName: z.string(),
-      departmentName: z.string(),
-      issuedAt: z.string(),
-      validUntil: z.string(),
-      state: z.enum([
-        'pending_upload',
-        'circulating',
-        'dispatched',
-        'at_hospital',
-        'dispensed',
-        'rejected',
-        'upload_failed',
-        'revoked',
-        'expired',
-      ]),
-      itemCount: z.number(),
-      totalFen: z.number(),
-      dualChannel: z.boolean(),
-      pharmacy: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
-    }),
-  ),
+  items: z.array(PrescriptionSummary),
 });
 export type PrescriptionsListResponse = z.infer<typeof PrescriptionsListResponse>;
 
@@ -113,30 +108,7 @@ export const PrescriptionView = z.object({
     .nullable(),
   rejectReason: z.string().nullable(),
   revokeReason: z.string().nullable(),
-  id: z.string(),
-  patientId: z.string(),
-  patientName: z.string(),
-  hisRxNo: z.string(),
-  kind: z.enum(['ordinary', 'special_disease']),
-  specialDisease: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
-  doctorName: z.string(),
-  departmentName: z.string(),
-  issuedAt: z.string(),
-  validUntil: z.string(),
-  state: z.enum([
-    'pending_upload',
-    'circulating',
-    'dispatched',
-    'at_hospital',
-    'dispensed',
-    'rejected',
-    'upload_failed',
-    'revoked',
-    'expired',
-  ]),
-  itemCount: z.number(),
-  totalFen: z.number(),
-  dualChannel: z.boolean(),
+  ...PrescriptionSummary.omit({ pharmacy: true }).shape,
 });
 export type PrescriptionView = z.infer<typeof PrescriptionView>;
 
@@ -169,31 +141,7 @@ export const StaffPrescriptionsListResponse = z.object({
       visitNo: z.string().nullable(),
       attempts: z.number(),
       lastError: z.string().nullable(),
-      id: z.string(),
-      patientId: z.string(),
-      patientName: z.string(),
-      hisRxNo: z.string(),
-      kind: z.enum(['ordinary', 'special_disease']),
-      specialDisease: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
-      doctorName: z.string(),
-      departmentName: z.string(),
-      issuedAt: z.string(),
-      validUntil: z.string(),
-      state: z.enum([
-        'pending_upload',
-        'circulating',
-        'dispatched',
-        'at_hospital',
-        'dispensed',
-        'rejected',
-        'upload_failed',
-        'revoked',
-        'expired',
-      ]),
-      itemCount: z.number(),
-      totalFen: z.number(),
-      dualChannel: z.boolean(),
-      pharmacy: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
+      ...PrescriptionSummary.shape,
     }),
   ),
   total: z.number(),
@@ -220,58 +168,7 @@ export const StaffPrescriptionView = z.object({
       detail: z.record(z.string(), z.unknown()).nullable(),
     }),
   ),
-  diagnoses: z.array(z.object({ code: z.string(), name: z.string() })),
-  items: z.array(PrescriptionItem),
-  hiRxNo: z.string().nullable(),
-  traceCode: z.string().nullable(),
-  fillWhere: z.enum(['retail', 'hospital']).nullable(),
-  pickupCode: z.string().nullable(),
-  pharmacy: z
-    .object({
-      code: z.string(),
-      name: z.string().nullable(),
-      address: z.string().nullable(),
-      phone: z.string().nullable(),
-      dualChannel: z.boolean().nullable(),
-    })
-    .nullable(),
-  dispensed: z
-    .object({
-      at: z.string(),
-      pharmacyName: z.string().nullable(),
-      settlementNo: z.string().nullable(),
-      totalFen: z.number().nullable(),
-      fundFen: z.number().nullable(),
-      accountFen: z.number().nullable(),
-      cashFen: z.number().nullable(),
-    })
-    .nullable(),
-  rejectReason: z.string().nullable(),
-  revokeReason: z.string().nullable(),
-  id: z.string(),
-  patientId: z.string(),
-  patientName: z.string(),
-  hisRxNo: z.string(),
-  kind: z.enum(['ordinary', 'special_disease']),
-  specialDisease: z.object({ code: z.string(), name: z.string().nullable() }).nullable(),
-  doctorName: z.string(),
-  departmentName: z.string(),
-  issuedAt: z.string(),
-  validUntil: z.string(),
-  state: z.enum([
-    'pending_upload',
-    'circulating',
-    'dispatched',
-    'at_hospital',
-    'dispensed',
-    'rejected',
-    'upload_failed',
-    'revoked',
-    'expired',
-  ]),
-  itemCount: z.number(),
-  totalFen: z.number(),
-  dualChannel: z.boolean(),
+  ...PrescriptionView.shape,
 });
 export type StaffPrescriptionView = z.infer<typeof StaffPrescriptionView>;
 
@@ -317,19 +214,6 @@ export type SandboxPrescriptionsSpecialDiseaseFilingsPostResponse = z.infer<
 >;
 
 // ------------------------------------------------------------ request schemas
-
-/** A prescription's states, as a list (a zod enum is built from it). */
-export const PRESCRIPTION_STATES = [
-  'pending_upload',
-  'circulating',
-  'dispatched',
-  'at_hospital',
-  'dispensed',
-  'rejected',
-  'upload_failed',
-  'revoked',
-  'expired',
-] as const satisfies readonly PrescriptionState[];
 
 const text = (max: number) =>
   z
