@@ -1,5 +1,6 @@
 /** Response schemas of the access-log module's routes (derived from what the handlers return). */
 import { z } from 'zod';
+import { ACCESS_GROUNDS } from '../labels.js';
 import { paging } from './common.js';
 
 export const AccountActorView = z.object({
@@ -37,7 +38,7 @@ export const AccessLogEntry = z.object({
     'credit',
     'exam',
   ]),
-  ground: z.enum(['consent', 'guardian', 'treatment', 'finance', 'service']),
+  ground: z.enum(ACCESS_GROUNDS),
   objectType: z.string(),
   objectId: z.string().nullable(),
   actor: z.union([AccountActorView, StaffActorView]),

@@ -1,5 +1,6 @@
 /** Response schemas of the billing module's routes (derived from what the handlers return). */
 import { z } from 'zod';
+import { REPORT_KINDS } from './reports.js';
 import { externalNo, id, isoDate, text } from './common.js';
 
 /** One visit as its patient's list shows it, with what to do next. */
@@ -72,7 +73,7 @@ export const VisitsGetResponse = z.object({
       z.object({
         id: z.string(),
         reportNo: z.string(),
-        kind: z.enum(['lab', 'exam', 'pathology', 'physical']),
+        kind: z.enum(REPORT_KINDS),
         title: z.string(),
         department: z.string().nullable(),
         status: z.enum(['partial', 'pending', 'final']),

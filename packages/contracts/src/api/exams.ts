@@ -1,5 +1,6 @@
 /** Response schemas of the exams module's routes (derived from what the handlers return). */
 import { z } from 'zod';
+import { FLAGS, REPORT_STATUSES } from './reports.js';
 
 export const ExamRecord = z.object({
   examNo: z.string(),
@@ -108,7 +109,7 @@ export const ExamBookingView = z.object({
       id: z.string(),
       reportNo: z.string(),
       title: z.string(),
-      status: z.enum(['pending', 'partial', 'final']),
+      status: z.enum(REPORT_STATUSES),
       reportedAt: z.string().nullable(),
     })
     .nullable(),
@@ -201,7 +202,7 @@ export const ExamBookingsReportListResponse = z.object({
   id: z.string(),
   reportNo: z.string(),
   title: z.string(),
-  status: z.enum(['pending', 'partial', 'final']),
+  status: z.enum(REPORT_STATUSES),
   reportedAt: z.string().nullable(),
   conclusion: z.string().nullable(),
   sections: z.array(z.object({ name: z.string(), conclusion: z.string().nullable() })),
@@ -215,7 +216,7 @@ export const ExamBookingsReportListResponse = z.object({
       refLow: z.number().nullable(),
       refHigh: z.number().nullable(),
       refText: z.string().nullable(),
-      flag: z.enum(['H', 'L', 'N', 'critical']).nullable(),
+      flag: z.enum(FLAGS).nullable(),
       interpretation: ExamInterpretation.nullable(),
     }),
   ),

@@ -2,6 +2,17 @@
 import { z } from 'zod';
 import { Binary, Timestamp, id, paging } from './common.js';
 
+/** A payment order's states, as a list (a zod enum is built from it). */
+export const PAYMENT_ORDER_STATES = [
+  'created',
+  'paying',
+  'paid',
+  'closed',
+  'refunding',
+  'partially_refunded',
+  'refunded',
+] as const;
+
 /** One payment order as the console's list shows it. */
 export const AdminPaymentOrderSummary = z.object({
   id: z.string(),
@@ -14,7 +25,7 @@ export const AdminPaymentOrderSummary = z.object({
   amountFen: z.number(),
   refundedFen: z.number(),
   refundableFen: z.number(),
-  state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+  state: z.enum(PAYMENT_ORDER_STATES),
   channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
   channelTradeNo: z.string().nullable(),
   abnormal: z.boolean(),
@@ -145,7 +156,7 @@ export const AdminAbnormalOrdersListResponse = z.object({
         amountFen: z.number(),
         refundedFen: z.number(),
         refundableFen: z.number(),
-        state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+        state: z.enum(PAYMENT_ORDER_STATES),
         channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
         channelTradeNo: z.string().nullable(),
         abnormal: z.boolean(),
@@ -224,7 +235,7 @@ export const PaymentsMineListResponse = z.object({
       subject: z.string(),
       amountFen: z.number(),
       refundedFen: z.number(),
-      state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+      state: z.enum(PAYMENT_ORDER_STATES),
       channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
       createdAt: z.string(),
       paidAt: z.string().nullable(),
@@ -251,7 +262,7 @@ export const PaymentsOrdersGetResponse = z.object({
   accountId: z.string(),
   amountFen: z.number(),
   refundedFen: z.number(),
-  state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+  state: z.enum(PAYMENT_ORDER_STATES),
   channel: z.enum(['sandbox', 'wechat', 'alipay', 'credit']).nullable(),
   expiresAt: Timestamp,
   paidAt: Timestamp.nullable(),
@@ -278,7 +289,7 @@ export const PaymentsSandboxGetResponse = z.object({
   subject: z.string(),
   amountFen: z.number(),
   state: z.enum(['NOTPAY', 'SUCCESS', 'PAYERROR', 'CLOSED']),
-  orderState: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+  orderState: z.enum(PAYMENT_ORDER_STATES),
   expiresAt: Timestamp,
 });
 export type PaymentsSandboxGetResponse = z.infer<typeof PaymentsSandboxGetResponse>;
@@ -308,16 +319,6 @@ export const PaymentsOrdersPayBody = z
 export const PaymentsSandboxCompleteBody = z
   .object({ outcome: z.enum(['success', 'failure', 'cancel']) })
   .strict();
-
-export const PAYMENT_ORDER_STATES = [
-  'created',
-  'paying',
-  'paid',
-  'closed',
-  'refunding',
-  'partially_refunded',
-  'refunded',
-] as const;
 
 const Paging = paging(200);
 

@@ -1,12 +1,13 @@
 /** Response schemas of the registration module's routes (derived from what the handlers return). */
 import { z } from 'zod';
+import { PAYMENT_ORDER_STATES } from './payments.js';
 import { Binary, Timestamp, isoDate } from './common.js';
 
 /** The payment order behind a registration, as the registration views show it. */
 export const RegistrationPaymentSummary = z.object({
   orderId: z.string(),
   orderNo: z.string(),
-  state: z.enum(['created', 'paying', 'paid', 'closed', 'refunding', 'partially_refunded', 'refunded']),
+  state: z.enum(PAYMENT_ORDER_STATES),
   amountFen: z.number(),
   refundedFen: z.number(),
   expiresAt: Timestamp,

@@ -3,6 +3,17 @@ import { z } from 'zod';
 import type { ReportKind, ReportSetting, ReportStatus, ResultFlag } from '../labels.js';
 import { externalNo, paging, text } from './common.js';
 
+/** The kinds, states, settings and result flags a report carries, as lists (a zod enum is built from them). */
+export const REPORT_KINDS = ['lab', 'exam', 'pathology', 'physical'] as const satisfies readonly ReportKind[];
+export const REPORT_STATUSES = ['pending', 'partial', 'final'] as const satisfies readonly ReportStatus[];
+export const REPORT_SETTINGS = [
+  'outpatient',
+  'emergency',
+  'inpatient',
+  'physical',
+] as const satisfies readonly ReportSetting[];
+export const FLAGS = ['H', 'L', 'N', 'critical'] as const satisfies readonly ResultFlag[];
+
 export const Interpretation = z.object({
   code: z.string(),
   name: z.string(),
@@ -23,11 +34,11 @@ export type HealthRecordOperation = z.infer<typeof HealthRecordOperation>;
 export const ReportSummary = z.object({
   id: z.string(),
   reportNo: z.string(),
-  kind: z.enum(['lab', 'exam', 'pathology', 'physical']),
+  kind: z.enum(REPORT_KINDS),
   title: z.string(),
   department: z.string().nullable(),
   setting: z.enum(['physical', 'outpatient', 'emergency', 'inpatient']),
-  status: z.enum(['pending', 'partial', 'final']),
+  status: z.enum(REPORT_STATUSES),
   orderedAt: z.string().nullable(),
   reportedAt: z.string().nullable(),
   hasImages: z.boolean(),
@@ -54,7 +65,7 @@ export const ReportView = z.object({
       refLow: z.number().nullable(),
       refHigh: z.number().nullable(),
       refText: z.string().nullable(),
-      flag: z.enum(['H', 'L', 'N', 'critical']).nullable(),
+      flag: z.enum(FLAGS).nullable(),
       interpretation: Interpretation.nullable(),
     }),
   ),
@@ -92,7 +103,7 @@ export const HealthRecordListResponse = z.object({
   }),
   reportCounts: z.array(
     z.object({
-      kind: z.enum(['lab', 'exam', 'pathology', 'physical']),
+      kind: z.enum(REPORT_KINDS),
       setting: z.enum(['physical', 'outpatient', 'emergency', 'inpatient']),
       n: z.number(),
     }),
@@ -103,7 +114,7 @@ export const HealthRecordListResponse = z.object({
       latest: z.object({
         at: z.string(),
         value: z.number(),
-        flag: z.enum(['H', 'L', 'N', 'critical']).nullable(),
+        flag: z.enum(FLAGS).nullable(),
         refLow: z.number().nullable(),
         refHigh: z.number().nullable(),
         reportId: z.string(),
@@ -123,7 +134,7 @@ export const HealthRecordTrendListResponse = z.object({
     z.object({
       at: z.string(),
       value: z.number(),
-      flag: z.enum(['H', 'L', 'N', 'critical']).nullable(),
+      flag: z.enum(FLAGS).nullable(),
       refLow: z.number().nullable(),
       refHigh: z.number().nullable(),
       reportId: z.string(),
@@ -180,11 +191,11 @@ export const AdminReportsListResponse = z.object({
       patientId: z.string().nullable(),
       id: z.string(),
       reportNo: z.string(),
-      kind: z.enum(['lab', 'exam', 'pathology', 'physical']),
+      kind: z.enum(REPORT_KINDS),
       title: z.string(),
       department: z.string().nullable(),
       setting: z.enum(['physical', 'outpatient', 'emergency', 'inpatient']),
-      status: z.enum(['pending', 'partial', 'final']),
+      status: z.enum(REPORT_STATUSES),
       orderedAt: z.string().nullable(),
       reportedAt: z.string().nullable(),
       hasImages: z.boolean(),
@@ -209,7 +220,7 @@ export const AdminReportsGetResponse = z.object({
       refLow: z.number().nullable(),
       refHigh: z.number().nullable(),
       refText: z.string().nullable(),
-      flag: z.enum(['H', 'L', 'N', 'critical']).nullable(),
+      flag: z.enum(FLAGS).nullable(),
       interpretation: Interpretation.nullable(),
     }),
   ),
@@ -326,24 +337,13 @@ export type AdminHealthRecordsGetResponse = z.infer<typeof AdminHealthRecordsGet
 export const IntegrationReportPushResponse = z.object({
   reportId: z.string(),
   reportNo: z.string(),
-  status: z.enum(['pending', 'partial', 'final']),
+  status: z.enum(REPORT_STATUSES),
   patientMatched: z.boolean(),
   notified: z.boolean(),
 });
 export type IntegrationReportPushResponse = z.infer<typeof IntegrationReportPushResponse>;
 
 // ------------------------------------------------------------ request schemas
-
-/** The kinds, states, settings and result flags a report carries, as lists (a zod enum is built from them). */
-export const REPORT_KINDS = ['lab', 'exam', 'pathology', 'physical'] as const satisfies readonly ReportKind[];
-export const REPORT_STATUSES = ['pending', 'partial', 'final'] as const satisfies readonly ReportStatus[];
-export const REPORT_SETTINGS = [
-  'outpatient',
-  'emergency',
-  'inpatient',
-  'physical',
-] as const satisfies readonly ReportSetting[];
-export const FLAGS = ['H', 'L', 'N', 'critical'] as const satisfies readonly ResultFlag[];
 
 const uuid = z.string().uuid();
 
