@@ -63,31 +63,25 @@ export type AuthSmsLoginPostResponse = z.infer<typeof AuthSmsLoginPostResponse>;
 export const AuthPasswordLoginPostResponse = LoginResult;
 export type AuthPasswordLoginPostResponse = z.infer<typeof AuthPasswordLoginPostResponse>;
 
-export const AuthPasswordResetPostResponse = z.object({
+/** A fresh access and refresh token pair. */
+export const TokenPairView = z.object({
   accessToken: z.string(),
   refreshToken: z.string(),
   expiresIn: z.number(),
   tokenType: z.literal('Bearer'),
 });
+export type TokenPairView = z.infer<typeof TokenPairView>;
+
+export const AuthPasswordResetPostResponse = TokenPairView;
 export type AuthPasswordResetPostResponse = z.infer<typeof AuthPasswordResetPostResponse>;
 
 export const AuthOauthLoginPostResponse = LoginResult;
 export type AuthOauthLoginPostResponse = z.infer<typeof AuthOauthLoginPostResponse>;
 
-export const AuthRefreshPostResponse = z.object({
-  accessToken: z.string(),
-  refreshToken: z.string(),
-  expiresIn: z.number(),
-  tokenType: z.literal('Bearer'),
-});
+export const AuthRefreshPostResponse = TokenPairView;
 export type AuthRefreshPostResponse = z.infer<typeof AuthRefreshPostResponse>;
 
-export const MePasswordPutResponse = z.object({
-  accessToken: z.string(),
-  refreshToken: z.string(),
-  expiresIn: z.number(),
-  tokenType: z.literal('Bearer'),
-});
+export const MePasswordPutResponse = TokenPairView;
 export type MePasswordPutResponse = z.infer<typeof MePasswordPutResponse>;
 
 export const PatientsListResponse = z.object({ items: z.array(PatientView), max: z.number() });
@@ -113,68 +107,20 @@ export type SandboxIdentityPeoplePostResponse = z.infer<typeof SandboxIdentityPe
 
 export const AdminPatientsListResponse = z.object({
   items: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      relation: z.enum(['self', 'spouse', 'parent', 'child', 'other']),
-      idType: z.enum(['resident_id', 'hk_macao_tw_residence', 'foreign_permanent_residence']),
-      idNumberMasked: z.string(),
-      phoneMasked: z.string(),
-      gender: z.enum(['male', 'female']),
-      birthDate: z.string(),
-      age: z.number(),
-      isDefault: z.boolean(),
-      verified: z.boolean(),
-      consent: z.enum(['not_required', 'pending', 'granted']),
-      recordsAccess: z.enum(['open', 'unverified', 'consent_pending', 'guardian_pending']),
-      visitCardNo: z.string().nullable(),
-      healthCardNo: z.string().nullable(),
-      createdAt: z.string(),
+    PatientView.extend({
       accountId: z.string(),
     }),
   ),
 });
 export type AdminPatientsListResponse = z.infer<typeof AdminPatientsListResponse>;
 
-export const AdminPatientsCounterLinkPostResponse = z.object({
-  id: z.string(),
-  name: z.string(),
-  relation: z.enum(['self', 'spouse', 'parent', 'child', 'other']),
-  idType: z.enum(['resident_id', 'hk_macao_tw_residence', 'foreign_permanent_residence']),
-  idNumberMasked: z.string(),
-  phoneMasked: z.string(),
-  gender: z.enum(['male', 'female']),
-  birthDate: z.string(),
-  age: z.number(),
-  isDefault: z.boolean(),
-  verified: z.boolean(),
-  consent: z.enum(['not_required', 'pending', 'granted']),
-  recordsAccess: z.enum(['open', 'unverified', 'consent_pending', 'guardian_pending']),
-  visitCardNo: z.string().nullable(),
-  healthCardNo: z.string().nullable(),
-  createdAt: z.string(),
+export const AdminPatientsCounterLinkPostResponse = PatientView.extend({
   accountId: z.string(),
   released: z.array(z.string()),
 });
 export type AdminPatientsCounterLinkPostResponse = z.infer<typeof AdminPatientsCounterLinkPostResponse>;
 
-export const AdminPatientsGetResponse = z.object({
-  id: z.string(),
-  name: z.string(),
-  relation: z.enum(['self', 'spouse', 'parent', 'child', 'other']),
-  idType: z.enum(['resident_id', 'hk_macao_tw_residence', 'foreign_permanent_residence']),
-  idNumberMasked: z.string(),
-  phoneMasked: z.string(),
-  gender: z.enum(['male', 'female']),
-  birthDate: z.string(),
-  age: z.number(),
-  isDefault: z.boolean(),
-  verified: z.boolean(),
-  consent: z.enum(['not_required', 'pending', 'granted']),
-  recordsAccess: z.enum(['open', 'unverified', 'consent_pending', 'guardian_pending']),
-  visitCardNo: z.string().nullable(),
-  healthCardNo: z.string().nullable(),
-  createdAt: z.string(),
+export const AdminPatientsGetResponse = PatientView.extend({
   accountId: z.string(),
   removed: z.boolean(),
 });
