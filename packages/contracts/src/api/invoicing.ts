@@ -77,38 +77,8 @@ export const EinvoicesVerifyListResponse = z.union([
 ]);
 export type EinvoicesVerifyListResponse = z.infer<typeof EinvoicesVerifyListResponse>;
 
-export const EinvoicesListResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      kind: z.enum(['blue', 'red']),
-      category: z.enum(['outpatient', 'registration', 'inpatient']),
-      status: z.enum(['issued', 'failed', 'issuing', 'reversed', 'printed']),
-      state: z.enum(['pending', 'issued', 'failed', 'cancelled']),
-      title: z.string(),
-      payerName: z.string(),
-      patientId: z.string(),
-      amountFen: z.number(),
-      insuranceSplit: InsuranceSplit.nullable(),
-      paidAt: z.string(),
-      orderNo: z.string().nullable(),
-      invoiceCode: z.string().nullable(),
-      invoiceNo: z.string().nullable(),
-      checkCode: z.string().nullable(),
-      verifyUrl: z.string().nullable(),
-      issuedAt: z.string().nullable(),
-      printed: z.boolean(),
-      originalId: z.string().nullable(),
-      reversedBy: z.string().nullable(),
-      createdAt: z.string(),
-    }),
-  ),
-});
-export type EinvoicesListResponse = z.infer<typeof EinvoicesListResponse>;
-
-export const EinvoicesGetResponse = z.object({
-  patientId: z.string(),
-  items: z.array(i),
+/** One e-invoice as lists show it. */
+export const EinvoiceSummary = z.object({
   id: z.string(),
   kind: z.enum(['blue', 'red']),
   category: z.enum(['outpatient', 'registration', 'inpatient']),
@@ -116,6 +86,7 @@ export const EinvoicesGetResponse = z.object({
   state: z.enum(['pending', 'issued', 'failed', 'cancelled']),
   title: z.string(),
   payerName: z.string(),
+  patientId: z.string(),
   amountFen: z.number(),
   insuranceSplit: InsuranceSplit.nullable(),
   paidAt: z.string(),
@@ -129,6 +100,18 @@ export const EinvoicesGetResponse = z.object({
   originalId: z.string().nullable(),
   reversedBy: z.string().nullable(),
   createdAt: z.string(),
+});
+export type EinvoiceSummary = z.infer<typeof EinvoiceSummary>;
+
+export const EinvoicesListResponse = z.object({
+  items: z.array(EinvoiceSummary),
+});
+export type EinvoicesListResponse = z.infer<typeof EinvoicesListResponse>;
+
+export const EinvoicesGetResponse = z.object({
+  patientId: z.string(),
+  items: z.array(i),
+  ...EinvoiceSummary.omit({ patientId: true }).shape,
 });
 export type EinvoicesGetResponse = z.infer<typeof EinvoicesGetResponse>;
 
@@ -143,54 +126,13 @@ export const AdminEinvoicesListResponse = z.object({
       lastError: z.string().nullable(),
       sourceType: z.string(),
       sourceId: z.string(),
-      id: z.string(),
-      kind: z.enum(['blue', 'red']),
-      category: z.enum(['outpatient', 'registration', 'inpatient']),
-      status: z.enum(['issued', 'failed', 'issuing', 'reversed', 'printed']),
-      state: z.enum(['pending', 'issued', 'failed', 'cancelled']),
-      title: z.string(),
-      patientId: z.string(),
-      amountFen: z.number(),
-      insuranceSplit: InsuranceSplit.nullable(),
-      paidAt: z.string(),
-      orderNo: z.string().nullable(),
-      invoiceCode: z.string().nullable(),
-      invoiceNo: z.string().nullable(),
-      checkCode: z.string().nullable(),
-      verifyUrl: z.string().nullable(),
-      issuedAt: z.string().nullable(),
-      printed: z.boolean(),
-      originalId: z.string().nullable(),
-      reversedBy: z.string().nullable(),
-      createdAt: z.string(),
+      ...EinvoiceSummary.omit({ payerName: true }).shape,
     }),
   ),
 });
 export type AdminEinvoicesListResponse = z.infer<typeof AdminEinvoicesListResponse>;
 
-export const AdminEinvoicesReissuePostResponse = z.object({
-  id: z.string(),
-  kind: z.enum(['blue', 'red']),
-  category: z.enum(['outpatient', 'registration', 'inpatient']),
-  status: z.enum(['issued', 'failed', 'issuing', 'reversed', 'printed']),
-  state: z.enum(['pending', 'issued', 'failed', 'cancelled']),
-  title: z.string(),
-  payerName: z.string(),
-  patientId: z.string(),
-  amountFen: z.number(),
-  insuranceSplit: InsuranceSplit.nullable(),
-  paidAt: z.string(),
-  orderNo: z.string().nullable(),
-  invoiceCode: z.string().nullable(),
-  invoiceNo: z.string().nullable(),
-  checkCode: z.string().nullable(),
-  verifyUrl: z.string().nullable(),
-  issuedAt: z.string().nullable(),
-  printed: z.boolean(),
-  originalId: z.string().nullable(),
-  reversedBy: z.string().nullable(),
-  createdAt: z.string(),
-});
+export const AdminEinvoicesReissuePostResponse = EinvoiceSummary;
 export type AdminEinvoicesReissuePostResponse = z.infer<typeof AdminEinvoicesReissuePostResponse>;
 
 // ------------------------------------------------------------ request schemas
