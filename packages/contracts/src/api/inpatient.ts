@@ -118,46 +118,8 @@ export const AdmissionsBindPostResponse = AdmissionView;
 export type AdmissionsBindPostResponse = z.infer<typeof AdmissionsBindPostResponse>;
 
 export const AdmissionsListResponse = z.object({
-  current: z.array(
-    z.object({
-      id: z.string(),
-      admissionNo: z.string(),
-      patientName: z.string(),
-      ward: z.string(),
-      bed: z.string().nullable(),
-      attendingDoctor: z.string().nullable(),
-      diagnoses: z.array(z.object({ code: z.string().optional(), name: z.string() })),
-      operations: z.array(Operation),
-      admittedAt: z.string(),
-      dischargedAt: z.string().nullable(),
-      state: z.enum(['admitted', 'discharged']),
-      settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
-      depositsFen: z.number(),
-      chargesFen: z.number(),
-      totalCostFen: z.number().nullable(),
-      balanceFen: z.number(),
-    }),
-  ),
-  past: z.array(
-    z.object({
-      id: z.string(),
-      admissionNo: z.string(),
-      patientName: z.string(),
-      ward: z.string(),
-      bed: z.string().nullable(),
-      attendingDoctor: z.string().nullable(),
-      diagnoses: z.array(z.object({ code: z.string().optional(), name: z.string() })),
-      operations: z.array(Operation),
-      admittedAt: z.string(),
-      dischargedAt: z.string().nullable(),
-      state: z.enum(['admitted', 'discharged']),
-      settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
-      depositsFen: z.number(),
-      chargesFen: z.number(),
-      totalCostFen: z.number().nullable(),
-      balanceFen: z.number(),
-    }),
-  ),
+  current: z.array(AdmissionView),
+  past: z.array(AdmissionView),
 });
 export type AdmissionsListResponse = z.infer<typeof AdmissionsListResponse>;
 
@@ -249,25 +211,7 @@ export const AdmissionsSettlementListResponse = DischargeSettlementView;
 export type AdmissionsSettlementListResponse = z.infer<typeof AdmissionsSettlementListResponse>;
 
 export const AdmissionsSettlementPayPostResponse = z.object({
-  settlement: z.object({
-    admissionId: z.string(),
-    state: z.enum(['admitted', 'discharged']),
-    settlementState: z.enum(['none', 'open', 'settled', 'refunding', 'refunded']),
-    depositsFen: z.number(),
-    chargesFen: z.number(),
-    differenceFen: z.number(),
-    dueFen: z.number(),
-    refundableFen: z.number(),
-    refunds: z.array(
-      z.object({
-        depositId: z.string(),
-        paymentOrderId: z.string(),
-        amountFen: z.number(),
-        refundId: z.string().nullable(),
-        state: z.string(),
-      }),
-    ),
-  }),
+  settlement: DischargeSettlementView,
   paymentOrder: z.object({
     id: z.string(),
     orderNo: z.string(),
