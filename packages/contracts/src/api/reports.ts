@@ -288,7 +288,8 @@ export const HealthRecordProfileListResponse = z.object({
 });
 export type HealthRecordProfileListResponse = z.infer<typeof HealthRecordProfileListResponse>;
 
-export const HealthRecordProfilePutResponse = z.object({
+/** A patient's health-record profile. */
+export const HealthRecordProfile = z.object({
   bloodType: z.string().nullable(),
   heightCm: z.number().nullable(),
   weightKg: z.number().nullable(),
@@ -304,6 +305,9 @@ export const HealthRecordProfilePutResponse = z.object({
   version: z.number(),
   updatedAt: z.string().nullable(),
 });
+export type HealthRecordProfile = z.infer<typeof HealthRecordProfile>;
+
+export const HealthRecordProfilePutResponse = HealthRecordProfile;
 export type HealthRecordProfilePutResponse = z.infer<typeof HealthRecordProfilePutResponse>;
 
 export const AdminHealthRecordsGetResponse = z.object({
@@ -314,22 +318,7 @@ export const AdminHealthRecordsGetResponse = z.object({
     birthDate: z.string(),
     idNumberMasked: z.string(),
   }),
-  profile: z.object({
-    bloodType: z.string().nullable(),
-    heightCm: z.number().nullable(),
-    weightKg: z.number().nullable(),
-    bmi: z.number().nullable(),
-    allergies: z.array(z.string()),
-    chronicConditions: z.array(z.string()),
-    medications: z.array(z.string()),
-    familyHistory: z.array(z.object({ relation: z.string(), condition: z.string() })),
-    smoking: z.string().nullable(),
-    drinking: z.string().nullable(),
-    exercise: z.string().nullable(),
-    diet: z.string().nullable(),
-    version: z.number(),
-    updatedAt: z.string().nullable(),
-  }),
+  profile: HealthRecordProfile,
 });
 export type AdminHealthRecordsGetResponse = z.infer<typeof AdminHealthRecordsGetResponse>;
 
