@@ -161,22 +161,20 @@ export const ExamPackagesDatesListResponse = z.object({
 });
 export type ExamPackagesDatesListResponse = z.infer<typeof ExamPackagesDatesListResponse>;
 
-export const ExamsAuthorisationListResponse = z.object({
+/** Whether a patient lets the exam centre share their results, and under which consent version. */
+export const ExamAuthorisationView = z.object({
   patientId: z.string(),
   authorised: z.boolean(),
   grantedAt: z.string().nullable(),
   consentVersion: z.string().nullable(),
   currentConsentVersion: z.string(),
 });
+export type ExamAuthorisationView = z.infer<typeof ExamAuthorisationView>;
+
+export const ExamsAuthorisationListResponse = ExamAuthorisationView;
 export type ExamsAuthorisationListResponse = z.infer<typeof ExamsAuthorisationListResponse>;
 
-export const ExamsAuthorisationPutResponse = z.object({
-  patientId: z.string(),
-  authorised: z.boolean(),
-  grantedAt: z.string().nullable(),
-  consentVersion: z.string().nullable(),
-  currentConsentVersion: z.string(),
-});
+export const ExamsAuthorisationPutResponse = ExamAuthorisationView;
 export type ExamsAuthorisationPutResponse = z.infer<typeof ExamsAuthorisationPutResponse>;
 
 export const ExamsRecordsListResponse = z.object({ patientId: z.string(), items: z.array(ExamRecord) });
