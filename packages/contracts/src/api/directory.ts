@@ -480,12 +480,7 @@ export type AdminDepartmentsPostResponse = z.infer<typeof AdminDepartmentsPostRe
 export const AdminDepartmentsPatchResponse = AdminDepartmentView;
 export type AdminDepartmentsPatchResponse = z.infer<typeof AdminDepartmentsPatchResponse>;
 
-export const AdminDoctorsListResponse = z.object({
-  items: z.array(DoctorSummary),
-  total: z.number(),
-  page: z.number(),
-  pageSize: z.number(),
-});
+export const AdminDoctorsListResponse = DoctorsListResponse;
 export type AdminDoctorsListResponse = z.infer<typeof AdminDoctorsListResponse>;
 
 /** One doctor as the console edits it. */
@@ -612,12 +607,7 @@ export type AdminArticlesPublishPostResponse = z.infer<typeof AdminArticlesPubli
 export const AdminArticlesUnpublishPostResponse = ArticleView;
 export type AdminArticlesUnpublishPostResponse = z.infer<typeof AdminArticlesUnpublishPostResponse>;
 
-export const AdminPriceItemsListResponse = z.object({
-  items: z.array(PriceItemView),
-  total: z.number(),
-  page: z.number(),
-  pageSize: z.number(),
-});
+export const AdminPriceItemsListResponse = PricesListResponse;
 export type AdminPriceItemsListResponse = z.infer<typeof AdminPriceItemsListResponse>;
 
 export const AdminPriceItemsGetResponse = PriceItemView;
