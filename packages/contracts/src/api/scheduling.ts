@@ -15,12 +15,8 @@ export const SegmentView = z.object({
 });
 export type SegmentView = z.infer<typeof SegmentView>;
 
-/** One schedule (a doctor's clinic on a day and shift) with its slots left. */
-export const ScheduleView = z.object({
-  doctorName: z.string().nullable(),
-  doctorTitle: z.enum(['chief_physician', 'associate_chief', 'attending', 'resident']).nullable(),
-  doctorTitleLabel: z.object({ zh: z.string(), en: z.string(), rank: z.number() }).nullable(),
-  departmentName: z.string().nullable(),
+/** One schedule with its slots left, as the console opens it. */
+export const ScheduleDetail = z.object({
   id: z.string(),
   doctorId: z.string(),
   departmentId: z.string(),
@@ -40,6 +36,16 @@ export const ScheduleView = z.object({
   booked: z.number(),
   full: z.boolean(),
   segments: z.array(SegmentView),
+});
+export type ScheduleDetail = z.infer<typeof ScheduleDetail>;
+
+/** One schedule (a doctor's clinic on a day and shift) with its slots left. */
+export const ScheduleView = z.object({
+  doctorName: z.string().nullable(),
+  doctorTitle: z.enum(['chief_physician', 'associate_chief', 'attending', 'resident']).nullable(),
+  doctorTitleLabel: z.object({ zh: z.string(), en: z.string(), rank: z.number() }).nullable(),
+  departmentName: z.string().nullable(),
+  ...ScheduleDetail.shape,
 });
 export type ScheduleView = z.infer<typeof ScheduleView>;
 
@@ -143,27 +149,7 @@ export const AdminSchedulesPostResponse = z.object({
 });
 export type AdminSchedulesPostResponse = z.infer<typeof AdminSchedulesPostResponse>;
 
-export const AdminSchedulesGetResponse = z.object({
-  id: z.string(),
-  doctorId: z.string(),
-  departmentId: z.string(),
-  clinicDate: z.string(),
-  shiftCode: z.string(),
-  startAt: Timestamp,
-  endAt: Timestamp,
-  level: z.enum(['general', 'expert', 'special']),
-  feeFen: z.number(),
-  state: z.enum(['open', 'stopped', 'past']),
-  bookingClosed: z.boolean(),
-  stopReason: z.string().nullable(),
-  releaseAt: Timestamp,
-  released: z.boolean(),
-  total: z.number(),
-  remaining: z.number(),
-  booked: z.number(),
-  full: z.boolean(),
-  segments: z.array(SegmentView),
-});
+export const AdminSchedulesGetResponse = ScheduleDetail;
 export type AdminSchedulesGetResponse = z.infer<typeof AdminSchedulesGetResponse>;
 
 export const AdminSchedulesPatchResponse = z.object({
