@@ -208,23 +208,7 @@ export type AdminReportsListResponse = z.infer<typeof AdminReportsListResponse>;
 
 export const AdminReportsGetResponse = z.object({
   patientId: z.string().nullable(),
-  conclusion: z.string().nullable(),
-  sections: z.array(z.object({ name: z.string(), conclusion: z.string().nullable() })),
-  observations: z.array(
-    z.object({
-      section: z.string().nullable(),
-      code: z.string(),
-      name: z.string(),
-      value: z.union([z.string(), z.number()]).nullable(),
-      unit: z.string().nullable(),
-      refLow: z.number().nullable(),
-      refHigh: z.number().nullable(),
-      refText: z.string().nullable(),
-      flag: z.enum(FLAGS).nullable(),
-      interpretation: Interpretation.nullable(),
-    }),
-  ),
-  ...ReportSummary.shape,
+  ...ReportView.shape,
 });
 export type AdminReportsGetResponse = z.infer<typeof AdminReportsGetResponse>;
 
