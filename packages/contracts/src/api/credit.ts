@@ -17,6 +17,22 @@ export const AdminCreditAccountsResumePostResponse = z.object({
 });
 export type AdminCreditAccountsResumePostResponse = z.infer<typeof AdminCreditAccountsResumePostResponse>;
 
+/** A credit settlement: the owed charges gathered into one payment order. */
+export const CreditSettlementView = z.object({
+  id: z.string(),
+  state: z.enum(['closed', 'open', 'paid']),
+  amountFen: z.number(),
+  chargeCount: z.number(),
+  orderId: z.string().nullable(),
+  orderNo: z.string().nullable(),
+  orderState: z
+    .enum(['closed', 'paid', 'created', 'paying', 'refunding', 'partially_refunded', 'refunded'])
+    .nullable(),
+  createdAt: z.string(),
+  paidAt: z.string().nullable(),
+});
+export type CreditSettlementView = z.infer<typeof CreditSettlementView>;
+
 /** A patient's credit account with its open settlement and charges (open, detail, close, withholding, frictionless). */
 export const CreditAccountView = z.object({
   patientId: z.string(),
@@ -31,21 +47,7 @@ export const CreditAccountView = z.object({
   overdueFen: z.number(),
   nextDueAt: z.string().nullable(),
   frictionless: z.object({ signed: z.boolean(), signedAt: z.string().nullable(), enabled: z.boolean() }),
-  openSettlement: z
-    .object({
-      id: z.string(),
-      state: z.enum(['closed', 'open', 'paid']),
-      amountFen: z.number(),
-      chargeCount: z.number(),
-      orderId: z.string().nullable(),
-      orderNo: z.string().nullable(),
-      orderState: z
-        .enum(['closed', 'paid', 'created', 'paying', 'refunding', 'partially_refunded', 'refunded'])
-        .nullable(),
-      createdAt: z.string(),
-      paidAt: z.string().nullable(),
-    })
-    .nullable(),
+  openSettlement: CreditSettlementView.nullable(),
   charges: z.array(
     z.object({
       id: z.string(),
@@ -95,19 +97,7 @@ export const CreditPaymentsPostResponse = z.object({
 });
 export type CreditPaymentsPostResponse = z.infer<typeof CreditPaymentsPostResponse>;
 
-export const CreditSettlementsPostResponse = z.object({
-  id: z.string(),
-  state: z.enum(['closed', 'open', 'paid']),
-  amountFen: z.number(),
-  chargeCount: z.number(),
-  orderId: z.string().nullable(),
-  orderNo: z.string().nullable(),
-  orderState: z
-    .enum(['closed', 'paid', 'created', 'paying', 'refunding', 'partially_refunded', 'refunded'])
-    .nullable(),
-  createdAt: z.string(),
-  paidAt: z.string().nullable(),
-});
+export const CreditSettlementsPostResponse = CreditSettlementView;
 export type CreditSettlementsPostResponse = z.infer<typeof CreditSettlementsPostResponse>;
 
 export const AdminCreditAccountsListResponse = z.object({
