@@ -33,6 +33,7 @@ import { newId } from '../apps/server/src/platform/ids.js';
 import { hospitalDay, dayjs } from '../apps/server/src/platform/clock.js';
 import { addPatient } from '../apps/server/src/modules/identity/index.js';
 import { makeResidentId } from '../apps/server/src/testing/id-numbers.js';
+import { SandboxIdentityVerifier } from '../apps/server/src/integrations/identity/index.js';
 import { createHisSim, type HisSim } from '../packages/his-sim/src/index.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -180,10 +181,16 @@ async function createPatients(ctx: Awaited<ReturnType<typeof buildApp>>['ctx'], 
           'INSERT INTO accounts (id, created_at, updated_at) VALUES ($1, $2, $2)',
           [accountId, now],
         );
-        const p = await addPatient(ctx, accountId, {
+        const person = {
           name: '测试患者',
-          idType: 'resident_id',
           idNumber: makeResidentId('19800101', String(110101 + Math.floor(i / 900)), String(100 + (i % 900))),
+        };
+        // the sandbox real-name provider knows the invented people, as the population register would
+        const verifier = ctx.adapters.identityVerifier;
+        if (verifier instanceof SandboxIdentityVerifier) verifier.enrol(person);
+        const p = await addPatient(ctx, accountId, {
+          ...person,
+          idType: 'resident_id',
           phone: `139${String(10_000_000 + i).slice(-8)}`,
           relation: 'self',
         });
