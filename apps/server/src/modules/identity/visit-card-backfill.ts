@@ -33,25 +33,24 @@ export async function backfillVisitCardBound(
     // each card's binding event is published as a new binding's is, and queued once the batch commits
     const cards = await ctx.events.transaction(async (tx) => {
       // A card is announced when its `visit_card.bound` event was published (the binding does it in
-      // its own transaction); the row remembers which number that was.
+      // its own transaction); the row remembers which number that was. One statement takes a batch
+      // of unannounced cards (rows another instance holds are skipped) and marks them announced.
       const r = await tx.execute(sql`
-        SELECT p.id AS patient_id, p.visit_card_no
-          FROM patients p
-         WHERE p.visit_card_no IS NOT NULL
-           AND p.deleted_at IS NULL
-           AND p.id > ${after}
-           AND p.visit_card_announced IS DISTINCT FROM p.visit_card_no
-         ORDER BY p.id
-         LIMIT ${batchSize}
-         FOR UPDATE OF p SKIP LOCKED`);
-      const found: BoundVisitCard[] = (r.rows as { patient_id: string; visit_card_no: string }[]).map(
-        (row) => ({ patientId: row.patient_id, visitCardNo: row.visit_card_no }),
-      );
-      for (const card of found) {
-        await tx.execute(sql`
-          UPDATE patients SET visit_card_announced = ${card.visitCardNo}
-           WHERE id = ${card.patientId} AND visit_card_no = ${card.visitCardNo}`);
-      }
+        UPDATE patients p
+           SET visit_card_announced = p.visit_card_no
+          FROM (SELECT id FROM patients
+                 WHERE visit_card_no IS NOT NULL
+                   AND deleted_at IS NULL
+                   AND id > ${after}
+                   AND visit_card_announced IS DISTINCT FROM visit_card_no
+                 ORDER BY id
+                 LIMIT ${batchSize}
+                 FOR UPDATE SKIP LOCKED) batch
+         WHERE p.id = batch.id
+        RETURNING p.id AS patient_id, p.visit_card_no`);
+      const found: BoundVisitCard[] = (r.rows as { patient_id: string; visit_card_no: string }[])
+        .map((row) => ({ patientId: row.patient_id, visitCardNo: row.visit_card_no }))
+        .sort((a, b) => (a.patientId < b.patientId ? -1 : 1));
       for (const card of found) await ctx.events.publish(tx, VisitCardBound(card));
       return found;
     });
